@@ -1,0 +1,18 @@
+/** What a CLI command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export const USAGE = `usage: linux-builder-doctor <command> [options]
+
+  check [--format text|json] PATH...      check .nix files or folders for builder configuration mistakes
+  probe [--format text|json] [--root DIR] [--only ID,...] [--timeout-ms N]
+                                          probe this machine's builder chain; name the one root cause
+  test  [--system SYSTEM] [--root DIR]    run a real test build that must go to the Linux builder
+  report [--root DIR]                     print a Markdown doctor report for a bug report
+
+Exit codes: 0 all good, 1 problems found, 2 usage or I/O error.
+`;
