@@ -1,0 +1,145 @@
+/**
+ * The open .nix documents and their latest analysis. Edits are applied as they arrive and
+ * composed into Lezer changed ranges; analysis runs after a short quiet period, or at once when
+ * a request (hover, completion, code action) needs the current text's results, so the last
+ * version is never lost and never analysed twice.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { analyzeNix, type Analysis, type AnalyzeOptions } from '../rules/analyze.js';
+import type { Finding } from '../protocol/findings.js';
+import type { Located } from '../nix/model.js';
+import { composeChange, type TextChange } from './textChanges.js';
+
+type ParsedNix = Analysis['parsed'];
+
+export interface AnalyzedVersion {
+  version: number;
+  findings: Finding[];
+  /** Absent when the analysis failed (the next one then parses from scratch). */
+  parsed?: ParsedNix;
+  /** The option definitions of `parsed`, computed on the first hover/completion that needs them. */
+  located?: Located | null;
+}
+
+export interface DocumentState {
+  readonly uri: string;
+  document: TextDocument;
+  analysis?: AnalyzedVersion;
+  /** Edits since `analysis.parsed` was made, or 'fresh' when the next parse must start over. */
+  pending: TextChange[] | 'fresh';
+  dirty: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export interface DocumentStoreOptions {
+  debounceMs: number;
+  analyzeOptions: () => AnalyzeOptions;
+  onAnalyzed: (state: DocumentState) => void;
+  log: (message: string) => void;
+}
+
+export function isNixDocument(uri: string, languageId: string): boolean {
+  return languageId === 'nix' || /\.nix$/i.test(uri.split(/[?#]/)[0] ?? '');
+}
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.stack ?? error.message : String(error));
+
+export class DocumentStore {
+  private readonly docs = new Map<string, DocumentState>();
+
+  constructor(private readonly options: DocumentStoreOptions) {}
+
+  open(uri: string, languageId: string, version: number, text: string): void {
+    this.close(uri);
+    const state: DocumentState = { uri, document: TextDocument.create(uri, languageId, version, text), pending: 'fresh', dirty: true };
+    this.docs.set(uri, state);
+    this.analyzeNow(state);
+  }
+
+  change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
+    const state = this.docs.get(uri);
+    if (!state) return;
+    for (const change of changes) {
+      if (TextDocumentContentChangeEvent.isIncremental(change)) {
+        const a = state.document.offsetAt(change.range.start);
+        const b = state.document.offsetAt(change.range.end);
+        if (state.pending !== 'fresh') state.pending = composeChange(state.pending, Math.min(a, b), Math.max(a, b), change.text.length);
+      } else {
+        state.pending = 'fresh';
+      }
+      // One change at a time: each change's range is in the coordinates of the text before it.
+      state.document = TextDocument.update(state.document, [change], version);
+    }
+    state.dirty = true;
+    this.schedule(state);
+  }
+
+  close(uri: string): void {
+    const state = this.docs.get(uri);
+    if (state?.timer) clearTimeout(state.timer);
+    this.docs.delete(uri);
+  }
+
+  has(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
+  /** The document with an analysis of its current text (analysing now if an edit is pending). */
+  current(uri: string): (DocumentState & { analysis: AnalyzedVersion }) | undefined {
+    const state = this.docs.get(uri);
+    if (!state) return undefined;
+    if (state.dirty || !state.analysis) this.analyzeNow(state);
+    return state.analysis ? (state as DocumentState & { analysis: AnalyzedVersion }) : undefined;
+  }
+
+  /** Re-run the rules on every document (settings changed); parses are reused. */
+  reanalyzeAll(): void {
+    for (const state of this.docs.values()) this.analyzeNow(state);
+  }
+
+  dispose(): void {
+    for (const state of this.docs.values()) if (state.timer) clearTimeout(state.timer);
+    this.docs.clear();
+  }
+
+  private schedule(state: DocumentState): void {
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      if (this.docs.get(state.uri) === state && state.dirty) this.analyzeNow(state);
+    }, this.options.debounceMs);
+  }
+
+  private analyzeNow(state: DocumentState): void {
+    if (state.timer) {
+      clearTimeout(state.timer);
+      state.timer = undefined;
+    }
+    const text = state.document.getText();
+    const version = state.document.version;
+    const analyzeOptions = this.options.analyzeOptions();
+    const previous = state.analysis?.parsed && state.pending !== 'fresh' ? { parsed: state.analysis.parsed, changes: state.pending } : undefined;
+    let result: Analysis | undefined;
+    try {
+      result = analyzeNix(text, analyzeOptions, previous);
+    } catch (error) {
+      this.options.log(`analysis of ${state.uri} v${version} failed${previous ? ' (incremental; retrying from scratch)' : ''}: ${describeError(error)}`);
+      if (previous) {
+        try {
+          result = analyzeNix(text, analyzeOptions);
+        } catch (again) {
+          this.options.log(`analysis of ${state.uri} v${version} failed again: ${describeError(again)}`);
+        }
+      }
+    }
+    state.analysis = { version, findings: result?.findings ?? [], parsed: result?.parsed };
+    state.pending = result ? [] : 'fresh';
+    state.dirty = false;
+    try {
+      this.options.onAnalyzed(state);
+    } catch (error) {
+      this.options.log(`publishing results for ${state.uri} failed: ${describeError(error)}`);
+    }
+  }
+}

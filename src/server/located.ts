@@ -1,0 +1,21 @@
+/** The locator's view of an analysed document, computed once per analysed version. */
+import { locate } from '../nix/locate.js';
+import type { Located } from '../nix/model.js';
+import type { AnalyzedVersion } from './documents.js';
+
+export function locatedOf(analysis: AnalyzedVersion, log: (message: string) => void): Located | null {
+  if (analysis.located !== undefined) return analysis.located;
+  if (!analysis.parsed) return null;
+  let located: Located | null;
+  try {
+    located = locate(analysis.parsed);
+  } catch (error) {
+    log(`locating options failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    located = null;
+  }
+  analysis.located = located;
+  return located;
+}
+
+/** True when `offset` lies in [from, to] (a cursor right after a name still points at it). */
+export const touches = (span: { from: number; to: number }, offset: number): boolean => span.from <= offset && offset <= span.to;

@@ -1,0 +1,35 @@
+/**
+ * linux-builder-doctor language server: `node dist/server.cjs --stdio`. stdout is the LSP
+ * channel, so nothing here may print to it; logs go to the client (window/logMessage) or stderr.
+ */
+import { ProposedFeatures, createConnection, type Connection } from 'vscode-languageserver/node';
+import { startServer } from './server.js';
+import { toolVersion } from './findUp.js';
+
+const argv = process.argv.slice(2);
+if (argv.includes('--version')) {
+  process.stderr.write(`linux-builder-doctor language server ${toolVersion()}\n`);
+  process.exit(0);
+}
+
+// The library picks the transport from --stdio / --node-ipc / --socket= / --pipe=; with none
+// given, default to stdio (what every editor but VS Code uses) instead of refusing to start.
+const transportGiven = argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='));
+const connection: Connection = transportGiven
+  ? createConnection(ProposedFeatures.all)
+  : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+
+// The server must outlive any bug: report it to the client and keep serving.
+const report = (kind: string) => (error: unknown): void => {
+  const text = error instanceof Error ? error.stack ?? error.message : String(error);
+  try {
+    connection.console.error(`${kind}: ${text}`);
+  } catch {
+    process.stderr.write(`${kind}: ${text}\n`);
+  }
+};
+process.on('uncaughtException', report('uncaught exception'));
+process.on('unhandledRejection', report('unhandled rejection'));
+
+startServer(connection);
+connection.listen();

@@ -1,0 +1,146 @@
+/**
+ * Wires one LSP connection to the engine: document sync, diagnostics, quick fixes, hover,
+ * completion, settings and the probe requests. Everything lives in the object this returns,
+ * so a test or a second connection gets its own state (no module-level singletons).
+ */
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CompletionItem,
+  type Connection,
+  type Hover,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { DocumentStore, isNixDocument, type DocumentState } from './documents.js';
+import { toDiagnostic } from './diagnostics.js';
+import { codeActionsFor } from './codeActions.js';
+import { hoverAt } from './hover.js';
+import { completionsAt } from './completion.js';
+import { locatedOf } from './located.js';
+import { registerProbeRequests } from './probeRequests.js';
+import { SETTINGS_SECTION, defaultDocsBaseUrl, parseSettings, type ServerSettings } from './settings.js';
+import { toolVersion } from './findUp.js';
+
+/** Long enough to coalesce a burst of keystrokes, short enough to feel immediate. */
+const DEBOUNCE_MS = 75;
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.stack ?? error.message : String(error));
+
+export function startServer(connection: Connection): { dispose: () => void } {
+  const docsDefault = defaultDocsBaseUrl();
+  const version = toolVersion();
+  let settings: ServerSettings = parseSettings(undefined, docsDefault);
+  let pullConfiguration = false;
+  const log = (message: string): void => connection.console.error(message);
+
+  const publish = (state: DocumentState): void => {
+    const analysis = state.analysis;
+    if (!analysis) return;
+    const diagnostics = analysis.findings.map((f, i) => toDiagnostic(f, i, analysis.version, settings.docsBaseUrl));
+    connection.sendDiagnostics({ uri: state.uri, version: analysis.version, diagnostics }).catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
+  };
+
+  const store = new DocumentStore({
+    debounceMs: DEBOUNCE_MS,
+    analyzeOptions: () => ({ disabledRules: settings.disabledRules }),
+    onAnalyzed: publish,
+    log,
+  });
+
+  /** Runs a handler; a bug in one request is logged and answered with `fallback`, never fatal. */
+  function guard<T>(what: string, fallback: T, handler: () => T): T {
+    try {
+      return handler();
+    } catch (error) {
+      log(`${what} failed: ${describeError(error)}`);
+      return fallback;
+    }
+  }
+
+  async function refreshSettings(pushed?: unknown): Promise<void> {
+    if (pullConfiguration) {
+      try {
+        const [section] = (await connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }])) as unknown[];
+        settings = parseSettings(section, docsDefault);
+      } catch (error) {
+        log(`reading settings failed: ${describeError(error)}`);
+      }
+    } else if (pushed !== undefined) {
+      settings = parseSettings(pushed, docsDefault);
+    }
+    store.reanalyzeAll();
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    settings = parseSettings(params.initializationOptions, docsDefault);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['.'], resolveProvider: false },
+      },
+      serverInfo: { name: 'linux-builder-doctor', version },
+    };
+  });
+
+  connection.onInitialized(() => {
+    // Clients that can pull configuration may still need us to ask for change notifications.
+    if (pullConfiguration) {
+      connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+      refreshSettings().catch((e: unknown) => log(describeError(e)));
+    }
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    const pushed: unknown = params.settings;
+    refreshSettings(pushed).catch((e: unknown) => log(describeError(e)));
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument: doc }) => {
+    if (!isNixDocument(doc.uri, doc.languageId)) return;
+    guard('didOpen', undefined, () => store.open(doc.uri, doc.languageId, doc.version, doc.text));
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    guard('didChange', undefined, () => store.change(textDocument.uri, textDocument.version ?? 0, contentChanges));
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    if (!store.has(textDocument.uri)) return;
+    store.close(textDocument.uri);
+    connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }).catch(() => undefined);
+  });
+
+  connection.onCodeAction((params): CodeAction[] =>
+    guard('codeAction', [], () => {
+      const state = store.current(params.textDocument.uri);
+      return state ? codeActionsFor(state, params, settings.docsBaseUrl) : [];
+    }),
+  );
+
+  connection.onHover((params): Hover | null =>
+    guard('hover', null, () => {
+      const state = store.current(params.textDocument.uri);
+      const located = state && locatedOf(state.analysis, log);
+      return state && located ? hoverAt(state.document, located, params.position) : null;
+    }),
+  );
+
+  connection.onCompletion((params): CompletionItem[] =>
+    guard('completion', [], () => {
+      const state = store.current(params.textDocument.uri);
+      const located = state && locatedOf(state.analysis, log);
+      return state && located ? completionsAt(state.document, located, params.position) : [];
+    }),
+  );
+
+  registerProbeRequests(connection, () => settings, version);
+
+  connection.onShutdown(() => store.dispose());
+
+  return { dispose: () => store.dispose() };
+}
