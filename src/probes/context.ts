@@ -1,0 +1,211 @@
+/**
+ * What one probe run shares between its probes: options, the (staged) system paths, the commands
+ * runner bounded by the run's deadline and abort signal, and the facts earlier probes found.
+ * One instance per run (no module-level state).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CauseId, Evidence, ProbeFix, ProbeId, ProbeResult, ProbeStatus } from '../protocol/probes.js';
+import { runCommand, shellQuote, type CommandResult } from './exec.js';
+import type { MachineEntry, MachinesParse } from './machinesFile.js';
+import { rootPaths, type RootPaths } from './rootPaths.js';
+import { writeRootedSshConfig, type ConfigReading } from './sshConfig.js';
+
+export interface ProbeOutcome {
+  status: ProbeStatus;
+  summary: string;
+  evidence: Evidence[];
+  fix?: ProbeFix;
+  cause?: CauseId;
+}
+
+export interface ProbeDefinition {
+  id: ProbeId;
+  title: string;
+  /** Must have run and not failed; otherwise this probe is skipped, naming the one that failed. */
+  requires: ProbeId[];
+  /** Run after these (their facts are used when present) but run even if they failed. */
+  after?: ProbeId[];
+  run(ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
+/** The builder the chain is checked for: a machines entry, or a host given with --builder. */
+export interface BuilderTarget {
+  uri: string;
+  scheme: string;
+  user?: string;
+  host: string;
+  port?: number;
+  sshKey?: string;
+  publicHostKey?: string;
+  systems: string[];
+  /** Where it came from, for evidence ("/etc/nix/machines line 1"). */
+  source: string;
+  entry?: MachineEntry;
+}
+
+/** The values `ssh -G` prints that matter here. */
+export interface EffectiveSsh {
+  user: string;
+  hostname: string;
+  port: number;
+  hostkeyalias?: string;
+  identityfiles: string[];
+  proxy?: string;
+  userknownhostsfiles: string[];
+  globalknownhostsfiles: string[];
+}
+
+export interface BuildersSetting {
+  value: string;
+  /** The machines file named by `@file`, if any. */
+  file?: string;
+  source: string;
+}
+
+export interface Facts {
+  platform?: string;
+  nixVersion?: string;
+  builders?: BuildersSetting;
+  machines?: MachinesParse;
+  target?: BuilderTarget;
+  otherTargets: BuilderTarget[];
+  reading?: ConfigReading;
+  effective?: EffectiveSsh;
+  addresses?: string[];
+  /** True when the builder is nix-darwin's (launchd service present or its plist staged). */
+  nixDarwinBuilder?: boolean;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+export const DEFAULT_SSH_TIMEOUT_MS = 8000;
+
+export interface ContextOptions {
+  root?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  deadline: number;
+  builderHost?: string;
+}
+
+export class ProbeContext {
+  readonly paths: RootPaths;
+  readonly env: NodeJS.ProcessEnv;
+  readonly signal: AbortSignal | undefined;
+  readonly deadline: number;
+  readonly builderHost: string | undefined;
+  readonly facts: Facts = { otherTargets: [] };
+  readonly results = new Map<ProbeId, ProbeResult>();
+  /** Commands that need root's view go through `sudo -n` unless we are root or a root dir is staged. */
+  readonly needsSudo: boolean;
+  private scratch: string | undefined;
+  private rootedConfig: string | undefined;
+
+  constructor(options: ContextOptions) {
+    this.env = options.env ?? process.env;
+    this.paths = rootPaths(options.root, this.env);
+    this.signal = options.signal;
+    this.deadline = options.deadline;
+    this.builderHost = options.builderHost;
+    this.needsSudo = options.root === undefined && process.getuid?.() !== 0;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  /** Run a command bounded by its own timeout and by what is left of the run. */
+  run(argv: string[], timeoutMs: number, extra?: { env?: NodeJS.ProcessEnv; onOutput?: (chunk: string) => void }): Promise<CommandResult> {
+    return runCommand(argv, {
+      timeoutMs: Math.max(1, Math.min(timeoutMs, this.remainingMs())),
+      env: extra?.env ?? this.env,
+      ...(this.signal ? { signal: this.signal } : {}),
+      ...(extra?.onOutput ? { onOutput: extra.onOutput } : {}),
+    });
+  }
+
+  /** argv as root: the nix-daemon is root, so root's view is the one that matters. */
+  asRoot(argv: string[]): string[] {
+    return this.needsSudo ? ['sudo', '-n', ...argv] : argv;
+  }
+
+  /** The command a user runs themselves when we could not (sudo needs a password). */
+  adminCommand(argv: string[]): string {
+    return shellQuote(['sudo', ...argv]);
+  }
+
+  /** `-F <generated config>` under a staged root, nothing on the real machine. */
+  sshConfigArgs(): string[] {
+    if (this.paths.stagedRoot === undefined) return [];
+    this.rootedConfig ??= writeRootedSshConfig(this.paths, join(this.scratchDir(), 'ssh'));
+    return ['-F', this.rootedConfig];
+  }
+
+  /** Environment for nix so it reads the same (staged) files. */
+  nixEnv(): NodeJS.ProcessEnv {
+    if (this.paths.stagedRoot === undefined) return this.env;
+    const sshopts = [this.env.NIX_SSHOPTS ?? '', ...this.sshConfigArgs()].filter((s) => s !== '').join(' ');
+    return { ...this.env, NIX_CONF_DIR: this.paths.nixConfDir, NIX_SSHOPTS: sshopts };
+  }
+
+  scratchDir(): string {
+    this.scratch ??= mkdtempSync(join(tmpdir(), 'lbd-probe-'));
+    return this.scratch;
+  }
+
+  /** The known_hosts file Nix writes from publicHostKey: `<host> <decoded key>` (DOMAIN.md §4). */
+  pinnedKnownHosts(target: BuilderTarget): string | undefined {
+    if (target.publicHostKey === undefined) return undefined;
+    const file = join(this.scratchDir(), 'host-key');
+    writeFileSync(file, `${target.host} ${target.publicHostKey}\n`, { mode: 0o600 });
+    return file;
+  }
+
+  /**
+   * ssh's argv as Nix builds it (DOMAIN.md §4): `ssh <user@host> -x [-i key]
+   * [-oUserKnownHostsFile=<pinned>] [-p port]`, plus BatchMode and ConnectTimeout so nothing
+   * prompts or hangs, then the remote command.
+   */
+  nixLikeSshArgv(target: BuilderTarget, remote: string[]): string[] {
+    const argv = ['ssh', ...this.sshConfigArgs(), target.user !== undefined ? `${target.user}@${target.host}` : target.host, '-x'];
+    if (target.sshKey !== undefined) argv.push('-i', target.sshKey);
+    const pinned = this.pinnedKnownHosts(target);
+    if (pinned !== undefined) argv.push(`-oUserKnownHostsFile=${pinned}`);
+    if (target.port !== undefined) argv.push('-p', String(target.port));
+    argv.push('-oBatchMode=yes', `-oConnectTimeout=${Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000)}`, '--', ...remote);
+    return this.asRoot(argv);
+  }
+
+  dispose(): void {
+    if (this.scratch !== undefined) rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/** Evidence for a command that ran: argv, exit code, and the tail of its stderr. */
+export function commandEvidence(result: CommandResult, detail?: string): Evidence {
+  const stderr = result.stderr.trim();
+  const evidence: Evidence = { argv: result.argv, exitCode: result.exitCode };
+  if (stderr !== '') evidence.stderr = stderr.length > 2000 ? `…${stderr.slice(-2000)}` : stderr;
+  const notes = [
+    result.timedOut ? `killed after its timeout (${result.durationMs} ms)` : undefined,
+    result.aborted ? 'cancelled' : undefined,
+    result.spawnError !== undefined ? `could not start: ${result.spawnError}` : undefined,
+    detail,
+  ].filter((s): s is string => s !== undefined);
+  if (notes.length > 0) evidence.detail = notes.join('; ');
+  return evidence;
+}
+
+/** sudo -n could not run it without a password: the result the user can act on. */
+export function needsAdmin(ctx: ProbeContext, argv: string[], what: string, result: CommandResult): ProbeOutcome | null {
+  if (!ctx.needsSudo || !/sudo: (a password is required|a terminal is required)/.test(result.stderr)) return null;
+  const command = ctx.adminCommand(argv.slice(argv[0] === 'sudo' ? 2 : 0));
+  return {
+    status: 'needs-admin',
+    cause: 'needs-admin',
+    summary: `${what} must be checked as root (the nix-daemon's account); run: ${command}`,
+    evidence: [commandEvidence(result)],
+    fix: { summary: `Run this in a terminal, which asks for your password: ${command}`, commands: [command] },
+  };
+}
