@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { readSettings, SECTION } from './config.js';
+
+export const CLIENT_ID = SECTION; // the client reads `linuxBuilderDoctor.trace.server` by this id
+
+/**
+ * The language client for `nix` documents. The server is our bundled dist/server.cjs, started with
+ * the extension host's own runtime (`module` + stdio: vscode-languageclient forks it with
+ * ELECTRON_RUN_AS_NODE under desktop VS Code and plain Node under code-server).
+ * Restart on crash is the client's default error handler (up to 4 restarts in 3 minutes).
+ */
+export function createClient(serverModule: string, log: vscode.LogOutputChannel): LanguageClient {
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const settings = readSettings();
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'nix' },
+      { scheme: 'untitled', language: 'nix' },
+    ],
+    // Our own source keeps our diagnostics apart from Nix IDE's (nil/nixd) in the Problems panel.
+    diagnosticCollectionName: 'linux-builder-doctor',
+    outputChannel: log,
+    initializationOptions: { rulesDisabled: settings.rulesDisabled, isTrusted: vscode.workspace.isTrusted },
+    synchronize: { configurationSection: SECTION },
+  };
+  return new LanguageClient(CLIENT_ID, 'Linux Builder Doctor', serverOptions, clientOptions);
+}

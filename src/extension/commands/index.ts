@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx.js';
+import { copyCommand } from './copyCommand.js';
+import { fixProbe } from './fixProbe.js';
+import { openReport } from './openReport.js';
+import { restartServer } from './restartServer.js';
+import { runAdminChecks } from './runAdminChecks.js';
+import { runHealthChecks } from './runHealthChecks.js';
+import { showEvidence } from './showEvidence.js';
+import { showLog } from './showLog.js';
+import { testBuilder } from './testBuilder.js';
+
+type Factory = (ctx: Ctx) => (...args: never[]) => unknown;
+
+/** Command id -> factory; the ids and titles are in package.json (ARCHITECTURE.md names). */
+const COMMANDS: Record<string, Factory> = {
+  'linuxBuilderDoctor.testBuilder': testBuilder,
+  'linuxBuilderDoctor.runHealthChecks': runHealthChecks,
+  'linuxBuilderDoctor.openReport': openReport,
+  'linuxBuilderDoctor.showEvidence': showEvidence,
+  'linuxBuilderDoctor.copyCommand': copyCommand,
+  'linuxBuilderDoctor.fixProbe': fixProbe,
+  'linuxBuilderDoctor.runAdminChecks': runAdminChecks,
+  'linuxBuilderDoctor.restartServer': restartServer,
+  'linuxBuilderDoctor.showLog': showLog,
+};
+
+export function registerCommands(ctx: Ctx): void {
+  for (const [id, factory] of Object.entries(COMMANDS)) {
+    ctx.pushExt(vscode.commands.registerCommand(id, factory(ctx)));
+  }
+}

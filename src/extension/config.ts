@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+
+/** The `linuxBuilderDoctor.*` settings the extension reads (package.json `contributes.configuration`). */
+export interface DoctorSettings {
+  rulesDisabled: string[];
+  probeTimeoutMs: number;
+  builderHost: string | undefined;
+  /** Advanced: read system files under this folder instead of `/` (the CLI's `--root`). */
+  probesRoot: string | undefined;
+  testSystem: string | undefined;
+  autoRun: boolean;
+}
+
+export const SECTION = 'linuxBuilderDoctor';
+
+/** Settings whose change only takes effect when the language server restarts. */
+export const RESTART_SETTINGS = [`${SECTION}.rules.disabled`, `${SECTION}.server.extraEnv`];
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export function readSettings(): DoctorSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return {
+    rulesDisabled: config.get<string[]>('rules.disabled', []),
+    probeTimeoutMs: config.get<number>('probes.timeoutMs', 10_000),
+    builderHost: nonEmpty(config.get<string>('builderHost')),
+    probesRoot: nonEmpty(config.get<string>('probes.root')),
+    testSystem: nonEmpty(config.get<string>('testBuild.system')),
+    autoRun: config.get<boolean>('probes.autoRun', true),
+  };
+}
+
+/**
+ * The Linux system a test build targets: the builder's own architecture (Apple silicon runs an
+ * aarch64-linux VM, Intel Macs an x86_64-linux one), unless the user chose another.
+ */
+export function testSystem(settings: DoctorSettings): string {
+  if (settings.testSystem) return settings.testSystem;
+  return process.arch === 'arm64' ? 'aarch64-linux' : 'x86_64-linux';
+}

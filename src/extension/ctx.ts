@@ -1,0 +1,165 @@
+import * as vscode from 'vscode';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { REPORT_METHOD, type ReportParams, type ReportResult } from '../protocol/lsp.js';
+import type { ProbeReport } from '../protocol/probes.js';
+import { createClient } from './client.js';
+import { readSettings } from './config.js';
+import { reportMarkdown } from './health/format.js';
+import { HealthModel } from './health/model.js';
+import { HealthTreeProvider } from './health/tree.js';
+import { bundlePaths, type BundlePaths } from './paths.js';
+import { runProbesInServer, runProbesWithCli } from './probes.js';
+import { DoctorStatus } from './status.js';
+import { refuseUntrusted, type Refused } from './trust.js';
+
+export const HEALTH_VIEW_ID = 'linuxBuilderDoctor.health';
+
+/**
+ * Owns everything the extension creates, in two scopes: `subscriptions` live as long as the
+ * extension, `clientSubscriptions` as long as one language client (cleared on restart).
+ */
+export class Ctx implements vscode.Disposable {
+  readonly paths: BundlePaths;
+  readonly model = new HealthModel();
+  readonly tree: HealthTreeProvider;
+  readonly status: DoctorStatus;
+  readonly view: vscode.TreeView<unknown>;
+  private client: LanguageClient | undefined;
+  private clientSubscriptions: vscode.Disposable[] = [];
+  private currentRun: Promise<ProbeReport | undefined> | undefined;
+  /** When activate() started, for the activation-time measurement. */
+  activationMs = 0;
+
+  constructor(
+    readonly extension: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    this.paths = bundlePaths(extension);
+    this.tree = new HealthTreeProvider(this.model);
+    this.status = new DoctorStatus(this.model);
+    this.view = vscode.window.createTreeView(HEALTH_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.pushExt(this.model, this.tree, this.status, this.view);
+  }
+
+  pushExt(...disposables: vscode.Disposable[]): void {
+    this.extension.subscriptions.push(...disposables);
+  }
+
+  pushClient(...disposables: vscode.Disposable[]): void {
+    this.clientSubscriptions.push(...disposables);
+  }
+
+  get languageClient(): LanguageClient | undefined {
+    return this.client;
+  }
+
+  async startClient(): Promise<void> {
+    const client = createClient(this.paths.server, this.log);
+    this.client = client;
+    this.pushClient(
+      client.onDidChangeState((e) => {
+        this.status.setServer(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped');
+      }),
+    );
+    this.status.setServer('starting');
+    try {
+      await client.start();
+      this.status.setServer('running');
+    } catch (error) {
+      this.status.setServer('failed');
+      this.log.error(`language server failed to start: ${String(error)}`);
+      void vscode.window.showErrorMessage('Linux Builder Doctor: the language server failed to start.', 'Show Logs').then((c) => {
+        if (c) this.log.show();
+      });
+    }
+  }
+
+  async stopClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    for (const d of this.clientSubscriptions.splice(0)) d.dispose();
+    if (client) {
+      try {
+        await client.dispose(2000);
+      } catch (error) {
+        this.log.warn(`language server did not stop cleanly: ${String(error)}`);
+      }
+    }
+  }
+
+  async restartClient(): Promise<void> {
+    await this.stopClient();
+    await this.startClient();
+  }
+
+  /**
+   * Runs the probes once (callers share a run in progress), updating the view as results arrive.
+   * Refused in untrusted workspaces: probes run programs.
+   */
+  runProbes(): Promise<ProbeReport | undefined> | Refused {
+    const refused = refuseUntrusted('Running health checks');
+    if (refused) return refused;
+    this.currentRun ??= this.doRunProbes().finally(() => {
+      this.currentRun = undefined;
+    });
+    return this.currentRun;
+  }
+
+  private async doRunProbes(): Promise<ProbeReport | undefined> {
+    const settings = readSettings();
+    this.model.startRun();
+    const started = Date.now();
+    try {
+      const report = await vscode.window.withProgress(
+        { location: { viewId: HEALTH_VIEW_ID }, title: 'Running health checks', cancellable: true },
+        (_progress, token) => {
+          const client = this.client;
+          if (client?.isRunning()) {
+            return runProbesInServer(client, settings, (p) => this.model.progress(p.result, p.total), token, this.paths.cli, this.log);
+          }
+          this.log.warn('language server not running; probing with the bundled CLI');
+          return runProbesWithCli(this.paths.cli, settings, token);
+        },
+      );
+      this.log.info(`health checks: ${report.verdict.cause} in ${Date.now() - started} ms`);
+      this.model.finishRun(report);
+      await this.updateContext();
+      return report;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`health checks failed: ${message}`);
+      this.model.finishRun(undefined, message);
+      return undefined;
+    }
+  }
+
+  /** Context keys the view's welcome content and menus read. */
+  async updateContext(): Promise<void> {
+    const report = this.model.report;
+    await vscode.commands.executeCommand('setContext', 'linuxBuilderDoctor.noBuilder', report?.verdict.cause === 'no-builder-configured');
+    await vscode.commands.executeCommand('setContext', 'linuxBuilderDoctor.hasReport', report !== undefined);
+  }
+
+  /** The doctor report as Markdown, from the server (same text as the CLI's `report`). */
+  async reportMarkdown(): Promise<string> {
+    const settings = readSettings();
+    const params: ReportParams = { timeoutMs: settings.probeTimeoutMs };
+    if (settings.probesRoot) params.root = settings.probesRoot;
+    const client = this.client;
+    if (client?.isRunning()) {
+      try {
+        const result = await client.sendRequest<ReportResult>(REPORT_METHOD, params);
+        return result.markdown;
+      } catch (error) {
+        this.log.warn(`server report failed, building it from the last probe run: ${String(error)}`);
+      }
+    }
+    const report = this.model.report ?? (await runProbesWithCli(this.paths.cli, settings, new vscode.CancellationTokenSource().token));
+    return reportMarkdown(report);
+  }
+
+  dispose(): void {
+    // Stops the server process too; VS Code gives extensions a few seconds on shutdown.
+    void this.stopClient();
+  }
+}

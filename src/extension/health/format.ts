@@ -1,0 +1,79 @@
+import type { Evidence, ProbeResult, ProbeReport } from '../../protocol/probes.js';
+
+/** POSIX shell quoting for display and copying; the extension never runs these strings itself. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_+=.,/:@%-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function commandLine(argv: string[]): string {
+  return argv.map(shellQuote).join(' ');
+}
+
+/** One line per piece of evidence, for the tree's child rows. */
+export function evidenceLabel(evidence: Evidence): string {
+  if (evidence.argv) {
+    const exit = evidence.exitCode === undefined ? '' : ` → exit ${evidence.exitCode ?? 'none'}`;
+    return `$ ${commandLine(evidence.argv)}${exit}`;
+  }
+  if (evidence.file) return `file ${evidence.file}${evidence.detail ? `: ${firstLine(evidence.detail)}` : ''}`;
+  if (evidence.detail) return firstLine(evidence.detail);
+  if (evidence.stderr) return firstLine(evidence.stderr);
+  return '(no detail)';
+}
+
+export function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.length > 200 ? `${line.slice(0, 197)}…` : line;
+}
+
+/** The command a user can copy to re-check a probe by hand: what it ran, else the fix's commands. */
+export function copyableCommand(result: ProbeResult): string | undefined {
+  const ran = result.evidence.find((e) => e.argv && e.argv.length > 0)?.argv;
+  if (ran) return commandLine(ran);
+  if (result.fix?.commands?.length) return result.fix.commands.join('\n');
+  return undefined;
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function fence(text: string): string {
+  const ticks = text.includes('```') ? '````' : '```';
+  return `${ticks}\n${text.trimEnd()}\n${ticks}`;
+}
+
+/** Full evidence of one probe as Markdown ("Show Evidence"). */
+export function evidenceMarkdown(result: ProbeResult): string {
+  const parts = [`# ${result.title} — ${result.status}`, '', result.summary, ''];
+  for (const e of result.evidence) {
+    if (e.argv) parts.push(`Command (exit ${e.exitCode === undefined ? '?' : String(e.exitCode)}):`, '', fence(commandLine(e.argv)), '');
+    if (e.file) parts.push(`File: \`${e.file}\``, '');
+    if (e.detail) parts.push(fence(e.detail), '');
+    if (e.stderr) parts.push('stderr:', '', fence(e.stderr), '');
+  }
+  if (result.fix) {
+    parts.push('## Fix', '', result.fix.summary, '');
+    if (result.fix.commands?.length) parts.push(fence(result.fix.commands.join('\n')), '');
+    if (result.fix.docs) parts.push(`See ${result.fix.docs}`, '');
+  }
+  parts.push(`_Probe \`${result.id}\`, ${formatDuration(result.durationMs)}._`);
+  return parts.join('\n');
+}
+
+/** A short Markdown summary used when the server is unavailable for the full report. */
+export function reportMarkdown(report: ProbeReport): string {
+  const rows = report.results.map((r) => `| ${r.id} | ${r.status} | ${r.summary.replace(/\|/g, '\\|')} |`);
+  return [
+    '# Linux Builder Doctor report',
+    '',
+    `Platform: ${report.platform}; Nix: ${report.nixVersion ?? 'not found'}`,
+    '',
+    `**Verdict: ${report.verdict.cause}** — ${report.verdict.summary}`,
+    '',
+    '| probe | status | summary |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { PROBE_PROGRESS_METHOD, RUN_PROBES_METHOD, type ProbeProgressParams, type RunProbesParams } from '../protocol/lsp.js';
+import type { ProbeReport } from '../protocol/probes.js';
+import type { DoctorSettings } from './config.js';
+import { nodeCommand } from './paths.js';
+
+const METHOD_NOT_FOUND = -32601;
+
+/** The CLI arguments that make it read the same system files the server was told to read. */
+export function rootArgs(settings: DoctorSettings): string[] {
+  return settings.probesRoot ? ['--root', settings.probesRoot] : [];
+}
+
+export function probeParams(settings: DoctorSettings, runId: string): RunProbesParams {
+  const params: RunProbesParams = { runId, timeoutMs: settings.probeTimeoutMs };
+  if (settings.probesRoot) params.root = settings.probesRoot;
+  if (settings.builderHost) params.builderHost = settings.builderHost;
+  return params;
+}
+
+/**
+ * Runs the probes in the language server (so other editors get the same), reporting each result as
+ * it arrives. A server without the request (an older bundle) falls back to the bundled CLI.
+ */
+export async function runProbesInServer(
+  client: LanguageClient,
+  settings: DoctorSettings,
+  onResult: (p: ProbeProgressParams) => void,
+  token: vscode.CancellationToken,
+  cli: string,
+  log: vscode.LogOutputChannel,
+): Promise<ProbeReport> {
+  const runId = randomUUID();
+  const listener = client.onNotification(PROBE_PROGRESS_METHOD, (p: ProbeProgressParams) => {
+    if (p.runId === runId) onResult(p);
+  });
+  try {
+    return await client.sendRequest<ProbeReport>(RUN_PROBES_METHOD, probeParams(settings, runId), token);
+  } catch (error) {
+    if ((error as { code?: number }).code !== METHOD_NOT_FOUND) throw error;
+    log.warn(`server does not answer ${RUN_PROBES_METHOD}; running the bundled CLI instead`);
+    return runProbesWithCli(cli, settings, token);
+  } finally {
+    listener.dispose();
+  }
+}
+
+/** `linux-builder-doctor probe --format json` (exit 1 just means "not ok"; the JSON is the answer). */
+export function runProbesWithCli(cli: string, settings: DoctorSettings, token: vscode.CancellationToken): Promise<ProbeReport> {
+  const node = nodeCommand();
+  const argv = [cli, 'probe', '--format', 'json', '--timeout-ms', String(settings.probeTimeoutMs), ...rootArgs(settings)];
+  return new Promise((resolve, reject) => {
+    const child = execFile(node.executable, argv, { env: { ...process.env, ...node.env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      try {
+        resolve(JSON.parse(stdout) as ProbeReport);
+      } catch {
+        reject(new Error(`probe CLI failed (${error?.message ?? 'no JSON'}): ${stderr.trim()}`));
+      }
+    });
+    token.onCancellationRequested(() => child.kill());
+  });
+}
