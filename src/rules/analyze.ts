@@ -1,13 +1,21 @@
 /**
- * The analysis engine's entry point: parse (incrementally when given the previous parse),
- * locate option definitions, run every rule, return plain Findings.
+ * The analysis engine's entry point: parse (incrementally when given the previous parse), report
+ * syntax problems once, locate option definitions in what parsed, run every rule, and return plain
+ * Findings in LSP positions. A rule that throws is reported, never allowed to silence the others.
  */
-import type { Finding } from '../protocol/findings.js';
+import type { Finding, RuleId } from '../protocol/findings.js';
+import { LineIndex } from '../nix/lines.js';
+import { locate } from '../nix/locate.js';
 import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
+import { syntaxProblems } from '../nix/syntaxProblems.js';
+import { RULES } from './registry.js';
+import type { RuleFinding } from './rule.js';
 
 export interface AnalyzeOptions {
   /** Rule ids the user switched off (setting `linuxBuilderDoctor.rules.disabled`). */
   disabledRules?: readonly string[];
+  /** Called when a rule throws (a bug): the other rules still run. */
+  onRuleError?: (rule: RuleId, error: unknown) => void;
 }
 
 export interface Analysis {
@@ -22,7 +30,37 @@ export function analyzeNix(
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): Analysis {
   const parsed = parseNix(text, previous);
-  void options;
-  // Rules are wired in by the rules work (issue 2); until then only the parse runs.
-  return { findings: [], parsed };
+  const lines = new LineIndex(text);
+  const disabled = new Set(options.disabledRules ?? []);
+  const findings: Finding[] = [];
+  const toFinding = (code: RuleId, f: RuleFinding): Finding => ({
+    range: { start: lines.positionAt(f.span.from), end: lines.positionAt(f.span.to) },
+    severity: f.severity,
+    code,
+    message: f.message,
+    fixes: f.fixes.map((fix) => ({
+      title: fix.title,
+      isPreferred: fix.isPreferred,
+      edits: [...fix.edits]
+        .sort((a, b) => a.from - b.from)
+        .map((e) => ({ range: { start: lines.positionAt(e.from), end: lines.positionAt(e.to) }, newText: e.newText })),
+    })),
+  });
+
+  if (!disabled.has('syntax-error')) {
+    for (const problem of syntaxProblems(parsed)) {
+      findings.push(toFinding('syntax-error', { span: problem.span, severity: 'error', message: problem.message, fixes: [] }));
+    }
+  }
+  const located = locate(parsed);
+  const ctx = { text, located };
+  for (const rule of RULES) {
+    if (disabled.has(rule.id)) continue;
+    try {
+      for (const f of rule.check(ctx)) findings.push(toFinding(rule.id, f));
+    } catch (error) {
+      options.onRuleError?.(rule.id, error);
+    }
+  }
+  return { findings, parsed };
 }

@@ -1,0 +1,24 @@
+/**
+ * `config-needs-bootstrap` (information): a customised `nix.linux-builder.config` is a new VM image
+ * that must be built on Linux — by a builder that already works. Enable the builder unmodified first,
+ * then customise (nix-darwin option description; nixpkgs manual "Reconfiguring", DOMAIN.md §3).
+ */
+import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
+import { definitionsAt, definitionsUnder, type Rule } from '../rule.js';
+
+export const configNeedsBootstrapRule: Rule = {
+  id: 'config-needs-bootstrap',
+  check(ctx) {
+    const direct = definitionsAt(ctx, BUILDER_CONFIG_PATH).filter((d) => !(d.value.kind === 'attrs' && d.value.span.to - d.value.span.from <= 3));
+    const nested = definitionsUnder(ctx, BUILDER_CONFIG_PATH);
+    const first = direct[0] ?? nested[0];
+    if (!first) return [];
+    const span = direct[0] ? first.nameSpan : (first.pathSpans[BUILDER_CONFIG_PATH.length - 1] ?? first.nameSpan);
+    return [{
+      span,
+      severity: 'information',
+      message: 'Customising nix.linux-builder.config builds a new VM image, and that build needs a Linux builder. On first setup, switch with the builder enabled and unmodified, wait until it works, then add this configuration.',
+      fixes: [],
+    }];
+  },
+};

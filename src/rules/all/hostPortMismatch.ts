@@ -1,0 +1,49 @@
+/**
+ * `host-port-mismatch`: the VM's `hostPort` changed, but nix-darwin writes `Port 31022` literally in
+ * /etc/ssh/ssh_config.d/100-linux-builder.conf, so ssh still goes to 31022 (DOMAIN.md §3).
+ */
+import { libInScope } from '../../nix/print.js';
+import { BUILDER_VM_PATH } from '../../schema/index.js';
+import { DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT, LINUX_BUILDER_SSH_CONFIG_FILE } from '../../schema/nixDarwin.js';
+import { addDefinition } from '../editing.js';
+import { darwinModuleOf, definitionsAt, type Rule } from '../rule.js';
+
+const SSH_FILE = ['environment', 'etc', LINUX_BUILDER_SSH_CONFIG_FILE];
+
+export function hostBlock(port: number): string {
+  return [
+    "lib.mkForce ''",
+    '  Host linux-builder',
+    '    User builder',
+    '    Hostname localhost',
+    '    HostKeyAlias linux-builder',
+    `    Port ${port}`,
+    `    IdentityFile ${DEFAULT_BUILDER_KEY}`,
+    "''",
+  ].join('\n');
+}
+
+export const hostPortMismatchRule: Rule = {
+  id: 'host-port-mismatch',
+  check(ctx) {
+    const overridden = ['text', 'source'].some((leaf) => definitionsAt(ctx, [...SSH_FILE, leaf]).length > 0);
+    if (overridden) return [];
+    return definitionsAt(ctx, [...BUILDER_VM_PATH, 'hostPort'])
+      .filter((def) => def.value.kind === 'int' && def.value.value !== DEFAULT_HOST_PORT)
+      .map((def) => {
+        const port = def.value.kind === 'int' ? def.value.value : DEFAULT_HOST_PORT;
+        const module = darwinModuleOf(ctx, def);
+        const add = addDefinition(ctx, module, [...SSH_FILE, 'text'], hostBlock(port));
+        return {
+          span: def.nameSpan,
+          severity: 'warning' as const,
+          message: `The VM now listens on host port ${port}, but nix-darwin writes \`Port ${DEFAULT_HOST_PORT}\` literally in /etc/${LINUX_BUILDER_SSH_CONFIG_FILE}, so ssh to linux-builder still goes to port ${DEFAULT_HOST_PORT} and fails. Override that file with the new port too.`,
+          fixes: add ? [{
+            title: `Write /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} with Port ${port}`,
+            isPreferred: true,
+            edits: [add, ...libInScope(ctx.text, module)],
+          }] : [],
+        };
+      });
+  },
+};

@@ -1,0 +1,28 @@
+/**
+ * `removed-option`: `nix.linux-builder.modules` was removed upstream: "This option has been replaced
+ * with `nix.linux-builder.config`" (nix-darwin modules/nix/linux-builder.nix, DOMAIN.md §2).
+ */
+import { removedOption } from '../../schema/index.js';
+import { moveDefinition } from '../editing.js';
+import type { Rule, RuleFinding } from '../rule.js';
+
+export const removedOptionRule: Rule = {
+  id: 'removed-option',
+  check(ctx) {
+    const findings: RuleFinding[] = [];
+    for (const def of ctx.located.definitions) {
+      const removed = removedOption(def.path);
+      if (!removed) continue;
+      const edits = removed.correctPath ? moveDefinition(ctx, def, removed.correctPath) : undefined;
+      findings.push({
+        span: def.nameSpan,
+        severity: 'error',
+        message: `\`${def.path.join('.')}' was removed. ${removed.advice}`,
+        fixes: edits && removed.correctPath
+          ? [{ title: `Replace with ${removed.correctPath.join('.')}`, isPreferred: true, edits }]
+          : [],
+      });
+    }
+    return findings;
+  },
+};

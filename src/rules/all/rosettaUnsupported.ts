@@ -1,0 +1,34 @@
+/**
+ * `rosetta-unsupported`: `virtualisation.rosetta.enable` inside the builder's `config` does not work
+ * with nix-darwin's QEMU builder (no Rosetta share in qemu-vm; DOMAIN.md §6.8, INFERRED). Emulating
+ * x86_64-linux with binfmt does.
+ */
+import { removeBinding } from '../../nix/print.js';
+import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
+import { addDefinition } from '../editing.js';
+import { darwinModuleOf, definitionsAt, type OffsetFix, type Rule } from '../rule.js';
+
+const ROSETTA = [...BUILDER_CONFIG_PATH, 'virtualisation', 'rosetta', 'enable'];
+const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
+
+export const rosettaUnsupportedRule: Rule = {
+  id: 'rosetta-unsupported',
+  check(ctx) {
+    return definitionsAt(ctx, ROSETTA)
+      .filter((def) => def.value.kind === 'bool' && def.value.value)
+      .map((def) => {
+        const remove = removeBinding(ctx.text, def.bindingSpan);
+        const hasEmulation = definitionsAt(ctx, EMULATED).length > 0;
+        const add = hasEmulation ? undefined : addDefinition(ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]');
+        const fixes: OffsetFix[] = add && !(add.from >= remove.from && add.from <= remove.to)
+          ? [{ title: 'Use binfmt emulation instead: boot.binfmt.emulatedSystems = [ "x86_64-linux" ]', isPreferred: true, edits: [remove, add] }]
+          : [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
+        return {
+          span: def.nameSpan,
+          severity: 'warning' as const,
+          message: 'Rosetta does not work in nix-darwin\'s linux-builder: it is a QEMU VM and has no Rosetta share. To build x86_64-linux on Apple silicon use `boot.binfmt.emulatedSystems = [ "x86_64-linux" ]` in the builder\'s config (and add "x86_64-linux" to nix.linux-builder.systems).',
+          fixes,
+        };
+      });
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * `ssh-config-disabled`: disabling /etc/ssh/ssh_config.d/100-linux-builder.conf removes the only
+ * mapping of `linux-builder` to localhost:31022 (user, HostKeyAlias, key); nothing replaces it
+ * (DOMAIN.md §6.6). What fixes the corporate case is giving root the Host block, not removing it.
+ */
+import { removeBinding } from '../../nix/print.js';
+import { LINUX_BUILDER_SSH_CONFIG_FILE } from '../../schema/nixDarwin.js';
+import { boolAt, type Rule } from '../rule.js';
+
+export const sshConfigDisabledRule: Rule = {
+  id: 'ssh-config-disabled',
+  check(ctx) {
+    const off = boolAt(ctx, ['environment', 'etc', LINUX_BUILDER_SSH_CONFIG_FILE, 'enable'], false);
+    if (!off) return [];
+    return [{
+      span: off.nameSpan,
+      severity: 'warning',
+      message: `Disabling /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} removes the only thing that maps \`linux-builder\` to localhost port 31022 with user builder, HostKeyAlias and key /etc/nix/builder_ed25519; nothing replaces it, so ssh to the builder fails. ` +
+        'If /etc/ssh/ssh_config is managed (Chef/MDM) and lacks the Include, give root the Host block instead: add `Include /etc/ssh/ssh_config.d/100-linux-builder.conf` to /var/root/.ssh/config.',
+      fixes: [{ title: `Keep /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} (remove this line)`, isPreferred: true, edits: [removeBinding(ctx.text, off.bindingSpan)] }],
+    }];
+  },
+};

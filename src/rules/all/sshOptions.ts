@@ -1,0 +1,107 @@
+/**
+ * `ssh-options`: there is no `sshOptions` anywhere — not under `nix.linux-builder`, not in its VM
+ * `config` (a NixOS module: "The option `sshOptions' does not exist"), not in `nix.buildMachines`.
+ * Nix runs the system `ssh` and takes its settings from ssh_config, NIX_SSHOPTS or the store URI
+ * (DOMAIN.md §4, §6.2).
+ */
+import type { OptionDefinition } from '../../nix/model.js';
+import { nixString, removeBinding } from '../../nix/print.js';
+import { BUILDER_VM_HOST_KEY, DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT } from '../../schema/nixDarwin.js';
+import { addDefinition } from '../editing.js';
+import { darwinModuleOf, definitionsAt, stringList, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
+import { builderEntryNix, knownHostsNix } from '../builderEntry.js';
+import { libInScope } from '../../nix/print.js';
+
+/** The port, user and key an sshOptions list asks for, read from `-p`, `-l`, `-i` and `-o Key=Value`. */
+export function readSshOptions(options: readonly string[]): { port?: number; user?: string; key?: string } {
+  const out: { port?: number; user?: string; key?: string } = {};
+  for (let i = 0; i < options.length; i++) {
+    const flag = options[i] ?? '';
+    const next = options[i + 1];
+    const setting = (name: string, value: string) => {
+      const lower = name.toLowerCase();
+      if (lower === 'port' && /^\d+$/.test(value)) out.port = Number(value);
+      if (lower === 'user') out.user = value;
+      if (lower === 'identityfile') out.key = value;
+    };
+    if (flag === '-p' && next !== undefined) { setting('port', next); i++; }
+    else if (flag === '-l' && next !== undefined) { setting('user', next); i++; }
+    else if (flag === '-i' && next !== undefined) { setting('identityfile', next); i++; }
+    else if (flag === '-o' && next !== undefined) { const m = /^(\w+)[= ](.*)$/.exec(next); if (m) setting(m[1]!, m[2]!); i++; }
+    else if (flag.startsWith('-o')) { const m = /^-o(\w+)[= ](.*)$/.exec(flag); if (m) setting(m[1]!, m[2]!); }
+    else if (/^-p\d+$/.test(flag)) setting('port', flag.slice(2));
+  }
+  return out;
+}
+
+function systemsOf(ctx: RuleContext): string[] {
+  for (const d of definitionsAt(ctx, ['nix', 'linux-builder', 'systems'])) {
+    const list = stringList(d);
+    if (list) return list;
+  }
+  return ['aarch64-linux'];
+}
+
+function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
+  const remove = removeBinding(ctx.text, def.bindingSpan);
+  const fixes: OffsetFix[] = [{
+    title: 'Remove sshOptions: nix-darwin already sets the user, host name, port, HostKeyAlias and key (ssh_config.d Host block) and pins the host key',
+    isPreferred: true,
+    edits: [remove],
+  }];
+  if (!def.path.includes('buildMachines')) {
+    const module = darwinModuleOf(ctx, def);
+    const hasProtocol = definitionsAt(ctx, ['nix', 'linux-builder', 'protocol']).length > 0;
+    const protocol = hasProtocol ? undefined : addDefinition(ctx, module, ['nix', 'linux-builder', 'protocol'], nixString('ssh'));
+    if (protocol) {
+      fixes.push({
+        title: 'Remove sshOptions and set protocol = "ssh" (legacy protocol: ssh\'s own error text reaches the build log; it reads the same ssh config)',
+        isPreferred: false,
+        edits: [remove, protocol],
+      });
+    }
+    const given = def.value.kind === 'list' ? readSshOptions(stringList(def) ?? []) : {};
+    const port = given.port ?? DEFAULT_HOST_PORT;
+    const entry = builderEntryNix({
+      hostName: `localhost:${port}`,
+      sshUser: given.user ?? 'builder',
+      sshKey: given.key ?? DEFAULT_BUILDER_KEY,
+      systems: systemsOf(ctx),
+      hostKeyLine: BUILDER_VM_HOST_KEY,
+    });
+    const lib = libInScope(ctx.text, module);
+    const machines = addDefinition(ctx, module, ['nix', 'buildMachines'], `lib.mkForce [\n${entry}\n]`);
+    const known = addDefinition(ctx, module, ['programs', 'ssh', 'knownHosts', 'linux-builder-vm'], knownHostsNix(`[localhost]:${port}`, BUILDER_VM_HOST_KEY));
+    if (machines && known) {
+      fixes.push({
+        title: `Declare the builder in nix.buildMachines as localhost:${port} with its host key pinned (needs Nix 2.31 or later; works without the ssh_config.d Include)`,
+        isPreferred: false,
+        edits: [remove, machines, known, ...lib],
+      });
+    }
+  }
+  return fixes;
+}
+
+export const sshOptionsRule: Rule = {
+  id: 'ssh-options',
+  check(ctx) {
+    const findings: RuleFinding[] = [];
+    for (const def of ctx.located.definitions) {
+      const last = def.path[def.path.length - 1];
+      if (last !== 'sshOptions') continue;
+      const underBuilder = def.path[0] === 'nix' && (def.path[1] === 'linux-builder' || def.path[1] === 'buildMachines');
+      if (!underBuilder) continue;
+      const where = def.path.includes('config')
+        ? '`nix.linux-builder.config` is the VM\'s own NixOS configuration, so darwin-rebuild fails with "The option `sshOptions\' does not exist".'
+        : 'darwin-rebuild fails with "The option `sshOptions\' does not exist".';
+      findings.push({
+        span: def.nameSpan,
+        severity: 'error',
+        message: `sshOptions does not exist: Nix has no SSH-options field. ${where} Nix runs the system ssh as root, which already gets user, port, HostKeyAlias and key for linux-builder from /etc/ssh/ssh_config.d/100-linux-builder.conf (when /etc/ssh/ssh_config Includes it, or root's ~/.ssh/config does). Other settings go in ssh_config, NIX_SSHOPTS or the store URI.`,
+        fixes: fixesFor(ctx, def),
+      });
+    }
+    return findings;
+  },
+};

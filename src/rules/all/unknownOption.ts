@@ -1,0 +1,93 @@
+/**
+ * `unknown-option`: a name under `nix.linux-builder`, a `nix.buildMachines` entry or the VM's
+ * `virtualisation.darwin-builder` that the upstream module does not declare, or a name directly under
+ * the VM's `config` that is no NixOS option namespace. darwin-rebuild would fail with "The option
+ * `…' does not exist". Says where the setting really lives (DOMAIN.md §2) or the closest real name.
+ */
+import type { OptionDefinition, Span } from '../../nix/model.js';
+import {
+  BUILDER_CONFIG_PATH, CLOSED_SETS, NIXOS_TOP_LEVEL, childOptions, describeOption, misplacedOption, removedOption,
+  startsWith, type MisplacedOption,
+} from '../../schema/index.js';
+import { closest } from '../distance.js';
+import { moveDefinition } from '../editing.js';
+import type { OffsetFix, Rule, RuleContext, RuleFinding } from '../rule.js';
+
+const dotted = (path: readonly string[]) => path.join('.');
+
+/** The first element of `def.path` that names no real option, with what we know about it. */
+function firstUnknown(def: OptionDefinition): { index: number; siblings: string[]; misplaced?: MisplacedOption } | undefined {
+  for (const closed of CLOSED_SETS) {
+    if (!startsWith(def.path, closed) || def.path.length <= closed.length) continue;
+    const index = closed.length;
+    const probe = def.path.slice(0, index + 1);
+    const name = def.path[index] ?? '';
+    if (name === 'sshOptions' || name.startsWith('${') || describeOption(probe) || removedOption(probe)) return undefined;
+    const siblings = childOptions(closed).map((o) => o.path[index] ?? '');
+    return { index, siblings, misplaced: misplacedOption(probe) };
+  }
+  if (startsWith(def.path, BUILDER_CONFIG_PATH) && def.path.length > BUILDER_CONFIG_PATH.length) {
+    const index = BUILDER_CONFIG_PATH.length;
+    const name = def.path[index] ?? '';
+    if (name === 'sshOptions' || name.startsWith('${') || NIXOS_TOP_LEVEL.has(name)) return undefined;
+    return { index, siblings: [...NIXOS_TOP_LEVEL], misplaced: misplacedOption(def.path.slice(0, index + 1)) };
+  }
+  // Near-misses of the builder's own names directly under `nix` (nix-darwin has many other nix.* options).
+  if (def.path[0] === 'nix' && def.path.length >= 2) {
+    const name = def.path[1] ?? '';
+    const known = ['linux-builder', 'buildMachines', 'distributedBuilds'];
+    const near = known.includes(name) ? undefined : closest(name, known);
+    if (near) return { index: 1, siblings: [near] };
+  }
+  return undefined;
+}
+
+function fixesFor(ctx: RuleContext, def: OptionDefinition, index: number, target: readonly string[] | undefined): OffsetFix[] {
+  if (!target) return [];
+  const nameIsLast = index === def.path.length - 1;
+  if (nameIsLast) {
+    const edits = moveDefinition(ctx, def, target);
+    return edits ? [{ title: `Move to ${dotted(target)}`, isPreferred: true, edits }] : [];
+  }
+  // A prefix is misspelt (`nix.linux-buildr.enable`): rename just that name.
+  const span = def.pathSpans[index];
+  const name = target[index];
+  return span && name ? [{ title: `Change to ${name}`, isPreferred: true, edits: [{ from: span.from, to: span.to, newText: name }] }] : [];
+}
+
+export const unknownOptionRule: Rule = {
+  id: 'unknown-option',
+  check(ctx) {
+    const seen = new Set<string>();
+    const findings: RuleFinding[] = [];
+    for (const def of ctx.located.definitions) {
+      const unknown = firstUnknown(def);
+      if (!unknown) continue;
+      const span: Span | undefined = def.pathSpans[unknown.index];
+      if (!span || seen.has(`${span.from}:${span.to}`)) continue;
+      seen.add(`${span.from}:${span.to}`);
+      const name = def.path[unknown.index] ?? '';
+      const parent = def.path.slice(0, unknown.index);
+      const option = dotted([...parent, name]);
+      let message = `The option \`${option}' does not exist.`;
+      let target: string[] | undefined;
+      if (unknown.misplaced) {
+        message += ` ${unknown.misplaced.advice}`;
+        target = unknown.misplaced.correctPath ? [...unknown.misplaced.correctPath, ...def.path.slice(unknown.index + 1)] : undefined;
+      } else {
+        const suggestion = closest(name, unknown.siblings);
+        if (suggestion) {
+          message += ` Did you mean \`${suggestion}'?`;
+          target = [...parent, suggestion, ...def.path.slice(unknown.index + 1)];
+        } else if (startsWith(parent, BUILDER_CONFIG_PATH) && parent.length === BUILDER_CONFIG_PATH.length) {
+          message += ' `nix.linux-builder.config` is the VM\'s own NixOS configuration: only NixOS options go there (e.g. virtualisation.darwin-builder.memorySize).';
+        } else {
+          const known = unknown.siblings.filter(Boolean);
+          if (known.length > 0) message += ` Known options here: ${known.join(', ')}.`;
+        }
+      }
+      findings.push({ span, severity: 'error', message, fixes: fixesFor(ctx, def, unknown.index, target) });
+    }
+    return findings;
+  },
+};

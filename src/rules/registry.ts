@@ -1,0 +1,35 @@
+/** Every rule, in the order their findings are listed. One file each under rules/all/. */
+import { configNeedsBootstrapRule } from './all/configNeedsBootstrap.js';
+import { distributedBuildsOffRule } from './all/distributedBuildsOff.js';
+import { hostPortMismatchRule } from './all/hostPortMismatch.js';
+import { localhostNoPortRule } from './all/localhostNoPort.js';
+import { localhostSkipsSshRule } from './all/localhostSkipsSsh.js';
+import { publicHostKeyFormatRule } from './all/publicHostKeyFormat.js';
+import { removedOptionRule } from './all/removedOption.js';
+import { requiresNixEnableRule } from './all/requiresNixEnable.js';
+import { rosettaUnsupportedRule } from './all/rosettaUnsupported.js';
+import { sshConfigDisabledRule } from './all/sshConfigDisabled.js';
+import { sshKeyStorePathRule } from './all/sshKeyStorePath.js';
+import { sshOptionsRule } from './all/sshOptions.js';
+import { typeMismatchRule } from './all/typeMismatch.js';
+import { unknownOptionRule } from './all/unknownOption.js';
+import { x86NeedsEmulationRule } from './all/x86NeedsEmulation.js';
+import type { Rule } from './rule.js';
+
+export const RULES: readonly Rule[] = [
+  unknownOptionRule,
+  sshOptionsRule,
+  removedOptionRule,
+  typeMismatchRule,
+  requiresNixEnableRule,
+  distributedBuildsOffRule,
+  sshConfigDisabledRule,
+  hostPortMismatchRule,
+  x86NeedsEmulationRule,
+  rosettaUnsupportedRule,
+  sshKeyStorePathRule,
+  publicHostKeyFormatRule,
+  localhostNoPortRule,
+  localhostSkipsSshRule,
+  configNeedsBootstrapRule,
+];

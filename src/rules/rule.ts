@@ -1,0 +1,82 @@
+/**
+ * What a rule is: an id and a check over one located file that returns findings in offsets.
+ * Each rule owns its fixes. The engine (analyze.ts) converts offsets to LSP positions.
+ */
+import type { RuleId, Severity } from '../protocol/findings.js';
+import type { Located, ModuleInfo, OptionDefinition, Span } from '../nix/model.js';
+import type { OffsetEdit } from '../nix/print.js';
+
+export interface OffsetFix {
+  title: string;
+  isPreferred: boolean;
+  edits: OffsetEdit[];
+}
+
+export interface RuleFinding {
+  span: Span;
+  severity: Severity;
+  message: string;
+  fixes: OffsetFix[];
+}
+
+export interface RuleContext {
+  text: string;
+  located: Located;
+}
+
+export interface Rule {
+  id: RuleId;
+  check(ctx: RuleContext): RuleFinding[];
+}
+
+/** Definitions at exactly `path`. */
+export function definitionsAt(ctx: RuleContext, path: readonly string[]): OptionDefinition[] {
+  return ctx.located.definitions.filter((d) => d.path.length === path.length && d.path.every((p, i) => p === path[i]));
+}
+
+/** Definitions strictly below `prefix`. */
+export function definitionsUnder(ctx: RuleContext, prefix: readonly string[]): OptionDefinition[] {
+  return ctx.located.definitions.filter((d) => d.path.length > prefix.length && prefix.every((p, i) => d.path[i] === p));
+}
+
+/** The first definition that is literally `true` / `false` at `path`, unconditional ones first. */
+export function boolAt(ctx: RuleContext, path: readonly string[], wanted: boolean): OptionDefinition | undefined {
+  const hits = definitionsAt(ctx, path).filter((d) => d.value.kind === 'bool' && d.value.value === wanted);
+  return hits.find((d) => !d.conditional) ?? hits[0];
+}
+
+/** The literal string of a definition, or undefined when it is not a plain string. */
+export function stringValue(def: OptionDefinition): string | undefined {
+  return def.value.kind === 'string' && def.value.value !== null ? def.value.value : undefined;
+}
+
+/** The literal strings of a list value (undefined if it is not a list of plain strings). */
+export function stringList(def: OptionDefinition): string[] | undefined {
+  if (def.value.kind !== 'list') return undefined;
+  const out: string[] = [];
+  for (const item of def.value.items) {
+    if (item.kind !== 'string' || item.value === null) return undefined;
+    out.push(item.value);
+  }
+  return out;
+}
+
+/** The nix-darwin module a definition belongs to (for the builder VM's module: the one around it). */
+export function darwinModuleOf(ctx: RuleContext, def: OptionDefinition): ModuleInfo {
+  if (def.module.prefix.length === 0) return def.module;
+  const around = ctx.located.modules
+    .filter((m) => m.prefix.length === 0 && m.span.from <= def.module.span.from && m.span.to >= def.module.span.to)
+    .sort((a, b) => (a.span.to - a.span.from) - (b.span.to - b.span.from));
+  return around[0] ?? def.module;
+}
+
+/** Group buildMachines-style definitions by their list element. */
+export function entries(defs: readonly OptionDefinition[]): Map<string, OptionDefinition[]> {
+  const byEntry = new Map<string, OptionDefinition[]>();
+  for (const d of defs) {
+    if (!d.entrySpan) continue;
+    const k = `${d.entrySpan.from}:${d.entrySpan.to}`;
+    byEntry.set(k, [...(byEntry.get(k) ?? []), d]);
+  }
+  return byEntry;
+}
