@@ -1,0 +1,107 @@
+/**
+ * A second real LSP client: Neovim 0.7 headless (TESTING.md §3) starts `node dist/server.cjs
+ * --stdio` through vim.lsp.start_client and must receive the ssh-options diagnostic, a hover and
+ * the quick fixes, exactly as an editor user would.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distServer, projectRoot } from '../util/paths.js';
+import { requireTools } from '../util/prerequisites.js';
+
+interface Emitted {
+  kind: 'diagnostics' | 'hover' | 'codeActions' | 'timeout' | 'exit';
+  payload: unknown;
+}
+
+interface LspDiagnostic {
+  code?: string;
+  source?: string;
+  message: string;
+  range: { start: { line: number; character: number } };
+  codeDescription?: { href: string };
+}
+
+const MODULE = `{ config, pkgs, ... }:
+{
+  nix.linux-builder = {
+    enable = true;
+    systems = [ "aarch64-linux" "x86_64-linux" ];
+    config = {
+      sshOptions = [ "-p" "31022" "-l" "builder" ];
+    };
+  };
+}
+`;
+
+function runNeovim(dir: string, file: string, env: Record<string, string>, timeoutMs: number): Promise<{ lines: Emitted[]; stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('nvim', ['--headless', '-i', 'NONE', '-u', join(projectRoot, 'test/neovim/init.lua'), file], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`nvim did not exit within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`)); }, timeoutMs);
+    child.on('error', (error) => { clearTimeout(timer); reject(error); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const lines = stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Emitted);
+      resolve({ lines, stderr, code });
+    });
+  });
+}
+
+describe('Neovim 0.7 headless as an LSP client', function () {
+  let dir: string;
+
+  before(function () {
+    requireTools(this, ['nvim']);
+    dir = mkdtempSync(join(tmpdir(), 'lbd-nvim-'));
+  });
+
+  after(function () {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('receives the ssh-options diagnostic on the sshOptions line, a hover and the quick fixes', async function () {
+    this.timeout(30_000);
+    const xdg: Record<string, string> = {};
+    for (const name of ['CACHE', 'STATE', 'DATA', 'CONFIG']) {
+      xdg[`XDG_${name}_HOME`] = join(dir, name.toLowerCase());
+      mkdirSync(xdg[`XDG_${name}_HOME`], { recursive: true });
+    }
+    const file = join(dir, 'darwin-configuration.nix');
+    writeFileSync(file, MODULE);
+    const { lines, stderr } = await runNeovim(dir, file, {
+      ...xdg,
+      LBD_NODE: process.execPath,
+      LBD_SERVER: distServer,
+      LBD_HOVER_LINE: '3',
+      LBD_HOVER_CHARACTER: '5',
+      LBD_DEADLINE_MS: '10000',
+    }, 25_000);
+    const context = `nvim said: ${JSON.stringify(lines)}\nstderr: ${stderr}`;
+    assert.ok(!lines.some((l) => l.kind === 'timeout'), `no diagnostics within the deadline\n${context}`);
+
+    const published = lines.filter((l) => l.kind === 'diagnostics').map((l) => l.payload as { uri: string; diagnostics: LspDiagnostic[] });
+    const diagnostic = published.flatMap((p) => p.diagnostics).find((d) => d.code === 'ssh-options');
+    assert.ok(diagnostic, `no ssh-options diagnostic\n${context}`);
+    assert.equal(diagnostic.source, 'linux-builder-doctor');
+    assert.equal(diagnostic.range.start.line, 6, 'on the sshOptions line');
+    assert.match(diagnostic.codeDescription?.href ?? '', /ssh-options\.md$/);
+    assert.ok(published.every((p) => p.uri.endsWith('/darwin-configuration.nix')));
+
+    const hover = lines.find((l) => l.kind === 'hover')?.payload as { contents: { value: string } } | null | undefined;
+    assert.match(hover?.contents.value ?? '', /nix\.linux-builder\.enable/, `hover\n${context}`);
+
+    const actions = lines.find((l) => l.kind === 'codeActions')?.payload as { title: string; isPreferred?: boolean }[] | undefined;
+    assert.ok(actions && actions.length > 0, `quick fixes\n${context}`);
+    assert.equal(actions.filter((a) => a.isPreferred).length, 1);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * A minimal LSP client for tests: spawns `node dist/server.cjs --stdio`, speaks JSON-RPC over its
+ * pipes, records every notification, answers the server's own requests (configuration,
+ * registration) and polls for expected messages with a deadline.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type {
+  Diagnostic,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver';
+import { distServer, projectRoot } from '../util/paths.js';
+
+export interface Notification {
+  method: string;
+  params: unknown;
+}
+
+export interface ClientOptions {
+  /** The `linuxBuilderDoctor` section answered to workspace/configuration; undefined: no configuration support. */
+  configuration?: Record<string, unknown>;
+  initializationOptions?: unknown;
+  args?: string[];
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
+export async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export class LspClient {
+  readonly notifications: Notification[] = [];
+  readonly stderr: string[] = [];
+  exitCode: number | null | undefined;
+  private readonly versions = new Map<string, number>();
+
+  private constructor(
+    readonly process: ChildProcessWithoutNullStreams,
+    readonly connection: MessageConnection,
+    public configuration: Record<string, unknown> | undefined,
+  ) {}
+
+  static async start(options: ClientOptions = {}): Promise<{ client: LspClient; initialize: InitializeResult }> {
+    const child = spawn(process.execPath, [distServer, ...(options.args ?? ['--stdio'])], { cwd: projectRoot, stdio: 'pipe' });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const client = new LspClient(child, connection, options.configuration);
+    child.stderr.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
+    child.on('exit', (code) => { client.exitCode = code; });
+    connection.onNotification((method, params) => { client.notifications.push({ method, params }); });
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map(() => client.configuration ?? null));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.listen();
+    const initialize = await connection.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: { configuration: options.configuration !== undefined, didChangeConfiguration: { dynamicRegistration: true } },
+        textDocument: {
+          publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true, dataSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          completion: { completionItem: { documentationFormat: ['markdown', 'plaintext'] } },
+        },
+      },
+      initializationOptions: options.initializationOptions,
+    });
+    await connection.sendNotification('initialized', {});
+    return { client, initialize };
+  }
+
+  open(uri: string, text: string, version = 1): Promise<void> {
+    this.versions.set(uri, version);
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nix', version, text } });
+  }
+
+  /** Sends one didChange notification (all `changes` in it) and returns the new version. */
+  async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    return version;
+  }
+
+  version(uri: string): number {
+    return this.versions.get(uri) ?? 0;
+  }
+
+  /** The latest diagnostics published for `uri` at `version` (waits for them). */
+  diagnostics(uri: string, version: number, timeoutMs = 5000): Promise<Diagnostic[]> {
+    return waitFor(`diagnostics for ${uri} v${version}`, () => {
+      for (let i = this.notifications.length - 1; i >= 0; i--) {
+        const n = this.notifications[i];
+        if (n.method !== 'textDocument/publishDiagnostics') continue;
+        const p = n.params as PublishDiagnosticsParams;
+        if (p.uri === uri && p.version === version) return p.diagnostics;
+      }
+      return undefined;
+    }, timeoutMs);
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest<R>(method, params);
+  }
+
+  /** shutdown + exit, then waits for the process to end; returns its exit code. */
+  async stop(timeoutMs = 5000): Promise<number | null> {
+    if (this.exitCode === undefined) {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+      await waitFor('server exit', () => (this.exitCode === undefined ? undefined : true), timeoutMs);
+    }
+    this.connection.dispose();
+    return this.exitCode ?? null;
+  }
+
+  kill(): void {
+    if (this.exitCode === undefined) this.process.kill('SIGKILL');
+    this.connection.dispose();
+  }
+}
+
+/** Applies LSP content changes to a string the way a client does (one after another). */
+export function applyChanges(text: string, changes: readonly TextDocumentContentChangeEvent[]): string {
+  for (const change of changes) {
+    if (!('range' in change)) {
+      text = change.text;
+      continue;
+    }
+    const from = offsetAt(text, change.range.start);
+    const to = offsetAt(text, change.range.end);
+    text = text.slice(0, from) + change.text + text.slice(to);
+  }
+  return text;
+}
+
+export function offsetAt(text: string, position: { line: number; character: number }): number {
+  let offset = 0;
+  for (let line = 0; line < position.line; line++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  const lineEnd = text.indexOf('\n', offset);
+  return Math.min(offset + position.character, lineEnd < 0 ? text.length : lineEnd);
+}
+
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
