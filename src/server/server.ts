@@ -44,7 +44,11 @@ export function startServer(connection: Connection): { dispose: () => void } {
 
   const store = new DocumentStore({
     debounceMs: DEBOUNCE_MS,
-    analyzeOptions: () => ({ disabledRules: settings.disabledRules }),
+    analyzeOptions: () => ({
+      disabledRules: settings.disabledRules,
+      // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
+      onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
+    }),
     onAnalyzed: publish,
     log,
   });
