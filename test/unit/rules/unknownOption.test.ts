@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { requireTools } from '../../util/prerequisites.js';
+import { expectFindings, expectFixesWork, expectNone } from './expect.js';
+
+describe('rule unknown-option', () => {
+  before(function () { requireTools(this, ['nix-instantiate']); });
+
+  it('says publicHostKey under nix.linux-builder does not exist and that the key is already pinned', () => {
+    const [hit] = expectFindings('{ nix.linux-builder.publicHostKey = builtins.readFile ./key.pub; }\n', 'unknown-option', [1]);
+    assert.match(hit!.message, /already pins/);
+    assert.equal(hit!.fixes.length, 0);
+  });
+
+  it('moves hostPort to config.virtualisation.darwin-builder.hostPort, nested form', () => {
+    const text = '{\n  nix.linux-builder = {\n    enable = true;\n    hostPort = 31022;\n  };\n}\n';
+    const [hit] = expectFindings(text, 'unknown-option', [4]);
+    assert.match(hit!.message, /config\.virtualisation\.darwin-builder\.hostPort/);
+    const [fixed] = expectFixesWork(text, 'unknown-option');
+    assert.match(fixed!, /config\.virtualisation\.darwin-builder\.hostPort = 31022;/);
+  });
+
+  it('moves memorySize into a function-valued config module instead of clashing with it', () => {
+    const text = '{\n  nix.linux-builder = {\n    memorySize = 8192;\n    config = { pkgs, ... }: {\n      environment.systemPackages = [ pkgs.htop ];\n    };\n  };\n}\n';
+    expectFindings(text, 'unknown-option', [3]);
+    const [fixed] = expectFixesWork(text, 'unknown-option');
+    assert.match(fixed!, /virtualisation\.darwin-builder\.memorySize = 8192;/);
+    assert.doesNotMatch(fixed!, /^\s*memorySize/m);
+  });
+
+  it('suggests the closest real name (system → systems, maxjobs → maxJobs)', () => {
+    const text = '{\n  nix.linux-builder.system = [ "aarch64-linux" ];\n  nix.linux-builder.maxjobs = 2;\n}\n';
+    const hits = expectFindings(text, 'unknown-option', [2, 3]);
+    assert.match(hits[0]!.message, /Did you mean `systems'/);
+    assert.match(hits[1]!.message, /Did you mean `maxJobs'/);
+    expectFixesWork(text, 'unknown-option', 2);
+  });
+
+  it('catches a misspelt builder name under nix and renames only that name', () => {
+    const text = '{ nix.linux-buildr.enable = true; }\n';
+    expectFindings(text, 'unknown-option', [1]);
+    const [fixed] = expectFixesWork(text, 'unknown-option');
+    assert.equal(fixed, '{ nix.linux-builder.enable = true; }\n');
+  });
+
+  it('flags names under config that are no NixOS option, but not real NixOS namespaces', () => {
+    const text = '{\n  nix.linux-builder.config = {\n    diskSize = 40960;\n    networking.hostName = "vm";\n    services.openssh.enable = true;\n    users.users.builder.extraGroups = [ "wheel" ];\n  };\n}\n';
+    const [hit] = expectFindings(text, 'unknown-option', [3]);
+    assert.match(hit!.message, /virtualisation\.darwin-builder\.diskSize/);
+    expectFixesWork(text, 'unknown-option');
+  });
+
+  it('flags unknown fields in nix.buildMachines entries (port → hostName advice)', () => {
+    const text = '{\n  nix.buildMachines = [\n    { hostName = "linux-builder"; port = 31022; sshUser = "builder"; }\n  ];\n}\n';
+    const [hit] = expectFindings(text, 'unknown-option', [3]);
+    assert.match(hit!.message, /no port field/);
+  });
+
+  it('reports nothing on real options in every spelling', () => {
+    const text = `{ lib, ... }: {
+  nix = {
+    enable = true;
+    settings.trusted-users = [ "@admin" ];
+    gc.automatic = true;
+    "linux-builder" = lib.mkIf true {
+      enable = lib.mkDefault true;
+      config.virtualisation.darwin-builder.memorySize = 4096;
+    };
+  };
+}
+`;
+    expectNone(text, 'unknown-option');
+  });
+});
