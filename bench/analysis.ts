@@ -1,0 +1,65 @@
+/**
+ * Analysis speed on a generated 20,000-line nix-darwin configuration (issue 2): cold parse+analysis,
+ * one incremental keystroke re-analysis, the raw Lezer parse (the floor), and the real Nix parser
+ * (`nix-instantiate --parse`) on the same file, with the ratios. Medians over runs, one process.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parser } from '../src/nix/generated/parser.js';
+import { analyzeNix, type Analysis } from '../src/rules/analyze.js';
+import { generateDarwinConfig } from '../test/util/generateConfig.js';
+import { median, ms, ratio, timeMedian } from './stats.js';
+
+export function benchAnalysis(lines = 20_000): void {
+  const text = generateDarwinConfig(lines, 1);
+  const actualLines = text.split('\n').length;
+  const runs = 15;
+
+  const rawParse = timeMedian(() => { parser.parse(text); }, runs);
+  const cold = timeMedian(() => { analyzeNix(text); }, runs);
+
+  // Keystrokes: type one character at a time in the middle of the file, re-analysing after each
+  // with the previous parse, as the language server does.
+  let analysis: Analysis = analyzeNix(text);
+  let current = text;
+  const at = current.indexOf('\n', current.length >> 1) + 1;
+  const keystrokes: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const insert = i % 2 === 0 ? '#' : ' ';
+    const offset = at + i;
+    const next = current.slice(0, offset) + insert + current.slice(offset);
+    const start = performance.now();
+    analysis = analyzeNix(next, {}, { parsed: analysis.parsed, changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }] });
+    keystrokes.push(performance.now() - start);
+    current = next;
+  }
+  const keystroke = median(keystrokes.slice(5));
+
+  const dir = mkdtempSync(join(tmpdir(), 'lbd-bench-'));
+  let nixParse = NaN;
+  try {
+    const file = join(dir, 'big.nix');
+    writeFileSync(file, text);
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      const run = spawnSync('nix-instantiate', ['--parse', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      times.push(performance.now() - start);
+      if (run.status !== 0) { times.length = 0; break; }
+    }
+    if (times.length) nixParse = median(times);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(`\n## Analysis of a generated nix-darwin config: ${actualLines} lines, ${(text.length / 1024).toFixed(0)} KiB, ${analysis.findings.length} findings`);
+  console.log(`raw Lezer parse (floor)          ${ms(rawParse)}`);
+  console.log(`cold parse + analysis            ${ms(cold)}   (${ratio(cold, rawParse)} the raw parse; target <= 1.3x)`);
+  console.log(`keystroke re-analysis (median)   ${ms(keystroke)}   (target <= 10 ms)`);
+  console.log(`nix-instantiate --parse          ${Number.isNaN(nixParse) ? 'n/a (nix-instantiate missing or failed)' : `${ms(nixParse)}   (cold analysis is ${ratio(cold, nixParse)} of it)`}`);
+  const memory = process.memoryUsage();
+  console.log(`heap used after analysis         ${(memory.heapUsed / 1024 / 1024).toFixed(1)} MiB (rss ${(memory.rss / 1024 / 1024).toFixed(0)} MiB)`);
+}
