@@ -7,7 +7,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { describeOption } from '../schema/index.js';
 import type { Located } from '../nix/model.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { touches } from './located.js';
+import { touches } from './spans.js';
 import { optionMarkdown } from './optionDocs.js';
 
 /** The option path named at `offset`, and where that name is written; the narrowest name wins. */

@@ -49,7 +49,8 @@ export class LspClient {
   ) {}
 
   static async start(options: ClientOptions = {}): Promise<{ client: LspClient; initialize: InitializeResult }> {
-    const child = spawn(process.execPath, [distServer, ...(options.args ?? ['--stdio'])], { cwd: projectRoot, stdio: 'pipe' });
+    // LBD_TEST_SERVER: run the suite against another build of the server (e.g. a scratch bundle).
+    const child = spawn(process.execPath, [process.env.LBD_TEST_SERVER ?? distServer, ...(options.args ?? ['--stdio'])], { cwd: projectRoot, stdio: 'pipe' });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection, options.configuration);
     child.stderr.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
