@@ -157,9 +157,9 @@ describe('server mapping helpers', function () {
     it('offers one versioned quick fix per fix, the preferred one marked', function () {
       const actions = codeActionsFor(state(3), params([toDiagnostic(finding, 0, 3, 'x')]), 'x');
       assert.deepEqual(actions.map((a) => [a.title, a.isPreferred, a.kind]), [['remove', true, 'quickfix'], ['other', false, 'quickfix']]);
-      const edit = actions[0]!.edit!.documentChanges![0] as TextDocumentEdit;
+      const edit = actions[0].edit!.documentChanges![0] as TextDocumentEdit;
       assert.deepEqual(edit.textDocument, { uri: 'file:///t.nix', version: 3 });
-      assert.deepEqual(edit.edits, finding.fixes[0]!.edits);
+      assert.deepEqual(edit.edits, finding.fixes[0].edits);
     });
 
     it('finds fixes by range when the client sends no diagnostics', function () {
