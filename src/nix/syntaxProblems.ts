@@ -1,0 +1,162 @@
+/**
+ * Syntax problems of a parse, each reported once with a readable message: Lezer's error nodes
+ * (adjacent ones merged), plus the few things Nix's parser refuses that the grammar lets
+ * through because Lezer has no %nonassoc or because Nix checks them in its parser actions:
+ * chained `==`/`<`, integers beyond 64 bits, dynamic names in `inherit`, duplicate formals.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { Span } from './model.js';
+import type { ParsedNix } from './parse.js';
+
+export interface SyntaxProblem {
+  span: Span;
+  message: string;
+}
+
+const closers: Record<string, string> = {
+  String: 'the string is not closed: add `"`',
+  IndentedString: "the indented string is not closed: add `''`",
+  AttrSet: 'the attribute set is not closed: add `}`',
+  LetSet: 'the attribute set is not closed: add `}`',
+  Formals: 'the argument set is not closed: add `}`',
+  Interpolation: 'the interpolation is not closed: add `}`',
+  List: 'the list is not closed: add `]`',
+  Parens: 'the parenthesis is not closed: add `)`',
+  Let: '`let` needs `in` and an expression',
+  If: '`if` needs `then` and `else`',
+  Binding: 'the binding needs a value and `;`',
+  Inherit: '`inherit` needs `;`',
+};
+
+function describe(text: string, from: number, to: number): string {
+  const snippet = text.slice(from, to).trim().replace(/\s+/g, ' ');
+  return snippet.length > 30 ? `${snippet.slice(0, 30)}…` : snippet;
+}
+
+function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
+  const { text } = parsed;
+  if (text.trim() === '') return 'Syntax error: the file is empty; Nix expects one expression';
+  if (error.firstChild?.name === 'PathStart' || error.prevSibling?.name === 'PathStart') {
+    return 'Syntax error: a path cannot end with `/`';
+  }
+  if (text.slice(error.to).trim() === '' && error.from === error.to) {
+    for (let n: SyntaxNode | null = error.parent; n; n = n.parent) {
+      const closer = closers[n.name];
+      if (closer) return `Syntax error: unexpected end of file; ${closer}`;
+    }
+    return 'Syntax error: unexpected end of file';
+  }
+  if (error.from < error.to) return `Syntax error: unexpected \`${describe(text, error.from, error.to)}\``;
+  const parent = error.parent;
+  if (parent?.name === 'Binding' && !parent.getChild(';')) return 'Syntax error: missing `;` after the binding';
+  if (parent?.name === 'Inherit' && !parent.getChild(';')) return 'Syntax error: missing `;` after `inherit`';
+  const next = text.slice(error.to).trimStart();
+  const token = describe(next, 0, Math.max(1, next.search(/\s|$/)));
+  return `Syntax error: unexpected \`${token}\``;
+}
+
+/** Where to underline a zero-width error: the next character, or the last one at the end. */
+function visibleSpan(text: string, from: number, to: number): Span {
+  if (to > from) return { from, to };
+  let at = from;
+  while (at < text.length && /\s/.test(text[at] ?? '')) at++;
+  if (at < text.length) return { from: at, to: at + 1 };
+  return { from: Math.max(0, text.length - 1), to: text.length };
+}
+
+function lezerErrors(parsed: ParsedNix): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  let last: { from: number; to: number } | null = null;
+  parsed.tree.iterate({
+    enter: (ref) => {
+      if (!ref.type.isError) return;
+      const span = visibleSpan(parsed.text, ref.from, ref.to);
+      // Recovery often leaves several error nodes for one mistake: report it once.
+      if (last && span.from <= last.to + 1) {
+        last.to = Math.max(last.to, span.to);
+        const previous = problems[problems.length - 1];
+        if (previous) previous.span.to = last.to;
+        return false;
+      }
+      problems.push({ span, message: errorMessage(parsed, ref.node) });
+      last = { from: span.from, to: span.to };
+      return false;
+    },
+  });
+  return problems;
+}
+
+const nonAssociative: Record<string, string> = { '==': 'eq', '!=': 'eq', '<': 'cmp', '>': 'cmp', '<=': 'cmp', '>=': 'cmp' };
+
+function operatorOf(node: SyntaxNode, text: string): string | null {
+  const op = node.getChild('CompareOp');
+  return op ? text.slice(op.from, op.to) : null;
+}
+
+/** The name an `inherit` element stands for, or null when it is dynamic. */
+function isStaticInheritName(node: SyntaxNode): boolean {
+  if (node.name === 'AttrName') return true;
+  if (node.name === 'String') return !node.getChild('Interpolation');
+  if (node.name === 'Interpolation') {
+    // Nix accepts `${"name"}` (a constant string) where a name is expected.
+    const inner = node.firstChild?.nextSibling;
+    return inner?.name === 'String' && !inner.getChild('Interpolation') && inner.nextSibling?.name === '}';
+  }
+  return true;
+}
+
+const maxInt = 9223372036854775807n;
+
+function semanticProblems(parsed: ParsedNix): SyntaxProblem[] {
+  const { text } = parsed;
+  const problems: SyntaxProblem[] = [];
+  parsed.tree.iterate({
+    enter: (ref) => {
+      switch (ref.name) {
+        case 'BinaryExpr': {
+          const op = operatorOf(ref.node, text);
+          const left = ref.node.firstChild;
+          const leftOp = left?.name === 'BinaryExpr' ? operatorOf(left, text) : null;
+          if (op && leftOp && nonAssociative[op] && nonAssociative[op] === nonAssociative[leftOp]) {
+            problems.push({
+              span: { from: ref.from, to: ref.to },
+              message: `Syntax error: \`${leftOp}\` and \`${op}\` cannot be chained; add parentheses`,
+            });
+          }
+          break;
+        }
+        case 'Int':
+          if (BigInt(text.slice(ref.from, ref.to)) > maxInt) {
+            problems.push({ span: { from: ref.from, to: ref.to }, message: 'Syntax error: integer too large for Nix (64-bit)' });
+          }
+          break;
+        case 'Inherit':
+          for (let child = ref.node.firstChild; child; child = child.nextSibling) {
+            if ((child.name === 'String' || child.name === 'Interpolation') && !isStaticInheritName(child)) {
+              problems.push({ span: { from: child.from, to: child.to }, message: 'Syntax error: `inherit` cannot take a computed name' });
+            }
+          }
+          break;
+        case 'Formals': {
+          const seen = new Set<string>();
+          for (const formal of ref.node.getChildren('Formal')) {
+            const param = formal.getChild('Param');
+            if (!param) continue;
+            const name = text.slice(param.from, param.to);
+            if (seen.has(name)) {
+              problems.push({ span: { from: param.from, to: param.to }, message: `Syntax error: duplicate function argument \`${name}\`` });
+            }
+            seen.add(name);
+          }
+          break;
+        }
+      }
+    },
+  });
+  return problems;
+}
+
+/** Every syntax problem in the parse, in document order. */
+export function syntaxProblems(parsed: ParsedNix): SyntaxProblem[] {
+  return [...lezerErrors(parsed), ...semanticProblems(parsed)].sort((a, b) => a.span.from - b.span.from);
+}

@@ -1,0 +1,164 @@
+/**
+ * External tokenizers for the parts of Nix whose lexing depends on context: the inside of
+ * "…" strings, of ''…'' indented strings, and path literals (with `${…}` interpolation).
+ * The rules mirror Nix 2.8's flex lexer (src/libexpr/lexer.l): which character runs are string
+ * content, which `''` sequences are escapes (`''$`, `'''`, `''\x`) rather than the closing
+ * delimiter, and the longest-match rule that makes `a/b` a path but `a / b` a division.
+ */
+import { ExternalTokenizer, type InputStream } from '@lezer/lr';
+import {
+  IndentedContent,
+  indStringEnd,
+  PathContent,
+  pathInterpStart,
+  pathLiteral,
+  PathStart,
+  SearchPath,
+  StringContent,
+} from './generated/terms.js';
+
+const ch = {
+  quote: 34, // "
+  dollar: 36, // $
+  apostrophe: 39, // '
+  star: 42, // *
+  slash: 47, // /
+  lt: 60, // <
+  gt: 62, // >
+  backslash: 92, // \
+  openBrace: 123, // {
+  closeBrace: 125, // }
+  tilde: 126, // ~
+} as const;
+
+/** Nix's PATH_CHAR: [a-zA-Z0-9._\-+]. */
+export function isPathChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 43;
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** Content of a "…" string up to the closing quote, an unescaped `${`, or the end of input. */
+export const stringTokens = new ExternalTokenizer((input) => {
+  let length = 0;
+  for (;;) {
+    const c = input.peek(length);
+    if (c < 0 || c === ch.quote) break;
+    if (c === ch.dollar && input.peek(length + 1) === ch.openBrace) break;
+    // A backslash escapes whatever follows, including a quote or `$`.
+    length += c === ch.backslash && input.peek(length + 1) >= 0 ? 2 : 1;
+  }
+  if (length > 0) input.acceptToken(StringContent, length);
+});
+
+/**
+ * Content of a ''…'' string, or its closing `''`. `''$`, `'''` and `''\x` are escapes and
+ * belong to the content; any other `''` closes the string.
+ */
+export const indentedStringTokens = new ExternalTokenizer((input) => {
+  let length = 0;
+  for (;;) {
+    const c = input.peek(length);
+    if (c < 0) break;
+    if (c === ch.dollar && input.peek(length + 1) === ch.openBrace) break;
+    if (c === ch.apostrophe && input.peek(length + 1) === ch.apostrophe) {
+      const after = input.peek(length + 2);
+      if (after === ch.dollar || after === ch.apostrophe) {
+        length += 3;
+        continue;
+      }
+      if (after === ch.backslash && input.peek(length + 3) >= 0) {
+        length += 4;
+        continue;
+      }
+      if (length === 0) input.acceptToken(indStringEnd, 2);
+      break;
+    }
+    length += 1;
+  }
+  if (length > 0) input.acceptToken(IndentedContent, length);
+});
+
+/** True when the previous character ends a path piece (no whitespace or comment in between). */
+function followsPathPiece(input: InputStream): boolean {
+  const prev = input.peek(-1);
+  if (prev < 0 || isWhitespace(prev)) return false;
+  // `*/` ends a block comment; a path piece never ends in `*`.
+  return !(prev === ch.slash && input.peek(-2) === ch.star);
+}
+
+function startsInterpolation(input: InputStream, offset: number): boolean {
+  return input.peek(offset) === ch.dollar && input.peek(offset + 1) === ch.openBrace;
+}
+
+/** `<nixpkgs/lib>`: SPATH = '<' PATH_CHAR+ ('/' PATH_CHAR+)* '>'. Returns its length or 0. */
+function searchPathLength(input: InputStream): number {
+  let i = 1;
+  for (;;) {
+    const start = i;
+    while (isPathChar(input.peek(i))) i++;
+    if (i === start) return 0;
+    const c = input.peek(i);
+    if (c === ch.gt) return i + 1;
+    if (c !== ch.slash) return 0;
+    i++;
+  }
+}
+
+/**
+ * A path literal starting here (PATH = PATH_CHAR* ('/' PATH_CHAR+)+ '/'?, HPATH = '~' ('/'
+ * PATH_CHAR+)+ '/'?), or the first piece of an interpolated path (anything ending in `/` or
+ * a path followed directly by `${`).
+ */
+function readPath(input: InputStream): void {
+  let i = 0;
+  if (input.next === ch.tilde) {
+    if (input.peek(1) !== ch.slash) return;
+    i = 1;
+  } else {
+    while (isPathChar(input.peek(i))) i++;
+    if (input.peek(i) !== ch.slash) return;
+  }
+  let segments = 0;
+  while (input.peek(i) === ch.slash && isPathChar(input.peek(i + 1))) {
+    i++;
+    while (isPathChar(input.peek(i))) i++;
+    segments++;
+  }
+  if (input.peek(i) === ch.slash) {
+    // `./dir/${x}` continues; `./dir/` followed by anything else is Nix's "path has a trailing
+    // slash" error: PathStart without the interpolation it needs makes the parse fail there.
+    if (startsInterpolation(input, i + 1) || segments > 0) input.acceptToken(PathStart, i + 1);
+    return;
+  }
+  if (segments === 0) return;
+  input.acceptToken(startsInterpolation(input, i) ? PathStart : pathLiteral, i);
+}
+
+export const pathTokens = new ExternalTokenizer(
+  (input, stack) => {
+    const next = input.next;
+    if (stack.canShift(pathInterpStart) && followsPathPiece(input) && startsInterpolation(input, 0)) {
+      input.acceptToken(pathInterpStart, 2);
+      return;
+    }
+    if (stack.canShift(PathContent) && followsPathPiece(input) && (isPathChar(next) || next === ch.slash)) {
+      let i = 0;
+      while (isPathChar(input.peek(i)) || input.peek(i) === ch.slash) i++;
+      const trailingSlash = input.peek(i - 1) === ch.slash && !startsInterpolation(input, i);
+      // A trailing slash is an error in Nix; PathStart is not valid here, so the parse fails.
+      input.acceptToken(trailingSlash ? PathStart : PathContent, i);
+      return;
+    }
+    if (!stack.canShift(pathLiteral)) return;
+    if (next === ch.lt) {
+      const length = searchPathLength(input);
+      if (length > 0) input.acceptToken(SearchPath, length);
+      return;
+    }
+    if (next === ch.tilde || next === ch.slash || isPathChar(next)) readPath(input);
+  },
+  { contextual: true },
+);

@@ -1,0 +1,111 @@
+/**
+ * Seeing through the module system's wrappers to the value a definition gives: `mkIf c v`,
+ * `mkDefault`/`mkForce`/`mkOverride n`/`mkOptionDefault`, `mkMerge [ … ]` (each element),
+ * `mkBefore`/`mkAfter`/`mkOrder n`, `if … then … else …` (both branches), and plain
+ * parentheses, `let … in`, `with …;` and `assert …;` around a value. Names are recognised
+ * whether written bare (`mkIf`, with lib in scope), `lib.mkIf` or `pkgs.lib.mkIf`.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { Priority } from './model.js';
+import { isExpression } from './staticValue.js';
+
+export interface Unwrapped {
+  node: SyntaxNode;
+  conditional: boolean;
+  priority: Priority;
+}
+
+/** The expression children of a node, in order. */
+export function expressionChildren(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) if (isExpression(child)) out.push(child);
+  return out;
+}
+
+/** The static name of one attribute-path element: `a`, `"a"`, `${"a"}`; `${…}` when computed. */
+export function attrName(node: SyntaxNode, text: string, decode: (n: SyntaxNode) => string | null): string {
+  if (node.name === 'AttrName') return text.slice(node.from, node.to);
+  if (node.name === 'String') return decode(node) ?? '${…}';
+  if (node.name === 'Interpolation') {
+    const inner = expressionChildren(node);
+    if (inner.length === 1 && inner[0]?.name === 'String') return decode(inner[0]) ?? '${…}';
+  }
+  return '${…}';
+}
+
+/** A call's function and arguments: `f a b` gives f and [a, b]. */
+export function flattenApply(node: SyntaxNode): { callee: SyntaxNode; args: SyntaxNode[] } {
+  const args: SyntaxNode[] = [];
+  let callee = node;
+  while (callee.name === 'Apply') {
+    const [fn, arg] = expressionChildren(callee);
+    if (!fn || !arg) break;
+    args.unshift(arg);
+    callee = fn;
+  }
+  return { callee, args };
+}
+
+/** The last name of a callee: `lib.mkIf` and `mkIf` give `mkIf`; null when not a plain name. */
+export function calleeName(callee: SyntaxNode, text: string): string | null {
+  if (callee.name === 'Identifier') return text.slice(callee.from, callee.to);
+  if (callee.name === 'Select' && !callee.getChild('or')) {
+    const path = callee.getChild('AttrPath');
+    const last = path?.lastChild;
+    if (last?.name === 'AttrName') return text.slice(last.from, last.to);
+  }
+  return null;
+}
+
+const priorities: Record<string, Priority> = {
+  mkDefault: 'mkDefault',
+  mkForce: 'mkForce',
+  mkOptionDefault: 'mkOptionDefault',
+  mkOverride: 'mkOverride',
+};
+
+export function unwrapValue(node: SyntaxNode, text: string, conditional = false, priority: Priority = 'normal'): Unwrapped[] {
+  const again = (next: SyntaxNode | undefined, c = conditional, p = priority): Unwrapped[] =>
+    next ? unwrapValue(next, text, c, p) : [{ node, conditional, priority }];
+  switch (node.name) {
+    case 'Parens':
+    case 'Let':
+    case 'With':
+    case 'Assert':
+      return again(expressionChildren(node).at(-1));
+    case 'If': {
+      const [, yes, no] = expressionChildren(node);
+      if (!yes || !no) return [{ node, conditional, priority }];
+      return [...unwrapValue(yes, text, true, priority), ...unwrapValue(no, text, true, priority)];
+    }
+    case 'Apply': {
+      const { callee, args } = flattenApply(node);
+      const name = calleeName(callee, text);
+      const outer = priority === 'normal' && name ? (priorities[name] ?? 'normal') : priority;
+      switch (name) {
+        case 'mkIf':
+          if (args.length === 2) return again(args[1], true);
+          break;
+        case 'mkDefault':
+        case 'mkForce':
+        case 'mkOptionDefault':
+        case 'mkBefore':
+        case 'mkAfter':
+          if (args.length === 1) return again(args[0], conditional, outer);
+          break;
+        case 'mkOverride':
+        case 'mkOrder':
+          if (args.length === 2) return again(args[1], conditional, outer);
+          break;
+        case 'mkMerge': {
+          let list = args.length === 1 ? args[0] : undefined;
+          while (list?.name === 'Parens') list = expressionChildren(list)[0];
+          if (list?.name === 'List') return expressionChildren(list).flatMap((item) => unwrapValue(item, text, conditional, priority));
+          break;
+        }
+      }
+      break;
+    }
+  }
+  return [{ node, conditional, priority }];
+}
