@@ -119,6 +119,9 @@ function hostBlocksIn(file: string, lines: ParsedLine[], host: string): HostBloc
     if (line.type !== SSHConfig.DIRECTIVE || !('config' in line)) continue;
     if (line.param.toLowerCase() !== 'host') continue;
     const patterns = valueList(line.value);
+    // `Host *` holds defaults for every host (Debian's and macOS's ssh_config have one); only a
+    // block naming the builder can be "its" Host block.
+    if (patterns.every((p) => p.split(',').every((q) => q === '*' || q.startsWith('!')))) continue;
     if (!hostMatches(patterns, host)) continue;
     const settings: Record<string, string> = {};
     for (const inner of line.config) {

@@ -1,7 +1,103 @@
-import type { CliIo } from '../io.js';
+/**
+ * `linux-builder-doctor probe [--format text|json] [--root DIR] [--only ID,...] [--timeout-ms N] [--builder HOST]`
+ * Text: progress on stderr as each probe completes, then the verdict on stdout.
+ * JSON: exactly the ProbeReport on stdout. Exit 0 when the verdict is ok, 1 otherwise, 2 on usage error.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult } from '../../protocol/probes.js';
+import { runProbes, type ProbeRunOptions } from '../../probes/engine.js';
+import { USAGE, type CliIo } from '../io.js';
 
-/** Placeholder until the probe work (issue 3) lands; says so rather than pretending. */
-export function runProbeCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('linux-builder-doctor probe: not available in this build yet\n');
-  return Promise.resolve(2);
+export interface ParsedArgs {
+  flags: Map<string, string>;
+  positional: string[];
+}
+
+export class UsageError extends Error {}
+
+/** `--name value` and `--name=value`; only the names given are accepted. */
+export function parseArgs(args: string[], names: string[]): ParsedArgs {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (!arg.startsWith('--')) { positional.push(arg); continue; }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!names.includes(name)) throw new UsageError(`unknown option --${name}`);
+    let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    value = value.trim();
+    flags.set(name, value);
+  }
+  return { flags, positional };
+}
+
+/** The run options shared by probe, test and report. */
+export function runOptionsFrom(parsed: ParsedArgs, io: CliIo): ProbeRunOptions {
+  const options: ProbeRunOptions = { env: io.env };
+  const root = parsed.flags.get('root');
+  if (root !== undefined) {
+    const abs = resolve(io.cwd, root);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--root ${root}: not a directory`);
+    options.root = abs;
+  }
+  const only = parsed.flags.get('only');
+  if (only !== undefined) {
+    const ids = only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = ids.filter((id) => !(PROBE_IDS as readonly string[]).includes(id));
+    if (bad.length > 0 || ids.length === 0) throw new UsageError(`--only: unknown probe id(s) ${bad.join(', ')} (known: ${PROBE_IDS.join(', ')})`);
+    options.only = ids as ProbeId[];
+  }
+  const timeout = parsed.flags.get('timeout-ms');
+  if (timeout !== undefined) {
+    if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new UsageError('--timeout-ms needs a positive whole number');
+    options.timeoutMs = Number(timeout);
+  }
+  const builder = parsed.flags.get('builder');
+  if (builder !== undefined) options.builderHost = builder;
+  return options;
+}
+
+const MARK: Record<string, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-', 'needs-admin': '#' };
+
+export function progressLine(result: ProbeResult, done: number, total: number): string {
+  return `[${done}/${total}] ${MARK[result.status] ?? '?'} ${result.id}: ${result.summary} (${result.durationMs} ms)\n`;
+}
+
+export function renderVerdictText(report: ProbeReport): string {
+  const v = report.verdict;
+  const lines = [`verdict: ${v.cause}`, `  ${v.summary}`];
+  for (const e of v.evidence ?? []) {
+    const parts = [e.argv ? `$ ${e.argv.join(' ')}${e.exitCode !== undefined ? ` (exit ${e.exitCode ?? 'none'})` : ''}` : '', e.file ? `file ${e.file}` : '', e.detail ?? '', e.stderr ? e.stderr.split('\n').slice(-3).join(' | ') : ''].filter((s) => s !== '');
+    if (parts.length > 0) lines.push(`  evidence: ${parts.join(' — ')}`);
+  }
+  if (v.fix) {
+    lines.push(`fix: ${v.fix.summary}`);
+    for (const c of v.fix.commands ?? []) lines.push(`  ${c}`);
+    if (v.fix.docs) lines.push(`  docs: ${v.fix.docs}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runProbeCommand(args: string[], io: CliIo): Promise<number> {
+  let options: ProbeRunOptions;
+  let format: string;
+  try {
+    const parsed = parseArgs(args, ['format', 'root', 'only', 'timeout-ms', 'builder']);
+    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
+    format = parsed.flags.get('format') ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+    options = runOptionsFrom(parsed, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`linux-builder-doctor probe: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  let done = 0;
+  const report = await runProbes(options, format === 'text' ? (result, total) => { done++; io.stderr(progressLine(result, done, total)); } : undefined);
+  if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout(`${report.platform}; Nix ${report.nixVersion ?? 'not found'}\n${renderVerdictText(report)}`);
+  return report.verdict.cause === 'ok' ? 0 : 1;
 }

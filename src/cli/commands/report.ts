@@ -1,7 +1,26 @@
-import type { CliIo } from '../io.js';
+/**
+ * `linux-builder-doctor report [--root DIR] [--timeout-ms N]`: runs every probe and prints a
+ * Markdown report fit for a bug report (no secrets). Exit 0 when the verdict is ok, 1 otherwise,
+ * 2 on usage error.
+ */
+import { runProbes, type ProbeRunOptions } from '../../probes/engine.js';
+import { renderMarkdownReport } from '../../probes/markdownReport.js';
+import { USAGE, type CliIo } from '../io.js';
+import { parseArgs, progressLine, runOptionsFrom, UsageError } from './probe.js';
 
-/** Placeholder until the probe work (issue 3) lands; says so rather than pretending. */
-export function runReportCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('linux-builder-doctor report: not available in this build yet\n');
-  return Promise.resolve(2);
+export async function runReportCommand(args: string[], io: CliIo): Promise<number> {
+  let options: ProbeRunOptions;
+  try {
+    const parsed = parseArgs(args, ['root', 'timeout-ms', 'builder']);
+    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
+    options = runOptionsFrom(parsed, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`linux-builder-doctor report: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  let done = 0;
+  const report = await runProbes(options, (result, total) => { done++; io.stderr(progressLine(result, done, total)); });
+  io.stdout(renderMarkdownReport(report, { toolVersion: io.env.LBD_VERSION ?? '0.1.0' }));
+  return report.verdict.cause === 'ok' ? 0 : 1;
 }

@@ -1,7 +1,41 @@
-import type { CliIo } from '../io.js';
+/**
+ * `linux-builder-doctor test [--system SYSTEM] [--root DIR] [--timeout-ms N]`: the real test build,
+ * its output streamed to stderr; the result (kernel string, duration) or the classified failure
+ * and its fix on stdout. Exit 0 when it built on the builder, 1 otherwise, 2 on usage error.
+ */
+import { runTestBuild, type TestBuildOptions } from '../../probes/testBuild.js';
+import { USAGE, type CliIo } from '../io.js';
+import { parseArgs, runOptionsFrom, UsageError } from './probe.js';
 
-/** Placeholder until the probe work (issue 3) lands; says so rather than pretending. */
-export function runTestCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('linux-builder-doctor test: not available in this build yet\n');
-  return Promise.resolve(2);
+export async function runTestCommand(args: string[], io: CliIo): Promise<number> {
+  let options: TestBuildOptions;
+  try {
+    const parsed = parseArgs(args, ['system', 'root', 'timeout-ms']);
+    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
+    const run = runOptionsFrom(parsed, io);
+    options = { env: io.env, onOutput: (chunk) => io.stderr(chunk) };
+    if (run.root !== undefined) options.root = run.root;
+    if (run.timeoutMs !== undefined) options.timeoutMs = run.timeoutMs;
+    const system = parsed.flags.get('system');
+    if (system !== undefined) {
+      if (!/^[a-z0-9_]+-[a-z0-9_]+$/.test(system)) throw new UsageError(`--system ${system}: expected e.g. aarch64-linux`);
+      options.system = system;
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`linux-builder-doctor test: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  io.stderr(`linux-builder-doctor: test build${options.system !== undefined ? ` for ${options.system}` : ''} (nonce, --max-jobs 0, no substituters: it must build on the builder)\n`);
+  const result = await runTestBuild(options);
+  const lines = [`${result.ok ? 'ok' : 'failed'}: ${result.summary}`, `system: ${result.system}`, `duration: ${(result.durationMs / 1000).toFixed(1)} s`];
+  if (result.builder !== undefined) lines.push(`builder: ${result.builder}`);
+  if (result.kernel !== undefined) lines.push(`kernel: ${result.kernel}`);
+  if (result.cause !== undefined) lines.push(`cause: ${result.cause}`);
+  if (result.fix) {
+    lines.push(`fix: ${result.fix.summary}`);
+    for (const c of result.fix.commands ?? []) lines.push(`  ${c}`);
+  }
+  io.stdout(`${lines.join('\n')}\n`);
+  return result.ok ? 0 : 1;
 }

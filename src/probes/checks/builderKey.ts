@@ -1,0 +1,60 @@
+/**
+ * The SSH key Nix passes with -i: exists, owner, mode — never its contents. OpenSSH refuses a key
+ * that others can read only when the key is owned by the account running ssh (sshkey_perm_ok in
+ * OpenSSH's authfile.c); for the daemon that account is root. A root-only key (nix-darwin
+ * installs it root:nixbld 0600) is correct, not a bug (DOMAIN.md §4).
+ */
+import { stat } from 'node:fs/promises';
+import type { ProbeDefinition } from '../context.js';
+import { commandEvidence } from '../context.js';
+import { failure, skip } from './common.js';
+
+export const builderKeyProbe: ProbeDefinition = {
+  id: 'builder-key',
+  title: 'Builder SSH key',
+  requires: ['machines-file'],
+  after: ['ssh-effective-config'],
+  async run(ctx) {
+    const target = ctx.facts.target;
+    if (target === undefined) return skip('no SSH builder to check');
+    const key = target.sshKey;
+    if (key === undefined) {
+      const files = ctx.facts.effective?.identityfiles ?? [];
+      return { status: 'ok', summary: `the builder entry names no key; ssh offers root's identities (${files.join(', ') || 'defaults'})`, evidence: [{ detail: `identityfile ${files.join(' ')}` }] };
+    }
+    let info;
+    try {
+      info = await stat(key);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (code === 'EACCES' && ctx.needsSudo) {
+        const argv = ['ls', '-l', key];
+        const result = await ctx.run(ctx.asRoot(argv), 3000);
+        if (result.exitCode !== 0) {
+          const command = ctx.adminCommand(argv);
+          return { status: 'needs-admin', cause: 'needs-admin', summary: `${key} can only be inspected as root; run: ${command}`, evidence: [commandEvidence(result)], fix: { summary: `Run: ${command}`, commands: [command] } };
+        }
+        return { status: 'ok', summary: `${key} exists (root-only, as it should be)`, evidence: [commandEvidence(result, result.stdout.trim())] };
+      }
+      return failure(ctx, 'key-missing', `${key} (from ${target.source}) does not exist: ssh would print "no such identity: ${key}: No such file or directory" and then be rejected`, [{ file: key, detail: code }]);
+    }
+    const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
+    const detail = `mode ${mode}, owner uid ${info.uid}, gid ${info.gid}`;
+    if (!info.isFile()) return failure(ctx, 'key-missing', `${key} is not a regular file (${detail})`, [{ file: key, detail }]);
+    const sshUid = 0; // the nix-daemon runs ssh as root
+    if (info.uid === sshUid && (info.mode & 0o077) !== 0) {
+      return failure(ctx, 'key-permissions',
+        `${key} is ${detail}: ssh run by root refuses it ("UNPROTECTED PRIVATE KEY FILE", "bad permissions") because root owns it and others can read it`,
+        [{ file: key, detail }]);
+    }
+    if (info.uid !== sshUid) {
+      return {
+        status: 'warn',
+        summary: `${key} is ${detail}: not owned by root, so ssh (as root) still uses it, but nix-darwin installs it root:nixbld 0600; a key handed to a user is readable by that user's processes`,
+        evidence: [{ file: key, detail }],
+        fix: { summary: 'Give the key back to root: the daemon, not your user, connects.', commands: [`sudo chown root:nixbld ${key}`, `sudo chmod 600 ${key}`] },
+      };
+    }
+    return { status: 'ok', summary: `${key}: ${detail} (root-only, as the daemon needs)`, evidence: [{ file: key, detail }] };
+  },
+};

@@ -1,0 +1,50 @@
+/** Small helpers the probe files share. */
+import { relative, isAbsolute } from 'node:path';
+import type { CauseId, Evidence, ProbeFix } from '../../protocol/probes.js';
+import type { ProbeContext, ProbeOutcome } from '../context.js';
+import { fixFor, type FixFacts } from '../fixes.js';
+
+/** A staged path shown as the path on the user's machine (fix commands name real paths). */
+export function realPath(ctx: ProbeContext, path: string): string {
+  const root = ctx.paths.stagedRoot;
+  if (root === undefined) return path;
+  const rel = relative(root, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : `/${rel}`;
+}
+
+export const NIX_DARWIN_HOSTS = ['linux-builder'];
+export const DETERMINATE_VM_HOSTS = ['nixos-vm-based-linux-builder'];
+
+export function fixFacts(ctx: ProbeContext, extra: Partial<FixFacts> = {}): FixFacts {
+  const target = ctx.facts.target;
+  const facts: FixFacts = {
+    nixDarwin: ctx.facts.nixDarwinBuilder === true || (target !== undefined && NIX_DARWIN_HOSTS.includes(target.host)),
+    determinateVm: target !== undefined && DETERMINATE_VM_HOSTS.includes(target.host),
+    rootSshConfig: realPath(ctx, ctx.paths.rootSshConfig),
+    rootSshConfigExists: ctx.facts.reading?.userConfigExists ?? false,
+  };
+  if (target !== undefined) {
+    facts.host = target.host;
+    facts.uri = target.uri;
+    if (target.sshKey !== undefined) facts.keyPath = target.sshKey;
+  }
+  const port = ctx.facts.effective?.port ?? target?.port;
+  if (port !== undefined) facts.port = port;
+  return { ...facts, ...extra };
+}
+
+export function failure(ctx: ProbeContext, cause: CauseId, summary: string, evidence: Evidence[], extra: Partial<FixFacts> = {}): ProbeOutcome {
+  const fix: ProbeFix | undefined = fixFor(cause, fixFacts(ctx, extra));
+  return { status: 'fail', cause, summary, evidence, ...(fix ? { fix } : {}) };
+}
+
+export function skip(summary: string, evidence: Evidence[] = []): ProbeOutcome {
+  return { status: 'skip', summary, evidence };
+}
+
+/** The builder's display name: user@host[:port]. */
+export function describeTarget(ctx: ProbeContext): string {
+  const t = ctx.facts.target;
+  if (t === undefined) return 'the builder';
+  return `${t.user !== undefined ? `${t.user}@` : ''}${t.host}${t.port !== undefined ? `:${t.port}` : ''}`;
+}

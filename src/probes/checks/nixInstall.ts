@@ -1,0 +1,40 @@
+/** Nix version and whether a daemon socket exists (the daemon, as root, makes builder connections). */
+import { existsSync } from 'node:fs';
+import type { ProbeDefinition } from '../context.js';
+import { commandEvidence } from '../context.js';
+import { isNotInstalled } from '../exec.js';
+
+export const nixInstallProbe: ProbeDefinition = {
+  id: 'nix-install',
+  title: 'Nix installation and daemon',
+  requires: [],
+  async run(ctx) {
+    const result = await ctx.run(['nix', '--version'], 5000, { env: ctx.nixEnv() });
+    if (isNotInstalled(result) || result.exitCode !== 0) {
+      return {
+        status: 'fail',
+        cause: 'unknown',
+        summary: isNotInstalled(result) ? 'nix is not on PATH' : `nix --version failed (exit ${result.exitCode ?? 'none'})`,
+        evidence: [commandEvidence(result)],
+        fix: { summary: 'Install Nix (multi-user) first; the builder is used by the nix-daemon.' },
+      };
+    }
+    const version = /(\d+\.\d+(\.\d+)?[^\s]*)/.exec(result.stdout)?.[1] ?? result.stdout.trim();
+    ctx.facts.nixVersion = version;
+    const socket = ctx.paths.sys('/nix/var/nix/daemon-socket/socket');
+    const daemon = existsSync(socket);
+    return {
+      status: 'ok',
+      summary: `${result.stdout.trim()}; ${daemon ? 'daemon socket present (multi-user: the root daemon connects to builders)' : 'no daemon socket (single-user: this user connects to builders)'}`,
+      evidence: [commandEvidence(result, `stdout: ${result.stdout.trim()}`), { file: socket, detail: daemon ? 'exists' : 'absent' }],
+    };
+  },
+};
+
+/** Parse "2.8.0" / "2.31.2+1" into comparable numbers. */
+export function nixVersionAtLeast(version: string | undefined, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) return false;
+  const [maj, min] = [Number(m[1]), Number(m[2])];
+  return maj > major || (maj === major && min >= minor);
+}

@@ -1,0 +1,58 @@
+/**
+ * Nix on the builder, reached the way Nix reaches it: the remote program (`nix-daemon --stdio` for
+ * ssh-ng, `nix-store --serve` for ssh) must be on the builder user's non-interactive PATH; then
+ * `nix store info` (`store ping` before 2.19) through Nix's own SSH store, which also reports
+ * whether the builder trusts the user (newer Nix).
+ */
+import type { Evidence } from '../../protocol/probes.js';
+import type { BuilderTarget, ProbeDefinition } from '../context.js';
+import { commandEvidence, DEFAULT_SSH_TIMEOUT_MS, needsAdmin } from '../context.js';
+import { classifyStderr, describeNixWrapper } from '../stderrClassifier.js';
+import { describeTarget, failure, skip } from './common.js';
+import { nixVersionAtLeast } from './nixInstall.js';
+
+/** The store URI with the machines entry's key and host key as store parameters (what build-remote passes). */
+export function storeUriFor(target: BuilderTarget): string {
+  const params: string[] = [];
+  if (target.sshKey !== undefined) params.push(`ssh-key=${encodeURIComponent(target.sshKey)}`);
+  if (target.entry?.publicHostKeyBase64 !== undefined) params.push(`base64-ssh-public-host-key=${encodeURIComponent(target.entry.publicHostKeyBase64)}`);
+  if (params.length === 0) return target.uri;
+  return `${target.uri}${target.uri.includes('?') ? '&' : '?'}${params.join('&')}`;
+}
+
+export const remoteNixProbe: ProbeDefinition = {
+  id: 'remote-nix',
+  title: 'Nix on the builder',
+  requires: ['ssh-login'],
+  async run(ctx) {
+    const target = ctx.facts.target;
+    if (target === undefined) return skip('no SSH builder to check');
+    const program = target.scheme === 'ssh' ? ['nix-store', '--version'] : ['nix-daemon', '--version'];
+    const argv = ctx.nixLikeSshArgv(target, program);
+    const direct = await ctx.run(argv, DEFAULT_SSH_TIMEOUT_MS);
+    const evidence: Evidence[] = [commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined)];
+    if (direct.exitCode !== 0) {
+      const admin = needsAdmin(ctx, argv, 'Nix on the builder', direct);
+      if (admin) return admin;
+      const found = classifyStderr(direct.stderr);
+      if (found !== null) return failure(ctx, found.cause, `${describeTarget(ctx)}: "${found.matched}": ${found.explanation}`, evidence);
+      if (direct.exitCode === 127) return failure(ctx, 'remote-nix-missing', `${program[0]} is not on the builder user's PATH (exit 127)`, evidence);
+      return { status: 'fail', cause: 'unknown', summary: `${program.join(' ')} on ${describeTarget(ctx)} failed (exit ${direct.exitCode ?? 'none'})`, evidence };
+    }
+    const sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
+    const storeArgv = ctx.asRoot(['nix', '--extra-experimental-features', 'nix-command', 'store', sub, '--store', storeUriFor(target)]);
+    const store = await ctx.run(storeArgv, DEFAULT_SSH_TIMEOUT_MS, { env: ctx.nixEnv() });
+    evidence.push(commandEvidence(store, store.exitCode === 0 ? store.stdout.trim().replace(/\n/g, '; ') : undefined));
+    if (store.exitCode !== 0) {
+      const found = classifyStderr(store.stderr);
+      if (found !== null) return failure(ctx, found.cause, `nix store ${sub} ${target.uri}: "${found.matched}": ${found.explanation}`, evidence);
+      return { status: 'fail', cause: 'unknown', summary: `nix store ${sub} ${target.uri} failed: ${describeNixWrapper(store.stderr) ?? store.stderr.trim().split('\n').pop() ?? ''}`, evidence };
+    }
+    const trusted = /^Trusted:\s*(\d)/m.exec(store.stdout)?.[1];
+    if (trusted === '0') {
+      return failure(ctx, 'builder-untrusted', `nix store ${sub} ${target.uri} → Trusted: 0: the builder's Nix does not trust ${target.user ?? 'the SSH user'}`, evidence);
+    }
+    const version = /^Version:\s*(\S+)/m.exec(store.stdout)?.[1] ?? direct.stdout.trim();
+    return { status: 'ok', summary: `${describeTarget(ctx)} runs Nix ${version}${trusted === '1' ? ', trusted' : ''}`, evidence };
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * Which ssh_config files root's ssh reads, and whether the builder's Host block is among them:
+ * `/etc/ssh/ssh_config.d/*.conf` counts only through an Include in /etc/ssh/ssh_config or root's
+ * own ~/.ssh/config (DOMAIN.md §4, §6). Runs after ssh -G so a block that does apply in a way this
+ * reading cannot see (Match exec, …) is not reported as missing.
+ */
+import type { Evidence } from '../../protocol/probes.js';
+import type { ProbeDefinition } from '../context.js';
+import { readConfigChain } from '../sshConfig.js';
+import { failure, realPath, skip } from './common.js';
+
+export const sshConfigIncludeProbe: ProbeDefinition = {
+  id: 'ssh-config-include',
+  title: 'ssh_config Include coverage for root',
+  requires: ['machines-file'],
+  after: ['ssh-effective-config'],
+  run(ctx) {
+    const target = ctx.facts.target;
+    if (target === undefined) return Promise.resolve(skip('no SSH builder to check'));
+    const reading = ctx.facts.reading ?? readConfigChain(ctx.paths, target.host);
+    ctx.facts.reading = reading;
+    const evidence: Evidence[] = [
+      { file: ctx.paths.rootSshConfig, detail: reading.userConfigExists ? 'read first (root\'s own config)' : 'absent' },
+      { file: ctx.paths.sshSystemConfig, detail: reading.systemConfigExists
+        ? `read second; Includes: ${reading.includes.filter((i) => i.file === ctx.paths.sshSystemConfig).map((i) => `${i.argument} → ${i.matched.length} file(s)`).join(', ') || 'none'}`
+        : 'absent' },
+      { detail: `files read for ${target.host}: ${reading.filesRead.map((f) => realPath(ctx, f)).join(', ') || 'none'}` },
+    ];
+    for (const block of reading.blocksRead) evidence.push({ file: block.file, detail: `Host ${block.patterns.join(' ')} (read): ${Object.entries(block.settings).map(([k, v]) => `${k} ${v}`).join(', ')}` });
+    for (const block of reading.blocksUnread) evidence.push({ file: block.file, detail: `Host ${block.patterns.join(' ')} (NOT read): ${Object.entries(block.settings).map(([k, v]) => `${k} ${v}`).join(', ')}` });
+    if (reading.blocksRead.length > 0) {
+      const block = reading.blocksRead[0];
+      return Promise.resolve({ status: 'ok', summary: `root's ssh reads the Host block for ${target.host} in ${realPath(ctx, block?.file ?? '')}`, evidence });
+    }
+    const eff = ctx.facts.effective;
+    const mapped = eff !== undefined && eff.hostname.toLowerCase() !== target.host.toLowerCase();
+    if (reading.blocksUnread.length > 0 && !mapped) {
+      const block = reading.blocksUnread[0];
+      const blockFile = realPath(ctx, block?.file ?? '');
+      const observed = eff !== undefined ? `ssh -G ${target.host} → hostname ${eff.hostname}, port ${eff.port}: ` : '';
+      const why = !reading.systemConfigExists
+        ? `${realPath(ctx, ctx.paths.sshSystemConfig)} does not exist`
+        : `${realPath(ctx, ctx.paths.sshSystemConfig)} has no Include${reading.systemIncludesDropIns ? ' that reaches it' : ''}`;
+      return Promise.resolve(failure(ctx, 'ssh-config-not-included',
+        `${observed}the Host block in ${blockFile} is not read, because ${why}${reading.userConfigExists ? `, and root's ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it` : ''}`,
+        evidence, { hostBlockFile: blockFile }));
+    }
+    if (mapped) return Promise.resolve({ status: 'ok', summary: `no plain Host block for ${target.host}, but ssh maps it to ${eff.hostname} (Match or CanonicalizeHostname)`, evidence });
+    return Promise.resolve({ status: 'ok', summary: `no Host block for ${target.host} in any ssh config: ssh uses the name as written`, evidence });
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * What root's ssh will really use for the builder: `ssh -G <user@host>` (same config files, same
+ * user, key and port as Nix). `hostname <alias>` with `port 22` means no Host block applies.
+ */
+import type { EffectiveSsh, ProbeDefinition } from '../context.js';
+import { commandEvidence, needsAdmin } from '../context.js';
+import { isNotInstalled } from '../exec.js';
+import { readConfigChain } from '../sshConfig.js';
+import { describeTarget, failure, realPath, skip } from './common.js';
+
+export function parseSshG(stdout: string): EffectiveSsh {
+  const first = new Map<string, string>();
+  const all = new Map<string, string[]>();
+  for (const line of stdout.split('\n')) {
+    const m = /^(\S+)\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const key = (m[1] ?? '').toLowerCase();
+    const value = m[2] ?? '';
+    if (!first.has(key)) first.set(key, value);
+    all.set(key, [...(all.get(key) ?? []), value]);
+  }
+  const effective: EffectiveSsh = {
+    user: first.get('user') ?? '',
+    hostname: first.get('hostname') ?? '',
+    port: Number(first.get('port') ?? '22'),
+    identityfiles: all.get('identityfile') ?? [],
+    userknownhostsfiles: (first.get('userknownhostsfile') ?? '').split(/\s+/).filter((s) => s !== ''),
+    globalknownhostsfiles: (first.get('globalknownhostsfile') ?? '').split(/\s+/).filter((s) => s !== ''),
+  };
+  const alias = first.get('hostkeyalias');
+  if (alias !== undefined && alias !== 'none') effective.hostkeyalias = alias;
+  const proxy = first.get('proxycommand') ?? first.get('proxyjump');
+  if (proxy !== undefined && proxy !== 'none') effective.proxy = proxy;
+  return effective;
+}
+
+export const sshEffectiveConfigProbe: ProbeDefinition = {
+  id: 'ssh-effective-config',
+  title: "Root's effective ssh settings for the builder",
+  requires: ['machines-file'],
+  async run(ctx) {
+    const target = ctx.facts.target;
+    if (target === undefined) return skip('no SSH builder to check');
+    const reading = readConfigChain(ctx.paths, target.host);
+    ctx.facts.reading = reading;
+    const argv = ['ssh', ...ctx.sshConfigArgs(), '-G'];
+    if (target.sshKey !== undefined) argv.push('-i', target.sshKey);
+    if (target.port !== undefined) argv.push('-p', String(target.port));
+    argv.push(target.user !== undefined ? `${target.user}@${target.host}` : target.host);
+    const full = ctx.asRoot(argv);
+    const result = await ctx.run(full, 5000);
+    const admin = needsAdmin(ctx, full, "root's ssh configuration", result);
+    if (admin) return admin;
+    if (isNotInstalled(result)) return { status: 'fail', cause: 'unknown', summary: 'OpenSSH `ssh` is not on PATH; Nix needs it for every SSH builder', evidence: [commandEvidence(result)] };
+    if (result.exitCode !== 0) {
+      return { status: 'fail', cause: 'unknown', summary: `ssh -G failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n')[0] ?? ''}`, evidence: [commandEvidence(result)] };
+    }
+    const eff = parseSshG(result.stdout);
+    ctx.facts.effective = eff;
+    const line = `ssh -G ${target.host} → user ${eff.user}, hostname ${eff.hostname}, port ${eff.port}, hostkeyalias ${eff.hostkeyalias ?? 'none'}, identityfile ${eff.identityfiles.join(' ')}`;
+    const evidence = [commandEvidence(result, line)];
+    const unmapped = eff.hostname.toLowerCase() === target.host.toLowerCase() && reading.blocksRead.length === 0;
+    if (unmapped && reading.blocksUnread.length > 0) {
+      const block = reading.blocksUnread[0];
+      const blockFile = realPath(ctx, block?.file ?? '');
+      const why = !reading.systemConfigExists
+        ? `${realPath(ctx, ctx.paths.sshSystemConfig)} does not exist`
+        : `${realPath(ctx, ctx.paths.sshSystemConfig)} has no Include covering it${reading.userConfigExists ? ` and ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it either` : ` and root has no ${realPath(ctx, ctx.paths.rootSshConfig)}`}`;
+      return failure(ctx, 'ssh-config-not-included',
+        `${line.split(', hostkeyalias')[0] ?? line}: the Host block in ${blockFile} is not read, because ${why}`,
+        evidence, { hostBlockFile: blockFile });
+    }
+    return { status: 'ok', summary: `${describeTarget(ctx)}: ${line}${eff.proxy !== undefined ? `, via ${eff.proxy}` : ''}`, evidence };
+  },
+};

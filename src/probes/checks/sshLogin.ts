@@ -1,0 +1,35 @@
+/**
+ * Log in exactly as Nix will, as root: same user, key and pinned known_hosts, with BatchMode and
+ * ConnectTimeout so nothing prompts or hangs, and classify ssh's stderr (DOMAIN.md §8).
+ */
+import type { ProbeDefinition } from '../context.js';
+import { commandEvidence, DEFAULT_SSH_TIMEOUT_MS, needsAdmin } from '../context.js';
+import { classifyStderr } from '../stderrClassifier.js';
+import { describeTarget, failure, skip } from './common.js';
+import { lookupName } from './hostKey.js';
+
+export const sshLoginProbe: ProbeDefinition = {
+  id: 'ssh-login',
+  title: 'SSH login as root (like the nix-daemon)',
+  requires: ['ssh-effective-config', 'hostname-resolution', 'vm-port', 'builder-key'],
+  after: ['host-key'],
+  async run(ctx) {
+    const target = ctx.facts.target;
+    if (target === undefined) return skip('no SSH builder to check');
+    const argv = ctx.nixLikeSshArgv(target, ['true']);
+    const result = await ctx.run(argv, DEFAULT_SSH_TIMEOUT_MS);
+    const admin = needsAdmin(ctx, argv, 'The SSH login the nix-daemon makes', result);
+    if (admin) return admin;
+    const evidence = [commandEvidence(result)];
+    if (result.exitCode === 0) return { status: 'ok', summary: `root logs in to ${describeTarget(ctx)} with the builder's key and pinned host key`, evidence };
+    if (result.timedOut) return failure(ctx, 'builder-unresponsive', `ssh to ${describeTarget(ctx)} did not finish within ${DEFAULT_SSH_TIMEOUT_MS} ms`, evidence);
+    const found = classifyStderr(result.stderr);
+    if (found === null) {
+      return { status: 'fail', cause: 'unknown', summary: `ssh to ${describeTarget(ctx)} failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n').pop() ?? ''}`, evidence };
+    }
+    const eff = ctx.facts.effective;
+    const extra = found.cause === 'host-key-unknown' && eff !== undefined && target.publicHostKey !== undefined && lookupName(eff) !== target.host
+      ? { lookupName: lookupName(eff) } : {};
+    return failure(ctx, found.cause, `ssh as root to ${describeTarget(ctx)}: "${found.matched}": ${found.explanation}`, evidence, extra);
+  },
+};

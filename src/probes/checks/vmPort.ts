@@ -1,0 +1,104 @@
+/**
+ * TCP connect to the port ssh will use, then read the SSH banner, each bounded: tells apart a VM
+ * that is down (refused), booting (accepts then closes or resets) and hung (accepts, never speaks:
+ * Nix would wait forever, DOMAIN.md §4).
+ */
+import { Socket } from 'node:net';
+import type { ProbeDefinition } from '../context.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../context.js';
+import { failure, skip } from './common.js';
+
+export type PortOutcome =
+  | { kind: 'banner'; banner: string; connectMs: number }
+  | { kind: 'refused'; code: string }
+  | { kind: 'connect-timeout' }
+  | { kind: 'closed'; connectMs: number }
+  | { kind: 'reset'; connectMs: number }
+  | { kind: 'silent'; connectMs: number }
+  | { kind: 'not-ssh'; data: string; connectMs: number }
+  | { kind: 'error'; code: string };
+
+/** Connect and wait for the first line; every path ends within connectMs + bannerMs. */
+export function checkPort(host: string, port: number, connectMs: number, bannerMs: number, signal?: AbortSignal): Promise<PortOutcome> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const started = Date.now();
+    let connectedAt = 0;
+    let data = '';
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (outcome: PortOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const onAbort = (): void => finish({ kind: 'error', code: 'cancelled' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => finish({ kind: 'connect-timeout' }), connectMs);
+    socket.on('connect', () => {
+      connectedAt = Date.now() - started;
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(data === '' ? { kind: 'silent', connectMs: connectedAt } : { kind: 'not-ssh', data, connectMs: connectedAt }), bannerMs);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      data += chunk.toString('latin1');
+      const newline = data.indexOf('\n');
+      if (data.startsWith('SSH-') && newline >= 0) finish({ kind: 'banner', banner: data.slice(0, newline).trim(), connectMs: connectedAt });
+      else if (!'SSH-'.startsWith(data.slice(0, 4)) || data.length > 255) finish({ kind: 'not-ssh', data: data.slice(0, 80), connectMs: connectedAt });
+    });
+    socket.on('end', () => finish(data.startsWith('SSH-') ? { kind: 'banner', banner: data.trim(), connectMs: connectedAt } : { kind: 'closed', connectMs: connectedAt }));
+    socket.on('close', () => finish(connectedAt > 0 ? { kind: 'closed', connectMs: connectedAt } : { kind: 'error', code: 'closed' }));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? error.message;
+      if (connectedAt > 0) finish(code === 'ECONNRESET' ? { kind: 'reset', connectMs: connectedAt } : { kind: 'closed', connectMs: connectedAt });
+      else if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') finish({ kind: 'refused', code });
+      else finish({ kind: 'error', code });
+    });
+    socket.connect({ host, port });
+  });
+}
+
+export const vmPortProbe: ProbeDefinition = {
+  id: 'vm-port',
+  title: 'Builder SSH port',
+  requires: ['hostname-resolution'],
+  after: ['launchd-service'],
+  async run(ctx) {
+    const eff = ctx.facts.effective;
+    if (eff === undefined) return skip('no effective ssh settings');
+    if (eff.proxy !== undefined) return skip(`ssh connects through ${eff.proxy}; the port is not reachable directly`);
+    const addresses = ctx.facts.addresses ?? [eff.hostname];
+    const where = `${eff.hostname}:${eff.port}`;
+    const bannerMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    let last: PortOutcome = { kind: 'error', code: 'no address' };
+    let lastAddress = addresses[0] ?? eff.hostname;
+    // ssh tries each address in turn (e.g. ::1 then 127.0.0.1); so do we, stopping at the first that accepts.
+    for (const address of addresses) {
+      const connectMs = Math.min(DEFAULT_CONNECT_TIMEOUT_MS, ctx.remainingMs());
+      last = await checkPort(address, eff.port, connectMs, Math.min(bannerMs, Math.max(1, ctx.remainingMs() - connectMs)), ctx.signal);
+      lastAddress = address;
+      if (last.kind !== 'refused' && last.kind !== 'error') break;
+    }
+    const at = `${lastAddress} port ${eff.port}`;
+    switch (last.kind) {
+      case 'banner':
+        return { status: 'ok', summary: `${where} answers: ${last.banner}`, evidence: [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms; banner ${last.banner}` }] };
+      case 'refused':
+        return failure(ctx, 'builder-down', `${where} refuses connections (${last.code}): the builder VM is not running`, [{ detail: `TCP connect ${at} → ${last.code}; ssh prints: ssh: connect to host ${eff.hostname} port ${eff.port}: Connection refused` }]);
+      case 'connect-timeout':
+        return failure(ctx, 'builder-unresponsive', `${where} does not answer a TCP connect within ${DEFAULT_CONNECT_TIMEOUT_MS} ms`, [{ detail: `TCP connect ${at} → no answer in ${DEFAULT_CONNECT_TIMEOUT_MS} ms` }]);
+      case 'closed':
+      case 'reset':
+        return failure(ctx, 'builder-booting', `${where} accepts connections but ${last.kind === 'reset' ? 'resets' : 'closes'} them before sending an SSH banner: the VM is booting or its sshd is not up`, [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms, then ${last.kind === 'reset' ? 'reset' : 'closed'} with no banner; ssh prints: kex_exchange_identification: ${last.kind === 'reset' ? 'read: Connection reset by peer' : 'Connection closed by remote host'}` }]);
+      case 'silent':
+        return failure(ctx, 'builder-unresponsive', `${where} accepts connections but sends no SSH banner within ${bannerMs} ms: the VM hangs (Nix, which sets no ConnectTimeout, would wait forever)`, [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms; no banner within ${bannerMs} ms; ssh with ConnectTimeout prints: Connection timed out during banner exchange` }]);
+      case 'not-ssh':
+        return failure(ctx, 'builder-unresponsive', `${where} answers, but not with SSH (${JSON.stringify(last.data.slice(0, 40))}): another service holds the port`, [{ detail: `TCP connect ${at} → first bytes ${JSON.stringify(last.data.slice(0, 80))}` }]);
+      case 'error':
+        return { status: 'fail', cause: 'unknown', summary: `connecting to ${where} failed: ${last.code}`, evidence: [{ detail: `TCP connect ${at} → ${last.code}` }] };
+    }
+  },
+};

@@ -1,0 +1,143 @@
+/**
+ * The fix for each cause, consistent with DOMAIN.md §3, §6 and §7. Never one of the wrong fixes of
+ * §6: no /etc/hosts line, no `protocol = "ssh"` to "read ~/.ssh/config", no chmod of the key to the
+ * user, no `nix.linux-builder.publicHostKey`, no `sshOptions`, no testing as the normal user.
+ */
+import type { CauseId, ProbeFix } from '../protocol/probes.js';
+
+export interface FixFacts {
+  /** The host name as written in the machines entry. */
+  host?: string;
+  port?: number;
+  /** nix-darwin's builder: the launchd service exists or the host is `linux-builder`. */
+  nixDarwin?: boolean;
+  /** Determinate's VM-based builder (host alias `nixos-vm-based-linux-builder`). */
+  determinateVm?: boolean;
+  keyPath?: string;
+  /** The ssh_config.d file holding the builder's Host block (real path, not staged). */
+  hostBlockFile?: string;
+  /** Whether root's own ~/.ssh/config already exists (real path in `rootSshConfig`). */
+  rootSshConfigExists?: boolean;
+  rootSshConfig?: string;
+  /** The publicHostKey is written for the URI host but ssh looks up another name. */
+  lookupName?: string;
+  uri?: string;
+  adminCommand?: string;
+}
+
+const KICKSTART = 'sudo launchctl kickstart -k system/org.nixos.linux-builder';
+const DOCS = 'https://nixos.org/manual/nixpkgs/stable/#sec-darwin-builder';
+
+function restartVm(facts: FixFacts, why: string): ProbeFix {
+  if (facts.nixDarwin === true) {
+    return { summary: `${why} Restart nix-darwin's builder VM (launchd service org.nixos.linux-builder), give it ~30 s to boot, then probe again.`, commands: [KICKSTART, 'sudo launchctl print system/org.nixos.linux-builder'], docs: DOCS };
+  }
+  if (facts.determinateVm === true) {
+    return { summary: `${why} Restart Determinate's VM-based builder and read its log.`, commands: ['sudo tail -n 50 /var/log/nixos-based-vm-builder.log'] };
+  }
+  return { summary: `${why} Start the builder ${facts.host ?? ''} and its sshd, then probe again.`.replace('  ', ' ') };
+}
+
+export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
+  const host = facts.host ?? 'linux-builder';
+  const key = facts.keyPath ?? '/etc/nix/builder_ed25519';
+  switch (cause) {
+    case 'ok':
+    case 'unknown':
+      return undefined;
+    case 'no-builder-configured':
+      return {
+        summary: 'Nix has no remote builder for Linux. With nix-darwin set `nix.linux-builder.enable = true;` (it needs `nix.enable = true`) and run `darwin-rebuild switch`; with Determinate Nix use `determinateNix.determinateNixd.builder.state = "enabled";` instead.',
+        commands: ['sudo darwin-rebuild switch'],
+        docs: DOCS,
+      };
+    case 'distributed-builds-off':
+      return {
+        summary: 'The machines file is ignored because `builders` is empty: nix-darwin writes `builders =` when `nix.distributedBuilds = false`. Set `nix.distributedBuilds = true;` (nix.linux-builder.enable sets it unless something forces it off) and rebuild.',
+        commands: ['sudo darwin-rebuild switch'],
+      };
+    case 'determinate-conflict':
+      return {
+        summary: 'nix-darwin\'s linux-builder needs `nix.enable = true`, but Determinate Nix requires `nix.enable = false` (activation aborts with "Determinate detected, aborting activation"). Use one: with Determinate set `nix.enable = false;`, `nix.linux-builder.enable = false;` and enable Determinate\'s builder (`determinateNix.determinateNixd.builder.state = "enabled";`, or the VM under `determinateNix.nixosVmBasedLinuxBuilder`).',
+      };
+    case 'ssh-config-not-included': {
+      const file = facts.hostBlockFile ?? '/etc/ssh/ssh_config.d/100-linux-builder.conf';
+      const rootConfig = facts.rootSshConfig ?? '/var/root/.ssh/config';
+      const line = `Include ${file}`;
+      const commands = facts.rootSshConfigExists === true
+        // Prepend: an Include appended after a Host block would only apply inside that block.
+        ? [`sudo sh -c 'f=${rootConfig}; { echo "${line}"; cat "$f"; } > "$f.new" && mv "$f.new" "$f"'`]
+        : [`sudo mkdir -p -m 700 ${rootConfig.replace(/\/config$/, '')}`, `echo '${line}' | sudo tee ${rootConfig}`];
+      commands.push(`sudo ssh -G ${host} | grep -E '^(hostname|port|hostkeyalias) '`);
+      return {
+        summary: `Give root the Host block itself: put \`${line}\` at the top of ${rootConfig} (root's own config is read before /etc/ssh/ssh_config, so a managed system file cannot override it), or restore \`Include /etc/ssh/ssh_config.d/*\` in /etc/ssh/ssh_config where your policy allows. macOS upgrades have deleted /var/root/.ssh before (nix-darwin#1509): re-check after upgrading.`,
+        commands,
+      };
+    }
+    case 'hostname-unresolved':
+      if (facts.nixDarwin === true || host === 'linux-builder') {
+        return {
+          summary: `No Host block maps ${host} to localhost:31022 for root. nix-darwin writes it to /etc/ssh/ssh_config.d/100-linux-builder.conf: make sure that file exists (do not disable it with environment.etc."ssh/ssh_config.d/100-linux-builder.conf".enable = false) and that root's ssh reads it. An /etc/hosts entry is not a fix: ssh would then use port 22 and the wrong host key.`,
+          commands: ['ls -l /etc/ssh/ssh_config.d/100-linux-builder.conf', `sudo ssh -G ${host} | grep -E '^(hostname|port|hostkeyalias) '`, 'sudo darwin-rebuild switch'],
+        };
+      }
+      return { summary: `Root's ssh cannot resolve ${host}: correct the host name in the builder entry, or give root a Host block (HostName, Port, HostKeyAlias) for it in /var/root/.ssh/config.` };
+    case 'builder-down':
+      return restartVm(facts, 'Nothing listens on the builder\'s SSH port.');
+    case 'builder-booting':
+      return restartVm(facts, 'The port accepts connections but closes them before SSH starts (the VM is booting, or its sshd is not up).');
+    case 'builder-unresponsive':
+      return restartVm(facts, 'The port accepts connections but no SSH server answers; Nix sets no ConnectTimeout, so builds hang on it.');
+    case 'host-key-mismatch':
+      if (facts.nixDarwin === true) {
+        return {
+          summary: 'The server on the port does not present the builder VM\'s fixed host key that nix-darwin pins: another VM or sshd answers there, or the machines entry was edited. Stop whatever else uses the port and restart the builder. (There is no `nix.linux-builder.publicHostKey` option; the right key is already pinned.)',
+          commands: [KICKSTART],
+        };
+      }
+      return {
+        summary: `The builder's host key differs from the pinned one. If the builder was rebuilt, pin its current key: publicHostKey is base64 of the WHOLE key line ('ssh-ed25519 AAAA…').`,
+        commands: [`ssh-keyscan -t ed25519${facts.port !== undefined ? ` -p ${facts.port}` : ''} ${host} 2>/dev/null | cut -d' ' -f2- | base64 | tr -d '\\n'`],
+      };
+    case 'host-key-unknown':
+      if (facts.lookupName !== undefined) {
+        return {
+          summary: `publicHostKey is pinned for '${host}', but ssh looks the key up as '${facts.lookupName}' because root's Host block for ${host} has no \`HostKeyAlias ${host}\`. Add that line to the Host block (nix-darwin's 100-linux-builder.conf has it).`,
+        };
+      }
+      return {
+        summary: `No host key is known for ${host} under the name ssh looks up. Pin it in the builder entry (nix.buildMachines.*.publicHostKey = base64 of the whole 'ssh-ed25519 AAAA…' line) or add it to root's /var/root/.ssh/known_hosts.`,
+        commands: [`ssh-keyscan -t ed25519${facts.port !== undefined ? ` -p ${facts.port}` : ''} ${host} 2>/dev/null | cut -d' ' -f2- | base64 | tr -d '\\n'`],
+      };
+    case 'auth-rejected':
+      if (facts.nixDarwin === true) {
+        return {
+          summary: `The VM rejects ${key}: its authorized key (from the builder's working directory keys/) no longer matches. Restarting the service re-runs create-builder, which re-installs the key pair; if it persists, check the sshUser is \`builder\`.`,
+          commands: [KICKSTART],
+        };
+      }
+      return { summary: `The builder rejects the key ${key} for this user: add its public key (${key}.pub) to the builder user's authorized_keys, and check sshUser.` };
+    case 'key-missing':
+      if (facts.nixDarwin === true) {
+        return { summary: `${key} does not exist. nix-darwin's builder service installs it (root:nixbld, 0600) when it starts: restart it.`, commands: [KICKSTART, `ls -l ${key}`] };
+      }
+      return { summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey (a string path; a Nix path literal would copy the private key into the world-readable store).` };
+    case 'key-permissions':
+      return {
+        summary: `ssh, run as root by the nix-daemon, refuses ${key} because it is readable by others. Make it root-only again (root:nixbld 0600 as nix-darwin installs it). Do not make it readable by your user: the daemon, not you, connects.`,
+        commands: [`sudo chown root:nixbld ${key}`, `sudo chmod 600 ${key}`],
+      };
+    case 'remote-nix-missing':
+      return {
+        summary: 'The builder user\'s non-interactive shell has no Nix on PATH (Nix runs `nix-daemon --stdio` for ssh-ng, `nix-store --serve` for ssh). Put Nix on that PATH on the builder, or name the program in the store URI: `?remote-program=/nix/var/nix/profiles/default/bin/nix-daemon`.',
+      };
+    case 'builder-untrusted':
+      return {
+        summary: 'The builder\'s Nix does not trust the SSH user, so it refuses input-addressed builds. On the builder add the user to trusted-users (for nix-darwin\'s VM: `nix.linux-builder.config.nix.settings.trusted-users = [ "builder" ];`, the default).',
+      };
+    case 'needs-admin':
+      return facts.adminCommand !== undefined
+        ? { summary: `Run as root (the nix-daemon's account): ${facts.adminCommand}`, commands: [facts.adminCommand] }
+        : { summary: 'Run the doctor with sudo: the nix-daemon connects as root.', commands: ['sudo linux-builder-doctor probe'] };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A Markdown doctor report for bug reports: versions, the verdict, and every probe with its
+ * status, summary and evidence. No secrets: the probes never read private key contents, and as a
+ * second guard anything that looks like private key material is cut out here; the home directory
+ * is shown as `~`.
+ */
+import { homedir } from 'node:os';
+import type { Evidence, ProbeReport } from '../protocol/probes.js';
+
+const STATUS_MARK: Record<string, string> = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', 'needs-admin': '🔒 needs admin' };
+
+/** Remove private key blocks and the user's home path from text bound for a public report. */
+export function redact(text: string, home: string = homedir()): string {
+  let out = text.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private key removed]');
+  if (home.length > 1) out = out.split(home).join('~');
+  return out;
+}
+
+function fence(text: string): string {
+  const ticks = text.includes('```') ? '````' : '```';
+  return `${ticks}\n${text}\n${ticks}`;
+}
+
+function quoteArgv(argv: string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function renderEvidence(e: Evidence): string {
+  const lines: string[] = [];
+  if (e.argv) lines.push(`$ ${quoteArgv(e.argv)}${e.exitCode !== undefined ? `   # exit ${e.exitCode ?? 'none'}` : ''}`);
+  if (e.file) lines.push(`file: ${e.file}`);
+  if (e.detail) lines.push(e.detail);
+  if (e.stderr) lines.push(`stderr:\n${e.stderr}`);
+  return lines.join('\n');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderMarkdownReport(report: ProbeReport, extra?: { toolVersion?: string }): string {
+  const out: string[] = [];
+  out.push('# Linux Builder Doctor report', '');
+  out.push(`- Tool: linux-builder-doctor ${extra?.toolVersion ?? ''}`.trimEnd());
+  out.push(`- Platform: ${report.platform}`);
+  out.push(`- Nix: ${report.nixVersion ?? 'not found'}`);
+  out.push(`- Generated: ${new Date().toISOString()}`, '');
+  out.push('## Verdict', '');
+  out.push(`**${report.verdict.cause}**: ${report.verdict.summary}`, '');
+  if (report.verdict.fix) {
+    out.push(`**Fix:** ${report.verdict.fix.summary}`, '');
+    if (report.verdict.fix.commands?.length) out.push(fence(report.verdict.fix.commands.join('\n')), '');
+    if (report.verdict.fix.docs) out.push(`Docs: ${report.verdict.fix.docs}`, '');
+  }
+  out.push('## Probes', '', '| Probe | Status | Summary | Time |', '|---|---|---|---|');
+  for (const r of report.results) out.push(`| ${cell(r.title)} (\`${r.id}\`) | ${STATUS_MARK[r.status] ?? r.status} | ${cell(r.summary)} | ${r.durationMs} ms |`);
+  out.push('', '## Evidence', '');
+  for (const r of report.results) {
+    if (r.evidence.length === 0) continue;
+    out.push(`### ${r.title} (\`${r.id}\`): ${r.status}`, '');
+    out.push(fence(r.evidence.map(renderEvidence).join('\n\n')), '');
+  }
+  out.push('_Private keys are never read by the doctor; paths under your home directory are shown as `~`._', '');
+  return redact(out.join('\n'));
+}
