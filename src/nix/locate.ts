@@ -1,0 +1,297 @@
+/**
+ * Finds every option definition a .nix file makes, whatever the spelling (see model.ts):
+ * modules (files, inline `imports`, flakes' `darwinSystem { modules = [ … ]; }`, and
+ * `nix.linux-builder.config` as the builder VM's own module), dotted and nested bindings,
+ * quoted and interpolated names, and values wrapped in mkIf/mkMerge/mkDefault/…/if-then-else.
+ * Reads only the syntax tree; parts that failed to parse are skipped, never fatal.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { AttrSetInfo, ListInfo, Located, ModuleInfo, OptionDefinition, Priority, Span } from './model.js';
+import type { ParsedNix } from './parse.js';
+import { innerIndent } from './indent.js';
+import { isExpression, spanOf, staticValue } from './staticValue.js';
+import { stringValue } from './strings.js';
+import { attrName, calleeName, expressionChildren, flattenApply, unwrapValue } from './unwrap.js';
+
+/** Where the definitions being read go. */
+interface Scope {
+  module: ModuleInfo;
+  path: string[];
+  spans: Span[];
+  conditional: boolean;
+  priority: Priority;
+  entrySpan?: Span;
+}
+
+/** Top-level keys the module system reads itself (lib/modules.nix unifyModuleSyntax): not options. */
+const moduleKeys = new Set(['imports', 'options', 'config', '_file', 'key', 'disabledModules', 'meta', 'freeformType', '_class']);
+const builderConfigPath = ['nix', 'linux-builder', 'config'];
+const systemBuilders = new Set(['darwinSystem', 'nixosSystem']);
+
+const isBindingItem = (n: SyntaxNode): boolean => n.name === 'Binding' || n.name === 'Inherit';
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+class Locator implements Located {
+  readonly definitions: OptionDefinition[] = [];
+  readonly attrsets: AttrSetInfo[] = [];
+  readonly lists: ListInfo[] = [];
+  readonly modules: ModuleInfo[] = [];
+
+  constructor(private readonly text: string) {}
+
+  private decode = (node: SyntaxNode): string | null => stringValue(node, this.text);
+
+  /** The names of an AttrPath, with their spans. */
+  private attrPath(path: SyntaxNode): { names: string[]; spans: Span[] } {
+    const names: string[] = [];
+    const spans: Span[] = [];
+    for (let c = path.firstChild; c; c = c.nextSibling) {
+      if (c.name !== 'AttrName' && c.name !== 'String' && c.name !== 'Interpolation') continue;
+      names.push(attrName(c, this.text, this.decode));
+      spans.push(spanOf(c));
+    }
+    return { names, spans };
+  }
+
+  /** The top-level names a set binds (first path element of each binding). */
+  private topKeys(set: SyntaxNode): Set<string> {
+    const keys = new Set<string>();
+    for (const binding of set.getChildren('Binding')) {
+      const path = binding.getChild('AttrPath');
+      const first = path ? this.attrPath(path).names[0] : undefined;
+      if (first !== undefined) keys.add(first);
+    }
+    return keys;
+  }
+
+  /** Reads a module expression (a set, or a function returning one). Returns null if it is not one. */
+  addModule(expr: SyntaxNode, kind: ModuleInfo['kind'], prefix: string[], prefixSpans: Span[], conditional: boolean): ModuleInfo | null {
+    let node: SyntaxNode | undefined = expr;
+    let formals: ModuleInfo['formals'];
+    const withScopes: string[] = [];
+    while (node && node.name !== 'AttrSet') {
+      if (node.name === 'Lambda') {
+        const f = node.getChild('Formals');
+        if (f && !formals) {
+          const names = f.getChildren('Formal').map((x) => {
+            const p = x.getChild('Param');
+            return p ? this.text.slice(p.from, p.to) : '';
+          });
+          formals = { names, hasEllipsis: f.getChild('Ellipsis') !== null, span: spanOf(f) };
+        }
+      } else if (node.name === 'With') {
+        const scope = expressionChildren(node)[0];
+        if (scope) withScopes.push(this.text.slice(scope.from, scope.to));
+      } else if (!['Parens', 'Let', 'Assert'].includes(node.name)) {
+        return null;
+      }
+      node = expressionChildren(node).at(-1);
+    }
+    if (!node) return null;
+    const keys = this.topKeys(node);
+    const explicitConfig = keys.has('config') || keys.has('options');
+    const module: ModuleInfo = { span: spanOf(expr), body: spanOf(node), prefix, kind, withScopes, explicitConfig };
+    if (formals) module.formals = formals;
+    this.modules.push(module);
+    const scope: Scope = { module, path: prefix, spans: prefixSpans, conditional, priority: 'normal' };
+    if (!explicitConfig) this.attrsets.push(this.attrSetInfo(prefix, node, module));
+    this.readModuleSet(node, scope, explicitConfig);
+    return module;
+  }
+
+  private attrSetInfo(path: string[], set: SyntaxNode, module: ModuleInfo, entrySpan?: Span): AttrSetInfo {
+    const info: AttrSetInfo = { path, span: spanOf(set), innerIndent: innerIndent(this.text, set, isBindingItem), module };
+    if (entrySpan) info.entrySpan = entrySpan;
+    return info;
+  }
+
+  /** The top level of a module: `imports`, `config` (explicit modules) and option definitions. */
+  private readModuleSet(set: SyntaxNode, scope: Scope, explicit: boolean): void {
+    let bodyFound = false;
+    for (let item = set.firstChild; item; item = item.nextSibling) {
+      if (item.name === 'Inherit') {
+        if (!explicit) this.readInherit(item, scope);
+        continue;
+      }
+      if (item.name !== 'Binding') continue;
+      const pathNode = item.getChild('AttrPath');
+      if (!pathNode) continue;
+      const { names, spans } = this.attrPath(pathNode);
+      const first = names[0] ?? '';
+      if (first === 'imports' && names.length === 1) {
+        this.readImports(item, scope);
+      } else if (explicit && first === 'config') {
+        if (names.length > 1) {
+          this.readBinding(item, names.slice(1), spans.slice(1), scope);
+          continue;
+        }
+        // `config = { … }` (or mkIf/mkMerge of sets): its bindings are the definitions.
+        for (const u of this.valueOf(item)) {
+          if (u.node.name !== 'AttrSet') continue;
+          if (!bodyFound) scope.module.body = spanOf(u.node);
+          bodyFound = true;
+          const inner = this.inner(scope, u);
+          this.attrsets.push(this.attrSetInfo(scope.path, u.node, scope.module));
+          this.readSet(u.node, inner);
+        }
+      } else if (!moduleKeys.has(first)) {
+        if (!explicit) this.readBinding(item, names, spans, scope);
+      }
+    }
+  }
+
+  private inner(scope: Scope, u: { conditional: boolean; priority: Priority }): Scope {
+    return { ...scope, conditional: scope.conditional || u.conditional, priority: scope.priority !== 'normal' ? scope.priority : u.priority };
+  }
+
+  /** The value expression of a binding, unwrapped. */
+  private valueOf(binding: SyntaxNode): ReturnType<typeof unwrapValue> {
+    const eq = binding.getChild('=');
+    for (let c = eq?.nextSibling ?? null; c; c = c.nextSibling) {
+      if (isExpression(c)) return unwrapValue(c, this.text);
+    }
+    return [];
+  }
+
+  private readImports(binding: SyntaxNode, scope: Scope): void {
+    for (const u of this.valueOf(binding)) {
+      if (u.node.name !== 'List') continue;
+      this.lists.push({ path: [...scope.path, 'imports'], span: spanOf(u.node), innerIndent: innerIndent(this.text, u.node, isExpression), module: scope.module });
+      for (const element of expressionChildren(u.node)) {
+        this.addModule(element, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional);
+      }
+    }
+  }
+
+  private readSet(set: SyntaxNode, scope: Scope): void {
+    for (let item = set.firstChild; item; item = item.nextSibling) {
+      if (item.name === 'Inherit') this.readInherit(item, scope);
+      if (item.name !== 'Binding') continue;
+      const pathNode = item.getChild('AttrPath');
+      if (!pathNode) continue;
+      const { names, spans } = this.attrPath(pathNode);
+      this.readBinding(item, names, spans, scope);
+    }
+  }
+
+  private readInherit(item: SyntaxNode, scope: Scope): void {
+    const source = item.getChild('(') ? expressionChildren(item)[0] : undefined;
+    const prefix = source ? `${this.text.slice(source.from, source.to)}.` : '';
+    for (let c = item.firstChild; c; c = c.nextSibling) {
+      if (c === source || (c.name !== 'AttrName' && c.name !== 'String')) continue;
+      if (source && c.from < source.to) continue;
+      const name = attrName(c, this.text, this.decode);
+      const span = spanOf(c);
+      this.pushDefinition({
+        path: [...scope.path, name],
+        pathSpans: [...scope.spans, span],
+        ownLength: 1,
+        nameSpan: span,
+        bindingSpan: spanOf(item),
+        value: { kind: 'other', text: prefix + name, span },
+        conditional: scope.conditional,
+        priority: scope.priority,
+        module: scope.module,
+      }, scope);
+    }
+  }
+
+  private pushDefinition(def: OptionDefinition, scope: Scope): void {
+    if (scope.entrySpan) def.entrySpan = scope.entrySpan;
+    this.definitions.push(def);
+  }
+
+  private readBinding(binding: SyntaxNode, names: string[], spans: Span[], scope: Scope): void {
+    const path = [...scope.path, ...names];
+    const pathSpans = [...scope.spans, ...spans];
+    const nameSpan = spans.at(-1) ?? spanOf(binding);
+    const common = { path, pathSpans, ownLength: names.length, nameSpan, bindingSpan: spanOf(binding), module: scope.module };
+    const values = this.valueOf(binding);
+    if (values.length === 0) {
+      this.pushDefinition({ ...common, value: { kind: 'other', text: '', span: { from: binding.to, to: binding.to } }, conditional: scope.conditional, priority: scope.priority }, scope);
+      return;
+    }
+    for (const u of values) {
+      const inner = this.inner(scope, u);
+      this.pushDefinition({ ...common, value: staticValue(u.node, this.text), conditional: inner.conditional, priority: inner.priority }, scope);
+      const here: Scope = { ...inner, path, spans: pathSpans };
+      if (scope.module.kind !== 'builder-config' && samePath(path, builderConfigPath) && (u.node.name === 'AttrSet' || u.node.name === 'Lambda')) {
+        this.addModule(u.node, 'builder-config', builderConfigPath, pathSpans, inner.conditional);
+      } else if (u.node.name === 'AttrSet') {
+        this.attrsets.push(this.attrSetInfo(path, u.node, scope.module, scope.entrySpan));
+        this.readSet(u.node, here);
+      } else if (u.node.name === 'List') {
+        this.readList(u.node, here);
+      }
+    }
+  }
+
+  private readList(list: SyntaxNode, scope: Scope): void {
+    this.lists.push({ path: scope.path, span: spanOf(list), innerIndent: innerIndent(this.text, list, isExpression), module: scope.module });
+    for (const element of expressionChildren(list)) {
+      let node: SyntaxNode | undefined = element;
+      while (node?.name === 'Parens') node = expressionChildren(node)[0];
+      if (node?.name !== 'AttrSet') continue;
+      const entrySpan = spanOf(element);
+      const entry: Scope = { ...scope, path: [...scope.path, '*'], spans: [...scope.spans, entrySpan], entrySpan };
+      this.attrsets.push(this.attrSetInfo(entry.path, node, scope.module, entrySpan));
+      this.readSet(node, entry);
+    }
+  }
+
+  /** `…darwinSystem { modules = [ … ]; }` / `…nixosSystem { … }` anywhere in the file. */
+  readSystemCalls(top: SyntaxNode): void {
+    const cursor = top.cursor();
+    do {
+      if (cursor.name !== 'Apply' || cursor.node.parent?.name === 'Apply') continue;
+      const { callee, args } = flattenApply(cursor.node);
+      const name = calleeName(callee, this.text);
+      if (!name || !systemBuilders.has(name) || args.length !== 1) continue;
+      let arg: SyntaxNode | undefined = args[0];
+      while (arg?.name === 'Parens') arg = expressionChildren(arg)[0];
+      if (arg?.name !== 'AttrSet') continue;
+      for (const binding of arg.getChildren('Binding')) {
+        const pathNode = binding.getChild('AttrPath');
+        if (!pathNode || !samePath(this.attrPath(pathNode).names, ['modules'])) continue;
+        for (const list of this.listsOf(binding)) {
+          for (const element of expressionChildren(list)) this.addModule(element, 'flake-module', [], [], false);
+        }
+      }
+    } while (cursor.next());
+  }
+
+  /** The lists a `modules = …` value is made of (`[ … ] ++ [ … ]` included). */
+  private listsOf(binding: SyntaxNode): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    const visit = (node: SyntaxNode): void => {
+      if (node.name === 'List') out.push(node);
+      else if (node.name === 'BinaryExpr' && node.getChild('ConcatOp')) expressionChildren(node).forEach(visit);
+      else if (node.name === 'Parens') expressionChildren(node).forEach(visit);
+    };
+    for (const u of this.valueOf(binding)) visit(u.node);
+    return out;
+  }
+
+  /** A flake: the top set has `inputs` or `outputs`. */
+  isFlake(top: SyntaxNode): boolean {
+    let node: SyntaxNode | undefined = top;
+    while (node && ['Lambda', 'Let', 'With', 'Parens', 'Assert'].includes(node.name)) node = expressionChildren(node).at(-1);
+    if (node?.name !== 'AttrSet') return false;
+    const keys = this.topKeys(node);
+    return keys.has('outputs') || keys.has('inputs');
+  }
+}
+
+/** Every option definition, option-valued set and list, and module in the parse. */
+export function locate(parsed: ParsedNix): Located {
+  const locator = new Locator(parsed.text);
+  const top = parsed.tree.topNode;
+  const expr = expressionChildren(top)[0];
+  if (expr && !locator.isFlake(expr)) locator.addModule(expr, 'file', [], [], false);
+  locator.readSystemCalls(top);
+  const { definitions, attrsets, lists, modules } = locator;
+  return { definitions, attrsets, lists, modules };
+}
