@@ -42,17 +42,19 @@ export const remoteNixProbe: ProbeDefinition = {
     const sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
     const storeArgv = ctx.asRoot(['nix', '--extra-experimental-features', 'nix-command', 'store', sub, '--store', storeUriFor(target)]);
     const store = await ctx.run(storeArgv, DEFAULT_SSH_TIMEOUT_MS, { env: ctx.nixEnv() });
-    evidence.push(commandEvidence(store, store.exitCode === 0 ? store.stdout.trim().replace(/\n/g, '; ') : undefined));
+    // Nix 2.8 prints the store facts on stderr, newer versions on stdout: read both.
+    const output = `${store.stdout}\n${store.stderr}`;
+    evidence.push(commandEvidence(store, store.exitCode === 0 ? output.trim().replace(/\n/g, '; ') : undefined));
     if (store.exitCode !== 0) {
       const found = classifyStderr(store.stderr);
       if (found !== null) return failure(ctx, found.cause, `nix store ${sub} ${target.uri}: "${found.matched}": ${found.explanation}`, evidence);
       return { status: 'fail', cause: 'unknown', summary: `nix store ${sub} ${target.uri} failed: ${describeNixWrapper(store.stderr) ?? store.stderr.trim().split('\n').pop() ?? ''}`, evidence };
     }
-    const trusted = /^Trusted:\s*(\d)/m.exec(store.stdout)?.[1];
+    const trusted = /^Trusted:\s*(\d)/m.exec(output)?.[1];
     if (trusted === '0') {
       return failure(ctx, 'builder-untrusted', `nix store ${sub} ${target.uri} → Trusted: 0: the builder's Nix does not trust ${target.user ?? 'the SSH user'}`, evidence);
     }
-    const version = /^Version:\s*(\S+)/m.exec(store.stdout)?.[1] ?? direct.stdout.trim();
+    const version = /^Version:\s*(\S+)/m.exec(output)?.[1] ?? direct.stdout.trim();
     return { status: 'ok', summary: `${describeTarget(ctx)} runs Nix ${version}${trusted === '1' ? ', trusted' : ''}`, evidence };
   },
 };

@@ -1,0 +1,228 @@
+/**
+ * A real "linux-builder" on loopback (TESTING.md §1): OpenSSH's sshd in a mount + pid namespace
+ * with a `builder` user that exists only there, a private /nix for the builder, and real Nix 2.8.
+ * Started and torn down by the tests; nothing global changes on the machine. Also stages the
+ * "Mac" root directories (`--root`) that point at it, one per fault scenario.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer, Socket, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BUILDER_UID = 31022;
+
+/** A port nothing listens on right now (the kernel's pick). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves true once something on the port sends an SSH banner; polls until the deadline. */
+export async function waitForSsh(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = new Socket();
+      const done = (v: boolean): void => { socket.destroy(); resolve(v); };
+      socket.setTimeout(500, () => done(false));
+      socket.once('data', (d: Buffer) => done(d.toString().startsWith('SSH-')));
+      socket.once('error', () => done(false));
+      socket.connect(port, '127.0.0.1');
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+function keygen(file: string): void {
+  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test', '-f', file], { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`ssh-keygen failed for ${file}`);
+}
+
+export class LoopbackBuilder {
+  readonly base: string;
+  readonly port: number;
+  /** The builder's host key line, `ssh-ed25519 AAAA… comment` (what nix-darwin pins). */
+  readonly hostKeyPub: string;
+  /** The client key the builder accepts (stands for /etc/nix/builder_ed25519). */
+  readonly clientKey: string;
+  private child: ChildProcess | undefined;
+
+  private constructor(base: string, port: number) {
+    this.base = base;
+    this.port = port;
+    mkdirSync(join(base, 'etc'), { recursive: true });
+    keygen(join(base, 'etc', 'ssh_host_ed25519_key'));
+    keygen(join(base, 'builder_ed25519'));
+    this.hostKeyPub = readFileSync(join(base, 'etc', 'ssh_host_ed25519_key.pub'), 'utf8').trim();
+    this.clientKey = join(base, 'builder_ed25519');
+    this.resetAuthorizedKeys();
+  }
+
+  static async start(): Promise<LoopbackBuilder> {
+    const base = mkdtempSync(join(tmpdir(), 'lbd-loopback-'));
+    chmodSync(base, 0o755);
+    const builder = new LoopbackBuilder(base, await freePort());
+    builder.prepare();
+    await builder.launch();
+    return builder;
+  }
+
+  /** Authorized keys are re-read per connection, so scenarios switch without a restart. */
+  setAuthorizedKeys(text: string): void {
+    writeFileSync(join(this.base, 'authorized_keys'), text, { mode: 0o644 });
+  }
+
+  resetAuthorizedKeys(): void {
+    this.setAuthorizedKeys(readFileSync(`${this.clientKey}.pub`, 'utf8'));
+  }
+
+  private prepare(): void {
+    const b = this.base;
+    const home = join(b, 'home', 'builder');
+    mkdirSync(join(home, '.config', 'nix'), { recursive: true });
+    mkdirSync(join(b, 'vm', 'nix'), { recursive: true });
+    // Offline: no substituters (else ~5 s of retries); no sandbox inside this namespace.
+    writeFileSync(join(home, '.config', 'nix', 'nix.conf'), 'substituters =\nsandbox = false\n');
+    for (const dir of [join(b, 'home'), home, join(home, '.config'), join(home, '.config', 'nix'), join(home, '.config', 'nix', 'nix.conf'), join(b, 'vm', 'nix')]) {
+      chownSync(dir, BUILDER_UID, BUILDER_UID);
+    }
+    writeFileSync(join(b, 'passwd'), `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\nbuilder:x:${BUILDER_UID}:${BUILDER_UID}::${home}:/bin/bash\n`);
+    writeFileSync(join(b, 'group'), `${readFileSync('/etc/group', 'utf8').trimEnd()}\nbuilder:x:${BUILDER_UID}:\n`);
+    writeFileSync(join(b, 'sshd_config'), [
+      `Port ${this.port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(b, 'etc', 'ssh_host_ed25519_key')}`, 'PidFile none',
+      `AuthorizedKeysFile ${join(b, 'authorized_keys')}`, 'StrictModes no', 'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no', 'UsePAM no', 'AllowUsers builder', 'PermitUserEnvironment PATH', '',
+    ].join('\n'));
+  }
+
+  private async launch(): Promise<void> {
+    const b = this.base;
+    const script = `mount -n -t tmpfs tmpfs /run && mkdir /run/sshd && mount -n --bind ${b}/passwd /etc/passwd && mount -n --bind ${b}/group /etc/group && mount -n --bind ${b}/vm/nix /nix && exec /usr/sbin/sshd -D -e -f ${b}/sshd_config`;
+    this.child = spawn('unshare', ['--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', script], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    this.child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    if (!(await waitForSsh(this.port, 10_000))) {
+      this.stop();
+      throw new Error(`loopback sshd did not come up on port ${this.port}: ${stderr}`);
+    }
+  }
+
+  /** SIGKILL the namespace's pid 1 (unshare --fork ignores SIGTERM), then unshare itself. */
+  stop(): void {
+    const pid = this.child?.pid;
+    if (pid !== undefined) {
+      try {
+        const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((s) => s !== '');
+        for (const c of children) { try { process.kill(Number(c), 'SIGKILL'); } catch { /* gone */ } }
+      } catch { /* unshare already gone */ }
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    this.child = undefined;
+  }
+
+  dispose(): void {
+    this.stop();
+    rmSync(this.base, { recursive: true, force: true });
+  }
+}
+
+export interface MacOptions {
+  /** The port the Host block names (default: the builder's). */
+  port?: number;
+  include?: boolean;
+  hostBlock?: boolean;
+  hostKeyAlias?: boolean;
+  /** The client key: 'good' (accepted), 'foreign' (another key), 'missing'. */
+  key?: 'good' | 'foreign' | 'missing';
+  keyMode?: number;
+  /** publicHostKey column: the builder's key, or another key's. */
+  publicHostKey?: 'good' | 'other' | 'bare-blob';
+  machines?: boolean;
+  /** Line for nix.conf's builders (undefined: Nix's default @<conf dir>/machines). */
+  buildersLine?: string;
+  determinate?: boolean;
+  launchd?: 'running' | 'absent';
+}
+
+/**
+ * Stage a "Mac" root: the files nix-darwin writes (DOMAIN.md §3), with absolute staged paths
+ * inside them, plus fake macOS commands on a bin dir for PATH.
+ */
+export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions = {}): { root: string; bin: string; env: NodeJS.ProcessEnv } {
+  const root = join(builder.base, 'macs', name);
+  rmSync(root, { recursive: true, force: true });
+  const dirs = ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh', 'Library/LaunchDaemons', 'usr/local/bin', 'bin'];
+  for (const d of dirs) mkdirSync(join(root, d), { recursive: true });
+  const p = (rel: string): string => join(root, rel);
+  writeFileSync(p('etc/ssh/ssh_config'), `${o.include === false ? '# managed by Chef: no Include\n' : `Include ${p('etc/ssh/ssh_config.d')}/*\n`}Host *\n  SendEnv LANG LC_*\n`);
+  const key = p('etc/nix/builder_ed25519');
+  if (o.hostBlock !== false) {
+    writeFileSync(p('etc/ssh/ssh_config.d/100-linux-builder.conf'), [
+      'Host linux-builder', '  User builder', '  Hostname localhost', ...(o.hostKeyAlias === false ? [] : ['  HostKeyAlias linux-builder']),
+      `  Port ${o.port ?? builder.port}`, `  IdentityFile ${key}`, '',
+    ].join('\n'));
+  }
+  if (o.key !== 'missing') {
+    if (o.key === 'foreign') keygen(key);
+    else { copyFileSync(builder.clientKey, key); copyFileSync(`${builder.clientKey}.pub`, `${key}.pub`); }
+    chmodSync(key, o.keyMode ?? 0o600);
+  }
+  let hostKeyColumn = Buffer.from(builder.hostKeyPub).toString('base64');
+  if (o.publicHostKey === 'other') {
+    const other = p('other_host_key');
+    keygen(other);
+    hostKeyColumn = Buffer.from(readFileSync(`${other}.pub`, 'utf8').trim()).toString('base64');
+  } else if (o.publicHostKey === 'bare-blob') {
+    hostKeyColumn = Buffer.from(builder.hostKeyPub.split(' ')[1] ?? '').toString('base64');
+  }
+  if (o.machines !== false) {
+    writeFileSync(p('etc/nix/machines'), `ssh-ng://builder@linux-builder x86_64-linux ${key} 1 1 kvm,benchmark,big-parallel - ${hostKeyColumn}\n`);
+  }
+  writeFileSync(p('etc/nix/nix.conf'), `sandbox = false\nbuilders-use-substitutes = true\n${o.buildersLine !== undefined ? `${o.buildersLine}\n` : ''}`);
+  writeFileSync(p('var/root/.ssh/known_hosts'), '');
+  if (o.launchd !== 'absent') writeFileSync(p('Library/LaunchDaemons/org.nixos.linux-builder.plist'), '<?xml version="1.0"?><plist version="1.0"><dict><key>Label</key><string>org.nixos.linux-builder</string></dict></plist>\n');
+  if (o.determinate === true) { writeFileSync(p('usr/local/bin/determinate-nixd'), '#!/bin/sh\n'); chmodSync(p('usr/local/bin/determinate-nixd'), 0o755); }
+  // Fake macOS commands: small executables on PATH, not module mocks.
+  const bin = p('bin');
+  writeFileSync(join(bin, 'sw_vers'), '#!/bin/sh\necho 14.5\n', { mode: 0o755 });
+  writeFileSync(join(bin, 'launchctl'), o.launchd === 'absent'
+    ? '#!/bin/sh\necho "Could not find service \\"org.nixos.linux-builder\\" in domain for system" >&2\nexit 113\n'
+    : '#!/bin/sh\nprintf "system/org.nixos.linux-builder = {\\n\\tstate = running\\n\\tpid = 4242\\n}\\n"\n', { mode: 0o755 });
+  return { root, bin, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } };
+}
+
+/** Node listeners that stand for a VM in trouble: accept then close (booting), or never speak (hung). */
+export async function faultyListener(kind: 'close' | 'hang' | 'reset'): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    if (kind === 'close') socket.end();
+    else if (kind === 'reset') socket.resetAndDestroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+  };
+}
+
+export function exists(path: string): boolean {
+  return existsSync(path);
+}

@@ -1,0 +1,192 @@
+/**
+ * The real CLI against a real OpenSSH server and real Nix on loopback, one staged "Mac" per fault
+ * (TESTING.md §1): `probe --root <staged> --format json` must name the right cause, with evidence,
+ * within bounded time; the healthy builder gives `ok` and `test` builds on it.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import type { ProbeReport } from '../../src/protocol/probes.js';
+import { distCli } from '../util/paths.js';
+import { requireTools } from '../util/prerequisites.js';
+import { faultyListener, freePort, LoopbackBuilder, stageMac, type MacOptions } from './loopbackBuilder.js';
+
+interface CliRun { code: number | null; stdout: string; stderr: string; ms: number }
+
+/** Run the bundled CLI asynchronously (in-process fault listeners must keep serving meanwhile). */
+function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<CliRun> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [distCli, ...args], { env, timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+describe('probe --root against a loopback builder (real sshd, ssh and Nix)', function () {
+  let builder: LoopbackBuilder | undefined;
+
+  before(async function () {
+    requireTools(this, ['sshd', 'ssh', 'ssh-keygen', 'ssh-keyscan', 'unshare', 'nix', 'nix-build']);
+    this.timeout(30_000);
+    builder = await LoopbackBuilder.start();
+  });
+
+  after(function () {
+    builder?.dispose();
+  });
+
+  async function probe(name: string, options: MacOptions, extraArgs: string[] = []): Promise<{ report: ProbeReport; run: CliRun }> {
+    assert.ok(builder);
+    const mac = stageMac(builder, name, options);
+    const run = await cli(['probe', '--root', mac.root, '--format', 'json', ...extraArgs], mac.env);
+    let report: ProbeReport;
+    try {
+      report = JSON.parse(run.stdout) as ProbeReport;
+    } catch {
+      throw new Error(`stdout is not the JSON report (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
+    }
+    return { report, run };
+  }
+
+  function assertCause(report: ProbeReport, run: CliRun, cause: string, evidence: RegExp, boundMs = 20_000): void {
+    const detail = JSON.stringify(report.verdict, null, 2);
+    assert.equal(report.verdict.cause, cause, `verdict ${detail}\nresults: ${report.results.map((r) => `${r.id}=${r.status}: ${r.summary}`).join('\n')}`);
+    assert.equal(run.code, cause === 'ok' ? 0 : 1, 'exit code follows the verdict');
+    const text = JSON.stringify(report.verdict.evidence ?? []) + report.verdict.summary;
+    assert.match(text, evidence, `evidence proves it: ${detail}`);
+    assert.ok(run.ms < boundMs, `bounded: took ${run.ms} ms`);
+    if (cause !== 'ok') assert.ok(report.verdict.fix?.summary, 'a fix is given');
+  }
+
+  it('healthy builder: verdict ok, root logs in and the builder runs Nix', async function () {
+    const { report, run } = await probe('healthy', {});
+    assertCause(report, run, 'ok', /Nix 2\.8/);
+    assert.equal(report.results.find((r) => r.id === 'ssh-login')?.status, 'ok');
+    assert.equal(report.results.find((r) => r.id === 'launchd-service')?.status, 'ok', 'the fake launchctl on PATH is used');
+    assert.match(report.platform, /macOS 14\.5/, 'the fake sw_vers on PATH is used');
+  });
+
+  it('healthy builder: `test` builds on the loopback builder and shows the kernel string', async function () {
+    assert.ok(builder);
+    const mac = stageMac(builder, 'healthy-test', {});
+    const run = await cli(['test', '--root', mac.root], mac.env);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /kernel: Linux version /);
+    assert.match(run.stdout, /builder: ssh-ng:\/\/builder@linux-builder/);
+    assert.match(run.stderr, /building '.*' on 'ssh-ng:\/\/builder@linux-builder'/, 'build output is streamed');
+  });
+
+  it('system ssh_config without Include: ssh-config-not-included, proven by ssh -G', async function () {
+    const { report, run } = await probe('no-include', { include: false });
+    assertCause(report, run, 'ssh-config-not-included', /hostname linux-builder, port 22: the Host block in \/etc\/ssh\/ssh_config\.d\/100-linux-builder\.conf is not read, because \/etc\/ssh\/ssh_config has no Include/);
+    assert.match(JSON.stringify(report.verdict.fix), /\/var\/root\/\.ssh\/config/, 'the fix gives root its own Include');
+    assert.doesNotMatch(JSON.stringify(report.verdict.fix), /\/etc\/hosts|protocol = "ssh"|chmod 644|publicHostKey =/, 'never a wrong fix');
+  });
+
+  it('VM down (port closed): builder-down', async function () {
+    const { report, run } = await probe('vm-down', { port: await freePort() });
+    assertCause(report, run, 'builder-down', /ECONNREFUSED|Connection refused/);
+    assert.equal(report.results.find((r) => r.id === 'ssh-login')?.status, 'skip', 'no ssh login when the port is closed');
+  });
+
+  it('port accepts then closes (VM booting): builder-booting', async function () {
+    const listener = await faultyListener('close');
+    try {
+      const { report, run } = await probe('booting', { port: listener.port });
+      assertCause(report, run, 'builder-booting', /closed with no banner/);
+    } finally { await listener.close(); }
+  });
+
+  it('port accepts and never speaks (hung VM): builder-unresponsive within the timeouts', async function () {
+    const listener = await faultyListener('hang');
+    try {
+      const { report, run } = await probe('hang', { port: listener.port });
+      assertCause(report, run, 'builder-unresponsive', /no banner within/, 12_000);
+    } finally { await listener.close(); }
+  });
+
+  it('wrong client key: auth-rejected from ssh\'s own words', async function () {
+    const { report, run } = await probe('wrong-key', { key: 'foreign' });
+    assertCause(report, run, 'auth-rejected', /Permission denied \(publickey/);
+  });
+
+  it('host key mismatch (publicHostKey of another key): host-key-mismatch', async function () {
+    const { report, run } = await probe('host-key-mismatch', { publicHostKey: 'other' });
+    assertCause(report, run, 'host-key-mismatch', /not the one pinned|REMOTE HOST IDENTIFICATION HAS CHANGED/);
+  });
+
+  it('missing key: key-missing', async function () {
+    const { report, run } = await probe('missing-key', { key: 'missing' });
+    assertCause(report, run, 'key-missing', /builder_ed25519.*does not exist/);
+  });
+
+  it('key mode 0644 owned by root (the account ssh runs as): key-permissions', async function () {
+    const { report, run } = await probe('key-0644', { keyMode: 0o644 });
+    assertCause(report, run, 'key-permissions', /mode 0644, owner uid 0/);
+    assert.doesNotMatch(JSON.stringify(report.verdict.fix), /chmod 644|chown \$USER|chmod a\+r/, 'never hand the key to the user');
+  });
+
+  it('no nix on the builder (PATH=/var/empty): remote-nix-missing', async function () {
+    assert.ok(builder);
+    const pub = (await import('node:fs')).readFileSync(`${builder.clientKey}.pub`, 'utf8');
+    builder.setAuthorizedKeys(`environment="PATH=/var/empty" ${pub}`);
+    try {
+      const { report, run } = await probe('no-nix', {});
+      assertCause(report, run, 'remote-nix-missing', /nix-daemon: command not found/);
+    } finally { builder.resetAuthorizedKeys(); }
+  });
+
+  it('no builder configured (no machines file): no-builder-configured', async function () {
+    const { report, run } = await probe('no-builder', { machines: false });
+    assertCause(report, run, 'no-builder-configured', /machines/);
+  });
+
+  it('Host block without HostKeyAlias: host-key-unknown (the pinned key is filed under another name)', async function () {
+    const { report, run } = await probe('no-alias', { hostKeyAlias: false });
+    assertCause(report, run, 'host-key-unknown', /\[localhost\]:\d+/);
+  });
+
+  it('no Host block at all (drop-in disabled): hostname-unresolved, and the fix is not /etc/hosts', async function () {
+    const { report, run } = await probe('no-host-block', { hostBlock: false });
+    assertCause(report, run, 'hostname-unresolved', /linux-builder/);
+    assert.doesNotMatch(report.verdict.fix?.summary ?? '', /add .*\/etc\/hosts/i);
+  });
+
+  it('builders = (empty) with a machines file: distributed-builds-off', async function () {
+    const { report, run } = await probe('distributed-off', { buildersLine: 'builders =' });
+    assertCause(report, run, 'distributed-builds-off', /builders is empty/);
+  });
+
+  it('Determinate Nix next to nix-darwin\'s builder: determinate-conflict', async function () {
+    const { report, run } = await probe('determinate', { determinate: true });
+    assertCause(report, run, 'determinate-conflict', /determinate-nixd/);
+  });
+
+  it('publicHostKey of the bare blob: named as a host key problem', async function () {
+    const { report, run } = await probe('bare-blob', { publicHostKey: 'bare-blob' });
+    assertCause(report, run, 'host-key-mismatch', /WHOLE line/);
+  });
+
+  it('text format: progress on stderr as probes complete, verdict on stdout', async function () {
+    assert.ok(builder);
+    const mac = stageMac(builder, 'text', {});
+    const run = await cli(['probe', '--root', mac.root], mac.env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /\[1\/14\] /);
+    assert.match(run.stderr, /\[14\/14\] /);
+    assert.match(run.stdout, /^verdict: ok$/m);
+  });
+
+  it('report: Markdown with versions, every probe and the verdict, no private key material', async function () {
+    assert.ok(builder);
+    const mac = stageMac(builder, 'report', { include: false });
+    const run = await cli(['report', '--root', mac.root], mac.env);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /^# Linux Builder Doctor report/m);
+    assert.match(run.stdout, /- Nix: 2\.8/);
+    assert.match(run.stdout, /\*\*ssh-config-not-included\*\*/);
+    assert.match(run.stdout, /`ssh-login`/);
+    assert.doesNotMatch(run.stdout, /PRIVATE KEY/);
+  });
+});
