@@ -7,7 +7,8 @@ local function emit(kind, payload)
   io.stdout:flush()
 end
 
-local bufnr = vim.api.nvim_get_current_buf()
+-- init.lua runs before the file on the command line is read: attach on VimEnter.
+local bufnr = nil
 local finished = false
 
 local function finish()
@@ -16,9 +17,17 @@ local function finish()
   vim.schedule(function() vim.cmd('qall!') end)
 end
 
-local function follow_up(client_id, diagnostics)
+local followed = false
+local function follow_up(id, diagnostics)
+  if followed then return end
+  followed = true
   vim.schedule(function()
-    local client = vim.lsp.get_client_by_id(client_id)
+    local client = id and vim.lsp.get_client_by_id(id)
+    if not client then
+      emit('hover', vim.NIL)
+      finish()
+      return
+    end
     local hover_params = {
       textDocument = { uri = vim.uri_from_bufnr(bufnr) },
       position = { line = tonumber(os.getenv('LBD_HOVER_LINE')), character = tonumber(os.getenv('LBD_HOVER_CHARACTER')) },
@@ -37,20 +46,27 @@ local function follow_up(client_id, diagnostics)
   end)
 end
 
-local client_id
-client_id = vim.lsp.start_client({
-  name = 'linux-builder-doctor',
-  cmd = { os.getenv('LBD_NODE') or 'node', os.getenv('LBD_SERVER'), '--stdio' },
-  root_dir = vim.fn.getcwd(),
-  handlers = {
-    ['textDocument/publishDiagnostics'] = function(_, result)
-      emit('diagnostics', result)
-      if #result.diagnostics > 0 then follow_up(client_id, result.diagnostics) end
-    end,
-  },
-  on_exit = function(code) emit('exit', code) end,
-})
-vim.lsp.buf_attach_client(bufnr, client_id)
+local client_id = nil
+
+local function start()
+  bufnr = vim.api.nvim_get_current_buf()
+  client_id = vim.lsp.start_client({
+    name = 'linux-builder-doctor',
+    cmd = { os.getenv('LBD_NODE') or 'node', os.getenv('LBD_SERVER'), '--stdio' },
+    root_dir = vim.fn.getcwd(),
+    handlers = {
+      ['textDocument/publishDiagnostics'] = function(_, result)
+        emit('diagnostics', result)
+        if #result.diagnostics > 0 then follow_up(client_id, result.diagnostics) end
+      end,
+    },
+    on_exit = function(code) emit('exit', code) end,
+  })
+  emit('started', { client_id = client_id, filetype = vim.bo[bufnr].filetype, name = vim.api.nvim_buf_get_name(bufnr) })
+  vim.lsp.buf_attach_client(bufnr, client_id)
+end
+
+vim.api.nvim_create_autocmd('VimEnter', { callback = start })
 
 -- Never hang the test: give up after the deadline and report that we did.
 vim.defer_fn(function()

@@ -12,7 +12,7 @@ import { distServer, projectRoot } from '../util/paths.js';
 import { requireTools } from '../util/prerequisites.js';
 
 interface Emitted {
-  kind: 'diagnostics' | 'hover' | 'codeActions' | 'timeout' | 'exit';
+  kind: 'started' | 'diagnostics' | 'hover' | 'codeActions' | 'timeout' | 'exit';
   payload: unknown;
 }
 
