@@ -10,7 +10,7 @@ const E = ['nix', 'buildMachines', '*'];
 export const BUILD_MACHINE_OPTIONS: readonly OptionDoc[] = [
   { path: [...E, 'hostName'], type: 'string', shape: { kind: 'string' }, source: SRC,
     doc: 'Host of the builder as ssh will resolve it (an ssh_config Host alias works). `localhost` alone makes Nix build locally; a port (`localhost:31022`) needs Nix 2.31+.' },
-  { path: [...E, 'protocol'], type: 'null or one of "ssh", "ssh-ng"', shape: { kind: 'enum', values: ['ssh', 'ssh-ng'] }, default: '"ssh"', source: SRC,
+  { path: [...E, 'protocol'], type: 'null or one of "ssh", "ssh-ng"', shape: { kind: 'enum', values: ['ssh', 'ssh-ng'], nullable: true }, default: '"ssh"', source: SRC,
     doc: 'Store protocol; both run the system `ssh` as root.' },
   { path: [...E, 'system'], type: 'null or string', shape: { kind: 'nullOrString' }, default: 'null', source: SRC,
     doc: 'One system type; prefer `systems`.' },

@@ -3,7 +3,8 @@ export type ValueShape =
   | { kind: 'bool' }
   | { kind: 'int'; positive?: boolean }
   | { kind: 'string' }
-  | { kind: 'enum'; values: readonly string[] }
+  /** `nullable`: null is accepted too (`null or one of …`). */
+  | { kind: 'enum'; values: readonly string[]; nullable?: boolean }
   | { kind: 'listOfString' }
   | { kind: 'nullOrString' }
   /** Anything: a package, a module, a set we do not check. */

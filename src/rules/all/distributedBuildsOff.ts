@@ -11,12 +11,15 @@ export const distributedBuildsOffRule: Rule = {
   check(ctx) {
     const off = boolAt(ctx, ['nix', 'distributedBuilds'], false);
     if (!off) return [];
+    // Builders are often declared in another module of the same configuration, so the finding
+    // stands even when this file declares none; the message says which case it is.
     const builder = boolAt(ctx, ['nix', 'linux-builder', 'enable'], true);
     const machines = definitionsAt(ctx, ['nix', 'buildMachines']).length > 0;
-    if (!builder && !machines) return [];
     const why = builder
       ? 'nix.linux-builder.enable sets nix.distributedBuilds = true itself, so this definition conflicts with it (or, with mkForce, wins and turns the builder off): nix-darwin then writes `builders =` and Nix never uses the builder.'
-      : 'nix-darwin then writes `builders =` (empty), so the machines file with your nix.buildMachines entries is ignored.';
+      : machines
+        ? 'nix-darwin then writes `builders =` (empty), so the machines file with your nix.buildMachines entries is ignored.'
+        : 'nix-darwin then writes `builders =` (empty): if this configuration enables nix.linux-builder or declares nix.buildMachines in any module, Nix ignores them all.';
     return [{
       span: off.nameSpan,
       severity: 'warning',

@@ -1,15 +1,16 @@
 /**
  * `public-host-key-format`: `publicHostKey` must be base64 of the WHOLE host key line
  * (`ssh-ed25519 AAAA… comment`). Invalid base64 stops Nix at parse time ("is not valid base64 string");
- * base64 of the bare AAAA… blob, or the plain line itself, ends in "Host key verification failed."
- * (DOMAIN.md §5). We decode it and compute the right value.
+ * base64 of the bare AAAA… blob decodes to binary and ends in "Host key verification failed."; the
+ * plain line has spaces, which are no base64 (DOMAIN.md §5). We decode it and compute the right value.
  */
 import { nixString } from '../../nix/print.js';
 import { publicHostKeyOf } from '../builderEntry.js';
 import { stringValue, type OffsetFix, type Rule, type RuleFinding } from '../rule.js';
 
 const KEY_LINE = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** The alphabet only: whether Nix insists on `=` padding is not established, so length is not judged. */
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** The SSH wire format starts with the length-prefixed key type, e.g. "\0\0\0\x0bssh-ed25519". */
 const BLOB_PREFIX = /^AAAA[A-Za-z0-9+/]/;
 
@@ -18,9 +19,9 @@ interface Verdict { problem: string; corrected?: string }
 export function judgePublicHostKey(raw: string): Verdict | undefined {
   const value = raw.trim();
   if (KEY_LINE.test(value)) {
-    return { problem: 'this is the plain key line, not base64 of it', corrected: publicHostKeyOf(value) };
+    return { problem: 'this is the plain key line, not base64 of it (its spaces are no base64, so Nix rejects the machines file)', corrected: publicHostKeyOf(value) };
   }
-  if (value.length % 4 !== 0 || !BASE64.test(value)) {
+  if (!BASE64.test(value)) {
     return { problem: 'this is not valid base64: Nix rejects the machines file ("bad machine specification: … is not valid base64 string")' };
   }
   if (BLOB_PREFIX.test(value)) {

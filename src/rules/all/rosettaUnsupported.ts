@@ -5,7 +5,7 @@
  */
 import { removeBinding } from '../../nix/print.js';
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
-import { addDefinition } from '../editing.js';
+import { addDefinition, moveDefinition } from '../editing.js';
 import { darwinModuleOf, definitionsAt, type OffsetFix, type Rule } from '../rule.js';
 
 const ROSETTA = [...BUILDER_CONFIG_PATH, 'virtualisation', 'rosetta', 'enable'];
@@ -20,9 +20,18 @@ export const rosettaUnsupportedRule: Rule = {
         const remove = removeBinding(ctx.text, def.bindingSpan);
         const hasEmulation = definitionsAt(ctx, EMULATED).length > 0;
         const add = hasEmulation ? undefined : addDefinition(ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]');
-        const fixes: OffsetFix[] = add && !(add.from >= remove.from && add.from <= remove.to)
-          ? [{ title: 'Use binfmt emulation instead: boot.binfmt.emulatedSystems = [ "x86_64-linux" ]', isPreferred: true, edits: [remove, add] }]
-          : [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
+        const title = 'Use binfmt emulation instead: boot.binfmt.emulatedSystems = [ "x86_64-linux" ]';
+        let fixes: OffsetFix[];
+        if (hasEmulation) {
+          fixes = [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
+        } else if (add && !(add.from >= remove.from && add.from <= remove.to)) {
+          fixes = [{ title, isPreferred: true, edits: [remove, add] }];
+        } else {
+          // The new line would go exactly where the removed one ends: rewrite the binding in place.
+          const moved = moveDefinition(ctx, def, EMULATED);
+          fixes = moved ? [{ title, isPreferred: true, edits: moved.map((e) => ({ ...e, newText: e.newText.replace(/= .*;$/s, '= [ "x86_64-linux" ];') })) }]
+            : [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
+        }
         return {
           span: def.nameSpan,
           severity: 'warning' as const,

@@ -1,9 +1,15 @@
 /**
- * `ssh-key-store-path`: `sshKey = ./builder_ed25519;` (a path literal) copies the PRIVATE key into
- * the world-readable /nix/store. It must be a string naming a root-only file (DOMAIN.md §5).
+ * `ssh-key-store-path`: the key must be a string naming a root-only file. A path literal
+ * (`sshKey = ./builder_ed25519;`) is rejected by the option's type (`null or string`: nixpkgs'
+ * `types.str` checks `isString`, false for paths), and the tempting workaround `"${./key}"` copies
+ * the PRIVATE key into the world-readable /nix/store (DOMAIN.md §5 says the literal itself copies;
+ * the type check stops it first).
  */
 import { nixString } from '../../nix/print.js';
 import type { Rule, RuleFinding } from '../rule.js';
+
+/** `"${./key}"` or `"${/etc/key}"`: a string whose only content is an interpolated path literal. */
+const PATH_INTERPOLATION = /^"\$\{\s*(\.{0,2}\/|~\/)[^}]*\}"$/;
 
 export const sshKeyStorePathRule: Rule = {
   id: 'ssh-key-store-path',
@@ -11,17 +17,26 @@ export const sshKeyStorePathRule: Rule = {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {
       const last = def.path[def.path.length - 1];
-      if (last !== 'sshKey' || def.path[1] !== 'buildMachines' || def.value.kind !== 'path') continue;
-      const written = def.value.text;
-      const absolute = written.startsWith('/') && !written.includes('${');
-      findings.push({
-        span: def.value.span,
-        severity: 'error',
-        message: `sshKey is a Nix path literal (${written}): evaluating it copies the private key into the world-readable /nix/store. Give the key's location as a string instead, e.g. "/etc/nix/builder_ed25519", a file readable only by root (the nix-daemon connects as root).`,
-        fixes: absolute
-          ? [{ title: `Quote it: ${nixString(written)}`, isPreferred: true, edits: [{ from: def.value.span.from, to: def.value.span.to, newText: nixString(written) }] }]
-          : [],
-      });
+      if (last !== 'sshKey' || def.path[1] !== 'buildMachines') continue;
+      const written = ctx.text.slice(def.value.span.from, def.value.span.to);
+      if (def.value.kind === 'path') {
+        const absolute = written.startsWith('/') && !written.includes('${');
+        findings.push({
+          span: def.value.span,
+          severity: 'error',
+          message: `sshKey is a Nix path literal (${written}): the option is a string, so darwin-rebuild stops with "is not of type \`null or string'", and the usual workaround "\${${written}}" copies the private key into the world-readable /nix/store. Give the key's location as a plain string, e.g. "/etc/nix/builder_ed25519", a file readable only by root (the nix-daemon connects as root).`,
+          fixes: absolute
+            ? [{ title: `Quote it: ${nixString(written)}`, isPreferred: true, edits: [{ from: def.value.span.from, to: def.value.span.to, newText: nixString(written) }] }]
+            : [],
+        });
+      } else if (def.value.kind === 'string' && def.value.value === null && PATH_INTERPOLATION.test(written)) {
+        findings.push({
+          span: def.value.span,
+          severity: 'error',
+          message: `sshKey interpolates a path (${written}): that copies the private key into the world-readable /nix/store, where every user and every build can read it. Keep the key outside the store (e.g. /etc/nix/builder_ed25519, readable only by root) and give its location as a plain string.`,
+          fixes: [],
+        });
+      }
     }
     return findings;
   },

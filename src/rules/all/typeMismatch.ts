@@ -36,7 +36,7 @@ function judge(shape: ValueShape, value: StaticValue, text: string): Problem | u
       }
       return value.kind === 'other' ? undefined : { message: `expects a list of strings, not ${describe(value)}` };
     case 'enum': {
-      if (value.kind === 'other' || value.kind === 'null') return undefined;
+      if (value.kind === 'other' || (value.kind === 'null' && shape.nullable)) return undefined;
       if (value.kind !== 'string' || value.value === null) return { message: `expects one of ${shape.values.map((v) => `"${v}"`).join(', ')}` };
       if (shape.values.includes(value.value)) return undefined;
       const near = closest(value.value.trim(), shape.values) ?? shape.values[0];

@@ -22,7 +22,9 @@ function firstUnknown(def: OptionDefinition): { index: number; siblings: string[
     const index = closed.length;
     const probe = def.path.slice(0, index + 1);
     const name = def.path[index] ?? '';
-    if (name === 'sshOptions' || name.startsWith('${') || describeOption(probe) || removedOption(probe)) return undefined;
+    if (name === 'sshOptions' || name.startsWith('${') || removedOption(probe)) return undefined;
+    // A known name (like `config`) may still have unknown names below it: check the deeper sets.
+    if (describeOption(probe)) continue;
     const siblings = childOptions(closed).map((o) => o.path[index] ?? '');
     return { index, siblings, misplaced: misplacedOption(probe) };
   }

@@ -32,8 +32,12 @@ describe('rule distributed-builds-off', () => {
     const [fixed] = expectFixesWork(text, 'distributed-builds-off');
     assert.doesNotMatch(fixed!, /distributedBuilds/);
   });
-  it('is quiet without any builder', () => {
-    expectNone('{ nix.distributedBuilds = false; }\n', 'distributed-builds-off');
+  it('still warns when the builders are declared in another module, and says so', () => {
+    const [hit] = expectFindings('{ nix.distributedBuilds = false; }\n', 'distributed-builds-off', [1]);
+    assert.match(hit!.message, /in any module/);
+  });
+  it('is quiet when distributed builds are on', () => {
+    expectNone('{ nix.distributedBuilds = true; nix.linux-builder.enable = true; }\n', 'distributed-builds-off');
   });
 });
 

@@ -71,3 +71,13 @@ describe('rule unknown-option', () => {
     expectNone(text, 'unknown-option');
   });
 });
+
+describe('rule unknown-option below known names', () => {
+  it('checks names inside nix.linux-builder.config.virtualisation.darwin-builder', () => {
+    const [hit] = expectFindings('{ nix.linux-builder.config.virtualisation.darwin-builder.memSize = 1; }\n', 'unknown-option', [1]);
+    assert.match(hit!.message, /memorySize/);
+  });
+  it('checks names directly inside nix.linux-builder.config', () => {
+    expectFindings('{ nix.linux-builder.config.diskSize = 1; }\n', 'unknown-option', [1]);
+  });
+});

@@ -73,3 +73,17 @@ describe('rule ssh-key-store-path', () => {
     expectNone('{ nix.buildMachines = [ { hostName = "b"; sshKey = "/etc/nix/id"; } ]; }\n', 'ssh-key-store-path');
   });
 });
+
+describe('rule ssh-key-store-path on interpolated paths', () => {
+  it('flags "${./key}", which copies the private key into the store', () => {
+    const [hit] = expectFindings('{ nix.buildMachines = [ { hostName = "b"; sshKey = "${./keys/id}"; } ]; }\n', 'ssh-key-store-path', [1]);
+    assert.match(hit!.message, /world-readable \/nix\/store/);
+  });
+});
+
+describe('rule type-mismatch on null', () => {
+  it('rejects protocol = null under nix.linux-builder (a plain string) but not in a buildMachines entry', () => {
+    expectFindings('{ nix.linux-builder.protocol = null; }\n', 'type-mismatch', [1]);
+    expectNone('{ nix.buildMachines = [ { hostName = "b"; protocol = null; } ]; }\n', 'type-mismatch');
+  });
+});
