@@ -4,7 +4,7 @@
  * whole run is bounded (timeoutMs kills whatever still runs and the rest is reported as not run)
  * and cancellable. Never throws: a probe that throws becomes a failed result.
  */
-import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult } from '../protocol/probes.js';
+import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult, type Verdict } from '../protocol/probes.js';
 import { ProbeContext, type ProbeDefinition, type ProbeOutcome } from './context.js';
 import { PROBES } from './registry.js';
 import { decideVerdict } from './verdict.js';
@@ -22,6 +22,12 @@ export interface ProbeRunOptions {
 }
 
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+
+/** A run cut short proves nothing is wrong only up to where it got: never call that `ok`. */
+function incompleteVerdict(verdict: Verdict, aborted: boolean, cancelled: boolean, timeoutMs: number): Verdict {
+  if (!aborted || verdict.cause !== 'ok') return verdict;
+  return { cause: 'unknown', summary: cancelled ? 'The run was cancelled before the chain was checked to the end' : `The run hit its time limit (${timeoutMs} ms) before the chain was checked to the end; run again with a larger --timeout-ms` };
+}
 
 /** The probes to run: the selection plus what it needs; test-build only when asked for. */
 export function selectProbes(only: ProbeId[] | undefined): ProbeDefinition[] {
@@ -70,7 +76,7 @@ export async function runProbes(options: ProbeRunOptions, onResult?: (result: Pr
 
   const runOne = async (probe: ProbeDefinition): Promise<ProbeResult> => {
     const deps = [...probe.requires, ...(probe.after ?? [])];
-    await Promise.all(deps.map((d) => { const dep = byId.get(d); return dep ? start(dep) : undefined; }));
+    await Promise.all(deps.flatMap((d) => { const dep = byId.get(d); return dep ? [start(dep)] : []; }));
     const probeStarted = Date.now();
     let outcome: ProbeOutcome;
     const failedDep = probe.requires.map((d) => ctx.results.get(d)).find((r) => r !== undefined && (r.status === 'fail' || r.status === 'needs-admin' || blocked.has(r.id)));
@@ -105,7 +111,7 @@ export async function runProbes(options: ProbeRunOptions, onResult?: (result: Pr
       platform: ctx.facts.platform ?? `${process.platform}-${process.arch}`,
       nixVersion: ctx.facts.nixVersion ?? null,
       results,
-      verdict: decideVerdict(results),
+      verdict: incompleteVerdict(decideVerdict(results), controller.signal.aborted, options.signal?.aborted === true, timeoutMs),
     };
   } finally {
     clearTimeout(deadlineTimer);

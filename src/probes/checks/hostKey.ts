@@ -29,7 +29,7 @@ export function knownHostsNameMatches(field: string, name: string): boolean {
   for (const pattern of field.split(',')) {
     const negated = pattern.startsWith('!');
     const p = negated ? pattern.slice(1) : pattern;
-    const regex = new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    const regex = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
     if (regex.test(name)) { if (negated) return false; matched = true; }
   }
   return matched;

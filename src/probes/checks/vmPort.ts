@@ -14,7 +14,7 @@ export type PortOutcome =
   | { kind: 'connect-timeout' }
   | { kind: 'closed'; connectMs: number }
   | { kind: 'reset'; connectMs: number }
-  | { kind: 'silent'; connectMs: number }
+  | { kind: 'silent'; connectMs: number; waitedMs: number }
   | { kind: 'not-ssh'; data: string; connectMs: number }
   | { kind: 'error'; code: string };
 
@@ -35,13 +35,14 @@ export function checkPort(host: string, port: number, connectMs: number, bannerM
       socket.destroy();
       resolve(outcome);
     };
-    const onAbort = (): void => finish({ kind: 'error', code: 'cancelled' });
+    // Cut short by the run's deadline after the port accepted: what we saw is still a silent port.
+    const onAbort = (): void => finish(connectedAt > 0 && data === '' ? { kind: 'silent', connectMs: connectedAt, waitedMs: Date.now() - started - connectedAt } : { kind: 'error', code: 'cancelled' });
     signal?.addEventListener('abort', onAbort, { once: true });
     timer = setTimeout(() => finish({ kind: 'connect-timeout' }), connectMs);
     socket.on('connect', () => {
       connectedAt = Date.now() - started;
       clearTimeout(timer);
-      timer = setTimeout(() => finish(data === '' ? { kind: 'silent', connectMs: connectedAt } : { kind: 'not-ssh', data, connectMs: connectedAt }), bannerMs);
+      timer = setTimeout(() => finish(data === '' ? { kind: 'silent', connectMs: connectedAt, waitedMs: bannerMs } : { kind: 'not-ssh', data, connectMs: connectedAt }), bannerMs);
     });
     socket.on('data', (chunk: Buffer) => {
       data += chunk.toString('latin1');
@@ -78,7 +79,8 @@ export const vmPortProbe: ProbeDefinition = {
     // ssh tries each address in turn (e.g. ::1 then 127.0.0.1); so do we, stopping at the first that accepts.
     for (const address of addresses) {
       const connectMs = Math.min(DEFAULT_CONNECT_TIMEOUT_MS, ctx.remainingMs());
-      last = await checkPort(address, eff.port, connectMs, Math.min(bannerMs, Math.max(1, ctx.remainingMs() - connectMs)), ctx.signal);
+      // The banner wait is not shortened here: the run's deadline aborts it (and checkPort reports what it saw).
+      last = await checkPort(address, eff.port, connectMs, bannerMs, ctx.signal);
       lastAddress = address;
       if (last.kind !== 'refused' && last.kind !== 'error') break;
     }
@@ -94,7 +96,7 @@ export const vmPortProbe: ProbeDefinition = {
       case 'reset':
         return failure(ctx, 'builder-booting', `${where} accepts connections but ${last.kind === 'reset' ? 'resets' : 'closes'} them before sending an SSH banner: the VM is booting or its sshd is not up`, [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms, then ${last.kind === 'reset' ? 'reset' : 'closed'} with no banner; ssh prints: kex_exchange_identification: ${last.kind === 'reset' ? 'read: Connection reset by peer' : 'Connection closed by remote host'}` }]);
       case 'silent':
-        return failure(ctx, 'builder-unresponsive', `${where} accepts connections but sends no SSH banner within ${bannerMs} ms: the VM hangs (Nix, which sets no ConnectTimeout, would wait forever)`, [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms; no banner within ${bannerMs} ms; ssh with ConnectTimeout prints: Connection timed out during banner exchange` }]);
+        return failure(ctx, 'builder-unresponsive', `${where} accepts connections but sends no SSH banner within ${last.waitedMs} ms: the VM hangs (Nix, which sets no ConnectTimeout, would wait forever)`, [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms; no banner within ${last.waitedMs} ms; ssh with ConnectTimeout prints: Connection timed out during banner exchange` }]);
       case 'not-ssh':
         return failure(ctx, 'builder-unresponsive', `${where} answers, but not with SSH (${JSON.stringify(last.data.slice(0, 40))}): another service holds the port`, [{ detail: `TCP connect ${at} → first bytes ${JSON.stringify(last.data.slice(0, 80))}` }]);
       case 'error':
