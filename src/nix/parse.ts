@@ -27,5 +27,31 @@ export interface ParsedNix {
 export function parseNix(text: string, previous?: { parsed: ParsedNix; changes: readonly TextChange[] }): ParsedNix {
   const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
   const tree = parser.parse(text, reusable);
-  return { text, tree, fragments: TreeFragment.addTree(tree) };
+  return { text, tree, fragments: withoutErrorRegions(tree) };
+}
+
+/**
+ * Fragments of `tree` for the next parse, minus the nodes around error nodes. Error recovery
+ * decides how broken text nests; a subtree built during one recovery and reused in another
+ * parse can nest differently from what a fresh parse would give, so those are never reused.
+ */
+function withoutErrorRegions(tree: Tree): readonly TreeFragment[] {
+  const regions: { from: number; to: number }[] = [];
+  tree.iterate({
+    enter: (node) => {
+      if (!node.type.isError) return;
+      // Its neighbours were shaped by the recovery too.
+      regions.push({ from: node.node.prevSibling?.from ?? node.from, to: node.node.nextSibling?.to ?? node.to });
+      return false;
+    },
+  });
+  regions.sort((a, b) => a.from - b.from);
+  const errors: TextChange[] = [];
+  for (const { from, to } of regions) {
+    const last = errors[errors.length - 1];
+    if (last && from <= last.toA) last.toA = last.toB = Math.max(last.toA, to);
+    else errors.push({ fromA: from, toA: to, fromB: from, toB: to });
+  }
+  const fragments = TreeFragment.addTree(tree);
+  return errors.length > 0 ? TreeFragment.applyChanges(fragments, errors) : fragments;
 }

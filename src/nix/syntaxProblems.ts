@@ -36,9 +36,6 @@ function describe(text: string, from: number, to: number): string {
 function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
   const { text } = parsed;
   if (text.trim() === '') return 'Syntax error: the file is empty; Nix expects one expression';
-  if (error.firstChild?.name === 'PathStart' || error.prevSibling?.name === 'PathStart') {
-    return 'Syntax error: a path cannot end with `/`';
-  }
   if (text.slice(error.to).trim() === '' && error.from === error.to) {
     for (let n: SyntaxNode | null = error.parent; n; n = n.parent) {
       const closer = closers[n.name];
@@ -125,6 +122,9 @@ function semanticProblems(parsed: ParsedNix): SyntaxProblem[] {
           }
           break;
         }
+        case 'PathTrailingSlash':
+          problems.push({ span: { from: ref.from, to: ref.to }, message: 'Syntax error: a path cannot end with `/`' });
+          break;
         case 'Int':
           if (BigInt(text.slice(ref.from, ref.to)) > maxInt) {
             problems.push({ span: { from: ref.from, to: ref.to }, message: 'Syntax error: integer too large for Nix (64-bit)' });

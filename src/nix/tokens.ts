@@ -13,6 +13,7 @@ import {
   pathInterpStart,
   pathLiteral,
   PathStart,
+  PathTrailingSlash,
   SearchPath,
   StringContent,
 } from './generated/terms.js';
@@ -127,12 +128,11 @@ function readPath(input: InputStream): void {
     while (isPathChar(input.peek(i))) i++;
     segments++;
   }
-  if (input.peek(i) === ch.slash) {
-    // `./dir/${x}` continues; `./dir/` followed by anything else is Nix's "path has a trailing
-    // slash" error: PathStart without the interpolation it needs makes the parse fail there.
-    if (startsInterpolation(input, i + 1) || segments > 0) input.acceptToken(PathStart, i + 1);
+  if (input.peek(i) === ch.slash && startsInterpolation(input, i + 1)) {
+    input.acceptToken(PathStart, i + 1);
     return;
   }
+  // A path ending in `/` (Nix: "path has a trailing slash") ends here; PathTrailingSlash follows.
   if (segments === 0) return;
   input.acceptToken(startsInterpolation(input, i) ? PathStart : pathLiteral, i);
 }
@@ -144,12 +144,16 @@ export const pathTokens = new ExternalTokenizer(
       input.acceptToken(pathInterpStart, 2);
       return;
     }
+    if (stack.canShift(PathTrailingSlash) && followsPathPiece(input) && next === ch.slash && !isPathChar(input.peek(1)) && input.peek(1) !== ch.slash && !startsInterpolation(input, 1)) {
+      input.acceptToken(PathTrailingSlash, 1);
+      return;
+    }
     if (stack.canShift(PathContent) && followsPathPiece(input) && (isPathChar(next) || next === ch.slash)) {
       let i = 0;
       while (isPathChar(input.peek(i)) || input.peek(i) === ch.slash) i++;
-      const trailingSlash = input.peek(i - 1) === ch.slash && !startsInterpolation(input, i);
-      // A trailing slash is an error in Nix; PathStart is not valid here, so the parse fails.
-      input.acceptToken(trailingSlash ? PathStart : PathContent, i);
+      // Leave a final `/` that no interpolation follows to PathTrailingSlash.
+      if (input.peek(i - 1) === ch.slash && !startsInterpolation(input, i)) i--;
+      if (i > 0) input.acceptToken(PathContent, i);
       return;
     }
     if (!stack.canShift(pathLiteral)) return;
