@@ -30,7 +30,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await task(items[index] as T);
+      const item = items[index];
+      if (item !== undefined) results[index] = await task(item);
     }
   };
   await Promise.all(Array.from({ length: limit }, worker));

@@ -88,7 +88,7 @@ describe('parseNix', () => {
     let seed = 3;
     const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
     const inserts = [' ', 'x', ';', '{', '}', '"', "''", '${', '\n', ' = 1;', 'a.b', '/* c */', '#'];
-    for (let i = 0; i < 150; i++) {
+    for (let i = 0; i < 100; i++) {
       const from = rnd(text.length);
       const to = Math.min(text.length, from + rnd(4));
       const insert = rnd(3) === 0 ? '' : (inserts[rnd(inserts.length)] ?? '');
