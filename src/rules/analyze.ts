@@ -6,6 +6,7 @@
 import type { Finding, RuleId } from '../protocol/findings.js';
 import { LineIndex } from '../nix/lines.js';
 import { locate } from '../nix/locate.js';
+import type { Located } from '../nix/model.js';
 import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
 import { syntaxProblems } from '../nix/syntaxProblems.js';
 import { RULES } from './registry.js';
@@ -22,6 +23,8 @@ export interface Analysis {
   findings: Finding[];
   /** Keep it and pass it back with the next edit's changes for an incremental re-parse. */
   parsed: ParsedNix;
+  /** The option definitions the rules saw (the language server's hover and completion reuse them). */
+  located: Located;
 }
 
 export function analyzeNix(
@@ -62,5 +65,5 @@ export function analyzeNix(
       options.onRuleError?.(rule.id, error);
     }
   }
-  return { findings, parsed };
+  return { findings, parsed, located };
 }

@@ -133,7 +133,7 @@ export class DocumentStore {
         }
       }
     }
-    state.analysis = { version, findings: result?.findings ?? [], parsed: result?.parsed };
+    state.analysis = { version, findings: result?.findings ?? [], parsed: result?.parsed, located: result?.located };
     state.pending = result ? [] : 'fresh';
     state.dirty = false;
     try {
