@@ -148,8 +148,20 @@ export interface MacOptions {
   /** The client key: 'good' (accepted), 'foreign' (another key), 'missing'. */
   key?: 'good' | 'foreign' | 'missing';
   keyMode?: number;
-  /** publicHostKey column: the builder's key, or another key's. */
-  publicHostKey?: 'good' | 'other' | 'bare-blob';
+  /** publicHostKey column: the builder's key, another key's, the bare blob's base64, or `-`. */
+  publicHostKey?: 'good' | 'other' | 'bare-blob' | 'none';
+  /** root's known_hosts gets the builder's key under the alias (for entries without publicHostKey). */
+  rootKnownHosts?: boolean;
+  /** root's own /var/root/.ssh/config Includes the drop-in (the corporate fix). */
+  rootConfigInclude?: boolean;
+  /** The builder's host alias (Determinate's VM is `nixos-vm-based-linux-builder`). */
+  alias?: string;
+  /** The ssh user in the store URI (default builder). */
+  sshUser?: string;
+  /** Owner uid of the key file (default root). */
+  keyOwner?: number;
+  /** Write the builder inline in nix.conf's builders instead of a machines file. */
+  inline?: boolean;
   machines?: boolean;
   /** Line for nix.conf's builders (undefined: Nix's default @<conf dir>/machines). */
   buildersLine?: string;
@@ -169,9 +181,10 @@ export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions =
   const p = (rel: string): string => join(root, rel);
   writeFileSync(p('etc/ssh/ssh_config'), `${o.include === false ? '# managed by Chef: no Include\n' : `Include ${p('etc/ssh/ssh_config.d')}/*\n`}Host *\n  SendEnv LANG LC_*\n`);
   const key = p('etc/nix/builder_ed25519');
+  const alias = o.alias ?? 'linux-builder';
   if (o.hostBlock !== false) {
     writeFileSync(p('etc/ssh/ssh_config.d/100-linux-builder.conf'), [
-      'Host linux-builder', '  User builder', '  Hostname localhost', ...(o.hostKeyAlias === false ? [] : ['  HostKeyAlias linux-builder']),
+      `Host ${alias}`, '  User builder', '  Hostname localhost', ...(o.hostKeyAlias === false ? [] : [`  HostKeyAlias ${alias}`]),
       `  Port ${o.port ?? builder.port}`, `  IdentityFile ${key}`, '',
     ].join('\n'));
   }
@@ -179,6 +192,7 @@ export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions =
     if (o.key === 'foreign') keygen(key);
     else { copyFileSync(builder.clientKey, key); copyFileSync(`${builder.clientKey}.pub`, `${key}.pub`); }
     chmodSync(key, o.keyMode ?? 0o600);
+    if (o.keyOwner !== undefined) chownSync(key, o.keyOwner, o.keyOwner);
   }
   let hostKeyColumn = Buffer.from(builder.hostKeyPub).toString('base64');
   if (o.publicHostKey === 'other') {
@@ -187,12 +201,15 @@ export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions =
     hostKeyColumn = Buffer.from(readFileSync(`${other}.pub`, 'utf8').trim()).toString('base64');
   } else if (o.publicHostKey === 'bare-blob') {
     hostKeyColumn = Buffer.from(builder.hostKeyPub.split(' ')[1] ?? '').toString('base64');
+  } else if (o.publicHostKey === 'none') {
+    hostKeyColumn = '-';
   }
-  if (o.machines !== false) {
-    writeFileSync(p('etc/nix/machines'), `ssh-ng://builder@linux-builder x86_64-linux ${key} 1 1 kvm,benchmark,big-parallel - ${hostKeyColumn}\n`);
-  }
-  writeFileSync(p('etc/nix/nix.conf'), `sandbox = false\nbuilders-use-substitutes = true\n${o.buildersLine !== undefined ? `${o.buildersLine}\n` : ''}`);
-  writeFileSync(p('var/root/.ssh/known_hosts'), '');
+  const line = `ssh-ng://${o.sshUser ?? 'builder'}@${alias} x86_64-linux ${key} 1 1 kvm,benchmark,big-parallel - ${hostKeyColumn}`;
+  if (o.machines !== false && o.inline !== true) writeFileSync(p('etc/nix/machines'), `# generated\n${line}\n`);
+  const builders = o.inline === true ? `builders = ${line}` : o.buildersLine;
+  writeFileSync(p('etc/nix/nix.conf'), `sandbox = false\nbuilders-use-substitutes = true\n${builders !== undefined ? `${builders}\n` : ''}`);
+  writeFileSync(p('var/root/.ssh/known_hosts'), o.rootKnownHosts === true ? `${alias} ${builder.hostKeyPub}\n` : '');
+  if (o.rootConfigInclude === true) writeFileSync(p('var/root/.ssh/config'), `Include ${p('etc/ssh/ssh_config.d/100-linux-builder.conf')}\n`);
   if (o.launchd !== 'absent') writeFileSync(p('Library/LaunchDaemons/org.nixos.linux-builder.plist'), '<?xml version="1.0"?><plist version="1.0"><dict><key>Label</key><string>org.nixos.linux-builder</string></dict></plist>\n');
   if (o.determinate === true) { writeFileSync(p('usr/local/bin/determinate-nixd'), '#!/bin/sh\n'); chmodSync(p('usr/local/bin/determinate-nixd'), 0o755); }
   // Fake macOS commands: small executables on PATH, not module mocks.

@@ -168,6 +168,40 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(report, run, 'host-key-mismatch', /WHOLE line/);
   });
 
+  it("the corporate fix works: root's own config Includes the drop-in while ssh_config has no Include → ok", async function () {
+    const { report, run } = await probe('root-include', { include: false, rootConfigInclude: true });
+    assertCause(report, run, 'ok', /Nix 2\.8/);
+  });
+
+  it("Determinate's VM alias (nixos-vm-based-linux-builder) is probed like any builder", async function () {
+    const { report, run } = await probe('determinate-alias', { alias: 'nixos-vm-based-linux-builder', launchd: 'absent' });
+    assertCause(report, run, 'ok', /nixos-vm-based-linux-builder/);
+    assert.equal(report.results.find((r) => r.id === 'launchd-service')?.status, 'skip', "not nix-darwin's service");
+  });
+
+  it("no publicHostKey: root's known_hosts decides (known → ok, empty → host-key-unknown)", async function () {
+    const known = await probe('known-hosts', { publicHostKey: 'none', rootKnownHosts: true });
+    assertCause(known.report, known.run, 'ok', /Nix 2\.8/);
+    const unknown = await probe('unknown-host', { publicHostKey: 'none' });
+    assertCause(unknown.report, unknown.run, 'host-key-unknown', /Host key verification failed|no key for 'linux-builder'/);
+  });
+
+  it('a 0644 key owned by another user is accepted by root\'s ssh (not key-permissions), with a warning', async function () {
+    const { report, run } = await probe('key-other-owner', { keyMode: 0o644, keyOwner: 501 });
+    assertCause(report, run, 'ok', /Nix 2\.8/);
+    assert.equal(report.results.find((r) => r.id === 'builder-key')?.status, 'warn');
+  });
+
+  it('a builder written inline in nix.conf builders is found', async function () {
+    const { report, run } = await probe('inline', { inline: true });
+    assertCause(report, run, 'ok', /Nix 2\.8/);
+  });
+
+  it('an ssh user the builder does not know: auth-rejected', async function () {
+    const { report, run } = await probe('wrong-user', { sshUser: 'nobody' });
+    assertCause(report, run, 'auth-rejected', /Permission denied \(publickey/);
+  });
+
   it('text format: progress on stderr as probes complete, verdict on stdout', async function () {
     assert.ok(builder);
     const mac = stageMac(builder, 'text', {});
