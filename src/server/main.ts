@@ -1,6 +1,7 @@
 /**
  * linux-builder-doctor language server: `node dist/server.cjs --stdio`. stdout is the LSP
- * channel, so nothing here may print to it; logs go to the client (window/logMessage) or stderr.
+ * channel, so once it is open nothing may print to it; logs go to the client (window/logMessage)
+ * or stderr. Only `--version`, which never opens the channel, prints there.
  */
 import { ProposedFeatures, createConnection, type Connection } from 'vscode-languageserver/node';
 import { startServer } from './server.js';
@@ -8,7 +9,7 @@ import { toolVersion } from './findUp.js';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--version')) {
-  process.stderr.write(`linux-builder-doctor language server ${toolVersion()}\n`);
+  process.stdout.write(`linux-builder-doctor language server ${toolVersion()}\n`);
   process.exit(0);
 }
 
