@@ -121,6 +121,10 @@ describe('language server over stdio', function () {
     await client.open(freshUri, text);
     const fresh = await client.diagnostics(freshUri, 1);
     assert.deepEqual(summary(incremental), summary(fresh));
+    // The typed `hostPort` (a VM option misplaced under nix.linux-builder) is found, on its line.
+    const hostPort = fresh.find((d) => d.code === 'unknown-option');
+    assert.ok(hostPort, `expected unknown-option in ${JSON.stringify(codes(fresh))}`);
+    assert.equal(hostPort.range.start.line, text.split('\n').findIndex((l) => l.includes('hostPort')));
     assert.ok(codes(fresh).includes('ssh-options'), `expected ssh-options in ${JSON.stringify(codes(fresh))}`);
   });
 
