@@ -84,19 +84,20 @@ export async function runTestBuild(options: TestBuildOptions): Promise<TestBuild
       return { ...base, ok: false, cause: 'unknown', summary: `could not run nix-build: ${result.spawnError}` };
     }
     const found = classifyStderr(result.stderr);
-    if (found !== null) {
-      return { ...base, ok: false, cause: found.cause, summary: `the test build failed: "${found.matched}": ${found.explanation}`, ...withFix(found.cause, ctx) };
-    }
-    const wrapper = describeNixWrapper(result.stderr) ?? (result.stderr.trim().split('\n').pop() ?? 'nix-build failed');
+    const symptom = found !== null ? `"${found.matched}"` : (describeNixWrapper(result.stderr) ?? (result.stderr.trim().split('\n').pop() ?? 'nix-build failed'));
     if (options.diagnose !== false) {
-      // The output does not say why (ssh's stderr may be in the daemon's log): ask the probes.
+      // What ssh said is the symptom (e.g. "Could not resolve hostname"); the probes walk the chain
+      // and name the root cause behind it (e.g. the Host block is not included for root).
       const { runProbes } = await import('./engine.js');
       const report = await runProbes({ ...(options.root !== undefined ? { root: options.root } : {}), ...(options.env ? { env: options.env } : {}), ...(options.signal ? { signal: options.signal } : {}), timeoutMs: 60_000 });
-      if (report.verdict.cause !== 'ok') {
-        return { ...base, ok: false, cause: report.verdict.cause, summary: `the test build failed (${wrapper}); the probes name the cause: ${report.verdict.summary}`, ...(report.verdict.fix ? { fix: report.verdict.fix } : {}) };
+      if (report.verdict.cause !== 'ok' && report.verdict.cause !== 'unknown') {
+        return { ...base, ok: false, cause: report.verdict.cause, summary: `the test build failed (${symptom}); root cause: ${report.verdict.summary}`, ...(report.verdict.fix ? { fix: report.verdict.fix } : {}) };
       }
     }
-    return { ...base, ok: false, cause: 'unknown', summary: `the test build failed: ${wrapper}` };
+    if (found !== null) {
+      return { ...base, ok: false, cause: found.cause, summary: `the test build failed: ${symptom}: ${found.explanation}`, ...withFix(found.cause, ctx) };
+    }
+    return { ...base, ok: false, cause: 'unknown', summary: `the test build failed: ${symptom}` };
   } finally {
     ctx.dispose();
   }

@@ -77,6 +77,16 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assert.match(run.stderr, /building '.*' on 'ssh-ng:\/\/builder@linux-builder'/, 'build output is streamed');
   });
 
+  it('`test` on a broken builder names the root cause behind ssh\'s symptom', async function () {
+    assert.ok(builder);
+    const mac = stageMac(builder, 'test-no-include', { include: false });
+    const run = await cli(['test', '--root', mac.root], mac.env);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stderr, /ssh: Could not resolve hostname linux-builder/, 'the build output is streamed');
+    assert.match(run.stdout, /^cause: ssh-config-not-included$/m);
+    assert.match(run.stdout, /Could not resolve hostname linux-builder.*root cause: /);
+  });
+
   it('system ssh_config without Include: ssh-config-not-included, proven by ssh -G', async function () {
     const { report, run } = await probe('no-include', { include: false });
     assertCause(report, run, 'ssh-config-not-included', /hostname linux-builder, port 22: the Host block in \/etc\/ssh\/ssh_config\.d\/100-linux-builder\.conf is not read, because \/etc\/ssh\/ssh_config has no Include/);
