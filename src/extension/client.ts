@@ -11,11 +11,13 @@ export const CLIENT_ID = SECTION; // the client reads `linuxBuilderDoctor.trace.
  * Restart on crash is the client's default error handler (up to 4 restarts in 3 minutes).
  */
 export function createClient(serverModule: string, log: vscode.LogOutputChannel): LanguageClient {
+  // GUI-launched VS Code on macOS has a minimal PATH (no /nix/var/nix/profiles/default/bin):
+  // `server.env` lets the user give the server the PATH their shell has.
+  const env = { ...process.env, ...readSettings().serverEnv };
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const settings = readSettings();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'nix' },
@@ -24,7 +26,9 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     // Our own source keeps our diagnostics apart from Nix IDE's (nil/nixd) in the Problems panel.
     diagnosticCollectionName: 'linux-builder-doctor',
     outputChannel: log,
-    initializationOptions: { rulesDisabled: settings.rulesDisabled, isTrusted: vscode.workspace.isTrusted },
+    // The server pulls `linuxBuilderDoctor` through workspace/configuration and re-reads it on
+    // didChangeConfiguration, so settings apply live; the same section seeds it at start.
+    initializationOptions: { [SECTION]: vscode.workspace.getConfiguration(SECTION) },
     synchronize: { configurationSection: SECTION },
   };
   return new LanguageClient(CLIENT_ID, 'Linux Builder Doctor', serverOptions, clientOptions);

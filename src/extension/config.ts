@@ -9,16 +9,26 @@ export interface DoctorSettings {
   probesRoot: string | undefined;
   testSystem: string | undefined;
   autoRun: boolean;
+  /** Extra environment for the server and CLI, e.g. PATH when VS Code started from the Dock. */
+  serverEnv: Record<string, string>;
 }
 
 export const SECTION = 'linuxBuilderDoctor';
 
-/** Settings whose change only takes effect when the language server restarts. */
-export const RESTART_SETTINGS = [`${SECTION}.rules.disabled`, `${SECTION}.server.extraEnv`];
+/**
+ * Settings whose change only takes effect when the language server restarts. The server re-reads
+ * the rest live (didChangeConfiguration); the bundled server's environment is fixed at spawn.
+ */
+export const RESTART_SETTINGS = [`${SECTION}.server.env`];
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 export function readSettings(): DoctorSettings {
@@ -30,6 +40,7 @@ export function readSettings(): DoctorSettings {
     probesRoot: nonEmpty(config.get<string>('probes.root')),
     testSystem: nonEmpty(config.get<string>('testBuild.system')),
     autoRun: config.get<boolean>('probes.autoRun', true),
+    serverEnv: stringRecord(config.get<unknown>('server.env')),
   };
 }
 

@@ -50,7 +50,7 @@ export async function runProbesInServer(
 
 /** `linux-builder-doctor probe --format json` (exit 1 just means "not ok"; the JSON is the answer). */
 export function runProbesWithCli(cli: string, settings: DoctorSettings, token: vscode.CancellationToken): Promise<ProbeReport> {
-  const node = nodeCommand();
+  const node = nodeCommand(settings.serverEnv);
   const argv = [cli, 'probe', '--format', 'json', '--timeout-ms', String(settings.probeTimeoutMs), ...rootArgs(settings)];
   return new Promise((resolve, reject) => {
     const child = execFile(node.executable, argv, { env: { ...process.env, ...node.env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {

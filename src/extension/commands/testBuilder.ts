@@ -20,7 +20,7 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
     if (refused) return refused;
     const settings = readSettings();
     const system = testSystem(settings);
-    const node = nodeCommand();
+    const node = nodeCommand(settings.serverEnv);
     const args = [ctx.paths.cli, 'test', '--system', system, ...rootArgs(settings)];
     ctx.log.info(`test build: ${args.join(' ')}`);
     const outcome = await new Promise<TestBuildOutcome>((resolve) => {

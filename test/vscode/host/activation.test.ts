@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { EXTENSION_ID, hostEnv, pollUntil } from './hostEnv.js';
+
+interface DoctorApi {
+  activationMs: number;
+  serverReady: Promise<void>;
+  ctx: { languageClient: LanguageClient | undefined };
+}
+
+function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'linux-builder-doctor');
+}
+
+function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+interface LspRange { start: { line: number; character: number }; end: { line: number; character: number } }
+interface LspTextEdit { range: LspRange; newText: string }
+interface LspCodeAction {
+  title: string;
+  isPreferred?: boolean;
+  edit?: { changes?: Record<string, LspTextEdit[]>; documentChanges?: Array<{ textDocument: { uri: string }; edits: LspTextEdit[] }> };
+}
+
+function lspEditsFor(action: LspCodeAction, uri: string): LspTextEdit[] {
+  const fromDocumentChanges = (action.edit?.documentChanges ?? []).filter((c) => c.textDocument.uri === uri).flatMap((c) => c.edits);
+  return [...fromDocumentChanges, ...(action.edit?.changes?.[uri] ?? [])];
+}
+
+/** Applies LSP edits to the document's text the way LSP defines it (all ranges refer to the original). */
+function applyLspEdits(document: vscode.TextDocument, edits: LspTextEdit[]): string {
+  const offset = (p: { line: number; character: number }): number => document.offsetAt(new vscode.Position(p.line, p.character));
+  let text = document.getText();
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  for (const edit of sorted) text = text.slice(0, offset(edit.range.start)) + edit.newText + text.slice(offset(edit.range.end));
+  return text;
+}
+
+describe('extension in a real VS Code (code-server 1.139)', () => {
+  const env = hostEnv();
+  let document: vscode.TextDocument;
+
+  it('activates on a .nix file, quickly, and registers the three user commands', async () => {
+    const extension = vscode.extensions.getExtension<DoctorApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    const [file] = await vscode.workspace.findFiles('**/darwin-configuration.nix');
+    assert.ok(file, 'fixture darwin-configuration.nix in the workspace');
+    const wasActive = extension.isActive;
+    const started = performance.now();
+    document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    assert.equal(document.languageId, 'nix');
+    await pollUntil('activation by onLanguage:nix', 30_000, () => extension.isActive || undefined);
+    const api = extension.exports;
+    const wall = performance.now() - started;
+    appendFileSync(env.figuresFile, `${JSON.stringify({ activateMs: api.activationMs, openToActiveMs: wall, wasActive })}\n`);
+    assert.ok(api.activationMs < 50, `activate() took ${api.activationMs.toFixed(1)} ms (budget 50 ms)`);
+    await api.serverReady;
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['linuxBuilderDoctor.testBuilder', 'linuxBuilderDoctor.runHealthChecks', 'linuxBuilderDoctor.openReport']) {
+      assert.ok(commands.includes(id), `${id} registered`);
+    }
+  });
+
+  it('shows the ssh-options diagnostic on nix.linux-builder.config.sshOptions, under our own source', async () => {
+    const diagnostics = await pollUntil('ssh-options diagnostic', 30_000, () => {
+      const found = ourDiagnostics(document.uri).filter((d) => codeOf(d) === 'ssh-options');
+      return found.length > 0 ? found : undefined;
+    });
+    const [first] = diagnostics;
+    assert.ok(first);
+    assert.equal(document.getText(first.range), 'sshOptions');
+    assert.equal(first.severity, vscode.DiagnosticSeverity.Error);
+  });
+
+  it('the preferred quick fix, applied by the workbench (Auto Fix), changes the document exactly as the server promised', async () => {
+    const diagnostic = ourDiagnostics(document.uri).find((d) => codeOf(d) === 'ssh-options');
+    assert.ok(diagnostic);
+    // What the server promises, asked in LSP terms (the vscode.executeCodeActionProvider API drops isPreferred).
+    const api = vscode.extensions.getExtension<DoctorApi>(EXTENSION_ID)!.exports;
+    const client = api.ctx.languageClient;
+    assert.ok(client, 'language client running');
+    const actions = await client.sendRequest<LspCodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: document.uri.toString() },
+      range: client.code2ProtocolConverter.asRange(diagnostic.range),
+      context: client.code2ProtocolConverter.asCodeActionContextSync({ diagnostics: [diagnostic], triggerKind: vscode.CodeActionTriggerKind.Invoke, only: undefined }),
+    });
+    const preferred = actions.filter((a) => a.isPreferred);
+    assert.equal(preferred.length, 1, `one preferred fix among: ${actions.map((a) => a.title).join(' | ')}`);
+    const promised = applyLspEdits(document, lspEditsFor(preferred[0], document.uri.toString()));
+
+    // Applied the way a user does: cursor on the problem, "Auto Fix..." (the preferred quick fix).
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(diagnostic.range.start, diagnostic.range.start);
+    const versionBefore = document.version;
+    await vscode.commands.executeCommand('editor.action.autoFix');
+    await pollUntil('the fix to change the document', 20_000, () => (document.version > versionBefore ? true : undefined));
+    assert.equal(document.getText(), promised);
+    assert.ok(!document.getText().includes('sshOptions'), 'sshOptions is gone');
+    await pollUntil('the ssh-options diagnostic to clear', 30_000, () => (ourDiagnostics(document.uri).some((d) => codeOf(d) === 'ssh-options') ? undefined : true));
+  });
+});

@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, hostEnv, labelOf, pollUntil } from './hostEnv.js';
+
+// Local mirrors of the shapes (src/protocol/probes.ts); the in-host bundle stays self-contained.
+interface ProbeResult { id: string; title: string; status: string; summary: string; evidence: unknown[] }
+interface ProbeReport { results: ProbeResult[]; verdict: { cause: string; summary: string } }
+type Node = { kind: string; result?: ProbeResult; verdict?: { cause: string } };
+interface DoctorApi {
+  serverReady: Promise<void>;
+  ctx: {
+    model: { report: ProbeReport | undefined };
+    tree: { getChildren(node?: Node): Node[]; getTreeItem(node: Node): vscode.TreeItem };
+  };
+}
+
+describe('Builder Health view', () => {
+  const env = hostEnv();
+  let api: DoctorApi;
+  let report: ProbeReport;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<DoctorApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    await api.serverReady;
+    await vscode.workspace.getConfiguration('linuxBuilderDoctor').update('probes.root', env.stagedRoot, vscode.ConfigurationTarget.Global);
+  });
+
+  it('"Run Health Checks" lists one row per probe under the verdict', async () => {
+    const started = performance.now();
+    const answer = await vscode.commands.executeCommand<ProbeReport | undefined>('linuxBuilderDoctor.runHealthChecks');
+    appendFileSync(env.figuresFile, `${JSON.stringify({ healthChecksMs: performance.now() - started })}\n`);
+    assert.ok(answer && Array.isArray(answer.results), `a probe report, got ${JSON.stringify(answer)?.slice(0, 300)}`);
+    report = answer;
+    assert.ok(report.results.length >= 5, `probe rows: ${report.results.map((r) => r.id).join(',')}`);
+    if (!env.builderUp) assert.notEqual(report.verdict.cause, 'ok', 'a builder that is down is not ok');
+    const roots = api.ctx.tree.getChildren();
+    assert.equal(roots[0]?.kind, 'verdict', 'verdict on top');
+    const verdictItem = api.ctx.tree.getTreeItem(roots[0]);
+    assert.match(labelOf(verdictItem), env.builderUp ? /Builder works/ : new RegExp(report.verdict.cause));
+    const rows = roots.filter((n) => n.kind === 'probe');
+    assert.deepEqual(rows.map((n) => n.result?.id), report.results.map((r) => r.id));
+    for (const row of rows) {
+      const item = api.ctx.tree.getTreeItem(row);
+      assert.ok(String(item.description).length > 0, `${row.result?.id} has a summary and duration`);
+      assert.ok(item.iconPath instanceof vscode.ThemeIcon, `${row.result?.id} has a status icon`);
+      assert.match(String(item.contextValue), new RegExp(`status-${row.result?.status}`));
+    }
+    const withEvidence = rows.find((n) => (n.result?.evidence.length ?? 0) > 0);
+    assert.ok(withEvidence, 'some probe carries evidence');
+    assert.ok(api.ctx.tree.getChildren(withEvidence).length >= withEvidence.result!.evidence.length, 'evidence expands under its row');
+  });
+
+  it('"Show Evidence" opens the probe\'s evidence as Markdown', async () => {
+    const probe = report.results.find((r) => r.evidence.length > 0)!;
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('linuxBuilderDoctor.showEvidence', probe.id);
+    assert.equal(document.languageId, 'markdown');
+    assert.ok(document.getText().includes(probe.title));
+  });
+
+  it('re-runs the checks when the staged /etc/nix/machines changes (file watcher on an absolute path)', async () => {
+    const before = api.ctx.model.report;
+    const machines = join(env.stagedRoot, 'etc/nix/machines');
+    writeFileSync(machines, `${readFileSync(machines, 'utf8')}# touched by the test\n`);
+    await pollUntil('a new report after the machines file changed', 60_000, () => (api.ctx.model.report !== before && api.ctx.model.report ? true : undefined));
+  });
+
+  it('"Open Doctor Report" opens an untitled Markdown document naming the verdict', async () => {
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('linuxBuilderDoctor.openReport');
+    assert.equal(document.languageId, 'markdown');
+    assert.ok(document.isUntitled);
+    assert.ok(document.getText().includes(report.verdict.cause), 'the report names the cause id');
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * The `vscode` suite: the packaged extension in a real VS Code 1.139 (code-server 4.139.1 on
+ * Node 24, TESTING.md §2) driven by Debian's Chromium through playwright-core.
+ *   1. packages the .vsix (vsce, offline) and installs it into a fresh code-server;
+ *   2. runs the in-host mocha tests (test/vscode/host/, bundled to CJS) in the real extension host;
+ *   3. runs the UI checks (ui.ts) against the installed .vsix and saves screenshots;
+ *   4. runs the untrusted-workspace test in a session with workspace trust on.
+ * Writes {passed, failed, skipped} to $LBD_TEST_STATS and exits non-zero on failure.
+ * Missing code-server or Chromium fails under CI=true and skips loudly otherwise.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { projectRoot } from '../util/paths.js';
+import { findExecutable } from '../util/prerequisites.js';
+import { findCodeServer, freePort, installExtension, makeDirs, startCodeServer, type CodeServerInstall, type RunningCodeServer } from './harness/codeServer.js';
+import { runInHostTests } from './harness/session.js';
+import { stageDownBuilder } from './harness/stage.js';
+import { runUiChecks } from './ui.js';
+
+interface Stats { passed: number; failed: number; skipped: number }
+const totals: Stats = { passed: 0, failed: 0, skipped: 0 };
+const artifacts = join(projectRoot, 'test-artifacts', 'vscode');
+const figures: Record<string, unknown> = {};
+
+function finish(): never {
+  if (process.env.LBD_TEST_STATS) writeFileSync(process.env.LBD_TEST_STATS, JSON.stringify(totals));
+  writeFileSync(join(artifacts, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(totals.failed > 0 ? 1 : 0);
+}
+
+function fail(title: string, error: unknown): void {
+  totals.failed++;
+  console.log(`  ✘ ${title}\n      ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+}
+
+function packageVsix(out: string): void {
+  for (const bundle of ['dist/extension.cjs', 'dist/server.cjs', 'dist/cli.cjs']) {
+    if (!existsSync(join(projectRoot, bundle))) throw new Error(`${bundle} missing: run npm run build first`);
+  }
+  const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  // README links are relative; vsce rewrites them against the repository, which it cannot guess
+  // for a non-GitHub URL, so name the bases explicitly.
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { repository?: { url?: string } };
+  const repo = (pkg.repository?.url ?? 'https://example.invalid/linux-builder-doctor').replace(/\.git$/, '');
+  const bases = ['--baseContentUrl', `${repo}/blob/main`, '--baseImagesUrl', `${repo}/raw/main`];
+  const run = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', ...bases, '-o', out], { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 });
+  if (run.status !== 0 || !existsSync(out)) throw new Error(`vsce package failed: ${run.stderr}${run.stdout}`);
+}
+
+/** The in-host tests as CommonJS (the extension host require()s extensionTestsPath); 'vscode' and mocha stay external. */
+async function bundleHostTests(): Promise<string> {
+  const src = join(projectRoot, 'test', 'vscode', 'host');
+  const outDir = join(projectRoot, 'out', 'test', 'vscode', 'host');
+  mkdirSync(outDir, { recursive: true });
+  for (const f of readdirSync(outDir).filter((f) => f.endsWith('.cjs'))) rmSync(join(outDir, f));
+  const entries = readdirSync(src).filter((f) => f === 'index.ts' || f.endsWith('.test.ts'));
+  await build({
+    entryPoints: entries.map((f) => join(src, f)),
+    outdir: outDir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  return join(outDir, 'index.cjs');
+}
+
+/**
+ * code-server's extension host is "remote": machine-scoped settings (ours: probes.root, builderHost)
+ * come from Machine/settings.json, the rest from User/settings.json. Both get the same values.
+ */
+function writeUserSettings(userData: string, extra: Record<string, unknown>): void {
+  for (const scope of ['User', 'Machine']) mkdirSync(join(userData, scope), { recursive: true });
+  const text = JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'chat.disableAIFeatures': true,
+    'workbench.colorTheme': 'Default Dark Modern',
+    ...extra,
+  }, null, 2);
+  writeFileSync(join(userData, 'User', 'settings.json'), text);
+  writeFileSync(join(userData, 'Machine', 'settings.json'), text);
+}
+
+async function inHostSession(browser: Browser, install: CodeServerInstall, scratch: string, name: string, files: string[] | undefined, trusted: boolean, stagedRoot: string, system: string, testsPath: string): Promise<void> {
+  const base = join(scratch, name);
+  const dirs = makeDirs(join(base, 'cs'));
+  writeUserSettings(dirs.userData, trusted ? {} : { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.enabled': true });
+  const workspace = join(base, 'ws', 'workspace');
+  cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
+  const env = {
+    statsFile: join(base, 'stats.json'),
+    logFile: join(base, 'host.log'),
+    figuresFile: join(base, 'figures.jsonl'),
+    stagedRoot,
+    system,
+    builderUp: false,
+    ...(files ? { files } : {}),
+  };
+  writeFileSync(join(base, 'ws', 'host-env.json'), JSON.stringify(env));
+  let server: RunningCodeServer | undefined;
+  const started = Date.now();
+  try {
+    server = await startCodeServer(install, dirs, join(artifacts, `code-server-${name}.log`), { workspaceTrust: !trusted });
+    console.log(`  (${name}: code-server ready in ${Date.now() - started} ms)`);
+    const exitCode = await runInHostTests(browser, server, workspace, projectRoot, testsPath, 600_000);
+    if (existsSync(env.logFile)) process.stdout.write(readFileSync(env.logFile, 'utf8'));
+    if (!existsSync(env.statsFile)) throw new Error(`in-host run exited ${exitCode} without results (see test-artifacts/vscode/code-server-${name}.log)`);
+    const stats = JSON.parse(readFileSync(env.statsFile, 'utf8')) as Stats;
+    totals.passed += stats.passed; totals.failed += stats.failed; totals.skipped += stats.skipped;
+    if (exitCode !== 0 && stats.failed === 0) fail(`${name}: extension host exited ${exitCode}`, new Error('no failed test reported'));
+    if (existsSync(env.figuresFile)) {
+      for (const line of readFileSync(env.figuresFile, 'utf8').trim().split('\n')) Object.assign(figures, JSON.parse(line) as object);
+    }
+  } catch (error) {
+    if (existsSync(env.logFile)) process.stdout.write(readFileSync(env.logFile, 'utf8'));
+    fail(`${name} session`, error);
+  } finally {
+    await server?.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(artifacts, { recursive: true });
+  const install = findCodeServer();
+  const chromiumPath = findExecutable('chromium');
+  const missing = [install ? '' : 'code-server 4.139.1 (bash scripts/install-code-server.sh)', chromiumPath ? '' : 'chromium (apt-get install chromium)'].filter(Boolean);
+  if (missing.length > 0 || !install || !chromiumPath) {
+    const message = `missing prerequisites: ${missing.join(', ')}`;
+    if (process.env.CI === 'true') fail('vscode suite prerequisites', new Error(message));
+    else { console.warn(`  SKIPPED: ${message}`); totals.skipped++; }
+    finish();
+  }
+
+  const scratch = mkdtempSync(join(tmpdir(), 'lbd-vscode-'));
+  let browser: Browser | undefined;
+  try {
+    const vsix = join(scratch, 'linux-builder-doctor.vsix');
+    packageVsix(vsix);
+    figures.vsixBytes = statSync(vsix).size;
+    figures.extensionBundleBytes = statSync(join(projectRoot, 'dist', 'extension.cjs')).size;
+    const testsPath = await bundleHostTests();
+    const { root: stagedRoot, system } = stageDownBuilder(join(scratch, 'mac'), await freePort());
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+
+    console.log('\n  in the real extension host (trusted workspace)');
+    await inHostSession(browser, install, scratch, 'trusted', ['activation', 'health', 'testBuilder'], true, stagedRoot, system, testsPath);
+
+    console.log('\n  UI (Chromium, packaged .vsix)');
+    const dirs = makeDirs(join(scratch, 'ui', 'cs'));
+    writeUserSettings(dirs.userData, { 'linuxBuilderDoctor.probes.root': stagedRoot });
+    installExtension(install, dirs, vsix);
+    const workspace = join(scratch, 'ui', 'workspace');
+    cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
+    const server = await startCodeServer(install, dirs, join(artifacts, 'code-server-ui.log'));
+    try {
+      const ui = await runUiChecks(browser, server, workspace, artifacts);
+      totals.passed += ui.passed; totals.failed += ui.failed;
+    } finally {
+      await server.stop();
+    }
+
+    console.log('\n  in the real extension host (untrusted workspace)');
+    await inHostSession(browser, install, scratch, 'untrusted', ['untrusted'], false, stagedRoot, system, testsPath);
+  } catch (error) {
+    fail('vscode suite', error);
+  } finally {
+    await browser?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  appendFileSync(join(artifacts, 'figures.json'), '');
+  finish();
+}
+
+void main();
