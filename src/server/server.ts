@@ -33,6 +33,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
   const version = toolVersion();
   let settings: ServerSettings = parseSettings(undefined, docsDefault);
   let pullConfiguration = false;
+  let registerForConfiguration = false;
   const log = (message: string): void => connection.console.error(message);
 
   const publish = (state: DocumentState): void => {
@@ -79,6 +80,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    registerForConfiguration = pullConfiguration && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     settings = parseSettings(params.initializationOptions, docsDefault);
     return {
       capabilities: {
@@ -92,11 +94,11 @@ export function startServer(connection: Connection): { dispose: () => void } {
   });
 
   connection.onInitialized(() => {
-    // Clients that can pull configuration may still need us to ask for change notifications.
-    if (pullConfiguration) {
+    // A pulling client tells us of changes only if we register for them (dynamic registration).
+    if (registerForConfiguration) {
       connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
-      refreshSettings().catch((e: unknown) => log(describeError(e)));
     }
+    if (pullConfiguration) refreshSettings().catch((e: unknown) => log(describeError(e)));
   });
 
   connection.onDidChangeConfiguration((params) => {
