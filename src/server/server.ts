@@ -32,6 +32,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
   const docsDefault = defaultDocsBaseUrl();
   const version = toolVersion();
   let settings: ServerSettings = parseSettings(undefined, docsDefault);
+  /** initializationOptions: the fallback when a pulling client has nothing for our section. */
+  let initialSettings: unknown;
   let pullConfiguration = false;
   let registerForConfiguration = false;
   const log = (message: string): void => connection.console.error(message);
@@ -68,7 +70,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
     if (pullConfiguration) {
       try {
         const [section] = (await connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }])) as unknown[];
-        settings = parseSettings(section, docsDefault);
+        // Clients answer null for a section they do not know (Neovim without `settings`).
+        settings = parseSettings(typeof section === 'object' && section !== null ? section : initialSettings, docsDefault);
       } catch (error) {
         log(`reading settings failed: ${describeError(error)}`);
       }
@@ -81,7 +84,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     registerForConfiguration = pullConfiguration && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-    settings = parseSettings(params.initializationOptions, docsDefault);
+    initialSettings = params.initializationOptions;
+    settings = parseSettings(initialSettings, docsDefault);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

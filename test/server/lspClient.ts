@@ -21,6 +21,8 @@ export interface Notification {
 export interface ClientOptions {
   /** The `linuxBuilderDoctor` section answered to workspace/configuration; undefined: no configuration support. */
   configuration?: Record<string, unknown>;
+  /** Announce workspace/configuration support (default: when `configuration` is given); answers null without it. */
+  configurationSupport?: boolean;
   initializationOptions?: unknown;
   args?: string[];
 }
@@ -65,7 +67,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: options.configuration !== undefined, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: { configuration: options.configurationSupport ?? options.configuration !== undefined, didChangeConfiguration: { dynamicRegistration: true } },
         textDocument: {
           publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true, dataSupport: true },

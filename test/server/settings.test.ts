@@ -54,6 +54,19 @@ describe('language server settings', function () {
     assert.ok(codes(again).includes('ssh-options'));
   });
 
+  it('keeps initializationOptions when the client answers workspace/configuration with null', async function () {
+    const { client } = await LspClient.start({ configurationSupport: true, initializationOptions: { rules: { disabled: ['ssh-options'] } } });
+    clients.push(client);
+    const uri = 'file:///tmp/lbd-settings/d.nix';
+    await client.open(uri, MODULE);
+    await client.diagnostics(uri, 1);
+    // A later re-check (after the pull) must still honour the initial settings.
+    const mark = client.notifications.length;
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const again = await waitFor('a re-check after the pull', () => publishedAfter(client, uri, mark));
+    assert.ok(!codes(again).includes('ssh-options'), JSON.stringify(codes(again)));
+  });
+
   it('links each rule to its page under docs/rules by default', async function () {
     const { client } = await LspClient.start();
     clients.push(client);
