@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distServer, projectRoot } from '../util/paths.js';
@@ -36,9 +36,9 @@ const MODULE = `{ config, pkgs, ... }:
 }
 `;
 
-function runNeovim(dir: string, file: string, env: Record<string, string>, timeoutMs: number): Promise<{ lines: Emitted[]; stderr: string; code: number | null }> {
+function runNeovim(dir: string, file: string, env: Record<string, string>, timeoutMs: number, init = join(projectRoot, 'test/neovim/init.lua')): Promise<{ lines: Emitted[]; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('nvim', ['--headless', '-i', 'NONE', '-u', join(projectRoot, 'test/neovim/init.lua'), file], {
+    const child = spawn('nvim', ['--headless', '-i', 'NONE', '-u', init, file], {
       cwd: dir,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,6 +55,33 @@ function runNeovim(dir: string, file: string, env: Record<string, string>, timeo
       resolve({ lines, stderr, code });
     });
   });
+}
+
+/** Lua that waits for vim.diagnostic to hold our diagnostics, prints them as JSON, and quits. */
+const DUMP_DIAGNOSTICS = `
+local function dump()
+  local found = vim.diagnostic.get(0)
+  if #found > 0 or vim.loop.now() > deadline then
+    local out = {}
+    for _, d in ipairs(found) do table.insert(out, { lnum = d.lnum, code = d.code, source = d.source, message = d.message }) end
+    io.stdout:write(vim.fn.json_encode({ kind = 'diagnostics', payload = out }) .. '\\n')
+    io.stdout:flush()
+    vim.cmd('qall!')
+  else
+    vim.defer_fn(dump, 20)
+  end
+end
+deadline = vim.loop.now() + 10000
+vim.api.nvim_create_autocmd('VimEnter', { callback = function() vim.defer_fn(dump, 20) end })
+`;
+
+function xdgHomes(dir: string): Record<string, string> {
+  const xdg: Record<string, string> = {};
+  for (const name of ['CACHE', 'STATE', 'DATA', 'CONFIG']) {
+    xdg[`XDG_${name}_HOME`] = join(dir, name.toLowerCase());
+    mkdirSync(xdg[`XDG_${name}_HOME`], { recursive: true });
+  }
+  return xdg;
 }
 
 describe('Neovim 0.7 headless as an LSP client', function () {
@@ -103,5 +130,25 @@ describe('Neovim 0.7 headless as an LSP client', function () {
     const actions = lines.find((l) => l.kind === 'codeActions')?.payload as { title: string; isPreferred?: boolean }[] | undefined;
     assert.ok(actions && actions.length > 0, `quick fixes\n${context}`);
     assert.equal(actions.filter((a) => a.isPreferred).length, 1);
+  });
+
+  it('works with the Neovim 0.7 setup documented in docs/editors.md, as written', async function () {
+    this.timeout(30_000);
+    const docs = readFileSync(join(projectRoot, 'docs/editors.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('## Neovim 0.7'));
+    const snippet = /```lua\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(snippet, 'docs/editors.md has a Lua block under "## Neovim 0.7"');
+    assert.ok(snippet.includes('/path/to/linux-builder-doctor/dist/server.cjs'));
+    const init = join(dir, 'documented-init.lua');
+    // The user's `node` is on PATH; ours is process.execPath.
+    writeFileSync(init, snippet.replace("'node'", JSON.stringify(process.execPath).replace(/"/g, "'")).replace('/path/to/linux-builder-doctor/dist/server.cjs', distServer) + DUMP_DIAGNOSTICS);
+    const file = join(dir, 'documented.nix');
+    writeFileSync(file, MODULE);
+    const { lines, stderr } = await runNeovim(dir, file, xdgHomes(join(dir, 'documented')), 25_000, init);
+    const found = (lines.find((l) => l.kind === 'diagnostics')?.payload ?? []) as { lnum: number; code?: string; source?: string }[];
+    const diagnostic = found.find((d) => d.code === 'ssh-options');
+    assert.ok(diagnostic, `no ssh-options diagnostic in vim.diagnostic: ${JSON.stringify(lines)}; stderr: ${stderr}`);
+    assert.equal(diagnostic.lnum, 6);
+    assert.equal(diagnostic.source, 'linux-builder-doctor');
   });
 });
