@@ -184,7 +184,8 @@ export class ProbeContext {
 
 /** Evidence for a command that ran: argv, exit code, and the tail of its stderr. */
 export function commandEvidence(result: CommandResult, detail?: string): Evidence {
-  const stderr = result.stderr.trim();
+  // ssh's note about not allocating a tty is noise here (we run without one on purpose).
+  const stderr = result.stderr.split('\n').filter((l) => !/^Pseudo-terminal will not be allocated/.test(l)).join('\n').trim();
   const evidence: Evidence = { argv: result.argv, exitCode: result.exitCode };
   if (stderr !== '') evidence.stderr = stderr.length > 2000 ? `…${stderr.slice(-2000)}` : stderr;
   const notes = [

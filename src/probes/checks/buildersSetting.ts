@@ -34,11 +34,16 @@ export const buildersSettingProbe: ProbeDefinition = {
   async run(ctx) {
     const evidence: Evidence[] = [];
     let setting: BuildersSetting | undefined;
-    const modern = nixVersionAtLeast(ctx.facts.nixVersion, 2, 20);
-    const argv = modern
-      ? ['nix', '--extra-experimental-features', 'nix-command', 'config', 'show', 'builders']
-      : ['nix', '--extra-experimental-features', 'nix-command', 'show-config'];
-    const result = await ctx.run(argv, 5000, { env: ctx.nixEnv() });
+    const showConfig = ['nix', '--extra-experimental-features', 'nix-command', 'show-config'];
+    const configShow = ['nix', '--extra-experimental-features', 'nix-command', 'config', 'show', 'builders'];
+    // `nix config show` is Nix 2.20+; older ones (and forks) only know `show-config`: try the other on failure.
+    let modern = nixVersionAtLeast(ctx.facts.nixVersion, 2, 20);
+    let argv = modern ? configShow : showConfig;
+    let result = await ctx.run(argv, 5000, { env: ctx.nixEnv() });
+    if (result.exitCode !== 0 && result.spawnError === undefined) {
+      const retry = await ctx.run(modern ? showConfig : configShow, 5000, { env: ctx.nixEnv() });
+      if (retry.exitCode === 0) { result = retry; modern = !modern; argv = modern ? configShow : showConfig; }
+    }
     if (result.exitCode === 0) {
       const value = modern
         ? result.stdout.trim()

@@ -19,7 +19,7 @@ export const nixInstallProbe: ProbeDefinition = {
         fix: { summary: 'Install Nix (multi-user) first; the builder is used by the nix-daemon.' },
       };
     }
-    const version = /(\d+\.\d+(\.\d+)?[^\s]*)/.exec(result.stdout)?.[1] ?? result.stdout.trim();
+    const version = parseNixVersion(result.stdout);
     ctx.facts.nixVersion = version;
     const socket = ctx.paths.sys('/nix/var/nix/daemon-socket/socket');
     const daemon = existsSync(socket);
@@ -30,6 +30,12 @@ export const nixInstallProbe: ProbeDefinition = {
     };
   },
 };
+
+/** "nix (Nix) 2.8.0", "nix (Determinate Nix 3.6.2) 2.29.0", "nix (Lix, like Nix) 2.91.1": the Nix version is the last one. */
+export function parseNixVersion(stdout: string): string {
+  const versions = stdout.match(/\d+\.\d+(\.\d+)?[^\s)]*/g) ?? [];
+  return versions[versions.length - 1] ?? stdout.trim();
+}
 
 /** Parse "2.8.0" / "2.31.2+1" into comparable numbers. */
 export function nixVersionAtLeast(version: string | undefined, major: number, minor: number): boolean {

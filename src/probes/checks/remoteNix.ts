@@ -39,9 +39,14 @@ export const remoteNixProbe: ProbeDefinition = {
       if (direct.exitCode === 127) return failure(ctx, 'remote-nix-missing', `${program[0]} is not on the builder user's PATH (exit 127)`, evidence);
       return { status: 'fail', cause: 'unknown', summary: `${program.join(' ')} on ${describeTarget(ctx)} failed (exit ${direct.exitCode ?? 'none'})`, evidence };
     }
-    const sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
-    const storeArgv = ctx.asRoot(['nix', '--extra-experimental-features', 'nix-command', 'store', sub, '--store', storeUriFor(target)]);
-    const store = await ctx.run(storeArgv, DEFAULT_SSH_TIMEOUT_MS, { env: ctx.nixEnv() });
+    // `store info` is the Nix 2.19+ name of `store ping`; try the other name if this Nix does not know one.
+    let sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
+    const storeArgv = (name: string): string[] => ctx.asRoot(['nix', '--extra-experimental-features', 'nix-command', 'store', name, '--store', storeUriFor(target)]);
+    let store = await ctx.run(storeArgv(sub), DEFAULT_SSH_TIMEOUT_MS, { env: ctx.nixEnv() });
+    if (store.exitCode !== 0 && /is not a recogni[sz]ed command|unrecognised command|unrecognized command/i.test(store.stderr)) {
+      sub = sub === 'info' ? 'ping' : 'info';
+      store = await ctx.run(storeArgv(sub), DEFAULT_SSH_TIMEOUT_MS, { env: ctx.nixEnv() });
+    }
     // Nix 2.8 prints the store facts on stderr, newer versions on stdout: read both.
     const output = `${store.stdout}\n${store.stderr}`;
     evidence.push(commandEvidence(store, store.exitCode === 0 ? output.trim().replace(/\n/g, '; ') : undefined));

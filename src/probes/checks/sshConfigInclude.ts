@@ -41,6 +41,9 @@ export const sshConfigIncludeProbe: ProbeDefinition = {
       const why = !reading.systemConfigExists
         ? `${realPath(ctx, ctx.paths.sshSystemConfig)} does not exist`
         : `${realPath(ctx, ctx.paths.sshSystemConfig)} has no Include${reading.systemIncludesDropIns ? ' that reaches it' : ''}`;
+      // ssh -G is the proof; the file reading explains it.
+      const proof = ctx.results.get('ssh-effective-config')?.evidence[0];
+      if (proof !== undefined) evidence.unshift(proof);
       return Promise.resolve(failure(ctx, 'ssh-config-not-included',
         `${observed}the Host block in ${blockFile} is not read, because ${why}${reading.userConfigExists ? `, and root's ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it` : ''}`,
         evidence, { hostBlockFile: blockFile }));

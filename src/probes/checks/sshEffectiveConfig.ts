@@ -57,7 +57,7 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
     }
     const eff = parseSshG(result.stdout);
     ctx.facts.effective = eff;
-    const line = `ssh -G ${target.host} → user ${eff.user}, hostname ${eff.hostname}, port ${eff.port}, hostkeyalias ${eff.hostkeyalias ?? 'none'}, identityfile ${eff.identityfiles.join(' ')}`;
+    const line = `ssh -G ${target.host} → user ${eff.user}, hostname ${eff.hostname}, port ${eff.port}, hostkeyalias ${eff.hostkeyalias ?? 'none'}, identityfile ${[...new Set(eff.identityfiles)].join(' ')}`;
     const evidence = [commandEvidence(result, line)];
     const unmapped = eff.hostname.toLowerCase() === target.host.toLowerCase() && reading.blocksRead.length === 0;
     if (unmapped && reading.blocksUnread.length > 0) {

@@ -5,7 +5,7 @@ import type { ProbeReport } from '../../../src/protocol/probes.js';
 import { keysFor, knownHostsNameMatches, lookupName } from '../../../src/probes/checks/hostKey.js';
 import { parseSshG } from '../../../src/probes/checks/sshEffectiveConfig.js';
 import { buildersFromConf, machinesFilesOf } from '../../../src/probes/checks/buildersSetting.js';
-import { nixVersionAtLeast } from '../../../src/probes/checks/nixInstall.js';
+import { nixVersionAtLeast, parseNixVersion } from '../../../src/probes/checks/nixInstall.js';
 import { storeUriFor } from '../../../src/probes/checks/remoteNix.js';
 import { parseMachines } from '../../../src/probes/machinesFile.js';
 import { redact, renderMarkdownReport } from '../../../src/probes/markdownReport.js';
@@ -51,6 +51,9 @@ describe('probe helpers', function () {
     assert.ok(nixVersionAtLeast('3.0', 2, 31));
     assert.equal(nixVersionAtLeast('2.8.0', 2, 19), false);
     assert.equal(nixVersionAtLeast(undefined, 2, 19), false);
+    assert.equal(parseNixVersion('nix (Nix) 2.8.0\n'), '2.8.0');
+    assert.equal(parseNixVersion('nix (Determinate Nix 3.6.2) 2.29.0'), '2.29.0');
+    assert.equal(parseNixVersion('nix (Lix, like Nix) 2.91.1'), '2.91.1');
   });
 
   it("passes the machines entry's key and host key to Nix's store as URI parameters", function () {
