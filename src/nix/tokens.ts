@@ -47,9 +47,17 @@ export const stringTokens = new ExternalTokenizer((input) => {
   for (;;) {
     const c = input.peek(length);
     if (c < 0 || c === ch.quote) break;
-    if (c === ch.dollar && input.peek(length + 1) === ch.openBrace) break;
+    const n = input.peek(length + 1);
+    if (c === ch.dollar) {
+      if (n === ch.openBrace) break;
+      // `$x` is a pair in Nix's lexer, so `$${` is a literal `$${`, not an interpolation.
+      if (n === ch.quote || n < 0) length += 1;
+      else if (n === ch.backslash) length += input.peek(length + 2) >= 0 ? 3 : 2;
+      else length += 2;
+      continue;
+    }
     // A backslash escapes whatever follows, including a quote or `$`.
-    length += c === ch.backslash && input.peek(length + 1) >= 0 ? 2 : 1;
+    length += c === ch.backslash && n >= 0 ? 2 : 1;
   }
   if (length > 0) input.acceptToken(StringContent, length);
 });
@@ -63,7 +71,13 @@ export const indentedStringTokens = new ExternalTokenizer((input) => {
   for (;;) {
     const c = input.peek(length);
     if (c < 0) break;
-    if (c === ch.dollar && input.peek(length + 1) === ch.openBrace) break;
+    if (c === ch.dollar) {
+      const n = input.peek(length + 1);
+      if (n === ch.openBrace) break;
+      // As in "…" strings, `$x` is a pair: `$${` stays literal.
+      length += n === ch.apostrophe || n < 0 ? 1 : 2;
+      continue;
+    }
     if (c === ch.apostrophe && input.peek(length + 1) === ch.apostrophe) {
       const after = input.peek(length + 2);
       if (after === ch.dollar || after === ch.apostrophe) {

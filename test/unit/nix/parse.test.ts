@@ -49,7 +49,8 @@ const cases: [string, string][] = [
   ['# c\n/* d */ 1', 'Nix(LineComment BlockComment Int)'],
 ];
 
-describe('parseNix', () => {
+describe('parseNix', function () {
+  this.timeout(10_000);
   for (const [text, expected] of cases) {
     it(`reads ${JSON.stringify(text)} as ${expected}`, () => {
       assert.equal(shape(parseNix(text)), expected);
@@ -82,7 +83,8 @@ describe('parseNix', () => {
     assert.match(s, /Binding\(AttrPath\(AttrName\) List\(Int Int\)\)/);
   });
 
-  it('gives the same tree incrementally as a full parse after random edits', () => {
+  it('gives the same tree incrementally as a full parse after random edits', function () {
+    this.timeout(20_000);
     let text = generateDarwinConfig(300, 11);
     let parsed = parseNix(text);
     let seed = 3;
@@ -120,6 +122,6 @@ describe('parseNix', () => {
     const parsed = parseNix(text);
     const elapsed = performance.now() - start;
     assert.equal(syntaxProblems(parsed).length, 0);
-    assert.ok(elapsed < 1500, `took ${elapsed} ms`);
+    assert.ok(elapsed < 3000, `took ${elapsed} ms`);
   });
 });

@@ -13,6 +13,10 @@ export const snippets: { text: string; valid: boolean }[] = [
   { text: "''\n  unterminated", valid: false },
   // double-quoted strings
   { text: '"a$${b}"', valid: true },
+  { text: "''a$${b}''", valid: true },
+  { text: '"$${"', valid: true },
+  { text: "''$${''", valid: true },
+  { text: '"$\\${"', valid: true },
   { text: '"\\${a}"', valid: true },
   { text: '"\\', valid: false },
   { text: '"a\nb"', valid: true },
