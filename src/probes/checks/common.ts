@@ -2,6 +2,7 @@
 import { relative, isAbsolute } from 'node:path';
 import type { CauseId, Evidence, ProbeFix } from '../../protocol/probes.js';
 import type { ProbeContext, ProbeOutcome } from '../context.js';
+import type { ConfigReading } from '../sshConfig.js';
 import { fixFor, type FixFacts } from '../fixes.js';
 
 /** A staged path shown as the path on the user's machine (fix commands name real paths). */
@@ -47,4 +48,16 @@ export function describeTarget(ctx: ProbeContext): string {
   const t = ctx.facts.target;
   if (t === undefined) return 'the builder';
   return `${t.user !== undefined ? `${t.user}@` : ''}${t.host}${t.port !== undefined ? `:${t.port}` : ''}`;
+}
+
+/** Why root's ssh does not read the builder's Host block, in the words of the config files. */
+export function whyBlockNotRead(ctx: ProbeContext, reading: ConfigReading): string {
+  const system = realPath(ctx, ctx.paths.sshSystemConfig);
+  const includes = reading.includes.filter((i) => i.file === ctx.paths.sshSystemConfig);
+  let why: string;
+  if (!reading.systemConfigExists) why = `${system} does not exist`;
+  else if (includes.length === 0) why = `${system} has no Include`;
+  else why = `${system} has no Include covering it (it has ${includes.map((i) => `Include ${i.argument}${i.conditional ? ' inside a Host/Match block' : ''}`).join(', ')})`;
+  if (reading.userConfigExists) why += `, and root's ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it either`;
+  return why;
 }

@@ -7,7 +7,7 @@
 import type { Evidence } from '../../protocol/probes.js';
 import type { ProbeDefinition } from '../context.js';
 import { readConfigChain } from '../sshConfig.js';
-import { failure, realPath, skip } from './common.js';
+import { failure, realPath, skip, whyBlockNotRead } from './common.js';
 
 export const sshConfigIncludeProbe: ProbeDefinition = {
   id: 'ssh-config-include',
@@ -38,14 +38,12 @@ export const sshConfigIncludeProbe: ProbeDefinition = {
       const block = reading.blocksUnread[0];
       const blockFile = realPath(ctx, block?.file ?? '');
       const observed = eff !== undefined ? `ssh -G ${target.host} → hostname ${eff.hostname}, port ${eff.port}: ` : '';
-      const why = !reading.systemConfigExists
-        ? `${realPath(ctx, ctx.paths.sshSystemConfig)} does not exist`
-        : `${realPath(ctx, ctx.paths.sshSystemConfig)} has no Include${reading.systemIncludesDropIns ? ' that reaches it' : ''}`;
+      const why = whyBlockNotRead(ctx, reading);
       // ssh -G is the proof; the file reading explains it.
       const proof = ctx.results.get('ssh-effective-config')?.evidence[0];
       if (proof !== undefined) evidence.unshift(proof);
       return Promise.resolve(failure(ctx, 'ssh-config-not-included',
-        `${observed}the Host block in ${blockFile} is not read, because ${why}${reading.userConfigExists ? `, and root's ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it` : ''}`,
+        `${observed}the Host block in ${blockFile} is not read, because ${why}`,
         evidence, { hostBlockFile: blockFile }));
     }
     if (mapped) return Promise.resolve({ status: 'ok', summary: `no plain Host block for ${target.host}, but ssh maps it to ${eff.hostname} (Match or CanonicalizeHostname)`, evidence });

@@ -6,7 +6,7 @@ import type { EffectiveSsh, ProbeDefinition } from '../context.js';
 import { commandEvidence, needsAdmin } from '../context.js';
 import { isNotInstalled } from '../exec.js';
 import { readConfigChain } from '../sshConfig.js';
-import { describeTarget, failure, realPath, skip } from './common.js';
+import { describeTarget, failure, realPath, skip, whyBlockNotRead } from './common.js';
 
 export function parseSshG(stdout: string): EffectiveSsh {
   const first = new Map<string, string>();
@@ -63,9 +63,7 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
     if (unmapped && reading.blocksUnread.length > 0) {
       const block = reading.blocksUnread[0];
       const blockFile = realPath(ctx, block?.file ?? '');
-      const why = !reading.systemConfigExists
-        ? `${realPath(ctx, ctx.paths.sshSystemConfig)} does not exist`
-        : `${realPath(ctx, ctx.paths.sshSystemConfig)} has no Include covering it${reading.userConfigExists ? ` and ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it either` : ` and root has no ${realPath(ctx, ctx.paths.rootSshConfig)}`}`;
+      const why = whyBlockNotRead(ctx, reading);
       return failure(ctx, 'ssh-config-not-included',
         `${line.split(', hostkeyalias')[0] ?? line}: the Host block in ${blockFile} is not read, because ${why}`,
         evidence, { hostBlockFile: blockFile });

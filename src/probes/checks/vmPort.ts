@@ -54,7 +54,9 @@ export function checkPort(host: string, port: number, connectMs: number, bannerM
     socket.on('close', () => finish(connectedAt > 0 ? { kind: 'closed', connectMs: connectedAt } : { kind: 'error', code: 'closed' }));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? error.message;
-      if (connectedAt > 0) finish(code === 'ECONNRESET' ? { kind: 'reset', connectMs: connectedAt } : { kind: 'closed', connectMs: connectedAt });
+      // A reset can arrive before Node reports the connect; it still means the handshake completed.
+      if (code === 'ECONNRESET') finish({ kind: 'reset', connectMs: connectedAt > 0 ? connectedAt : Date.now() - started });
+      else if (connectedAt > 0) finish({ kind: 'closed', connectMs: connectedAt });
       else if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') finish({ kind: 'refused', code });
       else finish({ kind: 'error', code });
     });
