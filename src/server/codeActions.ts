@@ -10,6 +10,9 @@ import { readDiagnosticData, toDiagnostic } from './diagnostics.js';
 
 const before = (a: Range['start'], b: Range['start']): boolean => a.line < b.line || (a.line === b.line && a.character < b.character);
 
+const samePosition = (a: Range['start'], b: Range['start']): boolean => a.line === b.line && a.character === b.character;
+const sameRange = (a: Range, b: Range): boolean => samePosition(a.start, b.start) && samePosition(a.end, b.end);
+
 /** Ranges overlap or touch (a cursor at either end of a finding counts). */
 export function rangesMeet(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
@@ -28,7 +31,14 @@ export function codeActionsFor(
   const ours = params.context.diagnostics.map(readDiagnosticData).filter((d) => d !== undefined);
   if (ours.some((d) => d.version !== version)) return [];
 
-  const wanted = new Set<number>(ours.map((d) => d.index));
+  // Same version but re-analysed since (settings changed): an index is trusted only if it still
+  // names the same finding; findings under the range are found by position below anyway.
+  const wanted = new Set<number>();
+  params.context.diagnostics.forEach((diagnostic) => {
+    const data = readDiagnosticData(diagnostic);
+    const finding = data && state.analysis.findings[data.index];
+    if (finding && finding.code === diagnostic.code && sameRange(finding.range, diagnostic.range)) wanted.add(data.index);
+  });
   state.analysis.findings.forEach((finding, index) => {
     if (rangesMeet(finding.range, params.range)) wanted.add(index);
   });

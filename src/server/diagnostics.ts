@@ -3,7 +3,7 @@
  * again (`data`), and the document version it was computed for, so fixes for an older text are
  * refused rather than applied to the wrong place.
  */
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../protocol/findings.js';
 
 export const DIAGNOSTIC_SOURCE = 'linux-builder-doctor';
@@ -39,6 +39,8 @@ export function toDiagnostic(finding: Finding, index: number, version: number, d
     codeDescription: { href: ruleDocsUrl(docsBaseUrl, finding.code) },
     message: finding.message,
     data,
+    // Editors strike through options that were removed upstream (`nix.linux-builder.modules`).
+    ...(finding.code === 'removed-option' ? { tags: [DiagnosticTag.Deprecated] } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ import { toolVersion } from './findUp.js';
 
 /** Long enough to coalesce a burst of keystrokes, short enough to feel immediate. */
 const DEBOUNCE_MS = 75;
+/** A broken file can yield thousands of syntax findings; no editor needs more than this many. */
+const MAX_DIAGNOSTICS = 1000;
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.stack ?? error.message : String(error));
 
@@ -41,7 +43,9 @@ export function startServer(connection: Connection): { dispose: () => void } {
   const publish = (state: DocumentState): void => {
     const analysis = state.analysis;
     if (!analysis) return;
-    const diagnostics = analysis.findings.map((f, i) => toDiagnostic(f, i, analysis.version, settings.docsBaseUrl));
+    const shown = analysis.findings.slice(0, MAX_DIAGNOSTICS);
+    if (shown.length < analysis.findings.length) log(`${state.uri}: showing the first ${MAX_DIAGNOSTICS} of ${analysis.findings.length} findings`);
+    const diagnostics = shown.map((f, i) => toDiagnostic(f, i, analysis.version, settings.docsBaseUrl));
     connection.sendDiagnostics({ uri: state.uri, version: analysis.version, diagnostics }).catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
   };
 

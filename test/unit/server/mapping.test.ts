@@ -171,6 +171,21 @@ describe('server mapping helpers', function () {
       assert.deepEqual(codeActionsFor(state(4, 3), params([]), 'x'), []);
     });
 
+    it('ignores a same-version diagnostic whose index now names another finding (re-analysed after a settings change)', function () {
+      const elsewhere: Finding = { ...finding, range: { start: { line: 8, character: 0 }, end: { line: 8, character: 3 } }, code: 'unknown-option' };
+      const s = state(3);
+      s.analysis.findings = [elsewhere, finding];
+      // The client's diagnostic says index 0, but index 0 is now another finding far away.
+      const actions = codeActionsFor(s, params([toDiagnostic(finding, 0, 3, 'x')]), 'x');
+      assert.deepEqual(actions.map((a) => a.diagnostics?.[0]?.code), ['ssh-options', 'ssh-options']);
+      assert.equal((actions[0].diagnostics![0].data as { index: number }).index, 1);
+    });
+
+    it('tags removed options as deprecated', function () {
+      assert.deepEqual(toDiagnostic({ ...finding, code: 'removed-option' }, 0, 1, 'x').tags, [2]);
+      assert.equal(toDiagnostic(finding, 0, 1, 'x').tags, undefined);
+    });
+
     it('answers only for quick fixes', function () {
       assert.deepEqual(codeActionsFor(state(3), params([], ['refactor']), 'x'), []);
       assert.equal(codeActionsFor(state(3), params([], ['quickfix']), 'x').length, 2);
