@@ -1,8 +1,8 @@
 /**
  * One root cause from all results: the first failure in chain order (PROBE_IDS order follows the
  * chain the nix-daemon walks: Nix, builders, ssh config, name, key, VM, host key, login, remote Nix).
- * Warnings and skips never decide; the evidence of later probes that failed for the same cause is
- * added, so the verdict carries every line that proves it.
+ * Warnings and skips never decide; the evidence of other probes that failed or warned with the
+ * same cause is added, so the verdict carries every line that proves it.
  */
 import { PROBE_IDS, type CauseId, type Evidence, type ProbeResult, type Verdict } from '../protocol/probes.js';
 
@@ -23,7 +23,8 @@ export function decideVerdict(results: ProbeResult[]): Verdict {
   const cause: CauseId = decider.cause ?? (decider.status === 'needs-admin' ? 'needs-admin' : 'unknown');
   const evidence: Evidence[] = [...decider.evidence];
   for (const other of ordered) {
-    if (other === decider || !DECIDING.has(other.status) || (other.cause ?? 'unknown') !== cause) continue;
+    // Warnings with the same cause corroborate (launchd says the VM is not running when the port is closed).
+    if (other === decider || !(DECIDING.has(other.status) || other.status === 'warn') || (other.cause ?? 'unknown') !== cause) continue;
     for (const e of other.evidence) if (!evidence.some((x) => JSON.stringify(x) === JSON.stringify(e))) evidence.push(e);
   }
   return { cause, summary: decider.summary, ...(decider.fix ? { fix: decider.fix } : {}), evidence, probe: decider.id };

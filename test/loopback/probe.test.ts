@@ -83,6 +83,15 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assert.match(run.stderr, /building '.*' on 'ssh-ng:\/\/builder@linux-builder'/, 'build output is streamed');
   });
 
+  it('probe --only test-build runs the real build after the chain it needs', async function () {
+    const { report, run } = await probe('only-test-build', {}, ['--only', 'test-build']);
+    assertCause(report, run, 'ok', /Nix 2\.8/);
+    const build = report.results.find((r) => r.id === 'test-build');
+    assert.equal(build?.status, 'ok', JSON.stringify(build));
+    assert.match(build?.evidence[0]?.detail ?? '', /^Linux version /);
+    assert.ok(!report.results.some((r) => r.id === 'determinate' || r.id === 'platform'), 'only what test-build needs ran');
+  });
+
   it('`test` on a broken builder names the root cause behind ssh\'s symptom', async function () {
     assert.ok(builder);
     const mac = stageMac(builder, 'test-no-include', { include: false });

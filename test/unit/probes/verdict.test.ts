@@ -39,6 +39,15 @@ describe('verdict: one root cause in chain order', function () {
     assert.deepEqual(v.evidence?.map((e) => e.file ?? e.argv?.join(' ')), ['/etc/ssh/ssh_config', 'ssh -G linux-builder']);
   });
 
+  it('adds corroborating warnings of the same cause without letting them decide', function () {
+    const v = decideVerdict([
+      result('launchd-service', 'warn', { cause: 'builder-down', evidence: [{ argv: ['launchctl', 'print', 'system/org.nixos.linux-builder'], detail: 'state = not running' }] }),
+      result('vm-port', 'fail', { cause: 'builder-down', evidence: [{ detail: 'ECONNREFUSED' }] }),
+    ]);
+    assert.equal(v.probe, 'vm-port');
+    assert.deepEqual(v.evidence?.map((e) => e.detail), ['ECONNREFUSED', 'state = not running']);
+  });
+
   it('names needs-admin when sudo would have to ask, and unknown for a failure without a cause', function () {
     assert.equal(decideVerdict([result('ssh-effective-config', 'needs-admin')]).cause, 'needs-admin');
     assert.equal(decideVerdict([result('nix-install', 'fail')]).cause, 'unknown');
