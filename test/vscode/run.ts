@@ -9,7 +9,7 @@
  * Missing code-server or Chromium fails under CI=true and skips loudly otherwise.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -19,12 +19,14 @@ import { findExecutable } from '../util/prerequisites.js';
 import { findCodeServer, freePort, installExtension, makeDirs, startCodeServer, type CodeServerInstall, type RunningCodeServer } from './harness/codeServer.js';
 import { runInHostTests } from './harness/session.js';
 import { stageDownBuilder } from './harness/stage.js';
+import { LoopbackBuilder, stageMac } from '../loopback/loopbackBuilder.js';
 import { runUiChecks } from './ui.js';
 
 interface Stats { passed: number; failed: number; skipped: number }
 const totals: Stats = { passed: 0, failed: 0, skipped: 0 };
 const artifacts = join(projectRoot, 'test-artifacts', 'vscode');
 const figures: Record<string, unknown> = {};
+const LOOPBACK_TOOLS = ['sshd', 'ssh', 'ssh-keygen', 'ssh-keyscan', 'unshare', 'nix', 'nix-build'];
 
 function finish(): never {
   if (process.env.LBD_TEST_STATS) writeFileSync(process.env.LBD_TEST_STATS, JSON.stringify(totals));
@@ -89,25 +91,34 @@ function writeUserSettings(userData: string, extra: Record<string, unknown>): vo
     'update.mode': 'none',
     'chat.disableAIFeatures': true,
     'workbench.colorTheme': 'Default Dark Modern',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...extra,
   }, null, 2);
   writeFileSync(join(userData, 'User', 'settings.json'), text);
   writeFileSync(join(userData, 'Machine', 'settings.json'), text);
 }
 
-async function inHostSession(browser: Browser, install: CodeServerInstall, scratch: string, name: string, files: string[] | undefined, trusted: boolean, stagedRoot: string, system: string, testsPath: string): Promise<void> {
+/** A staged "Mac" (--root) and how the extension must see it. */
+interface Stage { root: string; system: string; builderUp: boolean; path?: string }
+
+function stageSettings(stage: Stage): Record<string, unknown> {
+  // server.env gives the server and the CLI the staged Mac's fake macOS commands (sw_vers, launchctl).
+  return { 'linuxBuilderDoctor.probes.root': stage.root, ...(stage.path ? { 'linuxBuilderDoctor.server.env': { PATH: stage.path } } : {}) };
+}
+
+async function inHostSession(browser: Browser, install: CodeServerInstall, scratch: string, name: string, files: string[] | undefined, trusted: boolean, stage: Stage, testsPath: string): Promise<void> {
   const base = join(scratch, name);
   const dirs = makeDirs(join(base, 'cs'));
-  writeUserSettings(dirs.userData, trusted ? {} : { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.enabled': true });
+  writeUserSettings(dirs.userData, { ...stageSettings(stage), ...(trusted ? {} : { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.enabled': true }) });
   const workspace = join(base, 'ws', 'workspace');
   cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
   const env = {
     statsFile: join(base, 'stats.json'),
     logFile: join(base, 'host.log'),
     figuresFile: join(base, 'figures.jsonl'),
-    stagedRoot,
-    system,
-    builderUp: false,
+    stagedRoot: stage.root,
+    system: stage.system,
+    builderUp: stage.builderUp,
     ...(files ? { files } : {}),
   };
   writeFileSync(join(base, 'ws', 'host-env.json'), JSON.stringify(env));
@@ -147,25 +158,47 @@ async function main(): Promise<void> {
 
   const scratch = mkdtempSync(join(tmpdir(), 'lbd-vscode-'));
   let browser: Browser | undefined;
+  let builder: LoopbackBuilder | undefined;
   try {
     const vsix = join(scratch, 'linux-builder-doctor.vsix');
     packageVsix(vsix);
     figures.vsixBytes = statSync(vsix).size;
     figures.extensionBundleBytes = statSync(join(projectRoot, 'dist', 'extension.cjs')).size;
     const testsPath = await bundleHostTests();
-    const { root: stagedRoot, system } = stageDownBuilder(join(scratch, 'mac'), await freePort());
+
+    // The loopback builder (real sshd + Nix, test/loopback) when its tools are here; otherwise
+    // only the "builder down" scenarios run (and under CI that counts as a failure).
+    const loopbackMissing = LOOPBACK_TOOLS.filter((t) => findExecutable(t) === null);
+    if (loopbackMissing.length === 0) builder = await LoopbackBuilder.start();
+    else if (process.env.CI === 'true') fail('loopback builder prerequisites', new Error(`missing: ${loopbackMissing.join(', ')}`));
+    else { console.warn(`  SKIPPED (loopback builder sessions): missing ${loopbackMissing.join(', ')}`); totals.skipped++; }
+    const staged = (name: string, options: Parameters<typeof stageMac>[2], builderUp: boolean): Stage => {
+      if (!builder) throw new Error('no loopback builder');
+      const mac = stageMac(builder, name, options);
+      return { root: mac.root, system: 'x86_64-linux', builderUp, path: mac.env.PATH ?? '' };
+    };
+    const down: Stage = builder
+      ? staged('vscode-down', { port: await freePort() }, false)
+      : { ...stageDownBuilder(join(scratch, 'mac-down'), await freePort()), builderUp: false };
+
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
 
-    console.log('\n  in the real extension host (trusted workspace)');
-    await inHostSession(browser, install, scratch, 'trusted', ['activation', 'health', 'testBuilder'], true, stagedRoot, system, testsPath);
+    if (builder) {
+      console.log('\n  in the real extension host: trusted workspace, healthy loopback builder');
+      await inHostSession(browser, install, scratch, 'healthy', ['activation', 'health', 'testBuilder'], true, staged('vscode-healthy', {}, true), testsPath);
+    }
+    console.log('\n  in the real extension host: trusted workspace, builder down');
+    await inHostSession(browser, install, scratch, 'down', builder ? ['health', 'testBuilder'] : ['activation', 'health', 'testBuilder'], true, down, testsPath);
 
     console.log('\n  UI (Chromium, packaged .vsix)');
+    // The corporate case of USER-REPORT.md: /etc/ssh/ssh_config without the Include.
+    const uiStage = builder ? staged('vscode-corporate', { include: false }, false) : down;
     const dirs = makeDirs(join(scratch, 'ui', 'cs'));
-    writeUserSettings(dirs.userData, { 'linuxBuilderDoctor.probes.root': stagedRoot });
+    writeUserSettings(dirs.userData, stageSettings(uiStage));
     installExtension(install, dirs, vsix);
     const workspace = join(scratch, 'ui', 'workspace');
     cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
@@ -177,15 +210,15 @@ async function main(): Promise<void> {
       await server.stop();
     }
 
-    console.log('\n  in the real extension host (untrusted workspace)');
-    await inHostSession(browser, install, scratch, 'untrusted', ['untrusted'], false, stagedRoot, system, testsPath);
+    console.log('\n  in the real extension host: untrusted workspace');
+    await inHostSession(browser, install, scratch, 'untrusted', ['untrusted'], false, down, testsPath);
   } catch (error) {
     fail('vscode suite', error);
   } finally {
     await browser?.close();
+    builder?.dispose();
     rmSync(scratch, { recursive: true, force: true });
   }
-  appendFileSync(join(artifacts, 'figures.json'), '');
   finish();
 }
 

@@ -34,6 +34,18 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ timeout: 20_000 });
 }
 
+/** Drags the sash right of the primary sidebar so rows are readable in the screenshots. */
+async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').first().boundingBox();
+  if (!box || box.width >= width) return;
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
 export async function runUiChecks(browser: Browser, server: RunningCodeServer, workspace: string, artifacts: string): Promise<UiStats> {
   const stats: UiStats = { passed: 0, failed: 0 };
   const page = await openWorkbench(browser, server, workspace);
@@ -77,7 +89,25 @@ export async function runUiChecks(browser: Browser, server: RunningCodeServer, w
       await rows.filter({ hasText: 'SSH' }).first().waitFor({ timeout: 10_000 });
       const count = await rows.count();
       if (count < 5) throw new Error(`only ${count} rows in the sidebar`);
+      await widenSidebar(page, 620);
       await page.screenshot({ path: join(artifacts, 'health.png') });
+    });
+
+    await check(stats, page, artifacts, '"Test Linux Builder" from the palette streams the build in a terminal and reports the result', async () => {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 20_000 });
+      await input.fill('>Test Linux Builder');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Nix: Test Linux Builder' }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.sidebar .monaco-list-row', { hasText: /Test build (failed|passed)/ }).first().waitFor({ timeout: 120_000 });
+      await page.screenshot({ path: join(artifacts, 'testBuild.png') });
+      // The notification (toasts may be suppressed while the terminal has focus: look in the center).
+      await page.keyboard.press('F1');
+      await input.fill('>Notifications: Show Notifications');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.notification-list-item', { hasText: /test build (failed|succeeded)/ }).first().waitFor({ timeout: 20_000 });
     });
   } finally {
     await page.close();

@@ -11,7 +11,6 @@ describe('"Test Linux Builder"', () => {
 
   it('runs the bundled CLI test build in a terminal and reports the result in the view', async () => {
     const api = await vscode.extensions.getExtension<DoctorApi>(EXTENSION_ID)!.activate();
-    await vscode.workspace.getConfiguration('linuxBuilderDoctor').update('probes.root', env.stagedRoot, vscode.ConfigurationTarget.Global);
     const outcome = await vscode.commands.executeCommand<Outcome>('linuxBuilderDoctor.testBuilder');
     assert.ok(vscode.window.terminals.some((t) => t.name === 'Test Linux Builder'), 'a "Test Linux Builder" terminal is open');
     assert.equal(outcome.system, env.system);
