@@ -17,10 +17,13 @@ export const builderKeyProbe: ProbeDefinition = {
   async run(ctx) {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
-    const key = target.sshKey;
+    // The key column wins (Nix passes it with -i); else the Host block's IdentityFile, if it names one.
+    const files = ctx.facts.effective?.identityfiles ?? [];
+    const configured = files.find((f) => !/^~\/\.ssh\/id_[a-z0-9_]+$/.test(f));
+    const key = target.sshKey ?? configured?.replace(/^~(?=\/)/, ctx.paths.rootHome);
+    const origin = target.sshKey !== undefined ? target.source : "the Host block's IdentityFile";
     if (key === undefined) {
-      const files = ctx.facts.effective?.identityfiles ?? [];
-      return { status: 'ok', summary: `the builder entry names no key; ssh offers root's identities (${files.join(', ') || 'defaults'})`, evidence: [{ detail: `identityfile ${files.join(' ')}` }] };
+      return { status: 'ok', summary: `the builder entry names no key; ssh offers root's default identities (${files.join(', ') || 'none'})`, evidence: [{ detail: `identityfile ${files.join(' ')}` }] };
     }
     let info;
     try {
@@ -36,7 +39,7 @@ export const builderKeyProbe: ProbeDefinition = {
         }
         return { status: 'ok', summary: `${key} exists (root-only, as it should be)`, evidence: [commandEvidence(result, result.stdout.trim())] };
       }
-      return failure(ctx, 'key-missing', `${key} (from ${target.source}) does not exist: ssh would print "no such identity: ${key}: No such file or directory" and then be rejected`, [{ file: key, detail: code }]);
+      return failure(ctx, 'key-missing', `${key} (from ${origin}) does not exist: ssh ${target.sshKey !== undefined ? `prints "no such identity: ${key}: No such file or directory" and` : 'skips it and'} is then rejected`, [{ file: key, detail: code }], { keyPath: key });
     }
     const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
     const detail = `mode ${mode}, owner uid ${info.uid}, gid ${info.gid}`;
@@ -44,8 +47,8 @@ export const builderKeyProbe: ProbeDefinition = {
     const sshUid = 0; // the nix-daemon runs ssh as root
     if (info.uid === sshUid && (info.mode & 0o077) !== 0) {
       return failure(ctx, 'key-permissions',
-        `${key} is ${detail}: ssh run by root refuses it ("UNPROTECTED PRIVATE KEY FILE", "bad permissions") because root owns it and others can read it`,
-        [{ file: key, detail }]);
+        `${key} (from ${origin}) is ${detail}: ssh run by root refuses it ("UNPROTECTED PRIVATE KEY FILE", "bad permissions") because root owns it and others can read it`,
+        [{ file: key, detail }], { keyPath: key });
     }
     if (info.uid !== sshUid) {
       return {

@@ -27,11 +27,13 @@ export function fixFacts(ctx: ProbeContext, extra: Partial<FixFacts> = {}): FixF
   if (target !== undefined) {
     facts.host = target.host;
     facts.uri = target.uri;
-    if (target.sshKey !== undefined) facts.keyPath = target.sshKey;
+    if (target.sshKey !== undefined) facts.keyPath = realPath(ctx, target.sshKey);
   }
   const port = ctx.facts.effective?.port ?? target?.port;
   if (port !== undefined) facts.port = port;
-  return { ...facts, ...extra };
+  const merged = { ...facts, ...extra };
+  if (merged.keyPath !== undefined) merged.keyPath = realPath(ctx, merged.keyPath);
+  return merged;
 }
 
 export function failure(ctx: ProbeContext, cause: CauseId, summary: string, evidence: Evidence[], extra: Partial<FixFacts> = {}): ProbeOutcome {
