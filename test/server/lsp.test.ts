@@ -213,6 +213,27 @@ describe('language server over stdio', function () {
     assert.equal(await hoverAt('"ssh"', 2), null);
   });
 
+  it('shows the docs of VM options and buildMachines entry fields on hover', async function () {
+    const uri = nextUri();
+    const text = [
+      '{',
+      '  nix.linux-builder.config = { pkgs, ... }: {',
+      '    virtualisation.darwin-builder.hostPort = 31022;',
+      '  };',
+      '  nix.buildMachines = [ { hostName = "builder"; sshUser = "builder"; } ];',
+      '}',
+      '',
+    ].join('\n');
+    await client.open(uri, text);
+    const hover = async (needle: string) => markdown(await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri }, position: positionAt(text, text.indexOf(needle) + 1),
+    }));
+    const hostPort = await hover('hostPort');
+    assert.match(hostPort, /nix\.linux-builder\.config\.virtualisation\.darwin-builder\.hostPort/);
+    assert.match(hostPort, /31022/);
+    assert.match(await hover('sshUser'), /nix\.buildMachines\.\*\.sshUser/);
+  });
+
   it('completes option names under nix.linux-builder, in buildMachines entries and in the VM options', async function () {
     const uri = nextUri();
     const text = [
