@@ -3,7 +3,7 @@
  * runner bounded by the run's deadline and abort signal, and the facts earlier probes found.
  * One instance per run (no module-level state).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CauseId, Evidence, ProbeFix, ProbeId, ProbeResult, ProbeStatus } from '../protocol/probes.js';
@@ -101,6 +101,7 @@ export class ProbeContext {
   readonly needsSudo: boolean;
   private scratch: string | undefined;
   private rootedConfig: string | undefined;
+  private daemonOpts: string[] | undefined;
 
   constructor(options: ContextOptions) {
     this.env = options.env ?? process.env;
@@ -168,13 +169,26 @@ export class ProbeContext {
    * prompts or hangs, then the remote command.
    */
   nixLikeSshArgv(target: BuilderTarget, remote: string[]): string[] {
-    const argv = ['ssh', ...this.sshConfigArgs(), target.user !== undefined ? `${target.user}@${target.host}` : target.host, '-x'];
+    const argv = ['ssh', ...this.sshConfigArgs(), target.user !== undefined ? `${target.user}@${target.host}` : target.host, '-x', ...this.daemonSshOpts()];
     if (target.sshKey !== undefined) argv.push('-i', target.sshKey);
     const pinned = this.pinnedKnownHosts(target);
     if (pinned !== undefined) argv.push(`-oUserKnownHostsFile=${pinned}`);
     if (target.port !== undefined) argv.push('-p', String(target.port));
     argv.push('-oBatchMode=yes', `-oConnectTimeout=${Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000)}`, '--', ...remote);
     return this.asRoot(argv);
+  }
+
+  /**
+   * NIX_SSHOPTS as the nix-daemon has it: nix-darwin puts `nix.envVars` into the daemon's launchd
+   * plist (EnvironmentVariables). Nix splits it on whitespace (DOMAIN.md §4), so do we.
+   */
+  daemonSshOpts(): string[] {
+    if (this.daemonOpts !== undefined) return this.daemonOpts;
+    let text = '';
+    try { text = readFileSync(this.paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'), 'utf8'); } catch { /* not nix-darwin, or no plist */ }
+    const value = /<key>NIX_SSHOPTS<\/key>\s*<string>([^<]*)<\/string>/.exec(text)?.[1] ?? '';
+    this.daemonOpts = value.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').split(/\s+/).filter((s) => s !== '');
+    return this.daemonOpts;
   }
 
   dispose(): void {

@@ -162,6 +162,8 @@ export interface MacOptions {
   keyOwner?: number;
   /** Write the builder inline in nix.conf's builders instead of a machines file. */
   inline?: boolean;
+  /** NIX_SSHOPTS in the nix-daemon's launchd plist (nix.envVars). */
+  daemonSshOpts?: string;
   machines?: boolean;
   /** Line for nix.conf's builders (undefined: Nix's default @<conf dir>/machines). */
   buildersLine?: string;
@@ -211,6 +213,9 @@ export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions =
   writeFileSync(p('var/root/.ssh/known_hosts'), o.rootKnownHosts === true ? `${alias} ${builder.hostKeyPub}\n` : '');
   if (o.rootConfigInclude === true) writeFileSync(p('var/root/.ssh/config'), `Include ${p('etc/ssh/ssh_config.d/100-linux-builder.conf')}\n`);
   if (o.launchd !== 'absent') writeFileSync(p('Library/LaunchDaemons/org.nixos.linux-builder.plist'), '<?xml version="1.0"?><plist version="1.0"><dict><key>Label</key><string>org.nixos.linux-builder</string></dict></plist>\n');
+  if (o.daemonSshOpts !== undefined) {
+    writeFileSync(p('Library/LaunchDaemons/org.nixos.nix-daemon.plist'), `<?xml version="1.0"?><plist version="1.0"><dict><key>EnvironmentVariables</key><dict><key>NIX_SSHOPTS</key><string>${o.daemonSshOpts}</string></dict></dict></plist>\n`);
+  }
   if (o.determinate === true) { writeFileSync(p('usr/local/bin/determinate-nixd'), '#!/bin/sh\n'); chmodSync(p('usr/local/bin/determinate-nixd'), 0o755); }
   // Fake macOS commands: small executables on PATH, not module mocks.
   const bin = p('bin');

@@ -230,6 +230,11 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(report, run, 'ok', /Nix 2\.8/);
   });
 
+  it("the nix-daemon's NIX_SSHOPTS (nix.envVars in its plist) are applied like Nix applies them", async function () {
+    const { report, run } = await probe('daemon-sshopts', { daemonSshOpts: '-oHostKeyAlias=somewhere-else' });
+    assertCause(report, run, 'host-key-unknown', /somewhere-else/);
+  });
+
   it('an ssh user the builder does not know: auth-rejected', async function () {
     const { report, run } = await probe('wrong-user', { sshUser: 'nobody' });
     assertCause(report, run, 'auth-rejected', /Permission denied \(publickey/);

@@ -43,7 +43,8 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
     if (target === undefined) return skip('no SSH builder to check');
     const reading = readConfigChain(ctx.paths, target.host);
     ctx.facts.reading = reading;
-    const argv = ['ssh', ...ctx.sshConfigArgs(), '-G'];
+    // The daemon's NIX_SSHOPTS are on Nix's command line, so they count here too.
+    const argv = ['ssh', ...ctx.sshConfigArgs(), '-G', ...ctx.daemonSshOpts()];
     if (target.sshKey !== undefined) argv.push('-i', target.sshKey);
     if (target.port !== undefined) argv.push('-p', String(target.port));
     argv.push(target.user !== undefined ? `${target.user}@${target.host}` : target.host);

@@ -21,6 +21,8 @@ export const sshLoginProbe: ProbeDefinition = {
     const admin = needsAdmin(ctx, argv, 'The SSH login the nix-daemon makes', result);
     if (admin) return admin;
     const evidence = [commandEvidence(result)];
+    const opts = ctx.daemonSshOpts();
+    if (opts.length > 0) evidence.push({ file: ctx.paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'), detail: `the nix-daemon's NIX_SSHOPTS (nix.envVars), passed on as Nix does: ${opts.join(' ')}` });
     if (result.exitCode === 0) return { status: 'ok', summary: `root logs in to ${describeTarget(ctx)} with the builder's key and pinned host key`, evidence };
     if (result.timedOut) return failure(ctx, 'builder-unresponsive', `ssh to ${describeTarget(ctx)} did not finish within ${DEFAULT_SSH_TIMEOUT_MS} ms`, evidence);
     const found = classifyStderr(result.stderr);

@@ -6,7 +6,7 @@
 import { Socket } from 'node:net';
 import type { ProbeDefinition } from '../context.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../context.js';
-import { failure, skip } from './common.js';
+import { failure, NIX_DARWIN_HOSTS, skip } from './common.js';
 
 export type PortOutcome =
   | { kind: 'banner'; banner: string; connectMs: number }
@@ -87,11 +87,15 @@ export const vmPortProbe: ProbeDefinition = {
       if (last.kind !== 'refused' && last.kind !== 'error') break;
     }
     const at = `${lastAddress} port ${eff.port}`;
+    // nix-darwin's VM is reached on localhost:31022; port 22 on localhost is the Mac itself.
+    const target = ctx.facts.target;
+    const portHint = eff.port === 22 && /^(localhost|127\.0\.0\.1|::1)$/.test(eff.hostname) && target !== undefined && NIX_DARWIN_HOSTS.includes(target.host)
+      ? ` (note: ssh uses port 22 of this Mac, not the VM's 31022: root's Host block for ${target.host} sets no Port)` : '';
     switch (last.kind) {
       case 'banner':
         return { status: 'ok', summary: `${where} answers: ${last.banner}`, evidence: [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms; banner ${last.banner}` }] };
       case 'refused':
-        return failure(ctx, 'builder-down', `${where} refuses connections (${last.code}): the builder VM is not running`, [{ detail: `TCP connect ${at} → ${last.code}; ssh prints: ssh: connect to host ${eff.hostname} port ${eff.port}: Connection refused` }]);
+        return failure(ctx, 'builder-down', `${where} refuses connections (${last.code}): the builder VM is not running${portHint}`, [{ detail: `TCP connect ${at} → ${last.code}; ssh prints: ssh: connect to host ${eff.hostname} port ${eff.port}: Connection refused` }]);
       case 'connect-timeout':
         return failure(ctx, 'builder-unresponsive', `${where} does not answer a TCP connect within ${DEFAULT_CONNECT_TIMEOUT_MS} ms`, [{ detail: `TCP connect ${at} → no answer in ${DEFAULT_CONNECT_TIMEOUT_MS} ms` }]);
       case 'closed':
