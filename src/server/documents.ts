@@ -60,19 +60,26 @@ export class DocumentStore {
   change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
     const state = this.docs.get(uri);
     if (!state) return;
-    for (const change of changes) {
-      if (TextDocumentContentChangeEvent.isIncremental(change)) {
-        const a = state.document.offsetAt(change.range.start);
-        const b = state.document.offsetAt(change.range.end);
-        if (state.pending !== 'fresh') state.pending = composeChange(state.pending, Math.min(a, b), Math.max(a, b), change.text.length);
-      } else {
-        state.pending = 'fresh';
-      }
-      // One change at a time: each change's range is in the coordinates of the text before it.
-      state.document = TextDocument.update(state.document, [change], version);
-    }
     state.dirty = true;
-    this.schedule(state);
+    try {
+      for (const change of changes) {
+        if (TextDocumentContentChangeEvent.isIncremental(change)) {
+          const a = state.document.offsetAt(change.range.start);
+          const b = state.document.offsetAt(change.range.end);
+          if (state.pending !== 'fresh') state.pending = composeChange(state.pending, Math.min(a, b), Math.max(a, b), change.text.length);
+        } else {
+          state.pending = 'fresh';
+        }
+        // One change at a time: each change's range is in the coordinates of the text before it.
+        state.document = TextDocument.update(state.document, [change], version);
+      }
+    } catch (error) {
+      // Whatever went wrong, the recorded changes may no longer describe the text: parse afresh.
+      state.pending = 'fresh';
+      throw error;
+    } finally {
+      this.schedule(state);
+    }
   }
 
   close(uri: string): void {
