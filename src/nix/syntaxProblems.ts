@@ -33,17 +33,36 @@ function describe(text: string, from: number, to: number): string {
   return snippet.length > 30 ? `${snippet.slice(0, 30)}…` : snippet;
 }
 
+function enclosing(node: SyntaxNode, name: string): SyntaxNode | null {
+  for (let n = node.parent; n; n = n.parent) if (n.name === name) return n;
+  return null;
+}
+
 function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
   const { text } = parsed;
-  if (text.trim() === '') return 'Syntax error: the file is empty; Nix expects one expression';
+  let hasContent = false;
+  for (let c = parsed.tree.topNode.firstChild; c; c = c.nextSibling) {
+    if (!c.type.isError && c.name !== 'LineComment' && c.name !== 'BlockComment') hasContent = true;
+  }
+  if (!hasContent && error.from === error.to) return 'Syntax error: the file is empty; Nix expects one expression';
   if (text.slice(error.to).trim() === '' && error.from === error.to) {
     for (let n: SyntaxNode | null = error.parent; n; n = n.parent) {
+      // A "binding" that is only a name is the body of a `let` missing its `in`, or similar.
+      if (n.name === 'Binding' && !n.getChild('=')) continue;
       const closer = closers[n.name];
       if (closer) return `Syntax error: unexpected end of file; ${closer}`;
     }
     return 'Syntax error: unexpected end of file';
   }
-  if (error.from < error.to) return `Syntax error: unexpected \`${describe(text, error.from, error.to)}\``;
+  if (error.from < error.to) {
+    const unexpected = describe(text, error.from, error.to);
+    // `a = 1⏎ b = 2;` reads as `a = 1 b` (a call) until the second `=`.
+    const binding = enclosing(error, 'Binding');
+    if (unexpected === '=' && binding && text.slice(binding.from, error.from).includes('\n')) {
+      return 'Syntax error: unexpected `=`; is a `;` missing at the end of the previous binding?';
+    }
+    return `Syntax error: unexpected \`${unexpected}\``;
+  }
   const parent = error.parent;
   if (parent?.name === 'Binding' && !parent.getChild(';')) return 'Syntax error: missing `;` after the binding';
   if (parent?.name === 'Inherit' && !parent.getChild(';')) return 'Syntax error: missing `;` after `inherit`';
@@ -90,7 +109,7 @@ function operatorOf(node: SyntaxNode, text: string): string | null {
   return op ? text.slice(op.from, op.to) : null;
 }
 
-/** The name an `inherit` element stands for, or null when it is dynamic. */
+/** Whether an attribute name is constant (`a`, `"a"`, `${"a"}`), as `inherit` and `let` require. */
 function isStaticInheritName(node: SyntaxNode): boolean {
   if (node.name === 'AttrName') return true;
   if (node.name === 'String') return !node.getChild('Interpolation');
@@ -134,6 +153,15 @@ function semanticProblems(parsed: ParsedNix): SyntaxProblem[] {
           for (let child = ref.node.firstChild; child; child = child.nextSibling) {
             if ((child.name === 'String' || child.name === 'Interpolation') && !isStaticInheritName(child)) {
               problems.push({ span: { from: child.from, to: child.to }, message: 'Syntax error: `inherit` cannot take a computed name' });
+            }
+          }
+          break;
+        case 'Let':
+          // Nix builds `let` bindings before anything is evaluated: their names must be constant.
+          for (const binding of ref.node.getChildren('Binding')) {
+            const first = binding.getChild('AttrPath')?.firstChild;
+            if (first && !isStaticInheritName(first)) {
+              problems.push({ span: { from: first.from, to: first.to }, message: 'Syntax error: `let` cannot bind a computed name' });
             }
           }
           break;

@@ -76,6 +76,9 @@ export const snippets: { text: string; valid: boolean }[] = [
   { text: '{ inherit ({}) a "b"; }', valid: true },
   { text: 'a: { inherit "${a}"; }', valid: false },
   { text: '{ inherit ${"a"}; }', valid: true },
+  { text: 'let ${"a"} = 1; "b" = 2; c.${"d"} = 3; in a', valid: true },
+  { text: 'let ${"a" + ""} = 1; in a', valid: false },
+  { text: 'let "${"a"}" = 1; in a', valid: false },
   { text: 'a: { ${a} = 1; "b${a}".d = 2; }', valid: true },
   { text: '{ a = 1 }', valid: false },
   { text: '{ a = 1; a = 2; }', valid: true }, // duplicate: rejected by Nix after parsing (semantic)
