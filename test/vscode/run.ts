@@ -189,7 +189,7 @@ async function main(): Promise<void> {
 
     if (builder) {
       console.log('\n  in the real extension host: trusted workspace, healthy loopback builder');
-      await inHostSession(browser, install, scratch, 'healthy', ['activation', 'health', 'testBuilder'], true, staged('vscode-healthy', {}, true), testsPath);
+      await inHostSession(browser, install, scratch, 'healthy', ['activation', 'health', 'testBuilder', 'admin'], true, staged('vscode-healthy', {}, true), testsPath);
     }
     console.log('\n  in the real extension host: trusted workspace, builder down');
     await inHostSession(browser, install, scratch, 'down', builder ? ['health', 'testBuilder'] : ['activation', 'health', 'testBuilder'], true, down, testsPath);

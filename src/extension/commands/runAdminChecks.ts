@@ -17,12 +17,15 @@ export function runAdminChecks(ctx: Ctx): () => Promise<ProbeReport | undefined 
     const refused = refuseUntrusted('Admin checks');
     if (refused) return refused;
     const settings = readSettings();
-    const run = await startAdminRun(nodeCommand(), ctx.paths.cli, ['--timeout-ms', String(settings.probeTimeoutMs), ...rootArgs(settings)]);
+    const node = nodeCommand(settings.serverEnv);
+    const envPairs = Object.entries(node.env).map(([k, v]) => `${k}=${v}`);
+    const run = await startAdminRun([...envPairs, node.executable, ctx.paths.cli, 'probe', '--format', 'json', '--timeout-ms', String(settings.probeTimeoutMs), ...rootArgs(settings)]);
     const text = await run.output;
     if (text === undefined) return undefined;
     try {
       const report = JSON.parse(text) as ProbeReport;
       ctx.model.mergeAdmin(report);
+      ctx.log.info(`admin checks: ${report.verdict.cause}`);
       await ctx.updateContext();
       return report;
     } catch {

@@ -11,10 +11,10 @@ import * as vscode from 'vscode';
  * that is renamed into place only when complete.
  */
 export const ADMIN_SCRIPT = [
-  'node="$1"; cli="$2"; out="$3"; shift 3',
+  'out="$1"; shift',
   'echo "Linux Builder Doctor: running the health checks as root, as the nix-daemon connects."',
   'echo "sudo may ask for your password."',
-  'sudo -- env ELECTRON_RUN_AS_NODE=1 "$node" "$cli" probe --format json "$@" > "$out.part"',
+  'sudo -- env "$@" > "$out.part"',
   'mv -f "$out.part" "$out"',
   'printf "\\nDone: the results are in the Builder Health view. Press Enter to close. "',
   'read -r _',
@@ -26,13 +26,17 @@ export interface AdminRun {
   output: Promise<string | undefined>;
 }
 
-export async function startAdminRun(node: { executable: string }, cli: string, extraArgs: string[]): Promise<AdminRun> {
+/**
+ * `command` is what root runs, as argv: `K=V` environment pairs first (sudo resets the
+ * environment; `env` sets them again), then the program and its arguments.
+ */
+export async function startAdminRun(command: string[]): Promise<AdminRun> {
   const dir = await mkdtemp(join(tmpdir(), 'linux-builder-doctor-admin-'));
   const outFile = join(dir, 'probe.json');
   const terminal = vscode.window.createTerminal({
     name: 'Linux Builder Doctor (admin checks)',
     shellPath: '/bin/sh',
-    shellArgs: ['-c', ADMIN_SCRIPT, 'linux-builder-doctor-admin', node.executable, cli, outFile, ...extraArgs],
+    shellArgs: ['-c', ADMIN_SCRIPT, 'linux-builder-doctor-admin', outFile, ...command],
     iconPath: new vscode.ThemeIcon('shield'),
   });
   terminal.show();
