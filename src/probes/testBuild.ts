@@ -26,8 +26,10 @@ export interface TestBuildOptions {
   onOutput?: (chunk: string) => void;
   /** Overall bound for the build (default 10 minutes); the child is killed after it. */
   timeoutMs?: number;
-  /** When the build fails for a reason the output does not name, run the probes to find it (default true). */
+  /** When the build fails, run the probes to name the root cause behind ssh's symptom (default true). */
   diagnose?: boolean;
+  /** Check first that the builder's port speaks SSH, so a hung builder is reported instead of hanging the build (default true). */
+  preflight?: boolean;
 }
 
 export interface TestBuildResult {
@@ -67,6 +69,16 @@ export async function runTestBuild(options: TestBuildOptions): Promise<TestBuild
       system = ctx.facts.target?.systems.find((s) => s.endsWith('-linux')) ?? defaultSystem();
     }
     const argv = ['nix-build', '--no-out-link', '--max-jobs', '0', '--option', 'substituters', '', '-E', testDerivationExpr(system, randomUUID())];
+    if (options.preflight !== false) {
+      // Nix sets no ConnectTimeout: against a port that accepts and never speaks the build would
+      // hang until our timeout. A bounded look at the port first (about a second when healthy).
+      const { runProbes } = await import('./engine.js');
+      const port = await runProbes({ only: ['vm-port'], timeoutMs: 15_000, ...(options.root !== undefined ? { root: options.root } : {}), ...(options.env ? { env: options.env } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      if (port.verdict.cause === 'builder-unresponsive') {
+        options.onOutput?.(`pre-flight: ${port.verdict.summary}\n`);
+        return { system, durationMs: Date.now() - started, argv, ok: false, cause: port.verdict.cause, summary: `not built: ${port.verdict.summary}`, ...(port.verdict.fix ? { fix: port.verdict.fix } : {}) };
+      }
+    }
     const result = await ctx.run(argv, timeoutMs, { env: ctx.nixEnv(), ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
     const durationMs = Date.now() - started;
     const builder = /building '[^']*' on '([^']+)'/.exec(result.stderr)?.[1];

@@ -102,6 +102,18 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assert.match(run.stdout, /Could not resolve hostname linux-builder.*root cause: /);
   });
 
+  it('`test` against a hung builder reports it instead of hanging (Nix has no ConnectTimeout)', async function () {
+    assert.ok(builder);
+    const listener = await faultyListener('hang');
+    try {
+      const mac = stageMac(builder, 'test-hang', { port: listener.port });
+      const run = await cli(['test', '--root', mac.root], mac.env, 30_000);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stdout, /^cause: builder-unresponsive$/m);
+      assert.ok(run.ms < 15_000, `took ${run.ms} ms`);
+    } finally { await listener.close(); }
+  });
+
   it('system ssh_config without Include: ssh-config-not-included, proven by ssh -G', async function () {
     const { report, run } = await probe('no-include', { include: false });
     assertCause(report, run, 'ssh-config-not-included', /hostname linux-builder, port 22: the Host block in \/etc\/ssh\/ssh_config\.d\/100-linux-builder\.conf is not read, because \/etc\/ssh\/ssh_config has no Include/);

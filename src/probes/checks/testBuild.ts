@@ -17,6 +17,7 @@ export const testBuildProbe: ProbeDefinition = {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       timeoutMs: ctx.remainingMs(),
       diagnose: false,
+      preflight: false,
     });
     const evidence = [{ argv: result.argv, detail: result.kernel ?? result.summary }];
     if (result.ok) return { status: 'ok', summary: result.summary, evidence };

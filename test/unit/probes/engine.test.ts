@@ -120,7 +120,7 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
       const started = Date.now();
       const report = await runProbes({ root, env: process.env, timeoutMs: 1000 });
       const took = Date.now() - started;
-      assert.ok(took < 2500, `took ${took} ms`);
+      assert.ok(took < 4000, `took ${took} ms`);
       assert.notEqual(report.verdict.cause, 'ok', JSON.stringify(report.results.map((r) => [r.id, r.status, r.summary])));
       assert.match(report.results.find((r) => r.id === 'vm-port')?.summary ?? '', /no SSH banner|time limit|did not finish/);
     });
