@@ -34,6 +34,15 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** The list literals a list-valued expression is made of: `[ … ]`, `[ … ] ++ [ … ]`, `([ … ])`. */
+function listOperands(node: SyntaxNode): SyntaxNode[] {
+  if (node.name === 'List') return [node];
+  if ((node.name === 'BinaryExpr' && node.getChild('ConcatOp')) || node.name === 'Parens') {
+    return expressionChildren(node).flatMap(listOperands);
+  }
+  return [];
+}
+
 class Locator implements Located {
   readonly definitions: OptionDefinition[] = [];
   readonly attrsets: AttrSetInfo[] = [];
@@ -223,8 +232,9 @@ class Locator implements Located {
       } else if (u.node.name === 'AttrSet') {
         this.attrsets.push(this.attrSetInfo(path, u.node, scope.module, scope.entrySpan));
         this.readSet(u.node, here);
-      } else if (u.node.name === 'List') {
-        this.readList(u.node, here);
+      } else {
+        // `[ … ] ++ [ … ]` defines the option with the elements of both lists.
+        for (const list of listOperands(u.node)) this.readList(list, here);
       }
     }
   }
@@ -232,13 +242,13 @@ class Locator implements Located {
   private readList(list: SyntaxNode, scope: Scope): void {
     this.lists.push({ path: scope.path, span: spanOf(list), innerIndent: innerIndent(this.text, list, isExpression), module: scope.module });
     for (const element of expressionChildren(list)) {
-      let node: SyntaxNode | undefined = element;
-      while (node?.name === 'Parens') node = expressionChildren(node)[0];
-      if (node?.name !== 'AttrSet') continue;
-      const entrySpan = spanOf(element);
-      const entry: Scope = { ...scope, path: [...scope.path, '*'], spans: [...scope.spans, entrySpan], entrySpan };
-      this.attrsets.push(this.attrSetInfo(entry.path, node, scope.module, entrySpan));
-      this.readSet(node, entry);
+      for (const u of unwrapValue(element, this.text)) {
+        if (u.node.name !== 'AttrSet') continue;
+        const entrySpan = spanOf(element);
+        const entry: Scope = { ...this.inner(scope, u), path: [...scope.path, '*'], spans: [...scope.spans, entrySpan], entrySpan };
+        this.attrsets.push(this.attrSetInfo(entry.path, u.node, scope.module, entrySpan));
+        this.readSet(u.node, entry);
+      }
     }
   }
 
@@ -265,14 +275,7 @@ class Locator implements Located {
 
   /** The lists a `modules = …` value is made of (`[ … ] ++ [ … ]` included). */
   private listsOf(binding: SyntaxNode): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
-    const visit = (node: SyntaxNode): void => {
-      if (node.name === 'List') out.push(node);
-      else if (node.name === 'BinaryExpr' && node.getChild('ConcatOp')) expressionChildren(node).forEach(visit);
-      else if (node.name === 'Parens') expressionChildren(node).forEach(visit);
-    };
-    for (const u of this.valueOf(binding)) visit(u.node);
-    return out;
+    return this.valueOf(binding).flatMap((u) => listOperands(u.node));
   }
 
   /** A flake: the top set has `inputs` or `outputs`. */

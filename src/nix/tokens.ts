@@ -123,18 +123,18 @@ function searchPathLength(input: InputStream): number {
 }
 
 /**
- * A path literal starting here (PATH = PATH_CHAR* ('/' PATH_CHAR+)+ '/'?, HPATH = '~' ('/'
- * PATH_CHAR+)+ '/'?), or the first piece of an interpolated path (anything ending in `/` or
- * a path followed directly by `${`).
+ * The path literal starting here, if any: PATH = PATH_CHAR* ('/' PATH_CHAR+)+ '/'? and HPATH =
+ * '~' ('/' PATH_CHAR+)+ '/'?, or the first piece of an interpolated path (anything ending in `/`
+ * or a path followed directly by `${`). A final `/` is left for PathTrailingSlash.
  */
-function readPath(input: InputStream): void {
+function readPath(input: InputStream): { term: number; length: number } | null {
   let i = 0;
   if (input.next === ch.tilde) {
-    if (input.peek(1) !== ch.slash) return;
+    if (input.peek(1) !== ch.slash) return null;
     i = 1;
   } else {
     while (isPathChar(input.peek(i))) i++;
-    if (input.peek(i) !== ch.slash) return;
+    if (input.peek(i) !== ch.slash) return null;
   }
   let segments = 0;
   while (input.peek(i) === ch.slash && isPathChar(input.peek(i + 1))) {
@@ -142,41 +142,44 @@ function readPath(input: InputStream): void {
     while (isPathChar(input.peek(i))) i++;
     segments++;
   }
-  if (input.peek(i) === ch.slash && startsInterpolation(input, i + 1)) {
-    input.acceptToken(PathStart, i + 1);
-    return;
-  }
-  // A path ending in `/` (Nix: "path has a trailing slash") ends here; PathTrailingSlash follows.
-  if (segments === 0) return;
-  input.acceptToken(startsInterpolation(input, i) ? PathStart : pathLiteral, i);
+  if (input.peek(i) === ch.slash && startsInterpolation(input, i + 1)) return { term: PathStart, length: i + 1 };
+  if (segments === 0) return null;
+  return { term: startsInterpolation(input, i) ? PathStart : pathLiteral, length: i };
 }
 
+// Character tests come before `stack.canShift`, which is the expensive part: most positions
+// where a path could start hold an ordinary identifier.
 export const pathTokens = new ExternalTokenizer(
   (input, stack) => {
     const next = input.next;
-    if (stack.canShift(pathInterpStart) && followsPathPiece(input) && startsInterpolation(input, 0)) {
-      input.acceptToken(pathInterpStart, 2);
-      return;
+    if ((next === ch.dollar || next === ch.slash || isPathChar(next)) && followsPathPiece(input)) {
+      if (startsInterpolation(input, 0) && stack.canShift(pathInterpStart)) {
+        input.acceptToken(pathInterpStart, 2);
+        return;
+      }
+      const after = input.peek(1);
+      const trailing = next === ch.slash && !isPathChar(after) && after !== ch.slash && !startsInterpolation(input, 1);
+      if (trailing && stack.canShift(PathTrailingSlash)) {
+        input.acceptToken(PathTrailingSlash, 1);
+        return;
+      }
+      if (next !== ch.dollar && stack.canShift(PathContent)) {
+        let i = 0;
+        while (isPathChar(input.peek(i)) || input.peek(i) === ch.slash) i++;
+        // Leave a final `/` that no interpolation follows to PathTrailingSlash.
+        if (input.peek(i - 1) === ch.slash && !startsInterpolation(input, i)) i--;
+        if (i > 0) input.acceptToken(PathContent, i);
+        return;
+      }
     }
-    if (stack.canShift(PathTrailingSlash) && followsPathPiece(input) && next === ch.slash && !isPathChar(input.peek(1)) && input.peek(1) !== ch.slash && !startsInterpolation(input, 1)) {
-      input.acceptToken(PathTrailingSlash, 1);
-      return;
-    }
-    if (stack.canShift(PathContent) && followsPathPiece(input) && (isPathChar(next) || next === ch.slash)) {
-      let i = 0;
-      while (isPathChar(input.peek(i)) || input.peek(i) === ch.slash) i++;
-      // Leave a final `/` that no interpolation follows to PathTrailingSlash.
-      if (input.peek(i - 1) === ch.slash && !startsInterpolation(input, i)) i--;
-      if (i > 0) input.acceptToken(PathContent, i);
-      return;
-    }
-    if (!stack.canShift(pathLiteral)) return;
     if (next === ch.lt) {
       const length = searchPathLength(input);
-      if (length > 0) input.acceptToken(SearchPath, length);
+      if (length > 0 && stack.canShift(SearchPath)) input.acceptToken(SearchPath, length);
       return;
     }
-    if (next === ch.tilde || next === ch.slash || isPathChar(next)) readPath(input);
+    if (next !== ch.tilde && next !== ch.slash && !isPathChar(next)) return;
+    const path = readPath(input);
+    if (path && stack.canShift(path.term)) input.acceptToken(path.term, path.length);
   },
   { contextual: true },
 );

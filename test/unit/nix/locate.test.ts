@@ -205,6 +205,20 @@ describe('locate', () => {
     assert.equal(list?.innerIndent, '    ');
   });
 
+  it('reads list entries wrapped in mkIf and lists joined with ++', () => {
+    const l = run('{ nix.buildMachines = [ (lib.mkIf c { hostName = "a"; }) ] ++ [ { hostName = "b"; } ]; }');
+    const hosts = defs(l, 'nix.buildMachines.*.hostName');
+    assert.deepEqual(hosts.map((d) => d.conditional), [true, false]);
+    assert.equal(l.lists.filter((x) => x.path.join('.') === 'nix.buildMachines').length, 2);
+  });
+
+  it('reads an explicit module whose config is mkMerge of sets', () => {
+    const l = run('{ lib, ... }: { options = { }; config = lib.mkMerge [ { nix.enable = true; } (lib.mkIf x { nix.gc.automatic = true; }) ]; }');
+    assert.equal(def(l, 'nix.enable').conditional, false);
+    assert.equal(def(l, 'nix.gc.automatic').conditional, true);
+    assert.equal(l.attrsets.filter((a) => a.path.length === 0).length, 2);
+  });
+
   it('reads inherit as definitions', () => {
     const l = run('{ inherit (pkgs) hello; inherit enable; }');
     assert.deepEqual(def(l, 'hello').value, { kind: 'other', text: 'pkgs.hello', span: { from: 17, to: 22 } });
