@@ -56,6 +56,7 @@ export const hostKeyProbe: ProbeDefinition = {
     const eff = ctx.facts.effective;
     const target = ctx.facts.target;
     if (eff === undefined || target === undefined) return skip('no effective ssh settings');
+    if (eff.proxy !== undefined) return skip(`ssh connects through ${eff.proxy}; the host key is checked by the login`);
     const argv = ['ssh-keyscan', '-T', String(Math.ceil(Math.min(3000, ctx.remainingMs()) / 1000)), '-p', String(eff.port), eff.hostname];
     const result = await ctx.run(argv, 5000);
     if (isNotInstalled(result)) return skip('ssh-keyscan is not installed', [commandEvidence(result)]);

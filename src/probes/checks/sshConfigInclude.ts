@@ -4,10 +4,16 @@
  * own ~/.ssh/config (DOMAIN.md §4, §6). Runs after ssh -G so a block that does apply in a way this
  * reading cannot see (Match exec, …) is not reported as missing.
  */
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import type { Evidence } from '../../protocol/probes.js';
 import type { ProbeDefinition } from '../context.js';
 import { readConfigChain } from '../sshConfig.js';
 import { failure, realPath, skip, whyBlockNotRead } from './common.js';
+
+function readable(dir: string): boolean {
+  try { accessSync(dir, constants.R_OK | constants.X_OK); return true; } catch (error) { return (error as { code?: string }).code === 'ENOENT'; }
+}
 
 export const sshConfigIncludeProbe: ProbeDefinition = {
   id: 'ssh-config-include',
@@ -34,6 +40,12 @@ export const sshConfigIncludeProbe: ProbeDefinition = {
     }
     const eff = ctx.facts.effective;
     const mapped = eff !== undefined && eff.hostname.toLowerCase() !== target.host.toLowerCase();
+    if (reading.blocksUnread.length > 0 && !mapped && ctx.needsSudo && !readable(join(ctx.paths.rootHome, '.ssh'))) {
+      // Root's own config may well include the block; only root can tell.
+      const argv = ['ssh', '-G', target.host];
+      const command = ctx.adminCommand(argv);
+      return Promise.resolve({ status: 'needs-admin', cause: 'needs-admin', summary: `the Host block in ${realPath(ctx, reading.blocksUnread[0]?.file ?? '')} is not included by ${realPath(ctx, ctx.paths.sshSystemConfig)}; whether root's own ${realPath(ctx, ctx.paths.rootSshConfig)} includes it only root can see: run ${command}`, evidence, fix: { summary: `Run: ${command} (hostname localhost and port 31022 mean the block applies)`, commands: [command] } });
+    }
     if (reading.blocksUnread.length > 0 && !mapped) {
       const block = reading.blocksUnread[0];
       const blockFile = realPath(ctx, block?.file ?? '');
