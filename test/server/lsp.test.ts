@@ -274,6 +274,14 @@ describe('language server over stdio', function () {
     const protocol = items.find((i) => i.label === 'protocol');
     assert.ok(protocol, `protocol missing from ${JSON.stringify(items.map((i) => i.label))}`);
     assert.deepEqual((protocol.textEdit as TextEdit).range, { start: { line: 15, character: 20 }, end: { line: 15, character: 23 } });
+
+    // On the way down: `nix` at the top level, `darwin-builder` under the VM's virtualisation.
+    const top = await labelsAt(15, 2);
+    assert.ok(top.includes('nix'), JSON.stringify(top));
+    const v2 = await client.change(uri, [{ range: { start: { line: 15, character: 2 }, end: { line: 15, character: 23 } }, text: 'nix.linux-builder.config.virtualisation.' }]);
+    await client.diagnostics(uri, v2);
+    const vmSets = await labelsAt(15, 42);
+    assert.ok(vmSets.includes('darwin-builder') && vmSets.includes('cores'), JSON.stringify(vmSets));
   });
 
   it('offers no option names in value position', async function () {

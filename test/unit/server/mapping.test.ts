@@ -4,7 +4,7 @@ import type { CodeActionParams, MarkupContent, TextDocumentEdit } from 'vscode-l
 import type { Located, ModuleInfo, OptionDefinition, Span } from '../../../src/nix/model.js';
 import type { Finding } from '../../../src/protocol/findings.js';
 import { hoverAt, optionPathAt } from '../../../src/server/hover.js';
-import { completionsAt, enclosingSetPath, typedAttrPath } from '../../../src/server/completion.js';
+import { completionsAt, enclosingSetPath, namespaceNames, typedAttrPath } from '../../../src/server/completion.js';
 import { codeActionsFor, rangesMeet } from '../../../src/server/codeActions.js';
 import { readDiagnosticData, toDiagnostic } from '../../../src/server/diagnostics.js';
 import { parseSettings } from '../../../src/server/settings.js';
@@ -107,6 +107,16 @@ describe('server mapping helpers', function () {
       assert.deepEqual(enclosingSetPath(l, span('hostName').from), ['nix', 'buildMachines', '*']);
       assert.deepEqual(enclosingSetPath(l, TEXT.indexOf('  nix.buildMachines')), []);
       assert.equal(enclosingSetPath(l, 0), undefined);
+    });
+
+    it('offers the sets on the way down to documented options', function () {
+      assert.deepEqual(namespaceNames([]), ['nix']);
+      assert.deepEqual(namespaceNames(['nix']), ['buildMachines', 'linux-builder']);
+      assert.deepEqual(namespaceNames(['nix', 'linux-builder', 'config', 'virtualisation']), ['darwin-builder']);
+      const vmConfig = namespaceNames(['nix', 'linux-builder', 'config']);
+      for (const name of ['virtualisation', 'boot', 'networking', 'services']) assert.ok(vmConfig.includes(name), name);
+      assert.deepEqual(namespaceNames(['nix', 'buildMachines']), [], 'list elements are not names');
+      assert.deepEqual(namespaceNames(['services']), []);
     });
 
     it('lists the builder options with a text edit over the typed word', function () {
