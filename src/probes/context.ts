@@ -207,7 +207,7 @@ export function commandEvidence(result: CommandResult, detail?: string): Evidenc
     result.aborted ? 'cancelled' : undefined,
     result.spawnError !== undefined ? `could not start: ${result.spawnError}` : undefined,
     detail,
-  ].filter((s): s is string => s !== undefined);
+  ].filter((s): s is string => s !== undefined && s !== '');
   if (notes.length > 0) evidence.detail = notes.join('; ');
   return evidence;
 }
