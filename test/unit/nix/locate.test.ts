@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { locate } from '../../../src/nix/locate.js';
 import type { Located, OptionDefinition } from '../../../src/nix/model.js';
 import { parseNix } from '../../../src/nix/parse.js';
+import { generateDarwinConfig } from '../../util/generateConfig.js';
 import { fixturesDir } from '../../util/paths.js';
 
 function run(text: string): Located & { text: string } {
@@ -242,6 +243,17 @@ describe('locate', () => {
     assert.equal(ssh.value.kind, 'list');
     assert.equal(ssh.value.kind === 'list' && ssh.value.items.length, 12);
     assert.equal(slice(text, ssh.nameSpan), 'sshOptions');
+  });
+
+  it('keeps a name span for every path element of every definition of a large configuration', () => {
+    const text = generateDarwinConfig(2000, 4);
+    const l = run(text);
+    assert.ok(l.definitions.length > 1000);
+    for (const d of l.definitions) {
+      assert.equal(d.pathSpans.length, d.path.length, d.path.join('.'));
+      const last = d.path.at(-1) ?? '';
+      if (last !== '*' && last !== '${…}') assert.ok(slice(text, d.nameSpan).includes(last), d.path.join('.'));
+    }
   });
 
   it('finds nothing to read in a file that is not a module and never throws on garbage', () => {
