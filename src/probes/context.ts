@@ -79,6 +79,9 @@ export interface Facts {
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+/** Abort reasons of a run's signal. */
+export const DEADLINE = 'deadline';
+export const CANCELLED = 'cancelled';
 export const DEFAULT_SSH_TIMEOUT_MS = 8000;
 
 export interface ContextOptions {

@@ -5,7 +5,7 @@
  * and cancellable. Never throws: a probe that throws becomes a failed result.
  */
 import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult, type Verdict } from '../protocol/probes.js';
-import { ProbeContext, type ProbeDefinition, type ProbeOutcome } from './context.js';
+import { CANCELLED, DEADLINE, ProbeContext, type ProbeDefinition, type ProbeOutcome } from './context.js';
 import { PROBES } from './registry.js';
 import { decideVerdict } from './verdict.js';
 
@@ -48,10 +48,11 @@ export async function runProbes(options: ProbeRunOptions, onResult?: (result: Pr
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const controller = new AbortController();
-  const abort = (): void => controller.abort();
+  // The reason tells probes why: 'deadline' (report what was seen so far) or 'cancelled' (stop).
+  const abort = (): void => controller.abort(CANCELLED);
   options.signal?.addEventListener('abort', abort, { once: true });
-  if (options.signal?.aborted === true) controller.abort();
-  const deadlineTimer = setTimeout(abort, timeoutMs);
+  if (options.signal?.aborted === true) controller.abort(CANCELLED);
+  const deadlineTimer = setTimeout(() => controller.abort(DEADLINE), timeoutMs);
   const ctx = new ProbeContext({
     deadline: started + timeoutMs,
     signal: controller.signal,

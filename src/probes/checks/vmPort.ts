@@ -5,7 +5,7 @@
  */
 import { Socket } from 'node:net';
 import type { ProbeDefinition } from '../context.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../context.js';
+import { DEADLINE, DEFAULT_CONNECT_TIMEOUT_MS } from '../context.js';
 import { failure, NIX_DARWIN_HOSTS, skip } from './common.js';
 
 export type PortOutcome =
@@ -36,7 +36,10 @@ export function checkPort(host: string, port: number, connectMs: number, bannerM
       resolve(outcome);
     };
     // Cut short by the run's deadline after the port accepted: what we saw is still a silent port.
-    const onAbort = (): void => finish(connectedAt > 0 && data === '' ? { kind: 'silent', connectMs: connectedAt, waitedMs: Date.now() - started - connectedAt } : { kind: 'error', code: 'cancelled' });
+    // Cancelled by the user: stop without a finding.
+    const onAbort = (): void => finish(signal?.reason === DEADLINE && connectedAt > 0 && data === ''
+      ? { kind: 'silent', connectMs: connectedAt, waitedMs: Date.now() - started - connectedAt }
+      : { kind: 'error', code: 'cancelled' });
     signal?.addEventListener('abort', onAbort, { once: true });
     timer = setTimeout(() => finish({ kind: 'connect-timeout' }), connectMs);
     socket.on('connect', () => {

@@ -114,6 +114,19 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
       assert.ok(took < 8000, `took ${took} ms`);
     });
 
+    it('cancelled while waiting for the banner: the port probe is skipped, not blamed', async function () {
+      stage(`ssh-ng://builder@linux-builder x86_64-linux - 1 1 - - -\n`,
+        `Host linux-builder\n  Hostname 127.0.0.1\n  Port ${port}\n`);
+      const controller = new AbortController();
+      const report = await runProbes({ root, env: process.env, signal: controller.signal }, (r) => {
+        if (r.id === 'hostname-resolution') setTimeout(() => controller.abort(), 300);
+      });
+      const vmPort = report.results.find((r) => r.id === 'vm-port');
+      assert.equal(vmPort?.status, 'skip', JSON.stringify(vmPort));
+      assert.match(vmPort?.summary ?? '', /cancelled/);
+      assert.notEqual(report.verdict.cause, 'ok');
+    });
+
     it('respects an overall timeout shorter than the per-command ones', async function () {
       stage(`ssh-ng://builder@linux-builder x86_64-linux - 1 1 - - -\n`,
         `Host linux-builder\n  Hostname 127.0.0.1\n  Port ${port}\n`);
