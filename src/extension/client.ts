@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { readSettings, SECTION } from './config.js';
+import type { ServerState } from './status.js';
 
 export const CLIENT_ID = SECTION; // the client reads `linuxBuilderDoctor.trace.server` by this id
 
@@ -32,4 +33,8 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     synchronize: { configurationSection: SECTION },
   };
   return new LanguageClient(CLIENT_ID, 'Linux Builder Doctor', serverOptions, clientOptions);
+}
+
+export function serverState(state: State): ServerState {
+  return state === State.Running ? 'running' : state === State.Starting ? 'starting' : 'stopped';
 }

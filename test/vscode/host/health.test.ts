@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, hostEnv, labelOf, pollUntil } from './hostEnv.js';
 
 // Local mirrors of the shapes (src/protocol/probes.ts); the in-host bundle stays self-contained.
-interface ProbeResult { id: string; title: string; status: string; summary: string; evidence: unknown[] }
+interface ProbeResult { id: string; title: string; status: string; summary: string; evidence: Array<{ argv?: string[] }>; fix?: { summary: string; commands?: string[] } }
 interface ProbeReport { results: ProbeResult[]; verdict: { cause: string; summary: string } }
 type Node = { kind: string; result?: ProbeResult; verdict?: { cause: string } };
 interface DoctorApi {
@@ -73,5 +74,41 @@ describe('Builder Health view', () => {
     assert.equal(document.languageId, 'markdown');
     assert.ok(document.isUntitled);
     assert.ok(document.getText().includes(report.verdict.cause), 'the report names the cause id');
+  });
+
+  it('"Copy Command" puts the command a probe ran on the clipboard', async () => {
+    const probe = report.results.find((r) => r.evidence.some((e) => e.argv && e.argv.length > 0));
+    assert.ok(probe, 'some probe ran a command');
+    const copied = await vscode.commands.executeCommand<string>('linuxBuilderDoctor.copyCommand', probe.id);
+    assert.ok(copied.startsWith(probe.evidence.find((e) => e.argv)!.argv![0]), copied);
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+  });
+
+  it('"Fix…" opens a terminal with the fix commands typed but not run', async function () {
+    const probe = report.results.find((r) => r.fix?.commands && r.fix.commands.length > 0);
+    if (!probe) {
+      if (!env.builderUp) assert.fail('a failing chain offers at least one shell fix');
+      this.skip(); // a healthy builder needs no fix
+    }
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('linuxBuilderDoctor.fixProbe', probe.id);
+    assert.ok(terminal, 'a terminal');
+    assert.equal(terminal.name, `Fix: ${probe.title}`);
+    assert.equal(terminal.exitStatus, undefined, 'the shell is still waiting for the user');
+    terminal.dispose();
+  });
+
+  it('with no builder configured the view is empty so its welcome text shows', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'lbd-no-builder-'));
+    mkdirSync(join(empty, 'etc', 'nix'), { recursive: true });
+    writeFileSync(join(empty, 'etc', 'nix', 'nix.conf'), 'sandbox = false\n');
+    const config = vscode.workspace.getConfiguration('linuxBuilderDoctor');
+    await config.update('probes.root', empty, vscode.ConfigurationTarget.Global);
+    try {
+      const answer = await vscode.commands.executeCommand<ProbeReport>('linuxBuilderDoctor.runHealthChecks');
+      assert.equal(answer.verdict.cause, 'no-builder-configured', answer.verdict.summary);
+      assert.deepEqual(api.ctx.tree.getChildren().filter((n) => n.kind !== 'testBuild'), []);
+    } finally {
+      await config.update('probes.root', env.stagedRoot, vscode.ConfigurationTarget.Global);
+    }
   });
 });
