@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { DocumentStore, isNixDocument, type DocumentState } from '../../../src/server/documents.js';
+
+const MODULE = '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.sshOptions = [ "-p" ];\n}\n';
+
+function store(debounceMs = 20) {
+  const analysed: { uri: string; version: number; codes: string[] }[] = [];
+  const logs: string[] = [];
+  const s = new DocumentStore({
+    debounceMs,
+    analyzeOptions: () => ({}),
+    onAnalyzed: (state: DocumentState) => analysed.push({ uri: state.uri, version: state.analysis!.version, codes: state.analysis!.findings.map((f) => f.code) }),
+    log: (m) => logs.push(m),
+  });
+  return { s, analysed, logs };
+}
+
+const insert = (line: number, character: number, text: string) => ({ range: { start: { line, character }, end: { line, character } }, text });
+
+/**
+ * Waits until every timer the store set before now has fired: a sentinel document edited now is
+ * analysed by a timer with the same delay, and Node fires equal timers in the order they were set.
+ */
+async function drainTimers(s: DocumentStore, analysed: { uri: string }[]): Promise<void> {
+  const sentinel = `file:///sentinel-${Math.random()}.nix`;
+  s.open(sentinel, 'nix', 1, '{ }');
+  s.change(sentinel, 2, [insert(0, 1, ' ')]);
+  await until('the sentinel analysis', () => analysed.filter((a) => a.uri === sentinel).length === 2);
+  s.close(sentinel);
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('document store', function () {
+  it('analyses on open at once', function () {
+    const { s, analysed } = store();
+    s.open('file:///a.nix', 'nix', 1, MODULE);
+    assert.equal(analysed.length, 1);
+    assert.ok(analysed[0].codes.includes('ssh-options'));
+    s.dispose();
+  });
+
+  it('coalesces a burst of edits into one analysis of the last version', async function () {
+    const { s, analysed } = store(30);
+    s.open('file:///a.nix', 'nix', 1, MODULE);
+    for (let v = 2; v <= 10; v++) s.change('file:///a.nix', v, [insert(0, 0, ' ')]);
+    await until('the debounced analysis', () => analysed.length === 2);
+    assert.equal(analysed[1].version, 10);
+    await drainTimers(s, analysed);
+    assert.equal(analysed.filter((a) => a.uri === 'file:///a.nix').length, 2, 'no second analysis of the same version');
+    s.dispose();
+  });
+
+  it('analyses at once when a request needs the current text, and not again when the timer fires', async function () {
+    const { s, analysed } = store(30);
+    s.open('file:///a.nix', 'nix', 1, MODULE);
+    s.change('file:///a.nix', 2, [insert(3, 0, '  nix.linux-builder.hostPort = 1;\n')]);
+    const state = s.current('file:///a.nix');
+    assert.equal(state?.analysis.version, 2);
+    assert.ok(state.analysis.findings.some((f) => f.code === 'unknown-option'));
+    await drainTimers(s, analysed);
+    assert.deepEqual(analysed.filter((a) => a.uri === 'file:///a.nix').map((a) => a.version), [1, 2]);
+    s.dispose();
+  });
+
+  it('applies several changes of one notification in order', function () {
+    const { s } = store();
+    s.open('file:///a.nix', 'nix', 1, 'abc\n');
+    // Each change is in the coordinates of the text the previous one produced.
+    s.change('file:///a.nix', 2, [insert(0, 3, 'd'), insert(0, 0, 'X'), { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 2 } }, text: '' }]);
+    assert.equal(s.current('file:///a.nix')?.document.getText(), 'Xbcd\n');
+    s.dispose();
+  });
+
+  it('forgets a closed document and its pending analysis', async function () {
+    const { s, analysed } = store(20);
+    s.open('file:///a.nix', 'nix', 1, MODULE);
+    s.change('file:///a.nix', 2, [insert(0, 0, ' ')]);
+    s.close('file:///a.nix');
+    await drainTimers(s, analysed);
+    assert.equal(analysed.filter((a) => a.uri === 'file:///a.nix').length, 1);
+    assert.equal(s.current('file:///a.nix'), undefined);
+  });
+
+  it('checks nix documents by language id or file name', function () {
+    assert.ok(isNixDocument('file:///x/flake.nix', 'plaintext'));
+    assert.ok(isNixDocument('untitled:Untitled-1', 'nix'));
+    assert.ok(isNixDocument('file:///x/a.NIX?query', ''));
+    assert.ok(!isNixDocument('file:///x/README.md', 'markdown'));
+  });
+});
