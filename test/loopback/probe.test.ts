@@ -169,6 +169,7 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
   it('key mode 0644 owned by root (the account ssh runs as): key-permissions', async function () {
     const { report, run } = await probe('key-0644', { keyMode: 0o644 });
     assertCause(report, run, 'key-permissions', /mode 0644, owner uid 0/);
+    assert.match(JSON.stringify(report.verdict.evidence), /UNPROTECTED PRIVATE KEY FILE|bad permissions/, "ssh's own words corroborate it");
     assert.doesNotMatch(JSON.stringify(report.verdict.fix), /chmod 644|chown \$USER|chmod a\+r/, 'never hand the key to the user');
   });
 

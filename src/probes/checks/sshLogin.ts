@@ -11,8 +11,9 @@ import { lookupName } from './hostKey.js';
 export const sshLoginProbe: ProbeDefinition = {
   id: 'ssh-login',
   title: 'SSH login as root (like the nix-daemon)',
-  requires: ['ssh-effective-config', 'hostname-resolution', 'vm-port', 'builder-key'],
-  after: ['host-key'],
+  // A bad key or host key does not stop the login attempt: ssh's own words then corroborate it.
+  requires: ['ssh-effective-config', 'hostname-resolution', 'vm-port'],
+  after: ['builder-key', 'host-key'],
   async run(ctx) {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
