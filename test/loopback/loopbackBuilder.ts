@@ -162,6 +162,8 @@ export interface MacOptions {
   keyOwner?: number;
   /** Write the builder inline in nix.conf's builders instead of a machines file. */
   inline?: boolean;
+  /** The store URI scheme (nix.linux-builder.protocol): ssh-ng (default) or ssh. */
+  protocol?: 'ssh-ng' | 'ssh';
   /** NIX_SSHOPTS in the nix-daemon's launchd plist (nix.envVars). */
   daemonSshOpts?: string;
   machines?: boolean;
@@ -206,7 +208,7 @@ export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions =
   } else if (o.publicHostKey === 'none') {
     hostKeyColumn = '-';
   }
-  const line = `ssh-ng://${o.sshUser ?? 'builder'}@${alias} x86_64-linux ${key} 1 1 kvm,benchmark,big-parallel - ${hostKeyColumn}`;
+  const line = `${o.protocol ?? 'ssh-ng'}://${o.sshUser ?? 'builder'}@${alias} x86_64-linux ${key} 1 1 kvm,benchmark,big-parallel - ${hostKeyColumn}`;
   if (o.machines !== false && o.inline !== true) writeFileSync(p('etc/nix/machines'), `# generated\n${line}\n`);
   const builders = o.inline === true ? `builders = ${line}` : o.buildersLine;
   writeFileSync(p('etc/nix/nix.conf'), `sandbox = false\nbuilders-use-substitutes = true\n${builders !== undefined ? `${builders}\n` : ''}`);

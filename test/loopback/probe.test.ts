@@ -183,6 +183,18 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     } finally { builder.resetAuthorizedKeys(); }
   });
 
+  it('protocol ssh (nix-store --serve): healthy is ok, and without nix on the builder names nix-store', async function () {
+    assert.ok(builder);
+    const healthy = await probe('ssh-protocol', { protocol: 'ssh' });
+    assertCause(healthy.report, healthy.run, 'ok', /ssh:\/\/builder@linux-builder|Nix 2\.8/);
+    const pub = (await import('node:fs')).readFileSync(`${builder.clientKey}.pub`, 'utf8');
+    builder.setAuthorizedKeys(`environment="PATH=/var/empty" ${pub}`);
+    try {
+      const { report, run } = await probe('ssh-protocol-no-nix', { protocol: 'ssh' });
+      assertCause(report, run, 'remote-nix-missing', /nix-store: command not found/);
+    } finally { builder.resetAuthorizedKeys(); }
+  });
+
   it('no builder configured (no machines file): no-builder-configured', async function () {
     const { report, run } = await probe('no-builder', { machines: false });
     assertCause(report, run, 'no-builder-configured', /machines/);
