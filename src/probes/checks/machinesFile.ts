@@ -8,7 +8,7 @@ import type { Evidence } from '../../protocol/probes.js';
 import type { BuilderTarget, ProbeDefinition } from '../context.js';
 import { isSshBuilder, parseMachines, parseStoreUri, type MachineEntry } from '../machinesFile.js';
 import { readConfigChain } from '../sshConfig.js';
-import { failure, realPath } from './common.js';
+import { DETERMINATE_VM_HOSTS, failure, NIX_DARWIN_HOSTS, realPath } from './common.js';
 import { nixVersionAtLeast } from './nixInstall.js';
 
 function targetOf(entry: MachineEntry, source: string): BuilderTarget {
@@ -65,8 +65,10 @@ export const machinesFileProbe: ProbeDefinition = {
         ctx.facts.target = { uri: wanted.includes('://') ? wanted : `ssh-ng://${wanted}`, scheme: parsed.scheme === 'ssh' && !wanted.includes('://') ? 'ssh-ng' : parsed.scheme, host: parsed.host, systems: [], source: 'the builder given on the command line', ...(parsed.user !== undefined ? { user: parsed.user } : {}), ...(parsed.port !== undefined ? { port: parsed.port } : {}) };
       }
     } else {
+      // nix-darwin's (or Determinate's) VM first — it is what this doctor is for — then any Linux builder.
+      const known = ssh.find((e) => [...NIX_DARWIN_HOSTS, ...DETERMINATE_VM_HOSTS].includes(e.entry.host));
       const linux = ssh.find((e) => e.entry.systems.length === 0 || e.entry.systems.some((s) => s.endsWith('-linux')));
-      const chosen = linux ?? ssh[0];
+      const chosen = known ?? linux ?? ssh[0];
       if (chosen) ctx.facts.target = targetOf(chosen.entry, chosen.source);
     }
     ctx.facts.otherTargets = ssh.filter((e) => e.entry.uri !== ctx.facts.target?.uri).map((e) => targetOf(e.entry, e.source));
