@@ -13,7 +13,7 @@ export const removedOptionRule: Rule = {
     for (const def of ctx.located.definitions) {
       const removed = removedOption(def.path);
       if (!removed) continue;
-      const edits = removed.correctPath ? moveDefinition(ctx, def, removed.correctPath) : undefined;
+      const edits = removed.correctPath ? moveDefinition(ctx, def, removed.correctPath)?.edits : undefined;
       findings.push({
         span: def.nameSpan,
         severity: 'error',

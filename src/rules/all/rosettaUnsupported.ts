@@ -28,8 +28,8 @@ export const rosettaUnsupportedRule: Rule = {
           fixes = [{ title, isPreferred: true, edits: [remove, add] }];
         } else {
           // The new line would go exactly where the removed one ends: rewrite the binding in place.
-          const moved = moveDefinition(ctx, def, EMULATED);
-          fixes = moved ? [{ title, isPreferred: true, edits: moved.map((e) => ({ ...e, newText: e.newText.replace(/= .*;$/s, '= [ "x86_64-linux" ];') })) }]
+          const moved = moveDefinition(ctx, def, EMULATED, '[ "x86_64-linux" ]');
+          fixes = moved ? [{ title, isPreferred: true, edits: moved.edits }]
             : [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
         }
         return {

@@ -48,8 +48,10 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition, index: number, target
   if (!target) return [];
   const nameIsLast = index === def.path.length - 1;
   if (nameIsLast) {
-    const edits = moveDefinition(ctx, def, target);
-    return edits ? [{ title: `Move to ${dotted(target)}`, isPreferred: true, edits }] : [];
+    const move = moveDefinition(ctx, def, target);
+    if (!move) return [];
+    const title = move.alreadySet ? `Remove it: ${dotted(target)} is already set` : `Move to ${dotted(target)}`;
+    return [{ title, isPreferred: true, edits: move.edits }];
   }
   // A prefix is misspelt (`nix.linux-buildr.enable`): rename just that name.
   const span = def.pathSpans[index];

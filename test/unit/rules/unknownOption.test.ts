@@ -81,3 +81,20 @@ describe('rule unknown-option below known names', () => {
     expectFindings('{ nix.linux-builder.config.diskSize = 1; }\n', 'unknown-option', [1]);
   });
 });
+
+describe('rule unknown-option moves next to existing sets', () => {
+  before(function () { requireTools(this, ['nix-instantiate']); });
+  it('moves hostPort into an existing config = { … } set rather than a clashing dotted binding', () => {
+    // (31022, the default: another port would rightly bring host-port-mismatch along.)
+    const text = '{\n  nix.linux-builder = {\n    hostPort = 31022;\n    config = {\n      virtualisation.cores = 2;\n    };\n  };\n}\n';
+    const [fixed] = expectFixesWork(text, 'unknown-option');
+    assert.match(fixed!, /config = \{\n      virtualisation\.cores = 2;\n      virtualisation\.darwin-builder\.hostPort = 31022;\n    \};/);
+  });
+  it('only removes the misplaced binding when the right option is already set', () => {
+    const text = '{\n  nix.linux-builder = {\n    hostPort = 31023;\n    config.virtualisation.darwin-builder.hostPort = 31023;\n  };\n}\n';
+    const [hit] = expectFindings(text, 'unknown-option', [3]);
+    assert.match(hit!.fixes[0]!.title, /already set/);
+    const [fixed] = expectFixesWork(text, 'unknown-option');
+    assert.doesNotMatch(fixed!, /^\s*hostPort/m);
+  });
+});
