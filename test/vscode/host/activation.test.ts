@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -114,5 +115,25 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
     assert.equal(document.getText(), promised);
     assert.ok(!document.getText().includes('sshOptions'), 'sshOptions is gone');
     await pollUntil('the ssh-options diagnostic to clear', 30_000, () => (ourDiagnostics(document.uri).some((d) => codeOf(d) === 'ssh-options') ? undefined : true));
+  });
+
+  it('restarts the language server after it crashes, and diagnostics come back', async () => {
+    const api = vscode.extensions.getExtension<DoctorApi>(EXTENSION_ID)!.exports;
+    const serverPid = (): number | undefined => {
+      // The server is a child of this extension host running our bundled dist/server.cjs.
+      const run = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'dist/server.cjs'], { encoding: 'utf8' });
+      const pid = Number(run.stdout.trim().split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    };
+    const first = await pollUntil('the server process', 10_000, serverPid);
+    process.kill(first, 'SIGKILL');
+    const second = await pollUntil('a new server process', 30_000, () => {
+      const pid = serverPid();
+      return pid !== undefined && pid !== first ? pid : undefined;
+    });
+    assert.notEqual(second, first);
+    await pollUntil('the client to run again', 30_000, () => (api.ctx.languageClient?.isRunning() ? true : undefined));
+    const fresh = await vscode.workspace.openTextDocument({ language: 'nix', content: '{ nix.linux-builder.config.sshOptions = [ "-p" "31022" ]; }\n' });
+    await pollUntil('diagnostics from the restarted server', 30_000, () => (ourDiagnostics(fresh.uri).some((d) => codeOf(d) === 'ssh-options') ? true : undefined));
   });
 });
