@@ -12,6 +12,9 @@ import { syntaxProblems } from '../nix/syntaxProblems.js';
 import { RULES } from './registry.js';
 import type { RuleFinding } from './rule.js';
 
+/** Syntax errors listed per file; the rest are counted in the last one's message. */
+export const MAX_SYNTAX_FINDINGS = 20;
+
 export interface AnalyzeOptions {
   /** Rule ids the user switched off (setting `linuxBuilderDoctor.rules.disabled`). */
   disabledRules?: readonly string[];
@@ -51,9 +54,13 @@ export function analyzeNix(
   });
 
   if (!disabled.has('syntax-error')) {
-    for (const problem of syntaxProblems(parsed)) {
-      findings.push(toFinding('syntax-error', { span: problem.span, severity: 'error', message: problem.message, fixes: [] }));
-    }
+    // Nix itself stops at the first syntax error; after a few, more only bury the real one.
+    const problems = syntaxProblems(parsed);
+    const shown = problems.slice(0, MAX_SYNTAX_FINDINGS);
+    shown.forEach((problem, i) => {
+      const more = i === shown.length - 1 && problems.length > shown.length ? ` (${problems.length - shown.length} more syntax errors after this one are not listed)` : '';
+      findings.push(toFinding('syntax-error', { span: problem.span, severity: 'error', message: problem.message + more, fixes: [] }));
+    });
   }
   const located = locate(parsed);
   const ctx = { text, located };
