@@ -150,7 +150,9 @@ export class ProbeContext {
   nixEnv(): NodeJS.ProcessEnv {
     if (this.paths.stagedRoot === undefined) return this.env;
     const sshopts = [this.env.NIX_SSHOPTS ?? '', ...this.sshConfigArgs()].filter((s) => s !== '').join(' ');
-    return { ...this.env, NIX_CONF_DIR: this.paths.nixConfDir, NIX_SSHOPTS: sshopts };
+    // Root's user-level nix.conf on the staged machine, not this machine's (~/.config/nix/nix.conf).
+    const userConf = join(this.paths.rootHome, '.config', 'nix', 'nix.conf');
+    return { ...this.env, NIX_CONF_DIR: this.paths.nixConfDir, NIX_USER_CONF_FILES: userConf, NIX_SSHOPTS: sshopts };
   }
 
   scratchDir(): string {

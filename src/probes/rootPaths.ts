@@ -8,7 +8,8 @@
  *   name staged paths absolutely; relative Include paths and `~` are resolved against the staged
  *   directories (see sshConfig.ts), because that is what OpenSSH would do on the staged machine;
  * - the ssh and nix we run see the same files: ssh gets `-F <generated file>` (sshConfig.ts) and
- *   nix gets NIX_CONF_DIR=DIR/etc/nix and NIX_SSHOPTS=-F <generated file>.
+ *   nix gets NIX_CONF_DIR=DIR/etc/nix, NIX_USER_CONF_FILES=DIR/var/root/.config/nix/nix.conf and
+ *   NIX_SSHOPTS=-F <generated file> (after any NIX_SSHOPTS already in the environment).
  * Without --root the real paths are used and ssh/nix read them themselves.
  */
 import { homedir } from 'node:os';
