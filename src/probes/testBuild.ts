@@ -102,7 +102,9 @@ export async function runTestBuild(options: TestBuildOptions): Promise<TestBuild
       // and name the root cause behind it (e.g. the Host block is not included for root).
       const { runProbes } = await import('./engine.js');
       const report = await runProbes({ ...(options.root !== undefined ? { root: options.root } : {}), ...(options.env ? { env: options.env } : {}), ...(options.signal ? { signal: options.signal } : {}), timeoutMs: 60_000 });
-      if (report.verdict.cause !== 'ok' && report.verdict.cause !== 'unknown') {
+      // needs-admin only says the probes could not look as root; ssh's own words then say more.
+      const useless = report.verdict.cause === 'ok' || report.verdict.cause === 'unknown' || (report.verdict.cause === 'needs-admin' && found !== null);
+      if (!useless) {
         return { ...base, ok: false, cause: report.verdict.cause, summary: `the test build failed (${symptom}); root cause: ${report.verdict.summary}`, ...(report.verdict.fix ? { fix: report.verdict.fix } : {}) };
       }
     }
