@@ -127,10 +127,12 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
         summary: `ssh, run as root by the nix-daemon, refuses ${key} because it is readable by others. Make it root-only again (root:nixbld 0600 as nix-darwin installs it). Do not make it readable by your user: the daemon, not you, connects.`,
         commands: [`sudo chown root:nixbld ${key}`, `sudo chmod 600 ${key}`],
       };
-    case 'remote-nix-missing':
+    case 'remote-nix-missing': {
+      const program = facts.uri?.startsWith('ssh://') === true ? 'nix-store' : 'nix-daemon';
       return {
-        summary: 'The builder user\'s non-interactive shell has no Nix on PATH (Nix runs `nix-daemon --stdio` for ssh-ng, `nix-store --serve` for ssh). Put Nix on that PATH on the builder, or name the program in the store URI: `?remote-program=/nix/var/nix/profiles/default/bin/nix-daemon`.',
+        summary: `The builder user's non-interactive shell has no Nix on PATH (Nix runs \`nix-daemon --stdio\` for ssh-ng, \`nix-store --serve\` for ssh). Put Nix on that PATH on the builder, or name the program in the store URI: \`?remote-program=/nix/var/nix/profiles/default/bin/${program}\`.`,
       };
+    }
     case 'builder-untrusted':
       return {
         summary: 'The builder\'s Nix does not trust the SSH user, so it refuses input-addressed builds. On the builder add the user to trusted-users (for nix-darwin\'s VM: `nix.linux-builder.config.nix.settings.trusted-users = [ "builder" ];`, the default).',
