@@ -159,8 +159,13 @@ export class Ctx implements vscode.Disposable {
         this.log.warn(`server report failed, building it from the last probe run: ${String(error)}`);
       }
     }
-    const report = this.model.report ?? (await runProbesWithCli(this.paths.cli, settings, new vscode.CancellationTokenSource().token));
-    return reportMarkdown(report);
+    if (this.model.report) return reportMarkdown(this.model.report);
+    const source = new vscode.CancellationTokenSource();
+    try {
+      return reportMarkdown(await runProbesWithCli(this.paths.cli, settings, source.token));
+    } finally {
+      source.dispose();
+    }
   }
 
   dispose(): void {
