@@ -25,7 +25,7 @@ export const sshLoginProbe: ProbeDefinition = {
     const opts = ctx.daemonSshOpts();
     if (opts.length > 0) evidence.push({ file: ctx.paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'), detail: `the nix-daemon's NIX_SSHOPTS (nix.envVars), passed on as Nix does: ${opts.join(' ')}` });
     if (result.exitCode === 0) return { status: 'ok', summary: `root logs in to ${describeTarget(ctx)} with the builder's key and pinned host key`, evidence };
-    if (result.timedOut) return failure(ctx, 'builder-unresponsive', `ssh to ${describeTarget(ctx)} did not finish within ${DEFAULT_SSH_TIMEOUT_MS} ms`, evidence);
+    if (result.timedOut) return failure(ctx, 'builder-unresponsive', `ssh to ${describeTarget(ctx)} did not finish within ${result.durationMs} ms`, evidence);
     const found = classifyStderr(result.stderr);
     if (found === null) {
       return { status: 'fail', cause: 'unknown', summary: `ssh to ${describeTarget(ctx)} failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n').pop() ?? ''}`, evidence };
