@@ -46,7 +46,7 @@ function nixVerdict(file) {
 }
 
 const files = dirs.flatMap(nixFiles);
-const results = { files: files.length, agree: 0, unknown: 0, mismatches: [] };
+const results = { files: files.length, agree: 0, rejected: 0, unknown: 0, mismatches: [] };
 let next = 0;
 async function worker() {
   while (next < files.length) {
@@ -56,11 +56,11 @@ async function worker() {
     const nix = await nixVerdict(file);
     if (nix.verdict === 'unknown') { results.unknown++; if (verbose) console.log(`unknown: ${file}: ${nix.message}`); continue; }
     const weReject = problems.length > 0;
-    if (weReject === (nix.verdict === 'reject')) { results.agree++; continue; }
+    if (weReject === (nix.verdict === 'reject')) { results.agree++; if (weReject) results.rejected++; continue; }
     results.mismatches.push({ file, nix: nix.message || 'accepted', ours: weReject ? `${problems[0].message} at ${problems[0].span.from}` : 'accepted' });
   }
 }
 await Promise.all(Array.from({ length: Math.max(2, cpus().length * 2) }, worker));
 for (const m of results.mismatches) console.log(`MISMATCH ${m.file}\n  nix:  ${m.nix}\n  ours: ${m.ours}`);
-console.log(`${results.files} files, ${results.agree} agree, ${results.mismatches.length} mismatches, ${results.unknown} undecidable (Nix stopped at a duplicate attribute/argument)`);
+console.log(`${results.files} files, ${results.agree} agree (${results.rejected} of them rejected by both), ${results.mismatches.length} mismatches, ${results.unknown} undecidable (Nix stopped at a duplicate attribute/argument)`);
 process.exit(results.mismatches.length > 0 ? 1 : 0);

@@ -33,8 +33,25 @@ function describe(text: string, from: number, to: number): string {
   return snippet.length > 30 ? `${snippet.slice(0, 30)}…` : snippet;
 }
 
-function enclosing(node: SyntaxNode, name: string): SyntaxNode | null {
-  for (let n = node.parent; n; n = n.parent) if (n.name === name) return n;
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function nearestContainer(node: SyntaxNode): SyntaxNode | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (['List', 'AttrSet', 'Parens', 'LetSet', 'Binding'].includes(n.name)) return n;
+  }
+  return null;
+}
+
+/** The Binding whose value holds `node` directly (not inside a list, set or parentheses of it). */
+function bindingOfValue(node: SyntaxNode): SyntaxNode | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.name === 'Binding') return n;
+    if (['List', 'AttrSet', 'Parens', 'LetSet', 'String', 'IndentedString', 'Interpolation'].includes(n.name)) return null;
+  }
   return null;
 }
 
@@ -57,9 +74,15 @@ function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
   if (error.from < error.to) {
     const unexpected = describe(text, error.from, error.to);
     // `a = 1⏎ b = 2;` reads as `a = 1 b` (a call) until the second `=`.
-    const binding = enclosing(error, 'Binding');
+    const binding = bindingOfValue(error);
     if (unexpected === '=' && binding && text.slice(binding.from, error.from).includes('\n')) {
       return 'Syntax error: unexpected `=`; is a `;` missing at the end of the previous binding?';
+    }
+    // `[ a⏎ b = 1;`: a binding cannot be a list element or inside parentheses.
+    const container = nearestContainer(error);
+    if (unexpected === '=' && (container?.name === 'List' || container?.name === 'Parens')) {
+      const close = container.name === 'List' ? ']' : ')';
+      return `Syntax error: unexpected \`=\`; is the \`${close}\` of the ${container.name === 'List' ? 'list' : 'parenthesis'} opened on line ${lineOf(text, container.from)} missing?`;
     }
     return `Syntax error: unexpected \`${unexpected}\``;
   }

@@ -31,6 +31,11 @@ describe('syntaxProblems', () => {
     assert.match(p.message, /`;` missing/);
   });
 
+  it('points at an unclosed list when a binding follows its elements', () => {
+    const found = problems('{ config, ... }:\n{\n  imports = [ ./a.nix\n  nix.enable = true;\n}');
+    assert.match(found[0]?.message ?? '', /is the `]` of the list opened on line 3 missing\?/);
+  });
+
   it('names what is not closed at the end of the file', () => {
     assert.match(only('{\n  a = {\n    b = 1;\n  c = 2;\n').message, /end of file; the attribute set is not closed: add `}`/);
     assert.match(only('{ a = "x;\n  b = 1;\n}\n').message, /the string is not closed/);
