@@ -11,7 +11,8 @@ import type { ParsedNix } from './parse.js';
 import { innerIndent } from './indent.js';
 import { isExpression, spanOf, staticValue } from './staticValue.js';
 import { stringValue } from './strings.js';
-import { attrName, calleeName, expressionChildren, flattenApply, unwrapValue } from './unwrap.js';
+import { splitAtMissingSemicolon } from './recover.js';
+import { attrName, calleeName, expressionChildren, flattenApply, unwrapValue, type Unwrapped } from './unwrap.js';
 
 /** Where the definitions being read go. */
 interface Scope {
@@ -41,6 +42,12 @@ function listOperands(node: SyntaxNode): SyntaxNode[] {
     return expressionChildren(node).flatMap(listOperands);
   }
   return [];
+}
+
+function piecesSpan(pieces: SyntaxNode[]): Span | undefined {
+  const first = pieces[0];
+  const last = pieces.at(-1);
+  return first && last ? { from: first.from, to: last.to } : undefined;
 }
 
 class Locator implements Located {
@@ -157,7 +164,7 @@ class Locator implements Located {
   }
 
   /** The value expression of a binding, unwrapped. */
-  private valueOf(binding: SyntaxNode): ReturnType<typeof unwrapValue> {
+  private valueOf(binding: SyntaxNode): Unwrapped[] {
     const eq = binding.getChild('=');
     for (let c = eq?.nextSibling ?? null; c; c = c.nextSibling) {
       if (isExpression(c)) return unwrapValue(c, this.text);
@@ -214,13 +221,31 @@ class Locator implements Located {
   }
 
   private readBinding(binding: SyntaxNode, names: string[], spans: Span[], scope: Scope): void {
+    const split = splitAtMissingSemicolon(binding, this.text, this.decode);
+    if (split) {
+      this.define(spanOf(binding), names, spans, scope, this.piecesValue(split.head), piecesSpan(split.head));
+      this.define(split.bindingSpan, split.names, split.spans, scope, this.piecesValue(split.rest), piecesSpan(split.rest));
+      return;
+    }
+    this.define(spanOf(binding), names, spans, scope, this.valueOf(binding));
+  }
+
+  /** The value made of call pieces recovered from a missing `;`: the node itself when only one. */
+  private piecesValue(pieces: SyntaxNode[]): Unwrapped[] {
+    const [first] = pieces;
+    if (pieces.length === 1 && first) return unwrapValue(first, this.text);
+    return [];
+  }
+
+  /** `otherSpan`: when there is no value node, the source of the value (else it is missing). */
+  private define(bindingSpan: Span, names: string[], spans: Span[], scope: Scope, values: Unwrapped[], otherSpan?: Span): void {
     const path = [...scope.path, ...names];
     const pathSpans = [...scope.spans, ...spans];
-    const nameSpan = spans.at(-1) ?? spanOf(binding);
-    const common = { path, pathSpans, ownLength: names.length, nameSpan, bindingSpan: spanOf(binding), module: scope.module };
-    const values = this.valueOf(binding);
+    const nameSpan = spans.at(-1) ?? bindingSpan;
+    const common = { path, pathSpans, ownLength: names.length, nameSpan, bindingSpan, module: scope.module };
     if (values.length === 0) {
-      this.pushDefinition({ ...common, value: { kind: 'other', text: '', span: { from: binding.to, to: binding.to } }, conditional: scope.conditional, priority: scope.priority }, scope);
+      const span = otherSpan ?? { from: bindingSpan.to, to: bindingSpan.to };
+      this.pushDefinition({ ...common, value: { kind: 'other', text: this.text.slice(span.from, span.to), span }, conditional: scope.conditional, priority: scope.priority }, scope);
       return;
     }
     for (const u of values) {

@@ -226,12 +226,21 @@ describe('locate', () => {
     assert.equal(def(l, 'enable').value.kind, 'other');
   });
 
-  it('still reads the later bindings after a missing semicolon', () => {
-    // The binding right after the missing `;` reads as an argument (`true nix.linux-builder.maxJobs`)
-    // exactly as Nix would read it; the ones after it are intact.
+  it('still reads every binding after a missing semicolon, the one right after it included', () => {
+    // `enable = true⏎ nix.linux-builder.maxJobs = 4;` parses as the call `true nix.linux-builder.maxJobs`
+    // with the second `=` dropped; the locator splits it back into the two bindings.
     const text = readFileSync(join(fixturesDir, 'nix', 'syntaxError.nix'), 'utf8');
     const l = run(text);
+    const enable = def(l, 'nix.linux-builder.enable').value;
+    assert.equal(enable.kind === 'bool' && enable.value, true);
+    const maxJobs = def(l, 'nix.linux-builder.maxJobs');
+    assert.equal(maxJobs.value.kind === 'int' && maxJobs.value.value, 4);
+    assert.deepEqual(maxJobs.pathSpans.map((s) => slice(text, s)), ['nix', 'linux-builder', 'maxJobs']);
+    assert.ok(slice(text, maxJobs.bindingSpan).startsWith('nix.linux-builder.maxJobs = 4'));
     assert.equal(def(l, 'nix.settings.trusted-users').value.kind, 'list');
+    const split = run('{\n  a = f x\n  b = { c = 1; };\n}');
+    assert.deepEqual(def(split, 'a').value, { kind: 'other', text: 'f x', span: { from: 8, to: 11 } });
+    assert.equal(def(split, 'b.c').value.kind, 'int');
     assert.ok(defs(l, 'nix.linux-builder.systems').length === 1);
   });
 
