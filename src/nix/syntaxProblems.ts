@@ -6,6 +6,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Span } from './model.js';
+import { duplicateAttributes } from './duplicates.js';
 import type { ParsedNix } from './parse.js';
 
 export interface SyntaxProblem {
@@ -207,7 +208,14 @@ function semanticProblems(parsed: ParsedNix): SyntaxProblem[] {
   return problems;
 }
 
+function duplicates(parsed: ParsedNix): SyntaxProblem[] {
+  return duplicateAttributes(parsed.tree.topNode, parsed.text).map((d) => ({
+    span: d.span,
+    message: `Syntax error: \`${d.path}\` is already defined on line ${lineOf(parsed.text, d.first.from)} (Nix refuses a set that defines an attribute twice)`,
+  }));
+}
+
 /** Every syntax problem in the parse, in document order. */
 export function syntaxProblems(parsed: ParsedNix): SyntaxProblem[] {
-  return [...lezerErrors(parsed), ...semanticProblems(parsed)].sort((a, b) => a.span.from - b.span.from);
+  return [...lezerErrors(parsed), ...semanticProblems(parsed), ...duplicates(parsed)].sort((a, b) => a.span.from - b.span.from);
 }

@@ -5,8 +5,8 @@ export type NixVerdict = 'accept' | 'reject' | 'unknown';
 
 /**
  * nix-instantiate --parse on a file. Undefined variables are reported after a complete parse,
- * so they count as accepted; a duplicate attribute or argument stops Nix mid-file, so the
- * verdict on the rest is unknown.
+ * so they count as accepted. (Duplicate attributes and arguments are parse errors in Nix, and
+ * syntaxProblems reports them too.) 'unknown' is kept for messages this does not recognise.
  */
 export function nixParse(file: string): Promise<{ verdict: NixVerdict; message: string }> {
   return new Promise((resolve, reject) => {
@@ -17,8 +17,8 @@ export function nixParse(file: string): Promise<{ verdict: NixVerdict; message: 
     child.on('close', (code) => {
       const message = stderr.split('\n').find((l) => l.startsWith('error:')) ?? stderr.trim();
       if (code === 0 || /undefined variable/.test(message)) resolve({ verdict: 'accept', message });
-      else if (/already defined|duplicate formal/.test(message)) resolve({ verdict: 'unknown', message });
-      else resolve({ verdict: 'reject', message });
+      else if (/^error: /.test(message)) resolve({ verdict: 'reject', message });
+      else resolve({ verdict: 'unknown', message });
     });
   });
 }

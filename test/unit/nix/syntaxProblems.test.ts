@@ -69,6 +69,17 @@ describe('syntaxProblems', () => {
     assert.match(only('{ a, b, a }: 1').message, /duplicate function argument `a`/);
   });
 
+  it('reports an attribute defined twice, as Nix does, and allows what Nix merges', () => {
+    const text = '{\n  nix.settings = lib.mkIf x { a = 1; };\n  nix.settings.b = 2;\n}';
+    const p = only(text);
+    assert.equal(text.slice(p.span.from, p.span.to), 'settings');
+    assert.match(p.message, /`nix.settings.b` is already defined on line 2/);
+    assert.deepEqual(problems('{ nix.linux-builder = { enable = true; }; nix.linux-builder.maxJobs = 4; }'), []);
+    assert.deepEqual(problems('{ a = { b = 1; }; a = { c = 2; }; }'), []);
+    assert.equal(problems('{ a = { b = 1; }; a = { b = 2; }; }').length, 1);
+    assert.deepEqual(problems('x: { ${x} = 1; ${x} = 2; }'), []);
+  });
+
   it('reports separate mistakes separately and in document order', () => {
     const found = problems('{\n  a = ;\n  b = 1;\n  c = [ 1 2 ;\n  d = 4;\n}');
     assert.ok(found.length >= 2, JSON.stringify(found));
