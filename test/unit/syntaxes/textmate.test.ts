@@ -37,6 +37,16 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
     });
   }
 
+  it('has a repository entry for every #include and a scope ending in .nix everywhere', () => {
+    const raw = readFileSync(join(projectRoot, 'syntaxes', 'nix.tmLanguage.json'), 'utf8');
+    const json = JSON.parse(raw) as { scopeName: string; repository: Record<string, unknown> };
+    assert.equal(json.scopeName, 'source.nix');
+    const includes = [...raw.matchAll(/"include": "#([^"]+)"/g)].map((m) => m[1] ?? '');
+    assert.deepEqual(includes.filter((name) => !(name in json.repository)), []);
+    const names = [...raw.matchAll(/"(?:name|contentName)": "([^"]+)"/g)].flatMap((m) => (m[1] ?? '').split(' '));
+    assert.deepEqual(names.filter((n) => !n.endsWith('.nix') && n !== 'Nix'), []);
+  });
+
   it('scopes comments, strings, escapes and interpolations', () => {
     const t = tokenize(grammar, '# c\n/* b */ "a\\n${x}" \'\'q \'\'${y} \'\'\' ${z}\'\'');
     assert.ok(scopesOf(t, '# c'.slice(1)).includes('comment.line.number-sign.nix'));
