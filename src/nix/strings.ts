@@ -63,8 +63,9 @@ function indentedParts(raw: string): IndentedPart[] {
 /** Nix's indentation stripping over the tokens of a non-interpolated indented string. */
 export function decodeIndented(raw: string): string {
   // The opening `''` swallows spaces and the newline that end its line.
-  const firstLine = /^ *\n/.exec(raw);
-  const parts = indentedParts(firstLine ? raw.slice(firstLine[0].length) : raw);
+  let skip = 0;
+  while (raw[skip] === ' ') skip++;
+  const parts = indentedParts(raw[skip] === '\n' ? raw.slice(skip + 1) : raw);
   let atStartOfLine = true;
   let minIndent = Number.MAX_SAFE_INTEGER;
   let curIndent = 0;
@@ -115,7 +116,7 @@ export function decodeIndented(raw: string): string {
     // The last line is dropped when it holds only spaces (the indentation before `''`).
     if (index === parts.length - 1) {
       const nl = s.lastIndexOf('\n');
-      if (nl >= 0 && /^ *$/.test(s.slice(nl + 1))) s = s.slice(0, nl + 1);
+      if (nl >= 0 && [...s.slice(nl + 1)].every((c) => c === ' ')) s = s.slice(0, nl + 1);
     }
     out += s;
   });

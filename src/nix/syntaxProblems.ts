@@ -1,8 +1,11 @@
 /**
  * Syntax problems of a parse, each reported once with a readable message: Lezer's error nodes
- * (adjacent ones merged), plus the few things Nix's parser refuses that the grammar lets
- * through because Lezer has no %nonassoc or because Nix checks them in its parser actions:
- * chained `==`/`<`, integers beyond 64 bits, dynamic names in `inherit`, duplicate formals.
+ * (adjacent ones merged), plus what Nix's parser refuses that the grammar lets through, because
+ * Lezer has no %nonassoc or because Nix checks it in its parser actions: chained `==`/`<`,
+ * integers beyond 64 bits, paths ending in `/`, computed names in `inherit` and `let`,
+ * duplicate function arguments, and attributes defined twice (duplicates.ts).
+ * Together they reject exactly what `nix-instantiate --parse` (Nix 2.8) rejects:
+ * scripts/prove-grammar.mjs and test/unit/nix/grammarProof.test.ts check that.
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Span } from './model.js';
