@@ -92,6 +92,8 @@ function writeUserSettings(userData: string, extra: Record<string, unknown>): vo
     'chat.disableAIFeatures': true,
     'workbench.colorTheme': 'Default Dark Modern',
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    // xterm's DOM renderer, so the UI test can read the terminal's text.
+    'terminal.integrated.gpuAcceleration': 'off',
     ...extra,
   }, null, 2);
   writeFileSync(join(userData, 'User', 'settings.json'), text);

@@ -3,6 +3,7 @@
  * user sees. Each check counts as one test; screenshots go to test-artifacts/vscode/ (the README's
  * are copied from there into media/ by hand after looking at them).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningCodeServer } from './harness/codeServer.js';
@@ -91,6 +92,29 @@ export async function runUiChecks(browser: Browser, server: RunningCodeServer, w
       if (count < 5) throw new Error(`only ${count} rows in the sidebar`);
       await widenSidebar(page, 620);
       await page.screenshot({ path: join(artifacts, 'health.png') });
+    });
+
+    const varRootExisted = existsSync('/var/root');
+    await check(stats, page, artifacts, 'a failing row\'s inline "Fix…" types the fix into a new terminal without running it', async () => {
+      const row = page.locator('.sidebar .monaco-list-row', { hasText: 'ssh_config Include coverage' }).first();
+      await row.hover();
+      await row.locator('.action-label[aria-label^="Fix"]').first().click();
+      await page.locator('.terminal-tab, .tabs-container .label-name, .single-terminal-tab', { hasText: 'Fix: ssh_config Include coverage' }).first().waitFor({ timeout: 20_000 });
+      // xterm's DOM renderer draws spaces as no-break spaces: match with \s. Wait for the shell's
+      // prompt followed by the typed line (text typed before the prompt is echoed once more).
+      const typedAfterPrompt = /[#$]\ssudo\smkdir\s-p\s-m\s700\s\/var\/root\/\.ssh/;
+      const screen = page.locator('.terminal-wrapper .xterm-rows').filter({ hasText: typedAfterPrompt }).last();
+      await screen.waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: join(artifacts, 'fix.png') });
+      // Not run: the screen ends with the typed line (no output, no new prompt), and on this Linux
+      // test machine, where we are root, running it would have created /var/root/.ssh.
+      // After a run, a fresh prompt would be the last one on screen, with nothing typed after it.
+      const flat = (await screen.innerText()).replace(/\u00a0/g, ' ').replace(/\n/g, '');
+      const lastPrompt = [...flat.matchAll(/\S+@\S+?[#$] /g)].pop();
+      const afterPrompt = lastPrompt ? flat.slice(lastPrompt.index + lastPrompt[0].length) : '';
+      if (!afterPrompt.startsWith('sudo mkdir')) throw new Error(`the fix was executed or not typed:\n${flat}`);
+      if (!varRootExisted && existsSync('/var/root/.ssh')) throw new Error('the fix was executed: /var/root/.ssh exists');
+      await page.keyboard.press('Control+C'); // discard the typed line
     });
 
     await check(stats, page, artifacts, '"Test Linux Builder" from the palette streams the build in a terminal and reports the result', async () => {
