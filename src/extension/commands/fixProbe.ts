@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
+import { shellReady } from '../terminal/shellReady.js';
 import { probeFromArg } from './probeArg.js';
 
 /**
@@ -15,6 +16,7 @@ export function fixProbe(ctx: Ctx): (arg: unknown) => Promise<vscode.Terminal | 
     if (fix.commands?.length) {
       const terminal = vscode.window.createTerminal({ name: `Fix: ${result.title}`, iconPath: new vscode.ThemeIcon('tools') });
       terminal.show();
+      await shellReady(terminal);
       // Joined with && so one Enter runs them in order and stops at the first failure.
       terminal.sendText(fix.commands.join(' && '), false);
       return terminal;
