@@ -27,8 +27,8 @@ export function readSshOptions(options: readonly string[]): { port?: number; use
     if (flag === '-p' && next !== undefined) { setting('port', next); i++; }
     else if (flag === '-l' && next !== undefined) { setting('user', next); i++; }
     else if (flag === '-i' && next !== undefined) { setting('identityfile', next); i++; }
-    else if (flag === '-o' && next !== undefined) { const m = /^(\w+)[= ](.*)$/.exec(next); if (m) setting(m[1]!, m[2]!); i++; }
-    else if (flag.startsWith('-o')) { const m = /^-o(\w+)[= ](.*)$/.exec(flag); if (m) setting(m[1]!, m[2]!); }
+    else if (flag === '-o' && next !== undefined) { const m = /^(\w+)[= ](.*)$/.exec(next); if (m) setting(m[1], m[2]); i++; }
+    else if (flag.startsWith('-o')) { const m = /^-o(\w+)[= ](.*)$/.exec(flag); if (m) setting(m[1], m[2]); }
     else if (/^-p\d+$/.test(flag)) setting('port', flag.slice(2));
   }
   return out;

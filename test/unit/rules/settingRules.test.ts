@@ -7,17 +7,17 @@ describe('rule removed-option', () => {
   it('replaces nix.linux-builder.modules with config.imports', () => {
     const text = '{\n  nix.linux-builder = {\n    enable = true;\n    modules = [ ./extra.nix ];\n  };\n}\n';
     const [hit] = expectFindings(text, 'removed-option', [4]);
-    assert.match(hit!.message, /replaced with `nix.linux-builder.config`/);
+    assert.match(hit.message, /replaced with `nix.linux-builder.config`/);
     const [fixed] = expectFixesWork(text, 'removed-option');
-    assert.match(fixed!, /config\.imports = \[ \.\/extra\.nix \];/);
+    assert.match(fixed, /config\.imports = \[ \.\/extra\.nix \];/);
   });
 });
 
 describe('rule requires-nix-enable', () => {
   it('flags the builder when nix.enable = false, naming both routes, with no automatic fix', () => {
     const [hit] = expectFindings('{\n  nix.enable = false;\n  nix.linux-builder.enable = true;\n}\n', 'requires-nix-enable', [3]);
-    assert.match(hit!.message, /Determinate/);
-    assert.equal(hit!.fixes.length, 0);
+    assert.match(hit.message, /Determinate/);
+    assert.equal(hit.fixes.length, 0);
   });
   it('is quiet when nix.enable is not false', () => {
     expectNone('{ nix.enable = true; nix.linux-builder.enable = true; }\n', 'requires-nix-enable');
@@ -30,11 +30,11 @@ describe('rule distributed-builds-off', () => {
     const text = '{ lib, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.distributedBuilds = lib.mkForce false;\n}\n';
     expectFindings(text, 'distributed-builds-off', [4]);
     const [fixed] = expectFixesWork(text, 'distributed-builds-off');
-    assert.doesNotMatch(fixed!, /distributedBuilds/);
+    assert.doesNotMatch(fixed, /distributedBuilds/);
   });
   it('still warns when the builders are declared in another module, and says so', () => {
     const [hit] = expectFindings('{ nix.distributedBuilds = false; }\n', 'distributed-builds-off', [1]);
-    assert.match(hit!.message, /in any module/);
+    assert.match(hit.message, /in any module/);
   });
   it('is quiet when distributed builds are on', () => {
     expectNone('{ nix.distributedBuilds = true; nix.linux-builder.enable = true; }\n', 'distributed-builds-off');
@@ -46,8 +46,8 @@ describe('rule ssh-config-disabled', () => {
   it('flags disabling 100-linux-builder.conf and never recommends /etc/hosts', () => {
     const text = '{\n  environment.etc."ssh/ssh_config.d/100-linux-builder.conf".enable = false;\n}\n';
     const [hit] = expectFindings(text, 'ssh-config-disabled', [2]);
-    assert.doesNotMatch(hit!.message, /\/etc\/hosts/);
-    assert.match(hit!.message, /\/var\/root\/\.ssh\/config/);
+    assert.doesNotMatch(hit.message, /\/etc\/hosts/);
+    assert.match(hit.message, /\/var\/root\/\.ssh\/config/);
     expectFixesWork(text, 'ssh-config-disabled');
   });
   it('also finds the nested spelling', () => {
@@ -61,8 +61,8 @@ describe('rule host-port-mismatch', () => {
     const text = '{ pkgs, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31023;\n}\n';
     expectFindings(text, 'host-port-mismatch', [4]);
     const [fixed] = expectFixesWork(text, 'host-port-mismatch');
-    assert.match(fixed!, /Port 31023/);
-    assert.match(fixed!, /\{ lib, pkgs, \.\.\. \}:/);
+    assert.match(fixed, /Port 31023/);
+    assert.match(fixed, /\{ lib, pkgs, \.\.\. \}:/);
   });
   it('is quiet when the file is overridden or the port is the default', () => {
     expectNone('{ lib, ... }: {\n  nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31023;\n  environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text = lib.mkForce "Port 31023";\n}\n', 'host-port-mismatch');
@@ -76,7 +76,7 @@ describe('rules x86-needs-emulation and rosetta-unsupported', () => {
     const text = '{\n  nix.linux-builder = {\n    enable = true;\n    systems = [ "aarch64-linux" "x86_64-linux" ];\n  };\n}\n';
     expectFindings(text, 'x86-needs-emulation', [4]);
     const [fixed] = expectFixesWork(text, 'x86-needs-emulation');
-    assert.match(fixed!, /config\.boot\.binfmt\.emulatedSystems = \[ "x86_64-linux" \];/);
+    assert.match(fixed, /config\.boot\.binfmt\.emulatedSystems = \[ "x86_64-linux" \];/);
   });
   it('is quiet when emulation is configured', () => {
     expectNone('{\n  nix.linux-builder.systems = [ "aarch64-linux" "x86_64-linux" ];\n  nix.linux-builder.config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ];\n}\n', 'x86-needs-emulation');
@@ -85,8 +85,8 @@ describe('rules x86-needs-emulation and rosetta-unsupported', () => {
     const text = '{\n  nix.linux-builder.config = {\n    virtualisation.rosetta.enable = true;\n    virtualisation.cores = 4;\n  };\n}\n';
     expectFindings(text, 'rosetta-unsupported', [3]);
     const [fixed] = expectFixesWork(text, 'rosetta-unsupported');
-    assert.match(fixed!, /boot\.binfmt\.emulatedSystems = \[ "x86_64-linux" \];/);
-    assert.doesNotMatch(fixed!, /rosetta/);
+    assert.match(fixed, /boot\.binfmt\.emulatedSystems = \[ "x86_64-linux" \];/);
+    assert.doesNotMatch(fixed, /rosetta/);
   });
 });
 
@@ -95,11 +95,11 @@ describe('rules localhost-no-port and localhost-skips-ssh', () => {
   it('flags localhost with a user (port 22 of the Mac) and offers the alias and the Nix 2.31 form', () => {
     const text = '{\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    sshUser = "builder";\n  } ];\n}\n';
     const [hit] = expectFindings(text, 'localhost-no-port', [3]);
-    assert.equal(hit!.fixes.length, 2);
+    assert.equal(hit.fixes.length, 2);
     const [alias, ported] = expectFixesWork(text, 'localhost-no-port', 2);
-    assert.match(alias!, /hostName = "linux-builder";/);
-    assert.match(ported!, /hostName = "localhost:31022";/);
-    assert.match(ported!, /\[localhost\]:31022/);
+    assert.match(alias, /hostName = "linux-builder";/);
+    assert.match(ported, /hostName = "localhost:31022";/);
+    assert.match(ported, /\[localhost\]:31022/);
     expectNone(text, 'localhost-skips-ssh');
   });
   it('flags bare localhost without a user (Nix builds locally) and adds the user', () => {
@@ -107,14 +107,14 @@ describe('rules localhost-no-port and localhost-skips-ssh', () => {
     expectFindings(text, 'localhost-skips-ssh', [3]);
     expectNone(text, 'localhost-no-port');
     const [fixed] = expectFixesWork(text, 'localhost-skips-ssh');
-    assert.match(fixed!, /sshUser = "builder";/);
+    assert.match(fixed, /sshUser = "builder";/);
   });
 });
 
 describe('rule config-needs-bootstrap', () => {
   it('notes once per file that a customised VM needs a working builder first', () => {
     const [hit] = expectFindings('{\n  nix.linux-builder.config = { virtualisation.cores = 4; };\n  nix.linux-builder.config.virtualisation.darwin-builder.memorySize = 4096;\n}\n', 'config-needs-bootstrap', [2]);
-    assert.equal(hit!.severity, 'information');
+    assert.equal(hit.severity, 'information');
   });
   it('is quiet for an empty config', () => {
     expectNone('{ nix.linux-builder.config = { }; }\n', 'config-needs-bootstrap');

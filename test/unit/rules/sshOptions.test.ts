@@ -27,8 +27,8 @@ describe('rule ssh-options', () => {
 
   it('flags sshOptions inside nix.linux-builder.config, as in the incident report', () => {
     const [hit] = expectFindings(REPORT, 'ssh-options', [7]);
-    assert.match(hit!.message, /does not exist/);
-    assert.equal(hit!.severity, 'error');
+    assert.match(hit.message, /does not exist/);
+    assert.equal(hit.severity, 'error');
   });
 
   it('flags sshOptions directly under nix.linux-builder, dotted', () => {
@@ -37,22 +37,22 @@ describe('rule ssh-options', () => {
 
   it('offers removal (preferred), protocol = "ssh", and a buildMachines declaration, all of which parse and clear the finding', () => {
     const [hit] = expectFindings(REPORT, 'ssh-options', [7]);
-    assert.equal(hit!.fixes.length, 3);
-    assert.equal(hit!.fixes.filter((f) => f.isPreferred).length, 1);
-    assert.match(hit!.fixes[0]!.title, /Remove sshOptions/);
-    assert.match(hit!.fixes[2]!.title, /Nix 2\.31/);
+    assert.equal(hit.fixes.length, 3);
+    assert.equal(hit.fixes.filter((f) => f.isPreferred).length, 1);
+    assert.match(hit.fixes[0].title, /Remove sshOptions/);
+    assert.match(hit.fixes[2].title, /Nix 2\.31/);
     const [removed, viaProtocol, viaMachines] = expectFixesWork(REPORT, 'ssh-options', 3);
-    assert.doesNotMatch(removed!, /sshOptions/);
-    assert.match(viaProtocol!, /protocol = "ssh";/);
-    assert.match(viaMachines!, /hostName = "localhost:31022";/);
-    assert.match(viaMachines!, /lib\.mkForce \[/);
-    assert.match(viaMachines!, /\{ lib, config, pkgs, \.\.\. \}:/, 'lib is added to the module arguments');
-    assert.match(viaMachines!, /"\[localhost\]:31022"/);
+    assert.doesNotMatch(removed, /sshOptions/);
+    assert.match(viaProtocol, /protocol = "ssh";/);
+    assert.match(viaMachines, /hostName = "localhost:31022";/);
+    assert.match(viaMachines, /lib\.mkForce \[/);
+    assert.match(viaMachines, /\{ lib, config, pkgs, \.\.\. \}:/, 'lib is added to the module arguments');
+    assert.match(viaMachines, /"\[localhost\]:31022"/);
   });
 
   it('takes port, user and key of the declared builder from the sshOptions', () => {
     const text = REPORT.replace('"31022"', '"31023"').replace('"-l" "builder"', '"-o" "User=vmuser"');
-    const fix = findings(text).find((f) => f.code === 'ssh-options')!.fixes[2]!;
+    const fix = findings(text).find((f) => f.code === 'ssh-options')!.fixes[2];
     const inserted = fix.edits.map((e) => e.newText).join('\n');
     assert.match(inserted, /localhost:31023/);
     assert.match(inserted, /sshUser = "vmuser"/);
@@ -66,7 +66,7 @@ describe('rule ssh-options', () => {
   it('flags sshOptions in a nix.buildMachines entry, with removal only', () => {
     const text = '{\n  nix.buildMachines = [ {\n    hostName = "linux-builder";\n    sshOptions = [ "-p" "22" ];\n  } ];\n}\n';
     const [hit] = expectFindings(text, 'ssh-options', [4]);
-    assert.equal(hit!.fixes.length, 1);
+    assert.equal(hit.fixes.length, 1);
     expectFixesWork(text, 'ssh-options');
   });
 });

@@ -7,31 +7,31 @@ describe('rule unknown-option', () => {
 
   it('says publicHostKey under nix.linux-builder does not exist and that the key is already pinned', () => {
     const [hit] = expectFindings('{ nix.linux-builder.publicHostKey = builtins.readFile ./key.pub; }\n', 'unknown-option', [1]);
-    assert.match(hit!.message, /already pins/);
-    assert.equal(hit!.fixes.length, 0);
+    assert.match(hit.message, /already pins/);
+    assert.equal(hit.fixes.length, 0);
   });
 
   it('moves hostPort to config.virtualisation.darwin-builder.hostPort, nested form', () => {
     const text = '{\n  nix.linux-builder = {\n    enable = true;\n    hostPort = 31022;\n  };\n}\n';
     const [hit] = expectFindings(text, 'unknown-option', [4]);
-    assert.match(hit!.message, /config\.virtualisation\.darwin-builder\.hostPort/);
+    assert.match(hit.message, /config\.virtualisation\.darwin-builder\.hostPort/);
     const [fixed] = expectFixesWork(text, 'unknown-option');
-    assert.match(fixed!, /config\.virtualisation\.darwin-builder\.hostPort = 31022;/);
+    assert.match(fixed, /config\.virtualisation\.darwin-builder\.hostPort = 31022;/);
   });
 
   it('moves memorySize into a function-valued config module instead of clashing with it', () => {
     const text = '{\n  nix.linux-builder = {\n    memorySize = 8192;\n    config = { pkgs, ... }: {\n      environment.systemPackages = [ pkgs.htop ];\n    };\n  };\n}\n';
     expectFindings(text, 'unknown-option', [3]);
     const [fixed] = expectFixesWork(text, 'unknown-option');
-    assert.match(fixed!, /virtualisation\.darwin-builder\.memorySize = 8192;/);
-    assert.doesNotMatch(fixed!, /^\s*memorySize/m);
+    assert.match(fixed, /virtualisation\.darwin-builder\.memorySize = 8192;/);
+    assert.doesNotMatch(fixed, /^\s*memorySize/m);
   });
 
   it('suggests the closest real name (system → systems, maxjobs → maxJobs)', () => {
     const text = '{\n  nix.linux-builder.system = [ "aarch64-linux" ];\n  nix.linux-builder.maxjobs = 2;\n}\n';
     const hits = expectFindings(text, 'unknown-option', [2, 3]);
-    assert.match(hits[0]!.message, /Did you mean `systems'/);
-    assert.match(hits[1]!.message, /Did you mean `maxJobs'/);
+    assert.match(hits[0].message, /Did you mean `systems'/);
+    assert.match(hits[1].message, /Did you mean `maxJobs'/);
     expectFixesWork(text, 'unknown-option', 2);
   });
 
@@ -45,14 +45,14 @@ describe('rule unknown-option', () => {
   it('flags names under config that are no NixOS option, but not real NixOS namespaces', () => {
     const text = '{\n  nix.linux-builder.config = {\n    diskSize = 40960;\n    networking.hostName = "vm";\n    services.openssh.enable = true;\n    users.users.builder.extraGroups = [ "wheel" ];\n  };\n}\n';
     const [hit] = expectFindings(text, 'unknown-option', [3]);
-    assert.match(hit!.message, /virtualisation\.darwin-builder\.diskSize/);
+    assert.match(hit.message, /virtualisation\.darwin-builder\.diskSize/);
     expectFixesWork(text, 'unknown-option');
   });
 
   it('flags unknown fields in nix.buildMachines entries (port → hostName advice)', () => {
     const text = '{\n  nix.buildMachines = [\n    { hostName = "linux-builder"; port = 31022; sshUser = "builder"; }\n  ];\n}\n';
     const [hit] = expectFindings(text, 'unknown-option', [3]);
-    assert.match(hit!.message, /no port field/);
+    assert.match(hit.message, /no port field/);
   });
 
   it('reports nothing on real options in every spelling', () => {
@@ -75,7 +75,7 @@ describe('rule unknown-option', () => {
 describe('rule unknown-option below known names', () => {
   it('checks names inside nix.linux-builder.config.virtualisation.darwin-builder', () => {
     const [hit] = expectFindings('{ nix.linux-builder.config.virtualisation.darwin-builder.memSize = 1; }\n', 'unknown-option', [1]);
-    assert.match(hit!.message, /memorySize/);
+    assert.match(hit.message, /memorySize/);
   });
   it('checks names directly inside nix.linux-builder.config', () => {
     expectFindings('{ nix.linux-builder.config.diskSize = 1; }\n', 'unknown-option', [1]);
@@ -88,13 +88,13 @@ describe('rule unknown-option moves next to existing sets', () => {
     // (31022, the default: another port would rightly bring host-port-mismatch along.)
     const text = '{\n  nix.linux-builder = {\n    hostPort = 31022;\n    config = {\n      virtualisation.cores = 2;\n    };\n  };\n}\n';
     const [fixed] = expectFixesWork(text, 'unknown-option');
-    assert.match(fixed!, /config = \{\n      virtualisation\.cores = 2;\n      virtualisation\.darwin-builder\.hostPort = 31022;\n    \};/);
+    assert.match(fixed, /config = \{\n {6}virtualisation\.cores = 2;\n {6}virtualisation\.darwin-builder\.hostPort = 31022;\n {4}\};/);
   });
   it('only removes the misplaced binding when the right option is already set', () => {
     const text = '{\n  nix.linux-builder = {\n    hostPort = 31023;\n    config.virtualisation.darwin-builder.hostPort = 31023;\n  };\n}\n';
     const [hit] = expectFindings(text, 'unknown-option', [3]);
-    assert.match(hit!.fixes[0]!.title, /already set/);
+    assert.match(hit.fixes[0].title, /already set/);
     const [fixed] = expectFixesWork(text, 'unknown-option');
-    assert.doesNotMatch(fixed!, /^\s*hostPort/m);
+    assert.doesNotMatch(fixed, /^\s*hostPort/m);
   });
 });

@@ -20,7 +20,7 @@ describe('rule type-mismatch', () => {
     const text = '{\n  nix.linux-builder.maxJobs = "4";\n  nix.linux-builder.protocol = "ssh+ng";\n  nix.buildMachines = [ { hostName = "b"; maxJobs = "2"; } ];\n}\n';
     expectFindings(text, 'type-mismatch', [2, 3, 4]);
     const fixed = expectFixesWork(text, 'type-mismatch', 3);
-    assert.match(fixed[1]!, /protocol = "ssh-ng"/);
+    assert.match(fixed[1], /protocol = "ssh-ng"/);
   });
 
   it('does not judge values it cannot know (variables, calls)', () => {
@@ -50,7 +50,7 @@ describe('rule public-host-key-format', () => {
     const text = `{\n  nix.buildMachines = [ {\n    hostName = "linux-builder";\n    publicHostKey = "${LINE}";\n  } ];\n}\n`;
     expectFindings(text, 'public-host-key-format', [4]);
     const [fixed] = expectFixesWork(text, 'public-host-key-format');
-    assert.ok(fixed!.includes(GOOD));
+    assert.ok(fixed.includes(GOOD));
   });
 });
 
@@ -61,12 +61,12 @@ describe('rule ssh-key-store-path', () => {
     const text = '{\n  nix.buildMachines = [ { hostName = "linux-builder"; sshKey = /etc/nix/builder_ed25519; } ];\n}\n';
     expectFindings(text, 'ssh-key-store-path', [2]);
     const [fixed] = expectFixesWork(text, 'ssh-key-store-path');
-    assert.match(fixed!, /sshKey = "\/etc\/nix\/builder_ed25519";/);
+    assert.match(fixed, /sshKey = "\/etc\/nix\/builder_ed25519";/);
   });
 
   it('flags a relative path literal without guessing a fix', () => {
     const [hit] = expectFindings('{ nix.buildMachines = [ { hostName = "b"; sshKey = ./keys/id; } ]; }\n', 'ssh-key-store-path', [1]);
-    assert.equal(hit!.fixes.length, 0);
+    assert.equal(hit.fixes.length, 0);
   });
 
   it('accepts a string', () => {
@@ -77,7 +77,7 @@ describe('rule ssh-key-store-path', () => {
 describe('rule ssh-key-store-path on interpolated paths', () => {
   it('flags "${./key}", which copies the private key into the store', () => {
     const [hit] = expectFindings('{ nix.buildMachines = [ { hostName = "b"; sshKey = "${./keys/id}"; } ]; }\n', 'ssh-key-store-path', [1]);
-    assert.match(hit!.message, /world-readable \/nix\/store/);
+    assert.match(hit.message, /world-readable \/nix\/store/);
   });
 });
 
