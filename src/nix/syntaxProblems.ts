@@ -193,7 +193,9 @@ function semanticProblems(parsed: ParsedNix): SyntaxProblem[] {
           }
           break;
         case 'Formals': {
-          const seen = new Set<string>();
+          // `args@{ args, … }:` names the same argument twice too.
+          const at = ref.node.parent?.name === 'Lambda' ? ref.node.parent.getChild('Param') : null;
+          const seen = new Set<string>(at ? [text.slice(at.from, at.to)] : []);
           for (const formal of ref.node.getChildren('Formal')) {
             const param = formal.getChild('Param');
             if (!param) continue;

@@ -101,6 +101,8 @@ export const snippets: { text: string; valid: boolean }[] = [
   { text: '{ a ? 1, b }@x: a', valid: true },
   { text: 'x@{ ... }: x', valid: true },
   { text: '{ a, a }: 1', valid: false },
+  { text: 'args@{ args, x }: x', valid: false },
+  { text: '{ args, x }@args: x', valid: false },
   { text: 'assert true; with {}; 1', valid: true },
   { text: '__curPos', valid: true },
   { text: '/* unterminated', valid: false },
