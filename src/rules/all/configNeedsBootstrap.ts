@@ -9,8 +9,9 @@ import { definitionsAt, definitionsUnder, type Rule } from '../rule.js';
 export const configNeedsBootstrapRule: Rule = {
   id: 'config-needs-bootstrap',
   check(ctx) {
-    const direct = definitionsAt(ctx, BUILDER_CONFIG_PATH).filter((d) => !(d.value.kind === 'attrs' && d.value.span.to - d.value.span.from <= 3));
     const nested = definitionsUnder(ctx, BUILDER_CONFIG_PATH);
+    // An empty set (however it is laid out) customises nothing; a function or other value may.
+    const direct = definitionsAt(ctx, BUILDER_CONFIG_PATH).filter((d) => d.value.kind !== 'attrs' || nested.length > 0);
     const first = direct[0] ?? nested[0];
     if (!first) return [];
     const span = direct[0] ? first.nameSpan : (first.pathSpans[BUILDER_CONFIG_PATH.length - 1] ?? first.nameSpan);

@@ -118,5 +118,6 @@ describe('rule config-needs-bootstrap', () => {
   });
   it('is quiet for an empty config', () => {
     expectNone('{ nix.linux-builder.config = { }; }\n', 'config-needs-bootstrap');
+    expectNone('{\n  nix.linux-builder.config = {\n  };\n}\n', 'config-needs-bootstrap');
   });
 });
