@@ -44,6 +44,30 @@ function listOperands(node: SyntaxNode): SyntaxNode[] {
   return [];
 }
 
+/**
+ * The expression a variable is bound to by an enclosing `let` or `rec { }`, or null (a function
+ * argument of that name, `with`, or anything else that hides or makes it unknowable).
+ */
+function resolveVariable(variable: SyntaxNode, text: string): SyntaxNode | null {
+  const name = text.slice(variable.from, variable.to);
+  for (let scope = variable.parent; scope; scope = scope.parent) {
+    if (scope.name === 'Lambda') {
+      const params = [...scope.getChildren('Param'), ...(scope.getChild('Formals')?.getChildren('Formal').flatMap((f) => f.getChildren('Param')) ?? [])];
+      if (params.some((p) => text.slice(p.from, p.to) === name)) return null;
+    }
+    const binds = scope.name === 'Let' || scope.name === 'LetSet' || (scope.name === 'AttrSet' && scope.getChild('rec'));
+    if (!binds) continue;
+    for (const binding of scope.getChildren('Binding')) {
+      const path = binding.getChild('AttrPath');
+      const only = path?.firstChild;
+      // A one-name path (node objects are not unique in Lezer: compare positions).
+      if (!only || only.to !== path.to || only.name !== 'AttrName' || text.slice(only.from, only.to) !== name) continue;
+      for (let c = binding.getChild('=')?.nextSibling ?? null; c; c = c.nextSibling) if (isExpression(c)) return c;
+    }
+  }
+  return null;
+}
+
 function piecesSpan(pieces: SyntaxNode[]): Span | undefined {
   const first = pieces[0];
   const last = pieces.at(-1);
@@ -197,7 +221,7 @@ class Locator implements Located {
     const source = item.getChild('(') ? expressionChildren(item)[0] : undefined;
     const prefix = source ? `${this.text.slice(source.from, source.to)}.` : '';
     for (let c = item.firstChild; c; c = c.nextSibling) {
-      if (c === source || (c.name !== 'AttrName' && c.name !== 'String')) continue;
+      if (c.name !== 'AttrName' && c.name !== 'String') continue;
       if (source && c.from < source.to) continue;
       const name = attrName(c, this.text, this.decode);
       const span = spanOf(c);
@@ -279,6 +303,7 @@ class Locator implements Located {
 
   /** `…darwinSystem { modules = [ … ]; }` / `…nixosSystem { … }` anywhere in the file. */
   readSystemCalls(top: SyntaxNode): void {
+    const seen = new Set<number>();
     const cursor = top.cursor();
     do {
       if (cursor.name !== 'Apply' || cursor.node.parent?.name === 'Apply') continue;
@@ -292,7 +317,13 @@ class Locator implements Located {
         const pathNode = binding.getChild('AttrPath');
         if (!pathNode || !samePath(this.attrPath(pathNode).names, ['modules'])) continue;
         for (const list of this.listsOf(binding)) {
-          for (const element of expressionChildren(list)) this.addModule(element, 'flake-module', [], [], false);
+          for (const element of expressionChildren(list)) {
+            // nix-darwin's flake template binds the module in a `let`: `modules = [ configuration ];`.
+            const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
+            if (!module || seen.has(module.from)) continue;
+            seen.add(module.from);
+            this.addModule(module, 'flake-module', [], [], false);
+          }
         }
       }
     } while (cursor.next());

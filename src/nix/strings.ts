@@ -132,7 +132,7 @@ export function stringValue(node: SyntaxNode, text: string): string | null {
   }
   const open = node.firstChild;
   const close = node.lastChild;
-  if (!open || !close || close === open) return null;
+  if (!open || !close || close.from === open.from) return null;
   const end = close.name === 'IndentedContent' ? close.to : close.from;
   return decodeIndented(text.slice(open.to, end));
 }

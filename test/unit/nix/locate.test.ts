@@ -157,6 +157,27 @@ describe('locate', () => {
     assert.equal(l.definitions.some((d) => d.path[0] === 'inputs' || d.path[0] === 'outputs' || d.path[0] === 'description'), false);
   });
 
+  it('reads the module nix-darwin\'s flake template binds in a let (modules = [ configuration ])', () => {
+    const text = [
+      '{',
+      '  inputs.nix-darwin.url = "github:nix-darwin/nix-darwin";',
+      '  outputs = inputs@{ self, nix-darwin, nixpkgs }:',
+      '  let',
+      '    configuration = { pkgs, ... }: {',
+      '      nix.linux-builder.enable = true;',
+      '    };',
+      '  in {',
+      '    darwinConfigurations."mac" = nix-darwin.lib.darwinSystem { modules = [ configuration ]; };',
+      '    darwinConfigurations."other" = nix-darwin.lib.darwinSystem { modules = [ configuration ./x.nix ]; };',
+      '  };',
+      '}',
+    ].join('\n');
+    const l = run(text);
+    assert.deepEqual(l.modules.map((m) => m.kind), ['flake-module']);
+    assert.equal(def(l, 'nix.linux-builder.enable').module.kind, 'flake-module');
+    assert.deepEqual(run('{ outputs = { configuration }: { x = darwinSystem { modules = [ configuration ]; }; }; }').modules, []);
+  });
+
   it('reads bare darwinSystem and nixosSystem calls in any file', () => {
     const l = run('let s = darwinSystem { modules = [ { nix.enable = true; } ] ++ [ ({ ... }: { nix.gc.automatic = true; }) ]; }; in s');
     assert.deepEqual(l.modules.map((m) => m.kind), ['flake-module', 'flake-module']);
