@@ -201,7 +201,8 @@ class Locator implements Located {
       if (u.node.name !== 'List') continue;
       this.lists.push({ path: [...scope.path, 'imports'], span: spanOf(u.node), innerIndent: innerIndent(this.text, u.node, isExpression), module: scope.module });
       for (const element of expressionChildren(u.node)) {
-        this.addModule(element, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional);
+        const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
+        if (module) this.addModule(module, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional);
       }
     }
   }

@@ -144,6 +144,8 @@ describe('locate', () => {
     assert.deepEqual(def(l, 'nix.linux-builder.enable').module.formals?.names, ['pkgs']);
     assert.equal(l.definitions.some((d) => d.path[0] === 'imports'), false);
     assert.deepEqual(l.lists.map((x) => x.path), [['imports']]);
+    const bound = run('let extra = { nix.gc.automatic = true; }; in { imports = [ extra ]; }');
+    assert.equal(def(bound, 'nix.gc.automatic').module.kind, 'inline');
   });
 
   it('reads flake modules from darwinSystem { modules = [ … ]; } and does not treat the flake as a module', () => {
