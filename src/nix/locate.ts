@@ -79,6 +79,7 @@ class Locator implements Located {
   readonly attrsets: AttrSetInfo[] = [];
   readonly lists: ListInfo[] = [];
   readonly modules: ModuleInfo[] = [];
+  private readonly moduleBodies = new Set<number>();
 
   constructor(private readonly text: string) {}
 
@@ -130,7 +131,9 @@ class Locator implements Located {
       }
       node = expressionChildren(node).at(-1);
     }
-    if (!node) return null;
+    // `let m = { imports = [ m ]; }; in m` must not loop: each set is read as a module once.
+    if (!node || this.moduleBodies.has(node.from)) return null;
+    this.moduleBodies.add(node.from);
     const keys = this.topKeys(node);
     const explicitConfig = keys.has('config') || keys.has('options');
     const module: ModuleInfo = { span: spanOf(expr), body: spanOf(node), prefix, kind, withScopes, explicitConfig };

@@ -288,6 +288,12 @@ describe('locate', () => {
     }
   });
 
+  it('reads a module that imports itself once', () => {
+    const l = run('let m = { imports = [ m ]; a = 1; }; in m');
+    assert.equal(l.modules.length, 1);
+    assert.equal(defs(l, 'a').length, 1);
+  });
+
   it('finds nothing to read in a file that is not a module and never throws on garbage', () => {
     assert.deepEqual(run('pkgs: pkgs.hello').definitions, []);
     for (const text of ['', '{', '{ a = ', '{ imports = [ { ', 'x: { config = mkIf }', '{ nix.linux-builder.config = ; }']) {
