@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { examplesDir, fixturesDir } from '../util/paths.js';
 import { LspClient, applyChanges, positionAt } from './lspClient.js';
+import { seededRandom } from '../util/random.js';
 
 // CI replays one fixed seed (a red build must be reproducible from its log alone); developers'
 // runs explore a new seed each time.
@@ -19,16 +20,6 @@ const EDITS_PER_FILE = Number(process.env.LBD_FUZZ_EDITS ?? 120);
 const RESPONSE_BOUND_MS = 5000;
 const DEEP_RESPONSE_BOUND_MS = 15_000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Tokens that stress the grammar's delimiters, strings and interpolation. */
 const TOKENS = ['{', '}', ';', '=', '"', "''", '${', ']', '[', '(', ')', '\n', "''$", "'''", "''\\", '#', '/*', '*/', '.', ':', '@', '...',
@@ -74,7 +65,7 @@ function withTimeout<T>(what: string, promise: Promise<T>, ms = RESPONSE_BOUND_M
 
 describe(`language server fuzz (seed ${SEED}; replay with LBD_FUZZ_SEED=${SEED})`, function () {
   let client: LspClient;
-  const random = rng(SEED);
+  const random = seededRandom(SEED);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const int = (max: number): number => Math.floor(random() * max);
 

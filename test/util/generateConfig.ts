@@ -7,18 +7,8 @@
  * defaults, rec sets, inherit, comments) and is valid Nix: the grammar proof checks it against
  * nix-instantiate. Used by the parser tests and the benchmark.
  */
+import { seededRandom } from './random.js';
 
-/** A small deterministic PRNG (mulberry32): same seed, same file. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const header = `# Generated nix-darwin configuration (test/util/generateConfig.ts)
 { config, lib, pkgs, ... }:
@@ -136,7 +126,7 @@ const chunks: Chunk[] = [
 ];
 
 export function generateDarwinConfig(lines: number, seed = 1): string {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
   let text = header;
   let count = text.split('\n').length;

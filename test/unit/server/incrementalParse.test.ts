@@ -7,17 +7,8 @@
 import assert from 'node:assert/strict';
 import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
 import { composeChange, type TextChange } from '../../../src/server/textChanges.js';
+import { seededRandom } from '../../util/random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One block of realistic bindings; the module repeats it under many names. */
 const block = (i: number): string => `  machine${i} = {
@@ -56,7 +47,7 @@ describe('incremental reparse from composed LSP changes', function () {
   it('gives the same tree as a fresh parse for 300 random edit batches (seeded)', function () {
     this.timeout(60_000);
     const seed = Number(process.env.LBD_SEED ?? 1129);
-    const random = rng(seed);
+    const random = seededRandom(seed);
     const int = (max: number): number => Math.floor(random() * max);
     // Each batch edits the pristine module: a mostly valid file is where the parser reuses most,
     // so a wrong changed range would make it reuse a stale subtree and show up here.

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { composeChange, type TextChange } from '../../../src/server/textChanges.js';
+import { seededRandom } from '../../util/random.js';
 
-/** A small seeded PRNG (mulberry32) so a failing sequence can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Checks that `changes` really describe old -> new: sorted, disjoint, and every gap unchanged. */
 function assertDescribes(changes: readonly TextChange[], oldText: string, newText: string): void {
@@ -75,7 +65,7 @@ describe('composeChange (LSP content changes -> Lezer changed ranges)', () => {
 
   it('describes the real change for 2,000 random edit sequences (seeded)', () => {
     const seed = Number(process.env.LBD_SEED ?? 20261129);
-    const random = rng(seed);
+    const random = seededRandom(seed);
     const alphabet = 'ab{};=" \n';
     for (let round = 0; round < 2000; round++) {
       const oldText = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
