@@ -2,7 +2,8 @@
 // 1. the Lezer parser from src/nix/nix.grammar (only when the grammar changed),
 // 2. `tsc` type-checks src/, test/ and bench/ and emits ESM to out/ (what the tests run),
 // 3. esbuild bundles the three entry points to dist/ (what users run).
-// Flags: --quiet (less output), --production (minified bundles, no source maps).
+// Flags: --quiet (less output), --production (minified bundles, no source maps),
+// --grammar-only (step 1 alone), --check (type errors are fatal, as in CI).
 import { build } from 'esbuild';
 import { buildParserFile } from '@lezer/generator';
 import { execFileSync } from 'node:child_process';
@@ -80,5 +81,8 @@ async function bundle() {
 }
 
 generateParser();
-typeCheckAndEmit();
-await bundle();
+// --grammar-only: just the generated parser, which lint and editors need to resolve its types.
+if (!process.argv.includes('--grammar-only')) {
+  typeCheckAndEmit();
+  await bundle();
+}
