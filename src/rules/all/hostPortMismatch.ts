@@ -4,24 +4,12 @@
  */
 import { libInScope } from '../../nix/print.js';
 import { BUILDER_VM_PATH } from '../../schema/index.js';
-import { DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT, LINUX_BUILDER_SSH_CONFIG_FILE } from '../../schema/nixDarwin.js';
+import { DEFAULT_HOST_PORT, LINUX_BUILDER_SSH_CONFIG_FILE } from '../../schema/nixDarwin.js';
+import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
 import { addDefinition } from '../editing.js';
 import { darwinModuleOf, definitionsAt, type Rule } from '../rule.js';
 
-const SSH_FILE = ['environment', 'etc', LINUX_BUILDER_SSH_CONFIG_FILE];
-
-export function hostBlock(port: number): string {
-  return [
-    "lib.mkForce ''",
-    '  Host linux-builder',
-    '    User builder',
-    '    Hostname localhost',
-    '    HostKeyAlias linux-builder',
-    `    Port ${port}`,
-    `    IdentityFile ${DEFAULT_BUILDER_KEY}`,
-    "''",
-  ].join('\n');
-}
+const SSH_FILE = SSH_CONFIG_FILE_OPTION;
 
 export const hostPortMismatchRule: Rule = {
   id: 'host-port-mismatch',
@@ -33,7 +21,7 @@ export const hostPortMismatchRule: Rule = {
       .map((def) => {
         const port = def.value.kind === 'int' ? def.value.value : DEFAULT_HOST_PORT;
         const module = darwinModuleOf(ctx, def);
-        const add = addDefinition(ctx, module, [...SSH_FILE, 'text'], hostBlock(port));
+        const add = addDefinition(ctx, module, [...SSH_FILE, 'text'], hostBlockNix({ port }));
         return {
           span: def.nameSpan,
           severity: 'warning' as const,

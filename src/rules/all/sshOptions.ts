@@ -10,6 +10,7 @@ import { BUILDER_VM_HOST_KEY, DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT } from '../
 import { addDefinition } from '../editing.js';
 import { darwinModuleOf, definitionsAt, stringList, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
 import { builderEntryNix, knownHostsNix } from '../builderEntry.js';
+import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
 import { libInScope } from '../../nix/print.js';
 
 /** The port, user and key an sshOptions list asks for, read from `-p`, `-l`, `-i` and `-o Key=Value`. */
@@ -77,6 +78,23 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
         title: `Declare the builder in nix.buildMachines as localhost:${port} with its host key pinned (needs Nix 2.31 or later; works without the ssh_config.d Include)`,
         isPreferred: false,
         edits: [remove, machines, known, ...lib],
+      });
+    }
+    // The HostKeyAlias route works on any Nix: the entry names the `linux-builder` alias, whose Host
+    // block maps it to localhost:<port> with HostKeyAlias, so the pinned key matches. It relies on
+    // root's ssh reading that block (the corporate case is exactly when it does not).
+    const user = given.user ?? 'builder';
+    const key = given.key ?? DEFAULT_BUILDER_KEY;
+    const custom = port !== DEFAULT_HOST_PORT || user !== 'builder' || key !== DEFAULT_BUILDER_KEY;
+    const aliasEntry = builderEntryNix({ hostName: 'linux-builder', sshUser: user, sshKey: key, systems: systemsOf(ctx), hostKeyLine: BUILDER_VM_HOST_KEY });
+    const aliasMachines = addDefinition(ctx, module, ['nix', 'buildMachines'], `lib.mkForce [\n${aliasEntry}\n]`);
+    const overridden = ['text', 'source'].some((leaf) => definitionsAt(ctx, [...SSH_CONFIG_FILE_OPTION, leaf]).length > 0);
+    const block = custom && !overridden ? addDefinition(ctx, module, [...SSH_CONFIG_FILE_OPTION, 'text'], hostBlockNix({ port, user, key })) : undefined;
+    if (aliasMachines && (!custom || overridden || block)) {
+      fixes.push({
+        title: `Declare the builder in nix.buildMachines as linux-builder with its host key pinned through HostKeyAlias (any Nix version; root's ssh must read the ssh_config.d Host block${block ? `, rewritten with port ${port}, user ${user} and key ${key}` : ''})`,
+        isPreferred: false,
+        edits: [remove, aliasMachines, ...(block ? [block] : []), ...lib],
       });
     }
   }

@@ -37,11 +37,14 @@ describe('rule ssh-options', () => {
 
   it('offers removal (preferred), protocol = "ssh", and a buildMachines declaration, all of which parse and clear the finding', () => {
     const [hit] = expectFindings(REPORT, 'ssh-options', [7]);
-    assert.equal(hit.fixes.length, 3);
+    assert.equal(hit.fixes.length, 4);
     assert.equal(hit.fixes.filter((f) => f.isPreferred).length, 1);
     assert.match(hit.fixes[0].title, /Remove sshOptions/);
     assert.match(hit.fixes[2].title, /Nix 2\.31/);
-    const [removed, viaProtocol, viaMachines] = expectFixesWork(REPORT, 'ssh-options', 3);
+    assert.match(hit.fixes[3].title, /HostKeyAlias \(any Nix version/);
+    const [removed, viaProtocol, viaMachines, viaAlias] = expectFixesWork(REPORT, 'ssh-options', 4);
+    assert.match(viaAlias, /hostName = "linux-builder";/);
+    assert.doesNotMatch(viaAlias, /100-linux-builder\.conf/, 'default port, user and key: the Host block stays as nix-darwin writes it');
     assert.doesNotMatch(removed, /sshOptions/);
     assert.match(viaProtocol, /protocol = "ssh";/);
     assert.match(viaMachines, /hostName = "localhost:31022";/);
@@ -56,6 +59,9 @@ describe('rule ssh-options', () => {
     const inserted = fix.edits.map((e) => e.newText).join('\n');
     assert.match(inserted, /localhost:31023/);
     assert.match(inserted, /sshUser = "vmuser"/);
+    const alias = findings(text).find((f) => f.code === 'ssh-options')!.fixes[3];
+    assert.match(alias.title, /rewritten with port 31023, user vmuser/);
+    assert.match(alias.edits.map((e) => e.newText).join('\n'), /Port 31023/);
   });
 
   it('reads -p/-l/-i and -o Key=Value forms', () => {
