@@ -16,7 +16,7 @@ import type { OffsetFix, Rule, RuleContext, RuleFinding } from '../rule.js';
 const dotted = (path: readonly string[]) => path.join('.');
 
 /** The first element of `def.path` that names no real option, with what we know about it. */
-function firstUnknown(def: OptionDefinition): { index: number; siblings: string[]; misplaced?: MisplacedOption } | undefined {
+function firstUnknown(def: OptionDefinition, configHasImports: boolean): { index: number; siblings: string[]; misplaced?: MisplacedOption } | undefined {
   for (const closed of CLOSED_SETS) {
     if (!startsWith(def.path, closed) || def.path.length <= closed.length) continue;
     const index = closed.length;
@@ -32,7 +32,11 @@ function firstUnknown(def: OptionDefinition): { index: number; siblings: string[
     const index = BUILDER_CONFIG_PATH.length;
     const name = def.path[index] ?? '';
     if (name === 'sshOptions' || name.startsWith('${') || NIXOS_TOP_LEVEL.has(name)) return undefined;
-    return { index, siblings: [...NIXOS_TOP_LEVEL], misplaced: misplacedOption(def.path.slice(0, index + 1)) };
+    const misplaced = misplacedOption(def.path.slice(0, index + 1));
+    // Modules the VM config imports may declare options of their own (sops, agenix, …): then only
+    // the known mistakes are certain.
+    if (configHasImports && !misplaced) return undefined;
+    return { index, siblings: [...NIXOS_TOP_LEVEL], misplaced };
   }
   // Near-misses of the builder's own names directly under `nix` (nix-darwin has many other nix.* options).
   if (def.path[0] === 'nix' && def.path.length >= 2) {
@@ -64,8 +68,10 @@ export const unknownOptionRule: Rule = {
   check(ctx) {
     const seen = new Set<string>();
     const findings: RuleFinding[] = [];
+    // `imports` is read by the module system itself, so the locator lists it (lists), not as a definition.
+    const configHasImports = ctx.located.lists.some((l) => l.path.length === 4 && startsWith(l.path, BUILDER_CONFIG_PATH) && l.path[3] === 'imports');
     for (const def of ctx.located.definitions) {
-      const unknown = firstUnknown(def);
+      const unknown = firstUnknown(def, configHasImports);
       if (!unknown) continue;
       const span: Span | undefined = def.pathSpans[unknown.index];
       if (!span || seen.has(`${span.from}:${span.to}`)) continue;

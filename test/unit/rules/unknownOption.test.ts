@@ -98,3 +98,10 @@ describe('rule unknown-option moves next to existing sets', () => {
     assert.doesNotMatch(fixed, /^\s*hostPort/m);
   });
 });
+
+describe('rule unknown-option with imported VM modules', () => {
+  it('trusts names under config when config imports modules that may declare them, but not known mistakes', () => {
+    const text = '{\n  nix.linux-builder.config = {\n    imports = [ ./sops.nix ];\n    sops.secrets.token = { };\n    diskSize = 40960;\n  };\n}\n';
+    expectFindings(text, 'unknown-option', [5]);
+  });
+});
