@@ -121,7 +121,7 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
       if (facts.nixDarwin === true) {
         return { summary: `${key} does not exist. nix-darwin's builder service installs it (root:nixbld, 0600) when it starts: restart it.`, commands: [KICKSTART, `ls -l ${key}`] };
       }
-      return { summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey: a string path to a root-only file (never "${./key}", which copies the private key into the world-readable store).` };
+      return { summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey: a string path to a root-only file (never "\${./key}", which copies the private key into the world-readable store).` };
     case 'key-permissions':
       return {
         summary: `ssh, run as root by the nix-daemon, refuses ${key} because it is readable by others. Make it root-only again (root:nixbld 0600 as nix-darwin installs it). Do not make it readable by your user: the daemon, not you, connects.`,
