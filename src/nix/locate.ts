@@ -14,6 +14,20 @@ import { stringValue } from './strings.js';
 import { splitAtMissingSemicolon } from './recover.js';
 import { attrName, calleeName, expressionChildren, flattenApply, unwrapValue, type Unwrapped } from './unwrap.js';
 
+/**
+ * Which part of a file to read: `all` of what lies at and below `path`, `some` (read on, keep
+ * only what a deeper path keeps) or `none` (skip it). The rules only read a few option paths,
+ * so skipping the rest makes their locate a fraction of the full one.
+ */
+export type PathFilter = (path: readonly string[]) => 'all' | 'some' | 'none';
+
+export interface LocateOptions {
+  /** Keep only the definitions, sets and lists at paths it admits (modules are always kept). */
+  only?: PathFilter;
+}
+
+const everything: PathFilter = () => 'all';
+
 /** Where the definitions being read go. */
 interface Scope {
   module: ModuleInfo;
@@ -80,8 +94,14 @@ class Locator implements Located {
   readonly lists: ListInfo[] = [];
   readonly modules: ModuleInfo[] = [];
   private readonly moduleBodies = new Set<number>();
+  private readonly topKeysOf = new Map<number, Set<string>>();
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly only: PathFilter = everything,
+    /** False when the tree has no error node: then no binding lost its `;` (recover.ts). */
+    private readonly mayHaveErrors = true,
+  ) {}
 
   private decode = (node: SyntaxNode): string | null => stringValue(node, this.text);
 
@@ -99,13 +119,36 @@ class Locator implements Located {
 
   /** The top-level names a set binds (first path element of each binding). */
   private topKeys(set: SyntaxNode): Set<string> {
+    const cached = this.topKeysOf.get(set.from);
+    if (cached) return cached;
     const keys = new Set<string>();
-    for (const binding of set.getChildren('Binding')) {
-      const path = binding.getChild('AttrPath');
-      const first = path ? this.attrPath(path).names[0] : undefined;
+    for (let binding = set.firstChild; binding; binding = binding.nextSibling) {
+      if (binding.name !== 'Binding') continue;
+      const path = binding.firstChild;
+      if (path?.name !== 'AttrPath') continue;
+      const first = this.firstNames(path, 1)[0];
       if (first !== undefined) keys.add(first);
     }
+    this.topKeysOf.set(set.from, keys);
     return keys;
+  }
+
+  /** The first `count` names of an AttrPath (fewer when it is shorter). */
+  private firstNames(path: SyntaxNode, count: number): string[] {
+    const names: string[] = [];
+    for (let c = path.firstChild; c && names.length < count; c = c.nextSibling) {
+      if (c.name === 'AttrName' || c.name === 'String' || c.name === 'Interpolation') names.push(attrName(c, this.text, this.decode));
+    }
+    return names;
+  }
+
+  /** Whether the filter rules out everything a binding with this path defines. */
+  private filteredOut(scope: Scope, pathNode: SyntaxNode): boolean {
+    if (this.only === everything) return false;
+    const known = scope.path.length;
+    // A filter rules out a path only with all its extensions, so a prefix decides.
+    const prefix = known >= 2 ? scope.path : [...scope.path, ...this.firstNames(pathNode, 2 - known)];
+    return this.only(prefix) === 'none';
   }
 
   /** Reads a module expression (a set, or a function returning one). Returns null if it is not one. */
@@ -140,7 +183,7 @@ class Locator implements Located {
     if (formals) module.formals = formals;
     this.modules.push(module);
     const scope: Scope = { module, path: prefix, spans: prefixSpans, conditional, priority: 'normal' };
-    if (!explicitConfig) this.attrsets.push(this.attrSetInfo(prefix, node, module));
+    if (!explicitConfig && this.only(prefix) !== 'none') this.attrsets.push(this.attrSetInfo(prefix, node, module));
     this.readModuleSet(node, scope, explicitConfig);
     return module;
   }
@@ -162,6 +205,7 @@ class Locator implements Located {
       if (item.name !== 'Binding') continue;
       const pathNode = item.getChild('AttrPath');
       if (!pathNode) continue;
+      if (!explicit && !this.mayHaveErrors && this.filteredOut(scope, pathNode) && !this.firstNames(pathNode, 1).some((n) => moduleKeys.has(n))) continue;
       const { names, spans } = this.attrPath(pathNode);
       const first = names[0] ?? '';
       if (first === 'imports' && names.length === 1) {
@@ -177,6 +221,7 @@ class Locator implements Located {
           if (!bodyFound) scope.module.body = spanOf(u.node);
           bodyFound = true;
           const inner = this.inner(scope, u);
+          if (this.only(scope.path) === 'none') continue;
           this.attrsets.push(this.attrSetInfo(scope.path, u.node, scope.module));
           this.readSet(u.node, inner);
         }
@@ -202,7 +247,8 @@ class Locator implements Located {
   private readImports(binding: SyntaxNode, scope: Scope): void {
     for (const u of this.valueOf(binding)) {
       if (u.node.name !== 'List') continue;
-      this.lists.push({ path: [...scope.path, 'imports'], span: spanOf(u.node), innerIndent: innerIndent(this.text, u.node, isExpression), module: scope.module });
+      const path = [...scope.path, 'imports'];
+      if (this.only(path) !== 'none') this.lists.push({ path, span: spanOf(u.node), innerIndent: innerIndent(this.text, u.node, isExpression), module: scope.module });
       for (const element of expressionChildren(u.node)) {
         const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
         if (module) this.addModule(module, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional);
@@ -216,6 +262,8 @@ class Locator implements Located {
       if (item.name !== 'Binding') continue;
       const pathNode = item.getChild('AttrPath');
       if (!pathNode) continue;
+      // (A binding that lost its `;` may hide another one after it: see readBinding.)
+      if (!this.mayHaveErrors && this.filteredOut(scope, pathNode)) continue;
       const { names, spans } = this.attrPath(pathNode);
       this.readBinding(item, names, spans, scope);
     }
@@ -228,9 +276,11 @@ class Locator implements Located {
       if (c.name !== 'AttrName' && c.name !== 'String') continue;
       if (source && c.from < source.to) continue;
       const name = attrName(c, this.text, this.decode);
+      const path = [...scope.path, name];
+      if (this.only(path) !== 'all') continue;
       const span = spanOf(c);
       this.pushDefinition({
-        path: [...scope.path, name],
+        path,
         pathSpans: [...scope.spans, span],
         ownLength: 1,
         nameSpan: span,
@@ -249,7 +299,7 @@ class Locator implements Located {
   }
 
   private readBinding(binding: SyntaxNode, names: string[], spans: Span[], scope: Scope): void {
-    const split = splitAtMissingSemicolon(binding, this.text, this.decode);
+    const split = this.mayHaveErrors ? splitAtMissingSemicolon(binding, this.text, this.decode) : null;
     if (split) {
       this.define(spanOf(binding), names, spans, scope, this.piecesValue(split.head), piecesSpan(split.head));
       this.define(split.bindingSpan, split.names, split.spans, scope, this.piecesValue(split.rest), piecesSpan(split.rest));
@@ -268,17 +318,20 @@ class Locator implements Located {
   /** `otherSpan`: when there is no value node, the source of the value (else it is missing). */
   private define(bindingSpan: Span, names: string[], spans: Span[], scope: Scope, values: Unwrapped[], otherSpan?: Span): void {
     const path = [...scope.path, ...names];
+    const wanted = this.only(path);
+    if (wanted === 'none') return;
     const pathSpans = [...scope.spans, ...spans];
     const nameSpan = spans.at(-1) ?? bindingSpan;
     const common = { path, pathSpans, ownLength: names.length, nameSpan, bindingSpan, module: scope.module };
     if (values.length === 0) {
+      if (wanted !== 'all') return;
       const span = otherSpan ?? { from: bindingSpan.to, to: bindingSpan.to };
       this.pushDefinition({ ...common, value: { kind: 'other', text: this.text.slice(span.from, span.to), span }, conditional: scope.conditional, priority: scope.priority }, scope);
       return;
     }
     for (const u of values) {
       const inner = this.inner(scope, u);
-      this.pushDefinition({ ...common, value: staticValue(u.node, this.text), conditional: inner.conditional, priority: inner.priority }, scope);
+      if (wanted === 'all') this.pushDefinition({ ...common, value: staticValue(u.node, this.text), conditional: inner.conditional, priority: inner.priority }, scope);
       const here: Scope = { ...inner, path, spans: pathSpans };
       if (scope.module.kind !== 'builder-config' && samePath(path, builderConfigPath) && (u.node.name === 'AttrSet' || u.node.name === 'Lambda')) {
         this.addModule(u.node, 'builder-config', builderConfigPath, pathSpans, inner.conditional);
@@ -293,12 +346,14 @@ class Locator implements Located {
   }
 
   private readList(list: SyntaxNode, scope: Scope): void {
+    // (`scope.path` was admitted by define; `*` below it may not be.)
     this.lists.push({ path: scope.path, span: spanOf(list), innerIndent: innerIndent(this.text, list, isExpression), module: scope.module });
     for (const element of expressionChildren(list)) {
       for (const u of unwrapValue(element, this.text)) {
         if (u.node.name !== 'AttrSet') continue;
         const entrySpan = spanOf(element);
         const entry: Scope = { ...this.inner(scope, u), path: [...scope.path, '*'], spans: [...scope.spans, entrySpan], entrySpan };
+        if (this.only(entry.path) === 'none') continue;
         this.attrsets.push(this.attrSetInfo(entry.path, u.node, scope.module, entrySpan));
         this.readSet(u.node, entry);
       }
@@ -307,6 +362,9 @@ class Locator implements Located {
 
   /** `…darwinSystem { modules = [ … ]; }` / `…nixosSystem { … }` anywhere in the file. */
   readSystemCalls(top: SyntaxNode): void {
+    // The callee's name is written out in the text: without it there is no call to find, and the
+    // walk over every node is skipped.
+    if (![...systemBuilders].some((name) => this.text.includes(name))) return;
     const seen = new Set<number>();
     const cursor = top.cursor();
     do {
@@ -348,9 +406,13 @@ class Locator implements Located {
   }
 }
 
-/** Every option definition, option-valued set and list, and module in the parse. */
-export function locate(parsed: ParsedNix): Located {
-  const locator = new Locator(parsed.text);
+/**
+ * Every option definition, option-valued set and list, and module in the parse; with
+ * `options.only`, just those at the paths it admits (the same objects in the same order as
+ * the full result filtered by path).
+ */
+export function locate(parsed: ParsedNix, options: LocateOptions = {}): Located {
+  const locator = new Locator(parsed.text, options.only, parsed.hasErrors !== false);
   const top = parsed.tree.topNode;
   const expr = expressionChildren(top)[0];
   if (expr && !locator.isFlake(expr)) locator.addModule(expr, 'file', [], [], false);

@@ -4,6 +4,7 @@
  */
 import { TreeFragment, type Tree } from '@lezer/common';
 import { parser } from './generated/parser.js';
+import { newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
 
 /** One edited range, as Lezer's ChangedRange: [fromA, toA) in the old text became [fromB, toB). */
 export interface TextChange {
@@ -18,6 +19,10 @@ export interface ParsedNix {
   tree: Tree;
   /** Reusable pieces of `tree` for the next incremental parse. */
   fragments: readonly TreeFragment[];
+  /** Per-subtree results kept across incremental parses of one document (see treeMemo.ts). */
+  memo?: TreeMemo;
+  /** Whether the tree has any error node (computed with the memo; absent means unknown). */
+  hasErrors?: boolean;
 }
 
 /**
@@ -27,7 +32,9 @@ export interface ParsedNix {
 export function parseNix(text: string, previous?: { parsed: ParsedNix; changes: readonly TextChange[] }): ParsedNix {
   const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
   const tree = parser.parse(text, reusable);
-  return { text, tree, fragments: withoutErrorRegions(tree) };
+  const memo = previous?.parsed.memo ?? newTreeMemo();
+  const hasErrors = treeHasError(tree, memo);
+  return { text, tree, fragments: hasErrors ? withoutErrorRegions(tree) : TreeFragment.addTree(tree), memo, hasErrors };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Located } from '../nix/model.js';
 import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
 import { syntaxProblems } from '../nix/syntaxProblems.js';
 import { RULES } from './registry.js';
-import type { RuleFinding } from './rule.js';
+import { ruleRelevance, type RuleContext, type RuleFinding } from './rule.js';
 
 /** Syntax errors listed per file; the rest are counted in the last one's message. */
 export const MAX_SYNTAX_FINDINGS = 20;
@@ -26,7 +26,8 @@ export interface Analysis {
   findings: Finding[];
   /** Keep it and pass it back with the next edit's changes for an incremental re-parse. */
   parsed: ParsedNix;
-  /** The option definitions the rules saw (the language server's hover and completion reuse them). */
+  /** Every option definition of the file (the language server's hover and completion), located
+   *  when first read: its four fields are computed together on the first access to any of them. */
   located: Located;
 }
 
@@ -62,8 +63,10 @@ export function analyzeNix(
       findings.push(toFinding('syntax-error', { span: problem.span, severity: 'error', message: problem.message + more, fixes: [] }));
     });
   }
-  const located = locate(parsed);
-  const ctx = { text, located };
+  // The rules read a few option paths: locate only those for them (a fraction of the work), and
+  // the whole file's definitions for the language server's hover and completion on first use.
+  const ctx: RuleContext = { text, located: locate(parsed, { only: ruleRelevance }) };
+  const located = lazyLocated(() => locate(parsed));
   for (const rule of RULES) {
     if (disabled.has(rule.id)) continue;
     try {
@@ -73,4 +76,27 @@ export function analyzeNix(
     }
   }
   return { findings, parsed, located };
+}
+
+/** A Located whose fields are computed on first access, then plain data properties. */
+function lazyLocated(compute: () => Located): Located {
+  const lazy = {} as Located;
+  const fields = ['definitions', 'attrsets', 'lists', 'modules'] as const;
+  const materialise = (): Located => {
+    const full = compute();
+    for (const field of fields) Object.defineProperty(lazy, field, { value: full[field], enumerable: true, writable: true, configurable: true });
+    return full;
+  };
+  for (const field of fields) {
+    Object.defineProperty(lazy, field, {
+      get: () => materialise()[field],
+      set: (value: unknown) => {
+        materialise();
+        Object.defineProperty(lazy, field, { value, enumerable: true, writable: true, configurable: true });
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return lazy;
 }

@@ -21,7 +21,26 @@ export interface RuleFinding {
 
 export interface RuleContext {
   text: string;
+  /**
+   * What the rules read of the file: the definitions at the option paths rules check
+   * (`ruleRelevance` 'all'), the attribute sets and lists on the way to them, and every module.
+   * A rule that starts reading other option paths must widen `ruleRelevance` (the rules test
+   * "rules see the same findings with the full located" catches a rule that did not).
+   */
   located: Located;
+}
+
+/**
+ * The option paths any rule reads: everything under `nix`, `environment.etc` and `programs.ssh`,
+ * and any `X.buildMachines` (sshKeyStorePath and publicHostKeyFormat match on the second name
+ * alone). `some`: not itself read, but a longer path may be (a set to descend into or insert in).
+ */
+export function ruleRelevance(path: readonly string[]): 'all' | 'some' | 'none' {
+  const [first, second] = path;
+  if (first === 'nix') return 'all';
+  if (second === undefined) return 'some';
+  if (second === 'buildMachines' || (first === 'environment' && second === 'etc') || (first === 'programs' && second === 'ssh')) return 'all';
+  return 'none';
 }
 
 export interface Rule {
