@@ -4,6 +4,10 @@
  * sets written literally or made by earlier dotted paths; `a = { … }; a = { … };` merges
  * the two sets one level deep; anything else defined twice, or defined under an inherited
  * or non-set value, is an error. Computed names (`${x}`) never clash.
+ *
+ * Each set reports the clashes of its own bindings (`ownDuplicates`); the sets written inside
+ * it report theirs themselves. That keeps a set's findings a function of its own subtree, so
+ * syntaxProblems can keep them per subtree across keystrokes.
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Span } from './model.js';
@@ -11,8 +15,10 @@ import { stringValue } from './strings.js';
 import { attrName, expressionChildren } from './unwrap.js';
 
 interface Entry {
-  /** The attributes when the value is a set (written, or made by dotted paths). */
+  /** The attributes when the value is a set made by dotted paths, or once `set` was read. */
   attrs: Map<string, Entry> | null;
+  /** A literal set value whose attributes are read only when something needs them. */
+  set: SyntaxNode | null;
   inherited: boolean;
   span: Span;
 }
@@ -27,6 +33,11 @@ export interface DuplicateAttribute {
 
 const bindingContainers = new Set(['AttrSet', 'LetSet', 'Let']);
 
+/** Whether a node binds attributes (a set, `let { }` or `let … in`). */
+export function isBindingContainer(name: string): boolean {
+  return bindingContainers.has(name);
+}
+
 /** A literal set value (parentheses are not part of Nix's syntax tree). */
 function literalSet(node: SyntaxNode | undefined): SyntaxNode | null {
   let n = node;
@@ -34,34 +45,39 @@ function literalSet(node: SyntaxNode | undefined): SyntaxNode | null {
   return n?.name === 'AttrSet' ? n : null;
 }
 
-class Checker {
-  readonly found: DuplicateAttribute[] = [];
-  private readonly built = new Map<SyntaxNode['from'], Map<string, Entry>>();
+const hasAttrs = (e: Entry): boolean => e.attrs !== null || e.set !== null;
 
+class Checker {
   constructor(private readonly text: string) {}
 
   private decode = (n: SyntaxNode): string | null => stringValue(n, this.text);
 
-  /** The attributes a set (or let) defines, reporting clashes; each set is read once. */
-  attrsOf(set: SyntaxNode): Map<string, Entry> {
-    const key = set.from * 4 + (set.name === 'Let' ? 1 : set.name === 'LetSet' ? 2 : 0);
-    const cached = this.built.get(key);
-    if (cached) return cached;
+  /** The attributes a set defines; its clashes go to `found` (null: not reported here). */
+  attrsOf(set: SyntaxNode, found: DuplicateAttribute[] | null): Map<string, Entry> {
     const attrs = new Map<string, Entry>();
-    this.built.set(key, attrs);
     for (let item = set.firstChild; item; item = item.nextSibling) {
-      if (item.name === 'Inherit') this.inherit(item, attrs);
-      else if (item.name === 'Binding') this.bind(item, attrs);
+      if (item.name === 'Inherit') this.inherit(item, attrs, found);
+      else if (item.name === 'Binding') this.bind(item, attrs, found);
     }
     return attrs;
   }
 
-  private clash(span: Span, path: string[], first: Span): void {
-    this.found.push({ span, path: path.join('.'), first });
+  private attrsFor(entry: Entry): Map<string, Entry> {
+    if (entry.attrs === null) {
+      entry.attrs = entry.set ? this.attrsOf(entry.set, null) : new Map<string, Entry>();
+      entry.set = null;
+    }
+    return entry.attrs;
   }
 
-  private inherit(item: SyntaxNode, attrs: Map<string, Entry>): void {
-    const source = item.getChild('(') ? expressionChildren(item)[0] : undefined;
+  private inherit(item: SyntaxNode, attrs: Map<string, Entry>, found: DuplicateAttribute[] | null): void {
+    let source: SyntaxNode | undefined;
+    for (let c = item.firstChild; c; c = c.nextSibling) {
+      if (c.name === '(') {
+        source = expressionChildren(item)[0];
+        break;
+      }
+    }
     for (let c = item.firstChild; c; c = c.nextSibling) {
       if (c.name !== 'AttrName' && c.name !== 'String' && c.name !== 'Interpolation') continue;
       if (source && c.from < source.to) continue;
@@ -69,24 +85,28 @@ class Checker {
       if (name === '${…}') continue;
       const span = { from: c.from, to: c.to };
       const existing = attrs.get(name);
-      if (existing) this.clash(span, [name], existing.span);
-      else attrs.set(name, { attrs: null, inherited: true, span });
+      if (existing) found?.push({ span, path: name, first: existing.span });
+      else attrs.set(name, { attrs: null, set: null, inherited: true, span });
     }
   }
 
-  private bind(binding: SyntaxNode, root: Map<string, Entry>): void {
-    const pathNode = binding.getChild('AttrPath');
+  private bind(binding: SyntaxNode, root: Map<string, Entry>, found: DuplicateAttribute[] | null): void {
+    let pathNode: SyntaxNode | null = null;
+    let eq: SyntaxNode | null = null;
+    for (let c = binding.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'AttrPath') pathNode ??= c;
+      else if (c.name === '=') eq ??= c;
+    }
     if (!pathNode) return;
+    let value: SyntaxNode | undefined;
+    for (let c = eq?.nextSibling ?? null; c && !value; c = c.nextSibling) if (!c.type.isError && c.name !== ';') value = c;
+    // A name without `=` and value is error recovery's guess, not a definition.
+    if (!value) return;
     const elements: SyntaxNode[] = [];
     for (let c = pathNode.firstChild; c; c = c.nextSibling) {
       if (c.name === 'AttrName' || c.name === 'String' || c.name === 'Interpolation') elements.push(c);
     }
     const names = elements.map((e) => attrName(e, this.text, this.decode));
-    const eq = binding.getChild('=');
-    let value: SyntaxNode | undefined;
-    for (let c = eq?.nextSibling ?? null; c && !value; c = c.nextSibling) if (!c.type.isError && c.name !== ';') value = c;
-    // A name without `=` and value is error recovery's guess, not a definition.
-    if (!value) return;
     let attrs = root;
     for (let i = 0; i < names.length; i++) {
       const name = names[i] ?? '';
@@ -96,43 +116,53 @@ class Checker {
       const existing = attrs.get(name);
       const last = i === names.length - 1;
       if (!last) {
-        if (existing && (existing.inherited || !existing.attrs)) {
-          this.clash(span, names, existing.span);
+        if (existing && (existing.inherited || !hasAttrs(existing))) {
+          found?.push({ span, path: names.join('.'), first: existing.span });
           return;
         }
-        if (existing?.attrs) {
-          attrs = existing.attrs;
+        if (existing) {
+          attrs = this.attrsFor(existing);
         } else {
           const nested = new Map<string, Entry>();
-          attrs.set(name, { attrs: nested, inherited: false, span });
+          attrs.set(name, { attrs: nested, set: null, inherited: false, span });
           attrs = nested;
         }
         continue;
       }
       const set = literalSet(value);
-      const own = set ? this.attrsOf(set) : null;
       if (!existing) {
-        attrs.set(name, { attrs: own, inherited: false, span });
-      } else if (existing.attrs && !existing.inherited && own) {
+        attrs.set(name, { attrs: null, set, inherited: false, span });
+      } else if (hasAttrs(existing) && !existing.inherited && set) {
         // Two sets for one name merge, one level deep.
-        for (const [key, entry] of own) {
-          const clash = existing.attrs.get(key);
-          if (clash) this.clash(entry.span, [...names, key], clash.span);
-          else existing.attrs.set(key, entry);
+        const into = this.attrsFor(existing);
+        for (const [key, entry] of this.attrsOf(set, null)) {
+          const clash = into.get(key);
+          if (clash) found?.push({ span: entry.span, path: [...names, key].join('.'), first: clash.span });
+          else into.set(key, entry);
         }
       } else {
-        this.clash(span, names, existing.span);
+        found?.push({ span, path: names.join('.'), first: existing.span });
       }
     }
   }
 }
 
+/**
+ * The clashes among the bindings of one set (or `let`), sets written inside it excepted (they
+ * report their own); reading its nested sets where Nix merges into them.
+ */
+export function ownDuplicates(set: SyntaxNode, text: string): DuplicateAttribute[] {
+  const found: DuplicateAttribute[] = [];
+  new Checker(text).attrsOf(set, found);
+  return found;
+}
+
 /** Every attribute defined twice in a set or `let` of the tree rooted at `top`. */
 export function duplicateAttributes(top: SyntaxNode, text: string): DuplicateAttribute[] {
-  const checker = new Checker(text);
+  const found: DuplicateAttribute[] = [];
   const cursor = top.cursor();
   do {
-    if (bindingContainers.has(cursor.name)) checker.attrsOf(cursor.node);
+    if (bindingContainers.has(cursor.name)) found.push(...ownDuplicates(cursor.node, text));
   } while (cursor.next());
-  return checker.found;
+  return found;
 }

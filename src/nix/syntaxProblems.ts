@@ -7,10 +7,11 @@
  * Together they reject exactly what `nix-instantiate --parse` (Nix 2.8) rejects:
  * scripts/prove-grammar.mjs and test/unit/nix/grammarProof.test.ts check that.
  */
-import type { SyntaxNode } from '@lezer/common';
+import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
-import { duplicateAttributes } from './duplicates.js';
+import { isBindingContainer, ownDuplicates, type DuplicateAttribute } from './duplicates.js';
 import type { ParsedNix } from './parse.js';
+import { memoFor, newTreeMemo } from './treeMemo.js';
 
 export interface SyntaxProblem {
   span: Span;
@@ -150,77 +151,138 @@ function isStaticInheritName(node: SyntaxNode): boolean {
 
 const maxInt = 9223372036854775807n;
 
-function semanticProblems(parsed: ParsedNix): SyntaxProblem[] {
-  const { text } = parsed;
-  const problems: SyntaxProblem[] = [];
-  parsed.tree.iterate({
-    enter: (ref) => {
-      switch (ref.name) {
-        case 'BinaryExpr': {
-          const op = operatorOf(ref.node, text);
-          const left = ref.node.firstChild;
-          const leftOp = left?.name === 'BinaryExpr' ? operatorOf(left, text) : null;
-          if (op && leftOp && nonAssociative[op] && nonAssociative[op] === nonAssociative[leftOp]) {
-            problems.push({
-              span: { from: ref.from, to: ref.to },
-              message: `Syntax error: \`${leftOp}\` and \`${op}\` cannot be chained; add parentheses`,
-            });
-          }
-          break;
-        }
-        case 'PathTrailingSlash':
-          problems.push({ span: { from: ref.from, to: ref.to }, message: 'Syntax error: a path cannot end with `/`' });
-          break;
-        case 'Int':
-          if (BigInt(text.slice(ref.from, ref.to)) > maxInt) {
-            problems.push({ span: { from: ref.from, to: ref.to }, message: 'Syntax error: integer too large for Nix (64-bit)' });
-          }
-          break;
-        case 'Inherit':
-          for (let child = ref.node.firstChild; child; child = child.nextSibling) {
-            if ((child.name === 'String' || child.name === 'Interpolation') && !isStaticInheritName(child)) {
-              problems.push({ span: { from: child.from, to: child.to }, message: 'Syntax error: `inherit` cannot take a computed name' });
-            }
-          }
-          break;
-        case 'Let':
-          // Nix builds `let` bindings before anything is evaluated: their names must be constant.
-          for (const binding of ref.node.getChildren('Binding')) {
-            const first = binding.getChild('AttrPath')?.firstChild;
-            if (first && !isStaticInheritName(first)) {
-              problems.push({ span: { from: first.from, to: first.to }, message: 'Syntax error: `let` cannot bind a computed name' });
-            }
-          }
-          break;
-        case 'Formals': {
-          // `args@{ args, … }:` names the same argument twice too.
-          const at = ref.node.parent?.name === 'Lambda' ? ref.node.parent.getChild('Param') : null;
-          const seen = new Set<string>(at ? [text.slice(at.from, at.to)] : []);
-          for (const formal of ref.node.getChildren('Formal')) {
-            const param = formal.getChild('Param');
-            if (!param) continue;
-            const name = text.slice(param.from, param.to);
-            if (seen.has(name)) {
-              problems.push({ span: { from: param.from, to: param.to }, message: `Syntax error: duplicate function argument \`${name}\`` });
-            }
-            seen.add(name);
-          }
-          break;
-        }
-      }
-    },
-  });
-  return problems;
+/** Problems found in one subtree, offsets relative to its start; duplicates before their message. */
+interface Found {
+  semantic: SyntaxProblem[];
+  duplicates: DuplicateAttribute[];
 }
 
-function duplicates(parsed: ParsedNix): SyntaxProblem[] {
-  return duplicateAttributes(parsed.tree.topNode, parsed.text).map((d) => ({
+const nothing: Found = { semantic: [], duplicates: [] };
+
+/** What Nix refuses at one node, from the node's own subtree only (so it can be memoised). */
+function checkNode(node: SyntaxNode, text: string, out: Found): void {
+  const problems = out.semantic;
+  switch (node.name) {
+    case 'BinaryExpr': {
+      const op = operatorOf(node, text);
+      const left = node.firstChild;
+      const leftOp = left?.name === 'BinaryExpr' ? operatorOf(left, text) : null;
+      if (op && leftOp && nonAssociative[op] && nonAssociative[op] === nonAssociative[leftOp]) {
+        problems.push({
+          span: { from: node.from, to: node.to },
+          message: `Syntax error: \`${leftOp}\` and \`${op}\` cannot be chained; add parentheses`,
+        });
+      }
+      break;
+    }
+    case 'PathTrailingSlash':
+      problems.push({ span: { from: node.from, to: node.to }, message: 'Syntax error: a path cannot end with `/`' });
+      break;
+    case 'Int':
+      // Up to 18 digits always fit; only longer ones (leading zeros included) need a BigInt.
+      if (node.to - node.from > 18 && BigInt(text.slice(node.from, node.to)) > maxInt) {
+        problems.push({ span: { from: node.from, to: node.to }, message: 'Syntax error: integer too large for Nix (64-bit)' });
+      }
+      break;
+    case 'Inherit':
+      for (let child = node.firstChild; child; child = child.nextSibling) {
+        if ((child.name === 'String' || child.name === 'Interpolation') && !isStaticInheritName(child)) {
+          problems.push({ span: { from: child.from, to: child.to }, message: 'Syntax error: `inherit` cannot take a computed name' });
+        }
+      }
+      break;
+    case 'Let':
+      // Nix builds `let` bindings before anything is evaluated: their names must be constant.
+      for (const binding of node.getChildren('Binding')) {
+        const first = binding.getChild('AttrPath')?.firstChild;
+        if (first && !isStaticInheritName(first)) {
+          problems.push({ span: { from: first.from, to: first.to }, message: 'Syntax error: `let` cannot bind a computed name' });
+        }
+      }
+      break;
+    case 'Lambda':
+      // `args@{ args, … }:` names the same argument twice too: checked here, where both are.
+      for (const formals of node.getChildren('Formals')) duplicateFormals(formals, node.getChild('Param'), text, problems);
+      break;
+    case 'Formals':
+      if (node.parent?.name !== 'Lambda') duplicateFormals(node, null, text, problems);
+      break;
+  }
+  if (isBindingContainer(node.name)) out.duplicates.push(...ownDuplicates(node, text));
+}
+
+function duplicateFormals(formals: SyntaxNode, at: SyntaxNode | null, text: string, problems: SyntaxProblem[]): void {
+  const seen = new Set<string>(at ? [text.slice(at.from, at.to)] : []);
+  for (const formal of formals.getChildren('Formal')) {
+    const param = formal.getChild('Param');
+    if (!param) continue;
+    const name = text.slice(param.from, param.to);
+    if (seen.has(name)) {
+      problems.push({ span: { from: param.from, to: param.to }, message: `Syntax error: duplicate function argument \`${name}\`` });
+    }
+    seen.add(name);
+  }
+}
+
+/** The node names checkNode looks at; the walk makes no SyntaxNode for the others. */
+const checked = new Set(['BinaryExpr', 'PathTrailingSlash', 'Int', 'Inherit', 'Let', 'Lambda', 'Formals', 'AttrSet', 'LetSet']);
+
+const shiftSpan = (span: Span, by: number): Span => ({ from: span.from + by, to: span.to + by });
+
+/** Appends `found` (relative to a subtree at `by`) to `out`, or the reverse with a negative `by`. */
+function appendShifted(out: Found, found: Found, by: number): void {
+  for (const p of found.semantic) out.semantic.push({ span: shiftSpan(p.span, by), message: p.message });
+  for (const d of found.duplicates) out.duplicates.push({ span: shiftSpan(d.span, by), path: d.path, first: shiftSpan(d.first, by) });
+}
+
+/**
+ * Walks the tree depth first and checks every node, reusing what an earlier parse of the same
+ * document found in a subtree it shares with this one (same Tree object, same text: see
+ * treeMemo.ts). After a keystroke only the subtrees the re-parse rebuilt are checked again.
+ */
+function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>, out: Found): void {
+  const tree = cursor.tree;
+  if (tree) {
+    const known = memo.get(tree);
+    if (known) {
+      if (known !== nothing) appendShifted(out, known, cursor.from);
+      return;
+    }
+  }
+  const semantic = out.semantic.length;
+  const duplicates = out.duplicates.length;
+  if (checked.has(cursor.name)) checkNode(cursor.node, text, out);
+  if (cursor.firstChild()) {
+    do checkTree(cursor, text, memo, out);
+    while (cursor.nextSibling());
+    cursor.parent();
+  }
+  if (!tree) return;
+  if (out.semantic.length === semantic && out.duplicates.length === duplicates) {
+    memo.set(tree, nothing);
+    return;
+  }
+  const own: Found = { semantic: [], duplicates: [] };
+  appendShifted(own, { semantic: out.semantic.slice(semantic), duplicates: out.duplicates.slice(duplicates) }, -cursor.from);
+  memo.set(tree, own);
+}
+
+function semanticAndDuplicates(parsed: ParsedNix): { semantic: SyntaxProblem[]; duplicates: SyntaxProblem[] } {
+  const { text } = parsed;
+  const memo = memoFor<Found>(parsed.memo ?? newTreeMemo(), 'syntaxProblems');
+  const found: Found = { semantic: [], duplicates: [] };
+  checkTree(parsed.tree.cursor(IterMode.IncludeAnonymous), text, memo, found);
+  const duplicates = found.duplicates.map((d) => ({
     span: d.span,
-    message: `Syntax error: \`${d.path}\` is already defined on line ${lineOf(parsed.text, d.first.from)} (Nix refuses a set that defines an attribute twice)`,
+    message: `Syntax error: \`${d.path}\` is already defined on line ${lineOf(text, d.first.from)} (Nix refuses a set that defines an attribute twice)`,
   }));
+  return { semantic: found.semantic, duplicates };
 }
 
 /** Every syntax problem in the parse, in document order. */
 export function syntaxProblems(parsed: ParsedNix): SyntaxProblem[] {
-  return [...lezerErrors(parsed), ...semanticProblems(parsed), ...duplicates(parsed)].sort((a, b) => a.span.from - b.span.from);
+  // An error-free parse (known from the memoised scan in parse.ts) has no Lezer errors to walk for.
+  const lezer = parsed.hasErrors === false ? [] : lezerErrors(parsed);
+  const { semantic, duplicates } = semanticAndDuplicates(parsed);
+  return [...lezer, ...semantic, ...duplicates].sort((a, b) => a.span.from - b.span.from);
 }

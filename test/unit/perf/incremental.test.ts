@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { locate } from '../../../src/nix/locate.js';
+import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
+import { duplicateAttributes } from '../../../src/nix/duplicates.js';
+import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
+import { analyzeNix, type Analysis } from '../../../src/rules/analyze.js';
+import { ruleRelevance } from '../../../src/rules/rule.js';
+import { corpus } from '../../util/corpus.js';
+import { generateDarwinConfig } from '../../util/generateConfig.js';
+import { duplicateAttributes as duplicatesBefore } from './duplicatesOracle.js';
+
+/** A small deterministic PRNG (mulberry32), so a failure names a reproducible edit. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Typing, deleting and pasting: single characters that matter to Nix, and pieces of the file itself. */
+function randomEdit(text: string, next: () => number): { from: number; to: number; insert: string } {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] ?? xs[0];
+  const from = Math.floor(next() * (text.length + 1));
+  const kind = next();
+  if (kind < 0.45) return { from, to: from, insert: pick(['#', ' ', ';', '=', '{', '}', '"', "'", '[', ']', '(', ')', 'a', '.', '\n', '$', '/', '1', '==']) };
+  if (kind < 0.75) return { from, to: Math.min(text.length, from + 1 + Math.floor(next() * 8)), insert: '' };
+  const at = Math.floor(next() * text.length);
+  return { from, to: Math.min(text.length, from + Math.floor(next() * 3)), insert: text.slice(at, at + 1 + Math.floor(next() * 60)) };
+}
+
+const sortedDuplicates = (ds: ReturnType<typeof duplicateAttributes>) =>
+  ds.map((d) => `${d.span.from}:${d.span.to} ${d.path} ${d.first.from}:${d.first.to}`).sort();
+
+describe('incremental analysis gives what a fresh one gives', function () {
+  this.timeout(120_000);
+  const texts = corpus();
+
+  it('duplicate attributes: each set reporting its own finds what the one-pass check found', () => {
+    for (const { name, text } of texts) {
+      const { tree } = parseNix(text);
+      assert.deepEqual(sortedDuplicates(duplicateAttributes(tree.topNode, text)), sortedDuplicates(duplicatesBefore(tree.topNode, text)), name);
+    }
+  });
+
+  it('syntax problems and the rules\' locate after random edits equal a fresh parse\'s', () => {
+    const next = random(7);
+    let edits = 0;
+    for (const { name, text: start } of texts) {
+      if (start.length === 0) continue;
+      let parsed: ParsedNix = parseNix(start);
+      syntaxProblems(parsed);
+      let text = start;
+      const rounds = start.length > 2000 ? 12 : 4;
+      for (let i = 0; i < rounds; i++) {
+        const edit = randomEdit(text, next);
+        const changed = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
+        const changes = [{ fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length }];
+        parsed = parseNix(changed, { parsed, changes });
+        text = changed;
+        const fresh = parseNix(text);
+        const where = `${name}, edit ${i} ${JSON.stringify(edit)}`;
+        assert.equal(parsed.hasErrors, fresh.hasErrors, where);
+        assert.deepEqual(syntaxProblems(parsed), syntaxProblems(fresh), where);
+        assert.deepEqual(locate(parsed, { only: ruleRelevance }), locate(fresh, { only: ruleRelevance }), where);
+        edits++;
+      }
+    }
+    assert.ok(edits > 100, `only ${edits} edits were tried`);
+  });
+
+  it('analyzeNix while typing in a generated config equals a fresh analysis at every keystroke', () => {
+    let text = generateDarwinConfig(1500, 4);
+    let analysis: Analysis = analyzeNix(text);
+    const next = random(11);
+    for (let i = 0; i < 60; i++) {
+      const edit = randomEdit(text, next);
+      const changed = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
+      analysis = analyzeNix(changed, {}, { parsed: analysis.parsed, changes: [{ fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length }] });
+      text = changed;
+      const fresh = analyzeNix(text);
+      assert.deepEqual(analysis.findings, fresh.findings, `keystroke ${i} ${JSON.stringify(edit)}`);
+      assert.deepEqual({ ...analysis.located }, { ...fresh.located }, `keystroke ${i}`);
+    }
+  });
+});
