@@ -122,33 +122,55 @@ class Locator implements Located {
     const cached = this.topKeysOf.get(set.from);
     if (cached) return cached;
     const keys = new Set<string>();
-    for (let binding = set.firstChild; binding; binding = binding.nextSibling) {
-      if (binding.name !== 'Binding') continue;
-      const path = binding.firstChild;
-      if (path?.name !== 'AttrPath') continue;
-      const first = this.firstNames(path, 1)[0];
-      if (first !== undefined) keys.add(first);
-    }
+    this.eachItem(set, 1, (binding, names) => {
+      const [first] = names;
+      if (binding && first !== undefined) keys.add(first);
+    });
     this.topKeysOf.set(set.from, keys);
     return keys;
   }
 
-  /** The first `count` names of an AttrPath (fewer when it is shorter). */
-  private firstNames(path: SyntaxNode, count: number): string[] {
-    const names: string[] = [];
-    for (let c = path.firstChild; c && names.length < count; c = c.nextSibling) {
-      if (c.name === 'AttrName' || c.name === 'String' || c.name === 'Interpolation') names.push(attrName(c, this.text, this.decode));
-    }
-    return names;
+  /**
+   * Calls `visit` for each Binding and Inherit of a set, with the first `count` names of a
+   * binding's attribute path (none for an Inherit, or a binding without a path). The names are
+   * read with one cursor, which steps through a big set (kept in balanced subtrees) much faster
+   * than SyntaxNode navigation; `node()` makes the item's SyntaxNode only when it is wanted.
+   */
+  private eachItem(set: SyntaxNode, count: number, visit: (binding: boolean, names: string[], node: () => SyntaxNode) => void): void {
+    const cursor = set.cursor();
+    const node = (): SyntaxNode => cursor.node;
+    // (A function, so the compiler does not narrow the name across cursor moves.)
+    const name = (): string => cursor.name;
+    if (!cursor.firstChild()) return;
+    do {
+      const binding = name() === 'Binding';
+      if (!binding && name() !== 'Inherit') continue;
+      const names: string[] = [];
+      if (binding && cursor.firstChild()) {
+        // The first AttrPath child, as getChild('AttrPath') finds it.
+        while (name() !== 'AttrPath' && cursor.nextSibling());
+        if (name() === 'AttrPath' && cursor.firstChild()) {
+          do {
+            const element = name();
+            if (element === 'AttrName') names.push(this.text.slice(cursor.from, cursor.to));
+            else if (element === 'String' || element === 'Interpolation') names.push(attrName(cursor.node, this.text, this.decode));
+          } while (names.length < count && cursor.nextSibling());
+          cursor.parent();
+        }
+        cursor.parent();
+      }
+      visit(binding, names, node);
+    } while (cursor.nextSibling());
   }
 
-  /** Whether the filter rules out everything a binding with this path defines. */
-  private filteredOut(scope: Scope, pathNode: SyntaxNode): boolean {
-    if (this.only === everything) return false;
-    const known = scope.path.length;
+  /**
+   * Whether the filter rules out everything a binding whose path starts with `names` defines
+   * (never when the tree has errors: a binding that lost its `;` hides another one, recover.ts).
+   */
+  private filteredOut(scope: Scope, names: string[]): boolean {
+    if (this.only === everything || this.mayHaveErrors) return false;
     // A filter rules out a path only with all its extensions, so a prefix decides.
-    const prefix = known >= 2 ? scope.path : [...scope.path, ...this.firstNames(pathNode, 2 - known)];
-    return this.only(prefix) === 'none';
+    return this.only(scope.path.length >= 2 ? scope.path : [...scope.path, ...names.slice(0, 2 - scope.path.length)]) === 'none';
   }
 
   /** Reads a module expression (a set, or a function returning one). Returns null if it is not one. */
@@ -197,15 +219,18 @@ class Locator implements Located {
   /** The top level of a module: `imports`, `config` (explicit modules) and option definitions. */
   private readModuleSet(set: SyntaxNode, scope: Scope, explicit: boolean): void {
     let bodyFound = false;
-    for (let item = set.firstChild; item; item = item.nextSibling) {
+    const items: SyntaxNode[] = [];
+    this.eachItem(set, 2, (binding, first, node) => {
+      if (binding && !explicit && this.filteredOut(scope, first) && !moduleKeys.has(first[0] ?? '')) return;
+      items.push(node());
+    });
+    for (const item of items) {
       if (item.name === 'Inherit') {
         if (!explicit) this.readInherit(item, scope);
         continue;
       }
-      if (item.name !== 'Binding') continue;
       const pathNode = item.getChild('AttrPath');
       if (!pathNode) continue;
-      if (!explicit && !this.mayHaveErrors && this.filteredOut(scope, pathNode) && !this.firstNames(pathNode, 1).some((n) => moduleKeys.has(n))) continue;
       const { names, spans } = this.attrPath(pathNode);
       const first = names[0] ?? '';
       if (first === 'imports' && names.length === 1) {
@@ -257,13 +282,15 @@ class Locator implements Located {
   }
 
   private readSet(set: SyntaxNode, scope: Scope): void {
-    for (let item = set.firstChild; item; item = item.nextSibling) {
+    const items: SyntaxNode[] = [];
+    this.eachItem(set, 2, (binding, first, node) => {
+      if (!binding || !this.filteredOut(scope, first)) items.push(node());
+    });
+    for (const item of items) {
       if (item.name === 'Inherit') this.readInherit(item, scope);
       if (item.name !== 'Binding') continue;
       const pathNode = item.getChild('AttrPath');
       if (!pathNode) continue;
-      // (A binding that lost its `;` may hide another one after it: see readBinding.)
-      if (!this.mayHaveErrors && this.filteredOut(scope, pathNode)) continue;
       const { names, spans } = this.attrPath(pathNode);
       this.readBinding(item, names, spans, scope);
     }

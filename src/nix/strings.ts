@@ -125,9 +125,12 @@ export function decodeIndented(raw: string): string {
 
 /** The value of a String or IndentedString node, or null when it interpolates. */
 export function stringValue(node: SyntaxNode, text: string): string | null {
-  if (node.getChild('Interpolation')) return null;
+  let content: SyntaxNode | null = null;
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'Interpolation') return null;
+    if (c.name === 'StringContent') content ??= c;
+  }
   if (node.name === 'String') {
-    const content = node.getChild('StringContent');
     return content ? unescapeDoubleQuoted(text.slice(content.from, content.to)) : '';
   }
   const open = node.firstChild;

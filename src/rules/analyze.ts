@@ -4,7 +4,7 @@
  * Findings in LSP positions. A rule that throws is reported, never allowed to silence the others.
  */
 import type { Finding, RuleId } from '../protocol/findings.js';
-import { LineIndex } from '../nix/lines.js';
+import { LazyLineIndex } from '../nix/lazyLines.js';
 import { locate } from '../nix/locate.js';
 import type { Located } from '../nix/model.js';
 import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
@@ -37,7 +37,7 @@ export function analyzeNix(
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): Analysis {
   const parsed = parseNix(text, previous);
-  const lines = new LineIndex(text);
+  const lines = new LazyLineIndex(text);
   const disabled = new Set(options.disabledRules ?? []);
   const findings: Finding[] = [];
   const toFinding = (code: RuleId, f: RuleFinding): Finding => ({
