@@ -157,8 +157,54 @@ class Checker {
  */
 export function ownDuplicates(set: SyntaxNode, text: string): DuplicateAttribute[] {
   const found: DuplicateAttribute[] = [];
-  new Checker(text).attrsOf(set, found);
+  if (mayClash(set, text)) new Checker(text).attrsOf(set, found);
   return found;
+}
+
+/**
+ * A quick test that rules out a clash in most sets. Two items clash only when one's path is a
+ * prefix of (or equal to) the other's: a walk down a dotted path stops at another binding only
+ * where that binding's path ends, and a merge needs equal paths. An `inherit` name is a path of
+ * one name; a computed name cuts a path short (the check walks no further). With every path
+ * joined into a key ending in NUL, a prefix is a string prefix, and sorting brings it next to
+ * the key it prefixes.
+ */
+function mayClash(set: SyntaxNode, text: string): boolean {
+  const keys: string[] = [];
+  const cursor = set.cursor();
+  // (A function, so the compiler does not narrow the name across cursor moves.)
+  const name = (): string => cursor.name;
+  const decode = (n: SyntaxNode): string | null => stringValue(n, text);
+  const element = (): string => (name() === 'AttrName' ? text.slice(cursor.from, cursor.to) : attrName(cursor.node, text, decode));
+  const isElement = (): boolean => name() === 'AttrName' || name() === 'String' || name() === 'Interpolation';
+  if (!cursor.firstChild()) return false;
+  do {
+    if (name() === 'Inherit') {
+      // Conservative: every name in it, the source's too.
+      if (!cursor.firstChild()) continue;
+      do if (isElement()) keys.push(`${element()}\u0000`);
+      while (cursor.nextSibling());
+      cursor.parent();
+    } else if (name() === 'Binding' && cursor.firstChild()) {
+      while (name() !== 'AttrPath' && cursor.nextSibling());
+      if (name() === 'AttrPath' && cursor.firstChild()) {
+        let key = '';
+        do {
+          if (!isElement()) continue;
+          const part = element();
+          if (part === '${…}') break;
+          key += `${part}\u0000`;
+        } while (cursor.nextSibling());
+        cursor.parent();
+        if (key) keys.push(key);
+      }
+      cursor.parent();
+    }
+  } while (cursor.nextSibling());
+  if (keys.length < 2) return false;
+  keys.sort();
+  for (let i = 1; i < keys.length; i++) if ((keys[i] ?? '').startsWith(keys[i - 1] ?? '')) return true;
+  return false;
 }
 
 /** Every attribute defined twice in a set or `let` of the tree rooted at `top`. */

@@ -12,6 +12,7 @@ import type { Span } from './model.js';
 import { isBindingContainer, ownDuplicates, type DuplicateAttribute } from './duplicates.js';
 import type { ParsedNix } from './parse.js';
 import { memoFor, newTreeMemo } from './treeMemo.js';
+import { parser } from './generated/parser.js';
 
 export interface SyntaxProblem {
   span: Span;
@@ -224,8 +225,10 @@ function duplicateFormals(formals: SyntaxNode, at: SyntaxNode | null, text: stri
   }
 }
 
-/** The node names checkNode looks at; the walk makes no SyntaxNode for the others. */
-const checked = new Set(['BinaryExpr', 'PathTrailingSlash', 'Int', 'Inherit', 'Let', 'Lambda', 'Formals', 'AttrSet', 'LetSet']);
+/** The node types checkNode looks at, by id; the walk makes no SyntaxNode for the others. */
+const checkedNames = new Set(['BinaryExpr', 'PathTrailingSlash', 'Int', 'Inherit', 'Let', 'Lambda', 'Formals', 'AttrSet', 'LetSet']);
+const checked = parser.nodeSet.types.map((type) => checkedNames.has(type.name));
+const intType = parser.nodeSet.types.findIndex((type) => type.name === 'Int');
 
 const shiftSpan = (span: Span, by: number): Span => ({ from: span.from + by, to: span.to + by });
 
@@ -251,7 +254,9 @@ function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>,
   }
   const semantic = out.semantic.length;
   const duplicates = out.duplicates.length;
-  if (checked.has(cursor.name)) checkNode(cursor.node, text, out);
+  const type = cursor.type.id;
+  // Up to 18 digits always fit in 64 bits: most integers need no SyntaxNode.
+  if (checked[type] && (type !== intType || cursor.to - cursor.from > 18)) checkNode(cursor.node, text, out);
   if (cursor.firstChild()) {
     do checkTree(cursor, text, memo, out);
     while (cursor.nextSibling());
