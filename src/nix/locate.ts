@@ -6,7 +6,7 @@
  * Reads only the syntax tree; parts that failed to parse are skipped, never fatal.
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { AttrSetInfo, ListInfo, Located, ModuleInfo, OptionDefinition, Priority, Span } from './model.js';
+import type { AttrSetInfo, ListInfo, Located, ModuleInfo, OptionDefinition, Priority, Span, StaticValue } from './model.js';
 import type { ParsedNix } from './parse.js';
 import { innerIndent } from './indent.js';
 import { isExpression, spanOf, staticValue } from './staticValue.js';
@@ -257,7 +257,14 @@ class Locator implements Located {
   }
 
   private inner(scope: Scope, u: { conditional: boolean; priority: Priority }): Scope {
-    return { ...scope, conditional: scope.conditional || u.conditional, priority: scope.priority !== 'normal' ? scope.priority : u.priority };
+    return {
+      module: scope.module,
+      path: scope.path,
+      spans: scope.spans,
+      conditional: scope.conditional || u.conditional,
+      priority: scope.priority !== 'normal' ? scope.priority : u.priority,
+      entrySpan: scope.entrySpan,
+    };
   }
 
   /** The value expression of a binding, unwrapped. */
@@ -349,17 +356,23 @@ class Locator implements Located {
     if (wanted === 'none') return;
     const pathSpans = [...scope.spans, ...spans];
     const nameSpan = spans.at(-1) ?? bindingSpan;
-    const common = { path, pathSpans, ownLength: names.length, nameSpan, bindingSpan, module: scope.module };
+    const ownLength = names.length;
+    const { module } = scope;
+    // (Object literals with the fields in one order, not spreads: one shape, built fast.)
     if (values.length === 0) {
       if (wanted !== 'all') return;
       const span = otherSpan ?? { from: bindingSpan.to, to: bindingSpan.to };
-      this.pushDefinition({ ...common, value: { kind: 'other', text: this.text.slice(span.from, span.to), span }, conditional: scope.conditional, priority: scope.priority }, scope);
+      const value: StaticValue = { kind: 'other', text: this.text.slice(span.from, span.to), span };
+      this.pushDefinition({ path, pathSpans, ownLength, nameSpan, bindingSpan, module, value, conditional: scope.conditional, priority: scope.priority }, scope);
       return;
     }
     for (const u of values) {
       const inner = this.inner(scope, u);
-      if (wanted === 'all') this.pushDefinition({ ...common, value: staticValue(u.node, this.text), conditional: inner.conditional, priority: inner.priority }, scope);
-      const here: Scope = { ...inner, path, spans: pathSpans };
+      if (wanted === 'all') {
+        const value = staticValue(u.node, this.text);
+        this.pushDefinition({ path, pathSpans, ownLength, nameSpan, bindingSpan, module, value, conditional: inner.conditional, priority: inner.priority }, scope);
+      }
+      const here: Scope = { module: inner.module, path, spans: pathSpans, conditional: inner.conditional, priority: inner.priority, entrySpan: inner.entrySpan };
       if (scope.module.kind !== 'builder-config' && samePath(path, builderConfigPath) && (u.node.name === 'AttrSet' || u.node.name === 'Lambda')) {
         this.addModule(u.node, 'builder-config', builderConfigPath, pathSpans, inner.conditional);
       } else if (u.node.name === 'AttrSet') {
