@@ -12,6 +12,7 @@ import { innerIndent } from './indent.js';
 import { isExpression, spanOf, staticValue } from './staticValue.js';
 import { stringValue } from './strings.js';
 import { splitAtMissingSemicolon } from './recover.js';
+import { errorNodes, newTreeMemo } from './treeMemo.js';
 import { attrName, calleeName, expressionChildren, flattenApply, unwrapValue, type Unwrapped } from './unwrap.js';
 
 /**
@@ -99,9 +100,25 @@ class Locator implements Located {
   constructor(
     private readonly text: string,
     private readonly only: PathFilter = everything,
-    /** False when the tree has no error node: then no binding lost its `;` (recover.ts). */
-    private readonly mayHaveErrors = true,
+    /** Every error node's span, in document order: a binding without one inside did not lose
+     *  its `;` (recover.ts). Null: not known, any binding may have. */
+    private readonly errors: readonly Span[] | null = null,
   ) {}
+
+  /** Whether an error node lies within [from, to]. */
+  private errorWithin(from: number, to: number): boolean {
+    const { errors } = this;
+    if (!errors) return true;
+    let low = 0;
+    let high = errors.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((errors[mid]?.from ?? 0) < from) low = mid + 1;
+      else high = mid;
+    }
+    const first = errors[low];
+    return first !== undefined && first.from <= to;
+  }
 
   private decode = (node: SyntaxNode): string | null => stringValue(node, this.text);
 
@@ -136,7 +153,7 @@ class Locator implements Located {
    * read with one cursor, which steps through a big set (kept in balanced subtrees) much faster
    * than SyntaxNode navigation; `node()` makes the item's SyntaxNode only when it is wanted.
    */
-  private eachItem(set: SyntaxNode, count: number, visit: (binding: boolean, names: string[], node: () => SyntaxNode) => void): void {
+  private eachItem(set: SyntaxNode, count: number, visit: (binding: boolean, names: string[], node: () => SyntaxNode, from: number, to: number) => void): void {
     const cursor = set.cursor();
     const node = (): SyntaxNode => cursor.node;
     // (A function, so the compiler does not narrow the name across cursor moves.)
@@ -145,6 +162,7 @@ class Locator implements Located {
     do {
       const binding = name() === 'Binding';
       if (!binding && name() !== 'Inherit') continue;
+      const { from, to } = cursor;
       const names: string[] = [];
       if (binding && cursor.firstChild()) {
         // The first AttrPath child, as getChild('AttrPath') finds it.
@@ -159,7 +177,7 @@ class Locator implements Located {
         }
         cursor.parent();
       }
-      visit(binding, names, node);
+      visit(binding, names, node, from, to);
     } while (cursor.nextSibling());
   }
 
@@ -167,8 +185,8 @@ class Locator implements Located {
    * Whether the filter rules out everything a binding whose path starts with `names` defines
    * (never when the tree has errors: a binding that lost its `;` hides another one, recover.ts).
    */
-  private filteredOut(scope: Scope, names: string[]): boolean {
-    if (this.only === everything || this.mayHaveErrors) return false;
+  private filteredOut(scope: Scope, names: string[], from: number, to: number): boolean {
+    if (this.only === everything || this.errorWithin(from, to)) return false;
     // A filter rules out a path only with all its extensions, so a prefix decides.
     return this.only(scope.path.length >= 2 ? scope.path : [...scope.path, ...names.slice(0, 2 - scope.path.length)]) === 'none';
   }
@@ -220,8 +238,8 @@ class Locator implements Located {
   private readModuleSet(set: SyntaxNode, scope: Scope, explicit: boolean): void {
     let bodyFound = false;
     const items: SyntaxNode[] = [];
-    this.eachItem(set, 2, (binding, first, node) => {
-      if (binding && !explicit && this.filteredOut(scope, first) && !moduleKeys.has(first[0] ?? '')) return;
+    this.eachItem(set, 2, (binding, first, node, from, to) => {
+      if (binding && !explicit && this.filteredOut(scope, first, from, to) && !moduleKeys.has(first[0] ?? '')) return;
       items.push(node());
     });
     for (const item of items) {
@@ -290,8 +308,8 @@ class Locator implements Located {
 
   private readSet(set: SyntaxNode, scope: Scope): void {
     const items: SyntaxNode[] = [];
-    this.eachItem(set, 2, (binding, first, node) => {
-      if (!binding || !this.filteredOut(scope, first)) items.push(node());
+    this.eachItem(set, 2, (binding, first, node, from, to) => {
+      if (!binding || !this.filteredOut(scope, first, from, to)) items.push(node());
     });
     for (const item of items) {
       if (item.name === 'Inherit') this.readInherit(item, scope);
@@ -333,7 +351,7 @@ class Locator implements Located {
   }
 
   private readBinding(binding: SyntaxNode, names: string[], spans: Span[], scope: Scope): void {
-    const split = this.mayHaveErrors ? splitAtMissingSemicolon(binding, this.text, this.decode) : null;
+    const split = this.errorWithin(binding.from, binding.to) ? splitAtMissingSemicolon(binding, this.text, this.decode) : null;
     if (split) {
       this.define(spanOf(binding), names, spans, scope, this.piecesValue(split.head), piecesSpan(split.head));
       this.define(split.bindingSpan, split.names, split.spans, scope, this.piecesValue(split.rest), piecesSpan(split.rest));
@@ -452,7 +470,8 @@ class Locator implements Located {
  * the full result filtered by path).
  */
 export function locate(parsed: ParsedNix, options: LocateOptions = {}): Located {
-  const locator = new Locator(parsed.text, options.only, parsed.hasErrors !== false);
+  const errors = parsed.hasErrors === false ? [] : errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).all;
+  const locator = new Locator(parsed.text, options.only, errors);
   const top = parsed.tree.topNode;
   const expr = expressionChildren(top)[0];
   if (expr && !locator.isFlake(expr)) locator.addModule(expr, 'file', [], [], false);

@@ -4,7 +4,7 @@
  */
 import { TreeFragment, type Tree } from '@lezer/common';
 import { parser } from './generated/parser.js';
-import { newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
+import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
 
 /** One edited range, as Lezer's ChangedRange: [fromA, toA) in the old text became [fromB, toB). */
 export interface TextChange {
@@ -34,7 +34,7 @@ export function parseNix(text: string, previous?: { parsed: ParsedNix; changes: 
   const tree = parser.parse(text, reusable);
   const memo = previous?.parsed.memo ?? newTreeMemo();
   const hasErrors = treeHasError(tree, memo);
-  return { text, tree, fragments: hasErrors ? withoutErrorRegions(tree) : TreeFragment.addTree(tree), memo, hasErrors };
+  return { text, tree, fragments: hasErrors ? withoutErrorRegions(tree, memo) : TreeFragment.addTree(tree), memo, hasErrors };
 }
 
 /**
@@ -42,16 +42,9 @@ export function parseNix(text: string, previous?: { parsed: ParsedNix; changes: 
  * decides how broken text nests; a subtree built during one recovery and reused in another
  * parse can nest differently from what a fresh parse would give, so those are never reused.
  */
-function withoutErrorRegions(tree: Tree): readonly TreeFragment[] {
-  const regions: { from: number; to: number }[] = [];
-  tree.iterate({
-    enter: (node) => {
-      if (!node.type.isError) return;
-      // Its neighbours were shaped by the recovery too.
-      regions.push({ from: node.node.prevSibling?.from ?? node.from, to: node.node.nextSibling?.to ?? node.to });
-      return false;
-    },
-  });
+function withoutErrorRegions(tree: Tree, memo: TreeMemo): readonly TreeFragment[] {
+  // Its neighbours were shaped by the recovery too.
+  const regions = errorNodes(tree, memo).outermost.map((node) => ({ from: node.prevSibling?.from ?? node.from, to: node.nextSibling?.to ?? node.to }));
   regions.sort((a, b) => a.from - b.from);
   const errors: TextChange[] = [];
   for (const { from, to } of regions) {

@@ -11,7 +11,7 @@ import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/co
 import type { Span } from './model.js';
 import { isBindingContainer, ownDuplicates, type DuplicateAttribute } from './duplicates.js';
 import type { ParsedNix } from './parse.js';
-import { memoFor, newTreeMemo } from './treeMemo.js';
+import { errorNodes, memoFor, newTreeMemo } from './treeMemo.js';
 import { parser } from './generated/parser.js';
 
 export interface SyntaxProblem {
@@ -52,6 +52,13 @@ function nearestContainer(node: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
+/** Whether the text from `offset` on is whitespace only (as `trim` sees it), read only as far as needed. */
+function onlySpaceAfter(text: string, offset: number): boolean {
+  const nonSpace = /\S/g;
+  nonSpace.lastIndex = offset;
+  return !nonSpace.test(text);
+}
+
 /** The Binding whose value holds `node` directly (not inside a list, set or parentheses of it). */
 function bindingOfValue(node: SyntaxNode): SyntaxNode | null {
   for (let n = node.parent; n; n = n.parent) {
@@ -64,11 +71,11 @@ function bindingOfValue(node: SyntaxNode): SyntaxNode | null {
 function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
   const { text } = parsed;
   let hasContent = false;
-  for (let c = parsed.tree.topNode.firstChild; c; c = c.nextSibling) {
+  for (let c = parsed.tree.topNode.firstChild; c && !hasContent; c = c.nextSibling) {
     if (!c.type.isError && c.name !== 'LineComment' && c.name !== 'BlockComment') hasContent = true;
   }
   if (!hasContent && error.from === error.to) return 'Syntax error: the file is empty; Nix expects one expression';
-  if (text.slice(error.to).trim() === '' && error.from === error.to) {
+  if (error.from === error.to && onlySpaceAfter(text, error.to)) {
     for (let n: SyntaxNode | null = error.parent; n; n = n.parent) {
       // A "binding" that is only a name is the body of a `let` missing its `in`, or similar.
       if (n.name === 'Binding' && !n.getChild('=')) continue;
@@ -112,22 +119,18 @@ function visibleSpan(text: string, from: number, to: number): Span {
 function lezerErrors(parsed: ParsedNix): SyntaxProblem[] {
   const problems: SyntaxProblem[] = [];
   let last: { from: number; to: number } | null = null;
-  parsed.tree.iterate({
-    enter: (ref) => {
-      if (!ref.type.isError) return;
-      const span = visibleSpan(parsed.text, ref.from, ref.to);
-      // Recovery often leaves several error nodes for one mistake: report it once.
-      if (last && span.from <= last.to + 1) {
-        last.to = Math.max(last.to, span.to);
-        const previous = problems[problems.length - 1];
-        if (previous) previous.span.to = last.to;
-        return false;
-      }
-      problems.push({ span, message: errorMessage(parsed, ref.node) });
-      last = { from: span.from, to: span.to };
-      return false;
-    },
-  });
+  for (const node of errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).outermost) {
+    const span = visibleSpan(parsed.text, node.from, node.to);
+    // Recovery often leaves several error nodes for one mistake: report it once.
+    if (last && span.from <= last.to + 1) {
+      last.to = Math.max(last.to, span.to);
+      const previous = problems[problems.length - 1];
+      if (previous) previous.span.to = last.to;
+      continue;
+    }
+    problems.push({ span, message: errorMessage(parsed, node) });
+    last = { from: span.from, to: span.to };
+  }
   return problems;
 }
 

@@ -5,17 +5,20 @@
  * WeakMap keyed by that object and read back after the next keystroke, shifted to wherever the
  * subtree now starts. The memo travels with the parse (ParsedNix.memo), never in module state.
  */
-import { Tree, type TreeBuffer } from '@lezer/common';
+import { IterMode, Tree, type SyntaxNode, type TreeBuffer } from '@lezer/common';
+import type { Span } from './model.js';
 
 export interface TreeMemo {
   /** Whether a subtree holds an error node (a `⚠`), per Tree or TreeBuffer object. */
   readonly hasError: WeakMap<Tree | TreeBuffer, boolean>;
+  /** The error nodes of a whole parse tree (one entry per top tree). */
+  readonly errorNodes: WeakMap<Tree, ErrorNodes>;
   /** Per-subtree results of other analyses, one WeakMap per analysis. */
   readonly results: Map<string, WeakMap<Tree, unknown>>;
 }
 
 export function newTreeMemo(): TreeMemo {
-  return { hasError: new WeakMap(), results: new Map() };
+  return { hasError: new WeakMap(), errorNodes: new WeakMap(), results: new Map() };
 }
 
 /** The WeakMap an analysis named `key` keeps its per-subtree results in. */
@@ -47,5 +50,39 @@ export function treeHasError(tree: Tree | TreeBuffer, memo: TreeMemo): boolean {
     }
   }
   memo.hasError.set(tree, found);
+  return found;
+}
+
+export interface ErrorNodes {
+  /** The error nodes not inside another one, in document order (what tree.iterate meets first). */
+  outermost: SyntaxNode[];
+  /** Every error node, nested ones too, in document order. */
+  all: Span[];
+}
+
+/**
+ * The error nodes of a tree, found by walking only the subtrees that hold one (treeHasError),
+ * so a broken file costs a walk of its broken parts, not of every node.
+ */
+export function errorNodes(tree: Tree, memo: TreeMemo): ErrorNodes {
+  const known = memo.errorNodes.get(tree);
+  if (known) return known;
+  const found: ErrorNodes = { outermost: [], all: [] };
+  const cursor = tree.cursor(IterMode.IncludeAnonymous);
+  const visit = (insideError: boolean): void => {
+    const subtree = cursor.tree;
+    if (subtree && !treeHasError(subtree, memo)) return;
+    const isError = cursor.type.isError;
+    if (isError) {
+      found.all.push({ from: cursor.from, to: cursor.to });
+      if (!insideError) found.outermost.push(cursor.node);
+    }
+    if (!cursor.firstChild()) return;
+    do visit(insideError || isError);
+    while (cursor.nextSibling());
+    cursor.parent();
+  };
+  visit(false);
+  memo.errorNodes.set(tree, found);
   return found;
 }

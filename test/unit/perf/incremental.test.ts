@@ -5,6 +5,7 @@ import { duplicateAttributes } from '../../../src/nix/duplicates.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
 import { analyzeNix, type Analysis } from '../../../src/rules/analyze.js';
 import { ruleRelevance } from '../../../src/rules/rule.js';
+import { errorNodes, newTreeMemo } from '../../../src/nix/treeMemo.js';
 import { corpus } from '../../util/corpus.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';
 import { duplicateAttributes as duplicatesBefore } from './duplicatesOracle.js';
@@ -30,6 +31,19 @@ function randomEdit(text: string, next: () => number): { from: number; to: numbe
   if (kind < 0.75) return { from, to: Math.min(text.length, from + 1 + Math.floor(next() * 8)), insert: '' };
   const at = Math.floor(next() * text.length);
   return { from, to: Math.min(text.length, from + Math.floor(next() * 3)), insert: text.slice(at, at + 1 + Math.floor(next() * 60)) };
+}
+
+/** The outermost error nodes as tree.iterate meets them (what the memoised walk must find). */
+function iteratedErrors(parsed: ParsedNix): string[] {
+  const found: string[] = [];
+  parsed.tree.iterate({
+    enter: (node) => {
+      if (!node.type.isError) return undefined;
+      found.push(`${node.from}:${node.to}`);
+      return false;
+    },
+  });
+  return found;
 }
 
 const sortedDuplicates = (ds: ReturnType<typeof duplicateAttributes>) =>
@@ -64,6 +78,7 @@ describe('incremental analysis gives what a fresh one gives', function () {
         const fresh = parseNix(text);
         const where = `${name}, edit ${i} ${JSON.stringify(edit)}`;
         assert.equal(parsed.hasErrors, fresh.hasErrors, where);
+        assert.deepEqual(errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).outermost.map((n) => `${n.from}:${n.to}`), iteratedErrors(fresh), where);
         assert.deepEqual(syntaxProblems(parsed), syntaxProblems(fresh), where);
         assert.deepEqual(locate(parsed, { only: ruleRelevance }), locate(fresh, { only: ruleRelevance }), where);
         edits++;
