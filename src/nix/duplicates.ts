@@ -9,7 +9,7 @@
  * it report theirs themselves. That keeps a set's findings a function of its own subtree, so
  * syntaxProblems can keep them per subtree across keystrokes.
  */
-import type { SyntaxNode } from '@lezer/common';
+import { IterMode, type SyntaxNode, type Tree } from '@lezer/common';
 import type { Span } from './model.js';
 import { stringValue } from './strings.js';
 import { attrName, expressionChildren } from './unwrap.js';
@@ -153,11 +153,12 @@ class Checker {
 
 /**
  * The clashes among the bindings of one set (or `let`), sets written inside it excepted (they
- * report their own); reading its nested sets where Nix merges into them.
+ * report their own); reading its nested sets where Nix merges into them. `memo` keeps the
+ * attribute paths of a big set's balanced subtrees across keystrokes (see treeMemo.ts).
  */
-export function ownDuplicates(set: SyntaxNode, text: string): DuplicateAttribute[] {
+export function ownDuplicates(set: SyntaxNode, text: string, memo?: WeakMap<Tree, string[]>): DuplicateAttribute[] {
   const found: DuplicateAttribute[] = [];
-  if (mayClash(set, text)) new Checker(text).attrsOf(set, found);
+  if (mayClash(set, text, memo)) new Checker(text).attrsOf(set, found);
   return found;
 }
 
@@ -167,40 +168,61 @@ export function ownDuplicates(set: SyntaxNode, text: string): DuplicateAttribute
  * where that binding's path ends, and a merge needs equal paths. An `inherit` name is a path of
  * one name; a computed name cuts a path short (the check walks no further). With every path
  * joined into a key ending in NUL, a prefix is a string prefix, and sorting brings it next to
- * the key it prefixes.
+ * the key it prefixes. The keys do not depend on positions, so those of a balanced subtree
+ * (how Lezer keeps a long run of bindings) are kept in `memo` by the subtree.
  */
-function mayClash(set: SyntaxNode, text: string): boolean {
-  const keys: string[] = [];
-  const cursor = set.cursor();
+function mayClash(set: SyntaxNode, text: string, memo?: WeakMap<Tree, string[]>): boolean {
+  const cursor = set.cursor(IterMode.IncludeAnonymous);
   // (A function, so the compiler does not narrow the name across cursor moves.)
   const name = (): string => cursor.name;
   const decode = (n: SyntaxNode): string | null => stringValue(n, text);
   const element = (): string => (name() === 'AttrName' ? text.slice(cursor.from, cursor.to) : attrName(cursor.node, text, decode));
   const isElement = (): boolean => name() === 'AttrName' || name() === 'String' || name() === 'Interpolation';
-  if (!cursor.firstChild()) return false;
-  do {
-    if (name() === 'Inherit') {
-      // Conservative: every name in it, the source's too.
-      if (!cursor.firstChild()) continue;
-      do if (isElement()) keys.push(`${element()}\u0000`);
-      while (cursor.nextSibling());
-      cursor.parent();
-    } else if (name() === 'Binding' && cursor.firstChild()) {
-      while (name() !== 'AttrPath' && cursor.nextSibling());
-      if (name() === 'AttrPath' && cursor.firstChild()) {
-        let key = '';
+  // A balanced subtree inside a binding (never seen in practice): leave it to the full check.
+  let unsure = false;
+  const collect = (keys: string[]): void => {
+    if (!cursor.firstChild()) return;
+    do {
+      if (cursor.type.isAnonymous) {
+        const tree = cursor.tree;
+        let own = tree ? memo?.get(tree) : undefined;
+        if (!own) {
+          own = [];
+          collect(own);
+          if (tree) memo?.set(tree, own);
+        }
+        for (const key of own) keys.push(key);
+      } else if (name() === 'Inherit') {
+        // Conservative: every name in it, the source's too.
+        if (!cursor.firstChild()) continue;
         do {
-          if (!isElement()) continue;
-          const part = element();
-          if (part === '${…}') break;
-          key += `${part}\u0000`;
+          if (cursor.type.isAnonymous) unsure = true;
+          else if (isElement()) keys.push(`${element()}\u0000`);
         } while (cursor.nextSibling());
         cursor.parent();
-        if (key) keys.push(key);
+      } else if (name() === 'Binding' && cursor.firstChild()) {
+        while (name() !== 'AttrPath' && !cursor.type.isAnonymous && cursor.nextSibling());
+        if (cursor.type.isAnonymous) unsure = true;
+        if (name() === 'AttrPath' && cursor.firstChild()) {
+          let key = '';
+          do {
+            if (cursor.type.isAnonymous) unsure = true;
+            if (!isElement()) continue;
+            const part = element();
+            if (part === '${…}') break;
+            key += `${part}\u0000`;
+          } while (cursor.nextSibling());
+          cursor.parent();
+          if (key) keys.push(key);
+        }
+        cursor.parent();
       }
-      cursor.parent();
-    }
-  } while (cursor.nextSibling());
+    } while (cursor.nextSibling());
+    cursor.parent();
+  };
+  const keys: string[] = [];
+  collect(keys);
+  if (unsure) return true;
   if (keys.length < 2) return false;
   keys.sort();
   for (let i = 1; i < keys.length; i++) if ((keys[i] ?? '').startsWith(keys[i - 1] ?? '')) return true;

@@ -164,7 +164,7 @@ interface Found {
 const nothing: Found = { semantic: [], duplicates: [] };
 
 /** What Nix refuses at one node, from the node's own subtree only (so it can be memoised). */
-function checkNode(node: SyntaxNode, text: string, out: Found): void {
+function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap<Tree, string[]>): void {
   const problems = out.semantic;
   switch (node.name) {
     case 'BinaryExpr': {
@@ -212,7 +212,7 @@ function checkNode(node: SyntaxNode, text: string, out: Found): void {
       if (node.parent?.name !== 'Lambda') duplicateFormals(node, null, text, problems);
       break;
   }
-  if (isBindingContainer(node.name)) out.duplicates.push(...ownDuplicates(node, text));
+  if (isBindingContainer(node.name)) out.duplicates.push(...ownDuplicates(node, text, keysMemo));
 }
 
 function duplicateFormals(formals: SyntaxNode, at: SyntaxNode | null, text: string, problems: SyntaxProblem[]): void {
@@ -246,7 +246,7 @@ function appendShifted(out: Found, found: Found, by: number): void {
  * document found in a subtree it shares with this one (same Tree object, same text: see
  * treeMemo.ts). After a keystroke only the subtrees the re-parse rebuilt are checked again.
  */
-function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>, out: Found): void {
+function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>, keysMemo: WeakMap<Tree, string[]>, out: Found): void {
   const tree = cursor.tree;
   if (tree) {
     const known = memo.get(tree);
@@ -259,9 +259,9 @@ function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>,
   const duplicates = out.duplicates.length;
   const type = cursor.type.id;
   // Up to 18 digits always fit in 64 bits: most integers need no SyntaxNode.
-  if (checked[type] && (type !== intType || cursor.to - cursor.from > 18)) checkNode(cursor.node, text, out);
+  if (checked[type] && (type !== intType || cursor.to - cursor.from > 18)) checkNode(cursor.node, text, out, keysMemo);
   if (cursor.firstChild()) {
-    do checkTree(cursor, text, memo, out);
+    do checkTree(cursor, text, memo, keysMemo, out);
     while (cursor.nextSibling());
     cursor.parent();
   }
@@ -277,9 +277,10 @@ function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>,
 
 function semanticAndDuplicates(parsed: ParsedNix): { semantic: SyntaxProblem[]; duplicates: SyntaxProblem[] } {
   const { text } = parsed;
-  const memo = memoFor<Found>(parsed.memo ?? newTreeMemo(), 'syntaxProblems');
+  const memos = parsed.memo ?? newTreeMemo();
+  const memo = memoFor<Found>(memos, 'syntaxProblems');
   const found: Found = { semantic: [], duplicates: [] };
-  checkTree(parsed.tree.cursor(IterMode.IncludeAnonymous), text, memo, found);
+  checkTree(parsed.tree.cursor(IterMode.IncludeAnonymous), text, memo, memoFor<string[]>(memos, 'attributePaths'), found);
   const duplicates = found.duplicates.map((d) => ({
     span: d.span,
     message: `Syntax error: \`${d.path}\` is already defined on line ${lineOf(text, d.first.from)} (Nix refuses a set that defines an attribute twice)`,
