@@ -167,8 +167,7 @@ export function ownDuplicates(set: SyntaxNode, text: string, memo?: WeakMap<Tree
  * prefix of (or equal to) the other's: a walk down a dotted path stops at another binding only
  * where that binding's path ends, and a merge needs equal paths. An `inherit` name is a path of
  * one name; a computed name cuts a path short (the check walks no further). With every path
- * joined into a key ending in NUL, a prefix is a string prefix, and sorting brings it next to
- * the key it prefixes. The keys do not depend on positions, so those of a balanced subtree
+ * joined into a key ending in NUL, a prefix is a string prefix ending at a NUL. The keys do not depend on positions, so those of a balanced subtree
  * (how Lezer keeps a long run of bindings) are kept in `memo` by the subtree.
  */
 function mayClash(set: SyntaxNode, text: string, memo?: WeakMap<Tree, string[]>): boolean {
@@ -224,8 +223,17 @@ function mayClash(set: SyntaxNode, text: string, memo?: WeakMap<Tree, string[]>)
   collect(keys);
   if (unsure) return true;
   if (keys.length < 2) return false;
-  keys.sort();
-  for (let i = 1; i < keys.length; i++) if ((keys[i] ?? '').startsWith(keys[i - 1] ?? '')) return true;
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  // A proper prefix ends at a NUL before the last one.
+  for (const key of keys) {
+    for (let end = key.indexOf('\u0000'); end >= 0 && end < key.length - 1; end = key.indexOf('\u0000', end + 1)) {
+      if (seen.has(key.slice(0, end + 1))) return true;
+    }
+  }
   return false;
 }
 

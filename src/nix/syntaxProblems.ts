@@ -231,7 +231,37 @@ function duplicateFormals(formals: SyntaxNode, at: SyntaxNode | null, text: stri
 /** The node types checkNode looks at, by id; the walk makes no SyntaxNode for the others. */
 const checkedNames = new Set(['BinaryExpr', 'PathTrailingSlash', 'Int', 'Inherit', 'Let', 'Lambda', 'Formals', 'AttrSet', 'LetSet']);
 const checked = parser.nodeSet.types.map((type) => checkedNames.has(type.name));
-const intType = parser.nodeSet.types.findIndex((type) => type.name === 'Int');
+
+/** The type ids of a node name (a template such as CompareOp<…> makes one type per use). */
+const typeIds = (...names: string[]): Set<number> => new Set(parser.nodeSet.types.filter((type) => names.includes(type.name)).map((type) => type.id));
+const intTypes = typeIds('Int');
+const binaryTypes = typeIds('BinaryExpr');
+const compareTypes = typeIds('CompareOp');
+const setTypes = typeIds('AttrSet', 'LetSet');
+const bindingTypes = typeIds('Binding');
+const inheritTypes = typeIds('Inherit');
+
+/**
+ * Cheap tests, with the walk's cursor, that spare most nodes the SyntaxNode and the full check:
+ * up to 18 digits always fit in 64 bits; only a comparison can chain; a set needs two items to
+ * define anything twice (or one `inherit`, which can name a thing twice).
+ */
+function worthChecking(cursor: TreeCursor, type: number): boolean {
+  if (intTypes.has(type)) return cursor.to - cursor.from > 18;
+  const binary = binaryTypes.has(type);
+  if (!binary && !setTypes.has(type)) return true;
+  if (!cursor.firstChild()) return false;
+  let worth = false;
+  let items = 0;
+  do {
+    const child = cursor.type.id;
+    if (binary) worth = compareTypes.has(child);
+    // (The walk's cursor sees a big set's balanced subtrees: many items.)
+    else if (inheritTypes.has(child) || cursor.type.isAnonymous || (bindingTypes.has(child) && ++items > 1)) worth = true;
+  } while (!worth && cursor.nextSibling());
+  cursor.parent();
+  return worth;
+}
 
 const shiftSpan = (span: Span, by: number): Span => ({ from: span.from + by, to: span.to + by });
 
@@ -258,8 +288,7 @@ function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>,
   const semantic = out.semantic.length;
   const duplicates = out.duplicates.length;
   const type = cursor.type.id;
-  // Up to 18 digits always fit in 64 bits: most integers need no SyntaxNode.
-  if (checked[type] && (type !== intType || cursor.to - cursor.from > 18)) checkNode(cursor.node, text, out, keysMemo);
+  if (checked[type] && worthChecking(cursor, type)) checkNode(cursor.node, text, out, keysMemo);
   if (cursor.firstChild()) {
     do checkTree(cursor, text, memo, keysMemo, out);
     while (cursor.nextSibling());
