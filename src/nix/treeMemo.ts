@@ -5,8 +5,9 @@
  * WeakMap keyed by that object and read back after the next keystroke, shifted to wherever the
  * subtree now starts. The memo travels with the parse (ParsedNix.memo), never in module state.
  */
-import { IterMode, Tree, type SyntaxNode, type TreeBuffer } from '@lezer/common';
+import { IterMode, Tree, type NodeSet, type SyntaxNode, type TreeBuffer } from '@lezer/common';
 import type { Span } from './model.js';
+import { parser } from './generated/parser.js';
 
 export interface TreeMemo {
   /** Whether a subtree holds an error node (a `⚠`), per Tree or TreeBuffer object. */
@@ -31,6 +32,13 @@ export function memoFor<T>(memo: TreeMemo, key: string): WeakMap<Tree, T> {
   return map as WeakMap<Tree, T>;
 }
 
+/** Which type ids of the grammar are error types (isError is a getter: too slow per node). */
+const errorTypes = Uint8Array.from(parser.nodeSet.types, (type) => (type.isError ? 1 : 0));
+
+function errorTypesOf(set: NodeSet): ArrayLike<number> {
+  return set === parser.nodeSet ? errorTypes : set.types.map((type) => (type.isError ? 1 : 0));
+}
+
 /**
  * Whether any node of `tree` is an error node. Tree buffers are scanned as raw
  * (type, from, to, end) quads, which is an order of magnitude faster than a cursor walk, and
@@ -44,9 +52,10 @@ export function treeHasError(tree: Tree | TreeBuffer, memo: TreeMemo): boolean {
     if (tree.type.isError) found = true;
     else for (const child of tree.children) if (treeHasError(child, memo)) { found = true; break; }
   } else {
-    const { buffer, set } = tree;
+    const { buffer } = tree;
+    const errors = errorTypesOf(tree.set);
     for (let i = 0; i < buffer.length; i += 4) {
-      if (set.types[buffer[i] ?? 0]?.isError) { found = true; break; }
+      if (errors[buffer[i] ?? 0]) { found = true; break; }
     }
   }
   memo.hasError.set(tree, found);
