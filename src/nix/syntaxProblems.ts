@@ -240,6 +240,7 @@ const compareTypes = typeIds('CompareOp');
 const setTypes = typeIds('AttrSet', 'LetSet');
 const bindingTypes = typeIds('Binding');
 const inheritTypes = typeIds('Inherit');
+const formalsType = parser.nodeSet.types.find((type) => type.name === 'Formals')?.id;
 
 /**
  * Cheap tests, with the walk's cursor, that spare most nodes the SyntaxNode and the full check:
@@ -277,7 +278,8 @@ function appendShifted(out: Found, found: Found, by: number): void {
  * treeMemo.ts). After a keystroke only the subtrees the re-parse rebuilt are checked again.
  */
 function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>, keysMemo: WeakMap<Tree, string[]>, out: Found): void {
-  const tree = cursor.tree;
+  // A Formals' check depends on its parent (the Lambda's `@` name): never kept by its own tree.
+  const tree = cursor.type.id === formalsType ? null : cursor.tree;
   if (tree) {
     const known = memo.get(tree);
     if (known) {
