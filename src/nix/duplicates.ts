@@ -9,10 +9,11 @@
  * it report theirs themselves. That keeps a set's findings a function of its own subtree, so
  * syntaxProblems can keep them per subtree across keystrokes.
  */
-import { IterMode, type SyntaxNode, type Tree } from '@lezer/common';
+import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
 import { stringValue } from './strings.js';
 import { attrName, expressionChildren } from './unwrap.js';
+import { parser } from './generated/parser.js';
 
 interface Entry {
   /** The attributes when the value is a set made by dotted paths, or once `set` was read. */
@@ -44,6 +45,11 @@ function literalSet(node: SyntaxNode | undefined): SyntaxNode | null {
   while (n?.name === 'Parens') n = expressionChildren(n)[0];
   return n?.name === 'AttrSet' ? n : null;
 }
+
+/** What a node is to mayClashAt, by type id (attribute-name roles first, so `<= Interpolation`). */
+const Role = { AttrName: 0, String: 1, Interpolation: 2, AttrPath: 3, Binding: 4, Inherit: 5, Anonymous: 6, Other: 7 } as const;
+const roleByName: Record<string, number> = { AttrName: Role.AttrName, String: Role.String, Interpolation: Role.Interpolation, AttrPath: Role.AttrPath, Binding: Role.Binding, Inherit: Role.Inherit };
+const roles = Uint8Array.from(parser.nodeSet.types, (type) => (type.isAnonymous ? Role.Anonymous : (roleByName[type.name] ?? Role.Other)));
 
 const hasAttrs = (e: Entry): boolean => e.attrs !== null || e.set !== null;
 
@@ -157,8 +163,13 @@ class Checker {
  * attribute paths of a big set's balanced subtrees across keystrokes (see treeMemo.ts).
  */
 export function ownDuplicates(set: SyntaxNode, text: string, memo?: WeakMap<Tree, string[]>): DuplicateAttribute[] {
+  return mayClashAt(set.cursor(IterMode.IncludeAnonymous), text, memo) ? checkedDuplicates(set, text) : [];
+}
+
+/** ownDuplicates without the quick test (for a set mayClashAt did not rule out). */
+export function checkedDuplicates(set: SyntaxNode, text: string): DuplicateAttribute[] {
   const found: DuplicateAttribute[] = [];
-  if (mayClash(set, text, memo)) new Checker(text).attrsOf(set, found);
+  new Checker(text).attrsOf(set, found);
   return found;
 }
 
@@ -168,21 +179,20 @@ export function ownDuplicates(set: SyntaxNode, text: string, memo?: WeakMap<Tree
  * where that binding's path ends, and a merge needs equal paths. An `inherit` name is a path of
  * one name; a computed name cuts a path short (the check walks no further). With every path
  * joined into a key ending in NUL, a prefix is a string prefix ending at a NUL. The keys do not depend on positions, so those of a balanced subtree
- * (how Lezer keeps a long run of bindings) are kept in `memo` by the subtree.
+ * (how Lezer keeps a long run of bindings) are kept in `memo` by the subtree. `cursor` (made with
+ * IterMode.IncludeAnonymous) is at the set, and is left there.
  */
-function mayClash(set: SyntaxNode, text: string, memo?: WeakMap<Tree, string[]>): boolean {
-  const cursor = set.cursor(IterMode.IncludeAnonymous);
-  // (A function, so the compiler does not narrow the name across cursor moves.)
-  const name = (): string => cursor.name;
+export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree, string[]>): boolean {
   const decode = (n: SyntaxNode): string | null => stringValue(n, text);
-  const element = (): string => (name() === 'AttrName' ? text.slice(cursor.from, cursor.to) : attrName(cursor.node, text, decode));
-  const isElement = (): boolean => name() === 'AttrName' || name() === 'String' || name() === 'Interpolation';
+  // The name of the element at the cursor (by its role: only AttrName needs no SyntaxNode).
+  const element = (role: number): string => (role === Role.AttrName ? text.slice(cursor.from, cursor.to) : attrName(cursor.node, text, decode));
   // A balanced subtree inside a binding (never seen in practice): leave it to the full check.
   let unsure = false;
   const collect = (keys: string[]): void => {
     if (!cursor.firstChild()) return;
     do {
-      if (cursor.type.isAnonymous) {
+      const role = roles[cursor.type.id] ?? Role.Other;
+      if (role === Role.Anonymous) {
         const tree = cursor.tree;
         let own = tree ? memo?.get(tree) : undefined;
         if (!own) {
@@ -191,25 +201,28 @@ function mayClash(set: SyntaxNode, text: string, memo?: WeakMap<Tree, string[]>)
           if (tree) memo?.set(tree, own);
         }
         for (const key of own) keys.push(key);
-      } else if (name() === 'Inherit') {
+      } else if (role === Role.Inherit) {
         // Conservative: every name in it, the source's too.
         if (!cursor.firstChild()) continue;
         do {
-          if (cursor.type.isAnonymous) unsure = true;
-          else if (isElement()) keys.push(`${element()}\u0000`);
+          const inner = roles[cursor.type.id] ?? Role.Other;
+          if (inner === Role.Anonymous) unsure = true;
+          else if (inner <= Role.Interpolation) keys.push(`${element(inner)}\u0000`);
         } while (cursor.nextSibling());
         cursor.parent();
-      } else if (name() === 'Binding' && cursor.firstChild()) {
-        while (name() !== 'AttrPath' && !cursor.type.isAnonymous && cursor.nextSibling());
-        if (cursor.type.isAnonymous) unsure = true;
-        if (name() === 'AttrPath' && cursor.firstChild()) {
+      } else if (role === Role.Binding && cursor.firstChild()) {
+        let inner = roles[cursor.type.id] ?? Role.Other;
+        while (inner !== Role.AttrPath && inner !== Role.Anonymous && cursor.nextSibling()) inner = roles[cursor.type.id] ?? Role.Other;
+        if (inner === Role.Anonymous) unsure = true;
+        if (inner === Role.AttrPath && cursor.firstChild()) {
           let key = '';
           do {
-            if (cursor.type.isAnonymous) unsure = true;
-            if (!isElement()) continue;
-            const part = element();
-            if (part === '${…}') break;
-            key += `${part}\u0000`;
+            const part = roles[cursor.type.id] ?? Role.Other;
+            if (part === Role.Anonymous) unsure = true;
+            if (part > Role.Interpolation) continue;
+            const name = element(part);
+            if (name === '${…}') break;
+            key += `${name}\u0000`;
           } while (cursor.nextSibling());
           cursor.parent();
           if (key) keys.push(key);

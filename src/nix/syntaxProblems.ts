@@ -9,7 +9,7 @@
  */
 import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
-import { isBindingContainer, ownDuplicates, type DuplicateAttribute } from './duplicates.js';
+import { checkedDuplicates, mayClashAt, ownDuplicates, type DuplicateAttribute } from './duplicates.js';
 import type { ParsedNix } from './parse.js';
 import { errorNodes, memoFor, newTreeMemo } from './treeMemo.js';
 import { parser } from './generated/parser.js';
@@ -212,7 +212,8 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
       if (node.parent?.name !== 'Lambda') duplicateFormals(node, null, text, problems);
       break;
   }
-  if (isBindingContainer(node.name)) out.duplicates.push(...ownDuplicates(node, text, keysMemo));
+  // (Sets are checked by the walk itself: checkTree.)
+  if (node.name === 'Let') out.duplicates.push(...ownDuplicates(node, text, keysMemo));
 }
 
 function duplicateFormals(formals: SyntaxNode, at: SyntaxNode | null, text: string, problems: SyntaxProblem[]): void {
@@ -238,28 +239,18 @@ const intTypes = typeIds('Int');
 const binaryTypes = typeIds('BinaryExpr');
 const compareTypes = typeIds('CompareOp');
 const setTypes = typeIds('AttrSet', 'LetSet');
-const bindingTypes = typeIds('Binding');
-const inheritTypes = typeIds('Inherit');
 const formalsType = parser.nodeSet.types.find((type) => type.name === 'Formals')?.id;
 
 /**
  * Cheap tests, with the walk's cursor, that spare most nodes the SyntaxNode and the full check:
- * up to 18 digits always fit in 64 bits; only a comparison can chain; a set needs two items to
- * define anything twice (or one `inherit`, which can name a thing twice).
+ * up to 18 digits always fit in 64 bits; only a comparison can chain.
  */
 function worthChecking(cursor: TreeCursor, type: number): boolean {
   if (intTypes.has(type)) return cursor.to - cursor.from > 18;
-  const binary = binaryTypes.has(type);
-  if (!binary && !setTypes.has(type)) return true;
-  if (!cursor.firstChild()) return false;
+  if (!binaryTypes.has(type) || !cursor.firstChild()) return !binaryTypes.has(type);
   let worth = false;
-  let items = 0;
-  do {
-    const child = cursor.type.id;
-    if (binary) worth = compareTypes.has(child);
-    // (The walk's cursor sees a big set's balanced subtrees: many items.)
-    else if (inheritTypes.has(child) || cursor.type.isAnonymous || (bindingTypes.has(child) && ++items > 1)) worth = true;
-  } while (!worth && cursor.nextSibling());
+  do worth = compareTypes.has(cursor.type.id);
+  while (!worth && cursor.nextSibling());
   cursor.parent();
   return worth;
 }
@@ -290,7 +281,12 @@ function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>,
   const semantic = out.semantic.length;
   const duplicates = out.duplicates.length;
   const type = cursor.type.id;
-  if (checked[type] && worthChecking(cursor, type)) checkNode(cursor.node, text, out, keysMemo);
+  if (setTypes.has(type)) {
+    // The quick test reads the set's paths with the walk's cursor: most sets need no SyntaxNode.
+    if (mayClashAt(cursor, text, keysMemo)) out.duplicates.push(...checkedDuplicates(cursor.node, text));
+  } else if (checked[type] && worthChecking(cursor, type)) {
+    checkNode(cursor.node, text, out, keysMemo);
+  }
   if (cursor.firstChild()) {
     do checkTree(cursor, text, memo, keysMemo, out);
     while (cursor.nextSibling());
