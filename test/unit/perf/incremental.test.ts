@@ -8,19 +8,8 @@ import { ruleRelevance } from '../../../src/rules/rule.js';
 import { errorNodes, newTreeMemo } from '../../../src/nix/treeMemo.js';
 import { corpus } from '../../util/corpus.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';
+import { seededRandom } from '../../util/random.js';
 import { duplicateAttributes as duplicatesBefore } from './duplicatesOracle.js';
-
-/** A small deterministic PRNG (mulberry32), so a failure names a reproducible edit. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Typing, deleting and pasting: single characters that matter to Nix, and pieces of the file itself. */
 function randomEdit(text: string, next: () => number): { from: number; to: number; insert: string } {
@@ -61,7 +50,7 @@ describe('incremental analysis gives what a fresh one gives', function () {
   });
 
   it('syntax problems and the rules\' locate after random edits equal a fresh parse\'s', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     let edits = 0;
     for (const { name, text: start } of texts) {
       if (start.length === 0) continue;
@@ -90,7 +79,7 @@ describe('incremental analysis gives what a fresh one gives', function () {
   it('analyzeNix while typing in a generated config equals a fresh analysis at every keystroke', () => {
     let text = generateDarwinConfig(1500, 4);
     let analysis: Analysis = analyzeNix(text);
-    const next = random(11);
+    const next = seededRandom(11);
     for (let i = 0; i < 60; i++) {
       const edit = randomEdit(text, next);
       const changed = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
