@@ -31,6 +31,8 @@ const LOOPBACK_TOOLS = ['sshd', 'ssh', 'ssh-keygen', 'ssh-keyscan', 'unshare', '
 function finish(): never {
   if (process.env.LBD_TEST_STATS) writeFileSync(process.env.LBD_TEST_STATS, JSON.stringify(totals));
   writeFileSync(join(artifacts, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  // Measured, not asserted: activation (bundle load + activate()) against its 50 ms budget, sizes.
+  console.log(`\n  figures: ${JSON.stringify(figures)}`);
   console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(totals.failed > 0 ? 1 : 0);
 }

@@ -47,7 +47,7 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
   const env = hostEnv();
   let document: vscode.TextDocument;
 
-  it('activates on a .nix file, quickly, and registers the three user commands', async () => {
+  it('activates on a .nix file, reports what activation costs, and registers the three user commands', async () => {
     const extension = vscode.extensions.getExtension<DoctorApi>(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is installed`);
     const [file] = await vscode.workspace.findFiles('**/darwin-configuration.nix');
@@ -71,7 +71,10 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
     await api.serverReady;
     const deferred = { clientLoadMs: api.ctx.clientLoadMs };
     appendFileSync(env.figuresFile, `${JSON.stringify({ activateMs: api.activationMs, bundleLoadMs: loadMs, openToActiveMs: wall, wasActive, ...deferred })}\n`);
-    assert.ok(api.activationMs + loadMs < 50, `activation added ${(api.activationMs + loadMs).toFixed(1)} ms: load ${loadMs.toFixed(1)} + activate() ${api.activationMs.toFixed(1)} (budget 50 ms)`);
+    // A figure, not an assertion (speed is measured, never asserted by a timed test): the runner
+    // prints it next to the 50 ms budget, and a loaded CI machine must not fail on it.
+    console.log(`    activation added ${(api.activationMs + loadMs).toFixed(1)} ms: load ${loadMs.toFixed(1)} + activate() ${api.activationMs.toFixed(1)} (budget 50 ms)`);
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs >= 0, 'activate() reports its own duration');
     await api.serverReady;
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['linuxBuilderDoctor.testBuilder', 'linuxBuilderDoctor.runHealthChecks', 'linuxBuilderDoctor.openReport']) {
