@@ -1,9 +1,8 @@
 /** The .nix files named by the `check` arguments: files as given, folders searched recursively. */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SKIPPED_DIRS } from '../rules/configuration.js';
 
-/** Folders that hold no configuration of the user's (build results, VCS data, dependencies). */
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'result', '.direnv']);
 
 export async function collectNixFiles(paths: readonly string[]): Promise<string[]> {
   const found: string[] = [];

@@ -10,7 +10,7 @@ import type { Located } from '../nix/model.js';
 import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
 import { syntaxProblems } from '../nix/syntaxProblems.js';
 import { RULES } from './registry.js';
-import { ruleRelevance, type RuleContext, type RuleFinding } from './rule.js';
+import { ruleRelevance, type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
 
 /** Syntax errors listed per file; the rest are counted in the last one's message. */
 export const MAX_SYNTAX_FINDINGS = 20;
@@ -20,6 +20,18 @@ export interface AnalyzeOptions {
   disabledRules?: readonly string[];
   /** Called when a rule throws (a bug): the other rules still run. */
   onRuleError?: (rule: RuleId, error: unknown) => void;
+  /** What the other files of the same configuration define (see `configurationFacts`). */
+  elsewhere?: Elsewhere;
+}
+
+/**
+ * The option definitions of one file that the rules read, for checking the other files of the same
+ * configuration with them (`AnalyzeOptions.elsewhere`): a builder enabled in one module and
+ * `nix.enable = false` in another is still a conflict.
+ */
+export function configurationFacts(text: string): Elsewhere {
+  const located = locate(parseNix(text), { only: ruleRelevance });
+  return { definitions: located.definitions, lists: located.lists };
 }
 
 export interface Analysis {
@@ -65,7 +77,7 @@ export function analyzeNix(
   }
   // The rules read a few option paths: locate only those for them (a fraction of the work), and
   // the whole file's definitions for the language server's hover and completion on first use.
-  const ctx: RuleContext = { text, located: locate(parsed, { only: ruleRelevance }) };
+  const ctx: RuleContext = { text, located: locate(parsed, { only: ruleRelevance }), elsewhere: options.elsewhere };
   const located = lazyLocated(() => locate(parsed));
   for (const rule of RULES) {
     if (disabled.has(rule.id)) continue;

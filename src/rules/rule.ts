@@ -3,7 +3,7 @@
  * Each rule owns its fixes. The engine (analyze.ts) converts offsets to LSP positions.
  */
 import type { RuleId, Severity } from '../protocol/findings.js';
-import type { Located, ModuleInfo, OptionDefinition, Span } from '../nix/model.js';
+import type { ListInfo, Located, ModuleInfo, OptionDefinition, Span } from '../nix/model.js';
 import type { OffsetEdit } from '../nix/print.js';
 
 export interface OffsetFix {
@@ -28,6 +28,41 @@ export interface RuleContext {
    * "rules see the same findings with the full located" catches a rule that did not).
    */
   located: Located;
+  /**
+   * What other files of the same configuration define (a `check` of several files): for rules whose
+   * verdict depends on an option set in another module. Existence only: findings and fixes are
+   * always about this file.
+   */
+  elsewhere?: Elsewhere;
+}
+
+/** Option definitions and option-valued lists of the other files of one configuration. */
+export interface Elsewhere {
+  definitions: readonly OptionDefinition[];
+  lists: readonly ListInfo[];
+}
+
+const samePathAs = (path: readonly string[]) => (d: { path: readonly string[] }) =>
+  d.path.length === path.length && d.path.every((p, i) => p === path[i]);
+
+/** Definitions at exactly `path` in the other files of the configuration. */
+export function definitionsElsewhere(ctx: RuleContext, path: readonly string[]): OptionDefinition[] {
+  return (ctx.elsewhere?.definitions ?? []).filter(samePathAs(path));
+}
+
+/** Whether `path` is defined in this file or in another file of the configuration. */
+export function definedAnywhere(ctx: RuleContext, path: readonly string[]): boolean {
+  return definitionsAt(ctx, path).length > 0 || definitionsElsewhere(ctx, path).length > 0;
+}
+
+/** A literal `true`/`false` at `path` in another file of the configuration. */
+export function boolElsewhere(ctx: RuleContext, path: readonly string[], wanted: boolean): OptionDefinition | undefined {
+  return definitionsElsewhere(ctx, path).find((d) => d.value.kind === 'bool' && d.value.value === wanted);
+}
+
+/** Option-valued lists at `path`, here or in another file of the configuration. */
+export function listsAnywhere(ctx: RuleContext, path: readonly string[]): ListInfo[] {
+  return [...ctx.located.lists, ...(ctx.elsewhere?.lists ?? [])].filter(samePathAs(path));
 }
 
 /**

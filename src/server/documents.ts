@@ -34,7 +34,7 @@ export interface DocumentState {
 
 export interface DocumentStoreOptions {
   debounceMs: number;
-  analyzeOptions: () => AnalyzeOptions;
+  analyzeOptions: (uri: string) => AnalyzeOptions;
   onAnalyzed: (state: DocumentState) => void;
   log: (message: string) => void;
 }
@@ -92,6 +92,11 @@ export class DocumentStore {
     return this.docs.has(uri);
   }
 
+  /** The open document's text as the editor has it, without analysing it. */
+  document(uri: string): DocumentState['document'] | undefined {
+    return this.docs.get(uri)?.document;
+  }
+
   /** The document with an analysis of its current text (analysing now if an edit is pending). */
   current(uri: string): (DocumentState & { analysis: AnalyzedVersion }) | undefined {
     const state = this.docs.get(uri);
@@ -125,7 +130,7 @@ export class DocumentStore {
     }
     const text = state.document.getText();
     const version = state.document.version;
-    const analyzeOptions = this.options.analyzeOptions();
+    const analyzeOptions = this.options.analyzeOptions(state.uri);
     const previous = state.analysis?.parsed && state.pending !== 'fresh' ? { parsed: state.analysis.parsed, changes: state.pending } : undefined;
     let result: Analysis | undefined;
     try {

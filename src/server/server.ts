@@ -22,6 +22,7 @@ import { locatedOf } from './located.js';
 import { registerProbeRequests } from './probeRequests.js';
 import { SETTINGS_SECTION, defaultDocsBaseUrl, parseSettings, type ServerSettings } from './settings.js';
 import { toolVersion } from './findUp.js';
+import { ConfigurationFactsCache } from './configurationFacts.js';
 
 /** Long enough to coalesce a burst of keystrokes, short enough to feel immediate. */
 const DEBOUNCE_MS = 75;
@@ -49,10 +50,16 @@ export function startServer(connection: Connection): { dispose: () => void } {
     connection.sendDiagnostics({ uri: state.uri, version: analysis.version, diagnostics }).catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
   };
 
-  const store = new DocumentStore({
+  const configuration = new ConfigurationFactsCache((uri) => {
+    const open = store.has(uri) ? store.document(uri) : undefined;
+    return open ? { text: open.getText(), version: open.version } : undefined;
+  });
+  const store: DocumentStore = new DocumentStore({
     debounceMs: DEBOUNCE_MS,
-    analyzeOptions: () => ({
+    analyzeOptions: (uri) => ({
       disabledRules: settings.disabledRules,
+      // The other modules of the same configuration, as `check` sees them.
+      elsewhere: configuration.elsewhereFor(uri),
       // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
       onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
     }),

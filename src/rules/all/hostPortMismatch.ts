@@ -7,14 +7,14 @@ import { BUILDER_VM_PATH } from '../../schema/index.js';
 import { DEFAULT_HOST_PORT, LINUX_BUILDER_SSH_CONFIG_FILE } from '../../schema/nixDarwin.js';
 import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
 import { addDefinition } from '../editing.js';
-import { darwinModuleOf, definitionsAt, type Rule } from '../rule.js';
+import { darwinModuleOf, definedAnywhere, definitionsAt, type Rule } from '../rule.js';
 
 const SSH_FILE = SSH_CONFIG_FILE_OPTION;
 
 export const hostPortMismatchRule: Rule = {
   id: 'host-port-mismatch',
   check(ctx) {
-    const overridden = ['text', 'source'].some((leaf) => definitionsAt(ctx, [...SSH_FILE, leaf]).length > 0);
+    const overridden = ['text', 'source'].some((leaf) => definedAnywhere(ctx, [...SSH_FILE, leaf]));
     if (overridden) return [];
     return definitionsAt(ctx, [...BUILDER_VM_PATH, 'hostPort'])
       .filter((def) => def.value.kind === 'int' && def.value.value !== DEFAULT_HOST_PORT)

@@ -6,7 +6,7 @@
 import { removeBinding } from '../../nix/print.js';
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { addDefinition, moveDefinition } from '../editing.js';
-import { darwinModuleOf, definitionsAt, type OffsetFix, type Rule } from '../rule.js';
+import { darwinModuleOf, definedAnywhere, definitionsAt, type OffsetFix, type Rule } from '../rule.js';
 
 const ROSETTA = [...BUILDER_CONFIG_PATH, 'virtualisation', 'rosetta', 'enable'];
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
@@ -18,7 +18,7 @@ export const rosettaUnsupportedRule: Rule = {
       .filter((def) => def.value.kind === 'bool' && def.value.value)
       .map((def) => {
         const remove = removeBinding(ctx.text, def.bindingSpan);
-        const hasEmulation = definitionsAt(ctx, EMULATED).length > 0;
+        const hasEmulation = definedAnywhere(ctx, EMULATED);
         const add = hasEmulation ? undefined : addDefinition(ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]');
         const title = 'Use binfmt emulation instead: boot.binfmt.emulatedSystems = [ "x86_64-linux" ]';
         let fixes: OffsetFix[];

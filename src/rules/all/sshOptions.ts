@@ -8,7 +8,7 @@ import type { OptionDefinition } from '../../nix/model.js';
 import { nixString, removeBinding } from '../../nix/print.js';
 import { BUILDER_VM_HOST_KEY, DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT } from '../../schema/nixDarwin.js';
 import { addDefinition } from '../editing.js';
-import { darwinModuleOf, definitionsAt, stringList, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
+import { darwinModuleOf, definedAnywhere, definitionsAt, stringList, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
 import { builderEntryNix, knownHostsNix } from '../builderEntry.js';
 import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
 import { libInScope } from '../../nix/print.js';
@@ -52,7 +52,7 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
   }];
   if (!def.path.includes('buildMachines')) {
     const module = darwinModuleOf(ctx, def);
-    const hasProtocol = definitionsAt(ctx, ['nix', 'linux-builder', 'protocol']).length > 0;
+    const hasProtocol = definedAnywhere(ctx, ['nix', 'linux-builder', 'protocol']);
     const protocol = hasProtocol ? undefined : addDefinition(ctx, module, ['nix', 'linux-builder', 'protocol'], nixString('ssh'));
     if (protocol) {
       fixes.push({
@@ -88,7 +88,7 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
     const custom = port !== DEFAULT_HOST_PORT || user !== 'builder' || key !== DEFAULT_BUILDER_KEY;
     const aliasEntry = builderEntryNix({ hostName: 'linux-builder', sshUser: user, sshKey: key, systems: systemsOf(ctx), hostKeyLine: BUILDER_VM_HOST_KEY });
     const aliasMachines = addDefinition(ctx, module, ['nix', 'buildMachines'], `lib.mkForce [\n${aliasEntry}\n]`);
-    const overridden = ['text', 'source'].some((leaf) => definitionsAt(ctx, [...SSH_CONFIG_FILE_OPTION, leaf]).length > 0);
+    const overridden = ['text', 'source'].some((leaf) => definedAnywhere(ctx, [...SSH_CONFIG_FILE_OPTION, leaf]));
     const block = custom && !overridden ? addDefinition(ctx, module, [...SSH_CONFIG_FILE_OPTION, 'text'], hostBlockNix({ port, user, key })) : undefined;
     if (aliasMachines && (!custom || overridden || block)) {
       fixes.push({

@@ -11,7 +11,7 @@ import {
 } from '../../schema/index.js';
 import { closest } from '../distance.js';
 import { moveDefinition } from '../editing.js';
-import type { OffsetFix, Rule, RuleContext, RuleFinding } from '../rule.js';
+import { listsAnywhere, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
 
 const dotted = (path: readonly string[]) => path.join('.');
 
@@ -69,7 +69,7 @@ export const unknownOptionRule: Rule = {
     const seen = new Set<string>();
     const findings: RuleFinding[] = [];
     // `imports` is read by the module system itself, so the locator lists it (lists), not as a definition.
-    const configHasImports = ctx.located.lists.some((l) => l.path.length === 4 && startsWith(l.path, BUILDER_CONFIG_PATH) && l.path[3] === 'imports');
+    const configHasImports = listsAnywhere(ctx, [...BUILDER_CONFIG_PATH, 'imports']).length > 0;
     for (const def of ctx.located.definitions) {
       const unknown = firstUnknown(def, configHasImports);
       if (!unknown) continue;

@@ -5,14 +5,14 @@
  */
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { addDefinition } from '../editing.js';
-import { darwinModuleOf, definitionsAt, stringList, type Rule } from '../rule.js';
+import { darwinModuleOf, definitionsAt, definitionsElsewhere, stringList, type Rule } from '../rule.js';
 
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
 
 export const x86NeedsEmulationRule: Rule = {
   id: 'x86-needs-emulation',
   check(ctx) {
-    const emulated = definitionsAt(ctx, EMULATED);
+    const emulated = [...definitionsAt(ctx, EMULATED), ...definitionsElsewhere(ctx, EMULATED)];
     if (emulated.some((d) => d.value.kind !== 'list' || stringList(d)?.includes('x86_64-linux'))) return [];
     return definitionsAt(ctx, ['nix', 'linux-builder', 'systems'])
       .filter((def) => {

@@ -71,6 +71,21 @@ describe('cli: check', () => {
     }
   });
 
+  it('checks the modules of one flake together, and keeps separate configurations apart', () => {
+    const flake = join(dir, 'mac');
+    mkdirSync(join(flake, 'modules'), { recursive: true });
+    writeFileSync(join(flake, 'flake.nix'), '{ outputs = { ... }: { }; }\n');
+    writeFileSync(join(flake, 'modules', 'nix.nix'), '{\n  nix.enable = false;\n}\n');
+    writeFileSync(join(flake, 'modules', 'builder.nix'), '{\n  nix.linux-builder.enable = true;\n}\n');
+    const other = join(dir, 'other');
+    mkdirSync(other);
+    writeFileSync(join(other, 'configuration.nix'), '{ nix.linux-builder.enable = true; }\n');
+    const run = check('--format', 'json', flake, other);
+    const hits = (JSON.parse(run.stdout) as Finding[]).filter((f) => f.code === 'requires-nix-enable').map((f) => f.file?.slice(dir.length + 1)).sort();
+    assert.deepEqual(hits, ['mac/modules/builder.nix', 'mac/modules/nix.nix']);
+    assert.equal(run.code, 1);
+  });
+
   it('reports every rule on the bundled examples', () => {
     const run = check('--format', 'json', examplesDir);
     assert.equal(run.code, 1);
