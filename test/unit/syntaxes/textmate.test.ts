@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { IGrammar } from 'vscode-textmate';
 import { projectRoot } from '../../util/paths.js';
 import { loadNixGrammar, snapshot, tokenize, type Token } from './tokenize.js';
 
 const fixtures = join(projectRoot, 'test', 'unit', 'syntaxes', 'fixtures');
+/** Real-world module shapes the parser tests use too: snapshotted here rather than copied. */
+const shared = join(projectRoot, 'test', 'fixtures', 'nix');
+const sharedFiles = ['builderConfig.nix', 'flake.nix'];
 const update = process.env.UPDATE_SNAPSHOTS === '1';
 
 /** The scopes of the first token whose text is `text` (on the given line when several). */
@@ -24,9 +27,14 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
     grammar = await loadNixGrammar();
   });
 
-  for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.nix')).sort()) {
+  const inputs = [
+    ...readdirSync(fixtures).filter((f) => f.endsWith('.nix')).map((f) => join(fixtures, f)),
+    ...sharedFiles.map((f) => join(shared, f)),
+  ].sort((a, b) => basename(a).localeCompare(basename(b)));
+  for (const input of inputs) {
+    const file = basename(input);
     it(`matches the scope snapshot of ${file}${update ? ' (updating)' : ''}`, () => {
-      const actual = snapshot(grammar, readFileSync(join(fixtures, file), 'utf8'));
+      const actual = snapshot(grammar, readFileSync(input, 'utf8'));
       const snap = join(fixtures, `${file}.snap`);
       if (update || !existsSync(snap)) {
         writeFileSync(snap, actual);
