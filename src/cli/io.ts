@@ -15,4 +15,7 @@ export const USAGE = `usage: linux-builder-doctor <command> [options]
   report [--root DIR]                     print a Markdown doctor report for a bug report
 
 Exit codes: 0 all good, 1 problems found, 2 usage or I/O error.
+check: a file or folder that cannot be read is reported on stderr ("skipped PATH: why") and the rest is
+checked; exit 2 only when a named path does not exist or nothing could be read. Symlinked modules are
+followed (each real file once); names with control characters are printed quoted and escaped.
 `;

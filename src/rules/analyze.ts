@@ -11,6 +11,7 @@ import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
 import { syntaxProblems } from '../nix/syntaxProblems.js';
 import { RULES } from './registry.js';
 import { ruleRelevance, type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
+import type { FileFacts } from './factsIndex.js';
 
 /** Syntax errors listed per file; the rest are counted in the last one's message. */
 export const MAX_SYNTAX_FINDINGS = 20;
@@ -20,8 +21,13 @@ export interface AnalyzeOptions {
   disabledRules?: readonly string[];
   /** Called when a rule throws (a bug): the other rules still run. */
   onRuleError?: (rule: RuleId, error: unknown) => void;
-  /** What the other files of the same configuration define (see `configurationFacts`). */
+  /** What the other files of the same configuration define (see `configurationFacts`, `FactsIndex`). */
   elsewhere?: Elsewhere;
+}
+
+/** What the rules read of a parse: the definitions, sets and lists at the paths they check. */
+export function locateForRules(parsed: ParsedNix): Located {
+  return locate(parsed, { only: ruleRelevance });
 }
 
 /**
@@ -29,8 +35,8 @@ export interface AnalyzeOptions {
  * configuration with them (`AnalyzeOptions.elsewhere`): a builder enabled in one module and
  * `nix.enable = false` in another is still a conflict.
  */
-export function configurationFacts(text: string): Elsewhere {
-  const located = locate(parseNix(text), { only: ruleRelevance });
+export function configurationFacts(source: string | ParsedNix | Located): FileFacts {
+  const located = typeof source === 'string' ? locateForRules(parseNix(source)) : 'tree' in source ? locateForRules(source) : source;
   return { definitions: located.definitions, lists: located.lists };
 }
 
@@ -41,6 +47,8 @@ export interface Analysis {
   /** Every option definition of the file (the language server's hover and completion), located
    *  when first read: its four fields are computed together on the first access to any of them. */
   located: Located;
+  /** What this file contributes to its configuration (`configurationFacts` of this parse). */
+  facts: FileFacts;
 }
 
 export function analyzeNix(
@@ -48,7 +56,15 @@ export function analyzeNix(
   options: AnalyzeOptions = {},
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): Analysis {
-  const parsed = parseNix(text, previous);
+  return analyzeParsed(parseNix(text, previous), options);
+}
+
+/**
+ * The analysis of a parse already made; `ruleLocated` (from `locateForRules` of the same parse)
+ * when the caller located it already to collect the configuration's facts, so nothing is done twice.
+ */
+export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, ruleLocated?: Located): Analysis {
+  const { text } = parsed;
   const lines = new LazyLineIndex(text);
   const disabled = new Set(options.disabledRules ?? []);
   const findings: Finding[] = [];
@@ -77,7 +93,7 @@ export function analyzeNix(
   }
   // The rules read a few option paths: locate only those for them (a fraction of the work), and
   // the whole file's definitions for the language server's hover and completion on first use.
-  const ctx: RuleContext = { text, located: locate(parsed, { only: ruleRelevance }), elsewhere: options.elsewhere };
+  const ctx: RuleContext = { text, located: ruleLocated ?? locateForRules(parsed), elsewhere: options.elsewhere };
   const located = lazyLocated(() => locate(parsed));
   for (const rule of RULES) {
     if (disabled.has(rule.id)) continue;
@@ -87,7 +103,7 @@ export function analyzeNix(
       options.onRuleError?.(rule.id, error);
     }
   }
-  return { findings, parsed, located };
+  return { findings, parsed, located, facts: configurationFacts(ctx.located) };
 }
 
 /** A Located whose fields are computed on first access, then plain data properties. */

@@ -36,33 +36,39 @@ export interface RuleContext {
   elsewhere?: Elsewhere;
 }
 
-/** Option definitions and option-valued lists of the other files of one configuration. */
+/**
+ * What the other files of one configuration define, indexed by option path (built once per
+ * configuration by the workspace layer, see `FactsIndex`): a lookup costs what lies at the path,
+ * not what the whole configuration defines.
+ */
 export interface Elsewhere {
-  definitions: readonly OptionDefinition[];
-  lists: readonly ListInfo[];
+  /** Definitions at exactly `path` in the other files. */
+  definitionsAt(path: readonly string[]): readonly OptionDefinition[];
+  /** Option-valued lists at exactly `path` in the other files. */
+  listsAt(path: readonly string[]): readonly ListInfo[];
+  /** The file a definition returned by `definitionsAt` comes from (for related information). */
+  fileOf(def: OptionDefinition): string | undefined;
 }
-
-const samePathAs = (path: readonly string[]) => (d: { path: readonly string[] }) =>
-  d.path.length === path.length && d.path.every((p, i) => p === path[i]);
 
 /** Definitions at exactly `path` in the other files of the configuration. */
 export function definitionsElsewhere(ctx: RuleContext, path: readonly string[]): OptionDefinition[] {
-  return (ctx.elsewhere?.definitions ?? []).filter(samePathAs(path));
+  return [...(ctx.elsewhere?.definitionsAt(path) ?? [])];
 }
 
 /** Whether `path` is defined in this file or in another file of the configuration. */
 export function definedAnywhere(ctx: RuleContext, path: readonly string[]): boolean {
-  return definitionsAt(ctx, path).length > 0 || definitionsElsewhere(ctx, path).length > 0;
+  return definitionsAt(ctx, path).length > 0 || (ctx.elsewhere?.definitionsAt(path).length ?? 0) > 0;
 }
 
 /** A literal `true`/`false` at `path` in another file of the configuration. */
 export function boolElsewhere(ctx: RuleContext, path: readonly string[], wanted: boolean): OptionDefinition | undefined {
-  return definitionsElsewhere(ctx, path).find((d) => d.value.kind === 'bool' && d.value.value === wanted);
+  return ctx.elsewhere?.definitionsAt(path).find((d) => d.value.kind === 'bool' && d.value.value === wanted);
 }
 
 /** Option-valued lists at `path`, here or in another file of the configuration. */
 export function listsAnywhere(ctx: RuleContext, path: readonly string[]): ListInfo[] {
-  return [...ctx.located.lists, ...(ctx.elsewhere?.lists ?? [])].filter(samePathAs(path));
+  const here = ctx.located.lists.filter((l) => l.path.length === path.length && l.path.every((p, i) => p === path[i]));
+  return [...here, ...(ctx.elsewhere?.listsAt(path) ?? [])];
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { analyzeNix, type Analysis, type AnalyzeOptions } from '../rules/analyze.js';
+import { analyzeNix, analyzeParsed, type Analysis, type AnalyzeOptions } from '../rules/analyze.js';
+import type { FileFacts } from '../rules/factsIndex.js';
 import type { Finding } from '../protocol/findings.js';
 import type { Located } from '../nix/model.js';
 import { composeChange, type TextChange } from './textChanges.js';
@@ -20,6 +21,8 @@ export interface AnalyzedVersion {
   parsed?: ParsedNix;
   /** The option definitions of `parsed`, computed on the first hover/completion that needs them. */
   located?: Located | null;
+  /** What this version contributes to its configuration (absent when the analysis failed). */
+  facts?: FileFacts;
 }
 
 export interface DocumentState {
@@ -110,17 +113,33 @@ export class DocumentStore {
     for (const state of this.docs.values()) this.analyzeNow(state);
   }
 
+  /** The open documents' URIs. */
+  uris(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  /**
+   * Re-run the rules on a document whose text did not change but whose configuration did (another
+   * module was edited): soon, not inside the caller's turn, and at once if it is being edited anyway.
+   */
+  refresh(uri: string): void {
+    const state = this.docs.get(uri);
+    if (!state) return;
+    state.dirty = true;
+    if (!state.timer) this.schedule(state, 0);
+  }
+
   dispose(): void {
     for (const state of this.docs.values()) if (state.timer) clearTimeout(state.timer);
     this.docs.clear();
   }
 
-  private schedule(state: DocumentState): void {
+  private schedule(state: DocumentState, delayMs = this.options.debounceMs): void {
     if (state.timer) clearTimeout(state.timer);
     state.timer = setTimeout(() => {
       state.timer = undefined;
       if (this.docs.get(state.uri) === state && state.dirty) this.analyzeNow(state);
-    }, this.options.debounceMs);
+    }, delayMs);
   }
 
   private analyzeNow(state: DocumentState): void {
@@ -132,9 +151,11 @@ export class DocumentStore {
     const version = state.document.version;
     const analyzeOptions = this.options.analyzeOptions(state.uri);
     const previous = state.analysis?.parsed && state.pending !== 'fresh' ? { parsed: state.analysis.parsed, changes: state.pending } : undefined;
+    // Same text (settings or the configuration changed): the rules run on the parse we have.
+    const unchanged = previous && previous.changes.length === 0 && previous.parsed.text === text ? previous.parsed : undefined;
     let result: Analysis | undefined;
     try {
-      result = analyzeNix(text, analyzeOptions, previous);
+      result = unchanged ? analyzeParsed(unchanged, analyzeOptions) : analyzeNix(text, analyzeOptions, previous);
     } catch (error) {
       this.options.log(`analysis of ${state.uri} v${version} failed${previous ? ' (incremental; retrying from scratch)' : ''}: ${describeError(error)}`);
       if (previous) {
@@ -145,7 +166,7 @@ export class DocumentStore {
         }
       }
     }
-    state.analysis = { version, findings: result?.findings ?? [], parsed: result?.parsed, located: result?.located };
+    state.analysis = { version, findings: result?.findings ?? [], parsed: result?.parsed, located: result?.located, facts: result?.facts };
     state.pending = result ? [] : 'fresh';
     state.dirty = false;
     try {

@@ -6,6 +6,9 @@
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  WatchKind,
   TextDocumentSyncKind,
   type CodeAction,
   type CompletionItem,
@@ -22,7 +25,8 @@ import { locatedOf } from './located.js';
 import { registerProbeRequests } from './probeRequests.js';
 import { SETTINGS_SECTION, defaultDocsBaseUrl, parseSettings, type ServerSettings } from './settings.js';
 import { toolVersion } from './findUp.js';
-import { ConfigurationFactsCache } from './configurationFacts.js';
+import { Workspace, type FileChange } from '../workspace/workspace.js';
+import { filePathOf } from './uris.js';
 
 /** Long enough to coalesce a burst of keystrokes, short enough to feel immediate. */
 const DEBOUNCE_MS = 75;
@@ -39,6 +43,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
   let initialSettings: unknown;
   let pullConfiguration = false;
   let registerForConfiguration = false;
+  /** Whether the client tells us of .nix files changed on disk (then nothing on disk is polled). */
+  let watchingFiles = false;
   const log = (message: string): void => connection.console.error(message);
 
   const publish = (state: DocumentState): void => {
@@ -50,20 +56,36 @@ export function startServer(connection: Connection): { dispose: () => void } {
     connection.sendDiagnostics({ uri: state.uri, version: analysis.version, diagnostics }).catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
   };
 
-  const configuration = new ConfigurationFactsCache((uri) => {
-    const open = store.has(uri) ? store.document(uri) : undefined;
-    return open ? { text: open.getText(), version: open.version } : undefined;
-  });
+  // The configurations around the open documents: which modules belong together and what each defines.
+  const workspace = new Workspace({ watched: () => watchingFiles });
+
+  /** After `changedPath`'s facts changed, the other open documents of its configuration are judged again. */
+  const refreshConfigurationOf = (changedPath: string, except?: string): void => {
+    for (const uri of store.uris()) {
+      if (uri === except) continue;
+      const path = filePathOf(uri);
+      if (path !== undefined && workspace.sameConfiguration(path, changedPath)) store.refresh(uri);
+    }
+  };
+
   const store: DocumentStore = new DocumentStore({
     debounceMs: DEBOUNCE_MS,
-    analyzeOptions: (uri) => ({
-      disabledRules: settings.disabledRules,
-      // The other modules of the same configuration, as `check` sees them.
-      elsewhere: configuration.elsewhereFor(uri),
-      // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
-      onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
-    }),
-    onAnalyzed: publish,
+    analyzeOptions: (uri) => {
+      const path = filePathOf(uri);
+      return {
+        disabledRules: settings.disabledRules,
+        // The other modules of the same configuration, as `check` sees them.
+        elsewhere: path === undefined ? undefined : workspace.elsewhereFor(path),
+        // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
+        onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
+      };
+    },
+    onAnalyzed: (state) => {
+      publish(state);
+      const path = filePathOf(state.uri);
+      const facts = state.analysis?.facts;
+      if (path !== undefined && facts && workspace.setOpen(path, facts)) refreshConfigurationOf(path, state.uri);
+    },
     log,
   });
 
@@ -95,11 +117,12 @@ export function startServer(connection: Connection): { dispose: () => void } {
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     registerForConfiguration = pullConfiguration && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    watchingFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     initialSettings = params.initializationOptions;
     settings = parseSettings(initialSettings, docsDefault);
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['.'], resolveProvider: false },
@@ -114,7 +137,37 @@ export function startServer(connection: Connection): { dispose: () => void } {
       connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
     }
     if (pullConfiguration) refreshSettings().catch((e: unknown) => log(describeError(e)));
+    if (watchingFiles) {
+      // .nix files (flake.nix included) changed on disk by git, a formatter or another editor;
+      // and deleted folders, which are reported as the folder alone.
+      const watchers = [{ globPattern: '**/*.nix' }, { globPattern: '**/*', kind: WatchKind.Delete }];
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((e: unknown) => {
+        log(`watching .nix files failed, reading the disk again every few seconds: ${describeError(e)}`);
+        watchingFiles = false;
+      });
+    }
   });
+
+  const changeKinds: Record<number, FileChange> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
+  connection.onDidChangeWatchedFiles(({ changes }) =>
+    guard('didChangeWatchedFiles', undefined, () => {
+      const changed = new Set<string>();
+      for (const change of changes) {
+        const path = filePathOf(change.uri);
+        const kind = changeKinds[change.type];
+        if (path !== undefined && kind && workspace.fileChanged(path, kind)) changed.add(path);
+      }
+      for (const path of changed) refreshConfigurationOf(path);
+    }),
+  );
+
+  connection.onDidSaveTextDocument(({ textDocument }) =>
+    guard('didSave', undefined, () => {
+      // What is on disk now is what the editor had: forget the older copy read from disk.
+      const path = filePathOf(textDocument.uri);
+      if (path !== undefined && workspace.fileChanged(path, 'changed')) refreshConfigurationOf(path, textDocument.uri);
+    }),
+  );
 
   connection.onDidChangeConfiguration((params) => {
     const pushed: unknown = params.settings;
@@ -134,6 +187,9 @@ export function startServer(connection: Connection): { dispose: () => void } {
     if (!store.has(textDocument.uri)) return;
     store.close(textDocument.uri);
     connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }).catch(() => undefined);
+    // Unsaved edits are gone: the other modules see the file on disk again.
+    const path = filePathOf(textDocument.uri);
+    if (path !== undefined) guard('didClose', undefined, () => workspace.close(path) && refreshConfigurationOf(path));
   });
 
   connection.onCodeAction((params): CodeAction[] =>

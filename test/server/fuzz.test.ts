@@ -138,7 +138,7 @@ describe(`language server fuzz (seed ${SEED}; replay with LBD_FUZZ_SEED=${SEED})
   corpus.forEach(({ name, text }, index) => {
     it(`survives ${EDITS_PER_FILE} random edits of ${name}`, async function () {
       this.timeout(60_000);
-      await exercise(`file:///tmp/lbd-fuzz/corpus-${index}.nix`, text, EDITS_PER_FILE);
+      await exercise(`file:///tmp/lbd-fuzz/corpus-${index}/module.nix`, text, EDITS_PER_FILE);
     });
   });
 
@@ -153,7 +153,7 @@ describe(`language server fuzz (seed ${SEED}; replay with LBD_FUZZ_SEED=${SEED})
   nested.forEach(([name, text], index) => {
     it(`answers promptly on ${name}, also after edits`, async function () {
       this.timeout(60_000);
-      await exercise(`file:///tmp/lbd-fuzz/deep-${index}.nix`, text, 20, DEEP_RESPONSE_BOUND_MS);
+      await exercise(`file:///tmp/lbd-fuzz/deep-${index}/module.nix`, text, 20, DEEP_RESPONSE_BOUND_MS);
     });
   });
 });

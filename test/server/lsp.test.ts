@@ -43,7 +43,7 @@ describe('language server over stdio', function () {
   let client: LspClient;
   let initialize: InitializeResult;
   let n = 0;
-  const nextUri = (name = 'configuration'): string => `file:///tmp/lbd-server-test/${name}-${++n}.nix`;
+  const nextUri = (name = 'configuration'): string => `file:///tmp/lbd-server-test/${++n}/${name}.nix`;
 
   before(async function () {
     ({ client, initialize } = await LspClient.start());
@@ -56,7 +56,7 @@ describe('language server over stdio', function () {
 
   it('announces incremental sync, quick fixes, hover and completion', function () {
     const caps = initialize.capabilities;
-    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
+    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     assert.equal(caps.hoverProvider, true);
     assert.ok(caps.completionProvider?.triggerCharacters?.includes('.'));
     assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, ['quickfix']);

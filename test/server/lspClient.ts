@@ -25,6 +25,8 @@ export interface ClientOptions {
   configurationSupport?: boolean;
   initializationOptions?: unknown;
   args?: string[];
+  /** Announce that the client can watch files for the server (didChangeWatchedFiles dynamic registration). */
+  watchFiles?: boolean;
 }
 
 /** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
@@ -41,6 +43,8 @@ export async function waitFor<T>(what: string, probe: () => T | undefined, timeo
 export class LspClient {
   readonly notifications: Notification[] = [];
   readonly stderr: string[] = [];
+  /** Every client/registerCapability registration the server asked for. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   exitCode: number | null | undefined;
   private readonly versions = new Map<string, number>();
 
@@ -60,14 +64,21 @@ export class LspClient {
     connection.onNotification((method, params) => { client.notifications.push({ method, params }); });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map(() => client.configuration ?? null));
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      client.registrations.push(...params.registrations);
+      return null;
+    });
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.listen();
     const initialize = await connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: options.configurationSupport ?? options.configuration !== undefined, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: {
+          configuration: options.configurationSupport ?? options.configuration !== undefined,
+          didChangeConfiguration: { dynamicRegistration: true },
+          ...(options.watchFiles ? { didChangeWatchedFiles: { dynamicRegistration: true } } : {}),
+        },
         textDocument: {
           publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true, dataSupport: true },

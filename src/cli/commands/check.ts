@@ -1,18 +1,23 @@
 /**
  * `linux-builder-doctor check [--format text|json] PATH...` (contract in ARCHITECTURE.md).
  * Exit 0: no error-severity findings; 1: some; 2: usage or I/O error, with nothing on stdout.
- * Files of one configuration (rules/configuration.ts) are checked together: their modules see each other.
+ * Files of one configuration (workspace/roots.ts) are checked together: their modules see each other.
+ * An unreadable file or folder is reported on stderr and the rest checked; exit 2 when nothing could be.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../../protocol/findings.js';
-import { analyzeNix, configurationFacts } from '../../rules/analyze.js';
 import type { CliIo } from '../io.js';
-import { collectNixFiles } from '../nixFiles.js';
-import { groupByConfiguration } from '../../rules/configuration.js';
 import { formatFindingsText } from '../formatFindings.js';
+import { printable, printablePath } from '../printable.js';
+import { checkFiles } from '../../workspace/checkFiles.js';
+import { nodeFs } from '../../workspace/fileSystem.js';
+import { collectNixFiles } from '../../workspace/nixFiles.js';
 
-export async function runCheckCommand(args: string[], io: CliIo): Promise<number> {
+export function runCheckCommand(args: string[], io: CliIo): Promise<number> {
+  return Promise.resolve(check(args, io));
+}
+
+function check(args: string[], io: CliIo): number {
   let values: { format?: string; 'disable-rule'?: string[] };
   let positionals: string[];
   try {
@@ -34,31 +39,24 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
     io.stderr('linux-builder-doctor check: name at least one .nix file or folder\n');
     return 2;
   }
-  let files: string[];
-  const findings: Finding[] = [];
-  const texts = new Map<string, string>();
-  try {
-    files = await collectNixFiles(positionals);
-    for (const file of files) texts.set(file, await readFile(file, 'utf8'));
-    // Files of one configuration see each other's options: a rule may depend on an option another
-    // module sets (nix.enable = false there, the builder here).
-    const facts = new Map([...texts].map(([file, text]) => [file, configurationFacts(text)]));
-    const rootOf = new Map([...groupByConfiguration(files)].flatMap(([root, members]) => members.map((m) => [m, root] as const)));
-    for (const file of files) {
-      const text = texts.get(file) ?? '';
-      const others = [...facts].filter(([other]) => other !== file && rootOf.get(other) === rootOf.get(file)).map(([, f]) => f);
-      const disabledRules = values['disable-rule'] ?? [];
-      const analysis = analyzeNix(text, {
-        disabledRules,
-        elsewhere: { definitions: others.flatMap((f) => f.definitions), lists: others.flatMap((f) => f.lists) },
-        onRuleError: (rule, error) => io.stderr(`linux-builder-doctor check: rule ${rule} failed on ${file}: ${String(error)}\n`),
-      });
-      for (const finding of analysis.findings) findings.push({ file, ...finding });
-    }
-  } catch (error) {
-    io.stderr(`linux-builder-doctor check: ${(error as NodeJS.ErrnoException).message}\n`);
+  const collected = collectNixFiles(positionals, nodeFs);
+  if (collected.missing.length > 0) {
+    for (const path of collected.missing) io.stderr(`linux-builder-doctor check: ${printablePath(path)}: no such file or folder\n`);
     return 2;
   }
+  // Files of one configuration see each other's options: a rule may depend on an option another
+  // module sets (nix.enable = false there, the builder here).
+  const { checked, skipped } = checkFiles(collected.files, nodeFs, {
+    disabledRules: values['disable-rule'] ?? [],
+    onRuleError: (file, rule, error) => io.stderr(`linux-builder-doctor check: rule ${rule} failed on ${printablePath(file)}: ${printable(String(error))}\n`),
+  });
+  // What cannot be read is reported and the rest still checked; only when nothing could be read
+  // is it an I/O error (exit 2), as the CI user would otherwise take silence for a clean result.
+  for (const { path, reason } of [...collected.skipped, ...skipped]) io.stderr(`linux-builder-doctor check: skipped ${printablePath(path)}: ${reason}\n`);
+  if (checked.length === 0 && collected.skipped.length + skipped.length > 0) return 2;
+  const findings: Finding[] = checked.flatMap((c) => c.findings);
+  const texts = new Map(checked.map((c) => [c.file, c.text]));
+  const files = checked.map((c) => c.file);
   if (format === 'json') io.stdout(`${JSON.stringify(findings, null, 2)}\n`);
   else io.stdout(formatFindingsText(findings, files.length, texts));
   return findings.some((f) => f.severity === 'error') ? 1 : 0;

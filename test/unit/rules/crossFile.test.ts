@@ -1,10 +1,18 @@
 /** Rules whose verdict depends on an option another module of the same configuration sets. */
 import assert from 'node:assert/strict';
 import { analyzeNix, configurationFacts } from '../../../src/rules/analyze.js';
+import { FactsIndex } from '../../../src/rules/factsIndex.js';
+import type { Elsewhere } from '../../../src/rules/rule.js';
+
+/** The facts of `others` as the workspace layer merges them (file names `other-N.nix`). */
+function merged(...others: string[]): Elsewhere {
+  const index = new FactsIndex();
+  others.forEach((text, i) => index.set(`other-${i}.nix`, configurationFacts(text)));
+  return index.elsewhereFor('self.nix');
+}
 
 function codesWith(text: string, ...others: string[]): string[] {
-  const facts = others.map(configurationFacts);
-  const elsewhere = { definitions: facts.flatMap((f) => f.definitions), lists: facts.flatMap((f) => f.lists) };
+  const elsewhere = merged(...others);
   return analyzeNix(text, { elsewhere }).findings.filter((f) => f.severity !== 'information').map((f) => `${f.range.start.line + 1} ${f.code}`);
 }
 
@@ -32,7 +40,7 @@ describe('rules across the modules of one configuration', () => {
   });
 
   it('distributed-builds-off: says the builder is enabled in another module', () => {
-    const off = analyzeNix('{ nix.distributedBuilds = false; }\n', { elsewhere: configurationFacts(builder) }).findings;
+    const off = analyzeNix('{ nix.distributedBuilds = false; }\n', { elsewhere: merged(builder) }).findings;
     assert.match(off.find((f) => f.code === 'distributed-builds-off')!.message, /nix\.linux-builder\.enable sets nix\.distributedBuilds = true/);
   });
 });

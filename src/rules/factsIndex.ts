@@ -1,0 +1,137 @@
+/**
+ * The merged facts of one configuration: what every member file defines at the option paths the
+ * rules read, indexed by path. Built once per configuration and updated file by file (an edit
+ * replaces one file's entries), so judging N files costs N lookups, not N merges of N files.
+ * Pure data: the workspace layer (src/workspace/) decides which files belong together and reads them.
+ */
+import type { ListInfo, OptionDefinition } from '../nix/model.js';
+import type { Elsewhere } from './rule.js';
+
+/** What one file contributes to its configuration (`configurationFacts` in analyze.ts). */
+export interface FileFacts {
+  definitions: readonly OptionDefinition[];
+  lists: readonly ListInfo[];
+}
+
+const NO_DEFINITIONS: readonly OptionDefinition[] = [];
+const NO_LISTS: readonly ListInfo[] = [];
+
+/** Option names never hold NUL, so joining with it keeps paths apart. */
+const keyOf = (path: readonly string[]): string => path.join('\u0000');
+
+/** key -> file -> items, with each file's keys remembered so a file's entries can be replaced. */
+class PathIndex<T> {
+  private readonly byKey = new Map<string, Map<string, T[]>>();
+  private readonly keysOf = new Map<string, string[]>();
+
+  set(file: string, items: readonly T[], pathOf: (item: T) => readonly string[]): void {
+    this.delete(file);
+    const keys: string[] = [];
+    for (const item of items) {
+      const key = keyOf(pathOf(item));
+      let files = this.byKey.get(key);
+      if (!files) this.byKey.set(key, (files = new Map<string, T[]>()));
+      let list = files.get(file);
+      if (!list) {
+        files.set(file, (list = []));
+        keys.push(key);
+      }
+      list.push(item);
+    }
+    if (keys.length > 0) this.keysOf.set(file, keys);
+  }
+
+  delete(file: string): void {
+    for (const key of this.keysOf.get(file) ?? []) {
+      const files = this.byKey.get(key);
+      files?.delete(file);
+      if (files?.size === 0) this.byKey.delete(key);
+    }
+    this.keysOf.delete(file);
+  }
+
+  /** The items at `path` of every file but `except`, in the order the files were added. */
+  at(path: readonly string[], except: string | undefined, empty: readonly T[]): readonly T[] {
+    const files = this.byKey.get(keyOf(path));
+    if (!files) return empty;
+    const out: T[] = [];
+    for (const [file, items] of files) if (file !== except) out.push(...items);
+    return out;
+  }
+}
+
+export class FactsIndex {
+  private readonly definitions = new PathIndex<OptionDefinition>();
+  private readonly lists = new PathIndex<ListInfo>();
+  private readonly files = new Map<string, FileFacts>();
+  private readonly fileOfDefinition = new WeakMap<OptionDefinition, string>();
+
+  /** Adds or replaces `file`'s facts; `undefined` removes the file. */
+  set(file: string, facts: FileFacts | undefined): void {
+    if (!facts) {
+      this.definitions.delete(file);
+      this.lists.delete(file);
+      this.files.delete(file);
+      return;
+    }
+    this.files.set(file, facts);
+    this.definitions.set(file, facts.definitions, (d) => d.path);
+    this.lists.set(file, facts.lists, (l) => l.path);
+    for (const d of facts.definitions) this.fileOfDefinition.set(d, file);
+  }
+
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  get(file: string): FileFacts | undefined {
+    return this.files.get(file);
+  }
+
+  /** The member files, in the order they were first added. */
+  members(): string[] {
+    return [...this.files.keys()];
+  }
+
+  /** What the other members define, as the rules read it (`RuleContext.elsewhere`). */
+  elsewhereFor(file: string | undefined): Elsewhere {
+    return {
+      definitionsAt: (path) => this.definitions.at(path, file, NO_DEFINITIONS),
+      listsAt: (path) => this.lists.at(path, file, NO_LISTS),
+      fileOf: (def) => this.fileOfDefinition.get(def),
+    };
+  }
+}
+
+/** A StaticValue without its position: what a rule can read of it. */
+function valueKey(value: OptionDefinition['value']): string {
+  switch (value.kind) {
+    case 'string':
+      return `s${value.quote}:${value.value ?? '\u0000'}`;
+    case 'int':
+    case 'float':
+    case 'bool':
+      return `${value.kind}:${String(value.value)}`;
+    case 'null':
+    case 'attrs':
+    case 'function':
+      return value.kind;
+    case 'path':
+    case 'other':
+      return `${value.kind}:${value.text}`;
+    case 'list':
+      return `[${value.items.map(valueKey).join(',')}]`;
+  }
+}
+
+/**
+ * What the other files of a configuration can learn from this one's facts, without positions:
+ * equal fingerprints mean their findings cannot change, so an edit that only moves text (or
+ * touches options no rule reads) does not re-analyse the other open modules.
+ */
+export function factsFingerprint(facts: FileFacts): string {
+  const parts: string[] = [];
+  for (const d of facts.definitions) parts.push(`${keyOf(d.path)}=${valueKey(d.value)}${d.conditional ? '?' : ''}${d.priority}${d.module.prefix.length}`);
+  for (const l of facts.lists) parts.push(`${keyOf(l.path)}[]`);
+  return parts.join('\n');
+}

@@ -1,0 +1,35 @@
+/**
+ * The file system as the workspace layer uses it: the only place (with the CLI's own commands)
+ * that touches the disk for configuration analysis. Rules and src/nix never do (lint enforces it).
+ */
+import { readFileSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+
+export interface FileStat {
+  isFile: boolean;
+  isDirectory: boolean;
+  mtimeMs: number;
+}
+
+export interface WorkspaceFs {
+  readText(path: string): string;
+  /** Follows symlinks; undefined when the path does not exist or cannot be reached. */
+  stat(path: string): FileStat | undefined;
+  /** Throws when the folder cannot be read (the caller decides whether that matters). */
+  list(dir: string): Dirent[];
+  /** Throws when the path does not exist. */
+  realpath(path: string): string;
+}
+
+export const nodeFs: WorkspaceFs = {
+  readText: (path) => readFileSync(path, 'utf8'),
+  stat: (path) => {
+    try {
+      const info = statSync(path);
+      return { isFile: info.isFile(), isDirectory: info.isDirectory(), mtimeMs: info.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  },
+  list: (dir) => readdirSync(dir, { withFileTypes: true }),
+  realpath: (path) => realpathSync(path),
+};
