@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { findExecutable } from '../test/util/prerequisites.js';
 import { faultyListener, freePort, LoopbackBuilder, stageMac } from '../test/loopback/loopbackBuilder.js';
-import { runProbes } from '../src/probes/engine.js';
+import { runProbes } from '../src/probes/run.js';
 
 const HANG_KILL_S = 10;
 

@@ -27,6 +27,8 @@ export interface ProbeDefinition {
   requires: ProbeId[];
   /** Run after these (their facts are used when present) but run even if they failed. */
   after?: ProbeId[];
+  /** Not part of a default run, only when selected (`--only`): the test build takes seconds. */
+  onlyWhenAsked?: boolean;
   run(ctx: ProbeContext): Promise<ProbeOutcome>;
 }
 

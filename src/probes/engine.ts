@@ -1,17 +1,25 @@
 /**
- * Runs the probes: independent ones concurrently, each after the ones it needs; a probe whose
+ * Runs a list of probes: independent ones concurrently, each after the ones it needs; a probe whose
  * requirement failed is skipped with the reason; every result is streamed as it completes; the
  * whole run is bounded (timeoutMs kills whatever still runs and the rest is reported as not run)
- * and cancellable. Never throws: a probe that throws becomes a failed result.
+ * and cancellable. Never throws: a probe that throws becomes a failed result, and probes whose
+ * `requires`/`after` form a cycle are reported as not run instead of waiting on each other.
+ *
+ * The engine knows no probe by name: the caller passes the list (run.ts passes the registry), so
+ * it can be tested with fake probes.
+ *
+ * A probe sees only the facts and results of the probes it declares (`requires`/`after`, and
+ * theirs in turn): what it reads of another probe's work is a declared dependency, so its fix
+ * texts never depend on which probe happened to finish first.
  */
-import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult, type Verdict } from '../protocol/probes.js';
-import { CANCELLED, DEADLINE, ProbeContext, type ProbeDefinition, type ProbeOutcome } from './context.js';
-import { PROBES } from './registry.js';
+import type { ProbeId, ProbeReport, ProbeResult, Verdict } from '../protocol/probes.js';
+import { CANCELLED, DEADLINE, ProbeContext, type Facts, type ProbeDefinition, type ProbeOutcome } from './context.js';
 import { decideVerdict } from './verdict.js';
 
 export interface ProbeRunOptions {
   /** Read system paths under this dir instead of '/' (rootPaths.ts documents the semantics). */
   root?: string;
+  /** Run these and what they need; default: every probe that is not `onlyWhenAsked`. */
   only?: ProbeId[];
   /** Overall bound (default 60 s); per command the defaults are small (connect 3 s, ssh 8 s). */
   timeoutMs?: number;
@@ -23,28 +31,68 @@ export interface ProbeRunOptions {
 
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
 
+/** What a probe waits for: the probes it needs and the ones it runs after. */
+export const dependenciesOf = (probe: ProbeDefinition): ProbeId[] => [...probe.requires, ...(probe.after ?? [])];
+
+/**
+ * The probes that lie on a `requires`/`after` cycle (empty when the graph is acyclic). Such probes
+ * could only wait on each other forever.
+ */
+export function probesOnCycles(probes: readonly ProbeDefinition[]): Set<ProbeId> {
+  const byId = new Map(probes.map((p) => [p.id, p]));
+  const onCycle = new Set<ProbeId>();
+  // A probe is on a cycle when it can reach itself through its dependencies.
+  for (const start of probes) {
+    const seen = new Set<ProbeId>();
+    const stack = dependenciesOf(start);
+    while (stack.length > 0) {
+      const id = stack.pop() as ProbeId;
+      if (id === start.id) { onCycle.add(start.id); break; }
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(byId.has(id) ? dependenciesOf(byId.get(id) as ProbeDefinition) : []));
+    }
+  }
+  return onCycle;
+}
+
 /** A run cut short proves nothing is wrong only up to where it got: never call that `ok`. */
 function incompleteVerdict(verdict: Verdict, aborted: boolean, cancelled: boolean, timeoutMs: number): Verdict {
   if (!aborted || verdict.cause !== 'ok') return verdict;
   return { cause: 'unknown', summary: cancelled ? 'The run was cancelled before the chain was checked to the end' : `The run hit its time limit (${timeoutMs} ms) before the chain was checked to the end; run again with a larger --timeout-ms` };
 }
 
-/** The probes to run: the selection plus what it needs; test-build only when asked for. */
-export function selectProbes(only: ProbeId[] | undefined): ProbeDefinition[] {
-  const byId = new Map(PROBES.map((p) => [p.id, p]));
-  const wanted = new Set<ProbeId>(only ?? PROBE_IDS.filter((id) => id !== 'test-build'));
+/** The probes to run, in list order: the selection plus what it needs (`onlyWhenAsked` ones only when selected). */
+export function selectProbes(probes: readonly ProbeDefinition[], only: readonly ProbeId[] | undefined): ProbeDefinition[] {
+  const byId = new Map(probes.map((p) => [p.id, p]));
+  const wanted = new Set<ProbeId>(only ?? probes.filter((p) => p.onlyWhenAsked !== true).map((p) => p.id));
   const add = (id: ProbeId): void => {
     const probe = byId.get(id);
     if (!probe) return;
-    for (const dep of [...probe.requires, ...(probe.after ?? [])]) {
+    for (const dep of dependenciesOf(probe)) {
       if (!wanted.has(dep)) { wanted.add(dep); add(dep); }
     }
   };
   for (const id of [...wanted]) add(id);
-  return PROBES.filter((p) => wanted.has(p.id));
+  return probes.filter((p) => wanted.has(p.id));
 }
 
-export async function runProbes(options: ProbeRunOptions, onResult?: (result: ProbeResult, total: number) => void): Promise<ProbeReport> {
+/**
+ * A view of the run's context for one probe: its own `facts` and `results`, holding only what its
+ * dependencies found; everything else (paths, commands, deadline, scratch files) is the run's.
+ */
+function probeView(ctx: ProbeContext, facts: Facts, results: Map<ProbeId, ProbeResult>): ProbeContext {
+  return new Proxy(ctx, {
+    get(target, property) {
+      if (property === 'facts') return facts;
+      if (property === 'results') return results;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+export async function runProbeList(probes: readonly ProbeDefinition[], options: ProbeRunOptions, onResult?: (result: ProbeResult, total: number) => void): Promise<ProbeReport> {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const controller = new AbortController();
@@ -60,10 +108,14 @@ export async function runProbes(options: ProbeRunOptions, onResult?: (result: Pr
     ...(options.env !== undefined ? { env: options.env } : {}),
     ...(options.builderHost !== undefined ? { builderHost: options.builderHost } : {}),
   });
-  const selected = selectProbes(options.only);
+  const selected = selectProbes(probes, options.only);
+  const order = new Map(probes.map((p, i) => [p.id, i]));
+  const cyclic = probesOnCycles(selected);
   const total = selected.length;
   const byId = new Map(selected.map((p) => [p.id, p]));
   const running = new Map<ProbeId, Promise<ProbeResult>>();
+  /** The facts each finished probe saw and added: what the probes after it may read. */
+  const factsAfter = new Map<ProbeId, Facts>();
   const start = (probe: ProbeDefinition): Promise<ProbeResult> => {
     let promise = running.get(probe.id);
     if (promise === undefined) {
@@ -76,12 +128,22 @@ export async function runProbes(options: ProbeRunOptions, onResult?: (result: Pr
   const blocked = new Set<ProbeId>();
 
   const runOne = async (probe: ProbeDefinition): Promise<ProbeResult> => {
-    const deps = [...probe.requires, ...(probe.after ?? [])];
-    await Promise.all(deps.flatMap((d) => { const dep = byId.get(d); return dep ? [start(dep)] : []; }));
+    const deps = cyclic.has(probe.id) ? [] : dependenciesOf(probe).flatMap((d) => byId.get(d) ?? []);
+    await Promise.all(deps.map(start));
+    // Merge the dependencies' facts in list order, so the view is the same whatever finished first.
+    const facts: Facts = { otherTargets: [] };
+    const results = new Map<ProbeId, ProbeResult>();
+    for (const dep of [...deps].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))) {
+      Object.assign(facts, factsAfter.get(dep.id));
+      for (const [id, result] of dependencyResults.get(dep.id) ?? []) results.set(id, result);
+    }
     const probeStarted = Date.now();
     let outcome: ProbeOutcome;
     const failedDep = probe.requires.map((d) => ctx.results.get(d)).find((r) => r !== undefined && (r.status === 'fail' || r.status === 'needs-admin' || blocked.has(r.id)));
-    if (failedDep !== undefined) {
+    if (cyclic.has(probe.id)) {
+      blocked.add(probe.id);
+      outcome = { status: 'skip', summary: 'not run: its requires/after declarations form a cycle (a bug in the probe list)', evidence: [] };
+    } else if (failedDep !== undefined) {
       blocked.add(probe.id);
       outcome = { status: 'skip', summary: `not run: ${failedDep.title.toLowerCase()} ${failedDep.status === 'skip' ? 'was not run' : failedDep.status === 'needs-admin' ? 'needs admin rights' : 'failed'}`, evidence: [] };
     } else if (controller.signal.aborted) {
@@ -89,7 +151,7 @@ export async function runProbes(options: ProbeRunOptions, onResult?: (result: Pr
       outcome = { status: 'skip', summary: options.signal?.aborted === true ? 'not run: cancelled' : `not run: the run's time limit (${timeoutMs} ms) was reached`, evidence: [] };
     } else {
       try {
-        outcome = await probe.run(ctx);
+        outcome = await probe.run(probeView(ctx, facts, results));
       } catch (error) {
         outcome = { status: 'fail', cause: 'unknown', summary: `internal error in this probe: ${error instanceof Error ? error.message : String(error)}`, evidence: [] };
       }
@@ -100,14 +162,20 @@ export async function runProbes(options: ProbeRunOptions, onResult?: (result: Pr
       }
     }
     const result: ProbeResult = { id: probe.id, title: probe.title, ...outcome, durationMs: Date.now() - probeStarted };
+    factsAfter.set(probe.id, facts);
+    results.set(probe.id, result);
+    dependencyResults.set(probe.id, results);
     ctx.results.set(probe.id, result);
+    Object.assign(ctx.facts, facts);
     try { onResult?.(result, total); } catch { /* a listener's error must not break the run */ }
     return result;
   };
+  /** The results a probe could see plus its own: what the probes after it may read. */
+  const dependencyResults = new Map<ProbeId, Map<ProbeId, ProbeResult>>();
 
   try {
     const results = await Promise.all(selected.map(start));
-    results.sort((a, b) => PROBE_IDS.indexOf(a.id) - PROBE_IDS.indexOf(b.id));
+    results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     return {
       platform: ctx.facts.platform ?? `${process.platform}-${process.arch}`,
       nixVersion: ctx.facts.nixVersion ?? null,

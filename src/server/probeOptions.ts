@@ -1,7 +1,7 @@
 /** Probe run options from a request's parameters and the server settings. */
 import { PROBE_IDS, type ProbeId } from '../protocol/probes.js';
 import type { RunProbesParams } from '../protocol/lsp.js';
-import type { ProbeRunOptions } from '../probes/engine.js';
+import type { ProbeRunOptions } from '../probes/run.js';
 import type { ServerSettings } from './settings.js';
 
 export const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

@@ -14,7 +14,7 @@ import {
   type RunProbesParams,
   type RunProbesResult,
 } from '../protocol/lsp.js';
-import { runProbes } from '../probes/engine.js';
+import { runProbes } from '../probes/run.js';
 import { renderMarkdownReport } from '../probes/markdownReport.js';
 import type { ServerSettings } from './settings.js';
 import { optionalString, probeRunOptions } from './probeOptions.js';

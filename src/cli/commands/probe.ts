@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult } from '../../protocol/probes.js';
-import { runProbes, type ProbeRunOptions } from '../../probes/engine.js';
+import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
 import { USAGE, type CliIo } from '../io.js';
 
 export interface ParsedArgs {

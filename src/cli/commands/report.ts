@@ -3,7 +3,7 @@
  * Markdown report fit for a bug report (no secrets). Exit 0 when the verdict is ok, 1 otherwise,
  * 2 on usage error.
  */
-import { runProbes, type ProbeRunOptions } from '../../probes/engine.js';
+import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
 import { renderMarkdownReport } from '../../probes/markdownReport.js';
 import { USAGE, type CliIo } from '../io.js';
 import { parseArgs, progressLine, runOptionsFrom, UsageError } from './probe.js';

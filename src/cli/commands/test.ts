@@ -3,12 +3,12 @@
  * its output streamed to stderr; the result (kernel string, duration) or the classified failure
  * and its fix on stdout. Exit 0 when it built on the builder, 1 otherwise, 2 on usage error.
  */
-import { runTestBuild, type TestBuildOptions } from '../../probes/testBuild.js';
+import { testLinuxBuilder, type TestBuilderOptions } from '../../probes/testLinuxBuilder.js';
 import { USAGE, type CliIo } from '../io.js';
 import { parseArgs, runOptionsFrom, UsageError } from './probe.js';
 
 export async function runTestCommand(args: string[], io: CliIo): Promise<number> {
-  let options: TestBuildOptions;
+  let options: TestBuilderOptions;
   try {
     const parsed = parseArgs(args, ['system', 'root', 'timeout-ms']);
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
@@ -27,7 +27,7 @@ export async function runTestCommand(args: string[], io: CliIo): Promise<number>
     return 2;
   }
   io.stderr(`linux-builder-doctor: test build${options.system !== undefined ? ` for ${options.system}` : ''} (nonce, --max-jobs 0, no substituters: it must build on the builder)\n`);
-  const result = await runTestBuild(options);
+  const result = await testLinuxBuilder(options);
   const lines = [`${result.ok ? 'ok' : 'failed'}: ${result.summary}`, `system: ${result.system}`, `duration: ${(result.durationMs / 1000).toFixed(1)} s`];
   if (result.builder !== undefined) lines.push(`builder: ${result.builder}`);
   if (result.kernel !== undefined) lines.push(`kernel: ${result.kernel}`);

@@ -13,7 +13,8 @@ export const builderKeyProbe: ProbeDefinition = {
   id: 'builder-key',
   title: 'Builder SSH key',
   requires: ['machines-file'],
-  after: ['ssh-effective-config'],
+  // launchd-service: whether the builder is nix-darwin's decides the key-missing fix.
+  after: ['ssh-effective-config', 'launchd-service'],
   async run(ctx) {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');

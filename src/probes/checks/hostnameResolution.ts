@@ -8,7 +8,8 @@ export const hostnameResolutionProbe: ProbeDefinition = {
   id: 'hostname-resolution',
   title: 'Host name resolution',
   requires: ['ssh-effective-config'],
-  after: ['ssh-config-include'],
+  // launchd-service: whether the builder is nix-darwin's decides the hostname-unresolved fix.
+  after: ['ssh-config-include', 'launchd-service'],
   async run(ctx) {
     const eff = ctx.facts.effective;
     const target = ctx.facts.target;

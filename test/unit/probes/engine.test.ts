@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROBE_IDS, type ProbeResult } from '../../../src/protocol/probes.js';
-import { runProbes, selectProbes } from '../../../src/probes/engine.js';
+import { runProbes, selectProbes } from '../../../src/probes/run.js';
 import { requireTools } from '../../util/prerequisites.js';
 
 describe('probe engine: streaming, dependencies, bounds, never throws', function () {

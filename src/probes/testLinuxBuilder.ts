@@ -1,0 +1,69 @@
+/**
+ * "Test Linux Builder" (the CLI's `test`): the real test build (testBuild.ts) with what makes its
+ * answer useful: the builder's own system when none is given, a bounded look at the port first (a
+ * hung builder would hang the build: Nix sets no ConnectTimeout), and, when the build fails, a
+ * probe run that names the root cause behind ssh's symptom.
+ */
+import type { TestBuildResult } from './testBuild.js';
+import { buildOnBuilder, defaultSystem, testBuildArgv } from './testBuild.js';
+import { buildersSettingProbe } from './checks/buildersSetting.js';
+import { machinesFileProbe } from './checks/machinesFile.js';
+import { nixInstallProbe } from './checks/nixInstall.js';
+import { ProbeContext } from './context.js';
+import { runProbes, type ProbeRunOptions } from './run.js';
+
+export type { TestBuildResult } from './testBuild.js';
+
+export interface TestBuilderOptions {
+  /** Default: the first Linux system of the builder's machines entry. */
+  system?: string;
+  root?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  onOutput?: (chunk: string) => void;
+  /** Overall bound for the build (default 10 minutes); the child is killed after it. */
+  timeoutMs?: number;
+}
+
+export async function testLinuxBuilder(options: TestBuilderOptions): Promise<TestBuildResult> {
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const ctx = new ProbeContext({ root: options.root, env: options.env, signal: options.signal, deadline: started + timeoutMs });
+  const runOptions: ProbeRunOptions = {
+    ...(options.root !== undefined ? { root: options.root } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  try {
+    let system = options.system;
+    if (system === undefined) {
+      // The builder's own system: what its machines entry says it builds.
+      await nixInstallProbe.run(ctx);
+      await buildersSettingProbe.run(ctx);
+      await machinesFileProbe.run(ctx);
+      system = ctx.facts.target?.systems.find((s) => s.endsWith('-linux')) ?? defaultSystem();
+    }
+    // Nix sets no ConnectTimeout: against a port that accepts and never speaks the build would
+    // hang until our timeout. A bounded look at the port first (about a second when healthy).
+    const port = await runProbes({ ...runOptions, only: ['vm-port'], timeoutMs: 15_000 });
+    if (port.verdict.cause === 'builder-unresponsive') {
+      options.onOutput?.(`pre-flight: ${port.verdict.summary}\n`);
+      return { system, durationMs: Date.now() - started, argv: testBuildArgv(system), ok: false, cause: port.verdict.cause, summary: `not built: ${port.verdict.summary}`, ...(port.verdict.fix ? { fix: port.verdict.fix } : {}) };
+    }
+    const attempt = await buildOnBuilder(ctx, system, timeoutMs, options.onOutput);
+    const result = { ...attempt.result, durationMs: Date.now() - started };
+    if (result.ok || attempt.symptom === undefined) return result;
+    // What ssh said is the symptom (e.g. "Could not resolve hostname"); the probes walk the chain
+    // and name the root cause behind it (e.g. the Host block is not included for root).
+    const report = await runProbes({ ...runOptions, timeoutMs: 60_000 });
+    // needs-admin only says the probes could not look as root; ssh's own words then say more.
+    const useless = report.verdict.cause === 'ok' || report.verdict.cause === 'unknown' || (report.verdict.cause === 'needs-admin' && attempt.recognised);
+    if (useless) return result;
+    // The root cause's fix replaces the symptom's.
+    const diagnosed: TestBuildResult = { ...result, cause: report.verdict.cause, summary: `the test build failed (${attempt.symptom}); root cause: ${report.verdict.summary}` };
+    delete diagnosed.fix;
+    return { ...diagnosed, ...(report.verdict.fix ? { fix: report.verdict.fix } : {}) };
+  } finally {
+    ctx.dispose();
+  }
+}
