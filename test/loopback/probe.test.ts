@@ -159,6 +159,7 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
   it('host key mismatch (publicHostKey of another key): host-key-mismatch', async function () {
     const { report, run } = await probe('host-key-mismatch', { publicHostKey: 'other' });
     assertCause(report, run, 'host-key-mismatch', /not the one pinned|REMOTE HOST IDENTIFICATION HAS CHANGED/);
+    assert.equal(report.results.find((r) => r.id === 'host-key')?.cause, 'host-key-mismatch', 'the host-key probe itself finds it, before the login');
   });
 
   it('missing key: key-missing', async function () {
