@@ -3,10 +3,12 @@
  * assertions: read the figures and ratios against the targets printed next to them.
  */
 import { benchAnalysis } from './analysis.js';
+import { benchExplain } from './explain.js';
 
 async function main(): Promise<void> {
   console.log('# linux-builder-doctor bench');
   benchAnalysis();
+  benchExplain();
   const probes = await import('./probes.js').catch(() => undefined);
   if (probes) await probes.benchProbes();
   else console.log('\n(probe bench not built)');

@@ -4,11 +4,17 @@ export interface CliIo {
   stderr(text: string): void;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** What `explain -` reads. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export const USAGE = `usage: linux-builder-doctor <command> [options]
 
   check [--format text|json] PATH...      check .nix files or folders for builder configuration mistakes
+  explain [--format text|json] [--config DIR] [FILE|-]
+                                          read darwin-rebuild/nix/ssh/CI output (stdin by default) and
+                                          name each builder problem in it with its cause and fix;
+                                          --config DIR points option errors at the file and line
   probe [--format text|json] [--root DIR] [--only ID,...] [--timeout-ms N]
                                           probe this machine's builder chain; name the one root cause
   test  [--system SYSTEM] [--root DIR]    run a real test build that must go to the Linux builder

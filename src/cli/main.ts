@@ -1,8 +1,9 @@
 /**
- * linux-builder-doctor: check | probe | test | report (contract in ARCHITECTURE.md).
+ * linux-builder-doctor: check | explain | probe | test | report (contract in ARCHITECTURE.md).
  * Each command lives in its own file and returns the process exit code.
  */
 import { runCheckCommand } from './commands/check.js';
+import { runExplainCommand } from './commands/explain.js';
 import { runProbeCommand } from './commands/probe.js';
 import { runTestCommand } from './commands/test.js';
 import { runReportCommand } from './commands/report.js';
@@ -10,6 +11,7 @@ import { USAGE, type CliIo } from './io.js';
 
 const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   check: runCheckCommand,
+  explain: runExplainCommand,
   probe: runProbeCommand,
   test: runTestCommand,
   report: runReportCommand,
@@ -21,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
+    stdin: process.stdin,
   };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

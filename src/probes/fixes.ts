@@ -4,6 +4,7 @@
  * user, no `nix.linux-builder.publicHostKey`, no `sshOptions`, no testing as the normal user.
  */
 import type { CauseId, ProbeFix } from '../protocol/probes.js';
+import { textFix, type TextFacts } from './explain/textFixes.js';
 
 export interface FixFacts {
   /** The host name as written in the machines entry. */
@@ -23,6 +24,10 @@ export interface FixFacts {
   lookupName?: string;
   uri?: string;
   adminCommand?: string;
+  /** The name ssh could not resolve, when known (from its "Could not resolve hostname" line). */
+  unresolvedName?: string;
+  /** What an error text said (option path, systems, files), for the build- and activation-time causes. */
+  text?: TextFacts;
 }
 
 const KICKSTART = 'sudo launchctl kickstart -k system/org.nixos.linux-builder';
@@ -75,6 +80,13 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
       };
     }
     case 'hostname-unresolved':
+      if (facts.unresolvedName === 'localhost') {
+        // The Host block did apply (it maps the alias to localhost): name resolution on the Mac fails (nix-darwin#913).
+        return {
+          summary: 'Root\'s ssh applied the Host block (it maps the builder to `localhost`) but cannot resolve `localhost` itself: name resolution on this Mac fails for it. Write the address instead, `Hostname 127.0.0.1`, in the Host block (with nix-darwin: override environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text with the same six lines and Hostname 127.0.0.1).',
+          commands: [`sudo ssh -G ${host} | grep -E '^(hostname|port|hostkeyalias) '`, 'dscacheutil -q host -a name localhost'],
+        };
+      }
       if (facts.nixDarwin === true || host === 'linux-builder') {
         return {
           summary: `No Host block maps ${host} to localhost:31022 for root. nix-darwin writes it to /etc/ssh/ssh_config.d/100-linux-builder.conf: make sure that file exists (do not disable it with environment.etc."ssh/ssh_config.d/100-linux-builder.conf".enable = false) and that root's ssh reads it. An /etc/hosts entry is not a fix: ssh would then use port 22 and the wrong host key.`,
@@ -141,5 +153,7 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
       return facts.adminCommand !== undefined
         ? { summary: `Run as root (the nix-daemon's account): ${facts.adminCommand}`, commands: [facts.adminCommand] }
         : { summary: 'Run the doctor with sudo: the nix-daemon connects as root.', commands: ['sudo linux-builder-doctor probe'] };
+    default:
+      return textFix(cause, facts.text ?? {});
   }
 }

@@ -43,6 +43,22 @@ export const CAUSE_IDS = [
   'builder-untrusted',
   'needs-admin',
   'unknown',
+  // Named by `explain` from build- and activation-time texts (and by the probes where they see them).
+  'builder-wrong-port',
+  'host-name-has-scheme',
+  'ssh-not-found',
+  'machines-file-invalid',
+  'ssh-connection-failed',
+  'remote-build-failed',
+  'vm-image-not-cached',
+  'missing-features',
+  'system-not-offered',
+  'option-does-not-exist',
+  'option-removed',
+  'conflicting-definition',
+  'option-type-mismatch',
+  'requires-nix-enable',
+  'unmanaged-etc-files',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
