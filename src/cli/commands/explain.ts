@@ -16,6 +16,7 @@ import { checkFiles } from '../../workspace/checkFiles.js';
 import { nodeFs } from '../../workspace/fileSystem.js';
 import { collectNixFiles } from '../../workspace/nixFiles.js';
 import type { CliIo } from '../io.js';
+import { printable, printablePath } from '../printable.js';
 
 /** The check's rules that flag, in the configuration, what a cause's error text reports. */
 const RULES_FOR: Partial<Record<CauseId, RuleId[]>> = {
@@ -58,19 +59,20 @@ export function definitionsFor(problem: ExplainedProblem, findings: Finding[], t
   }).map((f) => ({ rule: f.code, file: f.file ?? '', line: f.range.start.line + 1, column: f.range.start.character + 1, message: f.message }));
 }
 
+/** Everything printed comes from the input text (or names in it): escaped, like `check` does. */
 function formatText(problems: ExplainOutputProblem[], bytes: number): string {
   if (problems.length === 0) {
     return `linux-builder-doctor explain: nothing recognised in ${bytes} characters: the text shows no builder problem this tool knows.\n`;
   }
   const out = [`linux-builder-doctor explain: ${problems.length} problem(s) recognised`];
   for (const p of problems) {
-    out.push('', `[${p.cause}] ${p.summary}${p.occurrences > 1 ? ` (${p.occurrences} times)` : ''}`);
+    out.push('', `[${p.cause}] ${printable(p.summary)}${p.occurrences > 1 ? ` (${p.occurrences} times)` : ''}`);
     out.push('  seen in:');
-    for (const line of p.evidence) out.push(`    | ${line}`);
-    for (const d of p.definitions ?? []) out.push(`  defined at: ${d.file}:${d.line}:${d.column} [${d.rule}] ${d.message}`);
+    for (const line of p.evidence) out.push(`    | ${printable(line)}`);
+    for (const d of p.definitions ?? []) out.push(`  defined at: ${printablePath(d.file)}:${d.line}:${d.column} [${d.rule}] ${printable(d.message)}`);
     if (p.fix) {
-      out.push(`  fix: ${p.fix.summary}`);
-      for (const c of p.fix.commands ?? []) out.push(`    $ ${c}`);
+      out.push(`  fix: ${printable(p.fix.summary)}`);
+      for (const c of p.fix.commands ?? []) out.push(`    $ ${printable(c)}`);
       if (p.fix.docs !== undefined) out.push(`    docs: ${p.fix.docs}`);
     }
     if (p.confirm !== undefined) out.push(`  confirm with: ${p.confirm}`);
