@@ -17,6 +17,7 @@ export function formatFindingsText(findings: readonly Finding[], fileCount: numb
       const indent = printable(source.slice(0, f.range.start.character)).replace(/[^\t]/g, ' ');
       out.push(`    ${indent}${'^'.repeat(width)}`);
     }
+    for (const r of f.related ?? []) out.push(`    see ${printablePath(r.file ?? f.file ?? '<input>')}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${printable(r.message)}`);
     for (const fix of f.fixes) out.push(`    fix${fix.isPreferred ? ' (preferred)' : ''}: ${printable(fix.title)}`);
     out.push('');
   }

@@ -192,7 +192,7 @@ class Locator implements Located {
   }
 
   /** Reads a module expression (a set, or a function returning one). Returns null if it is not one. */
-  addModule(expr: SyntaxNode, kind: ModuleInfo['kind'], prefix: string[], prefixSpans: Span[], conditional: boolean): ModuleInfo | null {
+  addModule(expr: SyntaxNode, kind: ModuleInfo['kind'], prefix: string[], prefixSpans: Span[], conditional: boolean, nixos = false): ModuleInfo | null {
     let node: SyntaxNode | undefined = expr;
     let formals: ModuleInfo['formals'];
     const withScopes: string[] = [];
@@ -221,6 +221,7 @@ class Locator implements Located {
     const explicitConfig = keys.has('config') || keys.has('options');
     const module: ModuleInfo = { span: spanOf(expr), body: spanOf(node), prefix, kind, withScopes, explicitConfig };
     if (formals) module.formals = formals;
+    if (nixos) module.nixos = true;
     this.modules.push(module);
     const scope: Scope = { module, path: prefix, spans: prefixSpans, conditional, priority: 'normal' };
     if (!explicitConfig && this.only(prefix) !== 'none') this.attrsets.push(this.attrSetInfo(prefix, node, module));
@@ -300,8 +301,9 @@ class Locator implements Located {
       const path = [...scope.path, 'imports'];
       if (this.only(path) !== 'none') this.lists.push({ path, span: spanOf(u.node), innerIndent: innerIndent(this.text, u.node, isExpression), module: scope.module });
       for (const element of expressionChildren(u.node)) {
+        this.noteKnownModule(element, scope.module, scope.conditional || u.conditional);
         const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
-        if (module) this.addModule(module, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional);
+        if (module) this.addModule(module, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional, scope.module.nixos);
       }
     }
   }
@@ -418,6 +420,33 @@ class Locator implements Located {
     }
   }
 
+  /**
+   * A module from a flake input whose definitions matter to the rules, imported by `element`:
+   * Determinate's `determinate.darwinModules.default` sets `nix.enable = mkForce false` itself
+   * (docs/dev/domain.md, "Determinate Nix"), recorded as an implied definition at the import.
+   */
+  private noteKnownModule(element: SyntaxNode, importer: ModuleInfo | undefined, conditional: boolean): void {
+    if (element.name !== 'Select' || importer?.nixos || importer?.prefix.length) return;
+    const written = this.text.slice(element.from, element.to);
+    if (!/(^|\.)determinate\.darwinModules\.default$/.test(written)) return;
+    const path = ['nix', 'enable'];
+    if (this.only(path) !== 'all') return;
+    const span = spanOf(element);
+    const module = importer ?? { span, body: span, prefix: [], kind: 'flake-module', withScopes: [], explicitConfig: false };
+    this.definitions.push({
+      path,
+      pathSpans: [span, span],
+      ownLength: 0,
+      nameSpan: span,
+      bindingSpan: span,
+      value: { kind: 'bool', value: false, span },
+      conditional,
+      priority: 'mkForce',
+      module,
+      implied: written,
+    });
+  }
+
   /** `…darwinSystem { modules = [ … ]; }` / `…nixosSystem { … }` anywhere in the file. */
   readSystemCalls(top: SyntaxNode): void {
     // The callee's name is written out in the text: without it there is no call to find, and the
@@ -438,11 +467,12 @@ class Locator implements Located {
         if (!pathNode || !samePath(this.attrPath(pathNode).names, ['modules'])) continue;
         for (const list of this.listsOf(binding)) {
           for (const element of expressionChildren(list)) {
+            if (name === 'darwinSystem') this.noteKnownModule(element, undefined, false);
             // nix-darwin's flake template binds the module in a `let`: `modules = [ configuration ];`.
             const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
             if (!module || seen.has(module.from)) continue;
             seen.add(module.from);
-            this.addModule(module, 'flake-module', [], [], false);
+            this.addModule(module, 'flake-module', [], [], false, name === 'nixosSystem');
           }
         }
       }

@@ -50,6 +50,9 @@ export interface ModuleInfo {
   withScopes: string[];
   /** True when the module has explicit `options`/`config` sections. */
   explicitConfig: boolean;
+  /** A NixOS module (`nixosSystem { modules = [ … ]; }`, or imported by one): not part of the Mac's
+   *  configuration, e.g. a VM of the user's own built from nixpkgs' darwin-builder profile. */
+  nixos?: true;
 }
 
 export interface OptionDefinition {
@@ -74,6 +77,9 @@ export interface OptionDefinition {
   /** For definitions inside a list element (`nix.buildMachines = [ { … } ]`): that element's span,
    *  so rules can group the fields of one entry. */
   entrySpan?: Span;
+  /** Not written by the user: a definition a module they import makes (Determinate's module sets
+   *  `nix.enable = mkForce false`). `value.span` is the import; never edit it as a binding. */
+  implied?: string;
 }
 
 /** An attribute set that stands for an option path: where a fix can add a binding. */

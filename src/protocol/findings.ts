@@ -49,6 +49,14 @@ export const RULE_IDS = [
 
 export type RuleId = (typeof RULE_IDS)[number];
 
+/** Another definition a finding depends on (LSP `relatedInformation`). */
+export interface RelatedInformation {
+  /** The file it is in; absent while analysing an unsaved buffer: the finding's own file. */
+  file?: string;
+  range: Range;
+  message: string;
+}
+
 export interface Finding {
   /** Absent while analysing an unsaved buffer; the CLI fills it with the path it read. */
   file?: string;
@@ -57,4 +65,6 @@ export interface Finding {
   code: RuleId;
   message: string;
   fixes: Fix[];
+  /** Present when the finding depends on other definitions (`nix.enable = false` in another module). */
+  related?: RelatedInformation[];
 }

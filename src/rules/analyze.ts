@@ -3,7 +3,7 @@
  * syntax problems once, locate option definitions in what parsed, run every rule, and return plain
  * Findings in LSP positions. A rule that throws is reported, never allowed to silence the others.
  */
-import type { Finding, RuleId } from '../protocol/findings.js';
+import type { Finding, RelatedInformation, RuleId } from '../protocol/findings.js';
 import { LazyLineIndex } from '../nix/lazyLines.js';
 import { locate } from '../nix/locate.js';
 import type { Located } from '../nix/model.js';
@@ -68,19 +68,38 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
   const lines = new LazyLineIndex(text);
   const disabled = new Set(options.disabledRules ?? []);
   const findings: Finding[] = [];
-  const toFinding = (code: RuleId, f: RuleFinding): Finding => ({
-    range: { start: lines.positionAt(f.span.from), end: lines.positionAt(f.span.to) },
-    severity: f.severity,
-    code,
-    message: f.message,
-    fixes: f.fixes.map((fix) => ({
-      title: fix.title,
-      isPreferred: fix.isPreferred,
-      edits: [...fix.edits]
-        .sort((a, b) => a.from - b.from)
-        .map((e) => ({ range: { start: lines.positionAt(e.from), end: lines.positionAt(e.to) }, newText: e.newText })),
-    })),
-  });
+  const otherLines = new Map<string, LazyLineIndex | undefined>();
+  const linesOf = (file: string): LazyLineIndex | undefined => {
+    if (!otherLines.has(file)) {
+      const other = options.elsewhere?.textOf?.(file);
+      otherLines.set(file, other === undefined ? undefined : new LazyLineIndex(other));
+    }
+    return otherLines.get(file);
+  };
+  const toRelated = (r: NonNullable<RuleFinding['related']>[number]): RelatedInformation | undefined => {
+    const index = r.file === undefined ? lines : linesOf(r.file);
+    if (!index) return undefined; // another file whose text we do not have: nowhere to point
+    const range = { start: index.positionAt(r.span.from), end: index.positionAt(r.span.to) };
+    return r.file === undefined ? { range, message: r.message } : { file: r.file, range, message: r.message };
+  };
+  const toFinding = (code: RuleId, f: RuleFinding): Finding => {
+    const finding: Finding = {
+      range: { start: lines.positionAt(f.span.from), end: lines.positionAt(f.span.to) },
+      severity: f.severity,
+      code,
+      message: f.message,
+      fixes: f.fixes.map((fix) => ({
+        title: fix.title,
+        isPreferred: fix.isPreferred,
+        edits: [...fix.edits]
+          .sort((a, b) => a.from - b.from)
+          .map((e) => ({ range: { start: lines.positionAt(e.from), end: lines.positionAt(e.to) }, newText: e.newText })),
+      })),
+    };
+    const related = (f.related ?? []).map(toRelated).filter((r): r is RelatedInformation => r !== undefined);
+    if (related.length > 0) finding.related = related;
+    return finding;
+  };
 
   if (!disabled.has('syntax-error')) {
     // Nix itself stops at the first syntax error; after a few, more only bury the real one.

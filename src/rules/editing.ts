@@ -15,13 +15,24 @@ function inside(module: ModuleInfo, set: AttrSetInfo): boolean {
 }
 
 /**
- * The deepest attribute set in `module` (or a module nested in it, like the builder VM's `config`)
- * that already stands for a prefix of `path` and is not a list element.
+ * Whether a set belongs to `module` itself or to the builder VM's `config` module inside it. A set
+ * of another module nested in its text (an inline `imports` element, or a NixOS module of a
+ * `nixosSystem` call in a `let`) is not: a definition added there does not reach this module's
+ * configuration (a host-key pin in the VM's NixOS module leaves the Mac without one).
+ */
+function ownedBy(module: ModuleInfo, set: AttrSetInfo): boolean {
+  if (!inside(module, set)) return false;
+  return set.module === module || (set.module.kind === 'builder-config' && !set.module.nixos && module.prefix.length === 0);
+}
+
+/**
+ * The deepest attribute set in `module` (or the builder VM's `config` module in it) that already
+ * stands for a prefix of `path` and is not a list element.
  */
 export function deepestSetFor(ctx: RuleContext, module: ModuleInfo, path: readonly string[]): AttrSetInfo | undefined {
   if (path.includes('*')) return undefined;
   return ctx.located.attrsets
-    .filter((s) => !s.entrySpan && isPrefix(s.path, path) && s.path.length < path.length && inside(module, s))
+    .filter((s) => !s.entrySpan && isPrefix(s.path, path) && s.path.length < path.length && ownedBy(module, s))
     .sort((a, b) => b.path.length - a.path.length || (a.span.to - a.span.from) - (b.span.to - b.span.from))[0];
 }
 

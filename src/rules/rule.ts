@@ -12,11 +12,20 @@ export interface OffsetFix {
   edits: OffsetEdit[];
 }
 
+/** Another definition the finding depends on (LSP `relatedInformation`, `related` in JSON). */
+export interface RelatedDefinition {
+  /** Absent: this file. Otherwise the other file of the configuration (as `Elsewhere.fileOf` names it). */
+  file?: string;
+  span: Span;
+  message: string;
+}
+
 export interface RuleFinding {
   span: Span;
   severity: Severity;
   message: string;
   fixes: OffsetFix[];
+  related?: RelatedDefinition[];
 }
 
 export interface RuleContext {
@@ -48,6 +57,9 @@ export interface Elsewhere {
   listsAt(path: readonly string[]): readonly ListInfo[];
   /** The file a definition returned by `definitionsAt` comes from (for related information). */
   fileOf(def: OptionDefinition): string | undefined;
+  /** The text of such a file, to place related information in it (optional: without it, related
+   *  information in other files is left out). */
+  textOf?(file: string): string | undefined;
 }
 
 /** Definitions at exactly `path` in the other files of the configuration. */
@@ -65,6 +77,19 @@ export function boolElsewhere(ctx: RuleContext, path: readonly string[], wanted:
   return ctx.elsewhere?.definitionsAt(path).find((d) => d.value.kind === 'bool' && d.value.value === wanted);
 }
 
+/**
+ * Where a definition is, for a finding's related information: in this file, or in the other file
+ * of the configuration that holds it (a definition from `definitionsElsewhere`).
+ */
+export function relatedTo(ctx: RuleContext, def: OptionDefinition, message: string): RelatedDefinition {
+  const here = ctx.located.definitions.includes(def);
+  const file = here ? undefined : ctx.elsewhere?.fileOf?.(def);
+  // The binding's own attribute path (`nix.enable` of `nix.enable = false;`), or the import that implies it.
+  const start = def.pathSpans[def.path.length - def.ownLength];
+  const span = def.implied ? def.value.span : { from: start?.from ?? def.nameSpan.from, to: def.nameSpan.to };
+  return file === undefined ? { span, message } : { file, span, message };
+}
+
 /** Option-valued lists at `path`, here or in another file of the configuration. */
 export function listsAnywhere(ctx: RuleContext, path: readonly string[]): ListInfo[] {
   const here = ctx.located.lists.filter((l) => l.path.length === path.length && l.path.every((p, i) => p === path[i]));
@@ -72,8 +97,8 @@ export function listsAnywhere(ctx: RuleContext, path: readonly string[]): ListIn
 }
 
 /**
- * The option paths any rule reads: everything under `nix`, `environment.etc` and `programs.ssh`,
- * and any `X.buildMachines` (sshKeyStorePath and publicHostKeyFormat match on the second name
+ * The option paths any rule reads: everything under `nix`, `environment.etc`, `programs.ssh` and
+ * `virtualisation.darwin-builder`, and any `X.buildMachines` (sshKeyStorePath and publicHostKeyFormat match on the second name
  * alone). `some`: not itself read, but a longer path may be (a set to descend into or insert in).
  */
 export function ruleRelevance(path: readonly string[]): 'all' | 'some' | 'none' {
@@ -81,6 +106,8 @@ export function ruleRelevance(path: readonly string[]): 'all' | 'some' | 'none' 
   if (first === 'nix') return 'all';
   if (second === undefined) return 'some';
   if (second === 'buildMachines' || (first === 'environment' && second === 'etc') || (first === 'programs' && second === 'ssh')) return 'all';
+  // A VM of the user's own, from nixpkgs' darwin-builder profile in a NixOS module: its port.
+  if (first === 'virtualisation' && second === 'darwin-builder') return 'all';
   return 'none';
 }
 

@@ -46,7 +46,7 @@ export function codeActionsFor(
   for (const index of [...wanted].sort((a, b) => a - b)) {
     const finding: Finding | undefined = state.analysis.findings[index];
     if (!finding) continue;
-    const diagnostic: Diagnostic = toDiagnostic(finding, index, version, docsBaseUrl);
+    const diagnostic: Diagnostic = toDiagnostic(finding, index, version, docsBaseUrl, params.textDocument.uri);
     for (const fix of finding.fixes) {
       actions.push({
         title: fix.title,

@@ -3,7 +3,8 @@
  * again (`data`), and the document version it was computed for, so fixes for an older text are
  * refused rather than applied to the wrong place.
  */
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
+import { pathToFileURL } from 'node:url';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { Finding, Severity } from '../protocol/findings.js';
 
 export const DIAGNOSTIC_SOURCE = 'linux-builder-doctor';
@@ -29,9 +30,19 @@ export function ruleDocsUrl(docsBaseUrl: string, ruleId: string): string {
   return `${docsBaseUrl}/${encodeURIComponent(ruleId)}.md`;
 }
 
-export function toDiagnostic(finding: Finding, index: number, version: number, docsBaseUrl: string): Diagnostic {
+/**
+ * `uri`: the analysed document's, for related information in the same file (a finding's `related`
+ * without a file); other files' paths become file URIs.
+ */
+export function toDiagnostic(finding: Finding, index: number, version: number, docsBaseUrl: string, uri?: string): Diagnostic {
   const data: DiagnosticData = { version, index, fixes: finding.fixes.map((f) => f.title) };
+  const relatedInformation: DiagnosticRelatedInformation[] = [];
+  for (const r of finding.related ?? []) {
+    const target = r.file !== undefined ? pathToFileURL(r.file).href : uri;
+    if (target !== undefined) relatedInformation.push({ location: { uri: target, range: r.range }, message: r.message });
+  }
   return {
+    ...(relatedInformation.length > 0 ? { relatedInformation } : {}),
     range: finding.range,
     severity: severities[finding.severity] ?? DiagnosticSeverity.Warning,
     source: DIAGNOSTIC_SOURCE,

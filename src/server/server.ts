@@ -3,6 +3,8 @@
  * completion, settings and the probe requests. Everything lives in the object this returns,
  * so a test or a second connection gets its own state (no module-level singletons).
  */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -52,7 +54,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
     if (!analysis) return;
     const shown = analysis.findings.slice(0, MAX_DIAGNOSTICS);
     if (shown.length < analysis.findings.length) log(`${state.uri}: showing the first ${MAX_DIAGNOSTICS} of ${analysis.findings.length} findings`);
-    const diagnostics = shown.map((f, i) => toDiagnostic(f, i, analysis.version, settings.docsBaseUrl));
+    const diagnostics = shown.map((f, i) => toDiagnostic(f, i, analysis.version, settings.docsBaseUrl, state.uri));
     connection.sendDiagnostics({ uri: state.uri, version: analysis.version, diagnostics }).catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
   };
 
@@ -68,6 +70,17 @@ export function startServer(connection: Connection): { dispose: () => void } {
     }
   };
 
+  /** Another file's text, to place related information in it: the editor's when it is open. */
+  const textOf = (file: string): string | undefined => {
+    const uri = pathToFileURL(file).href;
+    if (store.has(uri)) return store.document(uri).getText();
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+
   const store: DocumentStore = new DocumentStore({
     debounceMs: DEBOUNCE_MS,
     analyzeOptions: (uri) => {
@@ -75,7 +88,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
       return {
         disabledRules: settings.disabledRules,
         // The other modules of the same configuration, as `check` sees them.
-        elsewhere: path === undefined ? undefined : workspace.elsewhereFor(path),
+        elsewhere: path === undefined ? undefined : { ...workspace.elsewhereFor(path), textOf },
         // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
         onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
       };

@@ -23,6 +23,13 @@ export interface CheckResult {
   skipped: Skipped[];
 }
 
+/** The finding with its file named, and its related information in the same file too (the JSON
+ *  contract is `related: [{ file, range, message }]`). */
+function withFile(file: string, f: Finding): Finding {
+  const related = f.related?.map((r) => ({ file: r.file ?? file, range: r.range, message: r.message }));
+  return { file, ...f, ...(related ? { related } : {}) };
+}
+
 export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: CheckOptions = {}): CheckResult {
   const skipped: Skipped[] = [];
   const read: { file: string; parsed: ReturnType<typeof parseNix>; located: ReturnType<typeof locateForRules> }[] = [];
@@ -46,13 +53,16 @@ export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: C
     if (!index) indexOf.set(root, (index = new FactsIndex()));
     index.set(file, configurationFacts(located));
   }
+  const textOf = new Map(read.map(({ file, parsed }) => [file, parsed.text]));
   const checked = read.map(({ file, parsed, located }) => {
+    const elsewhere = indexOf.get(roots.rootOf(file))?.elsewhereFor(file);
     const analysis = analyzeParsed(parsed, {
       disabledRules: options.disabledRules,
-      elsewhere: indexOf.get(roots.rootOf(file))?.elsewhereFor(file),
+      // (The other files' texts place related information in them.)
+      elsewhere: elsewhere && { ...elsewhere, textOf: (other: string) => textOf.get(other) },
       onRuleError: (rule, error) => options.onRuleError?.(file, rule, error),
     }, located);
-    return { file, text: parsed.text, findings: analysis.findings.map((f) => ({ file, ...f })) };
+    return { file, text: parsed.text, findings: analysis.findings.map((f) => withFile(file, f)) };
   });
   return { checked, skipped };
 }

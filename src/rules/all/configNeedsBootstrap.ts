@@ -5,10 +5,12 @@
  */
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { definitionsAt, definitionsUnder, type Rule } from '../rule.js';
+import { builderMayRun } from '../builderState.js';
 
 export const configNeedsBootstrapRule: Rule = {
   id: 'config-needs-bootstrap',
   check(ctx) {
+    if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const nested = definitionsUnder(ctx, BUILDER_CONFIG_PATH);
     // An empty set (however it is laid out) customises nothing; a function or other value may.
     const direct = definitionsAt(ctx, BUILDER_CONFIG_PATH).filter((d) => d.value.kind !== 'attrs' || nested.length > 0);

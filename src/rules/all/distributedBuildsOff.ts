@@ -4,7 +4,8 @@
  * module sets it to true itself, so a plain `false` also conflicts with it.
  */
 import { removeBinding } from '../../nix/print.js';
-import { boolAt, boolElsewhere, definedAnywhere, type Rule } from '../rule.js';
+import { buildMachinesDeclared } from '../machineEntries.js';
+import { boolAt, boolElsewhere, type Rule } from '../rule.js';
 
 export const distributedBuildsOffRule: Rule = {
   id: 'distributed-builds-off',
@@ -14,7 +15,8 @@ export const distributedBuildsOffRule: Rule = {
     // Builders are often declared in another module of the same configuration, so the finding
     // stands even when this file declares none; the message says which case it is.
     const builder = boolAt(ctx, ['nix', 'linux-builder', 'enable'], true) ?? boolElsewhere(ctx, ['nix', 'linux-builder', 'enable'], true);
-    const machines = definedAnywhere(ctx, ['nix', 'buildMachines']);
+    // `lib.mkForce [ ]` declares no builder (it removes them).
+    const machines = buildMachinesDeclared(ctx);
     const why = builder
       ? 'nix.linux-builder.enable sets nix.distributedBuilds = true itself, so this definition conflicts with it (or, with mkForce, wins and turns the builder off): nix-darwin then writes `builders =` and Nix never uses the builder.'
       : machines

@@ -8,12 +8,14 @@ import { DEFAULT_HOST_PORT, LINUX_BUILDER_SSH_CONFIG_FILE } from '../../schema/n
 import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
 import { addDefinition } from '../editing.js';
 import { darwinModuleOf, definedAnywhere, definitionsAt, type Rule } from '../rule.js';
+import { builderMayRun } from '../builderState.js';
 
 const SSH_FILE = SSH_CONFIG_FILE_OPTION;
 
 export const hostPortMismatchRule: Rule = {
   id: 'host-port-mismatch',
   check(ctx) {
+    if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const overridden = ['text', 'source'].some((leaf) => definedAnywhere(ctx, [...SSH_FILE, leaf]));
     if (overridden) return [];
     return definitionsAt(ctx, [...BUILDER_VM_PATH, 'hostPort'])

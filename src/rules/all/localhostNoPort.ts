@@ -1,15 +1,16 @@
 /**
  * `localhost-no-port`: an entry whose hostName is this Mac without a port (`builder@localhost`)
  * makes ssh connect to port 22 of the Mac — refused, or macOS's own sshd with another host key —
- * not to the VM on 31022 (DOMAIN.md §6.7). The `linux-builder` alias carries Port 31022 and
- * HostKeyAlias; on Nix 2.31+ the port can also go in the host name.
+ * not to the VM on its forwarded port (docs/dev/domain.md, "Recommendations people make that are
+ * WRONG" 7). Not a mistake when the configuration's own VM listens on port 22 (nixpkgs manual's
+ * darwin-builder with `virtualisation.darwin-builder.hostPort = 22`), nor for an entry of non-Linux
+ * systems only (ssh to this Mac's own sshd for darwin builds, on purpose).
  */
-import { nixString } from '../../nix/print.js';
-import { BUILDER_VM_HOST_KEY, DEFAULT_HOST_PORT } from '../../schema/nixDarwin.js';
-import { knownHostsNix } from '../builderEntry.js';
-import { addDefinition } from '../editing.js';
-import { LOOPBACK_NAMES, machineEntries } from '../machineEntries.js';
-import { darwinModuleOf, type OffsetFix, type Rule, type RuleFinding } from '../rule.js';
+import { LOOPBACK_NAMES, machineEntries, onlyLinux, wantsLinux } from '../machineEntries.js';
+import { loopbackFixes } from '../loopbackFixes.js';
+import type { RelatedDefinition, Rule, RuleFinding } from '../rule.js';
+import { relatedTo } from '../rule.js';
+import { builderVmPort } from '../vmPort.js';
 
 export const localhostNoPortRule: Rule = {
   id: 'localhost-no-port',
@@ -17,29 +18,18 @@ export const localhostNoPortRule: Rule = {
     const findings: RuleFinding[] = [];
     for (const entry of machineEntries(ctx)) {
       const host = entry.hostNameValue;
-      if (!host || !entry.hostName || !LOOPBACK_NAMES.has(host)) continue;
+      if (!host || !entry.hostName || !LOOPBACK_NAMES.has(host) || !wantsLinux(entry)) continue;
       const user = entry.fields.get('sshUser');
       if (host === 'localhost' && (!user || user.value.kind === 'null')) continue; // localhost-skips-ssh says it
-      const span = entry.hostName.value.span;
-      const module = darwinModuleOf(ctx, entry.hostName);
-      const fixes: OffsetFix[] = [{
-        title: 'Use hostName "linux-builder" (nix-darwin\'s ssh alias for localhost port 31022 with HostKeyAlias; any Nix version)',
-        isPreferred: true,
-        edits: [{ from: span.from, to: span.to, newText: nixString('linux-builder') }],
-      }];
-      const known = addDefinition(ctx, module, ['programs', 'ssh', 'knownHosts', 'linux-builder-vm'], knownHostsNix(`[localhost]:${DEFAULT_HOST_PORT}`, BUILDER_VM_HOST_KEY));
-      if (known) {
-        fixes.push({
-          title: `Use hostName "localhost:${DEFAULT_HOST_PORT}" and pin the VM's host key for [localhost]:${DEFAULT_HOST_PORT} (needs Nix 2.31 or later)`,
-          isPreferred: false,
-          edits: [{ from: span.from, to: span.to, newText: nixString(`localhost:${DEFAULT_HOST_PORT}`) }, known],
-        });
-      }
+      const vm = builderVmPort(ctx);
+      if (vm.port === 22) continue; // the VM is on port 22: no port is right
+      const related: RelatedDefinition[] = vm.def ? [relatedTo(ctx, vm.def, `The VM listens on port ${vm.port} here.`)] : [];
       findings.push({
-        span,
+        span: entry.hostName.value.span,
         severity: 'warning',
-        message: `hostName "${host}" has no port, so ssh connects to port 22 of this Mac (refused, or macOS's own sshd with a different host key), not to the builder VM on port ${DEFAULT_HOST_PORT}. Use the alias "linux-builder" (nix-darwin's Host block: Port ${DEFAULT_HOST_PORT}, HostKeyAlias) or, on Nix 2.31+, "localhost:${DEFAULT_HOST_PORT}".`,
-        fixes,
+        message: `hostName "${host}" has no port, so ssh goes to port 22 of this Mac, not to the builder VM on port ${vm.port}.`,
+        fixes: onlyLinux(entry) ? loopbackFixes(ctx, entry, vm, false) : [],
+        ...(related.length ? { related } : {}),
       });
     }
     return findings;

@@ -1,11 +1,15 @@
 /**
  * `localhost-skips-ssh`: an entry with hostName "localhost" and no sshUser gives the store URI
  * `ssh-ng://localhost` (or `ssh://localhost`); the exact authority `localhost` makes Nix skip SSH
- * and build on the Mac itself, so Linux builds never reach the VM (DOMAIN.md §4).
+ * and build on the Mac itself, so Linux builds never reach the VM (docs/dev/domain.md, "How Nix
+ * connects"). Not a mistake: `protocol = null` (nix-darwin's documented "special localhost builder
+ * without a protocol", modules/nix/default.nix) or an entry for non-Linux systems only (this Mac's
+ * own builds, on purpose).
  */
-import { insertIntoSet, nixString } from '../../nix/print.js';
-import { machineEntries } from '../machineEntries.js';
+import { entryProtocol, machineEntries, onlyLinux, wantsLinux } from '../machineEntries.js';
+import { loopbackFixes } from '../loopbackFixes.js';
 import type { Rule, RuleFinding } from '../rule.js';
+import { builderVmPort } from '../vmPort.js';
 
 export const localhostSkipsSshRule: Rule = {
   id: 'localhost-skips-ssh',
@@ -14,17 +18,17 @@ export const localhostSkipsSshRule: Rule = {
     for (const entry of machineEntries(ctx)) {
       const user = entry.fields.get('sshUser');
       if (entry.hostNameValue !== 'localhost' || !entry.hostName || (user && user.value.kind !== 'null')) continue;
-      const span = entry.hostName.value.span;
-      const edits = [{ from: span.from, to: span.to, newText: nixString('linux-builder') }];
-      if (entry.set && !user) edits.push(insertIntoSet(ctx.text, entry.set, ['sshUser'], nixString('builder')));
+      const protocol = entryProtocol(entry);
+      if (protocol === null || !wantsLinux(entry)) continue;
+      const vm = builderVmPort(ctx);
+      // Fixes point the entry at the Linux VM: never with darwin systems in it.
+      const fixes = onlyLinux(entry) && !user ? loopbackFixes(ctx, entry, vm, true) : [];
       // nix.buildMachines entries default to protocol "ssh" (nix-darwin modules/nix/default.nix).
-      const protocolDef = entry.fields.get('protocol');
-      const protocol = protocolDef?.value.kind === 'string' && protocolDef.value.value ? protocolDef.value.value : 'ssh';
       findings.push({
-        span,
+        span: entry.hostName.value.span,
         severity: 'error',
-        message: `hostName "localhost" with no sshUser makes the store URI ${protocol}://localhost, and Nix treats the exact authority \`localhost\` as this machine: it builds locally and never uses SSH, so Linux builds cannot start. Use the ssh alias \`linux-builder\` (localhost port 31022 via nix-darwin's Host block) with sshUser "builder".`,
-        fixes: user ? [] : [{ title: 'Use hostName "linux-builder" with sshUser "builder"', isPreferred: true, edits }],
+        message: `hostName "localhost" with no sshUser is ${protocol ?? 'ssh'}://localhost, which Nix builds on this Mac without SSH, never on the VM.`,
+        fixes,
       });
     }
     return findings;

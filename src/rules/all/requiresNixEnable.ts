@@ -1,37 +1,76 @@
 /**
- * `requires-nix-enable`: nix-darwin asserts "`nix.linux-builder.enable` requires `nix.enable`".
- * `nix.enable = false` is what Determinate Nix requires, and its module has its own builder
- * (DOMAIN.md §3, §7), so no automatic fix: the user must pick one of the two routes. The two
- * definitions are often in different modules: the finding goes on the one in this file.
+ * `requires-nix-enable`: nix-darwin asserts "`nix.linux-builder.enable` requires `nix.enable`"
+ * (modules/nix/linux-builder.nix). `nix.enable = false` is what Determinate Nix requires, and
+ * importing Determinate's module (`determinate.darwinModules.default`) sets `nix.enable = mkForce
+ * false` itself; Determinate has a builder of its own (docs/dev/domain.md, "Determinate Nix"). The
+ * two definitions are often in different modules: the finding goes on the one in this file, with
+ * the other as related information, and a fix for each way out that this file can take.
  */
-import { boolAt, boolElsewhere, type Rule } from '../rule.js';
+import type { OptionDefinition } from '../../nix/model.js';
+import { removeBinding } from '../../nix/print.js';
+import { definitionsAt, definitionsElsewhere, relatedTo, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
 
 const BUILDER_ENABLE = ['nix', 'linux-builder', 'enable'];
 const NIX_ENABLE = ['nix', 'enable'];
 
-const ROUTES = 'If you use Determinate Nix (which needs nix.enable = false), turn nix.linux-builder off and use Determinate\'s builder (determinateNix.determinateNixd.builder.state = "enabled", or determinateNix.nixosVmBasedLinuxBuilder). Otherwise remove nix.enable = false.';
+const isBool = (wanted: boolean) => (d: OptionDefinition) => d.value.kind === 'bool' && d.value.value === wanted;
+/** Unconditional definitions first: they certainly apply. */
+const byCertainty = (a: OptionDefinition, b: OptionDefinition) => Number(a.conditional) - Number(b.conditional);
+
+function turnBuilderOff(builder: OptionDefinition): OffsetFix {
+  return {
+    title: 'Turn nix.linux-builder off (Determinate Nix: use its own builder)',
+    isPreferred: false,
+    edits: [{ from: builder.value.span.from, to: builder.value.span.to, newText: 'false' }],
+  };
+}
+
+function letNixDarwinManageNix(ctx: RuleContext, nixOff: OptionDefinition): OffsetFix {
+  return {
+    title: 'Remove nix.enable = false (nix-darwin manages Nix; not with Determinate Nix)',
+    isPreferred: false,
+    edits: [removeBinding(ctx.text, nixOff.bindingSpan)],
+  };
+}
+
+const offMessage = (off: OptionDefinition) => off.implied
+  ? 'Determinate\'s module sets nix.enable = false here.'
+  : 'nix.enable = false here.';
 
 export const requiresNixEnableRule: Rule = {
   id: 'requires-nix-enable',
   check(ctx) {
-    const builder = boolAt(ctx, BUILDER_ENABLE, true);
-    const nixOff = boolAt(ctx, NIX_ENABLE, false);
-    if (builder && (nixOff ?? boolElsewhere(ctx, NIX_ENABLE, false))) {
-      return [{
-        span: builder.nameSpan,
+    const builderHere = definitionsAt(ctx, BUILDER_ENABLE).filter(isBool(true)).sort(byCertainty)[0];
+    const offHere = definitionsAt(ctx, NIX_ENABLE).filter(isBool(false)).sort(byCertainty)[0];
+    const off = offHere ?? definitionsElsewhere(ctx, NIX_ENABLE).filter(isBool(false)).sort(byCertainty)[0];
+    if (!off) return [];
+    const findings: RuleFinding[] = [];
+    if (builderHere) {
+      const fixes = [turnBuilderOff(builderHere)];
+      if (offHere && !offHere.implied) fixes.push(letNixDarwinManageNix(ctx, offHere));
+      findings.push({
+        span: builderHere.nameSpan,
         severity: 'error',
-        message: `nix.linux-builder.enable requires nix.enable, which this configuration sets to false${nixOff ? '' : ' in another module'}: darwin-rebuild stops with "\`nix.linux-builder.enable\` requires \`nix.enable\`". ${ROUTES}`,
-        fixes: [],
-      }];
+        message: off.implied
+          ? 'nix.linux-builder needs nix.enable, which Determinate\'s module sets to false: use Determinate\'s own builder.'
+          : 'nix.linux-builder.enable needs nix.enable, which this configuration sets to false: darwin-rebuild stops.',
+        fixes,
+        related: [relatedTo(ctx, off, offMessage(off))],
+      });
+      return findings;
     }
-    if (!builder && nixOff && boolElsewhere(ctx, BUILDER_ENABLE, true)) {
-      return [{
-        span: nixOff.nameSpan,
+    const builderElsewhere = definitionsElsewhere(ctx, BUILDER_ENABLE).filter(isBool(true)).sort(byCertainty)[0];
+    if (offHere && builderElsewhere) {
+      findings.push({
+        span: offHere.implied ? offHere.value.span : offHere.nameSpan,
         severity: 'error',
-        message: `nix.enable = false, but another module of this configuration enables nix.linux-builder, which requires nix.enable: darwin-rebuild stops with "\`nix.linux-builder.enable\` requires \`nix.enable\`". ${ROUTES}`,
-        fixes: [],
-      }];
+        message: offHere.implied
+          ? 'Determinate\'s module sets nix.enable = false, but another module enables nix.linux-builder, which needs it.'
+          : 'nix.enable = false, but another module enables nix.linux-builder, which needs nix.enable: darwin-rebuild stops.',
+        fixes: offHere.implied ? [] : [letNixDarwinManageNix(ctx, offHere)],
+        related: [relatedTo(ctx, builderElsewhere, 'nix.linux-builder.enable = true here.')],
+      });
     }
-    return [];
+    return findings;
   },
 };

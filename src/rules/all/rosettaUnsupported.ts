@@ -7,6 +7,7 @@ import { removeBinding } from '../../nix/print.js';
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { addDefinition, moveDefinition } from '../editing.js';
 import { darwinModuleOf, definedAnywhere, definitionsAt, type OffsetFix, type Rule } from '../rule.js';
+import { builderMayRun } from '../builderState.js';
 
 const ROSETTA = [...BUILDER_CONFIG_PATH, 'virtualisation', 'rosetta', 'enable'];
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
@@ -14,6 +15,7 @@ const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
 export const rosettaUnsupportedRule: Rule = {
   id: 'rosetta-unsupported',
   check(ctx) {
+    if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     return definitionsAt(ctx, ROSETTA)
       .filter((def) => def.value.kind === 'bool' && def.value.value)
       .map((def) => {

@@ -6,12 +6,14 @@
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { addDefinition } from '../editing.js';
 import { darwinModuleOf, definitionsAt, definitionsElsewhere, stringList, type Rule } from '../rule.js';
+import { builderMayRun } from '../builderState.js';
 
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
 
 export const x86NeedsEmulationRule: Rule = {
   id: 'x86-needs-emulation',
   check(ctx) {
+    if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const emulated = [...definitionsAt(ctx, EMULATED), ...definitionsElsewhere(ctx, EMULATED)];
     if (emulated.some((d) => d.value.kind !== 'list' || stringList(d)?.includes('x86_64-linux'))) return [];
     return definitionsAt(ctx, ['nix', 'linux-builder', 'systems'])

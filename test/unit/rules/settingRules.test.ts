@@ -14,10 +14,24 @@ describe('rule removed-option', () => {
 });
 
 describe('rule requires-nix-enable', () => {
-  it('flags the builder when nix.enable = false, naming both routes, with no automatic fix', () => {
-    const [hit] = expectFindings('{\n  nix.enable = false;\n  nix.linux-builder.enable = true;\n}\n', 'requires-nix-enable', [3]);
+  it('flags the builder when nix.enable = false, with a fix for each way out and the other definition related', () => {
+    const text = '{\n  nix.enable = false;\n  nix.linux-builder.enable = true;\n}\n';
+    const [hit] = expectFindings(text, 'requires-nix-enable', [3]);
+    assert.deepEqual(hit.fixes.map((f) => f.title), [
+      'Turn nix.linux-builder off (Determinate Nix: use its own builder)',
+      'Remove nix.enable = false (nix-darwin manages Nix; not with Determinate Nix)',
+    ]);
+    assert.equal(hit.related?.[0]?.range.start.line, 1);
+    const [off, managed] = expectFixesWork(text, 'requires-nix-enable', 2);
+    assert.match(off, /nix\.linux-builder\.enable = false;/);
+    assert.doesNotMatch(managed, /nix\.enable = false/);
+  });
+  it('recognises Determinate\'s module, which sets nix.enable = mkForce false itself', () => {
+    const flake = '{\n  inputs.determinate.url = "x";\n  outputs = { nix-darwin, determinate, ... }: {\n    darwinConfigurations.mac = nix-darwin.lib.darwinSystem {\n      modules = [\n        determinate.darwinModules.default\n        { nix.linux-builder.enable = true; }\n      ];\n    };\n  };\n}\n';
+    const [hit] = expectFindings(flake, 'requires-nix-enable', [7]);
     assert.match(hit.message, /Determinate/);
-    assert.equal(hit.fixes.length, 0);
+    assert.equal(hit.related?.[0]?.range.start.line, 5);
+    assert.deepEqual(hit.fixes.map((f) => f.title), ['Turn nix.linux-builder off (Determinate Nix: use its own builder)']);
   });
   it('is quiet when nix.enable is not false', () => {
     expectNone('{ nix.enable = true; nix.linux-builder.enable = true; }\n', 'requires-nix-enable');
@@ -92,14 +106,14 @@ describe('rules x86-needs-emulation and rosetta-unsupported', () => {
 
 describe('rules localhost-no-port and localhost-skips-ssh', () => {
   before(function () { requireTools(this, ['nix-instantiate']); });
-  it('flags localhost with a user (port 22 of the Mac) and offers the alias and the Nix 2.31 form', () => {
-    const text = '{\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    sshUser = "builder";\n  } ];\n}\n';
-    const [hit] = expectFindings(text, 'localhost-no-port', [3]);
+  it('flags localhost with a user (port 22 of the Mac) and offers the alias and the 127.0.0.1:31022 form', () => {
+    const text = '{\n  nix.linux-builder.enable = true;\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    sshUser = "builder";\n  } ];\n}\n';
+    const [hit] = expectFindings(text, 'localhost-no-port', [4]);
     assert.equal(hit.fixes.length, 2);
     const [alias, ported] = expectFixesWork(text, 'localhost-no-port', 2);
     assert.match(alias, /hostName = "linux-builder";/);
-    assert.match(ported, /hostName = "localhost:31022";/);
-    assert.match(ported, /\[localhost\]:31022/);
+    assert.match(ported, /hostName = "127\.0\.0\.1:31022";/);
+    assert.match(ported, /\[127\.0\.0\.1\]:31022/);
     expectNone(text, 'localhost-skips-ssh');
   });
   it('flags bare localhost without a user (Nix builds locally) and adds the user', () => {
