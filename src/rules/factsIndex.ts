@@ -131,7 +131,7 @@ function valueKey(value: OptionDefinition['value']): string {
  */
 export function factsFingerprint(facts: FileFacts): string {
   const parts: string[] = [];
-  for (const d of facts.definitions) parts.push(`${keyOf(d.path)}=${valueKey(d.value)}${d.conditional ? '?' : ''}${d.priority}${d.module.prefix.length}`);
+  for (const d of facts.definitions) parts.push(`${keyOf(d.path)}=${valueKey(d.value)}${d.conditional ? '?' : ''}${d.priority}${d.module.prefix.length}${d.module.nixos ? 'n' : ''}`);
   for (const l of facts.lists) parts.push(`${keyOf(l.path)}[]`);
   return parts.join('\n');
 }

@@ -73,7 +73,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
   /** Another file's text, to place related information in it: the editor's when it is open. */
   const textOf = (file: string): string | undefined => {
     const uri = pathToFileURL(file).href;
-    if (store.has(uri)) return store.document(uri).getText();
+    const open = store.has(uri) ? store.document(uri) : undefined;
+    if (open) return open.getText();
     try {
       return readFileSync(file, 'utf8');
     } catch {

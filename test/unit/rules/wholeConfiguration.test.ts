@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { analyzeNix, configurationFacts } from '../../../src/rules/analyze.js';
+import { FactsIndex } from '../../../src/rules/factsIndex.js';
 import type { Finding } from '../../../src/protocol/findings.js';
 import { applyFix, findings, nixParseError } from '../../util/nixCheck.js';
 import { requireTools } from '../../util/prerequisites.js';
@@ -14,9 +15,9 @@ import { expectFindings, expectNone } from './expect.js';
 const BUILDER_RULES = ['config-needs-bootstrap', 'x86-needs-emulation', 'rosetta-unsupported', 'host-port-mismatch'];
 
 function codesWith(text: string, ...others: string[]): string[] {
-  const facts = others.map(configurationFacts);
-  const elsewhere = { definitions: facts.flatMap((f) => f.definitions), lists: facts.flatMap((f) => f.lists) };
-  return analyzeNix(text, { elsewhere }).findings.map((f) => f.code);
+  const index = new FactsIndex();
+  others.forEach((other, i) => index.set(`other-${i}.nix`, configurationFacts(other)));
+  return analyzeNix(text, { elsewhere: index.elsewhereFor('self.nix') }).findings.map((f) => f.code);
 }
 
 /** Applies `fix`, checks that Nix parses the result, and returns it. */
