@@ -1,4 +1,4 @@
-// Type-aware lint, and the dependency direction of ARCHITECTURE.md enforced per folder:
+// Type-aware lint, and the dependency direction of docs/dev/architecture.md#layers enforced per folder:
 // schema, protocol <- nix <- rules, probes <- workspace <- server, cli <- extension (through LSP only).
 // The analysis (nix, rules) is a pure function of its inputs: file I/O and discovery live in workspace/.
 import js from '@eslint/js';
@@ -10,8 +10,8 @@ const restrict = (files, patterns) => ({
 });
 const noVscode = { group: ['vscode', 'vscode-languageclient', 'vscode-languageclient/*'], message: 'Only src/extension may import VS Code.' };
 const noLsp = { group: ['vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'], message: 'Only src/server knows LSP types.' };
-const noFs = { group: ['fs', 'fs/*', 'node:fs', 'node:fs/*'], message: 'Rules and the Nix layer do no I/O: read files in src/workspace (docs/dev/architecture.md).' };
-const noUpper = (...dirs) => ({ group: dirs.map((d) => `**/${d}/*`), message: `Imports point down the layers (ARCHITECTURE.md): not ${dirs.join(', ')}.` });
+const noFs = { group: ['fs', 'fs/*', 'node:fs', 'node:fs/*'], message: 'Rules and the Nix layer do no I/O: read files in src/workspace (docs/dev/architecture.md#rules).' };
+const noUpper = (...dirs) => ({ group: dirs.map((d) => `**/${d}/*`), message: `Imports point down the layers (docs/dev/architecture.md#layers): not ${dirs.join(', ')}.` });
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', '.cache/', 'src/nix/generated/', 'scripts/', 'eslint.config.js', 'esbuild.mjs', 'test/vscode/fixtures/', 'test-artifacts/'] },

@@ -1,5 +1,5 @@
 /**
- * Wall time of a full probe run against the loopback builder (real sshd + Nix, TESTING.md §1) for a
+ * Wall time of a full probe run against the loopback builder (real sshd + Nix, docs/dev/testing.md#a-loopback-builder) for a
  * healthy, a VM-down and a hung builder, next to `nix store ping` against the same builder as Nix
  * itself would run it. Nix sets no ConnectTimeout, so on the hung builder `nix store ping` never
  * returns: it is killed after HANG_KILL_S seconds and shown as "> N s (killed)".

@@ -3,7 +3,7 @@
 #   $LBD_CACHE/node24      Node 24 from npm (code-server 4.139 needs Node 24; the machine runs Node 20)
 #   $LBD_CACHE/code-server code-server 4.139.1 (real VS Code 1.139), built against Node 24's headers
 # The Debian packages it needs (chromium libkrb5-dev pkg-config) are installed by .ci/run before it.
-# Recipe: docs/TESTING (shared) §2. Prints the code-server path on success. ~100 s cold, ~1 s warm.
+# Recipe: docs/dev/testing.md#a-real-vs-code. Prints the code-server path on success. ~100 s cold, ~1 s warm.
 set -euo pipefail
 CODE_SERVER_VERSION=4.139.1
 NODE_VERSION=24

@@ -1,5 +1,5 @@
 /**
- * linux-builder-doctor: check | explain | probe | test | report (contract in ARCHITECTURE.md).
+ * linux-builder-doctor: check | explain | probe | test | report (contract: docs/dev/architecture.md#stable-names-and-the-cli-contract).
  * Each command lives in its own file and returns the process exit code.
  */
 import { runCheckCommand } from './commands/check.js';

@@ -423,7 +423,7 @@ class Locator implements Located {
   /**
    * A module from a flake input whose definitions matter to the rules, imported by `element`:
    * Determinate's `determinate.darwinModules.default` sets `nix.enable = mkForce false` itself
-   * (docs/dev/domain.md, "Determinate Nix"), recorded as an implied definition at the import.
+   * (docs/dev/domain.md#determinate-nix), recorded as an implied definition at the import.
    */
   private noteKnownModule(element: SyntaxNode, importer: ModuleInfo | undefined, conditional: boolean): void {
     if (element.name !== 'Select' || importer?.nixos || importer?.prefix.length) return;

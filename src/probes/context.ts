@@ -162,7 +162,7 @@ export class ProbeContext {
     return this.scratch;
   }
 
-  /** The known_hosts file Nix writes from publicHostKey: `<host> <decoded key>` (DOMAIN.md §4). */
+  /** The known_hosts file Nix writes from publicHostKey: `<host> <decoded key>` (docs/dev/domain.md#how-nix-connects-to-a-remote-builder). */
   pinnedKnownHosts(target: BuilderTarget): string | undefined {
     if (target.publicHostKey === undefined) return undefined;
     const file = join(this.scratchDir(), 'host-key');
@@ -171,7 +171,7 @@ export class ProbeContext {
   }
 
   /**
-   * ssh's argv as Nix builds it (DOMAIN.md §4): `ssh <user@host> -x [-i key]
+   * ssh's argv as Nix builds it (docs/dev/domain.md#how-nix-connects-to-a-remote-builder): `ssh <user@host> -x [-i key]
    * [-oUserKnownHostsFile=<pinned>] [-p port]`, plus BatchMode and ConnectTimeout so nothing
    * prompts or hangs, then the remote command.
    */
@@ -187,7 +187,7 @@ export class ProbeContext {
 
   /**
    * NIX_SSHOPTS as the nix-daemon has it: nix-darwin puts `nix.envVars` into the daemon's launchd
-   * plist (EnvironmentVariables). Nix splits it on whitespace (DOMAIN.md §4), so do we.
+   * plist (EnvironmentVariables). Nix splits it on whitespace (docs/dev/domain.md#how-nix-connects-to-a-remote-builder), so do we.
    */
   daemonSshOpts(): string[] {
     if (this.daemonOpts !== undefined) return this.daemonOpts;

@@ -1,5 +1,5 @@
 /**
- * The only place in the project that starts child processes (ARCHITECTURE.md). Every command:
+ * The only place in the project that starts child processes (docs/dev/architecture.md#probes). Every command:
  * argv array (never a shell string), detached (own process group, no controlling tty, so ssh and
  * sudo cannot prompt), stdin ignored, its own timeout, and killed — with its whole process group —
  * when the timeout fires or the caller aborts. Spawn errors are returned, never thrown.

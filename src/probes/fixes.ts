@@ -1,6 +1,6 @@
 /**
- * The fix for each cause, consistent with DOMAIN.md §3, §6 and §7. Never one of the wrong fixes of
- * §6: no /etc/hosts line, no `protocol = "ssh"` to "read ~/.ssh/config", no chmod of the key to the
+ * The fix for each cause, consistent with docs/dev/domain.md#what-enabling-the-builder-generates and
+ * docs/dev/domain.md#determinate-nix. Never one of docs/dev/domain.md#wrong-fixes: no /etc/hosts line, no `protocol = "ssh"` to "read ~/.ssh/config", no chmod of the key to the
  * user, no `nix.linux-builder.publicHostKey`, no `sshOptions`, no testing as the normal user.
  */
 import type { CauseId, ProbeFix } from '../protocol/probes.js';

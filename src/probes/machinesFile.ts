@@ -3,7 +3,7 @@
  * NixOS/nix src/libstore/machines.cc (read, not copied): entries separated by newlines or `;`,
  * `#` starts a comment, whitespace-separated columns, `-` or a missing column means the default.
  * Columns: 0 store URI, 1 systems, 2 ssh key, 3 maxJobs, 4 speedFactor, 5 supported features,
- * 6 mandatory features, 7 base64 public host key (validated at parse time, DOMAIN.md §5).
+ * 6 mandatory features, 7 base64 public host key (validated at parse time, docs/dev/domain.md#the-machines-file-and-buildmachines).
  */
 
 export interface MachineEntry {
@@ -15,7 +15,7 @@ export interface MachineEntry {
   scheme: string;
   user?: string;
   host: string;
-  /** Only accepted by Nix 2.31+ (DOMAIN.md §4). */
+  /** Only accepted by Nix 2.31+ (docs/dev/domain.md#how-nix-connects-to-a-remote-builder). */
   port?: number;
   systems: string[];
   sshKey?: string;
@@ -74,7 +74,7 @@ export function parseStoreUri(uri: string): { scheme: string; user?: string; hos
   return { scheme, ...(user !== undefined && user !== '' ? { user } : {}), host: hostPort, ...(port !== undefined ? { port } : {}) };
 }
 
-/** Decode column 7 and say what is wrong with it, in the words a user can act on (DOMAIN.md §5). */
+/** Decode column 7 and say what is wrong with it, in the words a user can act on (docs/dev/domain.md#the-machines-file-and-buildmachines). */
 export function decodePublicHostKey(base64: string): { key?: string; problem?: string } {
   if (!BASE64.test(base64) || base64.length % 4 === 1) {
     return { problem: `'${base64}' is not valid base64 (publicHostKey must be base64 of the whole 'ssh-ed25519 AAAA… comment' line)` };

@@ -1,6 +1,6 @@
 /**
  * Where the system files the nix-daemon (root) depends on live, optionally under a staged root
- * directory (`--root DIR`, ARCHITECTURE.md). Semantics:
+ * directory (`--root DIR`, docs/dev/architecture.md#stable-names-and-the-cli-contract). Semantics:
  * - every *system* path the probes read is DIR + the macOS path (DIR/etc/ssh/ssh_config,
  *   DIR/var/root/.ssh/config, DIR/etc/nix/machines, …);
  * - paths written INSIDE those files (an IdentityFile, an absolute Include, a key column in the

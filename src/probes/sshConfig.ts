@@ -1,6 +1,6 @@
 /**
  * Which ssh_config files root's ssh actually reads, and whether the builder's Host block is among
- * them (DOMAIN.md §4: `/etc/ssh/ssh_config.d/*.conf` only counts when `/etc/ssh/ssh_config` has an
+ * them (docs/dev/domain.md#how-nix-connects-to-a-remote-builder: `/etc/ssh/ssh_config.d/*.conf` only counts when `/etc/ssh/ssh_config` has an
  * Include covering it; for each parameter the first value wins: command line, then the user's
  * config, then the system config). Files are parsed with the `ssh-config` package.
  */

@@ -29,7 +29,7 @@ export function classifyStderr(text: string): Classification | null {
 }
 
 /**
- * Nix's own wrappers (DOMAIN.md §8) say that a remote build failed, not why. When the ssh text
+ * Nix's own wrappers (docs/dev/domain.md#what-ssh-and-nix-print) say that a remote build failed, not why. When the ssh text
  * behind them went to the nix-daemon's log, the client sees only `unexpected end-of-file`.
  */
 export function describeNixWrapper(text: string): string | null {

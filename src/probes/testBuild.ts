@@ -1,6 +1,6 @@
 /**
- * The real test: a build that can only happen on the Linux builder (docs/dev/domain.md, "A test
- * build that proves the builder works"). A nixpkgs-free derivation for the builder's system
+ * The real test: a build that can only happen on the Linux builder (
+ * docs/dev/domain.md#a-test-build-that-proves-the-builder-works). A nixpkgs-free derivation for the builder's system
  * (builder /bin/sh, shell builtins only — in a build PATH is /path-not-set — reading
  * /proc/version), a random nonce so nothing is cached, `--max-jobs 0` so the local machine may not
  * build it, and substituters off so it cannot be downloaded. `nix-build` is used because it exists

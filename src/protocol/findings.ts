@@ -27,7 +27,7 @@ export interface Fix {
   edits: TextEdit[];
 }
 
-/** Stable rule ids; they are the diagnostic `code`. Never rename one (ARCHITECTURE.md). */
+/** Stable rule ids; they are the diagnostic `code`. Never rename one (docs/dev/architecture.md#stable-names-and-the-cli-contract). */
 export const RULE_IDS = [
   'syntax-error',
   'unknown-option',

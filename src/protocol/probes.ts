@@ -1,6 +1,6 @@
 /**
  * The shapes the probe engine returns and `probe --format json` prints
- * (contract in ARCHITECTURE.md). Plain data only: the CLI, the language server and
+ * (contract: docs/dev/architecture.md#stable-names-and-the-cli-contract). Plain data only: the CLI, the language server and
  * the VS Code health view all render these.
  */
 

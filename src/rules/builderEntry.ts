@@ -10,7 +10,7 @@ export interface BuilderEntry {
   hostKeyLine: string;
 }
 
-/** base64 of the whole host key line: what `publicHostKey` must hold (DOMAIN.md §5). */
+/** base64 of the whole host key line: what `publicHostKey` must hold (docs/dev/domain.md#the-machines-file-and-buildmachines). */
 export function publicHostKeyOf(hostKeyLine: string): string {
   return Buffer.from(hostKeyLine, 'utf8').toString('base64');
 }
@@ -33,7 +33,7 @@ export function builderEntryNix(entry: BuilderEntry): string {
 
 /**
  * nix-darwin's `programs.ssh.knownHosts.<name>` writes /etc/ssh/ssh_known_hosts, which OpenSSH reads
- * without any Include. With a port, OpenSSH looks the key up as `[host]:port` (DOMAIN.md §4).
+ * without any Include. With a port, OpenSSH looks the key up as `[host]:port` (docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
  */
 export function knownHostsNix(hostName: string, hostKeyLine: string): string {
   // Upstream: "The public key should not include any host names, only the key type and the key itself".

@@ -1,6 +1,6 @@
 /**
  * The fixes that point a `nix.buildMachines` entry at the builder VM on this Mac, judged by what
- * the whole configuration gives the Mac (docs/dev/domain.md, "How Nix connects"):
+ * the whole configuration gives the Mac (docs/dev/domain.md#how-nix-connects-to-a-remote-builder):
  * - `linux-builder`: nix-darwin's ssh alias (Port 31022, HostKeyAlias) exists only while
  *   `nix.linux-builder` is enabled (modules/nix/linux-builder.nix writes its Host block then);
  * - `127.0.0.1:<port>` with the VM's host key pinned as `[127.0.0.1]:<port>`: a port in the store URI

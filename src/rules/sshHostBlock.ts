@@ -1,5 +1,5 @@
 /**
- * The Host block nix-darwin writes to /etc/ssh/ssh_config.d/100-linux-builder.conf (DOMAIN.md §3),
+ * The Host block nix-darwin writes to /etc/ssh/ssh_config.d/100-linux-builder.conf (docs/dev/domain.md#what-enabling-the-builder-generates),
  * as Nix text for `environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text`, for fixes that
  * must change its port, user or key (the module writes `Port 31022` literally).
  */

@@ -1,6 +1,6 @@
 /**
  * `nix.buildMachines.*` entries (nix-darwin modules/nix/default.nix; same names on NixOS) and the
- * `/etc/nix/machines` fields they become (DOMAIN.md §5).
+ * `/etc/nix/machines` fields they become (docs/dev/domain.md#the-machines-file-and-buildmachines).
  */
 import { NIX_DARWIN_NIX_MODULE as SRC } from './sources.js';
 import type { MisplacedOption, OptionDoc } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * The builder VM's own options, set through `nix.linux-builder.config` (a NixOS module):
- * nixpkgs nixos/modules/profiles/nix-builder-vm.nix (DOMAIN.md §2).
+ * nixpkgs nixos/modules/profiles/nix-builder-vm.nix (docs/dev/domain.md#builder-vm-options).
  */
 import { NIXPKGS_BUILDER_VM as SRC } from './sources.js';
 import type { MisplacedOption, OptionDoc } from './types.js';

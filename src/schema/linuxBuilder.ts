@@ -1,5 +1,5 @@
 /**
- * `nix.linux-builder.*` — the complete list (nix-darwin modules/nix/linux-builder.nix, DOMAIN.md §2).
+ * `nix.linux-builder.*` — the complete list (nix-darwin modules/nix/linux-builder.nix, docs/dev/domain.md#builder-options).
  */
 import { NIX_DARWIN_LINUX_BUILDER as SRC } from './sources.js';
 import type { MisplacedOption, OptionDoc } from './types.js';
@@ -41,7 +41,7 @@ const vm = (name: string) => [...P, 'config', 'virtualisation', 'darwin-builder'
 const fixedBy = (what: string) =>
   `nix-darwin fixes it (${what}) in the Host block of /etc/ssh/ssh_config.d/100-linux-builder.conf and the generated nix.buildMachines entry. To reach a different builder, declare it in \`nix.buildMachines\`.`;
 
-/** Options people write under `nix.linux-builder` that never existed (DOMAIN.md §2, §6). */
+/** Options people write under `nix.linux-builder` that never existed (docs/dev/domain.md#builder-options, docs/dev/domain.md#wrong-fixes). */
 export const LINUX_BUILDER_MISPLACED: readonly MisplacedOption[] = [
   { path: [...P, 'hostPort'], correctPath: vm('hostPort'),
     advice: 'The forwarded SSH port is a VM option: `nix.linux-builder.config.virtualisation.darwin-builder.hostPort`. Port 31022 is also written literally in /etc/ssh/ssh_config.d/100-linux-builder.conf, so change that file too.' },

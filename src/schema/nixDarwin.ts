@@ -1,4 +1,4 @@
-/** The few nix-darwin options around the builder that the rules read (DOMAIN.md §3, §5, §7). */
+/** The few nix-darwin options around the builder that the rules read (docs/dev/domain.md#what-enabling-the-builder-generates, docs/dev/domain.md#the-machines-file-and-buildmachines, docs/dev/domain.md#determinate-nix). */
 import { NIX_DARWIN_NIX_MODULE as SRC } from './sources.js';
 import type { OptionDoc } from './types.js';
 
@@ -13,10 +13,10 @@ export const NIX_DARWIN_OPTIONS: readonly OptionDoc[] = [
     doc: 'Remote builders, written to /etc/nix/machines. nix-darwin adds the linux-builder entry itself.' },
 ];
 
-/** The ssh_config file nix-darwin writes for the builder (DOMAIN.md §3). */
+/** The ssh_config file nix-darwin writes for the builder (docs/dev/domain.md#what-enabling-the-builder-generates). */
 export const LINUX_BUILDER_SSH_CONFIG_FILE = 'ssh/ssh_config.d/100-linux-builder.conf';
 
-/** nixpkgs' fixed, public host key of the builder VM (DOMAIN.md §3). */
+/** nixpkgs' fixed, public host key of the builder VM (docs/dev/domain.md#what-enabling-the-builder-generates). */
 export const BUILDER_VM_HOST_KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJBWcxb/Blaqt1auOtE+F8QUWrUotiC5qBJ+UuEWdVCb root@nixos';
 

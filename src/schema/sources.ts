@@ -1,4 +1,4 @@
-/** Upstream declarations the option tables were read from (DOMAIN.md, "Sources"). */
+/** Upstream declarations the option tables were read from (docs/dev/domain.md#sources). */
 export const NIX_DARWIN_LINUX_BUILDER =
   'https://github.com/nix-darwin/nix-darwin/blob/master/modules/nix/linux-builder.nix';
 export const NIX_DARWIN_NIX_MODULE = 'https://github.com/nix-darwin/nix-darwin/blob/master/modules/nix/default.nix';

@@ -1,5 +1,5 @@
 /**
- * A real "linux-builder" on loopback (TESTING.md §1): OpenSSH's sshd in a mount + pid namespace
+ * A real "linux-builder" on loopback (docs/dev/testing.md#a-loopback-builder): OpenSSH's sshd in a mount + pid namespace
  * with a `builder` user that exists only there, a private /nix for the builder, and real Nix 2.8.
  * Started and torn down by the tests; nothing global changes on the machine. Also stages the
  * "Mac" root directories (`--root`) that point at it, one per fault scenario.
@@ -164,7 +164,7 @@ export interface MacOptions {
 }
 
 /**
- * Stage a "Mac" root: the files nix-darwin writes (DOMAIN.md §3), with absolute staged paths
+ * Stage a "Mac" root: the files nix-darwin writes (docs/dev/domain.md#what-enabling-the-builder-generates), with absolute staged paths
  * inside them, plus fake macOS commands on a bin dir for PATH.
  */
 export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions = {}): { root: string; bin: string; env: NodeJS.ProcessEnv } {

@@ -1,6 +1,6 @@
 /**
  * The real CLI against a real OpenSSH server and real Nix on loopback, one staged "Mac" per fault
- * (TESTING.md §1): `probe --root <staged> --format json` must name the right cause, with evidence,
+ * (docs/dev/testing.md#a-loopback-builder): `probe --root <staged> --format json` must name the right cause, with evidence,
  * within bounded time; the healthy builder gives `ok` and `test` builds on it.
  */
 import assert from 'node:assert/strict';
@@ -29,7 +29,7 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
   before(async function () {
     requireTools(this, ['sshd', 'ssh', 'ssh-keygen', 'ssh-keyscan', 'unshare', 'nix', 'nix-build']);
     if (process.getuid?.() !== 0) {
-      // The namespace, the bind mounts and the builder user's files need root (TESTING.md §1).
+      // The namespace, the bind mounts and the builder user's files need root (docs/dev/testing.md#a-loopback-builder).
       if (process.env.CI === 'true') throw new Error('the loopback suite must run as root');
       console.warn('  SKIPPED: the loopback suite needs root');
       this.skip();

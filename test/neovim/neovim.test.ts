@@ -1,5 +1,5 @@
 /**
- * A second real LSP client: Neovim 0.7 headless (TESTING.md §3) starts `node dist/server.cjs
+ * A second real LSP client: Neovim 0.7 headless (docs/dev/testing.md#neovim-as-a-second-client) starts `node dist/server.cjs
  * --stdio` through vim.lsp.start_client and must receive the ssh-options diagnostic, a hover and
  * the quick fixes, exactly as an editor user would.
  */

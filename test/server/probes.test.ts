@@ -49,7 +49,7 @@ describe('probe requests over LSP', function () {
   });
 
   it('cancelling a run stops a probe stuck on a silent builder and the server keeps serving', async function () {
-    // A "VM" whose port accepts but never speaks SSH (DOMAIN.md §4: Nix itself would hang): the
+    // A "VM" whose port accepts but never speaks SSH (docs/dev/domain.md#how-nix-connects-to-a-remote-builder: Nix itself would hang): the
     // vm-port probe waits for a banner, so the run is still busy when we cancel it.
     const silent = net.createServer((socket) => { socket.on('error', () => undefined); });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

@@ -22,7 +22,7 @@ export function findExecutable(name: string): string | null {
 export function requireTools(context: Mocha.Context, tools: string[]): void {
   const missing = tools.filter((t) => findExecutable(t) === null);
   if (missing.length === 0) return;
-  const message = `missing prerequisites: ${missing.join(', ')} (run .ci/run or see TESTING in README)`;
+  const message = `missing prerequisites: ${missing.join(', ')} (run .ci/run or see docs/dev/testing.md)`;
   if (process.env.CI === 'true') throw new Error(message);
   console.warn(`  SKIPPED: ${message}`);
   context.skip();

@@ -1,6 +1,6 @@
 /**
  * The `vscode` suite: the packaged extension in a real VS Code 1.139 (code-server 4.139.1 on
- * Node 24, TESTING.md §2) driven by Debian's Chromium through playwright-core.
+ * Node 24, docs/dev/testing.md#a-real-vs-code) driven by Debian's Chromium through playwright-core.
  *   1. packages the .vsix (vsce, offline) and installs it into a fresh code-server;
  *   2. runs the in-host mocha tests (test/vscode/host/, bundled to CJS) in the real extension host;
  *   3. runs the UI checks (ui.ts) against the installed .vsix and saves screenshots;

@@ -1,5 +1,5 @@
 /**
- * `linux-builder-doctor check [--format text|json] PATH...` (contract in ARCHITECTURE.md).
+ * `linux-builder-doctor check [--format text|json] PATH...` (contract: docs/dev/architecture.md#stable-names-and-the-cli-contract).
  * Exit 0: no error-severity findings; 1: some; 2: usage or I/O error, with nothing on stdout.
  * Files of one configuration (workspace/roots.ts) are checked together: their modules see each other.
  * An unreadable file or folder is reported on stderr and the rest checked; exit 2 when nothing could be.

@@ -1,6 +1,6 @@
 /**
- * `linux-builder-doctor explain [--format text|json] [--config DIR] [FILE|-]` (contract in
- * docs/dev/architecture.md, "CLI contract"): reads darwin-rebuild / nix / ssh / CI output (a file,
+ * `linux-builder-doctor explain [--format text|json] [--config DIR] [FILE|-]` (contract:
+ * docs/dev/architecture.md#stable-names-and-the-cli-contract): reads darwin-rebuild / nix / ssh / CI output (a file,
  * or stdin with `-` or no FILE), streamed, and names each problem it recognises with its cause, the
  * lines that show it and the fix the probes give for that cause. With --config, option errors are
  * matched to the configuration check's findings on DIR (rule id and file:line), computed by the

@@ -12,7 +12,7 @@ import { testBuilder } from './testBuilder.js';
 
 type Factory = (ctx: Ctx) => (...args: never[]) => unknown;
 
-/** Command id -> factory; the ids and titles are in package.json (ARCHITECTURE.md names). */
+/** Command id -> factory; the ids and titles are in package.json (docs/dev/architecture.md#stable-names-and-the-cli-contract). */
 const COMMANDS: Record<string, Factory> = {
   'linuxBuilderDoctor.testBuilder': testBuilder,
   'linuxBuilderDoctor.runHealthChecks': runHealthChecks,

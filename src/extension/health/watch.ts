@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 /**
  * The system files whose change can change the verdict: nix-darwin rewrites /etc/nix/machines and
  * /etc/ssh/ssh_config.d on `darwin-rebuild switch`, and root's ssh config decides what the
- * nix-daemon's ssh reads (DOMAIN.md §4). `root` is the probes' staging folder ("/" normally).
+ * nix-daemon's ssh reads (docs/dev/domain.md#how-nix-connects-to-a-remote-builder). `root` is the probes' staging folder ("/" normally).
  */
 export function systemWatchTargets(root: string): Array<{ dir: string; glob: string }> {
   const at = (p: string): string => path.join(root, p);

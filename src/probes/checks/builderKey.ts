@@ -2,7 +2,7 @@
  * The SSH key Nix passes with -i: exists, owner, mode — never its contents. OpenSSH refuses a key
  * that others can read only when the key is owned by the account running ssh (sshkey_perm_ok in
  * OpenSSH's authfile.c); for the daemon that account is root. A root-only key (nix-darwin
- * installs it root:nixbld 0600) is correct, not a bug (DOMAIN.md §4).
+ * installs it root:nixbld 0600) is correct, not a bug (docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
  */
 import { stat } from 'node:fs/promises';
 import type { ProbeDefinition } from '../context.js';

@@ -1,7 +1,7 @@
 /**
  * The effective `builders` setting: `nix config show builders` (Nix 2.20+) or `nix show-config`
  * (older), falling back to reading nix.conf when nix cannot run. Empty means the machines file is
- * ignored: nix-darwin writes `builders =` when nix.distributedBuilds = false (DOMAIN.md §5).
+ * ignored: nix-darwin writes `builders =` when nix.distributedBuilds = false (docs/dev/domain.md#the-machines-file-and-buildmachines).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Evidence } from '../../protocol/probes.js';

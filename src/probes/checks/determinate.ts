@@ -1,4 +1,4 @@
-/** Determinate Nix: `determinate-nixd` present means `nix.enable = false`, which nix-darwin's builder cannot live with (DOMAIN.md §7). */
+/** Determinate Nix: `determinate-nixd` present means `nix.enable = false`, which nix-darwin's builder cannot live with (docs/dev/domain.md#determinate-nix). */
 import { existsSync } from 'node:fs';
 import type { ProbeDefinition } from '../context.js';
 import { failure, realPath } from './common.js';

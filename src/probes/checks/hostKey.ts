@@ -1,6 +1,6 @@
 /**
  * The host key the server presents (ssh-keyscan) against the key ssh will accept: Nix's pinned
- * publicHostKey, written to a temporary known_hosts as `<URI host> <key>` (DOMAIN.md §4), or else
+ * publicHostKey, written to a temporary known_hosts as `<URI host> <key>` (docs/dev/domain.md#how-nix-connects-to-a-remote-builder), or else
  * root's known_hosts. ssh looks keys up as HostKeyAlias, or `[hostname]:port` when the port is not
  * 22, so a pinned key only matches through HostKeyAlias.
  */

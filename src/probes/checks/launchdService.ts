@@ -1,5 +1,5 @@
 /**
- * nix-darwin's builder VM runs as the launchd daemon org.nixos.linux-builder (DOMAIN.md §3).
+ * nix-darwin's builder VM runs as the launchd daemon org.nixos.linux-builder (docs/dev/domain.md#what-enabling-the-builder-generates).
  * `launchctl` only exists on macOS: elsewhere this probe is skipped and never decides the verdict;
  * whether the VM answers is decided by the TCP and SSH probes.
  */

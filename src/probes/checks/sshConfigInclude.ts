@@ -1,7 +1,7 @@
 /**
  * Which ssh_config files root's ssh reads, and whether the builder's Host block is among them:
  * `/etc/ssh/ssh_config.d/*.conf` counts only through an Include in /etc/ssh/ssh_config or root's
- * own ~/.ssh/config (DOMAIN.md §4, §6). Runs after ssh -G so a block that does apply in a way this
+ * own ~/.ssh/config (docs/dev/domain.md#how-nix-connects-to-a-remote-builder, docs/dev/domain.md#wrong-fixes). Runs after ssh -G so a block that does apply in a way this
  * reading cannot see (Match exec, …) is not reported as missing.
  */
 import { accessSync, constants } from 'node:fs';

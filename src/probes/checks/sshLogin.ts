@@ -1,6 +1,6 @@
 /**
  * Log in exactly as Nix will, as root: same user, key and pinned known_hosts, with BatchMode and
- * ConnectTimeout so nothing prompts or hangs, and classify ssh's stderr (DOMAIN.md §8).
+ * ConnectTimeout so nothing prompts or hangs, and classify ssh's stderr (docs/dev/domain.md#what-ssh-and-nix-print).
  */
 import type { ProbeDefinition } from '../context.js';
 import { commandEvidence, DEFAULT_SSH_TIMEOUT_MS, needsAdmin } from '../context.js';

@@ -1,7 +1,7 @@
 /**
  * TCP connect to the port ssh will use, then read the SSH banner, each bounded: tells apart a VM
  * that is down (refused), booting (accepts then closes or resets) and hung (accepts, never speaks:
- * Nix would wait forever, DOMAIN.md §4).
+ * Nix would wait forever, docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
  */
 import { Socket } from 'node:net';
 import type { ProbeDefinition } from '../context.js';

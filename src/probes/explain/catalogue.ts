@@ -3,8 +3,8 @@
  * (stderrClassifier.ts), `explain` matches every entry line by line; both then take the fix from
  * fixes.ts, so a text gets the same cause and fix wherever it is seen.
  *
- * Sources of the texts (docs/dev/domain.md, "What real tools print" and "Real failures users
- * report most"): OpenSSH 9.2 without a tty plus the macOS wordings; Nix src/libstore/ssh.cc,
+ * Sources of the texts (docs/dev/domain.md#what-ssh-and-nix-print and
+ * docs/dev/domain.md#failures-users-report): OpenSSH 9.2 without a tty plus the macOS wordings; Nix src/libstore/ssh.cc,
  * build-remote.cc, machines.cc (both base64 wordings: `is not valid base64 string` up to 2.24,
  * `invalid character in Base64 string` since 2.25); nixpkgs lib/modules.nix (option errors, quoted
  * with `…' in older and '…' in newer releases: both are matched); nix-darwin
@@ -51,8 +51,8 @@ export const CATALOGUE: CatalogueEntry[] = [
     explanation: 'no known host key matches the name ssh looks up (publicHostKey, known_hosts, HostKeyAlias)' },
   { cause: 'hostname-unresolved', kind: 'ssh', test: /Could not resolve hostname [^:\s]+: /,
     explanation: 'ssh cannot resolve the host name: the Host block that maps it to localhost does not apply' },
-  // Port 22 of localhost is the Mac itself, not the builder VM (docs/dev/domain.md, "Recommendations
-  // people make that are WRONG" 7): the builder entry names localhost without a port.
+  // Port 22 of localhost is the Mac itself, not the builder VM (docs/dev/domain.md#wrong-fixes,
+  // item 7): the builder entry names localhost without a port.
   { cause: 'builder-wrong-port', kind: 'ssh', test: /connect to host (localhost|127\.0\.0\.1|::1) port 22: Connection refused/,
     explanation: 'ssh connected to port 22 of this Mac, not to the builder VM: the builder entry names localhost without its port' },
   { cause: 'builder-down', kind: 'ssh', test: /connect to host \S+ port \d+: (Connection refused|No route to host|Network is unreachable)/,

@@ -31,7 +31,7 @@ function lastSegment(path: string): string {
   return path.split('.').pop() ?? path;
 }
 
-/** The correct homes of options people put directly under nix.linux-builder (docs/dev/domain.md, "nix.linux-builder options"). */
+/** The correct homes of options people put directly under nix.linux-builder (docs/dev/domain.md#builder-options). */
 const LINUX_BUILDER_HOMES: Record<string, string> = {
   hostPort: '`nix.linux-builder.config.virtualisation.darwin-builder.hostPort` (and the Port of the ssh Host block, which nix-darwin writes as 31022)',
   memorySize: '`nix.linux-builder.config.virtualisation.darwin-builder.memorySize` (MiB)',

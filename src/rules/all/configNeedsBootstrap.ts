@@ -1,7 +1,7 @@
 /**
  * `config-needs-bootstrap` (information): a customised `nix.linux-builder.config` is a new VM image
  * that must be built on Linux — by a builder that already works. Enable the builder unmodified first,
- * then customise (nix-darwin option description; nixpkgs manual "Reconfiguring", DOMAIN.md §3).
+ * then customise (nix-darwin option description; nixpkgs manual "Reconfiguring", docs/dev/domain.md#what-enabling-the-builder-generates).
  */
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { definitionsAt, definitionsUnder, type Rule } from '../rule.js';

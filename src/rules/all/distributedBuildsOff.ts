@@ -1,6 +1,6 @@
 /**
  * `distributed-builds-off`: `nix.distributedBuilds = false` makes nix-darwin write `builders =`
- * (empty), so /etc/nix/machines and with it the Linux builder are ignored (DOMAIN.md §5). The builder
+ * (empty), so /etc/nix/machines and with it the Linux builder are ignored (docs/dev/domain.md#the-machines-file-and-buildmachines). The builder
  * module sets it to true itself, so a plain `false` also conflicts with it.
  */
 import { removeBinding } from '../../nix/print.js';

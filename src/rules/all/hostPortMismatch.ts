@@ -1,6 +1,6 @@
 /**
  * `host-port-mismatch`: the VM's `hostPort` changed, but nix-darwin writes `Port 31022` literally in
- * /etc/ssh/ssh_config.d/100-linux-builder.conf, so ssh still goes to 31022 (DOMAIN.md §3).
+ * /etc/ssh/ssh_config.d/100-linux-builder.conf, so ssh still goes to 31022 (docs/dev/domain.md#what-enabling-the-builder-generates).
  */
 import { libInScope } from '../../nix/print.js';
 import { BUILDER_VM_PATH } from '../../schema/index.js';

@@ -1,8 +1,8 @@
 /**
  * `localhost-no-port`: an entry whose hostName is this Mac without a port (`builder@localhost`)
  * makes ssh connect to port 22 of the Mac — refused, or macOS's own sshd with another host key —
- * not to the VM on its forwarded port (docs/dev/domain.md, "Recommendations people make that are
- * WRONG" 7). Not a mistake when the configuration's own VM listens on port 22 (nixpkgs manual's
+ * not to the VM on its forwarded port (docs/dev/domain.md#wrong-fixes,
+ * item 7). Not a mistake when the configuration's own VM listens on port 22 (nixpkgs manual's
  * darwin-builder with `virtualisation.darwin-builder.hostPort = 22`), nor for an entry of non-Linux
  * systems only (ssh to this Mac's own sshd for darwin builds, on purpose).
  */

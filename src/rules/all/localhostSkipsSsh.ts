@@ -1,8 +1,8 @@
 /**
  * `localhost-skips-ssh`: an entry with hostName "localhost" and no sshUser gives the store URI
  * `ssh-ng://localhost` (or `ssh://localhost`); the exact authority `localhost` makes Nix skip SSH
- * and build on the Mac itself, so Linux builds never reach the VM (docs/dev/domain.md, "How Nix
- * connects"). Not a mistake: `protocol = null` (nix-darwin's documented "special localhost builder
+ * and build on the Mac itself, so Linux builds never reach the VM (
+ * docs/dev/domain.md#how-nix-connects-to-a-remote-builder). Not a mistake: `protocol = null` (nix-darwin's documented "special localhost builder
  * without a protocol", modules/nix/default.nix) or an entry for non-Linux systems only (this Mac's
  * own builds, on purpose).
  */

@@ -2,7 +2,7 @@
  * `public-host-key-format`: `publicHostKey` must be base64 of the WHOLE host key line
  * (`ssh-ed25519 AAAA… comment`). Invalid base64 stops Nix at parse time ("is not valid base64 string");
  * base64 of the bare AAAA… blob decodes to binary and ends in "Host key verification failed."; the
- * plain line has spaces, which are no base64 (DOMAIN.md §5). We decode it and compute the right value.
+ * plain line has spaces, which are no base64 (docs/dev/domain.md#the-machines-file-and-buildmachines). We decode it and compute the right value.
  */
 import { nixString } from '../../nix/print.js';
 import { publicHostKeyOf } from '../builderEntry.js';

@@ -1,6 +1,6 @@
 /**
  * `removed-option`: `nix.linux-builder.modules` was removed upstream: "This option has been replaced
- * with `nix.linux-builder.config`" (nix-darwin modules/nix/linux-builder.nix, DOMAIN.md §2).
+ * with `nix.linux-builder.config`" (nix-darwin modules/nix/linux-builder.nix, docs/dev/domain.md#builder-options).
  */
 import { removedOption } from '../../schema/index.js';
 import { moveDefinition } from '../editing.js';

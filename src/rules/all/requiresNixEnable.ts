@@ -2,7 +2,7 @@
  * `requires-nix-enable`: nix-darwin asserts "`nix.linux-builder.enable` requires `nix.enable`"
  * (modules/nix/linux-builder.nix). `nix.enable = false` is what Determinate Nix requires, and
  * importing Determinate's module (`determinate.darwinModules.default`) sets `nix.enable = mkForce
- * false` itself; Determinate has a builder of its own (docs/dev/domain.md, "Determinate Nix"). The
+ * false` itself; Determinate has a builder of its own (docs/dev/domain.md#determinate-nix). The
  * two definitions are often in different modules: the finding goes on the one in this file, with
  * the other as related information, and a fix for each way out that this file can take.
  */

@@ -1,6 +1,6 @@
 /**
  * `rosetta-unsupported`: `virtualisation.rosetta.enable` inside the builder's `config` does not work
- * with nix-darwin's QEMU builder (no Rosetta share in qemu-vm; DOMAIN.md §6.8, INFERRED). Emulating
+ * with nix-darwin's QEMU builder (no Rosetta share in qemu-vm; docs/dev/domain.md#building-for-another-linux-system, INFERRED). Emulating
  * x86_64-linux with binfmt does.
  */
 import { removeBinding } from '../../nix/print.js';

@@ -1,7 +1,7 @@
 /**
  * `ssh-config-disabled`: disabling /etc/ssh/ssh_config.d/100-linux-builder.conf removes the only
  * mapping of `linux-builder` to localhost:31022 (user, HostKeyAlias, key); nothing replaces it
- * (DOMAIN.md §6.6). What fixes the corporate case is giving root the Host block, not removing it.
+ * (docs/dev/domain.md#wrong-fixes). What fixes the corporate case is giving root the Host block, not removing it.
  */
 import { removeBinding } from '../../nix/print.js';
 import { LINUX_BUILDER_SSH_CONFIG_FILE } from '../../schema/nixDarwin.js';

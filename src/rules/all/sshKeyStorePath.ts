@@ -2,8 +2,8 @@
  * `ssh-key-store-path`: the key must be a string naming a root-only file. A path literal
  * (`sshKey = ./builder_ed25519;`) is rejected by the option's type (`null or string`: nixpkgs'
  * `types.str` checks `isString`, false for paths), and the tempting workaround `"${./key}"` copies
- * the PRIVATE key into the world-readable /nix/store (DOMAIN.md §5 says the literal itself copies;
- * the type check stops it first).
+ * the PRIVATE key into the world-readable /nix/store
+ * (docs/dev/domain.md#the-machines-file-and-buildmachines).
  */
 import { nixString } from '../../nix/print.js';
 import type { Rule, RuleFinding } from '../rule.js';

@@ -2,7 +2,7 @@
  * `ssh-options`: there is no `sshOptions` anywhere — not under `nix.linux-builder`, not in its VM
  * `config` (a NixOS module: "The option `sshOptions' does not exist"), not in `nix.buildMachines`.
  * Nix runs the system `ssh` and takes its settings from ssh_config, NIX_SSHOPTS or the store URI
- * (DOMAIN.md §4, §6.2).
+ * (docs/dev/domain.md#how-nix-connects-to-a-remote-builder, docs/dev/domain.md#wrong-fixes).
  */
 import type { OptionDefinition } from '../../nix/model.js';
 import { nixString, removeBinding } from '../../nix/print.js';

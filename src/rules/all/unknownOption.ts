@@ -2,7 +2,7 @@
  * `unknown-option`: a name under `nix.linux-builder`, a `nix.buildMachines` entry or the VM's
  * `virtualisation.darwin-builder` that the upstream module does not declare, or a name directly under
  * the VM's `config` that is no NixOS option namespace. darwin-rebuild would fail with "The option
- * `…' does not exist". Says where the setting really lives (DOMAIN.md §2) or the closest real name.
+ * `…' does not exist". Says where the setting really lives (docs/dev/domain.md#builder-options) or the closest real name.
  */
 import type { OptionDefinition, Span } from '../../nix/model.js';
 import {

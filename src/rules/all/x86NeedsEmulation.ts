@@ -1,7 +1,7 @@
 /**
  * `x86-needs-emulation`: listing both aarch64-linux and x86_64-linux (an Apple-silicon builder that
  * should also build for Intel) needs emulation inside the VM:
- * `nix.linux-builder.config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ]` (DOMAIN.md §6.8).
+ * `nix.linux-builder.config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ]` (docs/dev/domain.md#building-for-another-linux-system).
  */
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { addDefinition } from '../editing.js';

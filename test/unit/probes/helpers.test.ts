@@ -74,7 +74,7 @@ describe('probe helpers', function () {
     assert.match(r.stdout, /"-c" "read v < \/proc\/version; echo \\"\$v\\" > \$out"/);
   });
 
-  it('gives a fix for every cause but ok/unknown, never one of the wrong fixes (DOMAIN.md §6)', function () {
+  it('gives a fix for every cause but ok/unknown, never one of the wrong fixes (docs/dev/domain.md#wrong-fixes)', function () {
     for (const cause of CAUSE_IDS) {
       for (const nixDarwin of [true, false]) {
         const fix = fixFor(cause, { nixDarwin, host: 'linux-builder', keyPath: '/etc/nix/builder_ed25519', port: 31022 });

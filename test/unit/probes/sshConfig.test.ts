@@ -9,7 +9,7 @@ import { findExecutable } from '../../util/prerequisites.js';
 
 const BLOCK = 'Host linux-builder\n  User builder\n  Hostname localhost\n  HostKeyAlias linux-builder\n  Port 31022\n  IdentityFile /etc/nix/builder_ed25519\n';
 
-describe('ssh_config Include logic for root (DOMAIN.md §4)', function () {
+describe('ssh_config Include logic for root (docs/dev/domain.md#how-nix-connects-to-a-remote-builder)', function () {
   let root: string;
   const write = (rel: string, text: string): void => {
     mkdirSync(join(root, rel, '..'), { recursive: true });

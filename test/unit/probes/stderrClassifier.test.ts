@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { classifyStderr, describeNixWrapper } from '../../../src/probes/stderrClassifier.js';
 
-/** Every text of DOMAIN.md §8 (OpenSSH 9.2, Nix 2.8, no tty) plus the macOS wordings. */
+/** Every text of docs/dev/domain.md#what-ssh-and-nix-print (OpenSSH 9.2, Nix 2.8, no tty) plus the macOS wordings. */
 const CASES: [string, string, string][] = [
   ['builder-down', 'VM down', 'ssh: connect to host localhost port 31022: Connection refused'],
   ['builder-booting', 'accept then close', 'kex_exchange_identification: Connection closed by remote host\r\nConnection closed by 127.0.0.1 port 31022'],
@@ -29,7 +29,7 @@ const CASES: [string, string, string][] = [
   ['needs-admin', 'sudo -n', 'sudo: a password is required'],
 ];
 
-describe('stderr classifier (DOMAIN.md §8 catalogue)', function () {
+describe('stderr classifier (docs/dev/domain.md#what-ssh-and-nix-print catalogue)', function () {
   for (const [cause, name, text] of CASES) {
     it(`names ${cause} for ${name}`, function () {
       const found = classifyStderr(text);

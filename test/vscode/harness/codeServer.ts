@@ -1,6 +1,6 @@
 /**
  * Starting and stopping a real VS Code 1.139 (code-server 4.139.1 on Node 24) for the `vscode`
- * suite, per TESTING.md §2: own HOME/TMPDIR/user-data/extensions dirs, own process group (the
+ * suite, per docs/dev/testing.md#a-real-vs-code: own HOME/TMPDIR/user-data/extensions dirs, own process group (the
  * extension host lingers for hours otherwise), ready when /healthz answers.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -79,7 +79,7 @@ export function installExtension(install: CodeServerInstall, dirs: CodeServerDir
   return run.stdout + run.stderr;
 }
 
-/** `workspaceTrust: true` keeps workspace trust on (untrusted-workspace tests); off otherwise, per TESTING.md. */
+/** `workspaceTrust: true` keeps workspace trust on (untrusted-workspace tests); off otherwise, per docs/dev/testing.md#a-real-vs-code. */
 export async function startCodeServer(install: CodeServerInstall, dirs: CodeServerDirs, logFile: string, options: { workspaceTrust?: boolean } = {}): Promise<RunningCodeServer> {
   const port = await freePort();
   const config = join(dirs.tmp, 'config.yaml');

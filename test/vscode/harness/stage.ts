@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** nixpkgs' fixed builder-VM host key (DOMAIN.md §3), as nix-darwin pins it. */
+/** nixpkgs' fixed builder-VM host key (docs/dev/domain.md#what-enabling-the-builder-generates), as nix-darwin pins it. */
 const VM_HOST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJBWcxb/Blaqt1auOtE+F8QUWrUotiC5qBJ+UuEWdVCb root@nixos';
 
 export function stageDownBuilder(root: string, port: number): { root: string; system: string } {
