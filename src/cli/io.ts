@@ -17,7 +17,10 @@ export const USAGE = `usage: linux-builder-doctor <command> [options]
                                           --config DIR points option errors at the file and line
   probe [--format text|json] [--root DIR] [--only ID,...] [--timeout-ms N]
                                           probe this machine's builder chain; name the one root cause
-  test  [--system SYSTEM] [--root DIR]    run a real test build that must go to the Linux builder
+  test  [--system SYSTEM] [--features F,...] [--root DIR]
+                                          run a real test build that must go to the Linux builder;
+                                          --features makes it require those system features
+                                          (e.g. kvm,nixos-test: what NixOS tests need)
   report [--root DIR]                     print a Markdown doctor report for a bug report
 
 Exit codes: 0 all good, 1 problems found, 2 usage or I/O error.

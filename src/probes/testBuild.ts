@@ -41,10 +41,20 @@ export interface BuildAttempt {
   recognised: boolean;
 }
 
-/** The derivation expression: no nixpkgs, no channel, works for flake-only users. */
-export function testDerivationExpr(system: string, nonce: string): string {
+/** A system feature name as Nix writes them (kvm, nixos-test, big-parallel, gccarch-armv8-a). */
+export const FEATURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
+
+/**
+ * The derivation expression: no nixpkgs, no channel, works for flake-only users. With `features`
+ * it sets requiredSystemFeatures, so only a builder whose supportedFeatures hold them all may take
+ * it: how a user proves the builder takes their NixOS tests ({kvm, nixos-test}).
+ */
+export function testDerivationExpr(system: string, nonce: string, features: readonly string[] = []): string {
   const script = 'read v < /proc/version; echo \\"$v\\" > $out';
-  return `derivation { name = "linux-builder-doctor-test"; system = "${system}"; builder = "/bin/sh"; args = [ "-c" "${script}" ]; nonce = "${nonce}"; }`;
+  // Feature names are checked, never quoted into the expression as they come: text is data.
+  for (const f of features) if (!FEATURE_NAME.test(f)) throw new Error(`not a system feature name: ${JSON.stringify(f)}`);
+  const required = features.length > 0 ? ` requiredSystemFeatures = [ ${features.map((f) => `"${f}"`).join(' ')} ];` : '';
+  return `derivation { name = "linux-builder-doctor-test"; system = "${system}"; builder = "/bin/sh"; args = [ "-c" "${script}" ]; nonce = "${nonce}";${required} }`;
 }
 
 /** The builder's native system for this Mac when nothing names one (aarch64-linux on Apple silicon). */
@@ -52,17 +62,20 @@ export function defaultSystem(): string {
   return arch() === 'arm64' ? 'aarch64-linux' : 'x86_64-linux';
 }
 
-export function testBuildArgv(system: string): string[] {
-  return ['nix-build', '--no-out-link', '--max-jobs', '0', '--option', 'substituters', '', '-E', testDerivationExpr(system, randomUUID())];
+export function testBuildArgv(system: string, features: readonly string[] = []): string[] {
+  return ['nix-build', '--no-out-link', '--max-jobs', '0', '--option', 'substituters', '', '-E', testDerivationExpr(system, randomUUID(), features)];
 }
+
+/** Nix found no machine for the build: with required features and no ssh failure, the features are missing. */
+const NO_MACHINE = /is required to build|Required system: |Failed to find a machine for remote build!|unable to start any build/;
 
 /**
  * Build the test derivation through `ctx` (its root, environment, deadline and signal). A failure is
  * classified from its stderr; fixes use the facts `ctx` holds.
  */
-export async function buildOnBuilder(ctx: ProbeContext, system: string, timeoutMs: number, onOutput?: (chunk: string) => void): Promise<BuildAttempt> {
+export async function buildOnBuilder(ctx: ProbeContext, system: string, timeoutMs: number, onOutput?: (chunk: string) => void, features: readonly string[] = []): Promise<BuildAttempt> {
   const started = Date.now();
-  const argv = testBuildArgv(system);
+  const argv = testBuildArgv(system, features);
   const result = await ctx.run(argv, timeoutMs, { env: ctx.nixEnv(), ...(onOutput ? { onOutput } : {}) });
   const durationMs = Date.now() - started;
   const builder = /building '[^']*' on '([^']+)'/.exec(result.stderr)?.[1];
@@ -71,7 +84,8 @@ export async function buildOnBuilder(ctx: ProbeContext, system: string, timeoutM
   if (result.exitCode === 0 && outPath !== undefined) {
     let kernel = '';
     try { kernel = readFileSync(outPath, 'utf8').trim(); } catch { /* an unreadable output is reported below */ }
-    return { recognised: false, result: { ...base, ok: true, ...(kernel !== '' ? { kernel } : {}), summary: `built ${system} on ${builder ?? 'the builder'} in ${(durationMs / 1000).toFixed(1)} s: ${kernel || outPath}` } };
+    const withFeatures = features.length > 0 ? ` with the features {${features.join(', ')}}` : '';
+    return { recognised: false, result: { ...base, ok: true, ...(kernel !== '' ? { kernel } : {}), summary: `built ${system}${withFeatures} on ${builder ?? 'the builder'} in ${(durationMs / 1000).toFixed(1)} s: ${kernel || outPath}` } };
   }
   if (result.timedOut || result.aborted) {
     return { recognised: false, result: { ...base, ok: false, cause: 'builder-unresponsive', summary: result.aborted ? 'the test build was cancelled' : `the test build did not finish within ${timeoutMs} ms (Nix sets no SSH ConnectTimeout: a hung builder blocks it forever)`, ...withFix('builder-unresponsive', ctx) } };
@@ -81,6 +95,11 @@ export async function buildOnBuilder(ctx: ProbeContext, system: string, timeoutM
   }
   const found = classifyStderr(result.stderr);
   const symptom = found !== null ? `"${found.matched}"` : (describeNixWrapper(result.stderr) ?? (result.stderr.trim().split('\n').pop() ?? 'nix-build failed'));
+  if (found === null && features.length > 0 && NO_MACHINE.test(result.stderr)) {
+    const line = result.stderr.split('\n').find((l) => NO_MACHINE.test(l))?.trim() ?? symptom;
+    const fix = fixFor('missing-features', { ...fixFacts(ctx), text: { system, features: [...features] } });
+    return { symptom: `"${line}"`, recognised: true, result: { ...base, ok: false, cause: 'missing-features', summary: `the test build failed: "${line}": no builder for ${system} offers all of the features {${features.join(', ')}} (if \`test\` without --features fails too, no builder takes ${system} at all)`, ...(fix ? { fix } : {}) } };
+  }
   if (found !== null) {
     return { symptom, recognised: true, result: { ...base, ok: false, cause: found.cause, summary: `the test build failed: ${symptom}: ${found.explanation}`, ...withFix(found.cause, ctx) } };
   }

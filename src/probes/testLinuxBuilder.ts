@@ -23,6 +23,8 @@ export interface TestBuilderOptions {
   onOutput?: (chunk: string) => void;
   /** Overall bound for the build (default 10 minutes); the child is killed after it. */
   timeoutMs?: number;
+  /** requiredSystemFeatures of the test derivation (e.g. kvm, nixos-test). */
+  features?: string[];
 }
 
 export async function testLinuxBuilder(options: TestBuilderOptions): Promise<TestBuildResult> {
@@ -48,11 +50,13 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
     const port = await runProbes({ ...runOptions, only: ['vm-port'], timeoutMs: 15_000 });
     if (port.verdict.cause === 'builder-unresponsive') {
       options.onOutput?.(`pre-flight: ${port.verdict.summary}\n`);
-      return { system, durationMs: Date.now() - started, argv: testBuildArgv(system), ok: false, cause: port.verdict.cause, summary: `not built: ${port.verdict.summary}`, ...(port.verdict.fix ? { fix: port.verdict.fix } : {}) };
+      return { system, durationMs: Date.now() - started, argv: testBuildArgv(system, options.features), ok: false, cause: port.verdict.cause, summary: `not built: ${port.verdict.summary}`, ...(port.verdict.fix ? { fix: port.verdict.fix } : {}) };
     }
-    const attempt = await buildOnBuilder(ctx, system, timeoutMs, options.onOutput);
+    const attempt = await buildOnBuilder(ctx, system, timeoutMs, options.onOutput, options.features);
     const result = { ...attempt.result, durationMs: Date.now() - started };
     if (result.ok || attempt.symptom === undefined) return result;
+    // Missing features are the builder's configuration, not a broken link: the probes would say ok.
+    if (result.cause === 'missing-features') return result;
     // What ssh said is the symptom (e.g. "Could not resolve hostname"); the probes walk the chain
     // and name the root cause behind it (e.g. the Host block is not included for root).
     const report = await runProbes({ ...runOptions, timeoutMs: 60_000 });
