@@ -1,5 +1,5 @@
 /**
- * `test --features F,…` against the loopback builder (real sshd and Nix, TESTING.md §1), whose
+ * `test --features F,…` against the loopback builder (real sshd and Nix, docs/dev/testing.md#a-loopback-builder), whose
  * machines line offers kvm,benchmark,big-parallel: a derivation requiring an offered feature builds
  * there; one requiring a feature the line does not offer (nixos-test, as NixOS tests need) fails
  * with the missing-features cause and the supportedFeatures fix.

@@ -1,8 +1,8 @@
 /**
  * Fixes for the causes that show at build, evaluation and activation time (named by `explain`
- * from error texts). Each is true for nix-darwin / nixpkgs / Nix as described in docs/dev/domain.md
- * ("nix.linux-builder options", "Real failures users report most", "Determinate Nix"), and none
- * repeats a wrong recommendation of its "Recommendations people make that are WRONG" section.
+ * from error texts). Each is true for nix-darwin / nixpkgs / Nix as described in
+ * docs/dev/domain.md#builder-options, docs/dev/domain.md#failures-users-report and
+ * docs/dev/domain.md#determinate-nix, and none repeats one of docs/dev/domain.md#wrong-fixes.
  */
 import type { CauseId, ProbeFix } from '../../protocol/probes.js';
 

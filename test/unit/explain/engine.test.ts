@@ -1,5 +1,5 @@
 /**
- * The explain engine on the texts of docs/dev/domain.md that the corpus has no real thread for
+ * The explain engine on the texts of docs/dev/domain.md#what-ssh-and-nix-print that the corpus has no real thread for
  * (both quote styles of nixpkgs' option errors, both base64 wordings of Nix, NixOS-test features),
  * one cause per failure however many lines it prints, and the same answer whatever the chunking.
  */
