@@ -98,7 +98,7 @@ export function listsAnywhere(ctx: RuleContext, path: readonly string[]): ListIn
 
 /**
  * The option paths any rule reads: everything under `nix`, `environment.etc`, `programs.ssh` and
- * `virtualisation.darwin-builder`, and any `X.buildMachines` (sshKeyStorePath and publicHostKeyFormat match on the second name
+ * `virtualisation.darwin-builder`, `nixpkgs.hostPlatform`, and any `X.buildMachines` (sshKeyStorePath and publicHostKeyFormat match on the second name
  * alone). `some`: not itself read, but a longer path may be (a set to descend into or insert in).
  */
 export function ruleRelevance(path: readonly string[]): 'all' | 'some' | 'none' {
@@ -108,6 +108,8 @@ export function ruleRelevance(path: readonly string[]): 'all' | 'some' | 'none' 
   if (second === 'buildMachines' || (first === 'environment' && second === 'etc') || (first === 'programs' && second === 'ssh')) return 'all';
   // A VM of the user's own, from nixpkgs' darwin-builder profile in a NixOS module: its port.
   if (first === 'virtualisation' && second === 'darwin-builder') return 'all';
+  // The Mac's platform: which VM nix-darwin's default builder package runs.
+  if (first === 'nixpkgs' && second === 'hostPlatform') return 'all';
   return 'none';
 }
 

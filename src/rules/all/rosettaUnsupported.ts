@@ -1,6 +1,7 @@
 /**
  * `rosetta-unsupported`: `virtualisation.rosetta.enable` inside the builder's `config` does not work
- * with nix-darwin's QEMU builder (no Rosetta share in qemu-vm; docs/dev/domain.md#building-for-another-linux-system, INFERRED). Emulating
+ * with nix-darwin's QEMU builder (no Rosetta share in qemu-vm; docs/dev/domain.md#building-for-another-linux-system,
+ * INFERRED). `pkgs.darwin.linux-builder-vz` (Virtualization.framework) is the builder with Rosetta. Emulating
  * x86_64-linux with binfmt does.
  */
 import { removeBinding } from '../../nix/print.js';
@@ -8,6 +9,7 @@ import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { addDefinition, moveDefinition } from '../editing.js';
 import { darwinModuleOf, definedAnywhere, definitionsAt, type OffsetFix, type Rule } from '../rule.js';
 import { builderMayRun } from '../builderState.js';
+import { builderVmSystem } from '../vmSystem.js';
 
 const ROSETTA = [...BUILDER_CONFIG_PATH, 'virtualisation', 'rosetta', 'enable'];
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
@@ -16,11 +18,16 @@ export const rosettaUnsupportedRule: Rule = {
   id: 'rosetta-unsupported',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
+    // linux-builder-vz runs on Virtualization.framework, which has Rosetta; a package we cannot read may too.
+    const vm = builderVmSystem(ctx);
+    if (vm.kind !== 'qemu') return [];
+    // On an x86_64 VM there is nothing to emulate x86_64 for: the fix only removes the line.
+    const x86Vm = vm.native === 'x86_64-linux';
     return definitionsAt(ctx, ROSETTA)
       .filter((def) => def.value.kind === 'bool' && def.value.value)
       .map((def) => {
         const remove = removeBinding(ctx.text, def.bindingSpan);
-        const hasEmulation = definedAnywhere(ctx, EMULATED);
+        const hasEmulation = x86Vm || definedAnywhere(ctx, EMULATED);
         const add = hasEmulation ? undefined : addDefinition(ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]');
         const title = 'Use binfmt emulation instead: boot.binfmt.emulatedSystems = [ "x86_64-linux" ]';
         let fixes: OffsetFix[];
@@ -37,7 +44,9 @@ export const rosettaUnsupportedRule: Rule = {
         return {
           span: def.nameSpan,
           severity: 'warning' as const,
-          message: 'Rosetta does not work in nix-darwin\'s linux-builder: it is a QEMU VM and has no Rosetta share. To build x86_64-linux on Apple silicon use `boot.binfmt.emulatedSystems = [ "x86_64-linux" ]` in the builder\'s config (and add "x86_64-linux" to nix.linux-builder.systems).',
+          message: x86Vm
+            ? 'Rosetta does not work in a QEMU builder VM, and this x86_64-linux VM needs no x86_64 emulation.'
+            : 'Rosetta does not work in the QEMU builder VM (no Rosetta share): emulate x86_64-linux with binfmt instead.',
           fixes,
         };
       });

@@ -1,34 +1,59 @@
 /**
- * `x86-needs-emulation`: listing both aarch64-linux and x86_64-linux (an Apple-silicon builder that
- * should also build for Intel) needs emulation inside the VM:
- * `nix.linux-builder.config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ]` (docs/dev/domain.md#building-for-another-linux-system).
+ * `x86-needs-emulation`: the builder VM builds its own Linux system; another one listed in
+ * `nix.linux-builder.systems` needs emulation inside the VM:
+ * `nix.linux-builder.config.boot.binfmt.emulatedSystems` (docs/dev/domain.md#building-for-another-linux-system,
+ * docs/dev/domain.md#failures-users-report). Which system is native
+ * depends on the package (vmSystem.ts): the default QEMU VM is aarch64-linux on Apple silicon and
+ * x86_64-linux on an Intel Mac (there it is aarch64-linux that needs emulation), linux-builder-x86_64
+ * is x86_64-linux, and linux-builder-vz runs x86_64-linux through Rosetta (no QEMU emulation wanted).
  */
+import type { OptionDefinition } from '../../nix/model.js';
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
-import { addDefinition } from '../editing.js';
-import { darwinModuleOf, definitionsAt, definitionsElsewhere, stringList, type Rule } from '../rule.js';
 import { builderMayRun } from '../builderState.js';
+import { addDefinition } from '../editing.js';
+import { darwinModuleOf, definitionsAt, definitionsElsewhere, stringList, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
+import { builderVmSystem } from '../vmSystem.js';
 
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
+const LINUX = ['aarch64-linux', 'x86_64-linux'] as const;
+
+function finding(ctx: RuleContext, def: OptionDefinition, missing: string, message: string, title: string, emulatedDefined: boolean): RuleFinding {
+  const module = def.module.prefix.length ? def.module : darwinModuleOf(ctx, def);
+  const add = emulatedDefined ? undefined : addDefinition(ctx, module, EMULATED, `[ "${missing}" ]`);
+  return {
+    span: def.nameSpan,
+    severity: 'warning',
+    message,
+    fixes: add ? [{ title, isPreferred: true, edits: [add] }] : [],
+  };
+}
 
 export const x86NeedsEmulationRule: Rule = {
   id: 'x86-needs-emulation',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
-    const emulated = [...definitionsAt(ctx, EMULATED), ...definitionsElsewhere(ctx, EMULATED)];
-    if (emulated.some((d) => d.value.kind !== 'list' || stringList(d)?.includes('x86_64-linux'))) return [];
-    return definitionsAt(ctx, ['nix', 'linux-builder', 'systems'])
-      .filter((def) => {
-        const systems = stringList(def) ?? [];
-        return systems.includes('x86_64-linux') && systems.includes('aarch64-linux');
-      })
-      .map((def) => {
-        const add = emulated.length === 0 ? addDefinition(ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]') : undefined;
-        return {
-          span: def.nameSpan,
-          severity: 'warning' as const,
-          message: 'On Apple silicon the builder VM is aarch64-linux: to build x86_64-linux it needs emulation, `nix.linux-builder.config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ];` (a VM rebuild, which needs a working builder first). Without it x86_64-linux builds sent here fail.',
-          fixes: add ? [{ title: 'Add boot.binfmt.emulatedSystems = [ "x86_64-linux" ] to the builder VM', isPreferred: true, edits: [add] }] : [],
-        };
-      });
+    const vm = builderVmSystem(ctx);
+    if (vm.kind === 'vz' || vm.kind === 'unknown') return []; // Rosetta, or a VM we cannot read
+    const emulatedDefs = [...definitionsAt(ctx, EMULATED), ...definitionsElsewhere(ctx, EMULATED)];
+    // An emulatedSystems we cannot read is trusted.
+    if (emulatedDefs.some((d) => stringList(d) === undefined)) return [];
+    const emulated = new Set(emulatedDefs.flatMap((d) => stringList(d) ?? []));
+    const findings: RuleFinding[] = [];
+    for (const def of definitionsAt(ctx, ['nix', 'linux-builder', 'systems'])) {
+      const systems = stringList(def) ?? [];
+      if (vm.native) {
+        const missing = LINUX.find((s) => s !== vm.native && systems.includes(s) && !emulated.has(s));
+        if (!missing) continue;
+        findings.push(finding(ctx, def, missing,
+          `The builder VM is ${vm.native} ${vm.because ?? ''}: ${missing} builds fail there without emulation in the VM.`,
+          `Add boot.binfmt.emulatedSystems = [ "${missing}" ] to the builder VM`, emulatedDefs.length > 0));
+      } else if (systems.includes('aarch64-linux') && systems.includes('x86_64-linux') && !emulated.has('x86_64-linux') && !emulated.has('aarch64-linux')) {
+        // The Mac's architecture is not in the configuration: say what each case needs.
+        findings.push(finding(ctx, def, 'x86_64-linux',
+          'The VM builds only its own system (aarch64-linux on Apple silicon): the other one needs emulation in the VM.',
+          'Add boot.binfmt.emulatedSystems = [ "x86_64-linux" ] to the builder VM (Apple silicon)', emulatedDefs.length > 0));
+      }
+    }
+    return findings;
   },
 };

@@ -134,3 +134,52 @@ describe('fixes judged by what the whole configuration gives the Mac', () => {
     for (const f of findings(text)) assert.doesNotMatch(f.message, /linux-builder"|Apple silicon/, f.message);
   });
 });
+
+describe('the builder package and the Mac decide which system the VM emulates', () => {
+  before(function () { requireTools(this, ['nix-instantiate']); });
+  const builder = (extra: string, systems: string) => `{ pkgs, ... }:\n{\n  nix.linux-builder = {\n    enable = true;\n${extra}    systems = ${systems};\n  };\n}\n`;
+  const emulatedAfter = (text: string, finding: Finding): string[] => {
+    const fixed = applied(text, finding, /emulatedSystems/);
+    return [...fixed.matchAll(/emulatedSystems = \[ ([^\]]*) \]/g)].map((m) => m[1]!.trim());
+  };
+
+  it('linux-builder-vz (Rosetta): no x86 or Rosetta warning', () => {
+    const text = builder('    package = pkgs.darwin.linux-builder-vz;\n    config.virtualisation.rosetta.enable = true;\n', '[ "aarch64-linux" "x86_64-linux" ]');
+    expectNone(text, 'x86-needs-emulation');
+    expectNone(text, 'rosetta-unsupported');
+  });
+
+  it('linux-builder-x86_64: the VM is x86_64-linux, so aarch64-linux is what needs emulation', () => {
+    const text = builder('    package = pkgs.darwin.linux-builder-x86_64;\n', '[ "x86_64-linux" "aarch64-linux" ]');
+    const [hit] = expectFindings(text, 'x86-needs-emulation', [6]);
+    assert.match(hit.message, /x86_64-linux with linux-builder-x86_64/);
+    assert.deepEqual(emulatedAfter(text, hit), ['"aarch64-linux"']);
+  });
+
+  it('an Intel Mac (nixpkgs.hostPlatform): aarch64-linux needs emulation, x86_64-linux does not', () => {
+    const text = builder('', '[ "x86_64-linux" "aarch64-linux" ]').replace('{\n  nix.linux-builder', '{\n  nixpkgs.hostPlatform = "x86_64-darwin";\n  nix.linux-builder');
+    const [hit] = expectFindings(text, 'x86-needs-emulation', [6]);
+    assert.match(hit.message, /on an Intel Mac/);
+    assert.deepEqual(emulatedAfter(text, hit), ['"aarch64-linux"']);
+    expectNone(builder('', '[ "x86_64-linux" ]').replace('{\n  nix.linux-builder', '{\n  nixpkgs.hostPlatform = "x86_64-darwin";\n  nix.linux-builder'), 'x86-needs-emulation');
+  });
+
+  it('Apple silicon: x86_64-linux alone is flagged too', () => {
+    const text = builder('', '[ "x86_64-linux" ]').replace('{\n  nix.linux-builder', '{\n  nixpkgs.hostPlatform = "aarch64-darwin";\n  nix.linux-builder');
+    const [hit] = expectFindings(text, 'x86-needs-emulation', [6]);
+    assert.deepEqual(emulatedAfter(text, hit), ['"x86_64-linux"']);
+  });
+
+  it('the Mac not in the configuration: the message says what depends on it instead of asserting Apple silicon', () => {
+    const [hit] = expectFindings(builder('', '[ "aarch64-linux" "x86_64-linux" ]'), 'x86-needs-emulation', [5]);
+    assert.doesNotMatch(hit.message, /^On Apple silicon/);
+    assert.match(hit.message, /on Apple silicon\)/);
+  });
+
+  it('Rosetta on an x86_64-linux VM: the fix removes it and emulates nothing', () => {
+    const text = builder('    package = pkgs.darwin.linux-builder-x86_64;\n    config.virtualisation.rosetta.enable = true;\n', '[ "x86_64-linux" ]');
+    const [hit] = expectFindings(text, 'rosetta-unsupported', [6]);
+    const fixed = applied(text, hit, /./);
+    assert.doesNotMatch(fixed, /rosetta|emulatedSystems/);
+  });
+});
