@@ -1,5 +1,5 @@
 /**
- * Which VM nix-darwin's builder runs, as far as the configuration tells 
+ * Which VM nix-darwin's builder runs, as far as the configuration tells
  * (docs/dev/domain.md#building-for-another-linux-system): `nix.linux-builder.package` picks it.
  * - `pkgs.darwin.linux-builder` (the default): a QEMU VM of the Mac's own architecture,
  *   aarch64-linux on Apple silicon, x86_64-linux on an Intel Mac (nix-darwin modules/nix/linux-builder.nix:
