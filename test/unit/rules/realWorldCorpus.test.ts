@@ -11,9 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Finding } from '../../../src/protocol/findings.js';
-import { analyzeNix, configurationFacts } from '../../../src/rules/analyze.js';
+import { checkFiles } from '../../../src/workspace/checkFiles.js';
+import { nodeFs } from '../../../src/workspace/fileSystem.js';
 import { fixturesDir } from '../../util/paths.js';
 
 const dir = join(fixturesDir, 'realWorldCorpus');
@@ -31,19 +32,21 @@ function repoOf(file: string): string {
   return file.split('__').slice(0, 2).join('__');
 }
 
-/** Every finding on the corpus, keyed file:line:rule, each repository's files checked as one configuration. */
+/**
+ * Every finding on the corpus, keyed file:line:rule: each repository's files are checked by the code
+ * behind `check`, in one call per repository, so they form one configuration (as when `check` is given them).
+ */
 function analyseCorpus(): Map<string, Finding & { file: string }> {
   const files = readdirSync(dir).filter((f) => f.endsWith('.nix')).sort();
-  const texts = new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
-  const facts = new Map(files.map((f) => [f, configurationFacts(texts.get(f) ?? '')]));
   const found = new Map<string, Finding & { file: string }>();
-  for (const file of files) {
-    const others = files.filter((o) => o !== file && repoOf(o) === repoOf(file)).map((o) => facts.get(o)!);
-    const analysis = analyzeNix(texts.get(file) ?? '', {
-      elsewhere: { definitions: others.flatMap((f) => f.definitions), lists: others.flatMap((f) => f.lists) },
-      onRuleError: (rule, error) => { throw new Error(`rule ${rule} threw on ${file}: ${String(error)}`); },
+  for (const repo of new Set(files.map(repoOf))) {
+    const members = files.filter((f) => repoOf(f) === repo).map((f) => join(dir, f));
+    const { checked, skipped } = checkFiles(members, nodeFs, {
+      onRuleError: (file, rule, error) => { throw new Error(`rule ${rule} threw on ${file}: ${String(error)}`); },
     });
-    for (const finding of analysis.findings) {
+    assert.deepEqual(skipped, []);
+    for (const finding of checked.flatMap((c) => c.findings)) {
+      const file = basename(finding.file ?? '');
       const k = key({ file, line: finding.range.start.line + 1, rule: finding.code });
       if (!found.has(k)) found.set(k, { ...finding, file });
     }
