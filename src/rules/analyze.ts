@@ -9,8 +9,8 @@ import { locate } from '../nix/locate.js';
 import type { Located } from '../nix/model.js';
 import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
 import { syntaxProblems } from '../nix/syntaxProblems.js';
-import { RULES } from './registry.js';
-import { ruleRelevance, type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
+import { RULES, ruleRelevance } from './registry.js';
+import { type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
 import type { FileFacts } from './factsIndex.js';
 
 /** Syntax errors listed per file; the rest are counted in the last one's message. */

@@ -1,4 +1,8 @@
-/** Every rule, in the order their findings are listed. One file each under rules/all/. */
+/**
+ * Every rule, in the order their findings are listed; one file each under rules/all/, declaring its
+ * id, severity, the option paths it reads and its page. The ids and the locate filter are derived
+ * from these declarations.
+ */
 import { configNeedsBootstrapRule } from './all/configNeedsBootstrap.js';
 import { distributedBuildsOffRule } from './all/distributedBuildsOff.js';
 import { hostPortMismatchRule } from './all/hostPortMismatch.js';
@@ -14,7 +18,7 @@ import { sshOptionsRule } from './all/sshOptions.js';
 import { typeMismatchRule } from './all/typeMismatch.js';
 import { unknownOptionRule } from './all/unknownOption.js';
 import { x86NeedsEmulationRule } from './all/x86NeedsEmulation.js';
-import type { Rule } from './rule.js';
+import { relevanceOf, type Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = [
   unknownOptionRule,
@@ -33,3 +37,9 @@ export const RULES: readonly Rule[] = [
   localhostSkipsSshRule,
   configNeedsBootstrapRule,
 ];
+
+/** Every diagnostic code: the syntax check's, then each rule's. */
+export const RULE_IDS: readonly string[] = ['syntax-error', ...RULES.map((rule) => rule.id)];
+
+/** What locate keeps for the rules: the union of the option paths they declare they read. */
+export const ruleRelevance = relevanceOf(RULES.flatMap((rule) => rule.reads));

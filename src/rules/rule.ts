@@ -31,10 +31,10 @@ export interface RuleFinding {
 export interface RuleContext {
   text: string;
   /**
-   * What the rules read of the file: the definitions at the option paths rules check
+   * What the rules read of the file: the definitions at the option paths rules declare in `reads`
    * (`ruleRelevance` 'all'), the attribute sets and lists on the way to them, and every module.
-   * A rule that starts reading other option paths must widen `ruleRelevance` (the rules test
-   * "rules see the same findings with the full located" catches a rule that did not).
+   * A rule that starts reading other option paths must declare them (the parity test's "reads"
+   * check runs each rule with only its own paths located and catches one that did not).
    */
   located: Located;
   /**
@@ -97,24 +97,49 @@ export function listsAnywhere(ctx: RuleContext, path: readonly string[]): ListIn
 }
 
 /**
- * The option paths any rule reads: everything under `nix`, `environment.etc`, `programs.ssh` and
- * `virtualisation.darwin-builder`, `nixpkgs.hostPlatform`, and any `X.buildMachines` (sshKeyStorePath and publicHostKeyFormat match on the second name
- * alone). `some`: not itself read, but a longer path may be (a set to descend into or insert in).
+ * An option path pattern: one name per level, `*` for any one name. It covers the path it names and
+ * everything below it: `['nix']` is every `nix.*` option, `['*', 'buildMachines']` any `X.buildMachines`.
  */
-export function ruleRelevance(path: readonly string[]): 'all' | 'some' | 'none' {
-  const [first, second] = path;
-  if (first === 'nix') return 'all';
-  if (second === undefined) return 'some';
-  if (second === 'buildMachines' || (first === 'environment' && second === 'etc') || (first === 'programs' && second === 'ssh')) return 'all';
-  // A VM of the user's own, from nixpkgs' darwin-builder profile in a NixOS module: its port.
-  if (first === 'virtualisation' && second === 'darwin-builder') return 'all';
-  // The Mac's platform: which VM nix-darwin's default builder package runs.
-  if (first === 'nixpkgs' && second === 'hostPlatform') return 'all';
-  return 'none';
+export type OptionPattern = readonly string[];
+
+/**
+ * What locate must keep for rules that read `patterns`: `all` for a path a pattern covers, `some` for a
+ * path on the way to one (a set to descend into or insert in), `none` otherwise. The rules' filter
+ * (`ruleRelevance` in registry.ts) is this over every rule's `reads`.
+ */
+export function relevanceOf(patterns: readonly OptionPattern[]): (path: readonly string[]) => 'all' | 'some' | 'none' {
+  const distinct = [...new Map(patterns.map((p) => [p.join('\0'), p])).values()];
+  return (path) => {
+    let onTheWay = false;
+    for (const pattern of distinct) {
+      const shared = Math.min(pattern.length, path.length);
+      let i = 0;
+      while (i < shared && (pattern[i] === '*' || pattern[i] === path[i])) i++;
+      if (i < shared) continue;
+      if (path.length >= pattern.length) return 'all';
+      onTheWay = true;
+    }
+    return onTheWay ? 'some' : 'none';
+  };
 }
 
+/**
+ * A rule declares what the rest of the project derives from it: the registry's `RULE_IDS` (the
+ * diagnostic codes), the option paths locate keeps for the rules (`ruleRelevance`), and its page.
+ * The parity test (test/unit/rules/parity.test.ts) checks the declarations against `check`.
+ */
 export interface Rule {
+  /** The diagnostic code; stable, never renamed. */
   id: RuleId;
+  /** The severity of its findings. */
+  severity: Severity;
+  /**
+   * The option paths `check` reads, with the helpers it calls, in this file and in the rest of the
+   * configuration (`elsewhere`). A definition outside them is not located for the rules.
+   */
+  reads: readonly OptionPattern[];
+  /** Its documentation page, `docs/rules/<id>.md` (the diagnostic links to it). */
+  docs: string;
   check(ctx: RuleContext): RuleFinding[];
 }
 

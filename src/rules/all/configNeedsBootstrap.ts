@@ -9,6 +9,9 @@ import { builderMayRun } from '../builderState.js';
 
 export const configNeedsBootstrapRule: Rule = {
   id: 'config-needs-bootstrap',
+  severity: 'information',
+  reads: [['nix', 'linux-builder']],
+  docs: 'docs/rules/config-needs-bootstrap.md',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const nested = definitionsUnder(ctx, BUILDER_CONFIG_PATH);

@@ -9,6 +9,9 @@ import { boolAt, boolElsewhere, type Rule } from '../rule.js';
 
 export const distributedBuildsOffRule: Rule = {
   id: 'distributed-builds-off',
+  severity: 'warning',
+  reads: [['nix']],
+  docs: 'docs/rules/distributed-builds-off.md',
   check(ctx) {
     const off = boolAt(ctx, ['nix', 'distributedBuilds'], false);
     if (!off) return [];

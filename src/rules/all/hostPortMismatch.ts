@@ -14,6 +14,9 @@ const SSH_FILE = SSH_CONFIG_FILE_OPTION;
 
 export const hostPortMismatchRule: Rule = {
   id: 'host-port-mismatch',
+  severity: 'warning',
+  reads: [['nix', 'linux-builder'], ['environment', 'etc']],
+  docs: 'docs/rules/host-port-mismatch.md',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const overridden = ['text', 'source'].some((leaf) => definedAnywhere(ctx, [...SSH_FILE, leaf]));

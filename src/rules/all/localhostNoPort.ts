@@ -14,6 +14,9 @@ import { builderVmPort } from '../vmPort.js';
 
 export const localhostNoPortRule: Rule = {
   id: 'localhost-no-port',
+  severity: 'warning',
+  reads: [['nix'], ['*', 'buildMachines'], ['programs', 'ssh'], ['virtualisation', 'darwin-builder']],
+  docs: 'docs/rules/localhost-no-port.md',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const entry of machineEntries(ctx)) {

@@ -13,6 +13,9 @@ import { builderVmPort } from '../vmPort.js';
 
 export const localhostSkipsSshRule: Rule = {
   id: 'localhost-skips-ssh',
+  severity: 'error',
+  reads: [['nix'], ['*', 'buildMachines'], ['programs', 'ssh'], ['virtualisation', 'darwin-builder']],
+  docs: 'docs/rules/localhost-skips-ssh.md',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const entry of machineEntries(ctx)) {

@@ -41,6 +41,9 @@ export function judgePublicHostKey(raw: string): Verdict | undefined {
 
 export const publicHostKeyFormatRule: Rule = {
   id: 'public-host-key-format',
+  severity: 'error',
+  reads: [['*', 'buildMachines']],
+  docs: 'docs/rules/public-host-key-format.md',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

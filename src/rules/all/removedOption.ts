@@ -8,6 +8,9 @@ import type { Rule, RuleFinding } from '../rule.js';
 
 export const removedOptionRule: Rule = {
   id: 'removed-option',
+  severity: 'error',
+  reads: [['nix', 'linux-builder']],
+  docs: 'docs/rules/removed-option.md',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

@@ -39,6 +39,9 @@ const offMessage = (off: OptionDefinition) => off.implied
 
 export const requiresNixEnableRule: Rule = {
   id: 'requires-nix-enable',
+  severity: 'error',
+  reads: [['nix']],
+  docs: 'docs/rules/requires-nix-enable.md',
   check(ctx) {
     const builderHere = definitionsAt(ctx, BUILDER_ENABLE).filter(isBool(true)).sort(byCertainty)[0];
     const offHere = definitionsAt(ctx, NIX_ENABLE).filter(isBool(false)).sort(byCertainty)[0];

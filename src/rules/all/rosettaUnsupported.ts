@@ -16,6 +16,9 @@ const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
 
 export const rosettaUnsupportedRule: Rule = {
   id: 'rosetta-unsupported',
+  severity: 'warning',
+  reads: [['nix', 'linux-builder'], ['nixpkgs', 'hostPlatform']],
+  docs: 'docs/rules/rosetta-unsupported.md',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     // linux-builder-vz runs on Virtualization.framework, which has Rosetta; a package we cannot read may too.

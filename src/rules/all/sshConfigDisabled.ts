@@ -9,6 +9,9 @@ import { boolAt, type Rule } from '../rule.js';
 
 export const sshConfigDisabledRule: Rule = {
   id: 'ssh-config-disabled',
+  severity: 'warning',
+  reads: [['environment', 'etc'], ['nix', 'linux-builder']],
+  docs: 'docs/rules/ssh-config-disabled.md',
   check(ctx) {
     const off = boolAt(ctx, ['environment', 'etc', LINUX_BUILDER_SSH_CONFIG_FILE, 'enable'], false);
     if (!off) return [];

@@ -13,6 +13,9 @@ const PATH_INTERPOLATION = /^"\$\{\s*(\.{0,2}\/|~\/)[^}]*\}"$/;
 
 export const sshKeyStorePathRule: Rule = {
   id: 'ssh-key-store-path',
+  severity: 'error',
+  reads: [['*', 'buildMachines']],
+  docs: 'docs/rules/ssh-key-store-path.md',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

@@ -103,6 +103,9 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
 
 export const sshOptionsRule: Rule = {
   id: 'ssh-options',
+  severity: 'error',
+  reads: [['nix'], ['*', 'buildMachines'], ['programs', 'ssh'], ['virtualisation', 'darwin-builder']],
+  docs: 'docs/rules/ssh-options.md',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

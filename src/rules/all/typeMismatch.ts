@@ -73,6 +73,9 @@ function fixes(def: OptionDefinition, problem: Problem): OffsetFix[] {
 
 export const typeMismatchRule: Rule = {
   id: 'type-mismatch',
+  severity: 'error',
+  reads: [['nix'], ['*', 'buildMachines']],
+  docs: 'docs/rules/type-mismatch.md',
   check(ctx: RuleContext) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

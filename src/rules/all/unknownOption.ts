@@ -65,6 +65,9 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition, index: number, target
 
 export const unknownOptionRule: Rule = {
   id: 'unknown-option',
+  severity: 'error',
+  reads: [['nix'], ['*', 'buildMachines']],
+  docs: 'docs/rules/unknown-option.md',
   check(ctx) {
     const seen = new Set<string>();
     const findings: RuleFinding[] = [];

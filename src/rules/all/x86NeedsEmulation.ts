@@ -30,6 +30,9 @@ function finding(ctx: RuleContext, def: OptionDefinition, missing: string, messa
 
 export const x86NeedsEmulationRule: Rule = {
   id: 'x86-needs-emulation',
+  severity: 'warning',
+  reads: [['nix', 'linux-builder'], ['nixpkgs', 'hostPlatform']],
+  docs: 'docs/rules/x86-needs-emulation.md',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const vm = builderVmSystem(ctx);

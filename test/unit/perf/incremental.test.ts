@@ -4,7 +4,7 @@ import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
 import { duplicateAttributes } from '../../../src/nix/duplicates.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
 import { analyzeNix, type Analysis } from '../../../src/rules/analyze.js';
-import { ruleRelevance } from '../../../src/rules/rule.js';
+import { ruleRelevance } from '../../../src/rules/registry.js';
 import { errorNodes, newTreeMemo } from '../../../src/nix/treeMemo.js';
 import { corpus } from '../../util/corpus.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';

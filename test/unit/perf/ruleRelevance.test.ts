@@ -4,7 +4,7 @@ import { locate } from '../../../src/nix/locate.js';
 import { parseNix } from '../../../src/nix/parse.js';
 import { analyzeNix } from '../../../src/rules/analyze.js';
 import { RULES } from '../../../src/rules/registry.js';
-import { ruleRelevance } from '../../../src/rules/rule.js';
+import { ruleRelevance } from '../../../src/rules/registry.js';
 import { corpus } from '../../util/corpus.js';
 
 /** The full result cut down to what `ruleRelevance` admits, as locate's filter promises. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULE_IDS } from '../../../src/protocol/findings.js';
+import { RULE_IDS } from '../../../src/rules/registry.js';
 import { examplesDir } from '../../util/paths.js';
 import { findings } from '../../util/nixCheck.js';
 
