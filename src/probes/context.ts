@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CauseId, Evidence, ProbeFix, ProbeId, ProbeResult, ProbeStatus } from '../protocol/probes.js';
-import { runCommand, shellQuote, type CommandResult } from './exec.js';
+import { printable, shellCommandOrUndefined } from '../protocol/shellText.js';
+import { runCommand, type CommandResult } from './exec.js';
 import type { MachineEntry, MachinesParse } from './machinesFile.js';
 import { rootPaths, type RootPaths } from './rootPaths.js';
 import { writeRootedSshConfig, type ConfigReading } from './sshConfig.js';
@@ -136,9 +137,12 @@ export class ProbeContext {
     return this.needsSudo ? ['sudo', '-n', ...argv] : argv;
   }
 
-  /** The command a user runs themselves when we could not (sudo needs a password). */
-  adminCommand(argv: string[]): string {
-    return shellQuote(['sudo', ...argv]);
+  /**
+   * The command a user runs themselves when we could not (sudo needs a password); undefined when
+   * an argument holds a control character (src/protocol/shellText.ts: such text is never offered).
+   */
+  adminCommand(argv: string[]): string | undefined {
+    return shellCommandOrUndefined(['sudo', ...argv]);
   }
 
   /** `-F <generated config>` under a staged root, nothing on the real machine. */
@@ -222,12 +226,21 @@ export function commandEvidence(result: CommandResult, detail?: string): Evidenc
 /** sudo -n could not run it without a password: the result the user can act on. */
 export function needsAdmin(ctx: ProbeContext, argv: string[], what: string, result: CommandResult): ProbeOutcome | null {
   if (!ctx.needsSudo || !/sudo: (a password is required|a terminal is required)/.test(result.stderr)) return null;
-  const command = ctx.adminCommand(argv.slice(argv[0] === 'sudo' ? 2 : 0));
+  return adminOutcome(ctx, argv.slice(argv[0] === 'sudo' ? 2 : 0), `${what} must be checked as root (the nix-daemon's account)`, [commandEvidence(result)]);
+}
+
+/** needs-admin with the command to run as root, or, when an argument cannot be shell text, why not. */
+export function adminOutcome(ctx: ProbeContext, argv: string[], what: string, evidence: Evidence[]): ProbeOutcome {
+  const command = ctx.adminCommand(argv);
+  if (command === undefined) {
+    const why = 'no command is offered because a value in it contains a control character (src/protocol/shellText.ts); correct the value by hand';
+    return { status: 'needs-admin', cause: 'needs-admin', summary: printable(`${what}; ${why}`), evidence, fix: { summary: printable(`${what}: ${why}.`) } };
+  }
   return {
     status: 'needs-admin',
     cause: 'needs-admin',
-    summary: `${what} must be checked as root (the nix-daemon's account); run: ${command}`,
-    evidence: [commandEvidence(result)],
+    summary: `${what}; run: ${command}`,
+    evidence,
     fix: { summary: `Run this in a terminal, which asks for your password: ${command}`, commands: [command] },
   };
 }

@@ -13,6 +13,7 @@
  * texts never depend on which probe happened to finish first.
  */
 import type { ProbeId, ProbeReport, ProbeResult, Verdict } from '../protocol/probes.js';
+import { printable } from '../protocol/shellText.js';
 import { CANCELLED, DEADLINE, ProbeContext, type Facts, type ProbeDefinition, type ProbeOutcome } from './context.js';
 import { decideVerdict } from './verdict.js';
 
@@ -161,7 +162,8 @@ export async function runProbeList(probes: readonly ProbeDefinition[], options: 
         delete outcome.cause;
       }
     }
-    const result: ProbeResult = { id: probe.id, title: probe.title, ...outcome, durationMs: Date.now() - probeStarted };
+    // Summaries quote values from files we do not control: one line, no terminal escapes.
+    const result: ProbeResult = { id: probe.id, title: probe.title, ...outcome, summary: printable(outcome.summary), durationMs: Date.now() - probeStarted };
     factsAfter.set(probe.id, facts);
     results.set(probe.id, result);
     dependencyResults.set(probe.id, results);

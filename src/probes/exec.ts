@@ -91,8 +91,3 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
 export function isNotInstalled(result: CommandResult): boolean {
   return result.spawnError === 'ENOENT';
 }
-
-/** Quote an argv for display (shown to the user to copy; never executed by us through a shell). */
-export function shellQuote(argv: string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}

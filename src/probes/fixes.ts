@@ -4,6 +4,7 @@
  * user, no `nix.linux-builder.publicHostKey`, no `sshOptions`, no testing as the normal user.
  */
 import type { CauseId, ProbeFix } from '../protocol/probes.js';
+import { ControlCharacterError, hasControlCharacter, printable, shellQuote } from '../protocol/shellText.js';
 import { textFix, type TextFacts } from './explain/textFixes.js';
 
 export interface FixFacts {
@@ -30,6 +31,64 @@ export interface FixFacts {
   text?: TextFacts;
 }
 
+/** What each value is, to say which one blocked a command. */
+const VALUE_NAMES: Partial<Record<keyof FixFacts, string>> = {
+  host: "the builder entry's host name",
+  keyPath: 'the SSH key path',
+  hostBlockFile: 'the name of the ssh_config.d file with the Host block',
+  rootSshConfig: "the path of root's ssh config",
+  lookupName: 'the host key alias',
+};
+
+/**
+ * The commands of one fix. Every value goes in through the `sh` tag, which makes it one quoted
+ * word (src/protocol/shellText.ts); fixed text is written as is. A value with a control character
+ * cancels every command of the fix (they run together), and the fix says why instead.
+ */
+class FixCommands {
+  refused: string | undefined;
+
+  readonly sh = (strings: TemplateStringsArray, ...values: Array<string | number>): string => {
+    let out = strings[0] ?? '';
+    values.forEach((value, i) => { out += this.word(String(value)) + (strings[i + 1] ?? ''); });
+    return out;
+  };
+
+  private word(value: string): string {
+    try {
+      return shellQuote(value);
+    } catch (error) {
+      if (!(error instanceof ControlCharacterError)) throw error;
+      this.refused ??= value;
+      return '';
+    }
+  }
+}
+
+/** ssh_config's own quoting (OpenSSH misc.c argv_split): "…" with \" and \\; glob characters refused. */
+function sshConfigWord(path: string): string | undefined {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(path)) return path;
+  // Include expands *, ? and [..] itself (glob(3)): such a name would match other files.
+  if (/[*?[\\]/.test(path)) return undefined;
+  return `"${path.replace(/"/g, '\\"')}"`;
+}
+
+/** Print the builder's current host key line as base64, the form publicHostKey takes. */
+function keyscan(facts: FixFacts, host: string, sh: Sh): string {
+  const port = facts.port !== undefined ? sh` -p ${facts.port}` : '';
+  return `ssh-keyscan -t ed25519${port} ${sh`-- ${host}`} 2>/dev/null | cut -d' ' -f2- | base64 | tr -d '\\n'`;
+}
+
+/** The key back to how nix-darwin installs it: root:nixbld 0600. */
+function rootOnlyKey(key: string, sh: Sh): string[] {
+  return [sh`sudo chown root:nixbld -- ${key}`, sh`sudo chmod 600 -- ${key}`];
+}
+
+/** A key owned by a user instead of root (a warning, not a cause): give it back to root. */
+export function keyOwnerFix(key: string): ProbeFix {
+  return finish({ keyPath: key }, (sh) => ({ summary: 'Give the key back to root: the daemon, not your user, connects.', commands: rootOnlyKey(key, sh) }));
+}
+
 const KICKSTART = 'sudo launchctl kickstart -k system/org.nixos.linux-builder';
 const DOCS = 'https://nixos.org/manual/nixpkgs/stable/#sec-darwin-builder';
 
@@ -44,6 +103,30 @@ function restartVm(facts: FixFacts, why: string): ProbeFix {
 }
 
 export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
+  return finish(facts, (sh) => buildFix(cause, facts, sh));
+}
+
+/** Build a fix with one FixCommands; drop all its commands (and say why) if a value was refused. */
+function finish(facts: FixFacts, build: (sh: Sh) => ProbeFix): ProbeFix;
+function finish(facts: FixFacts, build: (sh: Sh) => ProbeFix | undefined): ProbeFix | undefined;
+function finish(facts: FixFacts, build: (sh: Sh) => ProbeFix | undefined): ProbeFix | undefined {
+  const commands = new FixCommands();
+  const fix = build(commands.sh);
+  if (fix === undefined) return undefined;
+  if (commands.refused !== undefined) {
+    const value = commands.refused;
+    const name = Object.entries(VALUE_NAMES).find(([key]) => {
+      const fact = facts[key as keyof FixFacts];
+      return typeof fact === 'string' && fact !== '' && value.includes(fact);
+    })?.[1] ?? 'a value in the configuration';
+    return { ...(fix.docs !== undefined ? { docs: fix.docs } : {}), summary: printable(`${fix.summary} No command is offered: ${name} (${printable(value)}) contains a control character (a newline or escape in a typed or pasted command could run something else); correct it by hand.`) };
+  }
+  return { ...fix, summary: printable(fix.summary) };
+}
+
+type Sh = FixCommands['sh'];
+
+function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined {
   const host = facts.host ?? 'linux-builder';
   const key = facts.keyPath ?? '/etc/nix/builder_ed25519';
   switch (cause) {
@@ -68,29 +151,33 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
     case 'ssh-config-not-included': {
       const file = facts.hostBlockFile ?? '/etc/ssh/ssh_config.d/100-linux-builder.conf';
       const rootConfig = facts.rootSshConfig ?? '/var/root/.ssh/config';
-      const line = `Include ${file}`;
+      // A control character is refused by `sh` below, with its own reason.
+      const word = hasControlCharacter(file) ? file : sshConfigWord(file);
+      const line = `Include ${word ?? file}`;
+      const summary = `Give root the Host block itself: put \`${line}\` at the top of ${rootConfig} (root's own config is read before /etc/ssh/ssh_config, so a managed system file cannot override it), or restore \`Include /etc/ssh/ssh_config.d/*\` in /etc/ssh/ssh_config where your policy allows. macOS upgrades have deleted /var/root/.ssh before (nix-darwin#1509): re-check after upgrading.`;
+      if (word === undefined) {
+        return { summary: `${summary} No command is offered: the file name ${file} holds characters ssh_config's Include reads as a pattern (*, ?, [ or \\); rename the file or write the line by hand.` };
+      }
+      // The script is fixed text; the file and the line arrive as its arguments $1 and $2.
       const commands = facts.rootSshConfigExists === true
         // Prepend: an Include appended after a Host block would only apply inside that block.
-        ? [`sudo sh -c 'f=${rootConfig}; { echo "${line}"; cat "$f"; } > "$f.new" && mv "$f.new" "$f"'`]
-        : [`sudo mkdir -p -m 700 ${rootConfig.replace(/\/config$/, '')}`, `echo '${line}' | sudo tee ${rootConfig}`];
-      commands.push(`sudo ssh -G ${host} | grep -E '^(hostname|port|hostkeyalias) '`);
-      return {
-        summary: `Give root the Host block itself: put \`${line}\` at the top of ${rootConfig} (root's own config is read before /etc/ssh/ssh_config, so a managed system file cannot override it), or restore \`Include /etc/ssh/ssh_config.d/*\` in /etc/ssh/ssh_config where your policy allows. macOS upgrades have deleted /var/root/.ssh before (nix-darwin#1509): re-check after upgrading.`,
-        commands,
-      };
+        ? [sh`sudo sh -c 'f=$1; { printf "%s\\n" "$2"; cat "$f"; } > "$f.new" && mv "$f.new" "$f"' sh ${rootConfig} ${line}`]
+        : [sh`sudo mkdir -p -m 700 -- ${rootConfig.replace(/\/config$/, '')}`, sh`printf '%s\\n' ${line} | sudo tee -- ${rootConfig}`];
+      commands.push(sh`sudo ssh -G -- ${host} | grep -E '^(hostname|port|hostkeyalias) '`);
+      return { summary, commands };
     }
     case 'hostname-unresolved':
       if (facts.unresolvedName === 'localhost') {
         // The Host block did apply (it maps the alias to localhost): name resolution on the Mac fails (nix-darwin#913).
         return {
           summary: 'Root\'s ssh applied the Host block (it maps the builder to `localhost`) but cannot resolve `localhost` itself: name resolution on this Mac fails for it. Write the address instead, `Hostname 127.0.0.1`, in the Host block (with nix-darwin: override environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text with the same six lines and Hostname 127.0.0.1).',
-          commands: [`sudo ssh -G ${host} | grep -E '^(hostname|port|hostkeyalias) '`, 'dscacheutil -q host -a name localhost'],
+          commands: [sh`sudo ssh -G -- ${host} | grep -E '^(hostname|port|hostkeyalias) '`, 'dscacheutil -q host -a name localhost'],
         };
       }
       if (facts.nixDarwin === true || host === 'linux-builder') {
         return {
           summary: `No Host block maps ${host} to localhost:31022 for root. nix-darwin writes it to /etc/ssh/ssh_config.d/100-linux-builder.conf: make sure that file exists (do not disable it with environment.etc."ssh/ssh_config.d/100-linux-builder.conf".enable = false) and that root's ssh reads it. An /etc/hosts entry is not a fix: ssh would then use port 22 and the wrong host key.`,
-          commands: ['ls -l /etc/ssh/ssh_config.d/100-linux-builder.conf', `sudo ssh -G ${host} | grep -E '^(hostname|port|hostkeyalias) '`, 'sudo darwin-rebuild switch'],
+          commands: ['ls -l /etc/ssh/ssh_config.d/100-linux-builder.conf', sh`sudo ssh -G -- ${host} | grep -E '^(hostname|port|hostkeyalias) '`, 'sudo darwin-rebuild switch'],
         };
       }
       return { summary: `Root's ssh cannot resolve ${host}: correct the host name in the builder entry, or give root a Host block (HostName, Port, HostKeyAlias) for it in /var/root/.ssh/config.` };
@@ -109,7 +196,7 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
       }
       return {
         summary: `The builder's host key differs from the pinned one. If the builder was rebuilt, pin its current key: publicHostKey is base64 of the WHOLE key line ('ssh-ed25519 AAAA…').`,
-        commands: [`ssh-keyscan -t ed25519${facts.port !== undefined ? ` -p ${facts.port}` : ''} ${host} 2>/dev/null | cut -d' ' -f2- | base64 | tr -d '\\n'`],
+        commands: [keyscan(facts, host, sh)],
       };
     case 'host-key-unknown':
       if (facts.lookupName !== undefined) {
@@ -119,7 +206,7 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
       }
       return {
         summary: `No host key is known for ${host} under the name ssh looks up. Pin it in the builder entry (nix.buildMachines.*.publicHostKey = base64 of the whole 'ssh-ed25519 AAAA…' line) or add it to root's /var/root/.ssh/known_hosts.`,
-        commands: [`ssh-keyscan -t ed25519${facts.port !== undefined ? ` -p ${facts.port}` : ''} ${host} 2>/dev/null | cut -d' ' -f2- | base64 | tr -d '\\n'`],
+        commands: [keyscan(facts, host, sh)],
       };
     case 'auth-rejected':
       if (facts.nixDarwin === true) {
@@ -131,13 +218,13 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
       return { summary: `The builder rejects the key ${key} for this user: add its public key (${key}.pub) to the builder user's authorized_keys, and check sshUser.` };
     case 'key-missing':
       if (facts.nixDarwin === true) {
-        return { summary: `${key} does not exist. nix-darwin's builder service installs it (root:nixbld, 0600) when it starts: restart it.`, commands: [KICKSTART, `ls -l ${key}`] };
+        return { summary: `${key} does not exist. nix-darwin's builder service installs it (root:nixbld, 0600) when it starts: restart it.`, commands: [KICKSTART, sh`ls -l -- ${key}`] };
       }
       return { summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey: a string path to a root-only file (never "\${./key}", which copies the private key into the world-readable store).` };
     case 'key-permissions':
       return {
         summary: `ssh, run as root by the nix-daemon, refuses ${key} because it is readable by others. Make it root-only again (root:nixbld 0600 as nix-darwin installs it). Do not make it readable by your user: the daemon, not you, connects.`,
-        commands: [`sudo chown root:nixbld ${key}`, `sudo chmod 600 ${key}`],
+        commands: rootOnlyKey(key, sh),
       };
     case 'remote-nix-missing': {
       const program = facts.uri?.startsWith('ssh://') === true ? 'nix-store' : 'nix-daemon';
@@ -150,6 +237,7 @@ export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
         summary: 'The builder\'s Nix does not trust the SSH user, so it refuses input-addressed builds. On the builder add the user to trusted-users (for nix-darwin\'s VM: `nix.linux-builder.config.nix.settings.trusted-users = [ "builder" ];`, the default).',
       };
     case 'needs-admin':
+      // adminCommand is already shell text, quoted by ProbeContext.adminCommand.
       return facts.adminCommand !== undefined
         ? { summary: `Run as root (the nix-daemon's account): ${facts.adminCommand}`, commands: [facts.adminCommand] }
         : { summary: 'Run the doctor with sudo: the nix-daemon connects as root.', commands: ['sudo linux-builder-doctor probe'] };

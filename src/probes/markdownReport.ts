@@ -6,6 +6,7 @@
  */
 import { homedir } from 'node:os';
 import type { Evidence, ProbeReport } from '../protocol/probes.js';
+import { displayCommand } from '../protocol/shellText.js';
 
 const STATUS_MARK: Record<string, string> = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', 'needs-admin': '🔒 needs admin' };
 
@@ -22,7 +23,7 @@ function fence(text: string): string {
 }
 
 function quoteArgv(argv: string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return displayCommand(argv);
 }
 
 function renderEvidence(e: Evidence): string {

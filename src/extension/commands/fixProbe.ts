@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
+import { terminalText } from '../health/format.js';
 import { shellReady } from '../terminal/shellReady.js';
 import { probeFromArg } from './probeArg.js';
 
 /**
  * Row action "Fix…": shell fixes are typed into a new terminal but NOT executed (the user reads and
  * presses Enter; many need sudo); fixes with only documentation open it. Nix edits are quick fixes
- * on the diagnostics in .nix files, offered by the language server.
+ * on the diagnostics in .nix files, offered by the language server. A command holding a newline or
+ * another control character is never typed: it could run, or show something else, with no Enter.
  */
 export function fixProbe(ctx: Ctx): (arg: unknown) => Promise<vscode.Terminal | undefined> {
   return async (arg) => {
@@ -14,11 +16,16 @@ export function fixProbe(ctx: Ctx): (arg: unknown) => Promise<vscode.Terminal | 
     const fix = result?.fix;
     if (!result || !fix) return undefined;
     if (fix.commands?.length) {
+      const text = terminalText(fix.commands);
+      if (text === undefined) {
+        ctx.log.warn(`Fix… refused for ${result.id}: a command contains a control character`);
+        void vscode.window.showWarningMessage(`${result.title}: the fix's command contains a control character (such as a newline), so it is not typed into a terminal. ${fix.summary}`);
+        return undefined;
+      }
       const terminal = vscode.window.createTerminal({ name: `Fix: ${result.title}`, iconPath: new vscode.ThemeIcon('tools') });
       terminal.show();
       await shellReady(terminal);
-      // Joined with && so one Enter runs them in order and stops at the first failure.
-      terminal.sendText(fix.commands.join(' && '), false);
+      terminal.sendText(text, false);
       return terminal;
     }
     const actions = fix.docs ? ['Open Documentation'] : [];

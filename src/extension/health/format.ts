@@ -1,12 +1,19 @@
 import type { Evidence, ProbeResult, ProbeReport } from '../../protocol/probes.js';
+import { displayCommand, hasControlCharacter, shellCommandOrUndefined } from '../../protocol/shellText.js';
 
-/** POSIX shell quoting for display and copying; the extension never runs these strings itself. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_+=.,/:@%-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+/** An argv for reading (tree rows, evidence documents): quoted, control characters shown as escapes. */
+export function commandLine(argv: string[]): string {
+  return displayCommand(argv);
 }
 
-export function commandLine(argv: string[]): string {
-  return argv.map(shellQuote).join(' ');
+/**
+ * The text "Fix…" types into a terminal: the fix's commands joined with && (one Enter runs them in
+ * order and stops at the first failure), or undefined when any holds a control character. The
+ * only newline a terminal may get is the Enter the user presses (src/protocol/shellText.ts).
+ */
+export function terminalText(commands: readonly string[]): string | undefined {
+  if (commands.length === 0 || commands.some(hasControlCharacter)) return undefined;
+  return commands.join(' && ');
 }
 
 /** One line per piece of evidence, for the tree's child rows. */
@@ -29,8 +36,10 @@ export function firstLine(text: string): string {
 /** The command a user can copy to re-check a probe by hand: what it ran, else the fix's commands. */
 export function copyableCommand(result: ProbeResult): string | undefined {
   const ran = result.evidence.find((e) => e.argv && e.argv.length > 0)?.argv;
-  if (ran) return commandLine(ran);
-  if (result.fix?.commands?.length) return result.fix.commands.join('\n');
+  // A value with a control character is not copied at all (it would not paste as what ran).
+  if (ran) return shellCommandOrUndefined(ran);
+  const commands = result.fix?.commands;
+  if (commands?.length) return commands.some(hasControlCharacter) ? undefined : commands.join('\n');
   return undefined;
 }
 

@@ -6,8 +6,9 @@
  */
 import { stat } from 'node:fs/promises';
 import type { ProbeDefinition } from '../context.js';
-import { commandEvidence } from '../context.js';
-import { failure, skip } from './common.js';
+import { adminOutcome, commandEvidence } from '../context.js';
+import { keyOwnerFix } from '../fixes.js';
+import { failure, realPath, skip } from './common.js';
 
 export const builderKeyProbe: ProbeDefinition = {
   id: 'builder-key',
@@ -32,12 +33,9 @@ export const builderKeyProbe: ProbeDefinition = {
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       if (code === 'EACCES' && ctx.needsSudo) {
-        const argv = ['ls', '-l', key];
+        const argv = ['ls', '-l', '--', key];
         const result = await ctx.run(ctx.asRoot(argv), 3000);
-        if (result.exitCode !== 0) {
-          const command = ctx.adminCommand(argv);
-          return { status: 'needs-admin', cause: 'needs-admin', summary: `${key} can only be inspected as root; run: ${command}`, evidence: [commandEvidence(result)], fix: { summary: `Run: ${command}`, commands: [command] } };
-        }
+        if (result.exitCode !== 0) return adminOutcome(ctx, argv, `${key} can only be inspected as root`, [commandEvidence(result)]);
         return { status: 'ok', summary: `${key} exists (root-only, as it should be)`, evidence: [commandEvidence(result, result.stdout.trim())] };
       }
       return failure(ctx, 'key-missing', `${key} (from ${origin}) does not exist: ssh ${target.sshKey !== undefined ? `prints "no such identity: ${key}: No such file or directory" and` : 'skips it and'} is then rejected`, [{ file: key, detail: code }], { keyPath: key });
@@ -56,7 +54,7 @@ export const builderKeyProbe: ProbeDefinition = {
         status: 'warn',
         summary: `${key} is ${detail}: not owned by root, so ssh (as root) still uses it, but nix-darwin installs it root:nixbld 0600; a key handed to a user is readable by that user's processes`,
         evidence: [{ file: key, detail }],
-        fix: { summary: 'Give the key back to root: the daemon, not your user, connects.', commands: [`sudo chown root:nixbld ${key}`, `sudo chmod 600 ${key}`] },
+        fix: keyOwnerFix(realPath(ctx, key)),
       };
     }
     return { status: 'ok', summary: `${key}: ${detail} (root-only, as the daemon needs)`, evidence: [{ file: key, detail }] };

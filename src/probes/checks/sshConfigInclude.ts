@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { Evidence } from '../../protocol/probes.js';
-import type { ProbeDefinition } from '../context.js';
+import { adminOutcome, type ProbeDefinition } from '../context.js';
 import { readConfigChain } from '../sshConfig.js';
 import { failure, realPath, skip, whyBlockNotRead } from './common.js';
 
@@ -42,9 +42,10 @@ export const sshConfigIncludeProbe: ProbeDefinition = {
     const mapped = eff !== undefined && eff.hostname.toLowerCase() !== target.host.toLowerCase();
     if (reading.blocksUnread.length > 0 && !mapped && ctx.needsSudo && !readable(join(ctx.paths.rootHome, '.ssh'))) {
       // Root's own config may well include the block; only root can tell.
-      const argv = ['ssh', '-G', target.host];
-      const command = ctx.adminCommand(argv);
-      return Promise.resolve({ status: 'needs-admin', cause: 'needs-admin', summary: `the Host block in ${realPath(ctx, reading.blocksUnread[0]?.file ?? '')} is not included by ${realPath(ctx, ctx.paths.sshSystemConfig)}; whether root's own ${realPath(ctx, ctx.paths.rootSshConfig)} includes it only root can see: run ${command}`, evidence, fix: { summary: `Run: ${command} (hostname localhost and port 31022 mean the block applies)`, commands: [command] } });
+      const argv = ['ssh', '-G', '--', target.host];
+      const outcome = adminOutcome(ctx, argv, `the Host block in ${realPath(ctx, reading.blocksUnread[0]?.file ?? '')} is not included by ${realPath(ctx, ctx.paths.sshSystemConfig)}; whether root's own ${realPath(ctx, ctx.paths.rootSshConfig)} includes it only root can see`, evidence);
+      if (outcome.fix?.commands !== undefined) outcome.fix.summary = `Run: ${outcome.fix.commands.join(' ')} (hostname localhost and port 31022 mean the block applies)`;
+      return Promise.resolve(outcome);
     }
     if (reading.blocksUnread.length > 0 && !mapped) {
       const block = reading.blocksUnread[0];
