@@ -45,16 +45,22 @@ export interface BuildAttempt {
 export const FEATURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
 
 /**
- * The derivation expression: no nixpkgs, no channel, works for flake-only users. With `features`
- * it sets requiredSystemFeatures, so only a builder whose supportedFeatures hold them all may take
- * it: how a user proves the builder takes their NixOS tests ({kvm, nixos-test}).
+ * The derivation as a constant function expression: no nixpkgs, no channel, works for flake-only
+ * users. The system, the nonce and the features arrive as `--argstr` values (nix-build calls the
+ * function with them), so a machines entry's system or a feature name is only ever a string to
+ * Nix, never Nix code. With features it sets requiredSystemFeatures, so only a builder whose
+ * supportedFeatures hold them all may take it: how a user proves the builder takes their NixOS
+ * tests ({kvm, nixos-test}).
  */
-export function testDerivationExpr(system: string, nonce: string, features: readonly string[] = []): string {
-  const script = 'read v < /proc/version; echo \\"$v\\" > $out';
-  // Feature names are checked, never quoted into the expression as they come: text is data.
-  for (const f of features) if (!FEATURE_NAME.test(f)) throw new Error(`not a system feature name: ${JSON.stringify(f)}`);
-  const required = features.length > 0 ? ` requiredSystemFeatures = [ ${features.map((f) => `"${f}"`).join(' ')} ];` : '';
-  return `derivation { name = "linux-builder-doctor-test"; system = "${system}"; builder = "/bin/sh"; args = [ "-c" "${script}" ]; nonce = "${nonce}";${required} }`;
+export const TEST_DERIVATION_FUNCTION = '{ system, nonce, features ? "" }: derivation ({ name = "linux-builder-doctor-test"; inherit system nonce; builder = "/bin/sh"; args = [ "-c" "read v < /proc/version; echo \\"$v\\" > $out" ]; } // (if features == "" then { } else { requiredSystemFeatures = builtins.filter builtins.isString (builtins.split " " features); }))';
+
+/**
+ * A Nix system double for Linux, as nixpkgs spells them (lib/systems/doubles.nix: `<cpu>-linux`,
+ * e.g. aarch64-linux, x86_64-linux, armv7l-linux, riscv64-linux). The test build reads
+ * /proc/version, so only Linux systems make sense for it.
+ */
+export function isLinuxSystemDouble(system: string): boolean {
+  return /^[a-z0-9_]+-linux$/.test(system);
 }
 
 /** The builder's native system for this Mac when nothing names one (aarch64-linux on Apple silicon). */
@@ -62,8 +68,12 @@ export function defaultSystem(): string {
   return arch() === 'arm64' ? 'aarch64-linux' : 'x86_64-linux';
 }
 
-export function testBuildArgv(system: string, features: readonly string[] = []): string[] {
-  return ['nix-build', '--no-out-link', '--max-jobs', '0', '--option', 'substituters', '', '-E', testDerivationExpr(system, randomUUID(), features)];
+/** nix-build's argv for the test build: the function above, the values as --argstr. */
+export function testBuildArgv(system: string, features: readonly string[] = [], nonce: string = randomUUID()): string[] {
+  // Feature names are checked too: a space would split one into two.
+  for (const f of features) if (!FEATURE_NAME.test(f)) throw new Error(`not a system feature name: ${JSON.stringify(f)}`);
+  return ['nix-build', '--no-out-link', '--max-jobs', '0', '--option', 'substituters', '', '-E', TEST_DERIVATION_FUNCTION,
+    '--argstr', 'system', system, '--argstr', 'nonce', nonce, ...(features.length > 0 ? ['--argstr', 'features', features.join(' ')] : [])];
 }
 
 /** Nix found no machine for the build: with required features and no ssh failure, the features are missing. */

@@ -5,7 +5,8 @@
  * probe run that names the root cause behind ssh's symptom.
  */
 import type { TestBuildResult } from './testBuild.js';
-import { buildOnBuilder, defaultSystem, testBuildArgv } from './testBuild.js';
+import { buildOnBuilder, defaultSystem, isLinuxSystemDouble, testBuildArgv } from './testBuild.js';
+import { printable } from '../protocol/shellText.js';
 import { buildersSettingProbe } from './checks/buildersSetting.js';
 import { machinesFileProbe } from './checks/machinesFile.js';
 import { nixInstallProbe } from './checks/nixInstall.js';
@@ -38,12 +39,16 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
   };
   try {
     let system = options.system;
+    if (system !== undefined && !isLinuxSystemDouble(system)) {
+      return { system: printable(system), durationMs: 0, argv: [], ok: false, cause: 'unknown', summary: `not built: ${JSON.stringify(printable(system))} is not a Linux system double such as aarch64-linux or x86_64-linux` };
+    }
     if (system === undefined) {
-      // The builder's own system: what its machines entry says it builds.
+      // The builder's own system: what its machines entry says it builds (a value that is not a
+      // system double is not one Nix could ever send to it, so it is passed over).
       await nixInstallProbe.run(ctx);
       await buildersSettingProbe.run(ctx);
       await machinesFileProbe.run(ctx);
-      system = ctx.facts.target?.systems.find((s) => s.endsWith('-linux')) ?? defaultSystem();
+      system = ctx.facts.target?.systems.find(isLinuxSystemDouble) ?? defaultSystem();
     }
     // Nix sets no ConnectTimeout: against a port that accepts and never speaks the build would
     // hang until our timeout. A bounded look at the port first (about a second when healthy).

@@ -4,8 +4,9 @@
  * its output streamed to stderr; the result (kernel string, duration) or the classified failure
  * and its fix on stdout. Exit 0 when it built on the builder, 1 otherwise, 2 on usage error.
  */
-import { FEATURE_NAME } from '../../probes/testBuild.js';
+import { FEATURE_NAME, isLinuxSystemDouble } from '../../probes/testBuild.js';
 import { testLinuxBuilder, type TestBuilderOptions } from '../../probes/testLinuxBuilder.js';
+import { printable } from '../../protocol/shellText.js';
 import { USAGE, type CliIo } from '../io.js';
 import { parseArgs, runOptionsFrom, UsageError } from './probe.js';
 
@@ -20,7 +21,7 @@ export async function runTestCommand(args: string[], io: CliIo): Promise<number>
     if (run.timeoutMs !== undefined) options.timeoutMs = run.timeoutMs;
     const system = parsed.flags.get('system');
     if (system !== undefined) {
-      if (!/^[a-z0-9_]+-[a-z0-9_]+$/.test(system)) throw new UsageError(`--system ${system}: expected e.g. aarch64-linux`);
+      if (!isLinuxSystemDouble(system)) throw new UsageError(`--system ${JSON.stringify(printable(system))}: expected a Linux system double, e.g. aarch64-linux`);
       options.system = system;
     }
     const features = parsed.flags.get('features');

@@ -1,6 +1,6 @@
 /** The real test build as a probe; runs only when asked for (`--only test-build`), it takes seconds. */
 import type { ProbeDefinition } from '../context.js';
-import { buildOnBuilder, defaultSystem } from '../testBuild.js';
+import { buildOnBuilder, defaultSystem, isLinuxSystemDouble } from '../testBuild.js';
 import { skip } from './common.js';
 
 export const testBuildProbe: ProbeDefinition = {
@@ -9,7 +9,7 @@ export const testBuildProbe: ProbeDefinition = {
   requires: ['remote-nix'],
   onlyWhenAsked: true,
   async run(ctx) {
-    const system = ctx.facts.target?.systems.find((s) => s.endsWith('-linux')) ?? defaultSystem();
+    const system = ctx.facts.target?.systems.find(isLinuxSystemDouble) ?? defaultSystem();
     if (ctx.remainingMs() < 1000) return skip('no time left in this run for a build');
     const { result } = await buildOnBuilder(ctx, system, ctx.remainingMs());
     const evidence = [{ argv: result.argv, detail: result.kernel ?? result.summary }];

@@ -9,7 +9,7 @@ import { nixVersionAtLeast, parseNixVersion } from '../../../src/probes/checks/n
 import { storeUriFor } from '../../../src/probes/checks/remoteNix.js';
 import { parseMachines } from '../../../src/probes/machinesFile.js';
 import { redact, renderMarkdownReport } from '../../../src/probes/markdownReport.js';
-import { testDerivationExpr } from '../../../src/probes/testBuild.js';
+import { TEST_DERIVATION_FUNCTION, testBuildArgv } from '../../../src/probes/testBuild.js';
 import { fixFor } from '../../../src/probes/fixes.js';
 import { CAUSE_IDS } from '../../../src/protocol/probes.js';
 import { findExecutable } from '../../util/prerequisites.js';
@@ -64,14 +64,17 @@ describe('probe helpers', function () {
   });
 
   it('the test derivation is valid Nix, needs no nixpkgs and carries the nonce', function () {
-    const expr = testDerivationExpr('aarch64-linux', 'nonce-123');
+    const expr = TEST_DERIVATION_FUNCTION;
     assert.match(expr, /builder = "\/bin\/sh"/);
     assert.match(expr, /read v < \/proc\/version/);
     assert.doesNotMatch(expr, /nixpkgs|import </);
     if (findExecutable('nix-instantiate') === null) this.skip();
-    const r = spawnSync('nix-instantiate', ['--eval', '--strict', '-E', `(${expr}).drvAttrs.args`], { encoding: 'utf8' });
+    const argv = testBuildArgv('aarch64-linux', [], 'nonce-123');
+    const r = spawnSync('nix-instantiate', ['--eval', '--strict', '-E', `((${expr}) { system = "aarch64-linux"; nonce = "nonce-123"; }).drvAttrs`], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /"-c" "read v < \/proc\/version; echo \\"\$v\\" > \$out"/);
+    assert.match(r.stdout, /args = \[ "-c" "read v < \/proc\/version; echo \\"\$v\\" > \$out" \]/);
+    assert.match(r.stdout, /nonce = "nonce-123"/);
+    assert.deepEqual(argv.slice(-6), ['--argstr', 'system', 'aarch64-linux', '--argstr', 'nonce', 'nonce-123']);
   });
 
   it('gives a fix for every cause but ok/unknown, never one of the wrong fixes (docs/dev/domain.md#wrong-fixes)', function () {
