@@ -175,17 +175,21 @@ export class ProbeContext {
   }
 
   /**
-   * ssh's argv as Nix builds it (docs/dev/domain.md#how-nix-connects-to-a-remote-builder): `ssh <user@host> -x [-i key]
-   * [-oUserKnownHostsFile=<pinned>] [-p port]`, plus BatchMode and ConnectTimeout so nothing
-   * prompts or hangs, then the remote command.
+   * ssh's argv with Nix's options (docs/dev/domain.md#how-nix-connects-to-a-remote-builder:
+   * `-x [NIX_SSHOPTS…] [-i key] [-oUserKnownHostsFile=<pinned>] [-p port]`), plus BatchMode and
+   * ConnectTimeout so nothing prompts or hangs. Nix puts the destination first; we put every
+   * option first and the destination after `--`, so a host or user from the machines file that
+   * starts with `-` is a destination, never an option (`-oProxyCommand=…` would run a command),
+   * whatever ran before. ssh applies options in the order given either way.
    */
   nixLikeSshArgv(target: BuilderTarget, remote: string[]): string[] {
-    const argv = ['ssh', ...this.sshConfigArgs(), target.user !== undefined ? `${target.user}@${target.host}` : target.host, '-x', ...this.daemonSshOpts()];
+    const argv = ['ssh', ...this.sshConfigArgs(), '-x', ...this.daemonSshOpts()];
     if (target.sshKey !== undefined) argv.push('-i', target.sshKey);
     const pinned = this.pinnedKnownHosts(target);
     if (pinned !== undefined) argv.push(`-oUserKnownHostsFile=${pinned}`);
     if (target.port !== undefined) argv.push('-p', String(target.port));
-    argv.push('-oBatchMode=yes', `-oConnectTimeout=${Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000)}`, '--', ...remote);
+    argv.push('-oBatchMode=yes', `-oConnectTimeout=${Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000)}`,
+      '--', target.user !== undefined ? `${target.user}@${target.host}` : target.host, ...remote);
     return this.asRoot(argv);
   }
 

@@ -47,7 +47,8 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
     const argv = ['ssh', ...ctx.sshConfigArgs(), '-G', ...ctx.daemonSshOpts()];
     if (target.sshKey !== undefined) argv.push('-i', target.sshKey);
     if (target.port !== undefined) argv.push('-p', String(target.port));
-    argv.push(target.user !== undefined ? `${target.user}@${target.host}` : target.host);
+    // After `--` the destination is never read as an option, whatever the machines file says.
+    argv.push('--', target.user !== undefined ? `${target.user}@${target.host}` : target.host);
     const full = ctx.asRoot(argv);
     const result = await ctx.run(full, 5000);
     const admin = needsAdmin(ctx, full, "root's ssh configuration", result);

@@ -44,8 +44,8 @@ describe('privileges: sudo -n, never a prompt', function () {
     const report = JSON.parse(run.stdout) as ProbeReport;
     assert.equal(run.code, 1);
     assert.equal(report.verdict.cause, 'needs-admin', JSON.stringify(report.results.map((r) => [r.id, r.status, r.summary])));
-    assert.match(report.verdict.summary, /sudo ssh -G linux-builder/);
-    assert.deepEqual(report.verdict.fix?.commands, ['sudo ssh -G linux-builder']);
+    assert.match(report.verdict.summary, /sudo ssh -G -- linux-builder/);
+    assert.deepEqual(report.verdict.fix?.commands, ['sudo ssh -G -- linux-builder']);
     const effective = report.results.find((r) => r.id === 'ssh-effective-config');
     assert.equal(effective?.status, 'needs-admin');
     assert.deepEqual(effective?.evidence[0]?.argv?.slice(0, 3), ['sudo', '-n', 'ssh']);
