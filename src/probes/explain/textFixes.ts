@@ -5,6 +5,7 @@
  * docs/dev/domain.md#determinate-nix, and none repeats one of docs/dev/domain.md#wrong-fixes.
  */
 import type { CauseId, ProbeFix } from '../../protocol/probes.js';
+import { shellCommand, shellCommandOrUndefined } from '../../protocol/shellText.js';
 
 /** What the error text itself told us, for a fix that names the user's own values. */
 export interface TextFacts {
@@ -88,7 +89,8 @@ function missingFeatures(facts: TextFacts): ProbeFix {
   const all = [...new Set([...defaults, ...features])].map((f) => `"${f}"`).join(' ');
   return {
     summary: `The build requires the system features {${features.join(', ')}} and no builder for ${facts.system ?? 'its system'} offers all of them. nix-darwin's builder offers kvm, benchmark and big-parallel by default (no nixos-test, which NixOS tests need): set \`nix.linux-builder.supportedFeatures = [ ${all} ];\` (or add ${list} to your builder's supportedFeatures), switch, then prove it with the test build below.`,
-    commands: ['sudo darwin-rebuild switch', `linux-builder-doctor test --features ${features.join(',') || 'nixos-test'}`],
+    // The features come from the error text: quoted like every value (src/protocol/shellText.ts).
+    commands: ['sudo darwin-rebuild switch', ...[shellCommandOrUndefined(['linux-builder-doctor', 'test', '--features', features.join(',') || 'nixos-test'])].filter((c): c is string => c !== undefined)],
   };
 }
 
@@ -166,7 +168,7 @@ export function textFix(cause: CauseId, facts: TextFacts): ProbeFix | undefined 
       const files = (facts.files ?? []).filter((f) => SAFE_ETC_PATH.test(f));
       return {
         summary: 'nix-darwin does not overwrite files in /etc it did not write. Look at each file listed; when it is a hand-made copy of what nix-darwin now manages (for the builder: /etc/nix/machines, /etc/ssh/ssh_config.d/100-linux-builder.conf or /etc/ssh/ssh_known_hosts, made while following the nixpkgs manual\'s darwin-builder steps; or files a macOS update rewrote), move it aside with the .before-nix-darwin suffix and switch again.',
-        commands: [...files.map((f) => `sudo mv ${f} ${f}.before-nix-darwin`), 'sudo darwin-rebuild switch'],
+        commands: [...files.map((f) => shellCommand(['sudo', 'mv', f, `${f}.before-nix-darwin`])), 'sudo darwin-rebuild switch'],
       };
     }
     default:
