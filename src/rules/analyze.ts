@@ -9,6 +9,8 @@ import { locate } from '../nix/locate.js';
 import type { Located } from '../nix/model.js';
 import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
 import { syntaxProblems } from '../nix/syntaxProblems.js';
+import { errorNodes, newTreeMemo } from '../nix/treeMemo.js';
+import { guardFix, lineEnding, mergeSpans, type DropReason, type FixGuard } from './fixGuard.js';
 import { RULES, ruleRelevance } from './registry.js';
 import { type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
 import type { FileFacts } from './factsIndex.js';
@@ -21,6 +23,8 @@ export interface AnalyzeOptions {
   disabledRules?: readonly string[];
   /** Called when a rule throws (a bug): the other rules still run. */
   onRuleError?: (rule: RuleId, error: unknown) => void;
+  /** Called for each fix the safety checks hold back (fixGuard.ts), with the reason. */
+  onDroppedFix?: (rule: RuleId, title: string, reason: DropReason) => void;
   /** What the other files of the same configuration define (see `configurationFacts`, `FactsIndex`). */
   elsewhere?: Elsewhere;
 }
@@ -68,6 +72,14 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
   const lines = new LazyLineIndex(text);
   const disabled = new Set(options.disabledRules ?? []);
   const findings: Finding[] = [];
+  // Every fix passes the same safety checks (fixGuard.ts) on its way out.
+  let guard: FixGuard | undefined;
+  const guarded = (code: RuleId, fix: RuleFinding['fixes'][number]) => {
+    guard ??= { text, errors: parsed.hasErrors === false ? [] : mergeSpans(errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).all), eol: lineEnding(text) };
+    const verdict = guardFix(guard, fix);
+    if ('dropped' in verdict) options.onDroppedFix?.(code, fix.title, verdict.dropped);
+    return 'fix' in verdict ? [verdict.fix] : [];
+  };
   const otherLines = new Map<string, LazyLineIndex | undefined>();
   const linesOf = (file: string): LazyLineIndex | undefined => {
     if (!otherLines.has(file)) {
@@ -88,12 +100,10 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
       severity: f.severity,
       code,
       message: f.message,
-      fixes: f.fixes.map((fix) => ({
+      fixes: f.fixes.flatMap((fix) => guarded(code, fix)).map((fix) => ({
         title: fix.title,
         isPreferred: fix.isPreferred,
-        edits: [...fix.edits]
-          .sort((a, b) => a.from - b.from)
-          .map((e) => ({ range: { start: lines.positionAt(e.from), end: lines.positionAt(e.to) }, newText: e.newText })),
+        edits: fix.edits.map((e) => ({ range: { start: lines.positionAt(e.from), end: lines.positionAt(e.to) }, newText: e.newText })),
       })),
     };
     const related = (f.related ?? []).map(toRelated).filter((r): r is RelatedInformation => r !== undefined);

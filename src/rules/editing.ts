@@ -2,6 +2,7 @@
  * Edits the rules share: add a definition at an option path in the right place of a module,
  * wherever the file already spells part of that path.
  */
+import { EditChain } from '../nix/editChain.js';
 import type { AttrSetInfo, ModuleInfo, OptionDefinition } from '../nix/model.js';
 import { insertIntoSet, nixAttrPath, removeBinding, type OffsetEdit } from '../nix/print.js';
 import { darwinModuleOf, definitionsAt, type RuleContext } from './rule.js';
@@ -46,6 +47,26 @@ export function addDefinition(ctx: RuleContext, module: ModuleInfo, path: readon
   return set ? insertIntoSet(ctx.text, set, path.slice(set.path.length), value) : undefined;
 }
 
+/**
+ * `addDefinition` as the next step of a fix: the set is found in the original file and the
+ * binding is inserted into the text the chain's earlier edits left (a set that just lost its last
+ * binding is empty now). False when there is no such set or an earlier edit rewrote it.
+ */
+export function addDefinitionAfter(chain: EditChain, ctx: RuleContext, module: ModuleInfo, path: readonly string[], value: string): boolean {
+  const set = deepestSetFor(ctx, module, path);
+  const span = set && chain.mapSpan(set.span);
+  if (!set || !span) return false;
+  chain.add(insertIntoSet(chain.text, { ...set, span }, path.slice(set.path.length), value));
+  return true;
+}
+
+/** A chain that starts by removing a binding (as `removeBinding` does). */
+export function removalChain(text: string, binding: { from: number; to: number }): EditChain {
+  const chain = new EditChain(text);
+  chain.add(removeBinding(text, binding));
+  return chain;
+}
+
 /** The Nix text of a binding's value as written (`mkForce 4` stays `mkForce 4`). */
 export function bindingValueText(text: string, def: OptionDefinition): string {
   const binding = text.slice(def.nameSpan.to, def.bindingSpan.to);
@@ -54,13 +75,52 @@ export function bindingValueText(text: string, def: OptionDefinition): string {
   return binding.slice(eq + 1, semi < 0 ? undefined : semi).trim();
 }
 
+const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && isPrefix(a, b);
+const strictPrefix = (a: readonly string[], b: readonly string[]) => a.length < b.length && isPrefix(a, b);
+
+/**
+ * Whether giving `moved` definitions their new paths would make Nix refuse the file: a path
+ * defined twice, or a value where other bindings make a set ("attribute 'linux-builder' already
+ * defined" for `nix.linux-builder = true;` next to `nix.linux-builder.enable`). Two literal sets
+ * at one path merge (Nix's parser, src/libexpr/parser.y `addAttr`). Every other definition of
+ * the file counts, even from another module, so this errs on the side of offering no fix.
+ * `writtenFrom`: how many leading names of the new paths are not written out, because the binding
+ * goes inside a set for them (any value there, a module function too, is then its container).
+ */
+export function wouldClash(ctx: RuleContext, moved: readonly { def: OptionDefinition; path: readonly string[] }[], writtenFrom: number): boolean {
+  const movedDefs = new Set(moved.map((m) => m.def));
+  for (const other of ctx.located.definitions) {
+    if (movedDefs.has(other)) continue;
+    for (const { def, path } of moved) {
+      // Fields of two different list elements (`nix.buildMachines = [ { … } { … } ]`) never meet.
+      if (def.entrySpan?.from !== other.entrySpan?.from) continue;
+      // A binding whose value holds the moved one (`config = { pkgs, ... }: { … }`) is its container.
+      if (other.bindingSpan.from <= def.bindingSpan.from && def.bindingSpan.to <= other.bindingSpan.to) continue;
+      const bothSets = def.value.kind === 'attrs' && other.value.kind === 'attrs';
+      if (samePath(path, other.path) && !bothSets) return true;
+      if (strictPrefix(path, other.path) && def.value.kind !== 'attrs') return true;
+      if (strictPrefix(other.path, path) && other.path.length > writtenFrom && other.value.kind !== 'attrs') return true;
+    }
+  }
+  return false;
+}
+
+/** `def` and the definitions inside its value, with `def.path` replaced by `target` in theirs. */
+function movedWith(ctx: RuleContext, def: OptionDefinition, target: readonly string[]): { def: OptionDefinition; path: string[] }[] {
+  return ctx.located.definitions
+    .filter((d) => d === def || (strictPrefix(def.path, d.path) && d.bindingSpan.from >= def.bindingSpan.from && d.bindingSpan.to <= def.bindingSpan.to))
+    .map((d) => ({ def: d, path: [...target, ...d.path.slice(def.path.length)] }));
+}
+
+function clashes(ctx: RuleContext, def: OptionDefinition, target: readonly string[], writtenFrom: number): boolean {
+  return wouldClash(ctx, movedWith(ctx, def, target), writtenFrom);
+}
+
 export interface Move {
   edits: OffsetEdit[];
   /** The target was already defined: the move only removes the misplaced binding. */
   alreadySet: boolean;
 }
-
-const overlaps = (a: OffsetEdit, b: OffsetEdit) => a.from <= b.to && b.from <= a.to;
 
 /**
  * Moves a definition to `target` (with its value, or `value` when given). When the file already
@@ -75,10 +135,10 @@ export function moveDefinition(ctx: RuleContext, def: OptionDefinition, target: 
   const text = value ?? bindingValueText(ctx.text, def);
   const enclosing = def.path.slice(0, def.path.length - def.ownLength);
   const set = deepestSetFor(ctx, darwinModuleOf(ctx, def), target);
-  if (set && set.path.length > enclosing.length) {
-    const add = insertIntoSet(ctx.text, set, target.slice(set.path.length), text);
-    if (!overlaps(add, remove)) return { edits: [remove, add], alreadySet: false };
+  if (set && set.path.length > enclosing.length && !clashes(ctx, def, target, set.path.length)) {
+    const chain = removalChain(ctx.text, def.bindingSpan);
+    if (addDefinitionAfter(chain, ctx, darwinModuleOf(ctx, def), target, text)) return { edits: chain.edits, alreadySet: false };
   }
-  if (!isPrefix(enclosing, target)) return undefined;
+  if (!isPrefix(enclosing, target) || clashes(ctx, def, target, enclosing.length)) return undefined;
   return { edits: [{ from: def.bindingSpan.from, to: def.bindingSpan.to, newText: `${nixAttrPath(target.slice(enclosing.length))} = ${text};` }], alreadySet: false };
 }

@@ -6,7 +6,7 @@
  */
 import { removeBinding } from '../../nix/print.js';
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
-import { addDefinition, moveDefinition } from '../editing.js';
+import { addDefinitionAfter, moveDefinition, removalChain } from '../editing.js';
 import { darwinModuleOf, definedAnywhere, definitionsAt, type OffsetFix, type Rule } from '../rule.js';
 import { builderMayRun } from '../builderState.js';
 import { builderVmSystem } from '../vmSystem.js';
@@ -31,15 +31,15 @@ export const rosettaUnsupportedRule: Rule = {
       .map((def) => {
         const remove = removeBinding(ctx.text, def.bindingSpan);
         const hasEmulation = x86Vm || definedAnywhere(ctx, EMULATED);
-        const add = hasEmulation ? undefined : addDefinition(ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]');
         const title = 'Use binfmt emulation instead: boot.binfmt.emulatedSystems = [ "x86_64-linux" ]';
         let fixes: OffsetFix[];
+        const chain = removalChain(ctx.text, def.bindingSpan);
         if (hasEmulation) {
           fixes = [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
-        } else if (add && !(add.from >= remove.from && add.from <= remove.to)) {
-          fixes = [{ title, isPreferred: true, edits: [remove, add] }];
+        } else if (addDefinitionAfter(chain, ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]')) {
+          fixes = [{ title, isPreferred: true, edits: chain.edits }];
         } else {
-          // The new line would go exactly where the removed one ends: rewrite the binding in place.
+          // No set to add it to: rewrite the binding in place.
           const moved = moveDefinition(ctx, def, EMULATED, '[ "x86_64-linux" ]');
           fixes = moved ? [{ title, isPreferred: true, edits: moved.edits }]
             : [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];

@@ -4,14 +4,14 @@
  * Nix runs the system `ssh` and takes its settings from ssh_config, NIX_SSHOPTS or the store URI
  * (docs/dev/domain.md#how-nix-connects-to-a-remote-builder, docs/dev/domain.md#wrong-fixes).
  */
-import type { OptionDefinition } from '../../nix/model.js';
-import { nixString, removeBinding } from '../../nix/print.js';
+import { EditChain } from '../../nix/editChain.js';
+import type { ModuleInfo, OptionDefinition } from '../../nix/model.js';
+import { libInScope, nixString, removeBinding, type OffsetEdit } from '../../nix/print.js';
 import { BUILDER_VM_HOST_KEY, DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT } from '../../schema/nixDarwin.js';
-import { addDefinition } from '../editing.js';
+import { addDefinitionAfter, removalChain } from '../editing.js';
 import { darwinModuleOf, definedAnywhere, definitionsAt, stringList, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
 import { builderEntryNix, knownHostsNix } from '../builderEntry.js';
 import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
-import { libInScope } from '../../nix/print.js';
 
 /** The port, user and key an sshOptions list asks for, read from `-p`, `-l`, `-i` and `-o Key=Value`. */
 export function readSshOptions(options: readonly string[]): { port?: number; user?: string; key?: string } {
@@ -43,22 +43,36 @@ function systemsOf(ctx: RuleContext): string[] {
   return ['aarch64-linux'];
 }
 
+/** A fix that removes the sshOptions binding first, then makes each addition in the text that leaves. */
+function afterRemoval(ctx: RuleContext, def: OptionDefinition, module: ModuleInfo, additions: readonly (readonly [string[], string])[]): OffsetEdit[] | undefined {
+  const chain = removalChain(ctx.text, def.bindingSpan);
+  for (const [path, value] of additions) if (!addDefinitionAfter(chain, ctx, module, path, value)) return undefined;
+  return chain.edits;
+}
+
+/** `lib.…` needs `lib` in scope: the edits that bring it, against the original text. */
+function withLib(ctx: RuleContext, module: ModuleInfo, edits: OffsetEdit[] | undefined): OffsetEdit[] | undefined {
+  if (!edits) return undefined;
+  const chain = new EditChain(ctx.text);
+  for (const e of [...libInScope(ctx.text, module), ...edits].sort((a, b) => a.from - b.from)) if (!chain.addOriginal(e)) return undefined;
+  return chain.edits;
+}
+
 function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
-  const remove = removeBinding(ctx.text, def.bindingSpan);
   const fixes: OffsetFix[] = [{
     title: 'Remove sshOptions: nix-darwin already sets the user, host name, port, HostKeyAlias and key (ssh_config.d Host block) and pins the host key',
     isPreferred: true,
-    edits: [remove],
+    edits: [removeBinding(ctx.text, def.bindingSpan)],
   }];
   if (!def.path.includes('buildMachines')) {
     const module = darwinModuleOf(ctx, def);
     const hasProtocol = definedAnywhere(ctx, ['nix', 'linux-builder', 'protocol']);
-    const protocol = hasProtocol ? undefined : addDefinition(ctx, module, ['nix', 'linux-builder', 'protocol'], nixString('ssh'));
+    const protocol = hasProtocol ? undefined : afterRemoval(ctx, def, module, [[['nix', 'linux-builder', 'protocol'], nixString('ssh')]]);
     if (protocol) {
       fixes.push({
         title: 'Remove sshOptions and set protocol = "ssh" (legacy protocol: ssh\'s own error text reaches the build log; it reads the same ssh config)',
         isPreferred: false,
-        edits: [remove, protocol],
+        edits: protocol,
       });
     }
     const given = def.value.kind === 'list' ? readSshOptions(stringList(def) ?? []) : {};
@@ -70,14 +84,15 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
       systems: systemsOf(ctx),
       hostKeyLine: BUILDER_VM_HOST_KEY,
     });
-    const lib = libInScope(ctx.text, module);
-    const machines = addDefinition(ctx, module, ['nix', 'buildMachines'], `lib.mkForce [\n${entry}\n]`);
-    const known = addDefinition(ctx, module, ['programs', 'ssh', 'knownHosts', 'linux-builder-vm'], knownHostsNix(`[localhost]:${port}`, BUILDER_VM_HOST_KEY));
-    if (machines && known) {
+    const machines = withLib(ctx, module, afterRemoval(ctx, def, module, [
+      [['nix', 'buildMachines'], `lib.mkForce [\n${entry}\n]`],
+      [['programs', 'ssh', 'knownHosts', 'linux-builder-vm'], knownHostsNix(`[localhost]:${port}`, BUILDER_VM_HOST_KEY)],
+    ]));
+    if (machines) {
       fixes.push({
         title: `Declare the builder in nix.buildMachines as localhost:${port} with its host key pinned (needs Nix 2.31 or later; works without the ssh_config.d Include)`,
         isPreferred: false,
-        edits: [remove, machines, known, ...lib],
+        edits: machines,
       });
     }
     // The HostKeyAlias route works on any Nix: the entry names the `linux-builder` alias, whose Host
@@ -87,14 +102,16 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
     const key = given.key ?? DEFAULT_BUILDER_KEY;
     const custom = port !== DEFAULT_HOST_PORT || user !== 'builder' || key !== DEFAULT_BUILDER_KEY;
     const aliasEntry = builderEntryNix({ hostName: 'linux-builder', sshUser: user, sshKey: key, systems: systemsOf(ctx), hostKeyLine: BUILDER_VM_HOST_KEY });
-    const aliasMachines = addDefinition(ctx, module, ['nix', 'buildMachines'], `lib.mkForce [\n${aliasEntry}\n]`);
     const overridden = ['text', 'source'].some((leaf) => definedAnywhere(ctx, [...SSH_CONFIG_FILE_OPTION, leaf]));
-    const block = custom && !overridden ? addDefinition(ctx, module, [...SSH_CONFIG_FILE_OPTION, 'text'], hostBlockNix({ port, user, key })) : undefined;
-    if (aliasMachines && (!custom || overridden || block)) {
+    const rewriteBlock = custom && !overridden;
+    const additions: [string[], string][] = [[['nix', 'buildMachines'], `lib.mkForce [\n${aliasEntry}\n]`]];
+    if (rewriteBlock) additions.push([[...SSH_CONFIG_FILE_OPTION, 'text'], hostBlockNix({ port, user, key })]);
+    const alias = withLib(ctx, module, afterRemoval(ctx, def, module, additions));
+    if (alias) {
       fixes.push({
-        title: `Declare the builder in nix.buildMachines as linux-builder with its host key pinned through HostKeyAlias (any Nix version; root's ssh must read the ssh_config.d Host block${block ? `, rewritten with port ${port}, user ${user} and key ${key}` : ''})`,
+        title: `Declare the builder in nix.buildMachines as linux-builder with its host key pinned through HostKeyAlias (any Nix version; root's ssh must read the ssh_config.d Host block${rewriteBlock ? `, rewritten with port ${port}, user ${user} and key ${key}` : ''})`,
         isPreferred: false,
-        edits: [remove, aliasMachines, ...(block ? [block] : []), ...lib],
+        edits: alias,
       });
     }
   }

@@ -10,7 +10,7 @@ import {
   startsWith, type MisplacedOption,
 } from '../../schema/index.js';
 import { closest } from '../distance.js';
-import { moveDefinition } from '../editing.js';
+import { moveDefinition, wouldClash } from '../editing.js';
 import { listsAnywhere, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
 
 const dotted = (path: readonly string[]) => path.join('.');
@@ -57,9 +57,15 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition, index: number, target
     const title = move.alreadySet ? `Remove it: ${dotted(target)} is already set` : `Move to ${dotted(target)}`;
     return [{ title, isPreferred: true, edits: move.edits }];
   }
-  // A prefix is misspelt (`nix.linux-buildr.enable`): rename just that name.
+  // A prefix is misspelt (`nix.linux-buildr.enable`): rename just that name, unless the renamed
+  // bindings would then clash with ones already written under the right name.
   const span = def.pathSpans[index];
   const name = target[index];
+  if (!span || !name) return [];
+  const renamed = ctx.located.definitions
+    .filter((d) => d.pathSpans[index]?.from === span.from && d.pathSpans[index]?.to === span.to)
+    .map((d) => ({ def: d, path: d.path.map((p, i) => (i === index ? name : p)) }));
+  if (wouldClash(ctx, renamed, index)) return [];
   return span && name ? [{ title: `Change to ${name}`, isPreferred: true, edits: [{ from: span.from, to: span.to, newText: name }] }] : [];
 }
 
