@@ -339,6 +339,7 @@ class Locator implements Located {
         ownLength: 1,
         nameSpan: span,
         bindingSpan: spanOf(item),
+        inherited: true,
         value: { kind: 'other', text: prefix + name, span },
         conditional: scope.conditional,
         priority: scope.priority,

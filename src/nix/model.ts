@@ -66,8 +66,11 @@ export interface OptionDefinition {
   ownLength: number;
   /** The attribute name that ends the path (the last element of the binding's attribute path). */
   nameSpan: Span;
-  /** The whole binding `a.b = value;`, for removing it. */
+  /** The whole binding `a.b = value;`, for removing it. For a name of `inherit a b;`: the whole
+   *  inherit, which may hold other names too (see `inherited`). */
   bindingSpan: Span;
+  /** Defined by `inherit` (`inherit (cfg) maxJobs;`): its binding holds only a name, no `=`. */
+  inherited?: boolean;
   /** The value after unwrapping mkIf/mkDefault/mkForce/mkOverride/mkMerge. */
   value: StaticValue;
   /** Inside `mkIf` or `if … then … else`: may not apply. */

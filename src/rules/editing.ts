@@ -60,10 +60,24 @@ export function addDefinitionAfter(chain: EditChain, ctx: RuleContext, module: M
   return true;
 }
 
-/** A chain that starts by removing a binding (as `removeBinding` does). */
-export function removalChain(text: string, binding: { from: number; to: number }): EditChain {
+/**
+ * Removes one definition: its binding, or for one name of `inherit (cfg) maxJobs systems;` just
+ * that name (the whole inherit only when it names nothing else).
+ */
+export function removeDefinition(text: string, def: OptionDefinition): OffsetEdit {
+  if (!def.inherited) return removeBinding(text, def.bindingSpan);
+  const before = text.slice(def.bindingSpan.from, def.nameSpan.from);
+  const after = text.slice(def.nameSpan.to, def.bindingSpan.to);
+  if (/^inherit\s*(\([\s\S]*\))?\s*$/.test(before) && after.trim() === ';') return removeBinding(text, def.bindingSpan);
+  let from = def.nameSpan.from;
+  while (from > def.bindingSpan.from && /[ \t\r\n]/.test(text[from - 1] ?? '')) from--;
+  return { from, to: def.nameSpan.to, newText: '' };
+}
+
+/** A chain that starts by removing a definition (`removeDefinition`). */
+export function removalChain(text: string, def: OptionDefinition): EditChain {
   const chain = new EditChain(text);
-  chain.add(removeBinding(text, binding));
+  chain.add(removeDefinition(text, def));
   return chain;
 }
 
@@ -130,13 +144,15 @@ export interface Move {
  * place (`hostPort = 1;` → `config.virtualisation.darwin-builder.hostPort = 1;`).
  */
 export function moveDefinition(ctx: RuleContext, def: OptionDefinition, target: readonly string[], value?: string): Move | undefined {
-  const remove = removeBinding(ctx.text, def.bindingSpan);
+  const remove = removeDefinition(ctx.text, def);
   if (definitionsAt(ctx, target).length > 0) return { edits: [remove], alreadySet: true };
+  // `inherit (cfg) x;` has no value text to move, and its name means something in its own scope.
+  if (def.inherited) return undefined;
   const text = value ?? bindingValueText(ctx.text, def);
   const enclosing = def.path.slice(0, def.path.length - def.ownLength);
   const set = deepestSetFor(ctx, darwinModuleOf(ctx, def), target);
   if (set && set.path.length > enclosing.length && !clashes(ctx, def, target, set.path.length)) {
-    const chain = removalChain(ctx.text, def.bindingSpan);
+    const chain = removalChain(ctx.text, def);
     if (addDefinitionAfter(chain, ctx, darwinModuleOf(ctx, def), target, text)) return { edits: chain.edits, alreadySet: false };
   }
   if (!isPrefix(enclosing, target) || clashes(ctx, def, target, enclosing.length)) return undefined;

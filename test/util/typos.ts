@@ -1,8 +1,8 @@
 /**
  * Single-typo variants of a text: one character deleted, duplicated or swapped with its neighbour,
- * or one quote, `;`, brace, bracket or parenthesis dropped. The targeted classes (quote, `;`,
- * brackets) are few per file and are all generated; the positional classes are sampled with the
- * seeded PRNG, so the same seed always gives the same variants and a failure can be replayed.
+ * or one quote, `;`, brace, bracket or parenthesis dropped. Up to `perClass` positions per class
+ * are sampled with the seeded PRNG, so the same seed always gives the same variants and a failure
+ * can be replayed.
  */
 import { seededRandom } from './random.js';
 
@@ -45,19 +45,17 @@ function hash(name: string): number {
 }
 
 /**
- * Every targeted typo of `text`, and `perClass` sampled positions for each positional class
- * (all positions when the text is shorter). `name` and `seed` together pick the sample.
+ * Up to `perClass` typos of each class (all of them when there are fewer places for it), at
+ * positions `name` and `seed` together pick.
  */
 export function typoVariants(name: string, text: string, seed: number, perClass: number): Typo[] {
   const out: Typo[] = [];
   for (const kind of TYPO_CLASSES) {
     const pattern = TARGETS[kind];
-    if (pattern) {
-      for (const m of text.matchAll(pattern)) out.push(make(text, kind, m.index));
-      continue;
-    }
     const last = kind === 'swap' ? text.length - 1 : text.length;
-    const positions = [...Array(Math.max(last, 0)).keys()].filter((i) => kind !== 'swap' || text[i] !== text[i + 1]);
+    const positions = pattern
+      ? [...text.matchAll(pattern)].map((m) => m.index)
+      : [...Array(Math.max(last, 0)).keys()].filter((i) => kind !== 'swap' || text[i] !== text[i + 1]);
     const random = seededRandom(seed ^ hash(`${name}:${kind}`));
     // A partial Fisher-Yates shuffle: the first `perClass` positions of a random permutation.
     for (let i = 0; i < Math.min(perClass, positions.length); i++) {

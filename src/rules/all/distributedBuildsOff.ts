@@ -3,9 +3,9 @@
  * (empty), so /etc/nix/machines and with it the Linux builder are ignored (docs/dev/domain.md#the-machines-file-and-buildmachines). The builder
  * module sets it to true itself, so a plain `false` also conflicts with it.
  */
-import { removeBinding } from '../../nix/print.js';
 import { buildMachinesDeclared } from '../machineEntries.js';
 import { boolAt, boolElsewhere, type Rule } from '../rule.js';
+import { removeDefinition } from '../editing.js';
 
 export const distributedBuildsOffRule: Rule = {
   id: 'distributed-builds-off',
@@ -29,7 +29,7 @@ export const distributedBuildsOffRule: Rule = {
       span: off.nameSpan,
       severity: 'warning',
       message: `Distributed builds are switched off. ${why}`,
-      fixes: [{ title: 'Remove nix.distributedBuilds = false', isPreferred: true, edits: [removeBinding(ctx.text, off.bindingSpan)] }],
+      fixes: [{ title: 'Remove nix.distributedBuilds = false', isPreferred: true, edits: [removeDefinition(ctx.text, off)] }],
     }];
   },
 };

@@ -4,9 +4,8 @@
  * INFERRED). `pkgs.darwin.linux-builder-vz` (Virtualization.framework) is the builder with Rosetta. Emulating
  * x86_64-linux with binfmt does.
  */
-import { removeBinding } from '../../nix/print.js';
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
-import { addDefinitionAfter, moveDefinition, removalChain } from '../editing.js';
+import { addDefinitionAfter, moveDefinition, removalChain, removeDefinition } from '../editing.js';
 import { darwinModuleOf, definedAnywhere, definitionsAt, type OffsetFix, type Rule } from '../rule.js';
 import { builderMayRun } from '../builderState.js';
 import { builderVmSystem } from '../vmSystem.js';
@@ -29,11 +28,11 @@ export const rosettaUnsupportedRule: Rule = {
     return definitionsAt(ctx, ROSETTA)
       .filter((def) => def.value.kind === 'bool' && def.value.value)
       .map((def) => {
-        const remove = removeBinding(ctx.text, def.bindingSpan);
+        const remove = removeDefinition(ctx.text, def);
         const hasEmulation = x86Vm || definedAnywhere(ctx, EMULATED);
         const title = 'Use binfmt emulation instead: boot.binfmt.emulatedSystems = [ "x86_64-linux" ]';
         let fixes: OffsetFix[];
-        const chain = removalChain(ctx.text, def.bindingSpan);
+        const chain = removalChain(ctx.text, def);
         if (hasEmulation) {
           fixes = [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
         } else if (addDefinitionAfter(chain, ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]')) {

@@ -3,9 +3,9 @@
  * mapping of `linux-builder` to localhost:31022 (user, HostKeyAlias, key); nothing replaces it
  * (docs/dev/domain.md#wrong-fixes). What fixes the corporate case is giving root the Host block, not removing it.
  */
-import { removeBinding } from '../../nix/print.js';
 import { LINUX_BUILDER_SSH_CONFIG_FILE } from '../../schema/nixDarwin.js';
 import { boolAt, type Rule } from '../rule.js';
+import { removeDefinition } from '../editing.js';
 
 export const sshConfigDisabledRule: Rule = {
   id: 'ssh-config-disabled',
@@ -20,7 +20,7 @@ export const sshConfigDisabledRule: Rule = {
       severity: 'warning',
       message: `Disabling /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} removes the only thing that maps \`linux-builder\` to localhost port 31022 with user builder, HostKeyAlias and key /etc/nix/builder_ed25519; nothing replaces it, so ssh to the builder fails. ` +
         'If /etc/ssh/ssh_config is managed (Chef/MDM) and lacks the Include, give root the Host block instead: add `Include /etc/ssh/ssh_config.d/100-linux-builder.conf` to /var/root/.ssh/config.',
-      fixes: [{ title: `Keep /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} (remove this line)`, isPreferred: true, edits: [removeBinding(ctx.text, off.bindingSpan)] }],
+      fixes: [{ title: `Keep /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} (remove this line)`, isPreferred: true, edits: [removeDefinition(ctx.text, off)] }],
     }];
   },
 };

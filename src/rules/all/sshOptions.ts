@@ -6,9 +6,9 @@
  */
 import { EditChain } from '../../nix/editChain.js';
 import type { ModuleInfo, OptionDefinition } from '../../nix/model.js';
-import { libInScope, nixString, removeBinding, type OffsetEdit } from '../../nix/print.js';
+import { libInScope, nixString, type OffsetEdit } from '../../nix/print.js';
 import { BUILDER_VM_HOST_KEY, DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT } from '../../schema/nixDarwin.js';
-import { addDefinitionAfter, removalChain } from '../editing.js';
+import { addDefinitionAfter, removalChain, removeDefinition } from '../editing.js';
 import { darwinModuleOf, definedAnywhere, definitionsAt, stringList, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
 import { builderEntryNix, knownHostsNix } from '../builderEntry.js';
 import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
@@ -45,7 +45,7 @@ function systemsOf(ctx: RuleContext): string[] {
 
 /** A fix that removes the sshOptions binding first, then makes each addition in the text that leaves. */
 function afterRemoval(ctx: RuleContext, def: OptionDefinition, module: ModuleInfo, additions: readonly (readonly [string[], string])[]): OffsetEdit[] | undefined {
-  const chain = removalChain(ctx.text, def.bindingSpan);
+  const chain = removalChain(ctx.text, def);
   for (const [path, value] of additions) if (!addDefinitionAfter(chain, ctx, module, path, value)) return undefined;
   return chain.edits;
 }
@@ -62,7 +62,7 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
   const fixes: OffsetFix[] = [{
     title: 'Remove sshOptions: nix-darwin already sets the user, host name, port, HostKeyAlias and key (ssh_config.d Host block) and pins the host key',
     isPreferred: true,
-    edits: [removeBinding(ctx.text, def.bindingSpan)],
+    edits: [removeDefinition(ctx.text, def)],
   }];
   if (!def.path.includes('buildMachines')) {
     const module = darwinModuleOf(ctx, def);

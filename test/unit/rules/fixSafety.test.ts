@@ -18,7 +18,9 @@ import { examplesDir, fixturesDir } from '../../util/paths.js';
 import { requireTools } from '../../util/prerequisites.js';
 import { originalOffset, typoVariants, type Typo } from '../../util/typos.js';
 
-const settings = JSON.parse(readFileSync(join(fixturesDir, 'hostile', 'typoSweep.json'), 'utf8')) as { seed: number; perClass: number; nixParseSample: number };
+const settings = JSON.parse(readFileSync(join(fixturesDir, 'hostile', 'typoSweep.json'), 'utf8')) as { seed: number; perClass: number; corpusPerClass: number; nixParseSample: number };
+/** The 100-odd public configurations get a smaller sample each, to keep the sweep under a minute. */
+const perClassFor = (file: string) => (file.includes('realWorldCorpus') ? settings.corpusPerClass : settings.perClass);
 
 function nixFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.nix')).map((f) => join(dir, f)).sort();
@@ -68,7 +70,7 @@ describe('quick fixes on single-typo variants of every example and fixture', fun
     for (const file of files) {
       const original = readFileSync(file, 'utf8');
       const extents = bindingExtents(original);
-      const variants: (Typo | { kind: 'none'; at: -1; text: string })[] = [{ kind: 'none', at: -1, text: original }, ...typoVariants(file, original, settings.seed, settings.perClass)];
+      const variants: (Typo | { kind: 'none'; at: -1; text: string })[] = [{ kind: 'none', at: -1, text: original }, ...typoVariants(file, original, settings.seed, perClassFor(file))];
       for (const variant of variants) {
         stats.variants++;
         const where = `${file} ${variant.kind}@${variant.at}`;
@@ -163,6 +165,16 @@ describe('fix safety checks', () => {
     assert.deepEqual(fixesOf(renamed, 'unknown-option').map((f) => f.title), []);
     // With nothing in the way the rename is still offered.
     assert.deepEqual(fixesOf('{\n  nix.linux-buildr.enable = true;\n}\n', 'unknown-option').map((f) => f.title), ['Change to linux-builder']);
+  });
+
+  it('a name of an inherit with other names: only that name goes, and it is never moved', () => {
+    const text = '{ cfg, ... }:\n{\n  nix.linux-builder = {\n    enable = true;\n    inherit (cfg) maxJobs sshOptions;\n    inherit (cfg) sytems;\n  };\n}\n';
+    const [remove] = fixesOf(text, 'ssh-options');
+    assert.ok(remove);
+    const finding = analyzeNix(text).findings.find((f) => f.code === 'ssh-options')!;
+    assert.match(apply(text, offsetEdits(text, { ...finding, fixes: [remove] })[0]), /inherit \(cfg\) maxJobs;/);
+    assert.ok(analyzeNix(text).findings.some((f) => f.code === 'unknown-option'), 'sytems is still flagged');
+    assert.deepEqual(fixesOf(text, 'unknown-option').map((f) => f.title), []);
   });
 
   it('a CRLF file gets CRLF line breaks in what a fix inserts', () => {
