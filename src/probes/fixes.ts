@@ -221,6 +221,16 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
         return { summary: `${key} does not exist. nix-darwin's builder service installs it (root:nixbld, 0600) when it starts: restart it.`, commands: [KICKSTART, sh`ls -l -- ${key}`] };
       }
       return { summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey: a string path to a root-only file (never "\${./key}", which copies the private key into the world-readable store).` };
+    case 'key-passphrase':
+      return {
+        summary: `${key} is protected by a passphrase. The nix-daemon runs ssh as root without a terminal, so nothing can type the passphrase: ssh cannot load the key and the builder rejects the login ("Permission denied (publickey)"). Give the daemon a key without a passphrase that only root can read: remove the passphrase (ssh-keygen asks for the current one), or make a new key and add its .pub to the builder user's authorized_keys.`,
+        commands: [sh`sudo ssh-keygen -p -N '' -f ${key}`],
+      };
+    case 'key-unreadable':
+      return {
+        summary: `Root, the account the nix-daemon runs ssh as, may not read ${key}: a folder on its path denies it. Keep the key where root can read it, owned by root and readable only by it (nix-darwin installs /etc/nix/builder_ed25519 as root:nixbld 0600).`,
+        commands: [sh`sudo ls -l -- ${key}`],
+      };
     case 'key-permissions':
       return {
         summary: `ssh, run as root by the nix-daemon, refuses ${key} because it is readable by others. Make it root-only again (root:nixbld 0600 as nix-darwin installs it). Do not make it readable by your user: the daemon, not you, connects.`,

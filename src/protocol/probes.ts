@@ -59,6 +59,9 @@ export const CAUSE_IDS = [
   'option-type-mismatch',
   'requires-nix-enable',
   'unmanaged-etc-files',
+  // The builder key: protected by a passphrase the daemon cannot type; root cannot read it.
+  'key-passphrase',
+  'key-unreadable',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];

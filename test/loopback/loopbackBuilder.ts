@@ -135,8 +135,8 @@ export interface MacOptions {
   include?: boolean;
   hostBlock?: boolean;
   hostKeyAlias?: boolean;
-  /** The client key: 'good' (accepted), 'foreign' (another key), 'missing'. */
-  key?: 'good' | 'foreign' | 'missing';
+  /** The client key: 'good' (accepted), 'foreign' (another key), 'missing', 'passphrase' (the accepted key, encrypted). */
+  key?: 'good' | 'foreign' | 'missing' | 'passphrase';
   keyMode?: number;
   /** publicHostKey column: the builder's key, another key's, the bare blob's base64, or `-`. */
   publicHostKey?: 'good' | 'other' | 'bare-blob' | 'none';
@@ -185,6 +185,8 @@ export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions =
   if (o.key !== 'missing') {
     if (o.key === 'foreign') keygen(key);
     else { copyFileSync(builder.clientKey, key); copyFileSync(`${builder.clientKey}.pub`, `${key}.pub`); }
+    // The key the builder accepts, now needing a passphrase nobody can type for the daemon.
+    if (o.key === 'passphrase' && spawnSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'secret phrase', '-f', key], { stdio: 'ignore' }).status !== 0) throw new Error('ssh-keygen -p failed');
     chmodSync(key, o.keyMode ?? 0o600);
     if (o.keyOwner !== undefined) chownSync(key, o.keyOwner, o.keyOwner);
   }

@@ -167,6 +167,13 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(report, run, 'key-missing', /builder_ed25519.*does not exist/);
   });
 
+  it('the accepted key protected by a passphrase: key-passphrase, not auth-rejected', async function () {
+    const { report, run } = await probe('key-passphrase', { key: 'passphrase' });
+    assertCause(report, run, 'key-passphrase', /incorrect passphrase supplied/);
+    assert.equal(report.results.find((r) => r.id === 'ssh-login')?.cause, 'auth-rejected', 'ssh itself only says the login was rejected');
+    assert.ok(report.verdict.fix?.commands?.some((c) => /^sudo ssh-keygen -p -N '' -f /.test(c)), JSON.stringify(report.verdict.fix));
+  });
+
   it('key mode 0644 owned by root (the account ssh runs as): key-permissions', async function () {
     const { report, run } = await probe('key-0644', { keyMode: 0o644 });
     assertCause(report, run, 'key-permissions', /mode 0644, owner uid 0/);

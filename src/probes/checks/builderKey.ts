@@ -5,10 +5,43 @@
  * installs it root:nixbld 0600) is correct, not a bug (docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
  */
 import { stat } from 'node:fs/promises';
-import type { ProbeDefinition } from '../context.js';
-import { adminOutcome, commandEvidence } from '../context.js';
+import type { Evidence } from '../../protocol/probes.js';
+import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../context.js';
+import { adminOutcome, commandEvidence, needsAdmin } from '../context.js';
 import { keyOwnerFix } from '../fixes.js';
 import { failure, realPath, skip } from './common.js';
+
+/**
+ * Whether the key needs a passphrase, asked of ssh-keygen (run as root, like the daemon): `-y`
+ * with an empty passphrase derives the public key, or says "incorrect passphrase supplied to
+ * decrypt private key". We read neither the key nor ssh-keygen's output (the public key).
+ */
+async function passphraseCheck(ctx: ProbeContext, key: string, origin: string): Promise<ProbeOutcome | undefined> {
+  const argv = ctx.asRoot(['ssh-keygen', '-y', '-P', '', '-f', key]);
+  const result = await ctx.run(argv, 3000);
+  if (result.exitCode === 0 || !/incorrect passphrase supplied/.test(result.stderr)) return undefined;
+  return failure(ctx, 'key-passphrase', `${key} (from ${origin}) is protected by a passphrase: the nix-daemon has no terminal to type it, so ssh cannot use the key`, [commandEvidence(result)], { keyPath: key });
+}
+
+/** The key's folder denies this account: look as root where we can, and say what root sees. */
+async function unreadable(ctx: ProbeContext, key: string, origin: string, code: string): Promise<ProbeOutcome> {
+  const evidence: Evidence[] = [{ file: key, detail: `${code} (permission denied on its path)` }];
+  const argv = ['ls', '-l', '--', key];
+  if (ctx.needsSudo) {
+    const result = await ctx.run(ctx.asRoot(argv), 3000);
+    const admin = needsAdmin(ctx, ctx.asRoot(argv), `${key} (in a folder this account may not read)`, result);
+    if (admin) return admin;
+    evidence.push(commandEvidence(result, result.stdout.trim()));
+    if (result.exitCode === 0) return (await passphraseCheck(ctx, key, origin)) ?? { status: 'ok', summary: `${key} exists (root-only, as it should be)`, evidence };
+    if (/No such file or directory/.test(result.stderr)) return failure(ctx, 'key-missing', `${key} (from ${origin}) does not exist (as root: ls says No such file or directory)`, evidence, { keyPath: key });
+    return failure(ctx, 'key-unreadable', `root may not read ${key} (from ${origin}) either: ${result.stderr.trim().split('\n')[0] ?? code}`, evidence, { keyPath: key });
+  }
+  if (process.getuid?.() === 0) {
+    return failure(ctx, 'key-unreadable', `root may not read ${key} (from ${origin}): ${code} on its path, so ssh run by the nix-daemon cannot load it`, evidence, { keyPath: key });
+  }
+  // A staged root read by a normal account: only root can say whether the key is there.
+  return adminOutcome(ctx, argv, `${key} (from ${origin}) is in a folder this account may not read (${code}), so whether it exists only root can see`, evidence);
+}
 
 export const builderKeyProbe: ProbeDefinition = {
   id: 'builder-key',
@@ -32,12 +65,9 @@ export const builderKeyProbe: ProbeDefinition = {
       info = await stat(key);
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
-      if (code === 'EACCES' && ctx.needsSudo) {
-        const argv = ['ls', '-l', '--', key];
-        const result = await ctx.run(ctx.asRoot(argv), 3000);
-        if (result.exitCode !== 0) return adminOutcome(ctx, argv, `${key} can only be inspected as root`, [commandEvidence(result)]);
-        return { status: 'ok', summary: `${key} exists (root-only, as it should be)`, evidence: [commandEvidence(result, result.stdout.trim())] };
-      }
+      // Permission denied is not "missing": a folder on the path may not be entered by this account.
+      if (code === 'EACCES' || code === 'EPERM') return unreadable(ctx, key, origin, code);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return { status: 'fail', cause: 'unknown', summary: `${key} (from ${origin}) cannot be inspected: ${code}`, evidence: [{ file: key, detail: code }] };
       return failure(ctx, 'key-missing', `${key} (from ${origin}) does not exist: ssh ${target.sshKey !== undefined ? `prints "no such identity: ${key}: No such file or directory" and` : 'skips it and'} is then rejected`, [{ file: key, detail: code }], { keyPath: key });
     }
     const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
@@ -49,6 +79,8 @@ export const builderKeyProbe: ProbeDefinition = {
         `${key} (from ${origin}) is ${detail}: ssh run by root refuses it ("UNPROTECTED PRIVATE KEY FILE", "bad permissions") because root owns it and others can read it`,
         [{ file: key, detail }], { keyPath: key });
     }
+    const locked = await passphraseCheck(ctx, key, origin);
+    if (locked !== undefined) return locked;
     if (info.uid !== sshUid) {
       return {
         status: 'warn',
