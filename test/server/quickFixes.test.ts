@@ -8,8 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-languageserver';
 import { examplesDir } from '../util/paths.js';
-import { nixParseError } from '../util/nixCheck.js';
-import { requireTools } from '../util/prerequisites.js';
+import { fixParseError } from '../util/nixCheck.js';
 import { LspClient, offsetAt } from './lspClient.js';
 
 function applyTextEdits(text: string, edits: TextEdit[]): string {
@@ -26,7 +25,6 @@ describe('quick fixes through the language server', function () {
   let n = 0;
 
   before(async function () {
-    requireTools(this, ['nix-instantiate']);
     ({ client } = await LspClient.start());
   });
 
@@ -55,7 +53,7 @@ describe('quick fixes through the language server', function () {
           const fixed = applyTextEdits(text, change.edits as TextEdit[]);
           const where = `${relative(examplesDir, join(examplesDir, file))}: ${String(diagnostic.code)} fix "${action.title}"`;
           checked++;
-          const parseError = nixParseError(fixed);
+          const parseError = fixParseError(fixed);
           if (parseError !== null) {
             problems.push(`${where} does not parse: ${parseError.split('\n')[0]}`);
             continue;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Finding } from '../../../src/protocol/findings.js';
-import { applyFix, findings, nixParseError } from '../../util/nixCheck.js';
+import { applyFix, findings, fixParseError } from '../../util/nixCheck.js';
 
 /** Asserts exactly the findings of `code` on these 1-based lines, and returns them. */
 export function expectFindings(text: string, code: string, lines: number[]): Finding[] {
@@ -15,7 +15,7 @@ export function expectNone(text: string, code: string): void {
 }
 
 /**
- * Every fix of every `code` finding: the result parses with the real Nix parser, has one finding of
+ * Every fix of every `code` finding: the result parses (with the real Nix parser where installed), has one finding of
  * `code` fewer, and brings no new error or warning of another rule. Returns the fixed texts.
  */
 export function expectFixesWork(text: string, code: string, minimumFixes = 1): string[] {
@@ -26,7 +26,7 @@ export function expectFixesWork(text: string, code: string, minimumFixes = 1): s
   const serious = (list: Finding[]) => list.filter((f) => f.code !== code && (f.severity === 'error' || f.severity === 'warning')).map((f) => f.code).sort();
   return fixes.map((fix) => {
     const fixed = applyFix(text, fix);
-    const parseError = nixParseError(fixed);
+    const parseError = fixParseError(fixed);
     assert.equal(parseError, null, `fix "${fix.title}" gives Nix that does not parse:\n${fixed}\n${parseError}`);
     const after = findings(fixed);
     assert.equal(after.filter((f) => f.code === code).length, targets.length - 1, `fix "${fix.title}" did not clear its finding:\n${fixed}`);

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from '../../util/paths.js';
-import { applyFix, findings, nixParseError } from '../../util/nixCheck.js';
-import { requireTools } from '../../util/prerequisites.js';
+import { applyFix, findings, fixParseError } from '../../util/nixCheck.js';
 
 const dir = join(fixturesDir, 'realWorld');
 
@@ -20,7 +19,6 @@ function planted(text: string): string[] {
 }
 
 describe('real-world-shaped configurations', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
 
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.nix')).sort()) {
     it(`${name}: finds exactly the planted problems on their lines, and every fix works`, () => {
@@ -32,7 +30,7 @@ describe('real-world-shaped configurations', () => {
       for (const finding of all) {
         for (const fix of finding.fixes) {
           const fixed = applyFix(text, fix);
-          assert.equal(nixParseError(fixed), null, `${name}: fix "${fix.title}" does not parse:\n${fixed}`);
+          assert.equal(fixParseError(fixed), null, `${name}: fix "${fix.title}" does not parse:\n${fixed}`);
           const left = findings(fixed).filter((f) => f.code === finding.code).length;
           assert.equal(left, all.filter((f) => f.code === finding.code).length - 1, `${name}: fix "${fix.title}" did not clear its ${finding.code}`);
         }

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { requireTools } from '../../util/prerequisites.js';
 import { expectFindings, expectFixesWork, expectNone } from './expect.js';
 
 describe('rule removed-option', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
   it('replaces nix.linux-builder.modules with config.imports', () => {
     const text = '{\n  nix.linux-builder = {\n    enable = true;\n    modules = [ ./extra.nix ];\n  };\n}\n';
     const [hit] = expectFindings(text, 'removed-option', [4]);
@@ -39,7 +37,6 @@ describe('rule requires-nix-enable', () => {
 });
 
 describe('rule distributed-builds-off', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
   it('flags distributedBuilds = false (through mkForce) with builders configured, and removes it', () => {
     const text = '{ lib, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.distributedBuilds = lib.mkForce false;\n}\n';
     expectFindings(text, 'distributed-builds-off', [4]);
@@ -56,7 +53,6 @@ describe('rule distributed-builds-off', () => {
 });
 
 describe('rule ssh-config-disabled', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
   it('flags disabling 100-linux-builder.conf and never recommends /etc/hosts', () => {
     const text = '{\n  environment.etc."ssh/ssh_config.d/100-linux-builder.conf".enable = false;\n}\n';
     const [hit] = expectFindings(text, 'ssh-config-disabled', [2]);
@@ -70,7 +66,6 @@ describe('rule ssh-config-disabled', () => {
 });
 
 describe('rule host-port-mismatch', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
   it('flags a changed hostPort and writes the ssh config file with the new port', () => {
     const text = '{ pkgs, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31023;\n}\n';
     expectFindings(text, 'host-port-mismatch', [4]);
@@ -85,7 +80,6 @@ describe('rule host-port-mismatch', () => {
 });
 
 describe('rules x86-needs-emulation and rosetta-unsupported', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
   it('flags aarch64 + x86_64 systems without binfmt emulation and adds it', () => {
     const text = '{\n  nix.linux-builder = {\n    enable = true;\n    systems = [ "aarch64-linux" "x86_64-linux" ];\n  };\n}\n';
     expectFindings(text, 'x86-needs-emulation', [4]);
@@ -105,7 +99,6 @@ describe('rules x86-needs-emulation and rosetta-unsupported', () => {
 });
 
 describe('rules localhost-no-port and localhost-skips-ssh', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
   it('flags localhost with a user (port 22 of the Mac) and offers the alias and the 127.0.0.1:31022 form', () => {
     const text = '{\n  nix.linux-builder.enable = true;\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    sshUser = "builder";\n  } ];\n}\n';
     const [hit] = expectFindings(text, 'localhost-no-port', [4]);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { requireTools } from '../../util/prerequisites.js';
 import { findings } from '../../util/nixCheck.js';
 import { readSshOptions } from '../../../src/rules/all/sshOptions.js';
 import { expectFindings, expectFixesWork } from './expect.js';
@@ -11,7 +10,6 @@ import { fixturesDir } from '../../util/paths.js';
 const REPORT = readFileSync(join(fixturesDir, 'nix', 'userReport.nix'), 'utf8');
 
 describe('rule ssh-options', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
 
   it('flags sshOptions inside nix.linux-builder.config, as in the incident report', () => {
     const [hit] = expectFindings(REPORT, 'ssh-options', [8]);

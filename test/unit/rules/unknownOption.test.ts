@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { requireTools } from '../../util/prerequisites.js';
 import { expectFindings, expectFixesWork, expectNone } from './expect.js';
 
 describe('rule unknown-option', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
 
   it('says publicHostKey under nix.linux-builder does not exist and that the key is already pinned', () => {
     const [hit] = expectFindings('{ nix.linux-builder.publicHostKey = builtins.readFile ./key.pub; }\n', 'unknown-option', [1]);
@@ -83,7 +81,6 @@ describe('rule unknown-option below known names', () => {
 });
 
 describe('rule unknown-option moves next to existing sets', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
   it('moves hostPort into an existing config = { … } set rather than a clashing dotted binding', () => {
     // (31022, the default: another port would rightly bring host-port-mismatch along.)
     const text = '{\n  nix.linux-builder = {\n    hostPort = 31022;\n    config = {\n      virtualisation.cores = 2;\n    };\n  };\n}\n';

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { requireTools } from '../../util/prerequisites.js';
 import { judgePublicHostKey } from '../../../src/rules/all/publicHostKeyFormat.js';
 import { expectFindings, expectFixesWork, expectNone } from './expect.js';
 
@@ -7,7 +6,6 @@ const LINE = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJBWcxb/Blaqt1auOtE+F8QUWrUoti
 const GOOD = Buffer.from(LINE).toString('base64');
 
 describe('rule type-mismatch', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
 
   it('flags a single string for systems and wraps it in a list', () => {
     const text = '{ nix.linux-builder.systems = "aarch64-linux"; }\n';
@@ -29,7 +27,6 @@ describe('rule type-mismatch', () => {
 });
 
 describe('rule public-host-key-format', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
 
   it('accepts base64 of the whole key line', () => {
     assert.equal(judgePublicHostKey(GOOD), undefined);
@@ -55,7 +52,6 @@ describe('rule public-host-key-format', () => {
 });
 
 describe('rule ssh-key-store-path', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
 
   it('flags a path literal key and quotes absolute ones', () => {
     const text = '{\n  nix.buildMachines = [ { hostName = "linux-builder"; sshKey = /etc/nix/builder_ed25519; } ];\n}\n';

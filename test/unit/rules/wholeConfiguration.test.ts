@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { analyzeNix, configurationFacts } from '../../../src/rules/analyze.js';
 import { FactsIndex } from '../../../src/rules/factsIndex.js';
 import type { Finding } from '../../../src/protocol/findings.js';
-import { applyFix, findings, nixParseError } from '../../util/nixCheck.js';
-import { requireTools } from '../../util/prerequisites.js';
+import { applyFix, findings, fixParseError } from '../../util/nixCheck.js';
 import { resultingMachines, resultingPins } from '../../util/resultingConfig.js';
 import { expectFindings, expectNone } from './expect.js';
 
@@ -25,7 +24,7 @@ function applied(text: string, finding: Finding, title: RegExp): string {
   const fix = finding.fixes.find((f) => title.test(f.title));
   assert.ok(fix, `no fix matching ${title}: ${finding.fixes.map((f) => f.title).join(' | ')}`);
   const fixed = applyFix(text, fix);
-  assert.equal(nixParseError(fixed), null, fixed);
+  assert.equal(fixParseError(fixed), null, fixed);
   return fixed;
 }
 
@@ -81,7 +80,6 @@ describe('deliberate local builders', () => {
 });
 
 describe('fixes judged by what the whole configuration gives the Mac', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
 
   it('no "linux-builder" alias when nix.linux-builder is not enabled: 127.0.0.1:31022, pinned in the darwin module', () => {
     const text = '{\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    sshUser = "builder";\n    systems = [ "aarch64-linux" ];\n    maxJobs = 4;\n  } ];\n}\n';
@@ -136,7 +134,6 @@ describe('fixes judged by what the whole configuration gives the Mac', () => {
 });
 
 describe('the builder package and the Mac decide which system the VM emulates', () => {
-  before(function () { requireTools(this, ['nix-instantiate']); });
   const builder = (extra: string, systems: string) => `{ pkgs, ... }:\n{\n  nix.linux-builder = {\n    enable = true;\n${extra}    systems = ${systems};\n  };\n}\n`;
   const emulatedAfter = (text: string, finding: Finding): string[] => {
     const fixed = applied(text, finding, /emulatedSystems/);
