@@ -6,7 +6,7 @@
  * Reads only the syntax tree; parts that failed to parse are skipped, never fatal.
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { AttrSetInfo, ListInfo, Located, ModuleInfo, OptionDefinition, Priority, Span, StaticValue } from './model.js';
+import type { AttrSetInfo, ListInfo, Located, ModuleImport, ModuleInfo, OptionDefinition, Priority, Span, StaticValue, SystemCall } from './model.js';
 import type { ParsedNix } from './parse.js';
 import { innerIndent } from './indent.js';
 import { isExpression, spanOf, staticValue } from './staticValue.js';
@@ -45,6 +45,36 @@ const builderConfigPath = ['nix', 'linux-builder', 'config'];
 const systemBuilders = new Set(['darwinSystem', 'nixosSystem']);
 
 const isBindingItem = (n: SyntaxNode): boolean => n.name === 'Binding' || n.name === 'Inherit';
+
+/**
+ * Where flakes publish nix-darwin modules by name: a flake's `darwinModules.<name>` output, and
+ * flake-parts' `flake.darwinModules.<name>` and `flake.modules.darwin.<name>` (flake-parts
+ * modules/flake.nix and extras/modules.nix). Each value is a nix-darwin module.
+ */
+const flakeModuleSets: readonly (readonly string[])[] = [['darwinModules'], ['flake', 'darwinModules'], ['flake', 'modules', 'darwin']];
+/** Text that must occur for any of them to be written (without it the search is skipped). */
+const FLAKE_MODULE_HINT = /\bdarwin(?:Modules)?\b/g;
+
+/**
+ * The file a `modules`/`imports` element names by relative path: `./x.nix`, `../dir`,
+ * `(import ./x.nix)`; null for anything else (interpolated paths cannot be followed statically).
+ */
+function modulePath(node: SyntaxNode, text: string): string | null {
+  while (node.name === 'Parens') {
+    const inner = expressionChildren(node)[0];
+    if (!inner) return null;
+    node = inner;
+  }
+  if (node.name === 'Apply') {
+    const { callee, args } = flattenApply(node);
+    const [arg] = args;
+    if (args.length !== 1 || !arg || callee.name !== 'Identifier' || text.slice(callee.from, callee.to) !== 'import') return null;
+    node = arg;
+  }
+  if (node.name !== 'Path' || node.getChild('PathStart')) return null;
+  const path = text.slice(node.from, node.to);
+  return path.startsWith('./') || path.startsWith('../') ? path : null;
+}
 
 function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -94,6 +124,8 @@ class Locator implements Located {
   readonly attrsets: AttrSetInfo[] = [];
   readonly lists: ListInfo[] = [];
   readonly modules: ModuleInfo[] = [];
+  readonly systems: SystemCall[] = [];
+  readonly imports: ModuleImport[] = [];
   private readonly moduleBodies = new Set<number>();
   private readonly topKeysOf = new Map<number, Set<string>>();
 
@@ -192,7 +224,7 @@ class Locator implements Located {
   }
 
   /** Reads a module expression (a set, or a function returning one). Returns null if it is not one. */
-  addModule(expr: SyntaxNode, kind: ModuleInfo['kind'], prefix: string[], prefixSpans: Span[], conditional: boolean, nixos = false): ModuleInfo | null {
+  addModule(expr: SyntaxNode, kind: ModuleInfo['kind'], prefix: string[], prefixSpans: Span[], conditional: boolean, nixos = false, system?: SystemCall): ModuleInfo | null {
     let node: SyntaxNode | undefined = expr;
     let formals: ModuleInfo['formals'];
     const withScopes: string[] = [];
@@ -222,6 +254,7 @@ class Locator implements Located {
     const module: ModuleInfo = { span: spanOf(expr), body: spanOf(node), prefix, kind, withScopes, explicitConfig };
     if (formals) module.formals = formals;
     if (nixos) module.nixos = true;
+    if (system) module.system = system;
     this.modules.push(module);
     const scope: Scope = { module, path: prefix, spans: prefixSpans, conditional, priority: 'normal' };
     if (!explicitConfig && this.only(prefix) !== 'none') this.attrsets.push(this.attrSetInfo(prefix, node, module));
@@ -301,9 +334,14 @@ class Locator implements Located {
       const path = [...scope.path, 'imports'];
       if (this.only(path) !== 'none') this.lists.push({ path, span: spanOf(u.node), innerIndent: innerIndent(this.text, u.node, isExpression), module: scope.module });
       for (const element of expressionChildren(u.node)) {
+        const file = modulePath(element, this.text);
+        if (file !== null) {
+          this.imports.push({ path: file, span: spanOf(element), module: scope.module });
+          continue;
+        }
         this.noteKnownModule(element, scope.module, scope.conditional || u.conditional);
         const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
-        if (module) this.addModule(module, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional, scope.module.nixos);
+        if (module) this.addModule(module, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional, scope.module.nixos, scope.module.system);
       }
     }
   }
@@ -463,21 +501,102 @@ class Locator implements Located {
       let arg: SyntaxNode | undefined = args[0];
       while (arg?.name === 'Parens') arg = expressionChildren(arg)[0];
       if (arg?.name !== 'AttrSet') continue;
+      const system: SystemCall = { name: this.hostName(cursor.node), key: '', builder: name === 'nixosSystem' ? 'nixosSystem' : 'darwinSystem', span: spanOf(cursor.node), modulePaths: [] };
+      this.systems.push(system);
       for (const binding of arg.getChildren('Binding')) {
         const pathNode = binding.getChild('AttrPath');
         if (!pathNode || !samePath(this.attrPath(pathNode).names, ['modules'])) continue;
         for (const list of this.listsOf(binding)) {
           for (const element of expressionChildren(list)) {
+            const file = modulePath(element, this.text);
+            if (file !== null) {
+              system.modulePaths.push(file);
+              continue;
+            }
             if (name === 'darwinSystem') this.noteKnownModule(element, undefined, false);
             // nix-darwin's flake template binds the module in a `let`: `modules = [ configuration ];`.
             const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
             if (!module || seen.has(module.from)) continue;
             seen.add(module.from);
-            this.addModule(module, 'flake-module', [], [], false, name === 'nixosSystem');
+            this.addModule(module, 'flake-module', [], [], false, name === 'nixosSystem', system);
           }
         }
       }
     } while (cursor.next());
+    this.keySystems();
+  }
+
+  /**
+   * The attribute a system call is the value of (`darwinConfigurations.work = …` gives `work`;
+   * a helper `mkMac = host: darwinSystem { … }` gives `mkMac`).
+   */
+  private hostName(call: SyntaxNode): string | undefined {
+    let node = call;
+    while (node.parent?.name === 'Parens' || node.parent?.name === 'Lambda') node = node.parent;
+    const binding = node.parent;
+    const pathNode = binding?.name === 'Binding' ? binding.getChild('AttrPath') : null;
+    return pathNode ? this.attrPath(pathNode).names.at(-1) : undefined;
+  }
+
+  /** Gives each system call a key unique in the file. */
+  private keySystems(): void {
+    const count = new Map<string | undefined, number>();
+    for (const s of this.systems) count.set(s.name, (count.get(s.name) ?? 0) + 1);
+    for (const s of this.systems) {
+      const line = this.text.slice(0, s.span.from).split('\n').length;
+      s.key = s.name !== undefined && count.get(s.name) === 1 ? s.name : `${s.name ?? s.builder}@${line}`;
+    }
+  }
+
+  /**
+   * Modules published by name (`flakeModuleSets`): `darwinModules.x = { … }` in a flake's
+   * outputs, `flake.modules.darwin.x = …` in a flake-parts module, and the nested spellings
+   * (`flake = { darwinModules = { x = …; }; }`). Found from the text's mentions of `darwin`, so a
+   * file without one costs one search.
+   */
+  readFlakeModules(tree: SyntaxNode): void {
+    const seen = new Set<number>();
+    for (const match of this.text.matchAll(FLAKE_MODULE_HINT)) {
+      let node: SyntaxNode | null = tree.resolveInner(match.index, 1);
+      while (node && node.name !== 'Binding') node = node.parent;
+      if (!node || seen.has(node.from)) continue;
+      seen.add(node.from);
+      const path = this.fullBindingPath(node);
+      if (path) this.readFlakeModuleBinding(node, path);
+    }
+  }
+
+  /** The attribute path of a binding from the outermost set it is nested in by bindings alone. */
+  private fullBindingPath(binding: SyntaxNode): string[] | null {
+    const names: string[] = [];
+    for (let b: SyntaxNode | null = binding; b; ) {
+      const pathNode = b.getChild('AttrPath');
+      if (!pathNode) return null;
+      names.unshift(...this.attrPath(pathNode).names);
+      const set: SyntaxNode | null = b.parent;
+      b = set?.name === 'AttrSet' && !set.getChild('rec') && set.parent?.name === 'Binding' ? set.parent : null;
+    }
+    return names;
+  }
+
+  private readFlakeModuleBinding(binding: SyntaxNode, path: string[]): void {
+    for (const set of flakeModuleSets) {
+      if (path.length === set.length + 1 && samePath(path.slice(0, set.length), set)) {
+        for (const u of this.valueOf(binding)) this.addModule(u.node, 'flake-module', [], [], u.conditional);
+        return;
+      }
+      if (samePath(path, set.slice(0, path.length)) && path.length <= set.length) {
+        // A set on the way (`flake.modules = { darwin.x = …; }`): read its bindings.
+        for (const u of this.valueOf(binding)) {
+          if (u.node.name !== 'AttrSet') continue;
+          for (const inner of u.node.getChildren('Binding')) {
+            const innerPath = inner.getChild('AttrPath');
+            if (innerPath) this.readFlakeModuleBinding(inner, [...path, ...this.attrPath(innerPath).names]);
+          }
+        }
+        return;
+      }
+    }
   }
 
   /** The lists a `modules = …` value is made of (`[ … ] ++ [ … ]` included). */
@@ -507,6 +626,7 @@ export function locate(parsed: ParsedNix, options: LocateOptions = {}): Located 
   const expr = expressionChildren(top)[0];
   if (expr && !locator.isFlake(expr)) locator.addModule(expr, 'file', [], [], false);
   locator.readSystemCalls(top);
-  const { definitions, attrsets, lists, modules } = locator;
-  return { definitions, attrsets, lists, modules };
+  locator.readFlakeModules(top);
+  const { definitions, attrsets, lists, modules, systems, imports } = locator;
+  return { definitions, attrsets, lists, modules, systems, imports };
 }

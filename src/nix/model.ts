@@ -53,6 +53,28 @@ export interface ModuleInfo {
   /** A NixOS module (`nixosSystem { modules = [ … ]; }`, or imported by one): not part of the Mac's
    *  configuration, e.g. a VM of the user's own built from nixpkgs' darwin-builder profile. */
   nixos?: true;
+  /** For a module in a `darwinSystem { modules = [ … ]; }` list (or imported by one): that call. */
+  system?: SystemCall;
+}
+
+/** A `…darwinSystem { modules = [ … ]; }` (or `nixosSystem`) call: one machine's configuration. */
+export interface SystemCall {
+  /** The attribute it is bound to (`darwinConfigurations.<name>`), if any. */
+  name: string | undefined;
+  /** Unique within the file: the name, or `<builder>@<line>` when it has none or shares it. */
+  key: string;
+  builder: 'darwinSystem' | 'nixosSystem';
+  span: Span;
+  /** The files its `modules` list names by relative path (`./hosts/work.nix`, `./hosts/work`), as written. */
+  modulePaths: string[];
+}
+
+/** A module file named by relative path in an `imports` list (`./hardware.nix`, `../common`). */
+export interface ModuleImport {
+  path: string;
+  span: Span;
+  /** The module whose `imports` it is in. */
+  module: ModuleInfo;
 }
 
 export interface OptionDefinition {
@@ -111,4 +133,8 @@ export interface Located {
   attrsets: AttrSetInfo[];
   lists: ListInfo[];
   modules: ModuleInfo[];
+  /** The system calls in the file (hosts of a flake), in document order. */
+  systems: SystemCall[];
+  /** Module files its modules import by relative path. */
+  imports: ModuleImport[];
 }

@@ -13,7 +13,8 @@ import { errorNodes, newTreeMemo } from '../nix/treeMemo.js';
 import { guardFix, lineEnding, mergeSpans, type DropReason, type FixGuard } from './fixGuard.js';
 import { RULES, ruleRelevance } from './registry.js';
 import { type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
-import type { FileFacts } from './factsIndex.js';
+import { factsOf, type FileFacts } from './factsIndex.js';
+import { locatedForSystem, mergeContexts, type ConfigurationContext, type RuleResult } from './perHost.js';
 
 /** Syntax errors listed per file; the rest are counted in the last one's message. */
 export const MAX_SYNTAX_FINDINGS = 20;
@@ -27,6 +28,11 @@ export interface AnalyzeOptions {
   onDroppedFix?: (rule: RuleId, title: string, reason: DropReason) => void;
   /** What the other files of the same configuration define (see `configurationFacts`, `FactsIndex`). */
   elsewhere?: Elsewhere;
+  /**
+   * The configurations (hosts) the file is part of, when more than one: the rules run once per
+   * host and the findings are merged (perHost.ts). Replaces `elsewhere`.
+   */
+  contexts?: readonly ConfigurationContext[];
 }
 
 /** What the rules read of a parse: the definitions, sets and lists at the paths they check. */
@@ -40,8 +46,7 @@ export function locateForRules(parsed: ParsedNix): Located {
  * `nix.enable = false` in another is still a conflict.
  */
 export function configurationFacts(source: string | ParsedNix | Located): FileFacts {
-  const located = typeof source === 'string' ? locateForRules(parseNix(source)) : 'tree' in source ? locateForRules(source) : source;
-  return { definitions: located.definitions, lists: located.lists };
+  return factsOf(typeof source === 'string' ? locateForRules(parseNix(source)) : 'tree' in source ? locateForRules(source) : source);
 }
 
 export interface Analysis {
@@ -122,23 +127,30 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
   }
   // The rules read a few option paths: locate only those for them (a fraction of the work), and
   // the whole file's definitions for the language server's hover and completion on first use.
-  const ctx: RuleContext = { text, located: ruleLocated ?? locateForRules(parsed), elsewhere: options.elsewhere };
+  const forRules = ruleLocated ?? locateForRules(parsed);
   const located = lazyLocated(() => locate(parsed));
-  for (const rule of RULES) {
-    if (disabled.has(rule.id)) continue;
-    try {
-      for (const f of rule.check(ctx)) findings.push(toFinding(rule.id, f));
-    } catch (error) {
-      options.onRuleError?.(rule.id, error);
+  const contexts = options.contexts?.length ? options.contexts : [{ elsewhere: options.elsewhere }];
+  const results = contexts.map((context) => {
+    const ctx: RuleContext = { text, located: locatedForSystem(forRules, context.system), elsewhere: context.elsewhere };
+    const out: RuleResult[] = [];
+    for (const rule of RULES) {
+      if (disabled.has(rule.id)) continue;
+      try {
+        for (const finding of rule.check(ctx)) out.push({ rule: rule.id, finding });
+      } catch (error) {
+        options.onRuleError?.(rule.id, error);
+      }
     }
-  }
-  return { findings, parsed, located, facts: configurationFacts(ctx.located) };
+    return out;
+  });
+  for (const { rule, finding } of mergeContexts(contexts, results)) findings.push(toFinding(rule, finding));
+  return { findings, parsed, located, facts: configurationFacts(forRules) };
 }
 
 /** A Located whose fields are computed on first access, then plain data properties. */
 function lazyLocated(compute: () => Located): Located {
   const lazy = {} as Located;
-  const fields = ['definitions', 'attrsets', 'lists', 'modules'] as const;
+  const fields = ['definitions', 'attrsets', 'lists', 'modules', 'systems', 'imports'] as const;
   const materialise = (): Located => {
     const full = compute();
     for (const field of fields) Object.defineProperty(lazy, field, { value: full[field], enumerable: true, writable: true, configurable: true });

@@ -4,13 +4,38 @@
  * replaces one file's entries), so judging N files costs N lookups, not N merges of N files.
  * Pure data: the workspace layer (src/workspace/) decides which files belong together and reads them.
  */
-import type { ListInfo, OptionDefinition } from '../nix/model.js';
+import type { ListInfo, Located, ModuleInfo, OptionDefinition, SystemCall } from '../nix/model.js';
 import type { Elsewhere } from './rule.js';
 
 /** What one file contributes to its configuration (`configurationFacts` in analyze.ts). */
 export interface FileFacts {
   definitions: readonly OptionDefinition[];
   lists: readonly ListInfo[];
+  /** Its system calls (the hosts it defines), for grouping modules per host. */
+  systems: readonly SystemCall[];
+  /** The module files it imports by relative path; `system`: the key of the system call whose module imports it. */
+  imports: readonly { path: string; system: string | undefined }[];
+}
+
+/** The facts of a located file (see `locateForRules`). */
+export function factsOf(located: Located): FileFacts {
+  return {
+    definitions: located.definitions,
+    lists: located.lists,
+    systems: located.systems,
+    imports: located.imports.map((i) => ({ path: i.path, system: i.module.system?.key })),
+  };
+}
+
+/** Whether a module counts for the host whose system call has `key` (modules outside any call count for all). */
+export const moduleOfSystem = (key: string | undefined) => (module: ModuleInfo): boolean =>
+  key === undefined || module.system === undefined || module.system.key === key;
+
+/** `facts` as seen by one host of the file: the modules of other system calls left out. */
+export function factsForSystem(facts: FileFacts, key: string | undefined): FileFacts {
+  if (key === undefined || facts.systems.length < 2) return facts;
+  const keep = moduleOfSystem(key);
+  return { ...facts, definitions: facts.definitions.filter((d) => keep(d.module)), lists: facts.lists.filter((l) => keep(l.module)) };
 }
 
 const NO_DEFINITIONS: readonly OptionDefinition[] = [];
@@ -133,5 +158,12 @@ export function factsFingerprint(facts: FileFacts): string {
   const parts: string[] = [];
   for (const d of facts.definitions) parts.push(`${keyOf(d.path)}=${valueKey(d.value)}${d.conditional ? '?' : ''}${d.priority}${d.module.prefix.length}${d.module.nixos ? 'n' : ''}`);
   for (const l of facts.lists) parts.push(`${keyOf(l.path)}[]`);
-  return parts.join('\n');
+  return `${parts.join('\n')}\n${linksFingerprint(facts)}`;
+}
+
+/** What decides how files group into hosts: the system calls and the imports. */
+export function linksFingerprint(facts: FileFacts): string {
+  const systems = facts.systems.map((s) => `${s.key}:${s.modulePaths.join(',')}`);
+  const imports = facts.imports.map((i) => `${i.system ?? ''}>${i.path}`);
+  return `${systems.join(';')}|${imports.join(';')}`;
 }

@@ -27,7 +27,7 @@ import { locatedOf } from './located.js';
 import { registerProbeRequests } from './probeRequests.js';
 import { SETTINGS_SECTION, defaultDocsBaseUrl, parseSettings, type ServerSettings } from './settings.js';
 import { toolVersion } from './findUp.js';
-import { Workspace, type FileChange } from '../workspace/workspace.js';
+import { Workspace, type FactsChange, type FileChange } from '../workspace/workspace.js';
 import { filePathOf } from './uris.js';
 
 /** Long enough to coalesce a burst of keystrokes, short enough to feel immediate. */
@@ -61,12 +61,16 @@ export function startServer(connection: Connection): { dispose: () => void } {
   // The configurations around the open documents: which modules belong together and what each defines.
   const workspace = new Workspace({ watched: () => watchingFiles });
 
-  /** After `changedPath`'s facts changed, the other open documents of its configuration are judged again. */
-  const refreshConfigurationOf = (changedPath: string, except?: string): void => {
+  /**
+   * After `changedPath`'s facts changed, the other open documents of its configurations are judged
+   * again; when the grouping into hosts changed, the document itself too (its hosts changed).
+   */
+  const refreshConfigurationOf = (changedPath: string, change: FactsChange, self?: string): void => {
+    if (change === 'none') return;
     for (const uri of store.uris()) {
-      if (uri === except) continue;
+      if (uri === self && change !== 'groups') continue;
       const path = filePathOf(uri);
-      if (path !== undefined && workspace.sameConfiguration(path, changedPath)) store.refresh(uri);
+      if (path !== undefined && workspace.sameConfiguration(changedPath, path)) store.refresh(uri);
     }
   };
 
@@ -88,8 +92,9 @@ export function startServer(connection: Connection): { dispose: () => void } {
       const path = filePathOf(uri);
       return {
         disabledRules: settings.disabledRules,
-        // The other modules of the same configuration, as `check` sees them.
-        elsewhere: path === undefined ? undefined : { ...workspace.elsewhereFor(path), textOf },
+        // The other modules of the same configuration (per host), as `check` sees them; the other
+        // files' texts place related information in them.
+        contexts: path === undefined ? undefined : workspace.contextsFor(path).map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
         // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
         onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
       };
@@ -98,7 +103,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
       publish(state);
       const path = filePathOf(state.uri);
       const facts = state.analysis?.facts;
-      if (path !== undefined && facts && workspace.setOpen(path, facts)) refreshConfigurationOf(path, state.uri);
+      if (path !== undefined && facts) refreshConfigurationOf(path, workspace.setOpen(path, facts), state.uri);
     },
     log,
   });
@@ -165,13 +170,13 @@ export function startServer(connection: Connection): { dispose: () => void } {
   const changeKinds: Record<number, FileChange> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
   connection.onDidChangeWatchedFiles(({ changes }) =>
     guard('didChangeWatchedFiles', undefined, () => {
-      const changed = new Set<string>();
+      const changed = new Map<string, FactsChange>();
       for (const change of changes) {
         const path = filePathOf(change.uri);
         const kind = changeKinds[change.type];
-        if (path !== undefined && kind && workspace.fileChanged(path, kind)) changed.add(path);
+        if (path !== undefined && kind) changed.set(path, workspace.fileChanged(path, kind));
       }
-      for (const path of changed) refreshConfigurationOf(path);
+      for (const [path, change] of changed) refreshConfigurationOf(path, change);
     }),
   );
 
@@ -179,7 +184,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
     guard('didSave', undefined, () => {
       // What is on disk now is what the editor had: forget the older copy read from disk.
       const path = filePathOf(textDocument.uri);
-      if (path !== undefined && workspace.fileChanged(path, 'changed')) refreshConfigurationOf(path, textDocument.uri);
+      if (path !== undefined) refreshConfigurationOf(path, workspace.fileChanged(path, 'changed'), textDocument.uri);
     }),
   );
 
@@ -203,7 +208,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
     connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }).catch(() => undefined);
     // Unsaved edits are gone: the other modules see the file on disk again.
     const path = filePathOf(textDocument.uri);
-    if (path !== undefined) guard('didClose', undefined, () => workspace.close(path) && refreshConfigurationOf(path));
+    if (path !== undefined) guard('didClose', undefined, () => refreshConfigurationOf(path, workspace.close(path)));
   });
 
   connection.onCodeAction((params): CodeAction[] =>

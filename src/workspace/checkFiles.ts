@@ -1,13 +1,14 @@
 /**
  * `check` over many files, linear in their number: each file is read and parsed once, each
  * configuration's merged facts are built once (indexed by option path), and each file is then
- * judged with the facts of the other members of its configuration.
+ * judged with the facts of the other members of its configuration, once per host that uses it.
  */
+import { resolve } from 'node:path';
 import type { Finding, RuleId } from '../protocol/findings.js';
 import { analyzeParsed, configurationFacts, locateForRules } from '../rules/analyze.js';
-import { FactsIndex } from '../rules/factsIndex.js';
 import { parseNix } from '../nix/parse.js';
-import type { WorkspaceFs } from './fileSystem.js';
+import { kindOf, type WorkspaceFs } from './fileSystem.js';
+import { RootConfigurations } from './configurations.js';
 import type { Skipped } from './nixFiles.js';
 import { RootCache } from './roots.js';
 
@@ -25,14 +26,14 @@ export interface CheckResult {
 
 /** The finding with its file named, and its related information in the same file too (the JSON
  *  contract is `related: [{ file, range, message }]`). */
-function withFile(file: string, f: Finding): Finding {
-  const related = f.related?.map((r) => ({ file: r.file ?? file, range: r.range, message: r.message }));
+function withFile(file: string, f: Finding, nameOf: (key: string) => string): Finding {
+  const related = f.related?.map((r) => ({ file: r.file === undefined ? file : nameOf(r.file), range: r.range, message: r.message }));
   return { file, ...f, ...(related ? { related } : {}) };
 }
 
 export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: CheckOptions = {}): CheckResult {
   const skipped: Skipped[] = [];
-  const read: { file: string; parsed: ReturnType<typeof parseNix>; located: ReturnType<typeof locateForRules> }[] = [];
+  const read: { file: string; key: string; parsed: ReturnType<typeof parseNix>; located: ReturnType<typeof locateForRules> }[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -43,26 +44,35 @@ export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: C
       continue;
     }
     const parsed = parseNix(text);
-    read.push({ file, parsed, located: locateForRules(parsed) });
+    // Grouping follows module paths, which resolve to absolute paths: key files the same way.
+    read.push({ file, key: resolve(file), parsed, located: locateForRules(parsed) });
   }
+  // Each root's configurations (one per host when hosts are found) and their merged facts, built once.
   const roots = new RootCache(fs);
-  const indexOf = new Map<string, FactsIndex>();
-  for (const { file, located } of read) {
-    const root = roots.rootOf(file);
-    let index = indexOf.get(root);
-    if (!index) indexOf.set(root, (index = new FactsIndex()));
-    index.set(file, configurationFacts(located));
+  const byRoot = new Map<string, typeof read>();
+  for (const r of read) {
+    const root = roots.rootOf(r.file);
+    const members = byRoot.get(root);
+    if (members) members.push(r);
+    else byRoot.set(root, [r]);
   }
-  const textOf = new Map(read.map(({ file, parsed }) => [file, parsed.text]));
-  const checked = read.map(({ file, parsed, located }) => {
-    const elsewhere = indexOf.get(roots.rootOf(file))?.elsewhereFor(file);
+  const configurationsOf = new Map<string, RootConfigurations>();
+  for (const [root, members] of byRoot) {
+    const facts = new Map(members.map((m) => [m.key, configurationFacts(m.located)]));
+    configurationsOf.set(root, new RootConfigurations(members.map((m) => m.key), (file) => facts.get(file), (path) => kindOf(fs, path)));
+  }
+  // (The other files' texts place related information in them; the index knows files by their keys.)
+  const byKey = new Map(read.map((r) => [r.key, r]));
+  const textOf = (key: string): string | undefined => byKey.get(key)?.parsed.text;
+  const checked = read.map(({ file, key, parsed, located }) => {
+    const contexts = configurationsOf.get(roots.rootOf(file))?.contextsFor(key);
     const analysis = analyzeParsed(parsed, {
       disabledRules: options.disabledRules,
-      // (The other files' texts place related information in them.)
-      elsewhere: elsewhere && { ...elsewhere, textOf: (other: string) => textOf.get(other) },
+      contexts: contexts?.map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
       onRuleError: (rule, error) => options.onRuleError?.(file, rule, error),
     }, located);
-    return { file, text: parsed.text, findings: analysis.findings.map((f) => withFile(file, f)) };
+    // (Related files are named as the user named them, like the findings' own.)
+    return { file, text: parsed.text, findings: analysis.findings.map((f) => withFile(file, f, (other) => byKey.get(other)?.file ?? other)) };
   });
   return { checked, skipped };
 }

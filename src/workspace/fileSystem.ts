@@ -33,3 +33,9 @@ export const nodeFs: WorkspaceFs = {
   list: (dir) => readdirSync(dir, { withFileTypes: true }),
   realpath: (path) => realpathSync(path),
 };
+
+/** Whether a path is a file, a folder, or neither (missing or unreachable). */
+export function kindOf(fs: WorkspaceFs, path: string): 'file' | 'directory' | undefined {
+  const info = fs.stat(path);
+  return info?.isFile ? 'file' : info?.isDirectory ? 'directory' : undefined;
+}

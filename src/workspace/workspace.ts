@@ -10,9 +10,10 @@
  */
 import { sep } from 'node:path';
 import { configurationFacts } from '../rules/analyze.js';
-import { FactsIndex, factsFingerprint, type FileFacts } from '../rules/factsIndex.js';
-import type { Elsewhere } from '../rules/rule.js';
-import { nodeFs, type WorkspaceFs } from './fileSystem.js';
+import { factsFingerprint, linksFingerprint, type FileFacts } from '../rules/factsIndex.js';
+import type { ConfigurationContext } from '../rules/perHost.js';
+import { RootConfigurations } from './configurations.js';
+import { kindOf, nodeFs, type WorkspaceFs } from './fileSystem.js';
 import { nixFilesUnder } from './nixFiles.js';
 import { RootCache } from './roots.js';
 
@@ -29,6 +30,9 @@ export interface WorkspaceOptions {
 
 export type FileChange = 'created' | 'changed' | 'deleted';
 
+/** What a new version of a file changed for the others: nothing, their facts, or how files group into hosts. */
+export type FactsChange = 'none' | 'facts' | 'groups';
+
 interface DiskFacts {
   facts: FileFacts | undefined;
   mtimeMs: number;
@@ -40,9 +44,11 @@ interface Configuration {
   /** The files of the root listed on disk, plus open documents under it that are not (yet) on disk. */
   members: Set<string>;
   listedAt: number;
-  index: FactsIndex;
-  /** Each member's fingerprint as last put into `index`. */
+  /** The grouping into hosts with each group's merged facts; rebuilt when a file's links change. */
+  groups: RootConfigurations | undefined;
+  /** Each file's fingerprints as last used (members, and files outside the root they import). */
   fingerprints: Map<string, string>;
+  links: Map<string, string>;
 }
 
 const UNKNOWN = '\u0000unknown';
@@ -69,88 +75,93 @@ export class Workspace {
     this.rootsCheckedAt = this.now();
   }
 
-  /** What the other files of `file`'s configuration define, for analysing `file`. */
-  elsewhereFor(file: string): Elsewhere {
-    return this.configuration(this.rootOf(file)).index.elsewhereFor(file);
+  /** The configurations `file` is judged in (one per host that reaches it), with the other files' facts. */
+  contextsFor(file: string): ConfigurationContext[] {
+    return this.groupsOf(this.configuration(this.rootOf(file))).contextsFor(file);
   }
 
-  /** Whether two files belong to one configuration (a change in one can change the other's findings). */
-  sameConfiguration(a: string, b: string): boolean {
-    return this.rootOf(a) === this.rootOf(b);
+  /** Whether a change of `changed` can change the findings of `file` (one configuration holds both). */
+  sameConfiguration(changed: string, file: string): boolean {
+    const root = this.rootOf(file);
+    return root === this.rootOf(changed) || this.configurations.get(root)?.groups?.has(changed) === true;
   }
 
-  /**
-   * An open document's facts after its latest analysis. True when they changed what the other
-   * files of its configuration see: those documents then need a new analysis.
-   */
-  setOpen(file: string, facts: FileFacts): boolean {
+  /** An open document's facts after its latest analysis: what that changed for the other files. */
+  setOpen(file: string, facts: FileFacts): FactsChange {
     this.open.set(file, facts);
     return this.update(file);
   }
 
-  /** The document was closed: from now on its file on disk counts. True when that changed its configuration's facts. */
-  close(file: string): boolean {
-    if (!this.open.delete(file)) return false;
+  /** The document was closed: from now on its file on disk counts. */
+  close(file: string): FactsChange {
+    if (!this.open.delete(file)) return 'none';
     return this.update(file);
   }
 
-  /**
-   * A change on disk (watched files, or a save). True when it may have changed the facts of a
-   * configuration around an open document (the caller re-analyses those).
-   */
-  fileChanged(file: string, change: FileChange): boolean {
+  /** A change on disk (watched files, or a save): what it changed for the configurations around it. */
+  fileChanged(file: string, change: FileChange): FactsChange {
     this.disk.delete(file);
     if (file.endsWith(`${sep}flake.nix`) && change !== 'changed') {
       // A new or removed flake moves configuration roots: start over.
       this.roots.clear();
       this.configurations.clear();
-      return true;
+      return 'groups';
     }
     if (!file.endsWith('.nix')) {
       // A folder (deleted folders are reported as themselves): forget what lay under it.
-      if (change !== 'deleted') return false;
-      let changed = false;
+      if (change !== 'deleted') return 'none';
+      let result: FactsChange = 'none';
       for (const path of [...this.disk.keys()]) if (path.startsWith(file + sep)) this.disk.delete(path);
       for (const config of this.configurations.values()) {
         for (const member of [...config.members]) {
           if (!member.startsWith(file + sep) || this.open.has(member)) continue;
           config.members.delete(member);
-          config.index.set(member, undefined);
-          config.fingerprints.delete(member);
-          changed = true;
+          config.groups = undefined;
+          result = 'groups';
         }
       }
-      return changed;
+      return result;
     }
     const config = this.configurations.get(this.rootOf(file));
-    if (!config) return false;
-    if (change !== 'deleted') config.members.add(file); // (a change of a file not seen created is a creation)
-    if (change === 'deleted' && !this.open.has(file)) {
-      config.members.delete(file);
-      config.index.set(file, undefined);
-      return config.fingerprints.delete(file);
+    if (config && change === 'deleted' && !this.open.has(file)) {
+      if (!config.members.delete(file)) return this.update(file);
+      config.groups = undefined;
+      return 'groups';
+    }
+    if (config && !config.members.has(file)) {
+      // (a change of a file not seen created is a creation)
+      config.members.add(file);
+      config.groups = undefined;
+      return 'groups';
     }
     return this.update(file);
   }
 
-  /** Puts `file`'s current facts into its configuration's index; true when they differ from before. */
-  private update(file: string): boolean {
-    const config = this.configurations.get(this.rootOf(file));
-    if (!config) return false; // built on first use, from the current facts
-    if (!config.members.has(file)) {
-      if (!this.open.has(file)) return false;
-      config.members.add(file);
+  /** Puts `file`'s current facts into every configuration holding it. */
+  private update(file: string): FactsChange {
+    let result: FactsChange = 'none';
+    const home = this.configurations.get(this.rootOf(file));
+    if (home && !home.members.has(file) && this.open.has(file)) {
+      home.members.add(file);
+      home.groups = undefined;
+      result = 'groups';
     }
-    return this.refreshMember(config, file);
-  }
-
-  private refreshMember(config: Configuration, file: string): boolean {
-    const facts = this.factsOf(file);
-    const fingerprint = facts ? factsFingerprint(facts) : UNKNOWN;
-    config.index.set(file, facts);
-    const before = config.fingerprints.get(file);
-    config.fingerprints.set(file, fingerprint);
-    return before !== fingerprint;
+    for (const config of this.configurations.values()) {
+      if (!config.fingerprints.has(file)) continue;
+      const facts = this.factsOf(file);
+      const links = facts ? linksFingerprint(facts) : UNKNOWN;
+      const fingerprint = facts ? factsFingerprint(facts) : UNKNOWN;
+      if (links !== config.links.get(file)) {
+        config.groups = undefined; // rebuilt on next use, with the new links
+        result = 'groups';
+      } else if (fingerprint !== config.fingerprints.get(file)) {
+        config.groups?.update(file, facts);
+        if (result === 'none') result = 'facts';
+      }
+      config.links.set(file, links);
+      config.fingerprints.set(file, fingerprint);
+    }
+    return result;
   }
 
   private rootOf(file: string): string {
@@ -165,23 +176,32 @@ export class Workspace {
     let config = this.configurations.get(root);
     const stale = config !== undefined && !this.watched() && this.now() - config.listedAt > this.ttlMs;
     if (config && !stale) return config;
-    const listed = nixFilesUnder(root, this.fs, this.maxFiles).files;
-    const members = new Set(listed);
+    const members = new Set(nixFilesUnder(root, this.fs, this.maxFiles).files);
     for (const file of this.open.keys()) if (file.startsWith(root + sep) && this.rootOf(file) === root) members.add(file);
     if (!config) {
-      config = { root, members, listedAt: this.now(), index: new FactsIndex(), fingerprints: new Map() };
+      config = { root, members, listedAt: this.now(), groups: undefined, fingerprints: new Map(), links: new Map() };
       this.configurations.set(root, config);
     } else {
-      for (const gone of config.members) {
-        if (members.has(gone)) continue;
-        config.index.set(gone, undefined);
-        config.fingerprints.delete(gone);
-      }
       config.members = members;
       config.listedAt = this.now();
     }
-    for (const member of members) this.refreshMember(config, member);
+    // Re-read what changed on disk (modification times) and group again.
+    config.groups = undefined;
     return config;
+  }
+
+  private groupsOf(config: Configuration): RootConfigurations {
+    if (config.groups) return config.groups;
+    config.fingerprints.clear();
+    config.links.clear();
+    const factsOf = (file: string): FileFacts | undefined => {
+      const facts = this.factsOf(file);
+      config.fingerprints.set(file, facts ? factsFingerprint(facts) : UNKNOWN);
+      config.links.set(file, facts ? linksFingerprint(facts) : UNKNOWN);
+      return facts;
+    };
+    config.groups = new RootConfigurations([...config.members], factsOf, (path) => kindOf(this.fs, path));
+    return config.groups;
   }
 
   /** The facts of a file: the editor's when open, else from disk (cached; re-read when it changed). */

@@ -3,12 +3,13 @@
  * the other open modules of the same configuration (their findings depend on it).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { LspClient, waitFor } from './lspClient.js';
+import { fixturesDir } from '../util/paths.js';
 
 /** The server's debounce (src/server/server.ts DEBOUNCE_MS). */
 const DEBOUNCE_MS = 75;
@@ -124,5 +125,23 @@ describe('language server: the modules of one configuration', function () {
     await waitFor('A with requires-nix-enable', () => (hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: b } });
     await waitFor('A without it', () => (!hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
+  });
+
+  it('judges a module shared by two hosts per host, and re-judges it when one host changes', async function () {
+    cpSync(join(fixturesDir, 'multiHost'), dir, { recursive: true });
+    const builder = pathToFileURL(join(dir, 'modules', 'builder.nix')).href;
+    await client.open(builder, readFileSync(join(dir, 'modules', 'builder.nix'), 'utf8'));
+    const first = await client.diagnostics(builder, 1);
+    const message = first.find((d) => d.code === 'requires-nix-enable')?.message;
+    assert.match(typeof message === 'string' ? message : '', /\(host: work-mac\)$/);
+    // The work Mac moves to nix-darwin's own Nix: the shared module is fine on both hosts.
+    const workPath = join(dir, 'hosts', 'work.nix');
+    const work = pathToFileURL(workPath).href;
+    await client.open(work, readFileSync(workPath, 'utf8'));
+    await client.change(work, [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }]);
+    await waitFor('builder.nix without requires-nix-enable', () => {
+      const last = publishes(client, builder).at(-1);
+      return last && !hasCode(last, 'requires-nix-enable') ? true : undefined;
+    });
   });
 });

@@ -14,6 +14,8 @@ function filtered(full: Located): Located {
     attrsets: full.attrsets.filter((s) => ruleRelevance(s.path) !== 'none'),
     lists: full.lists.filter((l) => ruleRelevance(l.path) !== 'none'),
     modules: full.modules,
+    systems: full.systems,
+    imports: full.imports,
   };
 }
 

@@ -57,6 +57,8 @@ function located(): Located {
     ],
     lists: [],
     modules: [module],
+    systems: [],
+    imports: [],
   };
 }
 
