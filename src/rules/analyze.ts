@@ -88,7 +88,9 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
   const otherLines = new Map<string, LazyLineIndex | undefined>();
   const linesOf = (file: string): LazyLineIndex | undefined => {
     if (!otherLines.has(file)) {
-      const other = options.elsewhere?.textOf?.(file);
+      // (Any configuration's view of the other files has their texts: the same files.)
+      let other: string | undefined;
+      for (const source of [options.elsewhere, ...(options.contexts ?? []).map((c) => c.elsewhere)]) other ??= source?.textOf?.(file);
       otherLines.set(file, other === undefined ? undefined : new LazyLineIndex(other));
     }
     return otherLines.get(file);
