@@ -27,13 +27,20 @@ export function factsOf(located: Located): FileFacts {
   };
 }
 
-/** Whether a module counts for the host whose system call has `key` (modules outside any call count for all). */
+/**
+ * Whether a module counts for the nix-darwin host whose system call has `key`: modules outside any
+ * call count for every host, and so do NixOS modules (`nixosSystem`, e.g. a VM of the user's own,
+ * which the rules read as such); another darwin host's modules do not.
+ */
 export const moduleOfSystem = (key: string | undefined) => (module: ModuleInfo): boolean =>
-  key === undefined || module.system === undefined || module.system.key === key;
+  key === undefined || module.system === undefined || module.system.builder !== 'darwinSystem' || module.system.key === key;
+
+/** Whether a file holds more than one nix-darwin host (only then does a host see part of it). */
+export const holdsSeveralHosts = (systems: readonly SystemCall[]): boolean => systems.filter((s) => s.builder === 'darwinSystem').length > 1;
 
 /** `facts` as seen by one host of the file: the modules of other system calls left out. */
 export function factsForSystem(facts: FileFacts, key: string | undefined): FileFacts {
-  if (key === undefined || facts.systems.length < 2) return facts;
+  if (key === undefined || !holdsSeveralHosts(facts.systems)) return facts;
   const keep = moduleOfSystem(key);
   return { ...facts, definitions: facts.definitions.filter((d) => keep(d.module)), lists: facts.lists.filter((l) => keep(l.module)) };
 }

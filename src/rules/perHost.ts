@@ -6,7 +6,7 @@
  * some hosts only is reported once with those hosts named (so the user knows which machine).
  */
 import type { Located } from '../nix/model.js';
-import { moduleOfSystem } from './factsIndex.js';
+import { holdsSeveralHosts, moduleOfSystem } from './factsIndex.js';
 import type { Elsewhere, RuleFinding } from './rule.js';
 import type { RuleId } from '../protocol/findings.js';
 
@@ -22,7 +22,7 @@ export interface ConfigurationContext {
 
 /** `located` as one host sees it: the modules of the file's other system calls left out. */
 export function locatedForSystem(located: Located, key: string | undefined): Located {
-  if (key === undefined || located.systems.length < 2) return located;
+  if (key === undefined || !holdsSeveralHosts(located.systems)) return located;
   const keep = moduleOfSystem(key);
   return {
     definitions: located.definitions.filter((d) => keep(d.module)),

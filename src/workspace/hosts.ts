@@ -1,7 +1,6 @@
 /**
  * Per-host grouping: which modules form one machine's configuration. Each `darwinSystem { modules
- * = [ … ]; }` (also `nix-darwin.lib.darwinSystem`, `darwin.lib.darwinSystem`, `nixosSystem`) is a
- * host; its configuration is the file that calls it (that call's inline modules) plus every file
+ * = [ … ]; }` (also `nix-darwin.lib.darwinSystem`, `darwin.lib.darwinSystem`) is a host; its configuration is the file that calls it (that call's inline modules) plus every file
  * its `modules` list names by relative path and, transitively, what their `imports` name
  * (`./x.nix`; `./dir` is `dir/default.nix`, as Nix's `import` of a folder reads). A file that no
  * host reaches is judged on its own, with what it imports. Without any host in sight (a helper
@@ -69,7 +68,8 @@ export function groupByHost(
     }
   };
   for (const file of files) {
-    for (const system of factsOf(file)?.systems ?? []) {
+    // (nixosSystem calls build NixOS machines, such as a VM of the user's own: not Macs to group by.)
+    for (const system of factsOf(file)?.systems.filter((s) => s.builder === 'darwinSystem') ?? []) {
       const members = new Set([file]);
       const entries = system.modulePaths.map((p) => resolveModulePath(file, p, kindOf)).filter((p): p is string => p !== undefined);
       reach([...importsOf(file, system.key), ...entries], members);
