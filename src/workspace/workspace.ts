@@ -52,6 +52,8 @@ interface Configuration {
 }
 
 const UNKNOWN = '\u0000unknown';
+/** The links of a file without facts: none (so learning that a new file imports nothing regroups nothing). */
+const NO_LINKS = linksFingerprint({ definitions: [], lists: [], systems: [], imports: [] });
 
 export class Workspace {
   private readonly fs: WorkspaceFs;
@@ -77,7 +79,17 @@ export class Workspace {
 
   /** The configurations `file` is judged in (one per host that reaches it), with the other files' facts. */
   contextsFor(file: string): ConfigurationContext[] {
-    return this.groupsOf(this.configuration(this.rootOf(file))).contextsFor(file);
+    const config = this.configuration(this.rootOf(file));
+    const joins = !config.members.has(file);
+    if (joins) {
+      // Being analysed, so open (a new file, on disk or not yet): a member from now on.
+      config.members.add(file);
+      config.groups = undefined;
+    }
+    const groups = this.groupsOf(config);
+    // The other open documents were judged without it: its first facts must count as a change.
+    if (joins) config.fingerprints.set(file, UNKNOWN);
+    return groups.contextsFor(file);
   }
 
   /** Whether a change of `changed` can change the findings of `file` (one configuration holds both). */
@@ -149,7 +161,7 @@ export class Workspace {
     for (const config of this.configurations.values()) {
       if (!config.fingerprints.has(file)) continue;
       const facts = this.factsOf(file);
-      const links = facts ? linksFingerprint(facts) : UNKNOWN;
+      const links = facts ? linksFingerprint(facts) : NO_LINKS;
       const fingerprint = facts ? factsFingerprint(facts) : UNKNOWN;
       if (links !== config.links.get(file)) {
         config.groups = undefined; // rebuilt on next use, with the new links
@@ -197,7 +209,7 @@ export class Workspace {
     const factsOf = (file: string): FileFacts | undefined => {
       const facts = this.factsOf(file);
       config.fingerprints.set(file, facts ? factsFingerprint(facts) : UNKNOWN);
-      config.links.set(file, facts ? linksFingerprint(facts) : UNKNOWN);
+      config.links.set(file, facts ? linksFingerprint(facts) : NO_LINKS);
       return facts;
     };
     config.groups = new RootConfigurations([...config.members], factsOf, (path) => kindOf(this.fs, path));

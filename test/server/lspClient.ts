@@ -16,6 +16,8 @@ import { distServer, projectRoot } from '../util/paths.js';
 export interface Notification {
   method: string;
   params: unknown;
+  /** When it arrived (performance.now()), for timing without the polling interval. */
+  at: number;
 }
 
 export interface ClientOptions {
@@ -61,7 +63,7 @@ export class LspClient {
     const client = new LspClient(child, connection, options.configuration);
     child.stderr.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
     child.on('exit', (code) => { client.exitCode = code; });
-    connection.onNotification((method, params) => { client.notifications.push({ method, params }); });
+    connection.onNotification((method, params) => { client.notifications.push({ method, params, at: performance.now() }); });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map(() => client.configuration ?? null));
     connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
