@@ -19,16 +19,27 @@ import { renderMarkdownReport } from '../probes/markdownReport.js';
 import type { ServerSettings } from './settings.js';
 import { optionalString, probeRunOptions } from './probeOptions.js';
 
-function abortOn(token: CancellationToken): { signal: AbortSignal; dispose: () => void } {
+/** A signal that fires when the client cancels the request or the server shuts down. */
+function abortOn(token: CancellationToken, lifetime: AbortSignal): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
+  if (token.isCancellationRequested || lifetime.aborted) controller.abort();
   const subscription = token.onCancellationRequested(() => controller.abort());
-  return { signal: controller.signal, dispose: () => subscription.dispose() };
+  const onShutdown = () => controller.abort();
+  lifetime.addEventListener('abort', onShutdown);
+  return { signal: controller.signal, dispose: () => { subscription.dispose(); lifetime.removeEventListener('abort', onShutdown); } };
 }
 
-export function registerProbeRequests(connection: Connection, settings: () => ServerSettings, toolVersion: string): void {
+export interface ServerLifetime {
+  /** Throws InvalidRequest once the server received `shutdown` (LSP). */
+  refuseAfterShutdown: () => void;
+  /** Aborted at `shutdown`: runs in flight stop. */
+  lifetime: AbortSignal;
+}
+
+export function registerProbeRequests(connection: Connection, settings: () => ServerSettings, toolVersion: string, server: ServerLifetime): void {
   connection.onRequest(RUN_PROBES_METHOD, async (params: RunProbesParams | undefined, token: CancellationToken): Promise<RunProbesResult> => {
-    const abort = abortOn(token);
+    server.refuseAfterShutdown();
+    const abort = abortOn(token, server.lifetime);
     const runId = optionalString(params?.runId) ?? '';
     try {
       return await runProbes(probeRunOptions(params, settings(), abort.signal), (result, total) => {
@@ -41,7 +52,8 @@ export function registerProbeRequests(connection: Connection, settings: () => Se
   });
 
   connection.onRequest(REPORT_METHOD, async (params: ReportParams | undefined, token: CancellationToken): Promise<ReportResult> => {
-    const abort = abortOn(token);
+    server.refuseAfterShutdown();
+    const abort = abortOn(token, server.lifetime);
     try {
       const report = await runProbes(probeRunOptions(params, settings(), abort.signal));
       return { markdown: renderMarkdownReport(report, { toolVersion }) };

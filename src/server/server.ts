@@ -12,6 +12,8 @@ import {
   FileChangeType,
   WatchKind,
   TextDocumentSyncKind,
+  ErrorCodes,
+  ResponseError,
   type CodeAction,
   type CompletionItem,
   type Connection,
@@ -48,6 +50,15 @@ export function startServer(connection: Connection): { dispose: () => void } {
   /** Whether the client tells us of .nix files changed on disk (then nothing on disk is polled). */
   let watchingFiles = false;
   const log = (message: string): void => connection.console.error(message);
+  /**
+   * LSP: after `shutdown` the server answers every request with InvalidRequest and drops every
+   * notification but `exit`; nothing runs any more (a probe run in flight is cancelled).
+   */
+  const lifetime = new AbortController();
+  const refuseAfterShutdown = (): void => {
+    if (lifetime.signal.aborted) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server received shutdown and takes no more requests');
+  };
+  const running = (): boolean => !lifetime.signal.aborted;
 
   const publish = (state: DocumentState): void => {
     const analysis = state.analysis;
@@ -168,8 +179,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
   });
 
   const changeKinds: Record<number, FileChange> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
-  connection.onDidChangeWatchedFiles(({ changes }) =>
-    guard('didChangeWatchedFiles', undefined, () => {
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    if (running()) guard('didChangeWatchedFiles', undefined, () => {
       const changed = new Map<string, FactsChange>();
       for (const change of changes) {
         const path = filePathOf(change.uri);
@@ -177,33 +188,35 @@ export function startServer(connection: Connection): { dispose: () => void } {
         if (path !== undefined && kind) changed.set(path, workspace.fileChanged(path, kind));
       }
       for (const [path, change] of changed) refreshConfigurationOf(path, change);
-    }),
-  );
+    });
+  });
 
-  connection.onDidSaveTextDocument(({ textDocument }) =>
-    guard('didSave', undefined, () => {
+  connection.onDidSaveTextDocument(({ textDocument }) => {
+    if (running()) guard('didSave', undefined, () => {
       // What is on disk now is what the editor had: forget the older copy read from disk.
       const path = filePathOf(textDocument.uri);
       if (path !== undefined) refreshConfigurationOf(path, workspace.fileChanged(path, 'changed'), textDocument.uri);
-    }),
-  );
+    });
+  });
 
   connection.onDidChangeConfiguration((params) => {
+    if (!running()) return;
     const pushed: unknown = params.settings;
     refreshSettings(pushed).catch((e: unknown) => log(describeError(e)));
   });
 
   connection.onDidOpenTextDocument(({ textDocument: doc }) => {
-    if (!isNixDocument(doc.uri, doc.languageId)) return;
+    if (!running() || !isNixDocument(doc.uri, doc.languageId)) return;
     guard('didOpen', undefined, () => store.open(doc.uri, doc.languageId, doc.version, doc.text));
   });
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    if (!running()) return;
     guard('didChange', undefined, () => store.change(textDocument.uri, textDocument.version ?? 0, contentChanges));
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
-    if (!store.has(textDocument.uri)) return;
+    if (!running() || !store.has(textDocument.uri)) return;
     store.close(textDocument.uri);
     connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }).catch(() => undefined);
     // Unsaved edits are gone: the other modules see the file on disk again.
@@ -211,32 +224,39 @@ export function startServer(connection: Connection): { dispose: () => void } {
     if (path !== undefined) guard('didClose', undefined, () => refreshConfigurationOf(path, workspace.close(path)));
   });
 
-  connection.onCodeAction((params): CodeAction[] =>
-    guard('codeAction', [], () => {
+  connection.onCodeAction((params): CodeAction[] => {
+    refuseAfterShutdown();
+    return guard('codeAction', [], () => {
       const state = store.current(params.textDocument.uri);
       return state ? codeActionsFor(state, params, settings.docsBaseUrl) : [];
-    }),
-  );
+    });
+  });
 
-  connection.onHover((params): Hover | null =>
-    guard('hover', null, () => {
+  connection.onHover((params): Hover | null => {
+    refuseAfterShutdown();
+    return guard('hover', null, () => {
       const state = store.current(params.textDocument.uri);
       const located = state && locatedOf(state.analysis, log);
       return state && located ? hoverAt(state.document, located, params.position) : null;
-    }),
-  );
+    });
+  });
 
-  connection.onCompletion((params): CompletionItem[] =>
-    guard('completion', [], () => {
+  connection.onCompletion((params): CompletionItem[] => {
+    refuseAfterShutdown();
+    return guard('completion', [], () => {
       const state = store.current(params.textDocument.uri);
       const located = state && locatedOf(state.analysis, log);
       return state && located ? completionsAt(state.document, located, params.position) : [];
-    }),
-  );
+    });
+  });
 
-  registerProbeRequests(connection, () => settings, version);
+  registerProbeRequests(connection, () => settings, version, { refuseAfterShutdown, lifetime: lifetime.signal });
 
-  connection.onShutdown(() => store.dispose());
+  connection.onShutdown(() => {
+    refuseAfterShutdown(); // a second shutdown is a request after shutdown too
+    lifetime.abort();
+    store.dispose();
+  });
 
   return { dispose: () => store.dispose() };
 }

@@ -14,9 +14,20 @@ export interface ServerSettings {
   /** Read system files under this directory instead of `/` (hidden; tests stage a "Mac" there). */
   probeRoot?: string;
   builderHost?: string;
-  /** Rule pages are `${docsBaseUrl}/${ruleId}.md`. */
+  /**
+   * Rule pages are `${docsBaseUrl}/${ruleId}.md`: always the pages shipped with the server (or the
+   * repository's), never a value from the client. A workspace can set any undeclared key, so a
+   * settable link target would let any repository point every diagnostic at a page of its choice.
+   */
   docsBaseUrl: string;
 }
+
+/**
+ * Every key of the section the server reads. Each one is declared in package.json
+ * `contributes.configuration`, where the scope decides who may set it (a test compares the two).
+ */
+export const SERVER_SETTING_KEYS = ['rules.disabled', 'probes.timeoutMs', 'probes.root', 'builderHost'] as const;
+export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 
 /** Where the rule pages live when the user set nothing: the project's docs/rules/. */
 const REPOSITORY_DOCS = 'https://github.com/linux-builder-doctor/linux-builder-doctor/blob/main/docs/rules';
@@ -36,7 +47,7 @@ type Bag = Record<string, unknown>;
 const isBag = (value: unknown): value is Bag => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads `a.b` from either a nested object ({a:{b}}) or a flat one ({'a.b'}); clients differ. */
-function lookup(bag: Bag, dotted: string): unknown {
+function lookup(bag: Bag, dotted: ServerSettingKey): unknown {
   if (dotted in bag) return bag[dotted];
   let current: unknown = bag;
   for (const key of dotted.split('.')) {
@@ -55,12 +66,11 @@ export function parseSettings(raw: unknown, defaultDocs: string): ServerSettings
   if (isBag(bag[SETTINGS_SECTION])) bag = bag[SETTINGS_SECTION];
   const disabled = lookup(bag, 'rules.disabled');
   const timeout = lookup(bag, 'probes.timeoutMs');
-  const docs = nonEmptyString(lookup(bag, 'docsBaseUrl'));
   return {
     disabledRules: Array.isArray(disabled) ? disabled.filter((r): r is string => typeof r === 'string') : [],
     probeTimeoutMs: typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
     probeRoot: nonEmptyString(lookup(bag, 'probes.root')),
     builderHost: nonEmptyString(lookup(bag, 'builderHost')),
-    docsBaseUrl: (docs ?? defaultDocs).replace(/\/+$/, ''),
+    docsBaseUrl: defaultDocs.replace(/\/+$/, ''),
   };
 }

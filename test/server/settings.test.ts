@@ -31,13 +31,14 @@ describe('language server settings', function () {
       const d = publishedAfter(client, uri, 0);
       return d && !codes(d).includes('ssh-options') ? d : undefined;
     });
-    client.configuration = { rules: { disabled: [] }, docsBaseUrl: 'https://docs.example/rules/' };
+    // A workspace can send any key; docsBaseUrl is declared nowhere and must not move the links.
+    client.configuration = { rules: { disabled: [] }, docsBaseUrl: 'https://phish.example/rules/' };
     const mark = client.notifications.length;
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const again = await waitFor('a re-check after the settings changed', () => publishedAfter(client, uri, mark));
     const found = again.find((d) => d.code === 'ssh-options');
     assert.ok(found, `ssh-options back after enabling it: ${JSON.stringify(codes(again))}`);
-    assert.equal(found.codeDescription?.href, 'https://docs.example/rules/ssh-options.md');
+    assert.match(found.codeDescription?.href ?? '', /^file:\/\/.*\/docs\/rules\/ssh-options\.md$/, 'the bundled page');
   });
 
   it('reads initializationOptions when the client cannot answer workspace/configuration', async function () {

@@ -216,7 +216,8 @@ describe('server mapping helpers', function () {
       assert.deepEqual(nested, { disabledRules: ['ssh-options'], probeTimeoutMs: 500, probeRoot: '/tmp/r', builderHost: 'b', docsBaseUrl: 'file:///d' });
       assert.deepEqual(parseSettings({ 'rules.disabled': ['x'] }, 'd').disabledRules, ['x']);
       assert.deepEqual(parseSettings({ linuxBuilderDoctor: { rules: { disabled: ['y'] } } }, 'd').disabledRules, ['y']);
-      assert.deepEqual(parseSettings({ probes: { timeoutMs: -1 }, docsBaseUrl: 'https://e/x/' }, 'd'), { disabledRules: [], probeTimeoutMs: undefined, probeRoot: undefined, builderHost: undefined, docsBaseUrl: 'https://e/x' });
+      // docsBaseUrl is not a setting: the links always point at the bundled pages.
+      assert.deepEqual(parseSettings({ probes: { timeoutMs: -1 }, docsBaseUrl: 'https://e/x/' }, 'd'), { disabledRules: [], probeTimeoutMs: undefined, probeRoot: undefined, builderHost: undefined, docsBaseUrl: 'd' });
       assert.deepEqual(parseSettings(null, 'd').disabledRules, []);
     });
 
