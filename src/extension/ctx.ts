@@ -156,10 +156,11 @@ export class Ctx implements vscode.Disposable {
         const result = await client.sendRequest<ReportResult>(REPORT_METHOD, params);
         return result.markdown;
       } catch (error) {
-        this.log.warn(`server report failed, building it from the last probe run: ${String(error)}`);
+        this.log.warn(`server report failed, building it from a CLI probe run: ${String(error)}`);
       }
     }
-    if (this.model.report) return reportMarkdown(this.model.report);
+    // Not from the last run in the view: that one is unredacted (it is shown only here), while
+    // `probe --format json` redacts like the server's report (docs/dev/security.md).
     const source = new vscode.CancellationTokenSource();
     try {
       return reportMarkdown(await runProbesWithCli(this.paths.cli, settings, source.token));

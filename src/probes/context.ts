@@ -55,6 +55,7 @@ export interface EffectiveSsh {
   port: number;
   hostkeyalias?: string;
   identityfiles: string[];
+  /** How ssh reaches the host when not directly: 'a ProxyCommand' or 'ProxyJump <hosts>' (never the command). */
   proxy?: string;
   userknownhostsfiles: string[];
   globalknownhostsfiles: string[];

@@ -1,20 +1,19 @@
 /**
  * A Markdown doctor report for bug reports: versions, the verdict, and every probe with its
- * status, summary and evidence. No secrets: the probes never read private key contents, and as a
- * second guard anything that looks like private key material is cut out here; the home directory
- * is shown as `~`.
+ * status, summary and evidence. No secrets: the probes never read private key contents, and the
+ * report is redacted field by field by allow-list before it is rendered (redact.ts); the home
+ * directory is shown as `~`.
  */
 import { homedir } from 'node:os';
 import type { Evidence, ProbeReport } from '../protocol/probes.js';
 import { displayCommand } from '../protocol/shellText.js';
+import { redactReport, redactText } from './redact.js';
 
 const STATUS_MARK: Record<string, string> = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', 'needs-admin': '🔒 needs admin' };
 
-/** Remove private key blocks and the user's home path from text bound for a public report. */
+/** Remove private key material, secrets in URIs and home paths from text bound for a public report. */
 export function redact(text: string, home: string = homedir()): string {
-  let out = text.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private key removed]');
-  if (home.length > 1) out = out.split(home).join('~');
-  return out;
+  return redactText(text, home);
 }
 
 function fence(text: string): string {
@@ -39,7 +38,10 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function renderMarkdownReport(report: ProbeReport, extra?: { toolVersion?: string }): string {
+/** Always redacted: this text is meant to be pasted into a public bug report. */
+export function renderMarkdownReport(raw: ProbeReport, extra?: { toolVersion?: string; home?: string }): string {
+  const home = extra?.home ?? homedir();
+  const report = redactReport(raw, home);
   const out: string[] = [];
   out.push('# Linux Builder Doctor report', '');
   out.push(`- Tool: linux-builder-doctor ${extra?.toolVersion ?? ''}`.trimEnd());
@@ -61,6 +63,6 @@ export function renderMarkdownReport(report: ProbeReport, extra?: { toolVersion?
     out.push(`### ${r.title} (\`${r.id}\`): ${r.status}`, '');
     out.push(fence(r.evidence.map(renderEvidence).join('\n\n')), '');
   }
-  out.push('_Private keys are never read by the doctor; paths under your home directory are shown as `~`._', '');
-  return redact(out.join('\n'));
+  out.push('_Private keys are never read by the doctor; values that may be secret (ssh commands and environment, passwords, unknown output lines) are hidden; paths under your home directory are shown as `~`._', '');
+  return out.join('\n');
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { CAUSE_IDS, PROBE_IDS, type ProbeReport } from '../../src/protocol/probes.js';
 import { PROBE_PROGRESS_METHOD, REPORT_METHOD, RUN_PROBES_METHOD, type ProbeProgressParams, type ReportResult } from '../../src/protocol/lsp.js';
+import { assertNoSecret, scenarios, stageSecrets } from '../util/secretsCorpus.js';
 import { LspClient, waitFor } from './lspClient.js';
 
 describe('probe requests over LSP', function () {
@@ -88,5 +89,19 @@ describe('probe requests over LSP', function () {
     const { markdown } = await client.request<ReportResult>(REPORT_METHOD, { root, timeoutMs: 3000 });
     assert.match(markdown, /^#/m, 'has a heading');
     assert.ok(markdown.length > 100);
+  });
+
+  it('report (what the editor\'s "Open Doctor Report" shows) is redacted like the CLI\'s: no planted secret comes out', async function () {
+    this.timeout(60_000);
+    for (const scenario of scenarios()) {
+      const staged = stageSecrets(scenario);
+      try {
+        const { markdown } = await client.request<ReportResult>(REPORT_METHOD, { root: staged.root, timeoutMs: 15_000 });
+        assert.match(markdown, /^# Linux Builder Doctor report/);
+        assertNoSecret(markdown, staged.secrets, `report request (${scenario})`);
+      } finally {
+        staged.dispose();
+      }
+    }
   });
 });

@@ -1,12 +1,16 @@
 /**
- * `linux-builder-doctor probe [--format text|json] [--root DIR] [--only ID,...] [--timeout-ms N] [--builder HOST]`
+ * `linux-builder-doctor probe [--format text|json] [--root DIR] [--only ID,...] [--timeout-ms N] [--builder HOST] [--no-redact]`
  * Text: progress on stderr as each probe completes, then the verdict on stdout.
  * JSON: exactly the ProbeReport on stdout. Exit 0 when the verdict is ok, 1 otherwise, 2 on usage error.
+ * Both are redacted like the Markdown report (output gets pasted into issues); `--no-redact`
+ * shows the raw values, for debugging on one's own machine.
  */
 import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult } from '../../protocol/probes.js';
 import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
+import { redactReport } from '../../probes/redact.js';
 import { USAGE, type CliIo } from '../io.js';
 
 export interface ParsedArgs {
@@ -16,8 +20,8 @@ export interface ParsedArgs {
 
 export class UsageError extends Error {}
 
-/** `--name value` and `--name=value`; only the names given are accepted. */
-export function parseArgs(args: string[], names: string[]): ParsedArgs {
+/** `--name value` and `--name=value` for `names`; `--name` alone for `switches` (stored as 'true'). */
+export function parseArgs(args: string[], names: string[], switches: string[] = []): ParsedArgs {
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -25,6 +29,11 @@ export function parseArgs(args: string[], names: string[]): ParsedArgs {
     if (!arg.startsWith('--')) { positional.push(arg); continue; }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (switches.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      flags.set(name, 'true');
+      continue;
+    }
     if (!names.includes(name)) throw new UsageError(`unknown option --${name}`);
     let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
@@ -60,6 +69,16 @@ export function runOptionsFrom(parsed: ParsedArgs, io: CliIo): ProbeRunOptions {
   return options;
 }
 
+/** The home folder the redaction hides: the one in the CLI's environment (tests pass their own). */
+export function homeOf(io: CliIo): string {
+  return io.env.HOME !== undefined && io.env.HOME !== '' ? io.env.HOME : homedir();
+}
+
+export function redactResult(result: ProbeResult, io: CliIo): ProbeResult {
+  const one: ProbeReport = { platform: '', nixVersion: null, results: [result], verdict: { cause: 'ok', summary: '' } };
+  return redactReport(one, homeOf(io)).results[0] ?? result;
+}
+
 const MARK: Record<string, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-', 'needs-admin': '#' };
 
 export function progressLine(result: ProbeResult, done: number, total: number): string {
@@ -84,8 +103,10 @@ export function renderVerdictText(report: ProbeReport): string {
 export async function runProbeCommand(args: string[], io: CliIo): Promise<number> {
   let options: ProbeRunOptions;
   let format: string;
+  let redacted = true;
   try {
-    const parsed = parseArgs(args, ['format', 'root', 'only', 'timeout-ms', 'builder']);
+    const parsed = parseArgs(args, ['format', 'root', 'only', 'timeout-ms', 'builder'], ['no-redact']);
+    redacted = !parsed.flags.has('no-redact');
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     format = parsed.flags.get('format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
@@ -96,7 +117,8 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
     return 2;
   }
   let done = 0;
-  const report = await runProbes(options, format === 'text' ? (result, total) => { done++; io.stderr(progressLine(result, done, total)); } : undefined);
+  const raw = await runProbes(options, format === 'text' ? (result, total) => { done++; io.stderr(progressLine(redacted ? redactResult(result, io) : result, done, total)); } : undefined);
+  const report = redacted ? redactReport(raw, homeOf(io)) : raw;
   if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout(`${report.platform}; Nix ${report.nixVersion ?? 'not found'}\n${renderVerdictText(report)}`);
   return report.verdict.cause === 'ok' ? 0 : 1;

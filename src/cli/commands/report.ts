@@ -1,12 +1,12 @@
 /**
  * `linux-builder-doctor report [--root DIR] [--timeout-ms N]`: runs every probe and prints a
- * Markdown report fit for a bug report (no secrets). Exit 0 when the verdict is ok, 1 otherwise,
+ * Markdown report fit for a bug report (redacted by allow-list, redact.ts; there is no --no-redact). Exit 0 when the verdict is ok, 1 otherwise,
  * 2 on usage error.
  */
 import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
 import { renderMarkdownReport } from '../../probes/markdownReport.js';
 import { USAGE, type CliIo } from '../io.js';
-import { parseArgs, progressLine, runOptionsFrom, UsageError } from './probe.js';
+import { homeOf, parseArgs, progressLine, redactResult, runOptionsFrom, UsageError } from './probe.js';
 
 export async function runReportCommand(args: string[], io: CliIo): Promise<number> {
   let options: ProbeRunOptions;
@@ -20,7 +20,7 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
     return 2;
   }
   let done = 0;
-  const report = await runProbes(options, (result, total) => { done++; io.stderr(progressLine(result, done, total)); });
-  io.stdout(renderMarkdownReport(report, { toolVersion: io.env.LBD_VERSION ?? '0.1.0' }));
+  const report = await runProbes(options, (result, total) => { done++; io.stderr(progressLine(redactResult(result, io), done, total)); });
+  io.stdout(renderMarkdownReport(report, { toolVersion: io.env.LBD_VERSION ?? '0.1.0', home: homeOf(io) }));
   return report.verdict.cause === 'ok' ? 0 : 1;
 }

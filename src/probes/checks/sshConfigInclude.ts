@@ -8,6 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { Evidence } from '../../protocol/probes.js';
 import { adminOutcome, type ProbeDefinition } from '../context.js';
+import { describeSshSetting } from '../redact.js';
 import { readConfigChain } from '../sshConfig.js';
 import { failure, realPath, skip, whyBlockNotRead } from './common.js';
 
@@ -32,8 +33,8 @@ export const sshConfigIncludeProbe: ProbeDefinition = {
         : 'absent' },
       { detail: `files read for ${target.host}: ${reading.filesRead.map((f) => realPath(ctx, f)).join(', ') || 'none'}` },
     ];
-    for (const block of reading.blocksRead) evidence.push({ file: block.file, detail: `Host ${block.patterns.join(' ')} (read): ${Object.entries(block.settings).map(([k, v]) => `${k} ${v}`).join(', ')}` });
-    for (const block of reading.blocksUnread) evidence.push({ file: block.file, detail: `Host ${block.patterns.join(' ')} (NOT read): ${Object.entries(block.settings).map(([k, v]) => `${k} ${v}`).join(', ')}` });
+    for (const block of reading.blocksRead) evidence.push({ file: block.file, detail: `Host ${block.patterns.join(' ')} (read): ${Object.entries(block.settings).map(([k, v]) => describeSshSetting(k, v)).join(', ')}` });
+    for (const block of reading.blocksUnread) evidence.push({ file: block.file, detail: `Host ${block.patterns.join(' ')} (NOT read): ${Object.entries(block.settings).map(([k, v]) => describeSshSetting(k, v)).join(', ')}` });
     if (reading.blocksRead.length > 0) {
       const block = reading.blocksRead[0];
       return Promise.resolve({ status: 'ok', summary: `root's ssh reads the Host block for ${target.host} in ${realPath(ctx, block?.file ?? '')}`, evidence });

@@ -5,6 +5,7 @@
 import type { EffectiveSsh, ProbeDefinition } from '../context.js';
 import { commandEvidence, needsAdmin } from '../context.js';
 import { isNotInstalled } from '../exec.js';
+import { describeSshSetting } from '../redact.js';
 import { readConfigChain } from '../sshConfig.js';
 import { describeTarget, failure, realPath, skip, whyBlockNotRead } from './common.js';
 
@@ -29,8 +30,11 @@ export function parseSshG(stdout: string): EffectiveSsh {
   };
   const alias = first.get('hostkeyalias');
   if (alias !== undefined && alias !== 'none') effective.hostkeyalias = alias;
-  const proxy = first.get('proxycommand') ?? first.get('proxyjump');
-  if (proxy !== undefined && proxy !== 'none') effective.proxy = proxy;
+  // Named, not quoted: a ProxyCommand is a command line and may hold a token (docs/dev/security.md).
+  const command = first.get('proxycommand');
+  const jump = first.get('proxyjump');
+  if (command !== undefined && command !== 'none') effective.proxy = 'a ProxyCommand';
+  else if (jump !== undefined && jump !== 'none') effective.proxy = describeSshSetting('ProxyJump', jump);
   return effective;
 }
 

@@ -97,7 +97,7 @@ describe('probe helpers', function () {
         evidence: [{ argv: ['ssh', 'builder@linux-builder', '-i', '/Users/me/key'], exitCode: 255, stderr: 'builder@localhost: Permission denied (publickey).\n-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----' }] }],
       verdict: { cause: 'auth-rejected', summary: 'rejected', fix: { summary: 'restart', commands: ['sudo launchctl kickstart -k system/org.nixos.linux-builder'] } },
     };
-    const md = redact(renderMarkdownReport(report, { toolVersion: '9.9.9' }), '/Users/me');
+    const md = redact(renderMarkdownReport(report, { toolVersion: '9.9.9', home: '/Users/me' }), '/Users/me');
     assert.match(md, /linux-builder-doctor 9\.9\.9/);
     assert.match(md, /- Nix: 2\.24\.9/);
     assert.match(md, /\*\*auth-rejected\*\*/);
