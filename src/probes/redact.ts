@@ -16,6 +16,7 @@
  */
 import { homedir } from 'node:os';
 import type { Evidence, ProbeFix, ProbeReport, ProbeResult, Verdict } from '../protocol/probes.js';
+import { classifyStderr } from './stderrClassifier.js';
 
 export const HIDDEN = '[hidden]';
 
@@ -121,6 +122,8 @@ const KNOWN_LINES: RegExp[] = [
   /^\S+: terminating, \d+ bad configuration options$/,
   /^(building|copying|querying|these \d+ |this (derivation|path)|will be built|will be fetched|checking|trying|waiting|unpacking|downloading|(\s*)\/nix\/store\/|\s+… |\s+at |\s+\(use '--show-trace')/,
   /^(Linux version|nix \(.*\) \d|Pseudo-terminal|Try '[a-z -]+' for more information)/,
+  // `nix store ping` / `nix store info`.
+  /^(Store URL|Version|Trusted|Protocol version): /,
 ];
 
 function scrubQuotes(line: string): string {
@@ -144,7 +147,8 @@ export function redactStderr(stderr: string, home: string = homedir(), replaceme
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '' || line.trim() === '…') { flush(); out.push(line); continue; }
     const trimmed = line.replace(/^…/, '');
-    if (!KNOWN_LINES.some((re) => re.test(trimmed))) {
+    // A line the cause catalogue knows (stderrClassifier.ts) is ssh's, sudo's or Nix's own words.
+    if (!KNOWN_LINES.some((re) => re.test(trimmed)) && classifyStderr(trimmed) === null) {
       hiddenRun++;
       remember(replacements, line.trim(), HIDDEN, 8);
       continue;
