@@ -160,7 +160,7 @@ export class Ctx implements vscode.Disposable {
       }
     }
     // Not from the last run in the view: that one is unredacted (it is shown only here), while
-    // `probe --format json` redacts like the server's report (docs/dev/security.md).
+    // `probe --format json` redacts like the server's report (docs/dev/security.md#secrets-in-the-report).
     const source = new vscode.CancellationTokenSource();
     try {
       return reportMarkdown(await runProbesWithCli(this.paths.cli, settings, source.token));

@@ -1,6 +1,6 @@
 /**
  * Redaction of a probe report before it leaves for a bug report (`report`, `probe`, the server's
- * report request). Allow-list, field by field (docs/dev/security.md, "Secrets in the report"):
+ * report request). Allow-list, field by field (docs/dev/security.md#secrets-in-the-report):
  * - argv: program names, plain flags, numbers, paths and `user@host` tokens stay; an ssh `-o`
  *   option keeps its value only when the option is on SAFE_VALUE_OPTIONS (hostname, port, user,
  *   identityfile, …); a known option name stays with its value hidden; everything else, and the

@@ -30,7 +30,7 @@ export function parseSshG(stdout: string): EffectiveSsh {
   };
   const alias = first.get('hostkeyalias');
   if (alias !== undefined && alias !== 'none') effective.hostkeyalias = alias;
-  // Named, not quoted: a ProxyCommand is a command line and may hold a token (docs/dev/security.md).
+  // Named, not quoted: a ProxyCommand is a command line and may hold a token (docs/dev/security.md#secrets-in-the-report).
   const command = first.get('proxycommand');
   const jump = first.get('proxyjump');
   if (command !== undefined && command !== 'none') effective.proxy = 'a ProxyCommand';
