@@ -19,7 +19,8 @@ export function runAdminChecks(ctx: Ctx): () => Promise<ProbeReport | undefined 
     const settings = readSettings();
     const node = nodeCommand(settings.serverEnv);
     const envPairs = Object.entries(node.env).map(([k, v]) => `${k}=${v}`);
-    const run = await startAdminRun([...envPairs, node.executable, ctx.paths.cli, 'probe', '--format', 'json', '--timeout-ms', String(settings.probeTimeoutMs), ...rootArgs(settings)]);
+    // Unredacted like the view it merges into: local results whose fixes name real paths (docs/dev/security.md#secrets-in-the-report).
+    const run = await startAdminRun([...envPairs, node.executable, ctx.paths.cli, 'probe', '--format', 'json', '--no-redact', '--timeout-ms', String(settings.probeTimeoutMs), ...rootArgs(settings)]);
     const text = await run.output;
     if (text === undefined) return undefined;
     try {

@@ -40,7 +40,7 @@ describe('builder key in a folder this account may not read', function () {
   it('says only root can see it (needs-admin with the command), not key-missing', async function () {
     this.timeout(20_000);
     const run = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-      execFile('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(dir, 'cli.cjs'), 'probe', '--root', join(dir, 'root'), '--only', 'builder-key', '--format', 'json'], {
+      execFile('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(dir, 'cli.cjs'), 'probe', '--root', join(dir, 'root'), '--only', 'builder-key', '--format', 'json', '--no-redact'], {
         env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir, timeout: 15_000,
       }, (_error, stdout, stderr) => resolve({ stdout, stderr }));
     });
@@ -49,6 +49,7 @@ describe('builder key in a folder this account may not read', function () {
     assert.equal(key?.status, 'needs-admin', JSON.stringify(key));
     assert.notEqual(key?.cause, 'key-missing');
     assert.match(key?.summary ?? '', /may not read \(EACCES\)/);
+    // --no-redact: the key lies under this run's HOME, which redacted output shows as `~`.
     assert.deepEqual(key?.fix?.commands, [`sudo ls -l -- ${join(dir, 'root/secret/builder_ed25519')}`]);
   });
 });
