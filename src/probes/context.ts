@@ -80,6 +80,8 @@ export interface Facts {
   addresses?: string[];
   /** True when the builder is nix-darwin's (launchd service present or its plist staged). */
   nixDarwinBuilder?: boolean;
+  /** How long the builder took to send its SSH banner, when that was longer than ssh's usual ConnectTimeout. */
+  bannerMs?: number;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -87,6 +89,13 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 export const DEADLINE = 'deadline';
 export const CANCELLED = 'cancelled';
 export const DEFAULT_SSH_TIMEOUT_MS = 8000;
+
+/** ssh's ConnectTimeout (seconds) and our bound for it: more for a builder whose banner came late. */
+export function sshTimeouts(facts: Facts): { connectTimeoutS: number; commandMs: number } {
+  const slow = facts.bannerMs ?? 0;
+  const connectTimeoutS = Math.max(Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000), Math.ceil(slow / 1000) + 3);
+  return { connectTimeoutS, commandMs: DEFAULT_SSH_TIMEOUT_MS + slow };
+}
 
 export interface ContextOptions {
   root?: string;
@@ -183,13 +192,13 @@ export class ProbeContext {
    * starts with `-` is a destination, never an option (`-oProxyCommand=…` would run a command),
    * whatever ran before. ssh applies options in the order given either way.
    */
-  nixLikeSshArgv(target: BuilderTarget, remote: string[]): string[] {
+  nixLikeSshArgv(target: BuilderTarget, remote: string[], connectTimeoutS: number = Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000)): string[] {
     const argv = ['ssh', ...this.sshConfigArgs(), '-x', ...this.daemonSshOpts()];
     if (target.sshKey !== undefined) argv.push('-i', target.sshKey);
     const pinned = this.pinnedKnownHosts(target);
     if (pinned !== undefined) argv.push(`-oUserKnownHostsFile=${pinned}`);
     if (target.port !== undefined) argv.push('-p', String(target.port));
-    argv.push('-oBatchMode=yes', `-oConnectTimeout=${Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000)}`,
+    argv.push('-oBatchMode=yes', `-oConnectTimeout=${connectTimeoutS}`,
       '--', target.user !== undefined ? `${target.user}@${target.host}` : target.host, ...remote);
     return this.asRoot(argv);
   }

@@ -239,6 +239,36 @@ export async function faultyListener(kind: 'close' | 'hang' | 'reset'): Promise<
   };
 }
 
+/**
+ * A VM whose sshd is slow to greet: a proxy to the loopback builder that sends the first
+ * `firstBytes` of the real banner at once and the rest after `delayMs`, then relays both ways.
+ */
+export async function slowBannerProxy(targetPort: number, firstBytes: number, delayMs: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = new Socket();
+    for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => undefined); s.on('close', () => { client.destroy(); upstream.destroy(); }); }
+    let held = Buffer.alloc(0);
+    let released = false;
+    upstream.on('data', (chunk: Buffer) => {
+      if (released) { client.write(chunk); return; }
+      const first = held.length === 0;
+      held = Buffer.concat([held, chunk]);
+      if (first) { client.write(held.subarray(0, firstBytes)); held = held.subarray(firstBytes); }
+    });
+    setTimeout(() => { released = true; client.write(held); }, delayMs);
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    upstream.connect(targetPort, '127.0.0.1');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+  };
+}
+
 export function exists(path: string): boolean {
   return existsSync(path);
 }

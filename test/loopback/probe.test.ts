@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import type { ProbeReport } from '../../src/protocol/probes.js';
+import { BANNER_PATIENCE_MS } from '../../src/probes/checks/vmPort.js';
 import { distCli } from '../util/paths.js';
 import { requireTools } from '../util/prerequisites.js';
-import { faultyListener, freePort, LoopbackBuilder, stageMac, type MacOptions } from './loopbackBuilder.js';
+import { faultyListener, freePort, LoopbackBuilder, slowBannerProxy, stageMac, type MacOptions } from './loopbackBuilder.js';
 
 interface CliRun { code: number | null; stdout: string; stderr: string; ms: number }
 
@@ -147,7 +148,8 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     const listener = await faultyListener('hang');
     try {
       const { report, run } = await probe('hang', { port: listener.port });
-      assertCause(report, run, 'builder-unresponsive', /no banner within/, 12_000);
+      // vm-port waits BANNER_PATIENCE_MS (10 s) before calling a silent port hung: a slow sshd is not a hung one.
+      assertCause(report, run, 'builder-unresponsive', /no banner within/, BANNER_PATIENCE_MS + 6000);
     } finally { await listener.close(); }
   });
 
@@ -166,6 +168,24 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     const { report, run } = await probe('missing-key', { key: 'missing' });
     assertCause(report, run, 'key-missing', /builder_ed25519.*does not exist/);
   });
+
+  for (const firstBytes of [2, 0]) {
+    it(`a builder whose banner comes after 3.5 s (${firstBytes > 0 ? '"SS" at once' : 'nothing before'}): slow but SSH, and it works`, async function () {
+      this.timeout(60_000);
+      assert.ok(builder);
+      const proxy = await slowBannerProxy(builder.port, firstBytes, 3500);
+      try {
+        const { report, run } = await probe(`slow-banner-${firstBytes}`, { port: proxy.port });
+        assertCause(report, run, 'ok', /Nix 2\.8/, 40_000);
+        const port = report.results.find((r) => r.id === 'vm-port');
+        assert.equal(port?.status, 'warn', JSON.stringify(port));
+        assert.match(port?.summary ?? '', /answers SSH .*banner took 3\.\d s/);
+        assert.doesNotMatch(port?.summary ?? '', /another service/);
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
 
   it('the accepted key protected by a passphrase: key-passphrase, not auth-rejected', async function () {
     const { report, run } = await probe('key-passphrase', { key: 'passphrase' });

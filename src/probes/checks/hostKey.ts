@@ -57,8 +57,10 @@ export const hostKeyProbe: ProbeDefinition = {
     const target = ctx.facts.target;
     if (eff === undefined || target === undefined) return skip('no effective ssh settings');
     if (eff.proxy !== undefined) return skip(`ssh connects through ${eff.proxy}; the host key is checked by the login`);
-    const argv = ['ssh-keyscan', '-T', String(Math.ceil(Math.min(3000, ctx.remainingMs()) / 1000)), '-p', String(eff.port), eff.hostname];
-    const result = await ctx.run(argv, 5000);
+    // A builder whose banner came late (vm-port) gets that much more; the host name follows --.
+    const slow = ctx.facts.bannerMs ?? 0;
+    const argv = ['ssh-keyscan', '-T', String(Math.ceil(Math.min(3000 + slow, ctx.remainingMs()) / 1000)), '-p', String(eff.port), '--', eff.hostname];
+    const result = await ctx.run(argv, 5000 + slow);
     if (isNotInstalled(result)) return skip('ssh-keyscan is not installed', [commandEvidence(result)]);
     const served = result.stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => typeAndBlob(l.trim().split(/\s+/).slice(1).join(' ')));
     const evidence: Evidence[] = [commandEvidence(result, `server offers: ${served.map((k) => k.split(' ')[0]).join(', ') || 'nothing'}`)];

@@ -6,7 +6,7 @@
  */
 import type { Evidence } from '../../protocol/probes.js';
 import type { BuilderTarget, ProbeDefinition } from '../context.js';
-import { commandEvidence, DEFAULT_SSH_TIMEOUT_MS, needsAdmin } from '../context.js';
+import { commandEvidence, needsAdmin, sshTimeouts } from '../context.js';
 import { classifyStderr, describeNixWrapper } from '../stderrClassifier.js';
 import { describeTarget, failure, skip } from './common.js';
 import { nixVersionAtLeast } from './nixInstall.js';
@@ -28,8 +28,9 @@ export const remoteNixProbe: ProbeDefinition = {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
     const program = target.scheme === 'ssh' ? ['nix-store', '--version'] : ['nix-daemon', '--version'];
-    const argv = ctx.nixLikeSshArgv(target, program);
-    const direct = await ctx.run(argv, DEFAULT_SSH_TIMEOUT_MS);
+    const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
+    const argv = ctx.nixLikeSshArgv(target, program, connectTimeoutS);
+    const direct = await ctx.run(argv, commandMs);
     const evidence: Evidence[] = [commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined)];
     if (direct.exitCode !== 0) {
       const admin = needsAdmin(ctx, argv, 'Nix on the builder', direct);
@@ -42,10 +43,10 @@ export const remoteNixProbe: ProbeDefinition = {
     // `store info` is the Nix 2.19+ name of `store ping`; try the other name if this Nix does not know one.
     let sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
     const storeArgv = (name: string): string[] => ctx.asRoot(['nix', '--extra-experimental-features', 'nix-command', 'store', name, '--store', storeUriFor(target)]);
-    let store = await ctx.run(storeArgv(sub), DEFAULT_SSH_TIMEOUT_MS, { env: ctx.nixEnv() });
+    let store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv() });
     if (store.exitCode !== 0 && /is not a recogni[sz]ed command|unrecognised command|unrecognized command/i.test(store.stderr)) {
       sub = sub === 'info' ? 'ping' : 'info';
-      store = await ctx.run(storeArgv(sub), DEFAULT_SSH_TIMEOUT_MS, { env: ctx.nixEnv() });
+      store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv() });
     }
     // Nix 2.8 prints the store facts on stderr, newer versions on stdout: read both.
     const output = `${store.stdout}\n${store.stderr}`;

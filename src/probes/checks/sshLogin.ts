@@ -3,7 +3,7 @@
  * ConnectTimeout so nothing prompts or hangs, and classify ssh's stderr (docs/dev/domain.md#what-ssh-and-nix-print).
  */
 import type { ProbeDefinition } from '../context.js';
-import { commandEvidence, DEFAULT_SSH_TIMEOUT_MS, needsAdmin } from '../context.js';
+import { commandEvidence, needsAdmin, sshTimeouts } from '../context.js';
 import { classifyStderr } from '../stderrClassifier.js';
 import { describeTarget, failure, skip } from './common.js';
 import { lookupName } from './hostKey.js';
@@ -17,8 +17,9 @@ export const sshLoginProbe: ProbeDefinition = {
   async run(ctx) {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
-    const argv = ctx.nixLikeSshArgv(target, ['true']);
-    const result = await ctx.run(argv, DEFAULT_SSH_TIMEOUT_MS);
+    const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
+    const argv = ctx.nixLikeSshArgv(target, ['true'], connectTimeoutS);
+    const result = await ctx.run(argv, commandMs);
     const admin = needsAdmin(ctx, argv, 'The SSH login the nix-daemon makes', result);
     if (admin) return admin;
     const evidence = [commandEvidence(result)];

@@ -9,16 +9,22 @@ import { DEADLINE, DEFAULT_CONNECT_TIMEOUT_MS } from '../context.js';
 import { failure, NIX_DARWIN_HOSTS, skip } from './common.js';
 
 export type PortOutcome =
-  | { kind: 'banner'; banner: string; connectMs: number }
+  /** bannerMs: from the accepted connection to the banner's end of line. */
+  | { kind: 'banner'; banner: string; connectMs: number; bannerMs: number }
   | { kind: 'refused'; code: string }
   | { kind: 'connect-timeout' }
   | { kind: 'closed'; connectMs: number }
   | { kind: 'reset'; connectMs: number }
   | { kind: 'silent'; connectMs: number; waitedMs: number }
   | { kind: 'not-ssh'; data: string; connectMs: number }
+  /** The first bytes were the start of an SSH banner, but its line did not end in time. */
+  | { kind: 'partial-banner'; data: string; connectMs: number; waitedMs: number }
   | { kind: 'error'; code: string };
 
-/** Connect and wait for the first line; every path ends within connectMs + bannerMs. */
+/**
+ * Connect and wait for the first line; every path ends within connectMs + bannerMs. Bytes that can
+ * still become `SSH-…` are waited for, however slowly they come: a slow sshd is not another service.
+ */
 export function checkPort(host: string, port: number, connectMs: number, bannerMs: number, signal?: AbortSignal): Promise<PortOutcome> {
   return new Promise((resolve) => {
     const socket = new Socket();
@@ -37,23 +43,25 @@ export function checkPort(host: string, port: number, connectMs: number, bannerM
     };
     // Cut short by the run's deadline after the port accepted: what we saw is still a silent port.
     // Cancelled by the user: stop without a finding.
-    const onAbort = (): void => finish(signal?.reason === DEADLINE && connectedAt > 0 && data === ''
-      ? { kind: 'silent', connectMs: connectedAt, waitedMs: Date.now() - started - connectedAt }
-      : { kind: 'error', code: 'cancelled' });
+    const onAbort = (): void => {
+      const waitedMs = Date.now() - started - connectedAt;
+      if (signal?.reason !== DEADLINE || connectedAt === 0) finish({ kind: 'error', code: 'cancelled' });
+      else finish(data === '' ? { kind: 'silent', connectMs: connectedAt, waitedMs } : { kind: 'partial-banner', data, connectMs: connectedAt, waitedMs });
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     timer = setTimeout(() => finish({ kind: 'connect-timeout' }), connectMs);
     socket.on('connect', () => {
       connectedAt = Date.now() - started;
       clearTimeout(timer);
-      timer = setTimeout(() => finish(data === '' ? { kind: 'silent', connectMs: connectedAt, waitedMs: bannerMs } : { kind: 'not-ssh', data, connectMs: connectedAt }), bannerMs);
+      timer = setTimeout(() => finish(data === '' ? { kind: 'silent', connectMs: connectedAt, waitedMs: bannerMs } : { kind: 'partial-banner', data, connectMs: connectedAt, waitedMs: bannerMs }), bannerMs);
     });
     socket.on('data', (chunk: Buffer) => {
       data += chunk.toString('latin1');
       const newline = data.indexOf('\n');
-      if (data.startsWith('SSH-') && newline >= 0) finish({ kind: 'banner', banner: data.slice(0, newline).trim(), connectMs: connectedAt });
+      if (data.startsWith('SSH-') && newline >= 0) finish({ kind: 'banner', banner: data.slice(0, newline).trim(), connectMs: connectedAt, bannerMs: Date.now() - started - connectedAt });
       else if (!'SSH-'.startsWith(data.slice(0, 4)) || data.length > 255) finish({ kind: 'not-ssh', data: data.slice(0, 80), connectMs: connectedAt });
     });
-    socket.on('end', () => finish(data.startsWith('SSH-') ? { kind: 'banner', banner: data.trim(), connectMs: connectedAt } : { kind: 'closed', connectMs: connectedAt }));
+    socket.on('end', () => finish(data.startsWith('SSH-') ? { kind: 'banner', banner: data.trim(), connectMs: connectedAt, bannerMs: Date.now() - started - connectedAt } : { kind: 'closed', connectMs: connectedAt }));
     socket.on('close', () => finish(connectedAt > 0 ? { kind: 'closed', connectMs: connectedAt } : { kind: 'error', code: 'closed' }));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? error.message;
@@ -67,6 +75,9 @@ export function checkPort(host: string, port: number, connectMs: number, bannerM
   });
 }
 
+/** How long the port probe waits for a banner before calling the VM hung (ssh's own wait is ConnectTimeout). */
+export const BANNER_PATIENCE_MS = 10_000;
+
 export const vmPortProbe: ProbeDefinition = {
   id: 'vm-port',
   title: 'Builder SSH port',
@@ -78,7 +89,9 @@ export const vmPortProbe: ProbeDefinition = {
     if (eff.proxy !== undefined) return skip(`ssh connects through ${eff.proxy}; the port is not reachable directly`);
     const addresses = ctx.facts.addresses ?? [eff.hostname];
     const where = `${eff.hostname}:${eff.port}`;
-    const bannerMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    // Nix sets no ConnectTimeout, so a banner that comes late still works for it: wait well past
+    // ssh's usual timeout before calling the VM hung (the run's deadline still bounds the wait).
+    const bannerMs = BANNER_PATIENCE_MS;
     let last: PortOutcome = { kind: 'error', code: 'no address' };
     let lastAddress = addresses[0] ?? eff.hostname;
     // ssh tries each address in turn (e.g. ::1 then 127.0.0.1); so do we, stopping at the first that accepts.
@@ -95,8 +108,15 @@ export const vmPortProbe: ProbeDefinition = {
     const portHint = eff.port === 22 && /^(localhost|127\.0\.0\.1|::1)$/.test(eff.hostname) && target !== undefined && NIX_DARWIN_HOSTS.includes(target.host)
       ? ` (note: ssh uses port 22 of this Mac, not the VM's 31022: root's Host block for ${target.host} sets no Port)` : '';
     switch (last.kind) {
-      case 'banner':
-        return { status: 'ok', summary: `${where} answers: ${last.banner}`, evidence: [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms; banner ${last.banner}` }] };
+      case 'banner': {
+        const evidence = [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms; banner ${last.banner} after ${last.bannerMs} ms` }];
+        if (last.bannerMs <= DEFAULT_CONNECT_TIMEOUT_MS) return { status: 'ok', summary: `${where} answers: ${last.banner}`, evidence };
+        // Slow, but SSH: later probes allow ssh the same time (facts.bannerMs).
+        ctx.facts.bannerMs = last.bannerMs;
+        return { status: 'warn', summary: `${where} answers SSH (${last.banner}), but its banner took ${(last.bannerMs / 1000).toFixed(1)} s: the VM is slow (busy or still starting); Nix, which sets no ConnectTimeout, waits for it, while ssh -o ConnectTimeout=${Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000)} would give up`, evidence };
+      }
+      case 'partial-banner':
+        return failure(ctx, 'builder-unresponsive', `${where} started an SSH banner (${JSON.stringify(last.data.slice(0, 40))}) but did not finish its line within ${last.waitedMs} ms: the VM hangs`, [{ detail: `TCP connect ${at} → accepted after ${last.connectMs} ms; first bytes ${JSON.stringify(last.data.slice(0, 80))}, no end of line within ${last.waitedMs} ms` }]);
       case 'refused':
         return failure(ctx, 'builder-down', `${where} refuses connections (${last.code}): the builder VM is not running${portHint}`, [{ detail: `TCP connect ${at} → ${last.code}; ssh prints: ssh: connect to host ${eff.hostname} port ${eff.port}: Connection refused` }]);
       case 'connect-timeout':
