@@ -14,7 +14,8 @@ import type { ProbeReport } from '../../../src/protocol/probes.js';
 import { distCli } from '../../util/paths.js';
 import { requireTools } from '../../util/prerequisites.js';
 
-const SILENT_SERVER = '127.0.0.2';
+/** Somewhere in 127/8 (all loopback on Linux), so test runs in parallel do not share port 53. */
+const SILENT_SERVER = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 250)}`;
 
 describe('a name server that never answers', function () {
   let dir: string;
