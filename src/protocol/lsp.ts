@@ -1,8 +1,11 @@
 /**
- * Custom LSP messages of the linux-builder-doctor server. Types and method names only:
- * the VS Code extension and any other client (Neovim, Helix) use the same names.
+ * Custom LSP messages of the linux-builder-doctor server. Types and method names (and the one typed
+ * RequestType, from vscode-jsonrpc, which client and server share): the VS Code extension and any
+ * other client (Neovim, Helix) use the same names.
  */
-import type { ProbeId, ProbeReport, ProbeResult } from './probes.js';
+import { RequestType } from 'vscode-jsonrpc';
+import type { RuleId } from './findings.js';
+import type { CauseId, ProbeFix, ProbeId, ProbeReport, ProbeResult } from './probes.js';
 
 /** Request: run the environment probes; answers with the whole report when done. */
 export const RUN_PROBES_METHOD = 'linuxBuilderDoctor/runProbes';
@@ -41,3 +44,46 @@ export interface ReportParams {
 export interface ReportResult {
   markdown: string;
 }
+
+/** Request: explain an error text (a terminal line, a selection, a pasted log) like the CLI's `explain`. */
+export const EXPLAIN_METHOD = 'linuxBuilderDoctor/explain';
+
+export interface ExplainParams {
+  text: string;
+  /** Folders or files of the user's configuration: option errors get the rule and file:line there. */
+  configPaths?: string[];
+}
+
+/** Where the configuration check finds what an option error reports (1-based line and column). */
+export interface ExplainDefinition {
+  rule: RuleId;
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ExplainProblem {
+  cause: CauseId;
+  summary: string;
+  evidence: string[];
+  fix?: ProbeFix;
+  /** A command that would confirm it (a probe or the test build). */
+  confirm?: string;
+  option?: string;
+  occurrences: number;
+  definitions?: ExplainDefinition[];
+}
+
+export interface ExplainResult {
+  problems: ExplainProblem[];
+}
+
+/** The typed request (the same object for the client's sendRequest and the server's onRequest). */
+export const EXPLAIN_REQUEST = new RequestType<ExplainParams, ExplainResult, void>(EXPLAIN_METHOD);
+
+/**
+ * Terminal lines worth a link: the wrappers and ssh/Nix texts users meet first. Only a cheap
+ * prefilter for the editors' link providers; what a line means is the server's `explain`.
+ */
+export const EXPLAIN_LINK_LINE = /cannot build on '|failed to start SSH connection|Host key verification failed|is required to build|Required system: '|The option [`'‘][^`'’]+[`'’] does not exist|has conflicting definition values|Could not resolve hostname|Permission denied \(publickey|connect to host \S+ port \d+: Connection refused|Unexpected files in \/etc|Determinate detected|requires [`'‘]?nix\.enable|Failed to find a machine for remote build|UNPROTECTED PRIVATE KEY FILE|kex_exchange_identification/;

@@ -27,6 +27,7 @@ import { hoverAt } from './hover.js';
 import { completionsAt } from './completion.js';
 import { locatedOf } from './located.js';
 import { registerProbeRequests } from './probeRequests.js';
+import { registerExplainRequest } from './explainRequest.js';
 import { SETTINGS_SECTION, defaultDocsBaseUrl, parseSettings, type ServerSettings } from './settings.js';
 import { toolVersion } from './findUp.js';
 import { Workspace, type FactsChange, type FileChange } from '../workspace/workspace.js';
@@ -251,6 +252,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
   });
 
   registerProbeRequests(connection, () => settings, version, { refuseAfterShutdown, lifetime: lifetime.signal });
+  registerExplainRequest(connection, refuseAfterShutdown);
 
   connection.onShutdown(() => {
     refuseAfterShutdown(); // a second shutdown is a request after shutdown too

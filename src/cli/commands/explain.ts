@@ -9,55 +9,14 @@
  */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Finding, RuleId } from '../../protocol/findings.js';
-import type { CauseId } from '../../protocol/probes.js';
+import type { ExplainDefinition } from '../../protocol/lsp.js';
 import { Explainer, type ExplainedProblem } from '../../probes/explain/engine.js';
-import { checkFiles } from '../../workspace/checkFiles.js';
+import { attachDefinitions } from '../../workspace/explainDefinitions.js';
 import { nodeFs } from '../../workspace/fileSystem.js';
-import { collectNixFiles } from '../../workspace/nixFiles.js';
 import type { CliIo } from '../io.js';
 import { printable, printablePath } from '../printable.js';
 
-/** The check's rules that flag, in the configuration, what a cause's error text reports. */
-const RULES_FOR: Partial<Record<CauseId, RuleId[]>> = {
-  'option-does-not-exist': ['unknown-option', 'ssh-options'],
-  'option-removed': ['removed-option'],
-  'option-type-mismatch': ['type-mismatch', 'ssh-key-store-path'],
-  'requires-nix-enable': ['requires-nix-enable'],
-  'determinate-conflict': ['requires-nix-enable'],
-  'builder-wrong-port': ['localhost-no-port'],
-  'machines-file-invalid': ['public-host-key-format'],
-  'system-not-offered': ['x86-needs-emulation', 'rosetta-unsupported'],
-  'distributed-builds-off': ['distributed-builds-off'],
-};
-
-export interface Definition {
-  rule: RuleId;
-  file: string;
-  /** 1-based, as editors and compilers print them. */
-  line: number;
-  column: number;
-  message: string;
-}
-
-export type ExplainOutputProblem = ExplainedProblem & { definitions?: Definition[] };
-
-function lastSegment(path: string): string {
-  return path.split('.').pop() ?? path;
-}
-
-/** The findings of the check that are this problem in the user's files. */
-export function definitionsFor(problem: ExplainedProblem, findings: Finding[], texts: Map<string, string>): Definition[] {
-  const rules = RULES_FOR[problem.cause];
-  if (!rules) return [];
-  const name = problem.option !== undefined ? lastSegment(problem.option) : undefined;
-  return findings.filter((f) => {
-    if (!rules.includes(f.code) || f.file === undefined) return false;
-    if (name === undefined) return true;
-    const line = (texts.get(f.file) ?? '').split('\n')[f.range.start.line] ?? '';
-    return line.includes(name) || f.message.includes(name);
-  }).map((f) => ({ rule: f.code, file: f.file ?? '', line: f.range.start.line + 1, column: f.range.start.character + 1, message: f.message }));
-}
+export type ExplainOutputProblem = ExplainedProblem & { definitions?: ExplainDefinition[] };
 
 /** Everything printed comes from the input text (or names in it): escaped, like `check` does. */
 function formatText(problems: ExplainOutputProblem[], bytes: number): string {
@@ -118,20 +77,14 @@ export async function runExplainCommand(args: string[], io: CliIo): Promise<numb
   }
   const result = explainer.finish();
   let problems: ExplainOutputProblem[] = result.problems;
-  if (values.config !== undefined && problems.some((p) => RULES_FOR[p.cause] !== undefined)) {
+  if (values.config !== undefined) {
     // The configuration check of `check`, on the workspace layer: the same findings, rule ids and lines.
-    const collected = collectNixFiles([values.config], nodeFs);
-    if (collected.missing.length > 0) {
-      io.stderr(`linux-builder-doctor explain: --config ${values.config}: no such file or folder\n`);
+    const located = attachDefinitions(problems, [values.config], nodeFs);
+    if (located.missing.length > 0) {
+      io.stderr(`linux-builder-doctor explain: --config ${printablePath(values.config)}: no such file or folder\n`);
       return 2;
     }
-    const { checked } = checkFiles(collected.files, nodeFs);
-    const findings = checked.flatMap((c) => c.findings);
-    const texts = new Map(checked.map((c) => [c.file, c.text]));
-    problems = problems.map((p) => {
-      const definitions = definitionsFor(p, findings, texts);
-      return definitions.length > 0 ? { ...p, definitions } : p;
-    });
+    problems = located.problems;
   }
   if (format === 'json') io.stdout(`${JSON.stringify({ problems }, null, 2)}\n`);
   else io.stdout(formatText(problems, result.bytesRead));
