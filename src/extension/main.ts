@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/index.js';
 import { readSettings, RESTART_SETTINGS, SECTION } from './config.js';
 import { Ctx } from './ctx.js';
+import { ExplainLinkProvider } from './explain/terminalLinks.js';
 import { watchSystemFiles } from './health/watch.js';
 
 /** What activate() hands back: the tests and the bench read it through `extension.exports`. */
@@ -15,6 +16,8 @@ export interface DoctorApi {
   activationMs: number;
   /** Settles when the language server has started (or failed to). */
   serverReady: Promise<void>;
+  /** The terminal link provider that explains error lines (registered for every terminal). */
+  explainLinks: ExplainLinkProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): DoctorApi {
@@ -24,6 +27,9 @@ export function activate(context: vscode.ExtensionContext): DoctorApi {
   const ctx = new Ctx(context, log);
   context.subscriptions.push(ctx);
   registerCommands(ctx);
+  // Error lines in any integrated terminal become links that explain them.
+  const explainLinks = new ExplainLinkProvider(ctx);
+  ctx.pushExt(vscode.window.registerTerminalLinkProvider(explainLinks));
   void vscode.commands.executeCommand('setContext', 'linuxBuilderDoctor.isMac', process.platform === 'darwin');
 
   // Settings: the server reads its own through workspace/configuration; a few need a restart.
@@ -65,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): DoctorApi {
   const activationMs = performance.now() - started;
   ctx.activationMs = activationMs;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { ctx, activationMs, serverReady };
+  return { ctx, activationMs, serverReady, explainLinks };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -196,7 +196,7 @@ async function main(): Promise<void> {
       await inHostSession(browser, install, scratch, 'healthy', ['activation', 'health', 'testBuilder', 'admin'], true, staged('vscode-healthy', {}, true), testsPath);
     }
     console.log('\n  in the real extension host: trusted workspace, builder down');
-    await inHostSession(browser, install, scratch, 'down', builder ? ['health', 'testBuilder'] : ['activation', 'health', 'testBuilder'], true, down, testsPath);
+    await inHostSession(browser, install, scratch, 'down', builder ? ['health', 'testBuilder', 'explain'] : ['activation', 'health', 'testBuilder', 'explain'], true, down, testsPath);
 
     console.log('\n  UI (Chromium, packaged .vsix)');
     // The corporate case of USER-REPORT.md: /etc/ssh/ssh_config without the Include.

@@ -83,6 +83,36 @@ export async function runUiChecks(browser: Browser, server: RunningCodeServer, w
       await page.keyboard.press('Escape');
     });
 
+    await check(stats, page, artifacts, 'a `cannot build on …` line printed in a terminal is a link; opening it shows the cause', async () => {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 20_000 });
+      await input.fill('>Terminal: Create New Terminal');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Create New Terminal' }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.terminal-wrapper .xterm-rows').last().waitFor({ timeout: 20_000 });
+      await page.locator('.terminal-wrapper .xterm-rows').last().filter({ hasText: /[#$]/ }).waitFor({ timeout: 20_000 });
+      await page.keyboard.type(`printf '%s\\n' "cannot build on 'ssh-ng://builder@linux-builder': error: failed to start SSH connection to 'builder@linux-builder'"`);
+      await page.keyboard.press('Enter');
+      // The printed line (not only the typed command) is on screen.
+      await page.locator('.terminal-wrapper .xterm-rows').last().filter({ hasText: /\ncannot build on|^cannot build on/m }).waitFor({ timeout: 20_000 }).catch(() => undefined);
+      await page.keyboard.press('F1');
+      await input.fill('>Terminal: Open Detected Link');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open Detected Link' }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      const link = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'cannot build on' }).first();
+      await link.waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: join(artifacts, 'explainLinks.png') });
+      await link.click();
+      await page.keyboard.press('F1');
+      await input.fill('>Notifications: Show Notifications');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.notification-list-item', { hasText: /ssh-connection-failed/ }).first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(artifacts, 'explain.png') });
+      await page.keyboard.press('Escape');
+    });
+
     await check(stats, page, artifacts, 'the Builder Health sidebar shows the verdict and probe rows', async () => {
       await page.locator('.activitybar .action-item a[aria-label^="Linux Builder Doctor"], .activitybar .action-item[aria-label^="Linux Builder Doctor"]').first().click();
       const rows = page.locator('.sidebar .monaco-list-row');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
 import { copyCommand } from './copyCommand.js';
+import { explainErrorText } from './explainErrorText.js';
 import { fixProbe } from './fixProbe.js';
 import { openReport } from './openReport.js';
 import { restartServer } from './restartServer.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Factory> = {
   'linuxBuilderDoctor.runAdminChecks': runAdminChecks,
   'linuxBuilderDoctor.restartServer': restartServer,
   'linuxBuilderDoctor.showLog': showLog,
+  'linuxBuilderDoctor.explainErrorText': explainErrorText,
 };
 
 export function registerCommands(ctx: Ctx): void {
