@@ -5,6 +5,9 @@
  * click in the real UI ("Open Detected Link…" on a terminal line) is checked in ui.ts.
  */
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from './hostEnv.js';
 
@@ -42,7 +45,8 @@ describe('explain: terminal links and "Explain Error Text"', () => {
     try {
       const links = await api.explainLinks.provideTerminalLinks({ line: `  ${LINE}`, terminal }, new vscode.CancellationTokenSource().token);
       assert.equal(links?.length, 1);
-      const link = links[0]!;
+      const link = links[0];
+      assert.ok(link);
       assert.equal(link.startIndex, 2, 'the link starts at the error, not the indentation');
       assert.equal(link.length, LINE.length);
       const shown = await api.explainLinks.explainLink(link);
@@ -68,7 +72,10 @@ describe('explain: terminal links and "Explain Error Text"', () => {
 
   it('"Explain Error Text" on a selected option error names the rule and the line in the workspace, with Open Definition', async () => {
     const text = "error: The option `sshOptions' does not exist. Definition values:\n- In `/nix/store/abc-source/darwin-configuration.nix', via option nix.linux-builder.config:\n    [ \"-p\" ]\n";
-    const document = await vscode.workspace.openTextDocument({ content: text });
+    // A file, not an untitled buffer: nothing is left dirty for the tests that follow.
+    const file = join(mkdtempSync(join(tmpdir(), 'lbd-explain-')), 'build.log');
+    writeFileSync(file, text);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
     const shown = await vscode.commands.executeCommand<Shown | undefined>('linuxBuilderDoctor.explainErrorText');
