@@ -15,16 +15,20 @@ export const USAGE = `usage: linux-builder-doctor <command> [options]
                                           read darwin-rebuild/nix/ssh/CI output (stdin by default) and
                                           name each builder problem in it with its cause and fix;
                                           --config DIR points option errors at the file and line
-  probe [--format text|json] [--root DIR] [--only ID,...] [--timeout-ms N] [--no-redact]
+  probe [--format text|json] [--root DIR [--trust-root]] [--only ID,...] [--timeout-ms N] [--no-redact]
                                           probe this machine's builder chain; name the one root cause
                                           (output is redacted like the report; --no-redact shows raw
                                           values, for debugging on your own machine only)
-  test  [--system SYSTEM] [--features F,...] [--root DIR]
+  test  [--system SYSTEM] [--features F,...] [--root DIR [--trust-root]]
                                           run a real test build that must go to the Linux builder;
                                           --features makes it require those system features
                                           (e.g. kvm,nixos-test: what NixOS tests need)
-  report [--root DIR]                     print a Markdown doctor report for a bug report (always
+  report [--root DIR [--trust-root]]      print a Markdown doctor report for a bug report (always
                                           redacted: secrets, other users' names and homes are hidden)
+
+--root DIR reads another machine's files staged under DIR as data: when they hold settings that run
+commands (ssh Match exec, ProxyCommand, LocalCommand, KnownHostsCommand, NIX_SSHOPTS, nix.conf hooks),
+ssh and nix are not run on them unless --trust-root is given.
 
 Exit codes: 0 all good, 1 problems found, 2 usage or I/O error.
 check: a file or folder that cannot be read is reported on stderr ("skipped PATH: why") and the rest is

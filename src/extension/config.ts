@@ -7,6 +7,8 @@ export interface DoctorSettings {
   builderHost: string | undefined;
   /** Advanced: read system files under this folder instead of `/` (the CLI's `--root`). */
   probesRoot: string | undefined;
+  /** Run ssh/nix on the probesRoot files even when they would run commands (machine scope only). */
+  probesTrustRoot: boolean;
   testSystem: string | undefined;
   autoRun: boolean;
   /** Extra environment for the server and CLI, e.g. PATH when VS Code started from the Dock. */
@@ -38,6 +40,7 @@ export function readSettings(): DoctorSettings {
     probeTimeoutMs: config.get<number>('probes.timeoutMs', 10_000),
     builderHost: nonEmpty(config.get<string>('builderHost')),
     probesRoot: nonEmpty(config.get<string>('probes.root')),
+    probesTrustRoot: config.get<boolean>('probes.trustRoot', false),
     testSystem: nonEmpty(config.get<string>('testBuild.system')),
     autoRun: config.get<boolean>('probes.autoRun', true),
     serverEnv: stringRecord(config.get<unknown>('server.env')),

@@ -150,6 +150,7 @@ export class Ctx implements vscode.Disposable {
     const settings = readSettings();
     const params: ReportParams = { timeoutMs: settings.probeTimeoutMs };
     if (settings.probesRoot) params.root = settings.probesRoot;
+    if (settings.probesRoot && settings.probesTrustRoot) params.trustRoot = true;
     const client = this.client;
     if (client?.isRunning()) {
       try {

@@ -11,12 +11,14 @@ const METHOD_NOT_FOUND = -32601;
 
 /** The CLI arguments that make it read the same system files the server was told to read. */
 export function rootArgs(settings: DoctorSettings): string[] {
-  return settings.probesRoot ? ['--root', settings.probesRoot] : [];
+  if (!settings.probesRoot) return [];
+  return ['--root', settings.probesRoot, ...(settings.probesTrustRoot ? ['--trust-root'] : [])];
 }
 
 export function probeParams(settings: DoctorSettings, runId: string): RunProbesParams {
   const params: RunProbesParams = { runId, timeoutMs: settings.probeTimeoutMs };
   if (settings.probesRoot) params.root = settings.probesRoot;
+  if (settings.probesRoot && settings.probesTrustRoot) params.trustRoot = true;
   if (settings.builderHost) params.builderHost = settings.builderHost;
   return params;
 }

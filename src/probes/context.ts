@@ -5,8 +5,9 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CauseId, Evidence, ProbeFix, ProbeId, ProbeResult, ProbeStatus } from '../protocol/probes.js';
+import { describeDirective, findCommandDirectives, type CommandDirective, type RootDirectives } from './commandDirectives.js';
 import { printable, shellCommandOrUndefined } from '../protocol/shellText.js';
 import { runCommand, type CommandResult } from './exec.js';
 import type { MachineEntry, MachinesParse } from './machinesFile.js';
@@ -103,6 +104,23 @@ export interface ContextOptions {
   signal?: AbortSignal;
   deadline: number;
   builderHost?: string;
+  /** Run ssh/nix on a staged root even when its files would make them run commands (`--trust-root`). */
+  trustRoot?: boolean;
+}
+
+const NIX_PROGRAMS = new Set(['nix', 'nix-build', 'nix-store', 'nix-instantiate', 'nix-shell', 'nix-copy-closure', 'nix-daemon']);
+
+/** Whether a nix command connects to a builder (then NIX_SSHOPTS and the ssh config are used). */
+function nixConnects(program: string, argv: string[]): boolean {
+  return program !== 'nix' || argv.includes('ping') || argv.some((a) => /^ssh(-ng)?:\/\//.test(a));
+}
+
+/** The one message for every refused command: which directive, where, and how to override. */
+export function refusalMessage(program: string, directives: CommandDirective[]): string {
+  const listed = directives.slice(0, 3).map(describeDirective).join('; ');
+  const more = directives.length > 3 ? ` and ${directives.length - 3} more` : '';
+  return `${program} was not run on the staged root: ${listed}${more} would run a command on this machine. `
+    + 'A staged copy is read as data, not executed; pass --trust-root (VS Code: linuxBuilderDoctor.probes.trustRoot) only if you trust these files';
 }
 
 export class ProbeContext {
@@ -115,6 +133,10 @@ export class ProbeContext {
   readonly results = new Map<ProbeId, ProbeResult>();
   /** Commands that need root's view go through `sudo -n` unless we are root or a root dir is staged. */
   readonly needsSudo: boolean;
+  readonly trustRoot: boolean;
+  /** Messages of the commands refused on a staged root (refusalFor), in the order they happened. */
+  readonly refusals = new Set<string>();
+  private directivesFound: RootDirectives | undefined;
   private scratch: string | undefined;
   private rootedConfig: string | undefined;
   private daemonOpts: string[] | undefined;
@@ -126,6 +148,24 @@ export class ProbeContext {
     this.deadline = options.deadline;
     this.builderHost = options.builderHost;
     this.needsSudo = options.root === undefined && process.getuid?.() !== 0;
+    this.trustRoot = options.trustRoot === true;
+  }
+
+  /** The settings in the (staged or real) files that make ssh or nix run commands (commandDirectives.ts). */
+  commandDirectives(): RootDirectives {
+    this.directivesFound ??= findCommandDirectives(this.paths, this.daemonSshOpts());
+    return this.directivesFound;
+  }
+
+  /** Why this command may not run: ssh/nix on an untrusted staged root whose files run commands. */
+  refusalFor(argv: string[]): string | undefined {
+    if (this.paths.stagedRoot === undefined || this.trustRoot) return undefined;
+    const program = basename((argv[0] === 'sudo' ? argv.find((a, i) => i > 0 && !a.startsWith('-')) : argv[0]) ?? '');
+    const found = this.commandDirectives();
+    let hits: CommandDirective[] = [];
+    if (program === 'ssh') hits = found.ssh;
+    else if (NIX_PROGRAMS.has(program)) hits = [...found.nix, ...(nixConnects(program, argv) ? found.ssh : [])];
+    return hits.length > 0 ? refusalMessage(program, hits) : undefined;
   }
 
   remainingMs(): number {
@@ -134,6 +174,11 @@ export class ProbeContext {
 
   /** Run a command bounded by its own timeout and by what is left of the run. */
   run(argv: string[], timeoutMs: number, extra?: { env?: NodeJS.ProcessEnv; onOutput?: (chunk: string) => void }): Promise<CommandResult> {
+    const refused = this.refusalFor(argv);
+    if (refused !== undefined) {
+      this.refusals.add(refused);
+      return Promise.resolve({ argv, exitCode: null, stdout: '', stderr: '', timedOut: false, aborted: false, spawnError: 'EREFUSED', refused, durationMs: 0 });
+    }
     return runCommand(argv, {
       timeoutMs: Math.max(1, Math.min(timeoutMs, this.remainingMs())),
       env: extra?.env ?? this.env,
@@ -230,7 +275,7 @@ export function commandEvidence(result: CommandResult, detail?: string): Evidenc
   const notes = [
     result.timedOut ? `killed after its timeout (${result.durationMs} ms)` : undefined,
     result.aborted ? 'cancelled' : undefined,
-    result.spawnError !== undefined ? `could not start: ${result.spawnError}` : undefined,
+    result.refused !== undefined ? `not run: ${result.refused}` : result.spawnError !== undefined ? `could not start: ${result.spawnError}` : undefined,
     detail,
   ].filter((s): s is string => s !== undefined && s !== '');
   if (notes.length > 0) evidence.detail = notes.join('; ');

@@ -28,6 +28,8 @@ export interface ProbeRunOptions {
   builderHost?: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Run ssh/nix on a staged root even when its files would make them run commands (`--trust-root`). */
+  trustRoot?: boolean;
 }
 
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
@@ -61,6 +63,26 @@ export function probesOnCycles(probes: readonly ProbeDefinition[]): Set<ProbeId>
 function incompleteVerdict(verdict: Verdict, aborted: boolean, cancelled: boolean, timeoutMs: number): Verdict {
   if (!aborted || verdict.cause !== 'ok') return verdict;
   return { cause: 'unknown', summary: cancelled ? 'The run was cancelled before the chain was checked to the end' : `The run hit its time limit (${timeoutMs} ms) before the chain was checked to the end; run again with a larger --timeout-ms` };
+}
+
+/** The refusal behind an outcome that is not ok because a command of it was refused. */
+function refusedIn(ctx: ProbeContext, outcome: ProbeOutcome): string | undefined {
+  if (outcome.status === 'ok' || ctx.refusals.size === 0) return undefined;
+  for (const e of outcome.evidence) {
+    for (const message of ctx.refusals) if ((e.detail ?? '').startsWith(`not run: ${message}`)) return message;
+  }
+  return undefined;
+}
+
+/** Refused commands leave the chain unchecked: never `ok`, and the reason is the verdict. */
+function refusedVerdict(verdict: Verdict, ctx: ProbeContext): Verdict {
+  const first = [...ctx.refusals][0];
+  if (first === undefined || (verdict.cause !== 'ok' && verdict.cause !== 'unknown')) return verdict;
+  return {
+    cause: 'unknown',
+    summary: `The chain was not checked to the end: ${first}`,
+    fix: { summary: 'Check the named settings in the staged files; if you trust them, run again with --trust-root (in VS Code, the machine setting linuxBuilderDoctor.probes.trustRoot).' },
+  };
 }
 
 /** The probes to run, in list order: the selection plus what it needs (`onlyWhenAsked` ones only when selected). */
@@ -108,6 +130,7 @@ export async function runProbeList(probes: readonly ProbeDefinition[], options: 
     ...(options.root !== undefined ? { root: options.root } : {}),
     ...(options.env !== undefined ? { env: options.env } : {}),
     ...(options.builderHost !== undefined ? { builderHost: options.builderHost } : {}),
+    ...(options.trustRoot === true ? { trustRoot: true } : {}),
   });
   const selected = selectProbes(probes, options.only);
   const order = new Map(probes.map((p, i) => [p.id, i]));
@@ -156,6 +179,12 @@ export async function runProbeList(probes: readonly ProbeDefinition[], options: 
       } catch (error) {
         outcome = { status: 'fail', cause: 'unknown', summary: `internal error in this probe: ${error instanceof Error ? error.message : String(error)}`, evidence: [] };
       }
+      const refused = refusedIn(ctx, outcome);
+      if (refused !== undefined) {
+        // The probe could not look: say why instead of a failure of the command we did not run.
+        blocked.add(probe.id);
+        outcome = { status: 'skip', summary: `not run: ${refused}`, evidence: outcome.evidence };
+      }
       if (controller.signal.aborted && outcome.status === 'fail' && outcome.cause === 'unknown') {
         blocked.add(probe.id);
         outcome = { ...outcome, status: 'skip', summary: `did not finish: ${options.signal?.aborted === true ? 'cancelled' : `the run's time limit (${timeoutMs} ms) was reached`}` };
@@ -182,7 +211,7 @@ export async function runProbeList(probes: readonly ProbeDefinition[], options: 
       platform: ctx.facts.platform ?? `${process.platform}-${process.arch}`,
       nixVersion: ctx.facts.nixVersion ?? null,
       results,
-      verdict: incompleteVerdict(decideVerdict(results), controller.signal.aborted, options.signal?.aborted === true, timeoutMs),
+      verdict: refusedVerdict(incompleteVerdict(decideVerdict(results), controller.signal.aborted, options.signal?.aborted === true, timeoutMs), ctx),
     };
   } finally {
     clearTimeout(deadlineTimer);

@@ -23,8 +23,10 @@ export interface CommandResult {
   stderr: string;
   timedOut: boolean;
   aborted: boolean;
-  /** Spawn failure code, e.g. 'ENOENT' when the program is not installed. */
+  /** Spawn failure code, e.g. 'ENOENT' when the program is not installed ('EREFUSED': see refused). */
   spawnError?: string;
+  /** Set when the probe context did not start the command, and why (a staged root's directives). */
+  refused?: string;
   durationMs: number;
 }
 

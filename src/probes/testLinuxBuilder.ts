@@ -26,13 +26,16 @@ export interface TestBuilderOptions {
   timeoutMs?: number;
   /** requiredSystemFeatures of the test derivation (e.g. kvm, nixos-test). */
   features?: string[];
+  /** Run nix/ssh on a staged root even when its files would make them run commands (`--trust-root`). */
+  trustRoot?: boolean;
 }
 
 export async function testLinuxBuilder(options: TestBuilderOptions): Promise<TestBuildResult> {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? 600_000;
-  const ctx = new ProbeContext({ root: options.root, env: options.env, signal: options.signal, deadline: started + timeoutMs });
+  const ctx = new ProbeContext({ root: options.root, env: options.env, signal: options.signal, deadline: started + timeoutMs, trustRoot: options.trustRoot === true });
   const runOptions: ProbeRunOptions = {
+    ...(options.trustRoot === true ? { trustRoot: true } : {}),
     ...(options.root !== undefined ? { root: options.root } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -50,6 +53,9 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
       await machinesFileProbe.run(ctx);
       system = ctx.facts.target?.systems.find(isLinuxSystemDouble) ?? defaultSystem();
     }
+    // A staged root whose files would make nix-build's ssh run a command here is not built on.
+    const refused = ctx.refusalFor(testBuildArgv(system, options.features));
+    if (refused !== undefined) return { system, durationMs: Date.now() - started, argv: testBuildArgv(system, options.features), ok: false, cause: 'unknown', summary: `not built: ${refused}` };
     // Nix sets no ConnectTimeout: against a port that accepts and never speaks the build would
     // hang until our timeout. A bounded look at the port first (about a second when healthy).
     const port = await runProbes({ ...runOptions, only: ['vm-port'], timeoutMs: 15_000 });

@@ -19,6 +19,8 @@ export interface RunProbesParams {
   timeoutMs?: number;
   /** Builder host to probe instead of the ones found in /etc/nix/machines. */
   builderHost?: string;
+  /** With `root`: run ssh/nix on the staged files even when they would run commands (`--trust-root`). */
+  trustRoot?: boolean;
 }
 
 export type RunProbesResult = ProbeReport;
@@ -39,6 +41,7 @@ export const REPORT_METHOD = 'linuxBuilderDoctor/report';
 export interface ReportParams {
   root?: string;
   timeoutMs?: number;
+  trustRoot?: boolean;
 }
 
 export interface ReportResult {

@@ -14,6 +14,7 @@ export function probeRunOptions(params: Partial<RunProbesParams> | undefined, se
   const timeoutMs = optionalTimeout(params?.timeoutMs) ?? settings.probeTimeoutMs;
   const builderHost = optionalString(params?.builderHost) ?? settings.builderHost;
   if (root !== undefined) options.root = root;
+  if (root !== undefined && (params?.trustRoot === true || settings.probeTrustRoot)) options.trustRoot = true;
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   if (builderHost !== undefined) options.builderHost = builderHost;
   if (Array.isArray(params?.only)) {

@@ -13,6 +13,8 @@ export interface ServerSettings {
   probeTimeoutMs?: number;
   /** Read system files under this directory instead of `/` (hidden; tests stage a "Mac" there). */
   probeRoot?: string;
+  /** Run ssh/nix on the staged probeRoot even when its files would run commands (machine scope). */
+  probeTrustRoot: boolean;
   builderHost?: string;
   /**
    * Rule pages are `${docsBaseUrl}/${ruleId}.md`: always the pages shipped with the server (or the
@@ -26,7 +28,7 @@ export interface ServerSettings {
  * Every key of the section the server reads. Each one is declared in package.json
  * `contributes.configuration`, where the scope decides who may set it (a test compares the two).
  */
-export const SERVER_SETTING_KEYS = ['rules.disabled', 'probes.timeoutMs', 'probes.root', 'builderHost'] as const;
+export const SERVER_SETTING_KEYS = ['rules.disabled', 'probes.timeoutMs', 'probes.root', 'probes.trustRoot', 'builderHost'] as const;
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 
 /** Where the rule pages live when the user set nothing: the project's docs/rules/. */
@@ -70,6 +72,7 @@ export function parseSettings(raw: unknown, defaultDocs: string): ServerSettings
     disabledRules: Array.isArray(disabled) ? disabled.filter((r): r is string => typeof r === 'string') : [],
     probeTimeoutMs: typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
     probeRoot: nonEmptyString(lookup(bag, 'probes.root')),
+    probeTrustRoot: lookup(bag, 'probes.trustRoot') === true,
     builderHost: nonEmptyString(lookup(bag, 'builderHost')),
     docsBaseUrl: defaultDocs.replace(/\/+$/, ''),
   };

@@ -1,5 +1,5 @@
 /**
- * `linux-builder-doctor probe [--format text|json] [--root DIR] [--only ID,...] [--timeout-ms N] [--builder HOST] [--no-redact]`
+ * `linux-builder-doctor probe [--format text|json] [--root DIR [--trust-root]] [--only ID,...] [--timeout-ms N] [--builder HOST] [--no-redact]`
  * Text: progress on stderr as each probe completes, then the verdict on stdout.
  * JSON: exactly the ProbeReport on stdout. Exit 0 when the verdict is ok, 1 otherwise, 2 on usage error.
  * Both are redacted like the Markdown report (output gets pasted into issues); `--no-redact`
@@ -11,6 +11,8 @@ import { resolve } from 'node:path';
 import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult } from '../../protocol/probes.js';
 import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
 import { redactReport } from '../../probes/redact.js';
+import { describeDirective } from '../../probes/commandDirectives.js';
+import { ProbeContext } from '../../probes/context.js';
 import { USAGE, type CliIo } from '../io.js';
 
 export interface ParsedArgs {
@@ -66,7 +68,28 @@ export function runOptionsFrom(parsed: ParsedArgs, io: CliIo): ProbeRunOptions {
   }
   const builder = parsed.flags.get('builder');
   if (builder !== undefined) options.builderHost = builder;
+  if (parsed.flags.has('trust-root')) {
+    if (options.root === undefined) throw new UsageError('--trust-root only applies with --root (the real root is always run, with a warning)');
+    options.trustRoot = true;
+  }
   return options;
+}
+
+/**
+ * Before a run on an untrusted staged root: name the settings in its files that would make ssh or
+ * nix run a command here; those programs are then not run on it (commandDirectives.ts).
+ */
+export function announceStagedRefusal(options: ProbeRunOptions, io: CliIo): void {
+  if (options.root === undefined || options.trustRoot === true) return;
+  const ctx = new ProbeContext({ root: options.root, env: io.env, deadline: Date.now() });
+  try {
+    const found = ctx.commandDirectives();
+    const all = [...found.ssh, ...found.nix];
+    if (all.length === 0) return;
+    io.stderr(`linux-builder-doctor: not running ${found.nix.length > 0 ? 'nix or ssh' : 'ssh (or nix connecting over ssh)'} on the staged root: ${all.map(describeDirective).join('; ')} would run a command on this machine. Pass --trust-root only if you trust these files.\n`);
+  } finally {
+    ctx.dispose();
+  }
 }
 
 /** The home folder the redaction hides: the one in the CLI's environment (tests pass their own). */
@@ -105,7 +128,7 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
   let format: string;
   let redacted = true;
   try {
-    const parsed = parseArgs(args, ['format', 'root', 'only', 'timeout-ms', 'builder'], ['no-redact']);
+    const parsed = parseArgs(args, ['format', 'root', 'only', 'timeout-ms', 'builder'], ['no-redact', 'trust-root']);
     redacted = !parsed.flags.has('no-redact');
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     format = parsed.flags.get('format') ?? 'text';
@@ -116,6 +139,7 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`linux-builder-doctor probe: ${error.message}\n\n${USAGE}`);
     return 2;
   }
+  announceStagedRefusal(options, io);
   let done = 0;
   const raw = await runProbes(options, format === 'text' ? (result, total) => { done++; io.stderr(progressLine(redacted ? redactResult(result, io) : result, done, total)); } : undefined);
   const report = redacted ? redactReport(raw, homeOf(io)) : raw;

@@ -1,17 +1,17 @@
 /**
- * `linux-builder-doctor report [--root DIR] [--timeout-ms N]`: runs every probe and prints a
+ * `linux-builder-doctor report [--root DIR [--trust-root]] [--timeout-ms N]`: runs every probe and prints a
  * Markdown report fit for a bug report (redacted by allow-list, redact.ts; there is no --no-redact). Exit 0 when the verdict is ok, 1 otherwise,
  * 2 on usage error.
  */
 import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
 import { renderMarkdownReport } from '../../probes/markdownReport.js';
 import { USAGE, type CliIo } from '../io.js';
-import { homeOf, parseArgs, progressLine, redactResult, runOptionsFrom, UsageError } from './probe.js';
+import { announceStagedRefusal, homeOf, parseArgs, progressLine, redactResult, runOptionsFrom, UsageError } from './probe.js';
 
 export async function runReportCommand(args: string[], io: CliIo): Promise<number> {
   let options: ProbeRunOptions;
   try {
-    const parsed = parseArgs(args, ['root', 'timeout-ms', 'builder']);
+    const parsed = parseArgs(args, ['root', 'timeout-ms', 'builder'], ['trust-root']);
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     options = runOptionsFrom(parsed, io);
   } catch (error) {
@@ -19,6 +19,7 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
     io.stderr(`linux-builder-doctor report: ${error.message}\n\n${USAGE}`);
     return 2;
   }
+  announceStagedRefusal(options, io);
   let done = 0;
   const report = await runProbes(options, (result, total) => { done++; io.stderr(progressLine(redactResult(result, io), done, total)); });
   io.stdout(renderMarkdownReport(report, { toolVersion: io.env.LBD_VERSION ?? '0.1.0', home: homeOf(io) }));

@@ -1,5 +1,5 @@
 /**
- * `linux-builder-doctor test [--system SYSTEM] [--features F,...] [--root DIR] [--timeout-ms N]`: the real test build
+ * `linux-builder-doctor test [--system SYSTEM] [--features F,...] [--root DIR [--trust-root]] [--timeout-ms N]`: the real test build
  * (with --features, of a derivation that requires those system features, e.g. kvm,nixos-test),
  * its output streamed to stderr; the result (kernel string, duration) or the classified failure
  * and its fix on stdout. Exit 0 when it built on the builder, 1 otherwise, 2 on usage error.
@@ -8,17 +8,19 @@ import { FEATURE_NAME, isLinuxSystemDouble } from '../../probes/testBuild.js';
 import { testLinuxBuilder, type TestBuilderOptions } from '../../probes/testLinuxBuilder.js';
 import { printable } from '../../protocol/shellText.js';
 import { USAGE, type CliIo } from '../io.js';
-import { parseArgs, runOptionsFrom, UsageError } from './probe.js';
+import { announceStagedRefusal, parseArgs, runOptionsFrom, UsageError } from './probe.js';
 
 export async function runTestCommand(args: string[], io: CliIo): Promise<number> {
   let options: TestBuilderOptions;
   try {
-    const parsed = parseArgs(args, ['system', 'root', 'timeout-ms', 'features']);
+    const parsed = parseArgs(args, ['system', 'root', 'timeout-ms', 'features'], ['trust-root']);
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     const run = runOptionsFrom(parsed, io);
     options = { env: io.env, onOutput: (chunk) => io.stderr(chunk) };
     if (run.root !== undefined) options.root = run.root;
     if (run.timeoutMs !== undefined) options.timeoutMs = run.timeoutMs;
+    if (run.trustRoot === true) options.trustRoot = true;
+    announceStagedRefusal(run, io);
     const system = parsed.flags.get('system');
     if (system !== undefined) {
       if (!isLinuxSystemDouble(system)) throw new UsageError(`--system ${JSON.stringify(printable(system))}: expected a Linux system double, e.g. aarch64-linux`);

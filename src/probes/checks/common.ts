@@ -4,6 +4,7 @@ import type { CauseId, Evidence, ProbeFix } from '../../protocol/probes.js';
 import type { ProbeContext, ProbeOutcome } from '../context.js';
 import type { ConfigReading } from '../sshConfig.js';
 import { fixFor, type FixFacts } from '../fixes.js';
+import { describeDirective } from '../commandDirectives.js';
 
 /** A staged path shown as the path on the user's machine (fix commands name real paths). */
 export function realPath(ctx: ProbeContext, path: string): string {
@@ -62,4 +63,15 @@ export function whyBlockNotRead(ctx: ProbeContext, reading: ConfigReading): stri
   else why = `${system} has no Include covering it (it has ${includes.map((i) => `Include ${i.argument}${i.conditional ? ' inside a Host/Match block' : ''}`).join(', ')})`;
   if (reading.userConfigExists) why += `, and root's ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it either`;
   return why;
+}
+
+/**
+ * On the real root (or a trusted staged one) the commands ran: say which settings made ssh or
+ * nix run a command of the configuration's own, so a surprise in a shared config is visible.
+ */
+export function directiveWarnings(ctx: ProbeContext, kind: 'ssh' | 'nix'): Evidence[] {
+  if (ctx.paths.stagedRoot !== undefined && !ctx.trustRoot) return [];
+  const found = ctx.commandDirectives()[kind];
+  const what = kind === 'ssh' ? "root's ssh" : 'nix';
+  return found.map((d) => ({ file: d.file, detail: `warning: ${describeDirective(d)} runs a command on this machine when ${what} ${d.keyword === 'Match exec' ? 'reads its configuration (even `ssh -G`)' : 'uses this configuration'}` }));
 }

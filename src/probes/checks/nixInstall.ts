@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { ProbeDefinition } from '../context.js';
 import { commandEvidence } from '../context.js';
 import { isNotInstalled } from '../exec.js';
+import { directiveWarnings } from './common.js';
 
 export const nixInstallProbe: ProbeDefinition = {
   id: 'nix-install',
@@ -26,7 +27,7 @@ export const nixInstallProbe: ProbeDefinition = {
     return {
       status: 'ok',
       summary: `${result.stdout.trim()}; ${daemon ? 'daemon socket present (multi-user: the root daemon connects to builders)' : 'no daemon socket (single-user: this user connects to builders)'}`,
-      evidence: [commandEvidence(result, `stdout: ${result.stdout.trim()}`), { file: socket, detail: daemon ? 'exists' : 'absent' }],
+      evidence: [commandEvidence(result, `stdout: ${result.stdout.trim()}`), { file: socket, detail: daemon ? 'exists' : 'absent' }, ...directiveWarnings(ctx, 'nix')],
     };
   },
 };

@@ -7,7 +7,7 @@ import { commandEvidence, needsAdmin } from '../context.js';
 import { isNotInstalled } from '../exec.js';
 import { describeSshSetting } from '../redact.js';
 import { readConfigChain } from '../sshConfig.js';
-import { describeTarget, failure, realPath, skip, whyBlockNotRead } from './common.js';
+import { describeTarget, directiveWarnings, failure, realPath, skip, whyBlockNotRead } from './common.js';
 
 export function parseSshG(stdout: string): EffectiveSsh {
   const first = new Map<string, string>();
@@ -55,16 +55,17 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
     argv.push('--', target.user !== undefined ? `${target.user}@${target.host}` : target.host);
     const full = ctx.asRoot(argv);
     const result = await ctx.run(full, 5000);
+    const warnings = directiveWarnings(ctx, 'ssh');
     const admin = needsAdmin(ctx, full, "root's ssh configuration", result);
     if (admin) return admin;
     if (isNotInstalled(result)) return { status: 'fail', cause: 'unknown', summary: 'OpenSSH `ssh` is not on PATH; Nix needs it for every SSH builder', evidence: [commandEvidence(result)] };
     if (result.exitCode !== 0) {
-      return { status: 'fail', cause: 'unknown', summary: `ssh -G failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n')[0] ?? ''}`, evidence: [commandEvidence(result)] };
+      return { status: 'fail', cause: 'unknown', summary: `ssh -G failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n')[0] ?? ''}`, evidence: [commandEvidence(result), ...warnings] };
     }
     const eff = parseSshG(result.stdout);
     ctx.facts.effective = eff;
     const line = `ssh -G ${target.host} → user ${eff.user}, hostname ${eff.hostname}, port ${eff.port}, hostkeyalias ${eff.hostkeyalias ?? 'none'}, identityfile ${[...new Set(eff.identityfiles)].join(' ')}`;
-    const evidence = [commandEvidence(result, line)];
+    const evidence = [commandEvidence(result, line), ...warnings];
     const unmapped = eff.hostname.toLowerCase() === target.host.toLowerCase() && reading.blocksRead.length === 0;
     if (unmapped && reading.blocksUnread.length > 0) {
       const block = reading.blocksUnread[0];

@@ -13,7 +13,7 @@ import { projectRoot } from '../../util/paths.js';
 const SECTION = 'linuxBuilderDoctor';
 
 /** Settings that choose a program, a host, a folder of system files or the environment of what runs. */
-const MACHINE_ONLY = ['builderHost', 'probes.root', 'testBuild.system', 'server.env'];
+const MACHINE_ONLY = ['builderHost', 'probes.root', 'probes.trustRoot', 'testBuild.system', 'server.env'];
 
 function declared(): Map<string, string> {
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { scope?: string }> } } };
