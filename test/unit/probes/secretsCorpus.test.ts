@@ -28,7 +28,7 @@ describe('planted secrets never reach report or probe --format json (issue 10 it
   });
 
   for (const scenario of scenarios()) {
-    for (const extra of [[]] as string[][]) {
+    for (const extra of [[], ['--trust-root']]) {
       const label = `${scenario}${extra.length > 0 ? ' (--trust-root: ssh and nix run on the staged files)' : ''}`;
       it(`${label}: report and probe --format json carry none of the planted secrets`, async function () {
         const staged = stageSecrets(scenario);
