@@ -212,12 +212,13 @@ describe('server mapping helpers', function () {
 
   describe('settings', function () {
     it('reads nested, flat and wrapped shapes and ignores ill-typed values', function () {
-      const nested = parseSettings({ rules: { disabled: ['ssh-options', 3] }, probes: { timeoutMs: 500, root: '/tmp/r' }, builderHost: 'b' }, 'file:///d/');
-      assert.deepEqual(nested, { disabledRules: ['ssh-options'], probeTimeoutMs: 500, probeRoot: '/tmp/r', builderHost: 'b', docsBaseUrl: 'file:///d' });
+      const nested = parseSettings({ rules: { disabled: ['ssh-options', 3] }, probes: { timeoutMs: 500, root: '/tmp/r', trustRoot: true }, builderHost: 'b' }, 'file:///d/');
+      assert.deepEqual(nested, { disabledRules: ['ssh-options'], probeTimeoutMs: 500, probeRoot: '/tmp/r', probeTrustRoot: true, builderHost: 'b', docsBaseUrl: 'file:///d' });
       assert.deepEqual(parseSettings({ 'rules.disabled': ['x'] }, 'd').disabledRules, ['x']);
       assert.deepEqual(parseSettings({ linuxBuilderDoctor: { rules: { disabled: ['y'] } } }, 'd').disabledRules, ['y']);
       // docsBaseUrl is not a setting: the links always point at the bundled pages.
-      assert.deepEqual(parseSettings({ probes: { timeoutMs: -1 }, docsBaseUrl: 'https://e/x/' }, 'd'), { disabledRules: [], probeTimeoutMs: undefined, probeRoot: undefined, builderHost: undefined, docsBaseUrl: 'd' });
+      // trustRoot only as a real boolean: 'true' from a confused client does not trust a staged root.
+      assert.deepEqual(parseSettings({ probes: { timeoutMs: -1, trustRoot: 'true' }, docsBaseUrl: 'https://e/x/' }, 'd'), { disabledRules: [], probeTimeoutMs: undefined, probeRoot: undefined, probeTrustRoot: false, builderHost: undefined, docsBaseUrl: 'd' });
       assert.deepEqual(parseSettings(null, 'd').disabledRules, []);
     });
 
