@@ -4,11 +4,13 @@
  */
 import { benchAnalysis } from './analysis.js';
 import { benchExplain } from './explain.js';
+import { benchWorkspace } from './workspace.js';
 
 async function main(): Promise<void> {
   console.log('# linux-builder-doctor bench');
   benchAnalysis();
   benchExplain();
+  await benchWorkspace();
   const probes = await import('./probes.js').catch(() => undefined);
   if (probes) await probes.benchProbes();
   else console.log('\n(probe bench not built)');

@@ -71,7 +71,16 @@ export function startServer(connection: Connection): { dispose: () => void } {
   };
 
   // The configurations around the open documents: which modules belong together and what each defines.
-  const workspace = new Workspace({ watched: () => watchingFiles });
+  const workspace = new Workspace({
+    watched: () => watchingFiles,
+    // A big configuration is read in the background; then its open documents are judged with it.
+    onReady: (root) => {
+      for (const uri of store.uris()) {
+        const path = filePathOf(uri);
+        if (path !== undefined && workspace.inRoot(path, root)) store.refresh(uri);
+      }
+    },
+  });
 
   /**
    * After `changedPath`'s facts changed, the other open documents of its configurations are judged

@@ -31,7 +31,8 @@ export const nodeFs: WorkspaceFs = {
     }
   },
   list: (dir) => readdirSync(dir, { withFileTypes: true }),
-  realpath: (path) => realpathSync(path),
+  // (The native call is one realpath(3); the JS one lstats every path component.)
+  realpath: (path) => realpathSync.native(path),
 };
 
 /** Whether a path is a file, a folder, or neither (missing or unreachable). */

@@ -9,6 +9,7 @@
  * trusted for `ttlMs` and then checked again (folder listing and modification times).
  */
 import { sep } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { configurationFacts } from '../rules/analyze.js';
 import { factsFingerprint, linksFingerprint, type FileFacts } from '../rules/factsIndex.js';
 import type { ConfigurationContext } from '../rules/perHost.js';
@@ -26,6 +27,14 @@ export interface WorkspaceOptions {
   /** At most this many files per configuration are read (a huge repository stays cheap). */
   maxFiles?: number;
   now?: () => number;
+  /**
+   * Read a configuration with more files than this not yet read in the background (a few files per
+   * turn of the event loop), judging its open documents alone meanwhile; `onReady` then says so.
+   * Without `onReady` everything is read at once.
+   */
+  backgroundAbove?: number;
+  /** A configuration read in the background is ready: its open documents should be judged again. */
+  onReady?: (root: string) => void;
 }
 
 export type FileChange = 'created' | 'changed' | 'deleted';
@@ -66,6 +75,10 @@ export class Workspace {
   private readonly maxFiles: number;
   private readonly now: () => number;
   private rootsCheckedAt: number;
+  private readonly backgroundAbove: number;
+  private readonly onReady: ((root: string) => void) | undefined;
+  /** Roots being read in the background. */
+  private readonly warming = new Set<string>();
 
   constructor(options: WorkspaceOptions = {}) {
     this.fs = options.fs ?? nodeFs;
@@ -75,6 +88,13 @@ export class Workspace {
     this.maxFiles = options.maxFiles ?? 500;
     this.now = options.now ?? Date.now;
     this.rootsCheckedAt = this.now();
+    this.backgroundAbove = options.backgroundAbove ?? 64;
+    this.onReady = options.onReady;
+  }
+
+  /** Whether `file` lies in the configuration rooted at `root` (see `onReady`). */
+  inRoot(file: string, root: string): boolean {
+    return this.rootOf(file) === root;
   }
 
   /** The configurations `file` is judged in (one per host that reaches it), with the other files' facts. */
@@ -86,6 +106,7 @@ export class Workspace {
       config.members.add(file);
       config.groups = undefined;
     }
+    if (!config.groups && this.onReady && this.readInBackground(config)) return []; // alone until read
     const groups = this.groupsOf(config);
     // The other open documents were judged without it: its first facts must count as a change.
     if (joins) config.fingerprints.set(file, UNKNOWN);
@@ -200,6 +221,34 @@ export class Workspace {
     // Re-read what changed on disk (modification times) and group again.
     config.groups = undefined;
     return config;
+  }
+
+  /**
+   * Starts (or continues) reading a big configuration's files in slices of a few milliseconds, so
+   * opening a module inside a large flake costs about what the module alone costs and the server
+   * keeps answering meanwhile. True while files remain to be read.
+   */
+  private readInBackground(config: Configuration): boolean {
+    if (this.warming.has(config.root)) return true;
+    const pending = [...config.members].filter((f) => !this.open.has(f) && !this.disk.has(f));
+    if (pending.length <= this.backgroundAbove) return false;
+    this.warming.add(config.root);
+    const step = (): void => {
+      const until = performance.now() + 8;
+      for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+        this.factsOf(next);
+        if (performance.now() > until) break;
+      }
+      if (pending.length > 0) {
+        setImmediate(step);
+        return;
+      }
+      this.warming.delete(config.root);
+      config.groups = undefined;
+      this.onReady?.(config.root);
+    };
+    setImmediate(step);
+    return true;
   }
 
   private groupsOf(config: Configuration): RootConfigurations {

@@ -145,4 +145,16 @@ describe('language server: the modules of one configuration', function () {
       return last && !hasCode(last, 'requires-nix-enable') ? true : undefined;
     });
   });
+
+  it('in a big configuration, publishes the module alone at once, then again with the files read in the background', async function () {
+    for (let i = 0; i < 150; i++) writeFileSync(join(dir, 'modules', `m${i}.nix`), `{ services.s${i}.enable = true; }\n`);
+    writeFileSync(join(dir, 'modules', 'nix.nix'), NIX_OFF);
+    const path = join(dir, 'modules', 'builder.nix');
+    writeFileSync(path, BUILDER);
+    const a = pathToFileURL(path).href;
+    await client.open(a, BUILDER);
+    const first = await client.diagnostics(a, 1);
+    assert.ok(!hasCode(first, 'requires-nix-enable'), 'the first answer does not wait for 150 files');
+    await waitFor('A judged with the whole configuration', () => (hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
+  });
 });
