@@ -41,6 +41,10 @@ const cases: [string, string][] = [
   ['a ++ b ++ c', 'Nix(BinaryExpr(Identifier ConcatOp BinaryExpr(Identifier ConcatOp Identifier)))'],
   ['a -> b -> c', 'Nix(BinaryExpr(Identifier LogicOp BinaryExpr(Identifier LogicOp Identifier)))'],
   ['a || b && c == d', 'Nix(BinaryExpr(Identifier LogicOp BinaryExpr(Identifier LogicOp BinaryExpr(Identifier CompareOp Identifier))))'],
+  // The experimental pipe operators (Nix 2.24+): lowest precedence, |> left- and <| right-associative.
+  ['a |> f |> g', 'Nix(BinaryExpr(BinaryExpr(Identifier PipeOp Identifier) PipeOp Identifier))'],
+  ['f <| g <| a', 'Nix(BinaryExpr(Identifier PipeOp BinaryExpr(Identifier PipeOp Identifier)))'],
+  ['a -> b |> f x', 'Nix(BinaryExpr(BinaryExpr(Identifier LogicOp Identifier) PipeOp Apply(Identifier Identifier)))'],
   ['a/b a / b', 'Nix(BinaryExpr(Apply(Path Identifier) ArithOp Identifier))'],
   ['[ 1 1.5 .5e3 "s" ./p ~/h /abs <nixpkgs> https://x.org/y ]', 'Nix(List(Int Float Float String(StringContent) Path Path Path SearchPath Uri))'],
   ['./a/${b}/c${d}', 'Nix(Path(PathStart Interpolation(Identifier) PathContent Interpolation(Identifier)))'],
