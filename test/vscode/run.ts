@@ -193,7 +193,7 @@ async function main(): Promise<void> {
 
     if (builder) {
       console.log('\n  in the real extension host: trusted workspace, healthy loopback builder');
-      await inHostSession(browser, install, scratch, 'healthy', ['activation', 'health', 'testBuilder', 'admin'], true, staged('vscode-healthy', {}, true), testsPath);
+      await inHostSession(browser, install, scratch, 'healthy', ['activation', 'health', 'testBuilder', 'admin', 'fixHostile'], true, staged('vscode-healthy', {}, true), testsPath);
     }
     console.log('\n  in the real extension host: trusted workspace, builder down');
     await inHostSession(browser, install, scratch, 'down', builder ? ['health', 'testBuilder', 'explain'] : ['activation', 'health', 'testBuilder', 'explain'], true, down, testsPath);
