@@ -18,6 +18,12 @@ import { sshOptionsRule } from './all/sshOptions.js';
 import { typeMismatchRule } from './all/typeMismatch.js';
 import { unknownOptionRule } from './all/unknownOption.js';
 import { x86NeedsEmulationRule } from './all/x86NeedsEmulation.js';
+import { buildMachinesIgnoredRule } from './all/buildMachinesIgnored.js';
+import { diskSizeNotAppliedRule } from './all/diskSizeNotApplied.js';
+import { hostNameHasSchemeRule } from './all/hostNameHasScheme.js';
+import { invalidSystemRule } from './all/invalidSystem.js';
+import { sshConfigNotForcedRule } from './all/sshConfigNotForced.js';
+import { vmOptionConflictRule } from './all/vmOptionConflict.js';
 import { relevanceOf, type Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = [
@@ -36,6 +42,12 @@ export const RULES: readonly Rule[] = [
   localhostNoPortRule,
   localhostSkipsSshRule,
   configNeedsBootstrapRule,
+  hostNameHasSchemeRule,
+  buildMachinesIgnoredRule,
+  invalidSystemRule,
+  vmOptionConflictRule,
+  diskSizeNotAppliedRule,
+  sshConfigNotForcedRule,
 ];
 
 /** Every diagnostic code: the syntax check's, then each rule's. */

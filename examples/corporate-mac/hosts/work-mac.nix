@@ -25,6 +25,9 @@
       virtualisation.darwin-builder.hostPort = 31023;
       virtualisation.rosetta.enable = true;
       virtualisation.darwin-builder.memorySize = 8 * 1024;
+      virtualisation.darwin-builder.diskSize = 40960;
+      # "Still full": set a second time, the way qemu-vm spells it.
+      virtualisation.diskSize = 61440;
     };
   };
 

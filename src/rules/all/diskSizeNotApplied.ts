@@ -1,0 +1,39 @@
+/**
+ * `disk-size-not-applied` (information): the builder VM's disk image `<workingDirectory>/<hostName>.qcow2`
+ * (nixos.qcow2; nix-darwin's `ephemeral` removes exactly that file before each start,
+ * modules/nix/linux-builder.nix) is created once; a changed `diskSize` has no effect on an existing
+ * image until it is removed or `ephemeral = true` (nix-darwin#1200;
+ * docs/dev/domain.md#failures-users-report).
+ */
+import { BUILDER_CONFIG_PATH, BUILDER_VM_PATH } from '../../schema/index.js';
+import { builderMayRun } from '../builderState.js';
+import { definitionsAt, definitionsElsewhere, stringValue, type Rule, type RuleContext } from '../rule.js';
+
+const anywhere = (ctx: RuleContext, path: readonly string[]) => [...definitionsAt(ctx, path), ...definitionsElsewhere(ctx, path)];
+
+/** `<workingDirectory>/<hostName>.qcow2` as the configuration gives them (nix-darwin's and NixOS's defaults otherwise). */
+export function diskImagePath(ctx: RuleContext): string {
+  const literal = (path: readonly string[]) => anywhere(ctx, path).map(stringValue).find((v) => v !== undefined);
+  const directory = literal(['nix', 'linux-builder', 'workingDirectory']) ?? '/var/lib/linux-builder';
+  const host = literal([...BUILDER_CONFIG_PATH, 'networking', 'hostName']) ?? 'nixos';
+  return `${directory.replace(/\/+$/, '')}/${host}.qcow2`;
+}
+
+export const diskSizeNotAppliedRule: Rule = {
+  id: 'disk-size-not-applied',
+  severity: 'information',
+  reads: [['nix', 'linux-builder']],
+  docs: 'docs/rules/disk-size-not-applied.md',
+  check(ctx) {
+    if (!builderMayRun(ctx)) return [];
+    // ephemeral = true removes the image before each start: the new size applies at once.
+    if (anywhere(ctx, ['nix', 'linux-builder', 'ephemeral']).some((d) => d.value.kind !== 'bool' || d.value.value)) return [];
+    const image = diskImagePath(ctx);
+    return definitionsAt(ctx, [...BUILDER_VM_PATH, 'diskSize']).slice(0, 1).map((def) => ({
+      span: def.nameSpan,
+      severity: 'information' as const,
+      message: `A new diskSize does not resize an existing disk: run sudo rm ${image}, then restart the builder.`,
+      fixes: [],
+    }));
+  },
+};
