@@ -29,7 +29,9 @@ export const diskSizeNotAppliedRule: Rule = {
     // ephemeral = true removes the image before each start: the new size applies at once.
     if (anywhere(ctx, ['nix', 'linux-builder', 'ephemeral']).some((d) => d.value.kind !== 'bool' || d.value.value)) return [];
     const image = diskImagePath(ctx);
-    return definitionsAt(ctx, [...BUILDER_VM_PATH, 'diskSize']).slice(0, 1).map((def) => ({
+    // The profile's default size (nix-builder-vm.nix: 20 * 1024 MiB) written out changes nothing.
+    const changed = definitionsAt(ctx, [...BUILDER_VM_PATH, 'diskSize']).filter((d) => !(d.value.kind === 'int' && d.value.value === 20 * 1024));
+    return changed.slice(0, 1).map((def) => ({
       span: def.nameSpan,
       severity: 'information' as const,
       message: `A new diskSize does not resize an existing disk: run sudo rm ${image}, then restart the builder.`,

@@ -20,18 +20,23 @@ export const localhostNoPortRule: Rule = {
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const entry of machineEntries(ctx)) {
-      const host = entry.hostNameValue;
+      const written = entry.hostNameValue;
+      // `ssh://builder@localhost` (host-name-has-scheme's finding) is localhost without a port too;
+      // its fixes wait for that split (they would drop the user).
+      const parts = written === undefined ? undefined : /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?(?:([^@/\s]+)@)?(.*)$/.exec(written);
+      const host = parts?.[2];
       if (!host || !entry.hostName || !LOOPBACK_NAMES.has(host) || !wantsLinux(entry)) continue;
       const user = entry.fields.get('sshUser');
-      if (host === 'localhost' && (!user || user.value.kind === 'null')) continue; // localhost-skips-ssh says it
+      const hasUser = parts?.[1] !== undefined || (user !== undefined && user.value.kind !== 'null');
+      if (host === 'localhost' && !hasUser) continue; // localhost-skips-ssh says it
       const vm = builderVmPort(ctx);
       if (vm.port === 22) continue; // the VM is on port 22: no port is right
       const related: RelatedDefinition[] = vm.def ? [relatedTo(ctx, vm.def, `The VM listens on port ${vm.port} here.`)] : [];
       findings.push({
         span: entry.hostName.value.span,
         severity: 'warning',
-        message: `hostName "${host}" has no port, so ssh goes to port 22 of this Mac, not to the builder VM on port ${vm.port}.`,
-        fixes: onlyLinux(entry) ? loopbackFixes(ctx, entry, vm, false) : [],
+        message: `hostName "${written}" has no port, so ssh goes to port 22 of this Mac, not to the builder VM on port ${vm.port}.`,
+        fixes: onlyLinux(entry) && host === written ? loopbackFixes(ctx, entry, vm, false) : [],
         ...(related.length ? { related } : {}),
       });
     }
