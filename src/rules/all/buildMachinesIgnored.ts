@@ -9,9 +9,21 @@
 import { builderEnableDefinitions, builderState } from '../builderState.js';
 import { addDefinition } from '../editing.js';
 import { buildMachinesDeclared } from '../machineEntries.js';
-import { darwinModuleOf, definitionsAt, definitionsElsewhere, type Rule } from '../rule.js';
+import type { ModuleInfo } from '../../nix/model.js';
+import { darwinModuleOf, definitionsAt, definitionsElsewhere, type Rule, type RuleContext } from '../rule.js';
 
 const DISTRIBUTED = ['nix', 'distributedBuilds'];
+
+/**
+ * Whether the configuration's host is among the files we see (a `darwinSystem { modules = [ … ]; }`
+ * here or in another file of the configuration): a module file alone is often a fragment imported by
+ * a host that enables distributed builds in a module we do not see.
+ */
+function hostVisible(ctx: RuleContext): boolean {
+  const isHost = (m: ModuleInfo) => m.kind === 'flake-module' && !m.nixos;
+  if (ctx.located.modules.some(isHost)) return true;
+  return ['enable', 'buildMachines', 'linux-builder'].some((name) => definitionsElsewhere(ctx, ['nix', name]).some((d) => isHost(d.module)));
+}
 
 export const buildMachinesIgnoredRule: Rule = {
   id: 'build-machines-ignored',
@@ -27,8 +39,10 @@ export const buildMachinesIgnoredRule: Rule = {
     // With nix.enable = false nix-darwin writes no nix.conf at all (modules/nix/default.nix): another story.
     if ([...definitionsAt(ctx, ['nix', 'enable']), ...definitionsElsewhere(ctx, ['nix', 'enable'])].some((d) => d.value.kind === 'bool' && !d.value.value)) return [];
     if (!buildMachinesDeclared(ctx)) return [];
-    const here = definitionsAt(ctx, ['nix', 'buildMachines']).find((d) => !d.module.nixos && !(d.value.kind === 'list' && d.value.items.length === 0));
-    if (!here) return [];
+    // A conditional list (`mkIf cfg.enable …`, often the builder's own flag) may come with the
+    // builder that enables distributed builds.
+    const here = definitionsAt(ctx, ['nix', 'buildMachines']).find((d) => !d.module.nixos && !d.conditional && !(d.value.kind === 'list' && d.value.items.length === 0));
+    if (!here || !hostVisible(ctx)) return [];
     const module = darwinModuleOf(ctx, here);
     const add = addDefinition(ctx, module, DISTRIBUTED, 'true');
     return [{

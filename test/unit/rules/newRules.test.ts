@@ -32,25 +32,34 @@ describe('rule host-name-has-scheme', () => {
 
 describe('rule build-machines-ignored', () => {
   before(function () { requireTools(this, ['nix-instantiate']); });
+  /** A flake whose host module is `module`: the whole configuration is in sight. */
+  const host = (module: string) => `{\n  outputs = { nix-darwin, ... }: {\n    darwinConfigurations.mac = nix-darwin.lib.darwinSystem {\n      modules = [\n        ${module}\n      ];\n    };\n  };\n}\n`;
+  const entry = 'nix.buildMachines = [ { hostName = "box"; system = "x86_64-linux"; } ];';
 
-  it('flags hand-written builders without distributedBuilds and adds it', () => {
-    const text = '{ ... }:\n{\n  nix.buildMachines = [ { hostName = "box"; system = "x86_64-linux"; } ];\n}\n';
-    expectFindings(text, 'build-machines-ignored', [3]);
+  it('flags hand-written builders without distributedBuilds in a host, and adds it', () => {
+    const text = host(`{\n          ${entry}\n        }`);
+    expectFindings(text, 'build-machines-ignored', [6]);
     const [fixed] = expectFixesWork(text, 'build-machines-ignored');
     assert.match(fixed, /nix\.distributedBuilds = true;/);
     assert.equal(resultingMachines(fixed).length, 1);
   });
 
-  it('is quiet with nix-darwin\'s builder enabled, distributedBuilds defined, mkForce [ ], or nix.enable = false', () => {
-    const entry = 'nix.buildMachines = [ { hostName = "box"; system = "x86_64-linux"; } ];';
-    expectNone(`{ nix.linux-builder.enable = true; ${entry} }\n`, 'build-machines-ignored');
-    expectNone(`{ nix.distributedBuilds = true; ${entry} }\n`, 'build-machines-ignored');
-    expectNone(`{ nix.enable = false; ${entry} }\n`, 'build-machines-ignored');
-    expectNone('{ lib, ... }: { nix.buildMachines = lib.mkForce [ ]; }\n', 'build-machines-ignored');
+  it('is quiet with nix-darwin\'s builder enabled, distributedBuilds defined, mkForce [ ], mkIf, or nix.enable = false', () => {
+    for (const module of [
+      `{ nix.linux-builder.enable = true; ${entry} }`,
+      `{ nix.distributedBuilds = true; ${entry} }`,
+      `{ nix.enable = false; ${entry} }`,
+      '({ lib, ... }: { nix.buildMachines = lib.mkForce [ ]; })',
+      '({ lib, config, ... }: { nix.buildMachines = lib.mkIf config.nix.linux-builder.enable [ { hostName = "b"; system = "x86_64-linux"; } ]; })',
+    ]) expectNone(host(module), 'build-machines-ignored');
+  });
+
+  it('is quiet for a module file alone: the host that imports it may enable distributed builds', () => {
+    expectNone(`{ ... }: { ${entry} }\n`, 'build-machines-ignored');
   });
 
   it('a disabled nix-darwin builder does not enable distributed builds', () => {
-    expectFindings('{\n  nix.linux-builder.enable = false;\n  nix.buildMachines = [ { hostName = "box"; system = "x86_64-linux"; } ];\n}\n', 'build-machines-ignored', [3]);
+    expectFindings(host(`{\n          nix.linux-builder.enable = false;\n          ${entry}\n        }`), 'build-machines-ignored', [7]);
   });
 });
 
