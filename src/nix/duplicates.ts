@@ -255,7 +255,7 @@ export function duplicateAttributes(top: SyntaxNode, text: string): DuplicateAtt
   const found: DuplicateAttribute[] = [];
   const cursor = top.cursor();
   do {
-    if (bindingContainers.has(cursor.name)) found.push(...ownDuplicates(cursor.node, text));
+    if (bindingContainers.has(cursor.name)) for (const d of ownDuplicates(cursor.node, text)) found.push(d);
   } while (cursor.next());
   return found;
 }

@@ -213,7 +213,8 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
       break;
   }
   // (Sets are checked by the walk itself: checkTree.)
-  if (node.name === 'Let') out.duplicates.push(...ownDuplicates(node, text, keysMemo));
+  // A loop, not push(...): a spread of 100k arguments overflows the stack.
+  if (node.name === 'Let') for (const d of ownDuplicates(node, text, keysMemo)) out.duplicates.push(d);
 }
 
 function duplicateFormals(formals: SyntaxNode, at: SyntaxNode | null, text: string, problems: SyntaxProblem[]): void {
@@ -283,7 +284,7 @@ function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>,
   const type = cursor.type.id;
   if (setTypes.has(type)) {
     // The quick test reads the set's paths with the walk's cursor: most sets need no SyntaxNode.
-    if (mayClashAt(cursor, text, keysMemo)) out.duplicates.push(...checkedDuplicates(cursor.node, text));
+    if (mayClashAt(cursor, text, keysMemo)) for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
   } else if (checked[type] && worthChecking(cursor, type)) {
     checkNode(cursor.node, text, out, keysMemo);
   }

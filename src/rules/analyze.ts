@@ -16,6 +16,21 @@ import { type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
 import { factsOf, type FileFacts } from './factsIndex.js';
 import { locatedForSystem, mergeContexts, type ConfigurationContext, type RuleResult } from './perHost.js';
 
+/**
+ * The one finding of a file whose analysis threw (a bug, or an input beyond what the engine can
+ * take): said at the top of the file, so a file is never silently left without findings.
+ */
+export function analysisFailed(error: unknown): Finding {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 'error',
+    code: 'analysis-failed',
+    message: `Linux Builder Doctor could not check this file (${reason.slice(0, 200)}), so nothing in it was checked. Please report this with the file.`,
+    fixes: [],
+  };
+}
+
 /** Syntax errors listed per file; the rest are counted in the last one's message. */
 export const MAX_SYNTAX_FINDINGS = 20;
 

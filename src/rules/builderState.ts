@@ -27,7 +27,7 @@ export function builderState(ctx: RuleContext): BuilderState {
   // Only the definitions of the best priority count (a `mkForce false` beats a plain `true`); a
   // conditional one (`mkIf`) may not apply, so it decides only when it says `true` (then the builder
   // may be on, and is judged).
-  const best = Math.min(...defs.map((d) => RANK[d.priority]));
+  const best = defs.reduce((low, d) => Math.min(low, RANK[d.priority]), Number.POSITIVE_INFINITY);
   const winning = defs.filter((d) => RANK[d.priority] === best);
   if (winning.some((d) => d.value.kind === 'bool' && d.value.value)) return 'on';
   if (winning.some((d) => d.value.kind !== 'bool')) return 'unknown';

@@ -87,7 +87,7 @@ class PathIndex<T> {
     const files = this.byKey.get(keyOf(path));
     if (!files) return empty;
     const out: T[] = [];
-    for (const [file, items] of files) if (file !== except) out.push(...items);
+    for (const [file, items] of files) if (file !== except) for (const item of items) out.push(item);
     return out;
   }
 }

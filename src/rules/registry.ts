@@ -50,8 +50,8 @@ export const RULES: readonly Rule[] = [
   sshConfigNotForcedRule,
 ];
 
-/** Every diagnostic code: the syntax check's, then each rule's. */
-export const RULE_IDS: readonly string[] = ['syntax-error', ...RULES.map((rule) => rule.id)];
+/** Every diagnostic code: the syntax check's, the one for a file that could not be analysed, then each rule's. */
+export const RULE_IDS: readonly string[] = ['syntax-error', 'analysis-failed', ...RULES.map((rule) => rule.id)];
 
 /** What locate keeps for the rules: the union of the option paths they declare they read. */
 export const ruleRelevance = relevanceOf(RULES.flatMap((rule) => rule.reads));

@@ -6,7 +6,7 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { analyzeNix, analyzeParsed, type Analysis, type AnalyzeOptions } from '../rules/analyze.js';
+import { analysisFailed, analyzeNix, analyzeParsed, type Analysis, type AnalyzeOptions } from '../rules/analyze.js';
 import type { FileFacts } from '../rules/factsIndex.js';
 import type { Finding } from '../protocol/findings.js';
 import type { Located } from '../nix/model.js';
@@ -154,19 +154,23 @@ export class DocumentStore {
     // Same text (settings or the configuration changed): the rules run on the parse we have.
     const unchanged = previous && previous.changes.length === 0 && previous.parsed.text === text ? previous.parsed : undefined;
     let result: Analysis | undefined;
+    let failure: unknown;
     try {
       result = unchanged ? analyzeParsed(unchanged, analyzeOptions) : analyzeNix(text, analyzeOptions, previous);
     } catch (error) {
       this.options.log(`analysis of ${state.uri} v${version} failed${previous ? ' (incremental; retrying from scratch)' : ''}: ${describeError(error)}`);
+      failure = error;
       if (previous) {
         try {
           result = analyzeNix(text, analyzeOptions);
         } catch (again) {
           this.options.log(`analysis of ${state.uri} v${version} failed again: ${describeError(again)}`);
+          failure = again;
         }
       }
     }
-    state.analysis = { version, findings: result?.findings ?? [], parsed: result?.parsed, located: result?.located, facts: result?.facts };
+    // A file that cannot be analysed says so once, instead of showing nothing.
+    state.analysis = { version, findings: result?.findings ?? [analysisFailed(failure)], parsed: result?.parsed, located: result?.located, facts: result?.facts };
     state.pending = result ? [] : 'fresh';
     state.dirty = false;
     try {

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Finding, RuleId } from '../protocol/findings.js';
-import { analyzeParsed, configurationFacts, locateForRules } from '../rules/analyze.js';
+import { analysisFailed, analyzeParsed, configurationFacts, locateForRules } from '../rules/analyze.js';
 import { parseNix } from '../nix/parse.js';
 import { kindOf, type WorkspaceFs } from './fileSystem.js';
 import { RootConfigurations } from './configurations.js';
@@ -34,6 +34,8 @@ function withFile(file: string, f: Finding, nameOf: (key: string) => string): Fi
 export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: CheckOptions = {}): CheckResult {
   const skipped: Skipped[] = [];
   const read: { file: string; key: string; parsed: ReturnType<typeof parseNix>; located: ReturnType<typeof locateForRules> }[] = [];
+  /** Files whose parse threw: each gets its one analysis-failed finding. */
+  const unreadable: { file: string; text: string; findings: Finding[] }[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -43,9 +45,13 @@ export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: C
       skipped.push({ path: file, reason: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message });
       continue;
     }
-    const parsed = parseNix(text);
-    // Grouping follows module paths, which resolve to absolute paths: key files the same way.
-    read.push({ file, key: resolve(file), parsed, located: locateForRules(parsed) });
+    try {
+      const parsed = parseNix(text);
+      // Grouping follows module paths, which resolve to absolute paths: key files the same way.
+      read.push({ file, key: resolve(file), parsed, located: locateForRules(parsed) });
+    } catch (error) {
+      unreadable.push({ file, text, findings: [{ file, ...analysisFailed(error) }] });
+    }
   }
   // Each root's configurations (one per host when hosts are found) and their merged facts, built once.
   const roots = new RootCache(fs);
@@ -66,13 +72,19 @@ export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: C
   const textOf = (key: string): string | undefined => byKey.get(key)?.parsed.text;
   const checked = read.map(({ file, key, parsed, located }) => {
     const contexts = configurationsOf.get(roots.rootOf(file))?.contextsFor(key);
-    const analysis = analyzeParsed(parsed, {
-      disabledRules: options.disabledRules,
-      contexts: contexts?.map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
-      onRuleError: (rule, error) => options.onRuleError?.(file, rule, error),
-    }, located);
+    let findings: Finding[];
+    try {
+      findings = analyzeParsed(parsed, {
+        disabledRules: options.disabledRules,
+        contexts: contexts?.map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
+        onRuleError: (rule, error) => options.onRuleError?.(file, rule, error),
+      }, located).findings;
+    } catch (error) {
+      // One file that cannot be analysed says so and does not stop the others.
+      findings = [analysisFailed(error)];
+    }
     // (Related files are named as the user named them, like the findings' own.)
-    return { file, text: parsed.text, findings: analysis.findings.map((f) => withFile(file, f, (other) => byKey.get(other)?.file ?? other)) };
+    return { file, text: parsed.text, findings: findings.map((f) => withFile(file, f, (other) => byKey.get(other)?.file ?? other)) };
   });
-  return { checked, skipped };
+  return { checked: [...checked, ...unreadable], skipped };
 }

@@ -95,3 +95,21 @@ describe('document store', function () {
     assert.ok(!isNixDocument('file:///x/README.md', 'markdown'));
   });
 });
+
+describe('a document whose analysis throws', function () {
+  it('gets one analysis-failed diagnostic instead of nothing', async function () {
+    const analysed: string[][] = [];
+    const s = new DocumentStore({
+      debounceMs: 5,
+      // Any exception inside the analysis: here reading the options throws.
+      analyzeOptions: () => ({ get disabledRules(): string[] { throw new Error('boom'); } }),
+      onAnalyzed: (state: DocumentState) => analysed.push(state.analysis!.findings.map((f) => `${f.code}: ${f.message}`)),
+      log: () => undefined,
+    });
+    s.open('file:///broken.nix', 'nix', 1, MODULE);
+    await until('the analysis', () => analysed.length === 1);
+    assert.equal(analysed[0].length, 1);
+    assert.match(analysed[0][0], /^analysis-failed: .*could not check this file \(boom\)/);
+    s.dispose();
+  });
+});
