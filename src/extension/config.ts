@@ -37,7 +37,7 @@ export function readSettings(): DoctorSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   return {
     rulesDisabled: config.get<string[]>('rules.disabled', []),
-    probeTimeoutMs: config.get<number>('probes.timeoutMs', 10_000),
+    probeTimeoutMs: config.get<number>('probes.timeoutMilliseconds', 10_000),
     builderHost: nonEmpty(config.get<string>('builderHost')),
     probesRoot: nonEmpty(config.get<string>('probes.root')),
     probesTrustRoot: config.get<boolean>('probes.trustRoot', false),

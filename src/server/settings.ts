@@ -28,7 +28,7 @@ export interface ServerSettings {
  * Every key of the section the server reads. Each one is declared in package.json
  * `contributes.configuration`, where the scope decides who may set it (a test compares the two).
  */
-export const SERVER_SETTING_KEYS = ['rules.disabled', 'probes.timeoutMs', 'probes.root', 'probes.trustRoot', 'builderHost'] as const;
+export const SERVER_SETTING_KEYS = ['rules.disabled', 'probes.timeoutMilliseconds', 'probes.root', 'probes.trustRoot', 'builderHost'] as const;
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 
 /** Where the rule pages live when the user set nothing: the project's docs/rules/. */
@@ -67,7 +67,7 @@ export function parseSettings(raw: unknown, defaultDocs: string): ServerSettings
   let bag: Bag = isBag(raw) ? raw : {};
   if (isBag(bag[SETTINGS_SECTION])) bag = bag[SETTINGS_SECTION];
   const disabled = lookup(bag, 'rules.disabled');
-  const timeout = lookup(bag, 'probes.timeoutMs');
+  const timeout = lookup(bag, 'probes.timeoutMilliseconds');
   return {
     disabledRules: Array.isArray(disabled) ? disabled.filter((r): r is string => typeof r === 'string') : [],
     probeTimeoutMs: typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,

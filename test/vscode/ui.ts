@@ -73,12 +73,12 @@ export async function runUiChecks(browser: Browser, server: RunningCodeServer, w
       if (text.includes('sshOptions')) throw new Error(`sshOptions still in the editor:\n${text}`);
     });
 
-    await check(stats, page, artifacts, 'the command palette (F1) offers "Nix: Test Linux Builder"', async () => {
+    await check(stats, page, artifacts, 'the command palette (F1) offers "Linux Builder Doctor: Test Linux Builder"', async () => {
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 20_000 });
       await input.fill('>Test Linux Builder');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Nix: Test Linux Builder' }).first().waitFor({ timeout: 20_000 });
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Linux Builder Doctor: Test Linux Builder' }).first().waitFor({ timeout: 20_000 });
       await page.screenshot({ path: join(artifacts, 'palette.png') });
       await page.keyboard.press('Escape');
     });
@@ -159,7 +159,7 @@ export async function runUiChecks(browser: Browser, server: RunningCodeServer, w
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 20_000 });
       await input.fill('>Test Linux Builder');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Nix: Test Linux Builder' }).first().waitFor({ timeout: 20_000 });
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Linux Builder Doctor: Test Linux Builder' }).first().waitFor({ timeout: 20_000 });
       await page.keyboard.press('Enter');
       await page.locator('.sidebar .monaco-list-row', { hasText: /Test build (failed|passed)/ }).first().waitFor({ timeout: 120_000 });
       await page.screenshot({ path: join(artifacts, 'testBuild.png') });

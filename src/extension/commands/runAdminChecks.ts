@@ -8,7 +8,7 @@ import { startAdminRun } from '../terminal/adminRun.js';
 import { refuseUntrusted, type Refused } from '../trust.js';
 
 /**
- * "Run admin checks in terminal" (offered on needs-admin rows): the nix-daemon connects as root, so
+ * "Run Admin Checks in Terminal" (offered on needs-admin rows): the nix-daemon connects as root, so
  * some checks (root's ssh config, the 0600 builder key) only tell the truth under sudo. The CLI
  * runs under sudo in a visible terminal; its JSON report is merged into the view.
  */

@@ -212,18 +212,18 @@ describe('server mapping helpers', function () {
 
   describe('settings', function () {
     it('reads nested, flat and wrapped shapes and ignores ill-typed values', function () {
-      const nested = parseSettings({ rules: { disabled: ['ssh-options', 3] }, probes: { timeoutMs: 500, root: '/tmp/r', trustRoot: true }, builderHost: 'b' }, 'file:///d/');
+      const nested = parseSettings({ rules: { disabled: ['ssh-options', 3] }, probes: { timeoutMilliseconds: 500, root: '/tmp/r', trustRoot: true }, builderHost: 'b' }, 'file:///d/');
       assert.deepEqual(nested, { disabledRules: ['ssh-options'], probeTimeoutMs: 500, probeRoot: '/tmp/r', probeTrustRoot: true, builderHost: 'b', docsBaseUrl: 'file:///d' });
       assert.deepEqual(parseSettings({ 'rules.disabled': ['x'] }, 'd').disabledRules, ['x']);
       assert.deepEqual(parseSettings({ linuxBuilderDoctor: { rules: { disabled: ['y'] } } }, 'd').disabledRules, ['y']);
       // docsBaseUrl is not a setting: the links always point at the bundled pages.
       // trustRoot only as a real boolean: 'true' from a confused client does not trust a staged root.
-      assert.deepEqual(parseSettings({ probes: { timeoutMs: -1, trustRoot: 'true' }, docsBaseUrl: 'https://e/x/' }, 'd'), { disabledRules: [], probeTimeoutMs: undefined, probeRoot: undefined, probeTrustRoot: false, builderHost: undefined, docsBaseUrl: 'd' });
+      assert.deepEqual(parseSettings({ probes: { timeoutMilliseconds: -1, trustRoot: 'true' }, docsBaseUrl: 'https://e/x/' }, 'd'), { disabledRules: [], probeTimeoutMs: undefined, probeRoot: undefined, probeTrustRoot: false, builderHost: undefined, docsBaseUrl: 'd' });
       assert.deepEqual(parseSettings(null, 'd').disabledRules, []);
     });
 
     it('lets request parameters override settings for a probe run, dropping unknown probe ids', function () {
-      const settings = parseSettings({ probes: { timeoutMs: 500, root: '/s' }, builderHost: 'h' }, 'd');
+      const settings = parseSettings({ probes: { timeoutMilliseconds: 500, root: '/s' }, builderHost: 'h' }, 'd');
       const signal = new AbortController().signal;
       assert.deepEqual(probeRunOptions({ runId: 'r', root: '/p', only: ['platform', 'bogus' as never] }, settings, signal),
         { signal, root: '/p', timeoutMs: 500, builderHost: 'h', only: ['platform'] });

@@ -6,7 +6,7 @@ import { findOnPath } from './which.js';
 interface ProbeReport { results: Array<{ id: string; status: string; summary: string }>; verdict: { cause: string } }
 interface DoctorApi { ctx: { model: { report: ProbeReport | undefined } } }
 
-describe('"Run admin checks in terminal"', () => {
+describe('"Run Admin Checks in Terminal"', () => {
   it('runs the CLI under sudo in a visible terminal and merges its JSON report into the view', async function () {
     if (!findOnPath('sudo')) {
       if (process.env.CI === 'true') assert.fail('sudo is missing (apt-get install sudo)');
