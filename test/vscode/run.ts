@@ -47,12 +47,10 @@ function packageVsix(out: string): void {
     if (!existsSync(join(projectRoot, bundle))) throw new Error(`${bundle} missing: run npm run build first`);
   }
   const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // README links are relative; vsce rewrites them against the repository, which it cannot guess
-  // for a non-GitHub URL, so name the bases explicitly.
-  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { repository?: { url?: string } };
-  const repo = (pkg.repository?.url ?? 'https://example.invalid/linux-builder-doctor').replace(/\.git$/, '');
-  const bases = ['--baseContentUrl', `${repo}/blob/main`, '--baseImagesUrl', `${repo}/raw/main`];
-  const run = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', ...bases, '-o', out], { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 });
+  // The same flags as `npm run package`: README links stay relative, so its images load from the
+  // packaged files inside VS Code, and no made-up repository URL ends up in the .vsix.
+  const flags = ['--no-rewrite-relative-links', '--allow-missing-repository'];
+  const run = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', ...flags, '-o', out], { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 });
   if (run.status !== 0 || !existsSync(out)) throw new Error(`vsce package failed: ${run.stderr}${run.stdout}`);
 }
 
