@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { IGrammar } from 'vscode-textmate';
 import { projectRoot } from '../../util/paths.js';
-import { loadNixGrammar, snapshot, tokenize, type Token } from './tokenize.js';
+import { loadNixGrammar, NIX_SCOPE, snapshot, tokenize, type Token } from './tokenize.js';
 
 const fixtures = join(projectRoot, 'test', 'unit', 'syntaxes', 'fixtures');
 /** Real-world module shapes the parser tests use too: snapshotted here rather than copied. */
@@ -48,11 +48,18 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
   it('has a repository entry for every #include and a scope ending in .nix everywhere', () => {
     const raw = readFileSync(join(projectRoot, 'syntaxes', 'nix.tmLanguage.json'), 'utf8');
     const json = JSON.parse(raw) as { scopeName: string; repository: Record<string, unknown> };
-    assert.equal(json.scopeName, 'source.nix');
+    assert.equal(json.scopeName, NIX_SCOPE);
     const includes = [...raw.matchAll(/"include": "#([^"]+)"/g)].map((m) => m[1] ?? '');
     assert.deepEqual(includes.filter((name) => !(name in json.repository)), []);
     const names = [...raw.matchAll(/"(?:name|contentName)": "([^"]+)"/g)].flatMap((m) => (m[1] ?? '').split(' '));
     assert.deepEqual(names.filter((n) => !n.endsWith('.nix') && n !== 'Nix'), []);
+  });
+
+  it('contributes the grammar under its own scope, not Nix IDE\'s source.nix, and names that scope in package.json', () => {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { contributes: { grammars: { scopeName: string; path: string }[] } };
+    const scopes = pkg.contributes.grammars.map((g) => g.scopeName);
+    assert.deepEqual(scopes, [NIX_SCOPE]);
+    assert.ok(!scopes.includes('source.nix'));
   });
 
   it('scopes comments, strings, escapes and interpolations', () => {

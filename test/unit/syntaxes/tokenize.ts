@@ -13,6 +13,12 @@ export interface Token {
 
 export const grammarPath = join(projectRoot, 'syntaxes', 'nix.tmLanguage.json');
 
+/**
+ * Our grammar's root scope: not `source.nix`, which Nix IDE's grammar owns; two grammars under one
+ * scope name replace each other in VS Code's scope registry (issue 9 item 8).
+ */
+export const NIX_SCOPE = 'source.nix.linux-builder-doctor';
+
 export async function loadNixGrammar(): Promise<vsctm.IGrammar> {
   const require = createRequire(import.meta.url);
   const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
@@ -23,14 +29,14 @@ export async function loadNixGrammar(): Promise<vsctm.IGrammar> {
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
     loadGrammar: (scopeName: string) =>
-      Promise.resolve(scopeName === 'source.nix' ? vsctm.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath) : null),
+      Promise.resolve(scopeName === NIX_SCOPE ? vsctm.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath) : null),
   });
-  const grammar = await registry.loadGrammar('source.nix');
-  if (!grammar) throw new Error('source.nix did not load');
+  const grammar = await registry.loadGrammar(NIX_SCOPE);
+  if (!grammar) throw new Error(`${NIX_SCOPE} did not load`);
   return grammar;
 }
 
-/** Tokens line by line (the scope stack of each, without the root `source.nix`). */
+/** Tokens line by line (the scope stack of each, without the root scope). */
 export function tokenize(grammar: vsctm.IGrammar, text: string): Token[][] {
   let state = vsctm.INITIAL;
   return text.split('\n').map((line) => {
