@@ -120,7 +120,7 @@ export class Ctx implements vscode.Disposable {
         (_progress, token) => {
           const client = this.client;
           if (client?.isRunning()) {
-            return runProbesInServer(client, settings, (p) => this.model.progress(p.result, p.total), token, this.paths.cli, this.log);
+            return runProbesInServer(client, settings, (p) => this.model.progress(p.result, p.total), token);
           }
           this.log.warn('language server not running; probing with the bundled CLI');
           return runProbesWithCli(this.paths.cli, settings, token);

@@ -7,8 +7,6 @@ import type { ProbeReport } from '../protocol/probes.js';
 import type { DoctorSettings } from './config.js';
 import { nodeCommand } from './paths.js';
 
-const METHOD_NOT_FOUND = -32601;
-
 /** The CLI arguments that make it read the same system files the server was told to read. */
 export function rootArgs(settings: DoctorSettings): string[] {
   if (!settings.probesRoot) return [];
@@ -25,15 +23,13 @@ export function probeParams(settings: DoctorSettings, runId: string): RunProbesP
 
 /**
  * Runs the probes in the language server (so other editors get the same), reporting each result as
- * it arrives. A server without the request (an older bundle) falls back to the bundled CLI.
+ * it arrives. The server is the one bundled with this extension, so it always has the request.
  */
 export async function runProbesInServer(
   client: LanguageClient,
   settings: DoctorSettings,
   onResult: (p: ProbeProgressParams) => void,
   token: vscode.CancellationToken,
-  cli: string,
-  log: vscode.LogOutputChannel,
 ): Promise<ProbeReport> {
   const runId = randomUUID();
   const listener = client.onNotification(PROBE_PROGRESS_METHOD, (p: ProbeProgressParams) => {
@@ -41,10 +37,6 @@ export async function runProbesInServer(
   });
   try {
     return await client.sendRequest<ProbeReport>(RUN_PROBES_METHOD, probeParams(settings, runId), token);
-  } catch (error) {
-    if ((error as { code?: number }).code !== METHOD_NOT_FOUND) throw error;
-    log.warn(`server does not answer ${RUN_PROBES_METHOD}; running the bundled CLI instead`);
-    return runProbesWithCli(cli, settings, token);
   } finally {
     listener.dispose();
   }

@@ -5,10 +5,6 @@ export interface Refused {
   refused: 'untrusted';
 }
 
-export function isRefused(value: unknown): value is Refused {
-  return typeof value === 'object' && value !== null && (value as Refused).refused === 'untrusted';
-}
-
 /**
  * Guard for everything that runs a command (probes, the test build, admin checks). In an untrusted
  * workspace only the static configuration check runs (package.json `capabilities.untrustedWorkspaces`):

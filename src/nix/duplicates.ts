@@ -32,12 +32,8 @@ export interface DuplicateAttribute {
   first: Span;
 }
 
+/** Nodes that bind attributes: a set, `let { }` and `let … in`. */
 const bindingContainers = new Set(['AttrSet', 'LetSet', 'Let']);
-
-/** Whether a node binds attributes (a set, `let { }` or `let … in`). */
-export function isBindingContainer(name: string): boolean {
-  return bindingContainers.has(name);
-}
 
 /** A literal set value (parentheses are not part of Nix's syntax tree). */
 function literalSet(node: SyntaxNode | undefined): SyntaxNode | null {

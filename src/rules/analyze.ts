@@ -176,10 +176,6 @@ function lazyLocated(compute: () => Located): Located {
   for (const field of fields) {
     Object.defineProperty(lazy, field, {
       get: () => materialise()[field],
-      set: (value: unknown) => {
-        materialise();
-        Object.defineProperty(lazy, field, { value, enumerable: true, writable: true, configurable: true });
-      },
       enumerable: true,
       configurable: true,
     });

@@ -1,5 +1,5 @@
 /** Nix text for a `nix.buildMachines` entry and a known-hosts pin, as quick fixes write them. */
-import { nixAttrName, nixString, nixStringList } from '../nix/print.js';
+import { nixString, nixStringList } from '../nix/print.js';
 
 export interface BuilderEntry {
   hostName: string;
@@ -41,4 +41,3 @@ export function knownHostsNix(hostName: string, hostKeyLine: string): string {
   return `{\n  hostNames = [ ${nixString(hostName)} ];\n  publicKey = ${nixString(keyOnly)};\n}`;
 }
 
-export { nixAttrName };
