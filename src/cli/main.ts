@@ -7,6 +7,7 @@ import { runExplainCommand } from './commands/explain.js';
 import { runProbeCommand } from './commands/probe.js';
 import { runTestCommand } from './commands/test.js';
 import { runReportCommand } from './commands/report.js';
+import { TOOL_VERSION } from '../protocol/version.js';
 import { USAGE, type CliIo } from './io.js';
 
 const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
-    io.stdout(`${process.env.LBD_VERSION ?? '0.1.0'}\n`);
+    io.stdout(`${TOOL_VERSION}\n`);
     return 0;
   }
   const command = commands[name];

@@ -5,11 +5,11 @@
  */
 import { ProposedFeatures, createConnection, type Connection } from 'vscode-languageserver/node';
 import { startServer } from './server.js';
-import { toolVersion } from './findUp.js';
+import { TOOL_VERSION } from '../protocol/version.js';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--version')) {
-  process.stdout.write(`linux-builder-doctor language server ${toolVersion()}\n`);
+  process.stdout.write(`linux-builder-doctor language server ${TOOL_VERSION}\n`);
   process.exit(0);
 }
 

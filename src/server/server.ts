@@ -29,7 +29,7 @@ import { locatedOf } from './located.js';
 import { registerProbeRequests } from './probeRequests.js';
 import { registerExplainRequest } from './explainRequest.js';
 import { SETTINGS_SECTION, defaultDocsBaseUrl, parseSettings, type ServerSettings } from './settings.js';
-import { toolVersion } from './findUp.js';
+import { TOOL_VERSION } from '../protocol/version.js';
 import { Workspace, type FactsChange, type FileChange } from '../workspace/workspace.js';
 import { filePathOf } from './uris.js';
 
@@ -42,7 +42,7 @@ const describeError = (error: unknown): string => (error instanceof Error ? erro
 
 export function startServer(connection: Connection): { dispose: () => void } {
   const docsDefault = defaultDocsBaseUrl();
-  const version = toolVersion();
+  const version = TOOL_VERSION;
   let settings: ServerSettings = parseSettings(undefined, docsDefault);
   /** initializationOptions: the fallback when a pulling client has nothing for our section. */
   let initialSettings: unknown;

@@ -5,6 +5,7 @@
  */
 import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
 import { renderMarkdownReport } from '../../probes/markdownReport.js';
+import { TOOL_VERSION } from '../../protocol/version.js';
 import { USAGE, type CliIo } from '../io.js';
 import { announceStagedRefusal, homeOf, parseArgs, progressLine, redactResult, runOptionsFrom, UsageError } from './probe.js';
 
@@ -22,6 +23,6 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
   announceStagedRefusal(options, io);
   let done = 0;
   const report = await runProbes(options, (result, total) => { done++; io.stderr(progressLine(redactResult(result, io), done, total)); });
-  io.stdout(renderMarkdownReport(report, { toolVersion: io.env.LBD_VERSION ?? '0.1.0', home: homeOf(io) }));
+  io.stdout(renderMarkdownReport(report, { toolVersion: TOOL_VERSION, home: homeOf(io) }));
   return report.verdict.cause === 'ok' ? 0 : 1;
 }
