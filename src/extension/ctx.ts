@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { REPORT_METHOD, type ReportParams, type ReportResult } from '../protocol/lsp.js';
+import { REPORT_REQUEST, type ReportParams } from '../protocol/lsp.js';
 import type { ProbeReport } from '../protocol/probes.js';
 import { readSettings } from './config.js';
 import { reportMarkdown } from './health/format.js';
@@ -154,7 +154,7 @@ export class Ctx implements vscode.Disposable {
     const client = this.client;
     if (client?.isRunning()) {
       try {
-        const result = await client.sendRequest<ReportResult>(REPORT_METHOD, params);
+        const result = await client.sendRequest(REPORT_REQUEST, params);
         return result.markdown;
       } catch (error) {
         this.log.warn(`server report failed, building it from a CLI probe run: ${String(error)}`);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PROBE_PROGRESS_METHOD, RUN_PROBES_METHOD, type ProbeProgressParams, type RunProbesParams } from '../protocol/lsp.js';
+import { PROBE_PROGRESS_NOTIFICATION, RUN_PROBES_REQUEST, type ProbeProgressParams, type RunProbesParams } from '../protocol/lsp.js';
 import type { ProbeReport } from '../protocol/probes.js';
 import type { DoctorSettings } from './config.js';
 import { nodeCommand } from './paths.js';
@@ -32,11 +32,11 @@ export async function runProbesInServer(
   token: vscode.CancellationToken,
 ): Promise<ProbeReport> {
   const runId = randomUUID();
-  const listener = client.onNotification(PROBE_PROGRESS_METHOD, (p: ProbeProgressParams) => {
+  const listener = client.onNotification(PROBE_PROGRESS_NOTIFICATION, (p) => {
     if (p.runId === runId) onResult(p);
   });
   try {
-    return await client.sendRequest<ProbeReport>(RUN_PROBES_METHOD, probeParams(settings, runId), token);
+    return await client.sendRequest(RUN_PROBES_REQUEST, probeParams(settings, runId), token);
   } finally {
     listener.dispose();
   }

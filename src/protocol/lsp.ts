@@ -1,9 +1,10 @@
 /**
- * Custom LSP messages of the linux-builder-doctor server. Types and method names (and the one typed
- * RequestType, from vscode-jsonrpc, which client and server share): the VS Code extension and any
- * other client (Neovim, Helix) use the same names.
+ * Custom LSP messages of the linux-builder-doctor server: their method names (what other clients,
+ * Neovim or Helix, send), parameter and result types, and one typed message object each
+ * (vscode-jsonrpc's RequestType/NotificationType, which needs no editor) that the server registers
+ * and the VS Code extension sends, so neither side repeats a method string or casts a result.
  */
-import { RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { RuleId } from './findings.js';
 import type { CauseId, ProbeFix, ProbeId, ProbeReport, ProbeResult } from './probes.js';
 
@@ -25,6 +26,8 @@ export interface RunProbesParams {
 
 export type RunProbesResult = ProbeReport;
 
+export const RUN_PROBES_REQUEST = new RequestType<RunProbesParams, RunProbesResult, void>(RUN_PROBES_METHOD);
+
 /** Notification (server to client): one probe finished during run `runId`. */
 export const PROBE_PROGRESS_METHOD = 'linuxBuilderDoctor/probeProgress';
 
@@ -34,6 +37,8 @@ export interface ProbeProgressParams {
   /** How many probes the run will report in all, for a progress bar. */
   total: number;
 }
+
+export const PROBE_PROGRESS_NOTIFICATION = new NotificationType<ProbeProgressParams>(PROBE_PROGRESS_METHOD);
 
 /** Request: render a Markdown doctor report (same text as `linux-builder-doctor report`). */
 export const REPORT_METHOD = 'linuxBuilderDoctor/report';
@@ -47,6 +52,8 @@ export interface ReportParams {
 export interface ReportResult {
   markdown: string;
 }
+
+export const REPORT_REQUEST = new RequestType<ReportParams, ReportResult, void>(REPORT_METHOD);
 
 /** Request: explain an error text (a terminal line, a selection, a pasted log) like the CLI's `explain`. */
 export const EXPLAIN_METHOD = 'linuxBuilderDoctor/explain';

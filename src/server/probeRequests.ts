@@ -5,9 +5,9 @@
  */
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import {
-  PROBE_PROGRESS_METHOD,
-  REPORT_METHOD,
-  RUN_PROBES_METHOD,
+  PROBE_PROGRESS_NOTIFICATION,
+  REPORT_REQUEST,
+  RUN_PROBES_REQUEST,
   type ProbeProgressParams,
   type ReportParams,
   type ReportResult,
@@ -37,21 +37,22 @@ export interface ServerLifetime {
 }
 
 export function registerProbeRequests(connection: Connection, settings: () => ServerSettings, toolVersion: string, server: ServerLifetime): void {
-  connection.onRequest(RUN_PROBES_METHOD, async (params: RunProbesParams | undefined, token: CancellationToken): Promise<RunProbesResult> => {
+  // Other clients may send no parameters at all: every field is checked (probeRunOptions).
+  connection.onRequest(RUN_PROBES_REQUEST, async (params: RunProbesParams | undefined, token: CancellationToken): Promise<RunProbesResult> => {
     server.refuseAfterShutdown();
     const abort = abortOn(token, server.lifetime);
     const runId = optionalString(params?.runId) ?? '';
     try {
       return await runProbes(probeRunOptions(params, settings(), abort.signal), (result, total) => {
         const progress: ProbeProgressParams = { runId, result, total };
-        void connection.sendNotification(PROBE_PROGRESS_METHOD, progress).catch(() => undefined);
+        void connection.sendNotification(PROBE_PROGRESS_NOTIFICATION, progress).catch(() => undefined);
       });
     } finally {
       abort.dispose();
     }
   });
 
-  connection.onRequest(REPORT_METHOD, async (params: ReportParams | undefined, token: CancellationToken): Promise<ReportResult> => {
+  connection.onRequest(REPORT_REQUEST, async (params: ReportParams | undefined, token: CancellationToken): Promise<ReportResult> => {
     server.refuseAfterShutdown();
     const abort = abortOn(token, server.lifetime);
     try {
