@@ -57,7 +57,7 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
     document = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(document);
     assert.equal(document.languageId, 'nix');
-    await pollUntil('activation by onLanguage:nix', 30_000, () => extension.isActive || undefined);
+    await pollUntil('activation', 30_000, () => extension.isActive || undefined);
     const api = extension.exports;
     const wall = performance.now() - started;
     // What activation adds = evaluating the bundle + activate(). The bundle's evaluation is measured
@@ -74,8 +74,8 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
     // A figure, not an assertion (speed is measured, never asserted by a timed test): the runner
     // prints it next to the 50 ms budget, and a loaded CI machine must not fail on it.
     console.log(`    activation added ${(api.activationMs + loadMs).toFixed(1)} ms: load ${loadMs.toFixed(1)} + activate() ${api.activationMs.toFixed(1)} (budget 50 ms)`);
-    // Activation is lazy: nothing but opening a .nix file (onLanguage:nix) may have started it.
-    assert.equal(wasActive, false, 'the extension was already active before a .nix file was opened');
+    // The extension also activates on onStartupFinished (terminal links for error texts need no .nix
+    // file), so whether it was active before the file opened is a figure, not an assertion.
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activate() reports its own duration (${api.activationMs})`);
     assert.equal(api.ctx.languageClient?.isRunning(), true, 'the language client runs once serverReady resolves');
     const commands = await vscode.commands.getCommands(true);
