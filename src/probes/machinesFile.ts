@@ -40,7 +40,14 @@ export interface MachinesParse {
   errors: MachinesParseError[];
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Nix rejects only characters outside the base64 alphabet (`=` padding included); a missing pad or an
+ *  odd length is tolerated (docs/dev/domain.md#the-machines-file-and-buildmachines). */
+const BASE64 = /^[A-Za-z0-9+/=]*$/;
+
+/** The first character Nix's base64 decoder rejects, if any. */
+function invalidBase64Character(text: string): string | undefined {
+  return /[^A-Za-z0-9+/=]/.exec(text)?.[0];
+}
 /** A public key line as OpenSSH writes it: key type, base64 blob, optional comment. */
 const KEY_LINE = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+AAAA[A-Za-z0-9+/]+=*(\s.*)?$/;
 
@@ -76,8 +83,8 @@ export function parseStoreUri(uri: string): { scheme: string; user?: string; hos
 
 /** Decode column 7 and say what is wrong with it, in the words a user can act on (docs/dev/domain.md#the-machines-file-and-buildmachines). */
 export function decodePublicHostKey(base64: string): { key?: string; problem?: string } {
-  if (!BASE64.test(base64) || base64.length % 4 === 1) {
-    return { problem: `'${base64}' is not valid base64 (publicHostKey must be base64 of the whole 'ssh-ed25519 AAAA… comment' line)` };
+  if (!BASE64.test(base64)) {
+    return { problem: `'${base64}' is not valid base64: '${invalidBase64Character(base64) ?? ''}' is no base64 character (publicHostKey must be base64 of the whole 'ssh-ed25519 AAAA… comment' line)` };
   }
   const decoded = Buffer.from(base64, 'base64').toString('utf8').trim();
   if (!KEY_LINE.test(decoded)) {
@@ -130,15 +137,14 @@ export function parseMachines(text: string): MachinesParse {
         if (decoded.key !== undefined) entry.publicHostKey = decoded.key;
         if (decoded.problem !== undefined) {
           entry.publicHostKeyProblem = decoded.problem;
-          if (!BASE64.test(hostKey) || hostKey.length % 4 === 1) {
-            // Nix refuses the whole machines file at parse time with this text (machines.cc).
-            errors.push({ line: lineNo, message: `bad machine specification: a column #7 in a row: '${raw}' is not valid base64 string` });
+          const bad = invalidBase64Character(hostKey);
+          if (bad !== undefined) {
+            // Nix refuses the whole machines file at parse time (machines.cc); the text changed in 2.25.
+            errors.push({ line: lineNo, message: `invalid character in Base64 string: '${bad}' (while parsing machine specification at a column #7 in a row: '${raw}'; Nix 2.24 and older: "is not valid base64 string")` });
           }
         }
       }
-      if (columns.length > 8) {
-        errors.push({ line: lineNo, message: `bad machine specification: more than 8 columns in a row: '${raw}'` });
-      }
+      // Columns after the eighth are ignored by Nix, not an error (docs/dev/domain.md#the-machines-file-and-buildmachines).
       entries.push(entry);
     }
   });

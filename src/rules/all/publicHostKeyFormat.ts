@@ -1,6 +1,7 @@
 /**
  * `public-host-key-format`: `publicHostKey` must be base64 of the WHOLE host key line
- * (`ssh-ed25519 AAAA… comment`). Invalid base64 stops Nix at parse time ("is not valid base64 string");
+ * (`ssh-ed25519 AAAA… comment`). A character outside the base64 alphabet stops Nix at parse time (Nix 2.25+:
+ * "invalid character in Base64 string"; up to 2.24: "is not valid base64 string"; padding and length are not judged);
  * base64 of the bare AAAA… blob decodes to binary and ends in "Host key verification failed."; the
  * plain line has spaces, which are no base64 (docs/dev/domain.md#the-machines-file-and-buildmachines). We decode it and compute the right value.
  */
@@ -9,8 +10,8 @@ import { publicHostKeyOf } from '../builderEntry.js';
 import { stringValue, type OffsetFix, type Rule, type RuleFinding } from '../rule.js';
 
 const KEY_LINE = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
-/** The alphabet only: whether Nix insists on `=` padding is not established, so length is not judged. */
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** The alphabet only: Nix rejects invalid characters, not a missing pad or an odd length. */
+const BASE64 = /^[A-Za-z0-9+/=]+$/;
 /** The SSH wire format starts with the length-prefixed key type, e.g. "\0\0\0\x0bssh-ed25519". */
 const BLOB_PREFIX = /^AAAA[A-Za-z0-9+/]/;
 
@@ -22,7 +23,7 @@ export function judgePublicHostKey(raw: string): Verdict | undefined {
     return { problem: 'this is the plain key line, not base64 of it (its spaces are no base64, so Nix rejects the machines file)', corrected: publicHostKeyOf(value) };
   }
   if (!BASE64.test(value)) {
-    return { problem: 'this is not valid base64: Nix rejects the machines file ("bad machine specification: … is not valid base64 string")' };
+    return { problem: 'this is not valid base64: Nix rejects the machines file ("invalid character in Base64 string"; before Nix 2.25 "… is not valid base64 string")' };
   }
   if (BLOB_PREFIX.test(value)) {
     const blob = Buffer.from(value, 'base64');
