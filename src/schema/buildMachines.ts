@@ -9,7 +9,7 @@ const E = ['nix', 'buildMachines', '*'];
 
 export const BUILD_MACHINE_OPTIONS: readonly OptionDoc[] = [
   { path: [...E, 'hostName'], type: 'string', shape: { kind: 'string' }, source: SRC,
-    doc: 'Host of the builder as ssh will resolve it (an ssh_config Host alias works). `localhost` alone makes Nix build locally; a port (`localhost:31022`) needs Nix 2.31+.' },
+    doc: 'Host of the builder as ssh will resolve it (an ssh_config Host alias works). `localhost` alone makes Nix build locally; a port needs Nix 2.31+, and with `localhost:31022` 2.31.3+ (2.31.0–2.31.2 build locally for any localhost host); `127.0.0.1:31022` works from 2.31.0.' },
   { path: [...E, 'protocol'], type: 'null or one of "ssh", "ssh-ng"', shape: { kind: 'enum', values: ['ssh', 'ssh-ng'], nullable: true }, default: '"ssh"', source: SRC,
     doc: 'Store protocol; both run the system `ssh` as root.' },
   { path: [...E, 'system'], type: 'null or string', shape: { kind: 'nullOrString' }, default: 'null', source: SRC,
@@ -33,8 +33,8 @@ export const BUILD_MACHINE_OPTIONS: readonly OptionDoc[] = [
 ];
 
 export const BUILD_MACHINE_MISPLACED: readonly MisplacedOption[] = [
-  { path: [...E, 'port'], advice: 'Entries have no port field: put it in `hostName` ("localhost:31022", Nix 2.31+) or use an ssh_config Host alias with `Port`.' },
-  { path: [...E, 'sshPort'], advice: 'Entries have no port field: put it in `hostName` ("localhost:31022", Nix 2.31+) or use an ssh_config Host alias with `Port`.' },
+  { path: [...E, 'port'], advice: 'Entries have no port field: put it in `hostName` ("127.0.0.1:31022", Nix 2.31+; "localhost:31022" needs 2.31.3+) or use an ssh_config Host alias with `Port`.' },
+  { path: [...E, 'sshPort'], advice: 'Entries have no port field: put it in `hostName` ("127.0.0.1:31022", Nix 2.31+; "localhost:31022" needs 2.31.3+) or use an ssh_config Host alias with `Port`.' },
   { path: [...E, 'hostKey'], correctPath: [...E, 'publicHostKey'], advice: 'The field is `publicHostKey` (base64 of the whole host key line).' },
   { path: [...E, 'user'], correctPath: [...E, 'sshUser'], advice: 'The field is `sshUser`.' },
   { path: [...E, 'key'], correctPath: [...E, 'sshKey'], advice: 'The field is `sshKey` (a string path).' },

@@ -27,9 +27,11 @@ in
   # Root reads this before /etc/ssh/ssh_config, so the builder's Host block applies even when
   # a managed ssh_config has no Include line.
   system.activationScripts.postActivation.text = lib.mkIf cfg.enable ''
-    mkdir -p /var/root/.ssh
+    mkdir -p -m 0700 /var/root/.ssh
     if ! grep -qs '^Include /etc/ssh/ssh_config.d/100-linux-builder.conf' /var/root/.ssh/config; then
-      printf 'Include /etc/ssh/ssh_config.d/100-linux-builder.conf\n' >> /var/root/.ssh/config
+      # Prepend, never append: after a Host or Match block an Include applies only inside it.
+      { printf 'Include /etc/ssh/ssh_config.d/100-linux-builder.conf\n'; cat /var/root/.ssh/config 2>/dev/null || true; } > /var/root/.ssh/config.new
+      mv /var/root/.ssh/config.new /var/root/.ssh/config
     fi
     echo "builder ready: ''${toString cfg.maxJobs} jobs"
   '';

@@ -78,7 +78,9 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
     const given = def.value.kind === 'list' ? readSshOptions(stringList(def) ?? []) : {};
     const port = given.port ?? DEFAULT_HOST_PORT;
     const entry = builderEntryNix({
-      hostName: `localhost:${port}`,
+      // 127.0.0.1, not localhost: Nix 2.31.0–2.31.2 skip SSH for any localhost host and build on the Mac
+      // (NixOS/nix#14148; docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
+      hostName: `127.0.0.1:${port}`,
       sshUser: given.user ?? 'builder',
       sshKey: given.key ?? DEFAULT_BUILDER_KEY,
       systems: systemsOf(ctx),
@@ -86,11 +88,11 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
     });
     const machines = withLib(ctx, module, afterRemoval(ctx, def, module, [
       [['nix', 'buildMachines'], `lib.mkForce [\n${entry}\n]`],
-      [['programs', 'ssh', 'knownHosts', 'linux-builder-vm'], knownHostsNix(`[localhost]:${port}`, BUILDER_VM_HOST_KEY)],
+      [['programs', 'ssh', 'knownHosts', 'linux-builder-vm'], knownHostsNix(`[127.0.0.1]:${port}`, BUILDER_VM_HOST_KEY)],
     ]));
     if (machines) {
       fixes.push({
-        title: `Declare the builder in nix.buildMachines as localhost:${port} with its host key pinned (needs Nix 2.31 or later; works without the ssh_config.d Include)`,
+        title: `Declare the builder in nix.buildMachines as 127.0.0.1:${port} with its host key pinned (needs Nix 2.31 or later; works without the ssh_config.d Include)`,
         isPreferred: false,
         edits: machines,
       });

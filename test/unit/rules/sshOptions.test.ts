@@ -33,17 +33,17 @@ describe('rule ssh-options', () => {
     assert.doesNotMatch(viaAlias, /100-linux-builder\.conf/, 'default port, user and key: the Host block stays as nix-darwin writes it');
     assert.doesNotMatch(removed, /sshOptions =/);
     assert.match(viaProtocol, /protocol = "ssh";/);
-    assert.match(viaMachines, /hostName = "localhost:31022";/);
+    assert.match(viaMachines, /hostName = "127\.0\.0\.1:31022";/, '127.0.0.1: Nix 2.31.0–2.31.2 build locally for any localhost host');
     assert.match(viaMachines, /lib\.mkForce \[/);
     assert.match(viaMachines, /\{ lib, config, pkgs, \.\.\. \}:/, 'lib is added to the module arguments');
-    assert.match(viaMachines, /"\[localhost\]:31022"/);
+    assert.match(viaMachines, /"\[127\.0\.0\.1\]:31022"/);
   });
 
   it('takes port, user and key of the declared builder from the sshOptions', () => {
     const text = REPORT.replace('"31022"', '"31023"').replace('"-l" "builder"', '"-o" "User=vmuser"');
     const fix = findings(text).find((f) => f.code === 'ssh-options')!.fixes[2];
     const inserted = fix.edits.map((e) => e.newText).join('\n');
-    assert.match(inserted, /localhost:31023/);
+    assert.match(inserted, /127\.0\.0\.1:31023/);
     assert.match(inserted, /sshUser = "vmuser"/);
     const alias = findings(text).find((f) => f.code === 'ssh-options')!.fixes[3];
     assert.match(alias.title, /rewritten with port 31023, user vmuser/);
