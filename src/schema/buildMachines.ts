@@ -19,7 +19,7 @@ export const BUILD_MACHINE_OPTIONS: readonly OptionDoc[] = [
   { path: [...E, 'sshUser'], type: 'null or string', shape: { kind: 'nullOrString' }, default: 'null', source: SRC,
     doc: 'User to log in as on the builder.' },
   { path: [...E, 'sshKey'], type: 'null or string', shape: { kind: 'nullOrString' }, default: 'null', source: SRC,
-    doc: 'Private key file, as a string ("/etc/nix/builder_ed25519"). A path literal copies the private key into the world-readable Nix store.' },
+    doc: 'Private key file, as a string ("/etc/nix/builder_ed25519"), root-readable and outside the Nix store. A path literal (`./key`) is a type error (not a string); the workaround `"${./key}"` copies the private key into the world-readable Nix store.' },
   { path: [...E, 'maxJobs'], type: 'integer', shape: { kind: 'int' }, default: '1', source: SRC,
     doc: 'Builds run on this machine at once.' },
   { path: [...E, 'speedFactor'], type: 'integer', shape: { kind: 'int' }, default: '1', source: SRC,

@@ -9,9 +9,10 @@ const CONFIG = ['nix', 'linux-builder', 'config'];
 const VM = [...CONFIG, 'virtualisation', 'darwin-builder'];
 
 export const BUILDER_VM_OPTIONS: readonly OptionDoc[] = [
-  { path: [...VM, 'diskSize'], type: 'integer (MiB)', shape: { kind: 'int', positive: true }, default: '20480', source: SRC,
+  // diskSize, memorySize and hostPort are plain types.int in nix-builder-vm.nix: 0 is no type error.
+  { path: [...VM, 'diskSize'], type: 'integer (MiB)', shape: { kind: 'int' }, default: '20480', source: SRC,
     doc: 'Size of the VM disk in MiB.' },
-  { path: [...VM, 'memorySize'], type: 'integer (MiB)', shape: { kind: 'int', positive: true }, default: '3072', source: SRC,
+  { path: [...VM, 'memorySize'], type: 'integer (MiB)', shape: { kind: 'int' }, default: '3072', source: SRC,
     doc: 'Memory of the VM in MiB.' },
   { path: [...VM, 'min-free'], type: 'integer (bytes)', shape: { kind: 'int' }, default: '1024 * 1024 * 1024', source: SRC,
     doc: 'Garbage-collect in the VM when free space falls below this.' },
@@ -19,7 +20,7 @@ export const BUILDER_VM_OPTIONS: readonly OptionDoc[] = [
     doc: 'Stop garbage collection once this much is free.' },
   { path: [...VM, 'workingDirectory'], type: 'string', shape: { kind: 'string' }, default: '"."', source: SRC,
     doc: 'Where the VM keeps its state; nix-darwin leaves it to its own workingDirectory.' },
-  { path: [...VM, 'hostPort'], type: 'integer', shape: { kind: 'int', positive: true }, default: '31022', source: SRC,
+  { path: [...VM, 'hostPort'], type: 'integer', shape: { kind: 'int' }, default: '31022', source: SRC,
     doc: 'Host port forwarded to the VM\'s sshd. Port 31022 is also written literally in /etc/ssh/ssh_config.d/100-linux-builder.conf: change that file too, or SSH breaks.' },
   { path: [...CONFIG, 'virtualisation', 'cores'], type: 'positive integer', shape: { kind: 'int', positive: true }, default: '1', source: SRC,
     doc: 'CPU cores of the VM (also the default of nix.linux-builder.maxJobs).' },

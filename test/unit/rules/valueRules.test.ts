@@ -21,6 +21,11 @@ describe('rule type-mismatch', () => {
     assert.match(fixed[1], /protocol = "ssh-ng"/);
   });
 
+  it('accepts 0 for the VM\'s diskSize, memorySize and hostPort (plain types.int in nix-builder-vm.nix) but not for maxJobs', () => {
+    expectNone('{ nix.linux-builder.config.virtualisation.darwin-builder = { diskSize = 0; memorySize = 0; hostPort = 0; }; }', 'type-mismatch');
+    expectFindings('{\n  nix.linux-builder.maxJobs = 0;\n}', 'type-mismatch', [2]);
+  });
+
   it('does not judge values it cannot know (variables, calls)', () => {
     expectNone('{ config, ... }: { nix.linux-builder.maxJobs = config.something; nix.linux-builder.systems = lib.mkDefault [ "aarch64-linux" ]; }\n', 'type-mismatch');
   });
