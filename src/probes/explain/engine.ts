@@ -8,24 +8,14 @@
  * (a too-open key over "Permission denied", ssh's reason over Nix's "failed to start SSH
  * connection", a failed connection over "is required to build"), see SUPPRESSED_BY.
  */
-import type { CauseId, ProbeFix, ProbeId } from '../../protocol/probes.js';
+import type { CauseId, ProbeId } from '../../protocol/probes.js';
+import type { ExplainProblem } from '../../protocol/lsp.js';
 import { fixFor, type FixFacts } from '../fixes.js';
 import { CATALOGUE, NEEDLE, type CatalogueEntry } from './catalogue.js';
 import type { TextFacts } from './textFixes.js';
 
-export interface ExplainedProblem {
-  cause: CauseId;
-  summary: string;
-  /** The lines of the input that show it (first few, trimmed). */
-  evidence: string[];
-  fix?: ProbeFix;
-  /** A command that would confirm it on this machine (a probe or the test build). */
-  confirm?: string;
-  /** Evaluation errors: the option path as printed. */
-  option?: string;
-  /** How many lines named this problem. */
-  occurrences: number;
-}
+/** A problem as the engine names it; the workspace adds where an option is defined (`definitions`). */
+export type ExplainedProblem = Omit<ExplainProblem, 'definitions'>;
 
 export interface ExplainResult {
   problems: ExplainedProblem[];
