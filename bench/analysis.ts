@@ -19,7 +19,15 @@ export function benchAnalysis(lines = 20_000): void {
   const runs = 15;
 
   // Cold analysis and the raw parse interleaved (issue 8, goal 6): the ratio is judged per pair.
-  const pairs = timePairs(() => { analyzeNix(text); }, () => { parser.parse(text); }, 9);
+  const pairs = timePairs(
+    () => {
+      analyzeNix(text);
+    },
+    () => {
+      parser.parse(text);
+    },
+    9,
+  );
   const coldSpread = spread(pairs.a);
   const rawSpread = spread(pairs.b);
   const ratioOfPairs = spread(pairs.ratios);
@@ -36,14 +44,21 @@ export function benchAnalysis(lines = 20_000): void {
     const offset = at + i;
     const next = current.slice(0, offset) + insert + current.slice(offset);
     const start = performance.now();
-    analysis = analyzeNix(next, {}, { parsed: analysis.parsed, changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }] });
+    analysis = analyzeNix(
+      next,
+      {},
+      { parsed: analysis.parsed, changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }] },
+    );
     keystrokes.push(performance.now() - start);
     current = next;
   }
   const keystroke = median(keystrokes.slice(5));
   // The rules read a few option paths; the whole file's definitions (hover, completion) are
   // located when first read: what the first hover after an edit costs.
-  const fullLocate = timeMedian(() => { void analyzeNix(text).located.definitions; }, runs) - cold;
+  const fullLocate =
+    timeMedian(() => {
+      void analyzeNix(text).located.definitions;
+    }, runs) - cold;
 
   const dir = mkdtempSync(join(tmpdir(), 'lbd-bench-'));
   let nixParse = NaN;
@@ -55,21 +70,34 @@ export function benchAnalysis(lines = 20_000): void {
       const start = performance.now();
       const run = spawnSync('nix-instantiate', ['--parse', file], { stdio: ['ignore', 'ignore', 'pipe'] });
       times.push(performance.now() - start);
-      if (run.status !== 0) { times.length = 0; break; }
+      if (run.status !== 0) {
+        times.length = 0;
+        break;
+      }
     }
     if (times.length) nixParse = median(times);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log(`\n## Analysis of a generated nix-darwin config: ${actualLines} lines, ${(text.length / 1024).toFixed(0)} KiB, ${analysis.findings.length} findings`);
-  console.log(`cold vs raw parse, ${pairs.ratios.length} interleaved pairs (A B A B …, after 2 warm-up pairs):`);
+  console.log(
+    `\n## Analysis of a generated nix-darwin config: ${actualLines} lines, ${(text.length / 1024).toFixed(0)} KiB, ${analysis.findings.length} findings`,
+  );
+  console.log(
+    `cold vs raw parse, ${pairs.ratios.length} interleaved pairs (A B A B …, after 2 warm-up pairs):`,
+  );
   console.log(`  raw Lezer parse (floor)        ${msSpread(rawSpread)}`);
   console.log(`  cold parse + analysis          ${msSpread(coldSpread)}`);
   console.log(`  cold / raw, per pair           ${ratioSpread(ratioOfPairs)}   (target <= 1.3x median)`);
   console.log(`keystroke re-analysis (median)   ${ms(keystroke)}   (target <= 10 ms)`);
-  console.log(`full locate, first read (hover)  ${ms(fullLocate)}   (every definition, for hover/completion; analysis defers it)`);
-  console.log(`nix-instantiate --parse          ${Number.isNaN(nixParse) ? 'n/a (nix-instantiate missing or failed)' : `${ms(nixParse)}   (cold analysis is ${ratio(cold, nixParse)} of it)`}`);
+  console.log(
+    `full locate, first read (hover)  ${ms(fullLocate)}   (every definition, for hover/completion; analysis defers it)`,
+  );
+  console.log(
+    `nix-instantiate --parse          ${Number.isNaN(nixParse) ? 'n/a (nix-instantiate missing or failed)' : `${ms(nixParse)}   (cold analysis is ${ratio(cold, nixParse)} of it)`}`,
+  );
   const memory = process.memoryUsage();
-  console.log(`heap used after analysis         ${(memory.heapUsed / 1024 / 1024).toFixed(1)} MiB (rss ${(memory.rss / 1024 / 1024).toFixed(0)} MiB)`);
+  console.log(
+    `heap used after analysis         ${(memory.heapUsed / 1024 / 1024).toFixed(1)} MiB (rss ${(memory.rss / 1024 / 1024).toFixed(0)} MiB)`,
+  );
 }

@@ -15,6 +15,8 @@ export function benchExplain(): void {
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
     const best = Math.min(...times);
-    console.log(`explain ${mb} MB: best ${best.toFixed(0)} ms of 3 (${(mb / (best / 1000)).toFixed(0)} MB/s)${mb === 10 ? '   target < 1000 ms' : ''}`);
+    console.log(
+      `explain ${mb} MB: best ${best.toFixed(0)} ms of 3 (${(mb / (best / 1000)).toFixed(0)} MB/s)${mb === 10 ? '   target < 1000 ms' : ''}`,
+    );
   }
 }

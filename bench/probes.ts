@@ -12,17 +12,36 @@ import { runProbes } from '../src/probes/run.js';
 const HANG_KILL_S = 10;
 
 /** `nix store ping` as Nix's daemon would connect (same staged ssh config); null when killed. */
-function nixStorePing(root: string, env: NodeJS.ProcessEnv, uri: string, killAfterMs: number): Promise<{ ms: number; killed: boolean; code: number | null }> {
+function nixStorePing(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  uri: string,
+  killAfterMs: number,
+): Promise<{ ms: number; killed: boolean; code: number | null }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('nix', ['--extra-experimental-features', 'nix-command', 'store', 'ping', '--store', uri], {
-      env: { ...env, NIX_CONF_DIR: `${root}/etc/nix`, NIX_SSHOPTS: `-F ${root}/etc/ssh/bench_ssh_config` },
-      stdio: 'ignore',
-      detached: true,
-    });
+    const child = spawn(
+      'nix',
+      ['--extra-experimental-features', 'nix-command', 'store', 'ping', '--store', uri],
+      {
+        env: { ...env, NIX_CONF_DIR: `${root}/etc/nix`, NIX_SSHOPTS: `-F ${root}/etc/ssh/bench_ssh_config` },
+        stdio: 'ignore',
+        detached: true,
+      },
+    );
     let killed = false;
-    const timer = setTimeout(() => { killed = true; try { process.kill(-(child.pid ?? 0), 'SIGKILL'); } catch { /* gone */ } }, killAfterMs);
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ ms: Date.now() - started, killed, code }); });
+    const timer = setTimeout(() => {
+      killed = true;
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, killAfterMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ ms: Date.now() - started, killed, code });
+    });
   });
 }
 
@@ -54,7 +73,9 @@ export async function benchProbes(): Promise<void> {
       const hostKey = Buffer.from(builder.hostKeyPub).toString('base64');
       const uri = `ssh-ng://builder@linux-builder?ssh-key=${encodeURIComponent(`${mac.root}/etc/nix/builder_ed25519`)}&base64-ssh-public-host-key=${encodeURIComponent(hostKey)}`;
       const ping = await nixStorePing(mac.root, mac.env, uri, HANG_KILL_S * 1000);
-      const pingText = ping.killed ? `> ${HANG_KILL_S} s (killed)` : `${(ping.ms / 1000).toFixed(2)} s (exit ${ping.code ?? 'signal'})`;
+      const pingText = ping.killed
+        ? `> ${HANG_KILL_S} s (killed)`
+        : `${(ping.ms / 1000).toFixed(2)} s (exit ${ping.code ?? 'signal'})`;
       console.log(`| ${c.name} | ${(probeMs / 1000).toFixed(2)} s | ${report.verdict.cause} | ${pingText} |`);
     }
   } finally {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] + sorted[mid]) / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Median wall time in ms of `fn` over `runs` runs, after `warmup` unmeasured ones. */
@@ -20,7 +20,11 @@ export function timeMedian(fn: () => void, runs: number, warmup = 2): number {
 }
 
 /** Smallest, median and largest of a series: the spread shows how far one run can be trusted. */
-export interface Spread { min: number; median: number; max: number }
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
 
 export function spread(values: readonly number[]): Spread {
   return { min: Math.min(...values), median: median(values), max: Math.max(...values) };
@@ -31,8 +35,16 @@ export function spread(values: readonly number[]): Spread {
  * with the ratio a/b of each pair. Two separate series drift apart with the machine's load (the
  * cold/raw ratio swung 0.85–1.59 between runs, issue 8); within one pair both see the same load.
  */
-export function timePairs(a: () => void, b: () => void, pairs: number, warmup = 2): { a: number[]; b: number[]; ratios: number[] } {
-  for (let i = 0; i < warmup; i++) { a(); b(); }
+export function timePairs(
+  a: () => void,
+  b: () => void,
+  pairs: number,
+  warmup = 2,
+): { a: number[]; b: number[]; ratios: number[] } {
+  for (let i = 0; i < warmup; i++) {
+    a();
+    b();
+  }
   const result = { a: [] as number[], b: [] as number[], ratios: [] as number[] };
   for (let i = 0; i < pairs; i++) {
     let start = performance.now();

@@ -20,7 +20,8 @@ import { distCli } from '../test/util/paths.js';
 import { LspClient, waitFor } from '../test/server/lspClient.js';
 import { median, ms, ratio } from './stats.js';
 
-const spread = (xs: readonly number[]): string => `min ${ms(Math.min(...xs))} / median ${ms(median(xs))} / max ${ms(Math.max(...xs))}`;
+const spread = (xs: readonly number[]): string =>
+  `min ${ms(Math.min(...xs))} / median ${ms(median(xs))} / max ${ms(Math.max(...xs))}`;
 
 /**
  * A module of about `lines` lines of ordinary settings (services, users, packages); as in real
@@ -32,7 +33,10 @@ function module(i: number, lines: number): string {
     .replace(/\n {2}nix\.enable = true;\n[\s\S]*?\n {2}\];\n/, '\n')
     .replace('\n  nix.linux-builder.maxJobs = 1;\n', '\n');
   if (i % 20 !== 0) return body;
-  return body.replace(/\}\n$/, `  nix.linux-builder.maxJobs = ${i % 7 + 1};\n  nix.settings.trusted-users = [ "user${i}" ];\n}\n`);
+  return body.replace(
+    /\}\n$/,
+    `  nix.linux-builder.maxJobs = ${(i % 7) + 1};\n  nix.settings.trusted-users = [ "user${i}" ];\n}\n`,
+  );
 }
 
 /** A flake of `count` modules in 35 folders, no host call in sight: one configuration of all files. */
@@ -52,8 +56,12 @@ function writeFlatFlake(dir: string, count: number): string[] {
 /** A flake of four hosts: each host's folder imports its 60 modules and the 150 shared ones (410 files). */
 function writeHostFlake(dir: string, withHosts: boolean): void {
   const hosts = ['work', 'home', 'studio', 'travel'];
-  const call = (h: string) => `    darwinConfigurations.${h} = nix-darwin.lib.darwinSystem { modules = [ ./hosts/${h} ]; };\n`;
-  writeFileSync(join(dir, 'flake.nix'), `{\n  outputs = { nix-darwin, ... }: {\n${withHosts ? hosts.map(call).join('') : ''}  };\n}\n`);
+  const call = (h: string) =>
+    `    darwinConfigurations.${h} = nix-darwin.lib.darwinSystem { modules = [ ./hosts/${h} ]; };\n`;
+  writeFileSync(
+    join(dir, 'flake.nix'),
+    `{\n  outputs = { nix-darwin, ... }: {\n${withHosts ? hosts.map(call).join('') : ''}  };\n}\n`,
+  );
   mkdirSync(join(dir, 'common'), { recursive: true });
   const shared: string[] = [];
   for (let i = 0; i < 150; i++) {
@@ -68,15 +76,22 @@ function writeHostFlake(dir: string, withHosts: boolean): void {
       writeFileSync(join(folder, `m${i}.nix`), module(1000 * (k + 1) + i, 40));
       own.push(`./m${i}.nix`);
     }
-    writeFileSync(join(folder, 'default.nix'), `{\n  imports = [\n${[...own, ...shared].map((p) => `    ${p}\n`).join('')}  ];\n}\n`);
+    writeFileSync(
+      join(folder, 'default.nix'),
+      `{\n  imports = [\n${[...own, ...shared].map((p) => `    ${p}\n`).join('')}  ];\n}\n`,
+    );
   });
 }
 
 function timeProcess(argv: string[]): number {
   const start = performance.now();
-  const run = spawnSync(argv[0] ?? '', argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  const run = spawnSync(argv[0] ?? '', argv.slice(1), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 1 << 30,
+  });
   const took = performance.now() - start;
-  if (run.status !== 0 && run.status !== 1) throw new Error(`${argv[0]} exited ${run.status}: ${run.stderr.toString().slice(0, 500)}`);
+  if (run.status !== 0 && run.status !== 1)
+    throw new Error(`${argv[0]} exited ${run.status}: ${run.stderr.toString().slice(0, 500)}`);
   return took;
 }
 
@@ -86,10 +101,18 @@ async function openCost(uri: string, text: string, publishes = 1): Promise<{ fir
   try {
     const start = performance.now();
     await client.open(uri, text);
-    const seen = await waitFor('diagnostics', () => {
-      const all = client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as PublishDiagnosticsParams).uri === uri);
-      return all.length >= publishes ? all : undefined;
-    }, 120_000);
+    const seen = await waitFor(
+      'diagnostics',
+      () => {
+        const all = client.notifications.filter(
+          (n) =>
+            n.method === 'textDocument/publishDiagnostics' &&
+            (n.params as PublishDiagnosticsParams).uri === uri,
+        );
+        return all.length >= publishes ? all : undefined;
+      },
+      120_000,
+    );
     return { first: (seen[0]?.at ?? NaN) - start, last: (seen[publishes - 1]?.at ?? NaN) - start };
   } finally {
     await client.stop();
@@ -121,7 +144,9 @@ export async function benchWorkspace(): Promise<void> {
     if (nix.length) {
       console.log(`nix-instantiate --parse, same files:   ${spread(nix)}`);
       const ratios = ours.map((o, i) => o / (nix[i] ?? NaN));
-      console.log(`check / nix parse, per pair:           median ${ratio(median(ratios), 1)} (min ${ratio(Math.min(...ratios), 1)}, max ${ratio(Math.max(...ratios), 1)})   target <= 5x`);
+      console.log(
+        `check / nix parse, per pair:           median ${ratio(median(ratios), 1)} (min ${ratio(Math.min(...ratios), 1)}, max ${ratio(Math.max(...ratios), 1)})   target <= 5x`,
+      );
     }
 
     for (const withHosts of [true, false]) {
@@ -141,7 +166,9 @@ export async function benchWorkspace(): Promise<void> {
       flat.push(performance.now() - start);
     }
     console.log(`check of a 4-host flake, ${listed('hosts').length} files:    ${spread(grouped)}`);
-    console.log(`the same files without host calls:    ${spread(flat)}   per-host grouping costs ${ratio(median(grouped), median(flat))}`);
+    console.log(
+      `the same files without host calls:    ${spread(flat)}   per-host grouping costs ${ratio(median(grouped), median(flat))}`,
+    );
 
     const target = files[1] ?? '';
     const alone = join(dir, 'alone');
@@ -161,8 +188,12 @@ export async function benchWorkspace(): Promise<void> {
       insideRead.push(cost.last);
       single.push((await openCost(pathToFileURL(aloneFile).href, text)).first);
     }
-    console.log(`server open, module inside the big flake: ${spread(inside)}   (with the flake read: ${spread(insideRead)})`);
-    console.log(`server open, the same module alone:       ${spread(single)}   ratio ${ratio(median(inside), median(single))}   target <= 1.5x`);
+    console.log(
+      `server open, module inside the big flake: ${spread(inside)}   (with the flake read: ${spread(insideRead)})`,
+    );
+    console.log(
+      `server open, the same module alone:       ${spread(single)}   ratio ${ratio(median(inside), median(single))}   target <= 1.5x`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

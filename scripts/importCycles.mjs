@@ -14,20 +14,34 @@ function sourceFiles(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true })
     .map((f) => join(dir, String(f)))
-    .filter((f) => /\.(ts|mts)$/.test(f) && !f.endsWith('.d.ts') && !f.includes(`${join('src', 'nix', 'generated')}`) && statSync(f).isFile());
+    .filter(
+      (f) =>
+        /\.(ts|mts)$/.test(f) &&
+        !f.endsWith('.d.ts') &&
+        !f.includes(`${join('src', 'nix', 'generated')}`) &&
+        statSync(f).isFile(),
+    );
 }
 
 /** Every module specifier a file names: import/export declarations, import() and import-type nodes. */
 export function specifiers(fileName, text) {
   const found = [];
   const visit = (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       found.push(node.moduleSpecifier.text);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [arg] = node.arguments;
       // A computed import() cannot be followed; the sources have none, and lint should say so.
       found.push(arg && ts.isStringLiteralLike(arg) ? arg.text : null);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       found.push(node.argument.literal.text);
     }
     ts.forEachChild(node, visit);
@@ -40,7 +54,12 @@ export function specifiers(fileName, text) {
 function resolveLocal(from, spec) {
   if (!spec.startsWith('.')) return undefined;
   const base = resolve(dirname(from), spec);
-  for (const candidate of [base.replace(/\.js$/, '.ts'), base.replace(/\.mjs$/, '.mts'), `${base}.ts`, join(base, 'index.ts')]) {
+  for (const candidate of [
+    base.replace(/\.js$/, '.ts'),
+    base.replace(/\.mjs$/, '.mts'),
+    `${base}.ts`,
+    join(base, 'index.ts'),
+  ]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
   return undefined;
@@ -52,7 +71,10 @@ export function importGraph(files) {
   for (const file of files) {
     const edges = [];
     for (const spec of specifiers(file, readFileSync(file, 'utf8'))) {
-      if (spec === null) { problems.push(`${relative(root, file)}: import() with a computed specifier`); continue; }
+      if (spec === null) {
+        problems.push(`${relative(root, file)}: import() with a computed specifier`);
+        continue;
+      }
       const target = resolveLocal(file, spec);
       if (target !== undefined) edges.push(target);
     }
@@ -70,16 +92,25 @@ export function cycles(graph) {
   const onStack = new Set();
   const found = [];
   const connect = (v) => {
-    indices.set(v, index); low.set(v, index); index++;
-    stack.push(v); onStack.add(v);
+    indices.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!indices.has(w)) { connect(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v), indices.get(w)));
+      if (!indices.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), indices.get(w)));
     }
     if (low.get(v) === indices.get(v)) {
       const component = [];
       let w;
-      do { w = stack.pop(); onStack.delete(w); component.push(w); } while (w !== v);
+      do {
+        w = stack.pop();
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
       if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component);
     }
   };
@@ -99,7 +130,8 @@ function loopThrough(graph, component) {
     if (next.includes(start)) return [...path, start];
     const step = next.find((n) => !seen.has(n));
     if (step === undefined) return [...path, start];
-    path.push(step); seen.add(step);
+    path.push(step);
+    seen.add(step);
   }
 }
 
@@ -109,7 +141,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const found = cycles(graph);
   for (const p of problems) console.error(`import-cycles: ${p}`);
   for (const component of found) {
-    console.error(`import-cycles: ${loopThrough(graph, component).map((f) => relative(root, f)).join(' -> ')}`);
+    console.error(
+      `import-cycles: ${loopThrough(graph, component)
+        .map((f) => relative(root, f))
+        .join(' -> ')}`,
+    );
   }
   if (found.length > 0 || problems.length > 0) process.exit(1);
   console.error(`import-cycles: none among ${files.length} files`);

@@ -36,9 +36,12 @@ function nixVerdict(file) {
   return new Promise((resolve) => {
     const child = spawn('nix-instantiate', ['--parse', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('close', (code) => {
-      const message = stderr.split('\n').find((l) => l.startsWith('error:')) ?? stderr.trim().split('\n')[0] ?? '';
+      const message =
+        stderr.split('\n').find((l) => l.startsWith('error:')) ?? stderr.trim().split('\n')[0] ?? '';
       if (code === 0 || /undefined variable/.test(message)) resolve({ verdict: 'accept', message });
       else if (/^error: /.test(message)) resolve({ verdict: 'reject', message });
       else resolve({ verdict: 'unknown', message });
@@ -55,13 +58,27 @@ async function worker() {
     const text = readFileSync(file, 'utf8');
     const problems = syntaxProblems(parseNix(text));
     const nix = await nixVerdict(file);
-    if (nix.verdict === 'unknown') { results.unknown++; if (verbose) console.log(`unknown: ${file}: ${nix.message}`); continue; }
+    if (nix.verdict === 'unknown') {
+      results.unknown++;
+      if (verbose) console.log(`unknown: ${file}: ${nix.message}`);
+      continue;
+    }
     const weReject = problems.length > 0;
-    if (weReject === (nix.verdict === 'reject')) { results.agree++; if (weReject) results.rejected++; continue; }
-    results.mismatches.push({ file, nix: nix.message || 'accepted', ours: weReject ? `${problems[0].message} at ${problems[0].span.from}` : 'accepted' });
+    if (weReject === (nix.verdict === 'reject')) {
+      results.agree++;
+      if (weReject) results.rejected++;
+      continue;
+    }
+    results.mismatches.push({
+      file,
+      nix: nix.message || 'accepted',
+      ours: weReject ? `${problems[0].message} at ${problems[0].span.from}` : 'accepted',
+    });
   }
 }
 await Promise.all(Array.from({ length: Math.max(2, cpus().length * 2) }, worker));
 for (const m of results.mismatches) console.log(`MISMATCH ${m.file}\n  nix:  ${m.nix}\n  ours: ${m.ours}`);
-console.log(`${results.files} files, ${results.agree} agree (${results.rejected} of them rejected by both), ${results.mismatches.length} mismatches, ${results.unknown} unknown (Nix crashed or printed no error line)`);
+console.log(
+  `${results.files} files, ${results.agree} agree (${results.rejected} of them rejected by both), ${results.mismatches.length} mismatches, ${results.unknown} unknown (Nix crashed or printed no error line)`,
+);
 process.exit(results.mismatches.length > 0 ? 1 : 0);

@@ -30,7 +30,10 @@ function testFiles(dir) {
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
-  if (!(name in suites)) { console.error(`unknown suite: ${name} (known: ${Object.keys(suites).join(', ')})`); process.exit(2); }
+  if (!(name in suites)) {
+    console.error(`unknown suite: ${name} (known: ${Object.keys(suites).join(', ')})`);
+    process.exit(2);
+  }
 }
 const selected = wanted.length ? wanted : Object.keys(suites);
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -41,19 +44,42 @@ for (const name of selected) {
   const statsFile = join(scratch, `${name}.json`);
   let argv;
   if (suite.runner) {
-    if (!existsSync(join(root, suite.runner))) { console.error(`\n# ${name}: runner ${suite.runner} missing`); totals.failed++; continue; }
+    if (!existsSync(join(root, suite.runner))) {
+      console.error(`\n# ${name}: runner ${suite.runner} missing`);
+      totals.failed++;
+      continue;
+    }
     argv = [join(root, suite.runner)];
   } else {
     const files = testFiles(suite.dir);
-    if (files.length === 0) { console.error(`\n# ${name}: no test files yet`); continue; }
-    argv = [mochaBin, '--reporter', join(root, 'scripts/countingReporter.cjs'), '--timeout', String(suite.timeout), ...files];
+    if (files.length === 0) {
+      console.error(`\n# ${name}: no test files yet`);
+      continue;
+    }
+    argv = [
+      mochaBin,
+      '--reporter',
+      join(root, 'scripts/countingReporter.cjs'),
+      '--timeout',
+      String(suite.timeout),
+      ...files,
+    ];
   }
   console.log(`\n# suite: ${name}`);
-  const run = spawnSync(process.execPath, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, LBD_TEST_STATS: statsFile } });
+  const run = spawnSync(process.execPath, argv, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, LBD_TEST_STATS: statsFile },
+  });
   if (existsSync(statsFile)) {
     const stats = JSON.parse(readFileSync(statsFile, 'utf8'));
-    totals.passed += stats.passed; totals.failed += stats.failed; totals.skipped += stats.skipped;
-    if (run.status !== 0 && stats.failed === 0) { console.error(`# ${name}: exited ${run.status} without a failed test`); totals.failed++; }
+    totals.passed += stats.passed;
+    totals.failed += stats.failed;
+    totals.skipped += stats.skipped;
+    if (run.status !== 0 && stats.failed === 0) {
+      console.error(`# ${name}: exited ${run.status} without a failed test`);
+      totals.failed++;
+    }
   } else {
     console.error(`# ${name}: exited ${run.status ?? run.signal} before reporting results`);
     totals.failed++;

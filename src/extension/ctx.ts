@@ -37,7 +37,10 @@ export class Ctx implements vscode.Disposable {
     this.paths = bundlePaths(extension);
     this.tree = new HealthTreeProvider(this.model);
     this.status = new DoctorStatus(this.model);
-    this.view = vscode.window.createTreeView(HEALTH_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(HEALTH_VIEW_ID, {
+      treeDataProvider: this.tree,
+      showCollapseAll: true,
+    });
     this.pushExt(this.model, this.tree, this.status, this.view);
   }
 
@@ -73,9 +76,11 @@ export class Ctx implements vscode.Disposable {
     } catch (error) {
       this.status.setServer('failed');
       this.log.error(`language server failed to start: ${String(error)}`);
-      void vscode.window.showErrorMessage('Linux Builder Doctor: the language server failed to start.', 'Show Logs').then((c) => {
-        if (c) this.log.show();
-      });
+      void vscode.window
+        .showErrorMessage('Linux Builder Doctor: the language server failed to start.', 'Show Logs')
+        .then((c) => {
+          if (c) this.log.show();
+        });
     }
   }
 
@@ -141,7 +146,11 @@ export class Ctx implements vscode.Disposable {
   /** Context keys the view's welcome content and menus read. */
   async updateContext(): Promise<void> {
     const report = this.model.report;
-    await vscode.commands.executeCommand('setContext', 'linuxBuilderDoctor.noBuilder', report?.verdict.cause === 'no-builder-configured');
+    await vscode.commands.executeCommand(
+      'setContext',
+      'linuxBuilderDoctor.noBuilder',
+      report?.verdict.cause === 'no-builder-configured',
+    );
     await vscode.commands.executeCommand('setContext', 'linuxBuilderDoctor.hasReport', report !== undefined);
   }
 

@@ -30,16 +30,25 @@ export function activate(context: vscode.ExtensionContext): DoctorApi {
   // Error lines in any integrated terminal become links that explain them.
   const explainLinks = new ExplainLinkProvider(ctx);
   ctx.pushExt(vscode.window.registerTerminalLinkProvider(explainLinks));
-  void vscode.commands.executeCommand('setContext', 'linuxBuilderDoctor.isMac', process.platform === 'darwin');
+  void vscode.commands.executeCommand(
+    'setContext',
+    'linuxBuilderDoctor.isMac',
+    process.platform === 'darwin',
+  );
 
   // Settings: the server reads its own through workspace/configuration; a few need a restart.
   ctx.pushExt(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) {
-        void vscode.window.showInformationMessage('Linux Builder Doctor: restart the language server to apply the new settings?', 'Restart').then((c) => {
-          if (c) void ctx.restartClient();
-        });
+        void vscode.window
+          .showInformationMessage(
+            'Linux Builder Doctor: restart the language server to apply the new settings?',
+            'Restart',
+          )
+          .then((c) => {
+            if (c) void ctx.restartClient();
+          });
       }
       if (e.affectsConfiguration(`${SECTION}.probes.root`)) watchRoot();
     }),
@@ -56,14 +65,26 @@ export function activate(context: vscode.ExtensionContext): DoctorApi {
     });
   };
   watchRoot();
-  ctx.pushExt({ dispose: () => { watcher?.dispose(); } });
+  ctx.pushExt({
+    dispose: () => {
+      watcher?.dispose();
+    },
+  });
 
   // First look at the view runs the checks (macOS, or a staged root), never in untrusted workspaces.
   ctx.pushExt(
     ctx.view.onDidChangeVisibility((e) => {
       const settings = readSettings();
       const applicable = process.platform === 'darwin' || settings.probesRoot !== undefined;
-      if (e.visible && settings.autoRun && applicable && !ctx.model.report && !ctx.model.running && vscode.workspace.isTrusted) void ctx.runProbes();
+      if (
+        e.visible &&
+        settings.autoRun &&
+        applicable &&
+        !ctx.model.report &&
+        !ctx.model.running &&
+        vscode.workspace.isTrusted
+      )
+        void ctx.runProbes();
     }),
   );
 

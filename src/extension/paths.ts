@@ -19,6 +19,9 @@ export function bundlePaths(context: vscode.ExtensionContext): BundlePaths {
  * desktop VS Code's is Electron, which behaves as Node only with ELECTRON_RUN_AS_NODE=1.
  * Returned as argv parts, never a shell string.
  */
-export function nodeCommand(extraEnv: Record<string, string> = {}): { executable: string; env: Record<string, string> } {
+export function nodeCommand(extraEnv: Record<string, string> = {}): {
+  executable: string;
+  env: Record<string, string>;
+} {
   return { executable: process.execPath, env: { ...extraEnv, ELECTRON_RUN_AS_NODE: '1' } };
 }

@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PROBE_PROGRESS_NOTIFICATION, RUN_PROBES_REQUEST, type ProbeProgressParams, type RunProbesParams } from '../protocol/lsp.js';
+import {
+  PROBE_PROGRESS_NOTIFICATION,
+  RUN_PROBES_REQUEST,
+  type ProbeProgressParams,
+  type RunProbesParams,
+} from '../protocol/lsp.js';
 import type { ProbeReport } from '../protocol/probes.js';
 import type { DoctorSettings } from './config.js';
 import { nodeCommand } from './paths.js';
@@ -43,17 +48,34 @@ export async function runProbesInServer(
 }
 
 /** `linux-builder-doctor probe --format json` (exit 1 just means "not ok"; the JSON is the answer). */
-export function runProbesWithCli(cli: string, settings: DoctorSettings, token: vscode.CancellationToken): Promise<ProbeReport> {
+export function runProbesWithCli(
+  cli: string,
+  settings: DoctorSettings,
+  token: vscode.CancellationToken,
+): Promise<ProbeReport> {
   const node = nodeCommand(settings.serverEnv);
-  const argv = [cli, 'probe', '--format', 'json', '--timeout-ms', String(settings.probeTimeoutMs), ...rootArgs(settings)];
+  const argv = [
+    cli,
+    'probe',
+    '--format',
+    'json',
+    '--timeout-ms',
+    String(settings.probeTimeoutMs),
+    ...rootArgs(settings),
+  ];
   return new Promise((resolve, reject) => {
-    const child = execFile(node.executable, argv, { env: { ...process.env, ...node.env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      try {
-        resolve(JSON.parse(stdout) as ProbeReport);
-      } catch {
-        reject(new Error(`probe CLI failed (${error?.message ?? 'no JSON'}): ${stderr.trim()}`));
-      }
-    });
+    const child = execFile(
+      node.executable,
+      argv,
+      { env: { ...process.env, ...node.env }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        try {
+          resolve(JSON.parse(stdout) as ProbeReport);
+        } catch {
+          reject(new Error(`probe CLI failed (${error?.message ?? 'no JSON'}): ${stderr.trim()}`));
+        }
+      },
+    );
     token.onCancellationRequested(() => child.kill());
   });
 }

@@ -23,13 +23,20 @@ export class DoctorStatus implements vscode.Disposable {
 
   private render(): void {
     const { report, running } = this.model;
-    const builder = running ? 'checking builder…' : report ? (report.verdict.cause === 'ok' ? 'builder OK' : `builder: ${report.verdict.cause}`) : 'builder not checked';
+    const builder = running
+      ? 'checking builder…'
+      : report
+        ? report.verdict.cause === 'ok'
+          ? 'builder OK'
+          : `builder: ${report.verdict.cause}`
+        : 'builder not checked';
     this.item.text = `$(${this.server === 'running' ? 'pulse' : this.server === 'starting' ? 'loading~spin' : 'error'}) Builder Doctor`;
     this.item.detail = `server ${this.server}; ${builder}`;
     this.item.busy = running || this.server === 'starting';
-    this.item.severity = this.server === 'failed' || (report && report.verdict.cause !== 'ok')
-      ? vscode.LanguageStatusSeverity.Warning
-      : vscode.LanguageStatusSeverity.Information;
+    this.item.severity =
+      this.server === 'failed' || (report && report.verdict.cause !== 'ok')
+        ? vscode.LanguageStatusSeverity.Warning
+        : vscode.LanguageStatusSeverity.Information;
     this.item.command = { command: 'linuxBuilderDoctor.runHealthChecks', title: 'Run Health Checks' };
   }
 

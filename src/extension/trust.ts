@@ -13,7 +13,10 @@ export interface Refused {
 export function refuseUntrusted(what: string): Refused | undefined {
   if (vscode.workspace.isTrusted) return undefined;
   void vscode.window
-    .showWarningMessage(`${what} runs programs on this machine and is disabled in an untrusted workspace.`, 'Manage Workspace Trust')
+    .showWarningMessage(
+      `${what} runs programs on this machine and is disabled in an untrusted workspace.`,
+      'Manage Workspace Trust',
+    )
     .then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
     });

@@ -43,9 +43,27 @@ function literalSet(node: SyntaxNode | undefined): SyntaxNode | null {
 }
 
 /** What a node is to mayClashAt, by type id (attribute-name roles first, so `<= Interpolation`). */
-const Role = { AttrName: 0, String: 1, Interpolation: 2, AttrPath: 3, Binding: 4, Inherit: 5, Anonymous: 6, Other: 7 } as const;
-const roleByName: Record<string, number> = { AttrName: Role.AttrName, String: Role.String, Interpolation: Role.Interpolation, AttrPath: Role.AttrPath, Binding: Role.Binding, Inherit: Role.Inherit };
-const roles = Uint8Array.from(parser.nodeSet.types, (type) => (type.isAnonymous ? Role.Anonymous : (roleByName[type.name] ?? Role.Other)));
+const Role = {
+  AttrName: 0,
+  String: 1,
+  Interpolation: 2,
+  AttrPath: 3,
+  Binding: 4,
+  Inherit: 5,
+  Anonymous: 6,
+  Other: 7,
+} as const;
+const roleByName: Record<string, number> = {
+  AttrName: Role.AttrName,
+  String: Role.String,
+  Interpolation: Role.Interpolation,
+  AttrPath: Role.AttrPath,
+  Binding: Role.Binding,
+  Inherit: Role.Inherit,
+};
+const roles = Uint8Array.from(parser.nodeSet.types, (type) =>
+  type.isAnonymous ? Role.Anonymous : (roleByName[type.name] ?? Role.Other),
+);
 
 const hasAttrs = (e: Entry): boolean => e.attrs !== null || e.set !== null;
 
@@ -105,7 +123,8 @@ class Checker {
     }
     if (!pathNode) return;
     let value: SyntaxNode | undefined;
-    for (let c = eq?.nextSibling ?? null; c && !value; c = c.nextSibling) if (!c.type.isError && c.name !== ';') value = c;
+    for (let c = eq?.nextSibling ?? null; c && !value; c = c.nextSibling)
+      if (!c.type.isError && c.name !== ';') value = c;
     // A name without `=` and value is error recovery's guess, not a definition.
     if (!value) return;
     const elements: SyntaxNode[] = [];
@@ -158,7 +177,11 @@ class Checker {
  * report their own); reading its nested sets where Nix merges into them. `memo` keeps the
  * attribute paths of a big set's balanced subtrees across keystrokes (see treeMemo.ts).
  */
-export function ownDuplicates(set: SyntaxNode, text: string, memo?: WeakMap<Tree, string[]>): DuplicateAttribute[] {
+export function ownDuplicates(
+  set: SyntaxNode,
+  text: string,
+  memo?: WeakMap<Tree, string[]>,
+): DuplicateAttribute[] {
   return mayClashAt(set.cursor(IterMode.IncludeAnonymous), text, memo) ? checkedDuplicates(set, text) : [];
 }
 
@@ -181,7 +204,8 @@ export function checkedDuplicates(set: SyntaxNode, text: string): DuplicateAttri
 export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree, string[]>): boolean {
   const decode = (n: SyntaxNode): string | null => stringValue(n, text);
   // The name of the element at the cursor (by its role: only AttrName needs no SyntaxNode).
-  const element = (role: number): string => (role === Role.AttrName ? text.slice(cursor.from, cursor.to) : attrName(cursor.node, text, decode));
+  const element = (role: number): string =>
+    role === Role.AttrName ? text.slice(cursor.from, cursor.to) : attrName(cursor.node, text, decode);
   // A balanced subtree inside a binding (never seen in practice): leave it to the full check.
   let unsure = false;
   const collect = (keys: string[]): void => {
@@ -208,7 +232,8 @@ export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree
         cursor.parent();
       } else if (role === Role.Binding && cursor.firstChild()) {
         let inner = roles[cursor.type.id] ?? Role.Other;
-        while (inner !== Role.AttrPath && inner !== Role.Anonymous && cursor.nextSibling()) inner = roles[cursor.type.id] ?? Role.Other;
+        while (inner !== Role.AttrPath && inner !== Role.Anonymous && cursor.nextSibling())
+          inner = roles[cursor.type.id] ?? Role.Other;
         if (inner === Role.Anonymous) unsure = true;
         if (inner === Role.AttrPath && cursor.firstChild()) {
           let key = '';
@@ -239,7 +264,11 @@ export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree
   }
   // A proper prefix ends at a NUL before the last one.
   for (const key of keys) {
-    for (let end = key.indexOf('\u0000'); end >= 0 && end < key.length - 1; end = key.indexOf('\u0000', end + 1)) {
+    for (
+      let end = key.indexOf('\u0000');
+      end >= 0 && end < key.length - 1;
+      end = key.indexOf('\u0000', end + 1)
+    ) {
       if (seen.has(key.slice(0, end + 1))) return true;
     }
   }

@@ -69,7 +69,10 @@ export class EditChain {
       const curTo = curFrom + e.newText.length;
       const delta = e.newText.length - (e.to - e.from);
       if (curTo >= a && curFrom <= b) {
-        if (first < 0) { first = i; shiftBeforeFirst = shift; }
+        if (first < 0) {
+          first = i;
+          shiftBeforeFirst = shift;
+        }
         last = i;
         shiftAfterLast = shift + delta;
       } else if (curFrom > b) break;
@@ -89,7 +92,11 @@ export class EditChain {
       const firstEdit = this.done[first];
       const lastEdit = this.done[last];
       const curStart = Math.min(a, firstEdit.from + shiftBeforeFirst);
-      const lastCurTo = lastEdit.from + shiftAfterLast - (lastEdit.newText.length - (lastEdit.to - lastEdit.from)) + lastEdit.newText.length;
+      const lastCurTo =
+        lastEdit.from +
+        shiftAfterLast -
+        (lastEdit.newText.length - (lastEdit.to - lastEdit.from)) +
+        lastEdit.newText.length;
       const curEnd = Math.max(b, lastCurTo);
       const origFrom = a < firstEdit.from + shiftBeforeFirst ? a - shiftBeforeFirst : firstEdit.from;
       const origTo = b > lastCurTo ? b - shiftAfterLast : lastEdit.to;

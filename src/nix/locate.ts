@@ -6,14 +6,32 @@
  * Reads only the syntax tree; parts that failed to parse are skipped, never fatal.
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { AttrSetInfo, ListInfo, Located, ModuleImport, ModuleInfo, OptionDefinition, Priority, Span, StaticValue, SystemCall } from './model.js';
+import type {
+  AttrSetInfo,
+  ListInfo,
+  Located,
+  ModuleImport,
+  ModuleInfo,
+  OptionDefinition,
+  Priority,
+  Span,
+  StaticValue,
+  SystemCall,
+} from './model.js';
 import type { ParsedNix } from './parse.js';
 import { innerIndent } from './indent.js';
 import { isExpression, spanOf, staticValue } from './staticValue.js';
 import { stringValue } from './strings.js';
 import { splitAtMissingSemicolon } from './recover.js';
 import { errorNodes, newTreeMemo } from './treeMemo.js';
-import { attrName, calleeName, expressionChildren, flattenApply, unwrapValue, type Unwrapped } from './unwrap.js';
+import {
+  attrName,
+  calleeName,
+  expressionChildren,
+  flattenApply,
+  unwrapValue,
+  type Unwrapped,
+} from './unwrap.js';
 
 /**
  * Which part of a file to read: `all` of what lies at and below `path`, `some` (read on, keep
@@ -40,7 +58,17 @@ interface Scope {
 }
 
 /** Top-level keys the module system reads itself (lib/modules.nix unifyModuleSyntax): not options. */
-const moduleKeys = new Set(['imports', 'options', 'config', '_file', 'key', 'disabledModules', 'meta', 'freeformType', '_class']);
+const moduleKeys = new Set([
+  'imports',
+  'options',
+  'config',
+  '_file',
+  'key',
+  'disabledModules',
+  'meta',
+  'freeformType',
+  '_class',
+]);
 const builderConfigPath = ['nix', 'linux-builder', 'config'];
 const systemBuilders = new Set(['darwinSystem', 'nixosSystem']);
 
@@ -51,7 +79,11 @@ const isBindingItem = (n: SyntaxNode): boolean => n.name === 'Binding' || n.name
  * flake-parts' `flake.darwinModules.<name>` and `flake.modules.darwin.<name>` (flake-parts
  * modules/flake.nix and extras/modules.nix). Each value is a nix-darwin module.
  */
-const flakeModuleSets: readonly (readonly string[])[] = [['darwinModules'], ['flake', 'darwinModules'], ['flake', 'modules', 'darwin']];
+const flakeModuleSets: readonly (readonly string[])[] = [
+  ['darwinModules'],
+  ['flake', 'darwinModules'],
+  ['flake', 'modules', 'darwin'],
+];
 /** Text that must occur for any of them to be written (without it the search is skipped). */
 const FLAKE_MODULE_HINT = /\bdarwin(?:Modules)?\b/g;
 
@@ -68,7 +100,13 @@ function modulePath(node: SyntaxNode, text: string): string | null {
   if (node.name === 'Apply') {
     const { callee, args } = flattenApply(node);
     const [arg] = args;
-    if (args.length !== 1 || !arg || callee.name !== 'Identifier' || text.slice(callee.from, callee.to) !== 'import') return null;
+    if (
+      args.length !== 1 ||
+      !arg ||
+      callee.name !== 'Identifier' ||
+      text.slice(callee.from, callee.to) !== 'import'
+    )
+      return null;
     node = arg;
   }
   if (node.name !== 'Path' || node.getChild('PathStart')) return null;
@@ -97,17 +135,26 @@ function resolveVariable(variable: SyntaxNode, text: string): SyntaxNode | null 
   const name = text.slice(variable.from, variable.to);
   for (let scope = variable.parent; scope; scope = scope.parent) {
     if (scope.name === 'Lambda') {
-      const params = [...scope.getChildren('Param'), ...(scope.getChild('Formals')?.getChildren('Formal').flatMap((f) => f.getChildren('Param')) ?? [])];
+      const params = [
+        ...scope.getChildren('Param'),
+        ...(scope
+          .getChild('Formals')
+          ?.getChildren('Formal')
+          .flatMap((f) => f.getChildren('Param')) ?? []),
+      ];
       if (params.some((p) => text.slice(p.from, p.to) === name)) return null;
     }
-    const binds = scope.name === 'Let' || scope.name === 'LetSet' || (scope.name === 'AttrSet' && scope.getChild('rec'));
+    const binds =
+      scope.name === 'Let' || scope.name === 'LetSet' || (scope.name === 'AttrSet' && scope.getChild('rec'));
     if (!binds) continue;
     for (const binding of scope.getChildren('Binding')) {
       const path = binding.getChild('AttrPath');
       const only = path?.firstChild;
       // A one-name path (node objects are not unique in Lezer: compare positions).
-      if (!only || only.to !== path.to || only.name !== 'AttrName' || text.slice(only.from, only.to) !== name) continue;
-      for (let c = binding.getChild('=')?.nextSibling ?? null; c; c = c.nextSibling) if (isExpression(c)) return c;
+      if (!only || only.to !== path.to || only.name !== 'AttrName' || text.slice(only.from, only.to) !== name)
+        continue;
+      for (let c = binding.getChild('=')?.nextSibling ?? null; c; c = c.nextSibling)
+        if (isExpression(c)) return c;
     }
   }
   return null;
@@ -185,7 +232,11 @@ class Locator implements Located {
    * read with one cursor, which steps through a big set (kept in balanced subtrees) much faster
    * than SyntaxNode navigation; `node()` makes the item's SyntaxNode only when it is wanted.
    */
-  private eachItem(set: SyntaxNode, count: number, visit: (binding: boolean, names: string[], node: () => SyntaxNode, from: number, to: number) => void): void {
+  private eachItem(
+    set: SyntaxNode,
+    count: number,
+    visit: (binding: boolean, names: string[], node: () => SyntaxNode, from: number, to: number) => void,
+  ): void {
     const cursor = set.cursor();
     const node = (): SyntaxNode => cursor.node;
     // (A function, so the compiler does not narrow the name across cursor moves.)
@@ -203,7 +254,8 @@ class Locator implements Located {
           do {
             const element = name();
             if (element === 'AttrName') names.push(this.text.slice(cursor.from, cursor.to));
-            else if (element === 'String' || element === 'Interpolation') names.push(attrName(cursor.node, this.text, this.decode));
+            else if (element === 'String' || element === 'Interpolation')
+              names.push(attrName(cursor.node, this.text, this.decode));
           } while (names.length < count && cursor.nextSibling());
           cursor.parent();
         }
@@ -220,11 +272,23 @@ class Locator implements Located {
   private filteredOut(scope: Scope, names: string[], from: number, to: number): boolean {
     if (this.only === everything || this.errorWithin(from, to)) return false;
     // A filter rules out a path only with all its extensions, so a prefix decides.
-    return this.only(scope.path.length >= 2 ? scope.path : [...scope.path, ...names.slice(0, 2 - scope.path.length)]) === 'none';
+    return (
+      this.only(
+        scope.path.length >= 2 ? scope.path : [...scope.path, ...names.slice(0, 2 - scope.path.length)],
+      ) === 'none'
+    );
   }
 
   /** Reads a module expression (a set, or a function returning one). Returns null if it is not one. */
-  addModule(expr: SyntaxNode, kind: ModuleInfo['kind'], prefix: string[], prefixSpans: Span[], conditional: boolean, nixos = false, system?: SystemCall): ModuleInfo | null {
+  addModule(
+    expr: SyntaxNode,
+    kind: ModuleInfo['kind'],
+    prefix: string[],
+    prefixSpans: Span[],
+    conditional: boolean,
+    nixos = false,
+    system?: SystemCall,
+  ): ModuleInfo | null {
     let node: SyntaxNode | undefined = expr;
     let formals: ModuleInfo['formals'];
     const withScopes: string[] = [];
@@ -251,19 +315,32 @@ class Locator implements Located {
     this.moduleBodies.add(node.from);
     const keys = this.topKeys(node);
     const explicitConfig = keys.has('config') || keys.has('options');
-    const module: ModuleInfo = { span: spanOf(expr), body: spanOf(node), prefix, kind, withScopes, explicitConfig };
+    const module: ModuleInfo = {
+      span: spanOf(expr),
+      body: spanOf(node),
+      prefix,
+      kind,
+      withScopes,
+      explicitConfig,
+    };
     if (formals) module.formals = formals;
     if (nixos) module.nixos = true;
     if (system) module.system = system;
     this.modules.push(module);
     const scope: Scope = { module, path: prefix, spans: prefixSpans, conditional, priority: 'normal' };
-    if (!explicitConfig && this.only(prefix) !== 'none') this.attrsets.push(this.attrSetInfo(prefix, node, module));
+    if (!explicitConfig && this.only(prefix) !== 'none')
+      this.attrsets.push(this.attrSetInfo(prefix, node, module));
     this.readModuleSet(node, scope, explicitConfig);
     return module;
   }
 
   private attrSetInfo(path: string[], set: SyntaxNode, module: ModuleInfo, entrySpan?: Span): AttrSetInfo {
-    const info: AttrSetInfo = { path, span: spanOf(set), innerIndent: innerIndent(this.text, set, isBindingItem), module };
+    const info: AttrSetInfo = {
+      path,
+      span: spanOf(set),
+      innerIndent: innerIndent(this.text, set, isBindingItem),
+      module,
+    };
     if (entrySpan) info.entrySpan = entrySpan;
     return info;
   }
@@ -273,7 +350,8 @@ class Locator implements Located {
     let bodyFound = false;
     const items: SyntaxNode[] = [];
     this.eachItem(set, 2, (binding, first, node, from, to) => {
-      if (binding && !explicit && this.filteredOut(scope, first, from, to) && !moduleKeys.has(first[0] ?? '')) return;
+      if (binding && !explicit && this.filteredOut(scope, first, from, to) && !moduleKeys.has(first[0] ?? ''))
+        return;
       items.push(node());
     });
     for (const item of items) {
@@ -332,7 +410,13 @@ class Locator implements Located {
     for (const u of this.valueOf(binding)) {
       if (u.node.name !== 'List') continue;
       const path = [...scope.path, 'imports'];
-      if (this.only(path) !== 'none') this.lists.push({ path, span: spanOf(u.node), innerIndent: innerIndent(this.text, u.node, isExpression), module: scope.module });
+      if (this.only(path) !== 'none')
+        this.lists.push({
+          path,
+          span: spanOf(u.node),
+          innerIndent: innerIndent(this.text, u.node, isExpression),
+          module: scope.module,
+        });
       for (const element of expressionChildren(u.node)) {
         const file = modulePath(element, this.text);
         if (file !== null) {
@@ -341,7 +425,16 @@ class Locator implements Located {
         }
         this.noteKnownModule(element, scope.module, scope.conditional || u.conditional);
         const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
-        if (module) this.addModule(module, 'inline', scope.module.prefix, scope.spans.slice(0, scope.module.prefix.length), scope.conditional || u.conditional, scope.module.nixos, scope.module.system);
+        if (module)
+          this.addModule(
+            module,
+            'inline',
+            scope.module.prefix,
+            scope.spans.slice(0, scope.module.prefix.length),
+            scope.conditional || u.conditional,
+            scope.module.nixos,
+            scope.module.system,
+          );
       }
     }
   }
@@ -371,18 +464,21 @@ class Locator implements Located {
       const path = [...scope.path, name];
       if (this.only(path) !== 'all') continue;
       const span = spanOf(c);
-      this.pushDefinition({
-        path,
-        pathSpans: [...scope.spans, span],
-        ownLength: 1,
-        nameSpan: span,
-        bindingSpan: spanOf(item),
-        inherited: true,
-        value: { kind: 'other', text: prefix + name, span },
-        conditional: scope.conditional,
-        priority: scope.priority,
-        module: scope.module,
-      }, scope);
+      this.pushDefinition(
+        {
+          path,
+          pathSpans: [...scope.spans, span],
+          ownLength: 1,
+          nameSpan: span,
+          bindingSpan: spanOf(item),
+          inherited: true,
+          value: { kind: 'other', text: prefix + name, span },
+          conditional: scope.conditional,
+          priority: scope.priority,
+          module: scope.module,
+        },
+        scope,
+      );
     }
   }
 
@@ -392,10 +488,19 @@ class Locator implements Located {
   }
 
   private readBinding(binding: SyntaxNode, names: string[], spans: Span[], scope: Scope): void {
-    const split = this.errorWithin(binding.from, binding.to) ? splitAtMissingSemicolon(binding, this.text, this.decode) : null;
+    const split = this.errorWithin(binding.from, binding.to)
+      ? splitAtMissingSemicolon(binding, this.text, this.decode)
+      : null;
     if (split) {
       this.define(spanOf(binding), names, spans, scope, this.piecesValue(split.head), piecesSpan(split.head));
-      this.define(split.bindingSpan, split.names, split.spans, scope, this.piecesValue(split.rest), piecesSpan(split.rest));
+      this.define(
+        split.bindingSpan,
+        split.names,
+        split.spans,
+        scope,
+        this.piecesValue(split.rest),
+        piecesSpan(split.rest),
+      );
       return;
     }
     this.define(spanOf(binding), names, spans, scope, this.valueOf(binding));
@@ -409,7 +514,14 @@ class Locator implements Located {
   }
 
   /** `otherSpan`: when there is no value node, the source of the value (else it is missing). */
-  private define(bindingSpan: Span, names: string[], spans: Span[], scope: Scope, values: Unwrapped[], otherSpan?: Span): void {
+  private define(
+    bindingSpan: Span,
+    names: string[],
+    spans: Span[],
+    scope: Scope,
+    values: Unwrapped[],
+    otherSpan?: Span,
+  ): void {
     const path = [...scope.path, ...names];
     const wanted = this.only(path);
     if (wanted === 'none') return;
@@ -422,17 +534,54 @@ class Locator implements Located {
       if (wanted !== 'all') return;
       const span = otherSpan ?? { from: bindingSpan.to, to: bindingSpan.to };
       const value: StaticValue = { kind: 'other', text: this.text.slice(span.from, span.to), span };
-      this.pushDefinition({ path, pathSpans, ownLength, nameSpan, bindingSpan, module, value, conditional: scope.conditional, priority: scope.priority }, scope);
+      this.pushDefinition(
+        {
+          path,
+          pathSpans,
+          ownLength,
+          nameSpan,
+          bindingSpan,
+          module,
+          value,
+          conditional: scope.conditional,
+          priority: scope.priority,
+        },
+        scope,
+      );
       return;
     }
     for (const u of values) {
       const inner = this.inner(scope, u);
       if (wanted === 'all') {
         const value = staticValue(u.node, this.text);
-        this.pushDefinition({ path, pathSpans, ownLength, nameSpan, bindingSpan, module, value, conditional: inner.conditional, priority: inner.priority }, scope);
+        this.pushDefinition(
+          {
+            path,
+            pathSpans,
+            ownLength,
+            nameSpan,
+            bindingSpan,
+            module,
+            value,
+            conditional: inner.conditional,
+            priority: inner.priority,
+          },
+          scope,
+        );
       }
-      const here: Scope = { module: inner.module, path, spans: pathSpans, conditional: inner.conditional, priority: inner.priority, entrySpan: inner.entrySpan };
-      if (scope.module.kind !== 'builder-config' && samePath(path, builderConfigPath) && (u.node.name === 'AttrSet' || u.node.name === 'Lambda')) {
+      const here: Scope = {
+        module: inner.module,
+        path,
+        spans: pathSpans,
+        conditional: inner.conditional,
+        priority: inner.priority,
+        entrySpan: inner.entrySpan,
+      };
+      if (
+        scope.module.kind !== 'builder-config' &&
+        samePath(path, builderConfigPath) &&
+        (u.node.name === 'AttrSet' || u.node.name === 'Lambda')
+      ) {
         this.addModule(u.node, 'builder-config', builderConfigPath, pathSpans, inner.conditional);
       } else if (u.node.name === 'AttrSet') {
         this.attrsets.push(this.attrSetInfo(path, u.node, scope.module, scope.entrySpan));
@@ -446,12 +595,22 @@ class Locator implements Located {
 
   private readList(list: SyntaxNode, scope: Scope): void {
     // (`scope.path` was admitted by define; `*` below it may not be.)
-    this.lists.push({ path: scope.path, span: spanOf(list), innerIndent: innerIndent(this.text, list, isExpression), module: scope.module });
+    this.lists.push({
+      path: scope.path,
+      span: spanOf(list),
+      innerIndent: innerIndent(this.text, list, isExpression),
+      module: scope.module,
+    });
     for (const element of expressionChildren(list)) {
       for (const u of unwrapValue(element, this.text)) {
         if (u.node.name !== 'AttrSet') continue;
         const entrySpan = spanOf(element);
-        const entry: Scope = { ...this.inner(scope, u), path: [...scope.path, '*'], spans: [...scope.spans, entrySpan], entrySpan };
+        const entry: Scope = {
+          ...this.inner(scope, u),
+          path: [...scope.path, '*'],
+          spans: [...scope.spans, entrySpan],
+          entrySpan,
+        };
         if (this.only(entry.path) === 'none') continue;
         this.attrsets.push(this.attrSetInfo(entry.path, u.node, scope.module, entrySpan));
         this.readSet(u.node, entry);
@@ -471,7 +630,14 @@ class Locator implements Located {
     const path = ['nix', 'enable'];
     if (this.only(path) !== 'all') return;
     const span = spanOf(element);
-    const module = importer ?? { span, body: span, prefix: [], kind: 'flake-module', withScopes: [], explicitConfig: false };
+    const module = importer ?? {
+      span,
+      body: span,
+      prefix: [],
+      kind: 'flake-module',
+      withScopes: [],
+      explicitConfig: false,
+    };
     this.definitions.push({
       path,
       pathSpans: [span, span],
@@ -501,7 +667,13 @@ class Locator implements Located {
       let arg: SyntaxNode | undefined = args[0];
       while (arg?.name === 'Parens') arg = expressionChildren(arg)[0];
       if (arg?.name !== 'AttrSet') continue;
-      const system: SystemCall = { name: this.hostName(cursor.node), key: '', builder: name === 'nixosSystem' ? 'nixosSystem' : 'darwinSystem', span: spanOf(cursor.node), modulePaths: [] };
+      const system: SystemCall = {
+        name: this.hostName(cursor.node),
+        key: '',
+        builder: name === 'nixosSystem' ? 'nixosSystem' : 'darwinSystem',
+        span: spanOf(cursor.node),
+        modulePaths: [],
+      };
       this.systems.push(system);
       for (const binding of arg.getChildren('Binding')) {
         const pathNode = binding.getChild('AttrPath');
@@ -569,12 +741,13 @@ class Locator implements Located {
   /** The attribute path of a binding from the outermost set it is nested in by bindings alone. */
   private fullBindingPath(binding: SyntaxNode): string[] | null {
     const names: string[] = [];
-    for (let b: SyntaxNode | null = binding; b; ) {
+    for (let b: SyntaxNode | null = binding; b;) {
       const pathNode = b.getChild('AttrPath');
       if (!pathNode) return null;
       names.unshift(...this.attrPath(pathNode).names);
       const set: SyntaxNode | null = b.parent;
-      b = set?.name === 'AttrSet' && !set.getChild('rec') && set.parent?.name === 'Binding' ? set.parent : null;
+      b =
+        set?.name === 'AttrSet' && !set.getChild('rec') && set.parent?.name === 'Binding' ? set.parent : null;
     }
     return names;
   }
@@ -607,7 +780,8 @@ class Locator implements Located {
   /** A flake: the top set has `inputs` or `outputs`. */
   isFlake(top: SyntaxNode): boolean {
     let node: SyntaxNode | undefined = top;
-    while (node && ['Lambda', 'Let', 'With', 'Parens', 'Assert'].includes(node.name)) node = expressionChildren(node).at(-1);
+    while (node && ['Lambda', 'Let', 'With', 'Parens', 'Assert'].includes(node.name))
+      node = expressionChildren(node).at(-1);
     if (node?.name !== 'AttrSet') return false;
     const keys = this.topKeys(node);
     return keys.has('outputs') || keys.has('inputs');

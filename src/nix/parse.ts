@@ -29,12 +29,21 @@ export interface ParsedNix {
  * Parse `text`. With `previous` (the last parse and the changes that turned its text into
  * `text`), unchanged subtrees are reused; the result is the same tree a full parse gives.
  */
-export function parseNix(text: string, previous?: { parsed: ParsedNix; changes: readonly TextChange[] }): ParsedNix {
+export function parseNix(
+  text: string,
+  previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
+): ParsedNix {
   const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
   const tree = parser.parse(text, reusable);
   const memo = previous?.parsed.memo ?? newTreeMemo();
   const hasErrors = treeHasError(tree, memo);
-  return { text, tree, fragments: hasErrors ? withoutErrorRegions(tree, memo) : TreeFragment.addTree(tree), memo, hasErrors };
+  return {
+    text,
+    tree,
+    fragments: hasErrors ? withoutErrorRegions(tree, memo) : TreeFragment.addTree(tree),
+    memo,
+    hasErrors,
+  };
 }
 
 /**
@@ -44,7 +53,10 @@ export function parseNix(text: string, previous?: { parsed: ParsedNix; changes: 
  */
 function withoutErrorRegions(tree: Tree, memo: TreeMemo): readonly TreeFragment[] {
   // Its neighbours were shaped by the recovery too.
-  const regions = errorNodes(tree, memo).outermost.map((node) => ({ from: node.prevSibling?.from ?? node.from, to: node.nextSibling?.to ?? node.to }));
+  const regions = errorNodes(tree, memo).outermost.map((node) => ({
+    from: node.prevSibling?.from ?? node.from,
+    to: node.nextSibling?.to ?? node.to,
+  }));
   regions.sort((a, b) => a.from - b.from);
   const errors: TextChange[] = [];
   for (const { from, to } of regions) {

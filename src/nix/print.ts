@@ -67,7 +67,12 @@ export function removeBinding(text: string, binding: Span): OffsetEdit {
  * Adds `relativePath = value;` as the last binding of `set`, on its own line at the set's inner
  * indentation. An empty `{ }` is opened onto lines.
  */
-export function insertIntoSet(text: string, set: AttrSetInfo, relativePath: readonly string[], value: string): OffsetEdit {
+export function insertIntoSet(
+  text: string,
+  set: AttrSetInfo,
+  relativePath: readonly string[],
+  value: string,
+): OffsetEdit {
   const close = set.span.to - 1; // the `}`
   let last = close - 1;
   while (last > set.span.from && /\s/.test(text[last] ?? '')) last--;
@@ -93,7 +98,8 @@ export function libInScope(text: string, module: ModuleInfo): OffsetEdit[] {
   }
   // A plain attribute set: wrap it. Inside a list (flake `modules = [ … ]`, `imports = [ … ]`)
   // the function needs parentheses, or the list would get two elements.
-  if (module.kind === 'file') return [{ from: module.span.from, to: module.span.from, newText: '{ lib, ... }:\n' }];
+  if (module.kind === 'file')
+    return [{ from: module.span.from, to: module.span.from, newText: '{ lib, ... }:\n' }];
   return [
     { from: module.span.from, to: module.span.from, newText: '({ lib, ... }: ' },
     { from: module.span.to, to: module.span.to, newText: ')' },

@@ -33,7 +33,11 @@ function droppedEquals(node: SyntaxNode, text: string): SyntaxNode | null {
 }
 
 /** The names of `b` or `b.c` (an Identifier or a Select without `or`), or null. */
-function namesOf(node: SyntaxNode, text: string, decode: (n: SyntaxNode) => string | null): { names: string[]; spans: Span[] } | null {
+function namesOf(
+  node: SyntaxNode,
+  text: string,
+  decode: (n: SyntaxNode) => string | null,
+): { names: string[]; spans: Span[] } | null {
   if (node.name === 'Identifier') return { names: [text.slice(node.from, node.to)], spans: [spanOf(node)] };
   if (node.name !== 'Select' || node.getChild('or')) return null;
   const head = node.firstChild;
@@ -49,7 +53,11 @@ function namesOf(node: SyntaxNode, text: string, decode: (n: SyntaxNode) => stri
   return { names, spans };
 }
 
-export function splitAtMissingSemicolon(binding: SyntaxNode, text: string, decode: (n: SyntaxNode) => string | null): SplitBinding | null {
+export function splitAtMissingSemicolon(
+  binding: SyntaxNode,
+  text: string,
+  decode: (n: SyntaxNode) => string | null,
+): SplitBinding | null {
   const eq = binding.getChild('=');
   let value: SyntaxNode | null = eq?.nextSibling ?? null;
   while (value && value.type.isError) value = value.nextSibling;
@@ -68,5 +76,11 @@ export function splitAtMissingSemicolon(binding: SyntaxNode, text: string, decod
   const path = namesOf(name, text, decode);
   const rest = pieces.slice(k + 1);
   if (!path || rest.length === 0) return null;
-  return { head: pieces.slice(0, k), names: path.names, spans: path.spans, rest, bindingSpan: { from: name.from, to: binding.to } };
+  return {
+    head: pieces.slice(0, k),
+    names: path.names,
+    spans: path.spans,
+    rest,
+    bindingSpan: { from: name.from, to: binding.to },
+  };
 }

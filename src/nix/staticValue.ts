@@ -13,9 +13,28 @@ export function isExpression(node: SyntaxNode): boolean {
 }
 
 const expressionNames = new Set([
-  'Lambda', 'Assert', 'With', 'Let', 'If', 'UnaryExpr', 'BinaryExpr', 'HasAttr', 'Apply', 'Select',
-  'Identifier', 'Int', 'Float', 'String', 'IndentedString', 'Path', 'SearchPath', 'Uri', 'Parens',
-  'LetSet', 'AttrSet', 'List',
+  'Lambda',
+  'Assert',
+  'With',
+  'Let',
+  'If',
+  'UnaryExpr',
+  'BinaryExpr',
+  'HasAttr',
+  'Apply',
+  'Select',
+  'Identifier',
+  'Int',
+  'Float',
+  'String',
+  'IndentedString',
+  'Path',
+  'SearchPath',
+  'Uri',
+  'Parens',
+  'LetSet',
+  'AttrSet',
+  'List',
 ]);
 
 export function staticValue(node: SyntaxNode, text: string): StaticValue {
@@ -41,7 +60,11 @@ export function staticValue(node: SyntaxNode, text: string): StaticValue {
     case 'UnaryExpr': {
       // `-1` is a negation applied to 1 in Nix's grammar; a negative number is what it means.
       const operand = node.lastChild;
-      if (node.firstChild?.name === 'ArithOp' && operand && (operand.name === 'Int' || operand.name === 'Float')) {
+      if (
+        node.firstChild?.name === 'ArithOp' &&
+        operand &&
+        (operand.name === 'Int' || operand.name === 'Float')
+      ) {
         const value = -Number(text.slice(operand.from, operand.to));
         return { kind: operand.name === 'Int' ? 'int' : 'float', value, span };
       }

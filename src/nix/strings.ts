@@ -49,7 +49,10 @@ function indentedParts(raw: string): IndentedPart[] {
       if (e === '\\' && i + 3 < raw.length) {
         flush();
         const x = raw[i + 3] ?? '';
-        parts.push({ text: x === 'n' ? '\n' : x === 'r' ? '\r' : x === 't' ? '\t' : x, hasIndentation: false });
+        parts.push({
+          text: x === 'n' ? '\n' : x === 'r' ? '\r' : x === 't' ? '\t' : x,
+          hasIndentation: false,
+        });
         i += 3;
         continue;
       }

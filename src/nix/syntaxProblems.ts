@@ -63,7 +63,8 @@ function onlySpaceAfter(text: string, offset: number): boolean {
 function bindingOfValue(node: SyntaxNode): SyntaxNode | null {
   for (let n = node.parent; n; n = n.parent) {
     if (n.name === 'Binding') return n;
-    if (['List', 'AttrSet', 'Parens', 'LetSet', 'String', 'IndentedString', 'Interpolation'].includes(n.name)) return null;
+    if (['List', 'AttrSet', 'Parens', 'LetSet', 'String', 'IndentedString', 'Interpolation'].includes(n.name))
+      return null;
   }
   return null;
 }
@@ -74,7 +75,8 @@ function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
   for (let c = parsed.tree.topNode.firstChild; c && !hasContent; c = c.nextSibling) {
     if (!c.type.isError && c.name !== 'LineComment' && c.name !== 'BlockComment') hasContent = true;
   }
-  if (!hasContent && error.from === error.to) return 'Syntax error: the file is empty; Nix expects one expression';
+  if (!hasContent && error.from === error.to)
+    return 'Syntax error: the file is empty; Nix expects one expression';
   if (error.from === error.to && onlySpaceAfter(text, error.to)) {
     for (let n: SyntaxNode | null = error.parent; n; n = n.parent) {
       // A "binding" that is only a name is the body of a `let` missing its `in`, or similar.
@@ -100,7 +102,8 @@ function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
     return `Syntax error: unexpected \`${unexpected}\``;
   }
   const parent = error.parent;
-  if (parent?.name === 'Binding' && !parent.getChild(';')) return 'Syntax error: missing `;` after the binding';
+  if (parent?.name === 'Binding' && !parent.getChild(';'))
+    return 'Syntax error: missing `;` after the binding';
   if (parent?.name === 'Inherit' && !parent.getChild(';')) return 'Syntax error: missing `;` after `inherit`';
   const next = text.slice(error.to).trimStart();
   const token = describe(next, 0, Math.max(1, next.search(/\s|$/)));
@@ -134,7 +137,14 @@ function lezerErrors(parsed: ParsedNix): SyntaxProblem[] {
   return problems;
 }
 
-const nonAssociative: Record<string, string> = { '==': 'eq', '!=': 'eq', '<': 'cmp', '>': 'cmp', '<=': 'cmp', '>=': 'cmp' };
+const nonAssociative: Record<string, string> = {
+  '==': 'eq',
+  '!=': 'eq',
+  '<': 'cmp',
+  '>': 'cmp',
+  '<=': 'cmp',
+  '>=': 'cmp',
+};
 
 function operatorOf(node: SyntaxNode, text: string): string | null {
   const op = node.getChild('CompareOp');
@@ -180,18 +190,27 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
       break;
     }
     case 'PathTrailingSlash':
-      problems.push({ span: { from: node.from, to: node.to }, message: 'Syntax error: a path cannot end with `/`' });
+      problems.push({
+        span: { from: node.from, to: node.to },
+        message: 'Syntax error: a path cannot end with `/`',
+      });
       break;
     case 'Int':
       // Up to 18 digits always fit; only longer ones (leading zeros included) need a BigInt.
       if (node.to - node.from > 18 && BigInt(text.slice(node.from, node.to)) > maxInt) {
-        problems.push({ span: { from: node.from, to: node.to }, message: 'Syntax error: integer too large for Nix (64-bit)' });
+        problems.push({
+          span: { from: node.from, to: node.to },
+          message: 'Syntax error: integer too large for Nix (64-bit)',
+        });
       }
       break;
     case 'Inherit':
       for (let child = node.firstChild; child; child = child.nextSibling) {
         if ((child.name === 'String' || child.name === 'Interpolation') && !isStaticInheritName(child)) {
-          problems.push({ span: { from: child.from, to: child.to }, message: 'Syntax error: `inherit` cannot take a computed name' });
+          problems.push({
+            span: { from: child.from, to: child.to },
+            message: 'Syntax error: `inherit` cannot take a computed name',
+          });
         }
       }
       break;
@@ -200,13 +219,17 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
       for (const binding of node.getChildren('Binding')) {
         const first = binding.getChild('AttrPath')?.firstChild;
         if (first && !isStaticInheritName(first)) {
-          problems.push({ span: { from: first.from, to: first.to }, message: 'Syntax error: `let` cannot bind a computed name' });
+          problems.push({
+            span: { from: first.from, to: first.to },
+            message: 'Syntax error: `let` cannot bind a computed name',
+          });
         }
       }
       break;
     case 'Lambda':
       // `args@{ args, … }:` names the same argument twice too: checked here, where both are.
-      for (const formals of node.getChildren('Formals')) duplicateFormals(formals, node.getChild('Param'), text, problems);
+      for (const formals of node.getChildren('Formals'))
+        duplicateFormals(formals, node.getChild('Param'), text, problems);
       break;
     case 'Formals':
       if (node.parent?.name !== 'Lambda') duplicateFormals(node, null, text, problems);
@@ -217,25 +240,44 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
   if (node.name === 'Let') for (const d of ownDuplicates(node, text, keysMemo)) out.duplicates.push(d);
 }
 
-function duplicateFormals(formals: SyntaxNode, at: SyntaxNode | null, text: string, problems: SyntaxProblem[]): void {
+function duplicateFormals(
+  formals: SyntaxNode,
+  at: SyntaxNode | null,
+  text: string,
+  problems: SyntaxProblem[],
+): void {
   const seen = new Set<string>(at ? [text.slice(at.from, at.to)] : []);
   for (const formal of formals.getChildren('Formal')) {
     const param = formal.getChild('Param');
     if (!param) continue;
     const name = text.slice(param.from, param.to);
     if (seen.has(name)) {
-      problems.push({ span: { from: param.from, to: param.to }, message: `Syntax error: duplicate function argument \`${name}\`` });
+      problems.push({
+        span: { from: param.from, to: param.to },
+        message: `Syntax error: duplicate function argument \`${name}\``,
+      });
     }
     seen.add(name);
   }
 }
 
 /** The node types checkNode looks at, by id; the walk makes no SyntaxNode for the others. */
-const checkedNames = new Set(['BinaryExpr', 'PathTrailingSlash', 'Int', 'Inherit', 'Let', 'Lambda', 'Formals', 'AttrSet', 'LetSet']);
+const checkedNames = new Set([
+  'BinaryExpr',
+  'PathTrailingSlash',
+  'Int',
+  'Inherit',
+  'Let',
+  'Lambda',
+  'Formals',
+  'AttrSet',
+  'LetSet',
+]);
 const checked = parser.nodeSet.types.map((type) => checkedNames.has(type.name));
 
 /** The type ids of a node name (a template such as CompareOp<…> makes one type per use). */
-const typeIds = (...names: string[]): Set<number> => new Set(parser.nodeSet.types.filter((type) => names.includes(type.name)).map((type) => type.id));
+const typeIds = (...names: string[]): Set<number> =>
+  new Set(parser.nodeSet.types.filter((type) => names.includes(type.name)).map((type) => type.id));
 const intTypes = typeIds('Int');
 const binaryTypes = typeIds('BinaryExpr');
 const compareTypes = typeIds('CompareOp');
@@ -261,7 +303,8 @@ const shiftSpan = (span: Span, by: number): Span => ({ from: span.from + by, to:
 /** Appends `found` (relative to a subtree at `by`) to `out`, or the reverse with a negative `by`. */
 function appendShifted(out: Found, found: Found, by: number): void {
   for (const p of found.semantic) out.semantic.push({ span: shiftSpan(p.span, by), message: p.message });
-  for (const d of found.duplicates) out.duplicates.push({ span: shiftSpan(d.span, by), path: d.path, first: shiftSpan(d.first, by) });
+  for (const d of found.duplicates)
+    out.duplicates.push({ span: shiftSpan(d.span, by), path: d.path, first: shiftSpan(d.first, by) });
 }
 
 /**
@@ -269,7 +312,13 @@ function appendShifted(out: Found, found: Found, by: number): void {
  * document found in a subtree it shares with this one (same Tree object, same text: see
  * treeMemo.ts). After a keystroke only the subtrees the re-parse rebuilt are checked again.
  */
-function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>, keysMemo: WeakMap<Tree, string[]>, out: Found): void {
+function checkTree(
+  cursor: TreeCursor,
+  text: string,
+  memo: WeakMap<Tree, Found>,
+  keysMemo: WeakMap<Tree, string[]>,
+  out: Found,
+): void {
   // A Formals' check depends on its parent (the Lambda's `@` name): never kept by its own tree.
   const tree = cursor.type.id === formalsType ? null : cursor.tree;
   if (tree) {
@@ -284,7 +333,8 @@ function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>,
   const type = cursor.type.id;
   if (setTypes.has(type)) {
     // The quick test reads the set's paths with the walk's cursor: most sets need no SyntaxNode.
-    if (mayClashAt(cursor, text, keysMemo)) for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
+    if (mayClashAt(cursor, text, keysMemo))
+      for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
   } else if (checked[type] && worthChecking(cursor, type)) {
     checkNode(cursor.node, text, out, keysMemo);
   }
@@ -299,16 +349,29 @@ function checkTree(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Found>,
     return;
   }
   const own: Found = { semantic: [], duplicates: [] };
-  appendShifted(own, { semantic: out.semantic.slice(semantic), duplicates: out.duplicates.slice(duplicates) }, -cursor.from);
+  appendShifted(
+    own,
+    { semantic: out.semantic.slice(semantic), duplicates: out.duplicates.slice(duplicates) },
+    -cursor.from,
+  );
   memo.set(tree, own);
 }
 
-function semanticAndDuplicates(parsed: ParsedNix): { semantic: SyntaxProblem[]; duplicates: SyntaxProblem[] } {
+function semanticAndDuplicates(parsed: ParsedNix): {
+  semantic: SyntaxProblem[];
+  duplicates: SyntaxProblem[];
+} {
   const { text } = parsed;
   const memos = parsed.memo ?? newTreeMemo();
   const memo = memoFor<Found>(memos, 'syntaxProblems');
   const found: Found = { semantic: [], duplicates: [] };
-  checkTree(parsed.tree.cursor(IterMode.IncludeAnonymous), text, memo, memoFor<string[]>(memos, 'attributePaths'), found);
+  checkTree(
+    parsed.tree.cursor(IterMode.IncludeAnonymous),
+    text,
+    memo,
+    memoFor<string[]>(memos, 'attributePaths'),
+    found,
+  );
   const duplicates = found.duplicates.map((d) => ({
     span: d.span,
     message: `Syntax error: \`${d.path}\` is already defined on line ${lineOf(text, d.first.from)} (Nix refuses a set that defines an attribute twice)`,

@@ -34,7 +34,15 @@ const ch = {
 
 /** Nix's PATH_CHAR: [a-zA-Z0-9._\-+]. */
 export function isPathChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 43;
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 46 ||
+    c === 95 ||
+    c === 45 ||
+    c === 43
+  );
 }
 
 function isWhitespace(c: number): boolean {
@@ -142,7 +150,8 @@ function readPath(input: InputStream): { term: number; length: number } | null {
     while (isPathChar(input.peek(i))) i++;
     segments++;
   }
-  if (input.peek(i) === ch.slash && startsInterpolation(input, i + 1)) return { term: PathStart, length: i + 1 };
+  if (input.peek(i) === ch.slash && startsInterpolation(input, i + 1))
+    return { term: PathStart, length: i + 1 };
   if (segments === 0) return null;
   return { term: startsInterpolation(input, i) ? PathStart : pathLiteral, length: i };
 }
@@ -158,7 +167,8 @@ export const pathTokens = new ExternalTokenizer(
         return;
       }
       const after = input.peek(1);
-      const trailing = next === ch.slash && !isPathChar(after) && after !== ch.slash && !startsInterpolation(input, 1);
+      const trailing =
+        next === ch.slash && !isPathChar(after) && after !== ch.slash && !startsInterpolation(input, 1);
       if (trailing && stack.canShift(PathTrailingSlash)) {
         input.acceptToken(PathTrailingSlash, 1);
         return;

@@ -50,12 +50,20 @@ export function treeHasError(tree: Tree | TreeBuffer, memo: TreeMemo): boolean {
   let found = false;
   if (tree instanceof Tree) {
     if (tree.type.isError) found = true;
-    else for (const child of tree.children) if (treeHasError(child, memo)) { found = true; break; }
+    else
+      for (const child of tree.children)
+        if (treeHasError(child, memo)) {
+          found = true;
+          break;
+        }
   } else {
     const { buffer } = tree;
     const errors = errorTypesOf(tree.set);
     for (let i = 0; i < buffer.length; i += 4) {
-      if (errors[buffer[i] ?? 0]) { found = true; break; }
+      if (errors[buffer[i] ?? 0]) {
+        found = true;
+        break;
+      }
     }
   }
   memo.hasError.set(tree, found);

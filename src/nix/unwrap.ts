@@ -18,7 +18,8 @@ export interface Unwrapped {
 /** The expression children of a node, in order. */
 export function expressionChildren(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) if (isExpression(child)) out.push(child);
+  for (let child = node.firstChild; child; child = child.nextSibling)
+    if (isExpression(child)) out.push(child);
   return out;
 }
 
@@ -64,7 +65,12 @@ const priorities: Record<string, Priority> = {
   mkOverride: 'mkOverride',
 };
 
-export function unwrapValue(node: SyntaxNode, text: string, conditional = false, priority: Priority = 'normal'): Unwrapped[] {
+export function unwrapValue(
+  node: SyntaxNode,
+  text: string,
+  conditional = false,
+  priority: Priority = 'normal',
+): Unwrapped[] {
   const again = (next: SyntaxNode | undefined, c = conditional, p = priority): Unwrapped[] =>
     next ? unwrapValue(next, text, c, p) : [{ node, conditional, priority }];
   switch (node.name) {
@@ -100,7 +106,8 @@ export function unwrapValue(node: SyntaxNode, text: string, conditional = false,
         case 'mkMerge': {
           let list = args.length === 1 ? args[0] : undefined;
           while (list?.name === 'Parens') list = expressionChildren(list)[0];
-          if (list?.name === 'List') return expressionChildren(list).flatMap((item) => unwrapValue(item, text, conditional, priority));
+          if (list?.name === 'List')
+            return expressionChildren(list).flatMap((item) => unwrapValue(item, text, conditional, priority));
           break;
         }
       }

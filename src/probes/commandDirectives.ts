@@ -41,7 +41,10 @@ const SSH_COMMAND_KEYWORDS: Record<string, string> = {
 
 /** Values that mean "do not run anything" (ssh_config(5)). */
 function isInert(keyword: string, value: string): boolean {
-  const v = value.trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+  const v = value
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .toLowerCase();
   if (v === '') return true;
   if (keyword === 'securitykeyprovider') return v === 'internal' || v === '$ssh_sk_provider';
   return v === 'none';
@@ -87,7 +90,8 @@ export function sshDirectivesIn(text: string): { keyword: string; line: number }
       return;
     }
     const name = SSH_COMMAND_KEYWORDS[parsed.keyword];
-    if (name !== undefined && !isInert(parsed.keyword, parsed.value)) found.push({ keyword: name, line: index + 1 });
+    if (name !== undefined && !isInert(parsed.keyword, parsed.value))
+      found.push({ keyword: name, line: index + 1 });
   });
   return found;
 }
@@ -97,17 +101,27 @@ export function sshIncludesIn(text: string): string[] {
   const args: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const parsed = splitSshLine(raw);
-    if (parsed?.keyword === 'include') args.push(...[...parsed.value.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? ''));
+    if (parsed?.keyword === 'include')
+      args.push(...[...parsed.value.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? ''));
   }
   return args.filter((a) => a !== '');
 }
 
 function readText(file: string): string | null {
-  try { return readFileSync(file, 'utf8'); } catch { return null; }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** Walk an ssh config and everything it Includes; report the directives of every file read. */
-export function sshConfigDirectives(start: string, scope: ConfigScope, paths: RootPaths, seen = new Set<string>()): CommandDirective[] {
+export function sshConfigDirectives(
+  start: string,
+  scope: ConfigScope,
+  paths: RootPaths,
+  seen = new Set<string>(),
+): CommandDirective[] {
   const found: CommandDirective[] = [];
   const visit = (file: string, depth: number): void => {
     // OpenSSH stops at 16 levels of Include (READCONF_MAX_DEPTH).
@@ -117,7 +131,8 @@ export function sshConfigDirectives(start: string, scope: ConfigScope, paths: Ro
     if (text === null) return;
     for (const d of sshDirectivesIn(text)) found.push({ ...d, file, origin: 'ssh-config' });
     for (const argument of sshIncludesIn(text)) {
-      for (const included of expandGlob(resolveIncludePath(argument, scope, paths))) visit(included, depth + 1);
+      for (const included of expandGlob(resolveIncludePath(argument, scope, paths)))
+        visit(included, depth + 1);
     }
   };
   visit(start, 0);
@@ -135,29 +150,47 @@ export function sshOptsDirectives(tokens: string[], source: string, paths: RootP
     // Nix splits NIX_SSHOPTS on whitespace, so an option and its value are one word: `Key=value`.
     const spec = token === '-o' ? tokens[i + 1] : token.startsWith('-o') ? token.slice(2) : undefined;
     if (spec !== undefined) {
-      for (const d of sshDirectivesIn(spec)) found.push({ keyword: d.keyword, file: source, line: 0, origin: 'nix-sshopts' });
+      for (const d of sshDirectivesIn(spec))
+        found.push({ keyword: d.keyword, file: source, line: 0, origin: 'nix-sshopts' });
       continue;
     }
-    if (token === '-I' || (token.startsWith('-I') && token.length > 2)) found.push({ keyword: '-I (PKCS11Provider)', file: source, line: 0, origin: 'nix-sshopts' });
-    const configFile = token === '-F' ? tokens[i + 1] : token.startsWith('-F') && token.length > 2 ? token.slice(2) : undefined;
-    if (configFile !== undefined && isAbsolute(configFile)) found.push(...sshConfigDirectives(configFile, 'user', paths));
+    if (token === '-I' || (token.startsWith('-I') && token.length > 2))
+      found.push({ keyword: '-I (PKCS11Provider)', file: source, line: 0, origin: 'nix-sshopts' });
+    const configFile =
+      token === '-F'
+        ? tokens[i + 1]
+        : token.startsWith('-F') && token.length > 2
+          ? token.slice(2)
+          : undefined;
+    if (configFile !== undefined && isAbsolute(configFile))
+      found.push(...sshConfigDirectives(configFile, 'user', paths));
   }
   return found;
 }
 
 /** nix.conf settings that run a program or load a plugin (Nix's `include`/`!include` followed). */
-const NIX_COMMAND_SETTINGS = new Set(['build-hook', 'pre-build-hook', 'post-build-hook', 'diff-hook', 'plugin-files']);
+const NIX_COMMAND_SETTINGS = new Set([
+  'build-hook',
+  'pre-build-hook',
+  'post-build-hook',
+  'diff-hook',
+  'plugin-files',
+]);
 
 export function nixConfDirectivesIn(text: string): { keyword: string; line: number; include?: string }[] {
   const found: { keyword: string; line: number; include?: string }[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.replace(/#.*$/, '').trim();
     const include = /^!?include\s+(\S+)/.exec(line);
-    if (include) { found.push({ keyword: 'include', line: index + 1, include: include[1] ?? '' }); return; }
+    if (include) {
+      found.push({ keyword: 'include', line: index + 1, include: include[1] ?? '' });
+      return;
+    }
     const m = /^([A-Za-z0-9-]+)\s*=\s*(.*)$/.exec(line);
     if (!m) return;
     const name = (m[1] ?? '').replace(/^extra-/, '');
-    if (NIX_COMMAND_SETTINGS.has(name) && (m[2] ?? '').trim() !== '') found.push({ keyword: m[1] ?? name, line: index + 1 });
+    if (NIX_COMMAND_SETTINGS.has(name) && (m[2] ?? '').trim() !== '')
+      found.push({ keyword: m[1] ?? name, line: index + 1 });
   });
   return found;
 }
@@ -169,7 +202,10 @@ export function nixConfDirectives(file: string, seen = new Set<string>()): Comma
   if (text === null) return [];
   const found: CommandDirective[] = [];
   for (const d of nixConfDirectivesIn(text)) {
-    if (d.include !== undefined) found.push(...nixConfDirectives(isAbsolute(d.include) ? d.include : join(dirname(file), d.include), seen));
+    if (d.include !== undefined)
+      found.push(
+        ...nixConfDirectives(isAbsolute(d.include) ? d.include : join(dirname(file), d.include), seen),
+      );
     else found.push({ keyword: d.keyword, line: d.line, file, origin: 'nix-conf' });
   }
   return found;
@@ -194,8 +230,15 @@ export function findCommandDirectives(paths: RootPaths, daemonSshOpts: string[])
   const ssh = [
     ...sshConfigDirectives(paths.rootSshConfig, 'user', paths, seen),
     ...sshConfigDirectives(paths.sshSystemConfig, 'system', paths, seen),
-    ...sshOptsDirectives(daemonSshOpts, paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'), paths),
+    ...sshOptsDirectives(
+      daemonSshOpts,
+      paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'),
+      paths,
+    ),
   ];
-  const nix = [...nixConfDirectives(paths.nixConf), ...nixConfDirectives(join(paths.rootHome, '.config', 'nix', 'nix.conf'))];
+  const nix = [
+    ...nixConfDirectives(paths.nixConf),
+    ...nixConfDirectives(join(paths.rootHome, '.config', 'nix', 'nix.conf')),
+  ];
   return { ssh, nix };
 }

@@ -7,7 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { CauseId, Evidence, ProbeFix, ProbeId, ProbeResult, ProbeStatus } from '../protocol/probes.js';
-import { describeDirective, findCommandDirectives, type CommandDirective, type RootDirectives } from './commandDirectives.js';
+import {
+  describeDirective,
+  findCommandDirectives,
+  type CommandDirective,
+  type RootDirectives,
+} from './commandDirectives.js';
 import { printable, shellCommandOrUndefined } from '../protocol/shellText.js';
 import { runCommand, type CommandResult } from './exec.js';
 import type { MachineEntry, MachinesParse } from './machinesFile.js';
@@ -108,7 +113,15 @@ export interface ContextOptions {
   trustRoot?: boolean;
 }
 
-const NIX_PROGRAMS = new Set(['nix', 'nix-build', 'nix-store', 'nix-instantiate', 'nix-shell', 'nix-copy-closure', 'nix-daemon']);
+const NIX_PROGRAMS = new Set([
+  'nix',
+  'nix-build',
+  'nix-store',
+  'nix-instantiate',
+  'nix-shell',
+  'nix-copy-closure',
+  'nix-daemon',
+]);
 
 /** Whether a nix command connects to a builder (then NIX_SSHOPTS and the ssh config are used). */
 function nixConnects(program: string, argv: string[]): boolean {
@@ -119,8 +132,10 @@ function nixConnects(program: string, argv: string[]): boolean {
 export function refusalMessage(program: string, directives: CommandDirective[]): string {
   const listed = directives.slice(0, 3).map(describeDirective).join('; ');
   const more = directives.length > 3 ? ` and ${directives.length - 3} more` : '';
-  return `${program} was not run on the staged root: ${listed}${more} would run a command on this machine. `
-    + 'A staged copy is read as data, not executed; pass --trust-root (VS Code: linuxBuilderDoctor.probes.trustRoot) only if you trust these files';
+  return (
+    `${program} was not run on the staged root: ${listed}${more} would run a command on this machine. ` +
+    'A staged copy is read as data, not executed; pass --trust-root (VS Code: linuxBuilderDoctor.probes.trustRoot) only if you trust these files'
+  );
 }
 
 export class ProbeContext {
@@ -160,11 +175,14 @@ export class ProbeContext {
   /** Why this command may not run: ssh/nix on an untrusted staged root whose files run commands. */
   refusalFor(argv: string[]): string | undefined {
     if (this.paths.stagedRoot === undefined || this.trustRoot) return undefined;
-    const program = basename((argv[0] === 'sudo' ? argv.find((a, i) => i > 0 && !a.startsWith('-')) : argv[0]) ?? '');
+    const program = basename(
+      (argv[0] === 'sudo' ? argv.find((a, i) => i > 0 && !a.startsWith('-')) : argv[0]) ?? '',
+    );
     const found = this.commandDirectives();
     let hits: CommandDirective[] = [];
     if (program === 'ssh') hits = found.ssh;
-    else if (NIX_PROGRAMS.has(program)) hits = [...found.nix, ...(nixConnects(program, argv) ? found.ssh : [])];
+    else if (NIX_PROGRAMS.has(program))
+      hits = [...found.nix, ...(nixConnects(program, argv) ? found.ssh : [])];
     return hits.length > 0 ? refusalMessage(program, hits) : undefined;
   }
 
@@ -173,11 +191,25 @@ export class ProbeContext {
   }
 
   /** Run a command bounded by its own timeout and by what is left of the run. */
-  run(argv: string[], timeoutMs: number, extra?: { env?: NodeJS.ProcessEnv; onOutput?: (chunk: string) => void }): Promise<CommandResult> {
+  run(
+    argv: string[],
+    timeoutMs: number,
+    extra?: { env?: NodeJS.ProcessEnv; onOutput?: (chunk: string) => void },
+  ): Promise<CommandResult> {
     const refused = this.refusalFor(argv);
     if (refused !== undefined) {
       this.refusals.add(refused);
-      return Promise.resolve({ argv, exitCode: null, stdout: '', stderr: '', timedOut: false, aborted: false, spawnError: 'EREFUSED', refused, durationMs: 0 });
+      return Promise.resolve({
+        argv,
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+        timedOut: false,
+        aborted: false,
+        spawnError: 'EREFUSED',
+        refused,
+        durationMs: 0,
+      });
     }
     return runCommand(argv, {
       timeoutMs: Math.max(1, Math.min(timeoutMs, this.remainingMs())),
@@ -213,7 +245,12 @@ export class ProbeContext {
     const sshopts = [this.env.NIX_SSHOPTS ?? '', ...this.sshConfigArgs()].filter((s) => s !== '').join(' ');
     // Root's user-level nix.conf on the staged machine, not this machine's (~/.config/nix/nix.conf).
     const userConf = join(this.paths.rootHome, '.config', 'nix', 'nix.conf');
-    return { ...this.env, NIX_CONF_DIR: this.paths.nixConfDir, NIX_USER_CONF_FILES: userConf, NIX_SSHOPTS: sshopts };
+    return {
+      ...this.env,
+      NIX_CONF_DIR: this.paths.nixConfDir,
+      NIX_USER_CONF_FILES: userConf,
+      NIX_SSHOPTS: sshopts,
+    };
   }
 
   scratchDir(): string {
@@ -237,14 +274,23 @@ export class ProbeContext {
    * starts with `-` is a destination, never an option (`-oProxyCommand=…` would run a command),
    * whatever ran before. ssh applies options in the order given either way.
    */
-  nixLikeSshArgv(target: BuilderTarget, remote: string[], connectTimeoutS: number = Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000)): string[] {
+  nixLikeSshArgv(
+    target: BuilderTarget,
+    remote: string[],
+    connectTimeoutS: number = Math.ceil(DEFAULT_CONNECT_TIMEOUT_MS / 1000),
+  ): string[] {
     const argv = ['ssh', ...this.sshConfigArgs(), '-x', ...this.daemonSshOpts()];
     if (target.sshKey !== undefined) argv.push('-i', target.sshKey);
     const pinned = this.pinnedKnownHosts(target);
     if (pinned !== undefined) argv.push(`-oUserKnownHostsFile=${pinned}`);
     if (target.port !== undefined) argv.push('-p', String(target.port));
-    argv.push('-oBatchMode=yes', `-oConnectTimeout=${connectTimeoutS}`,
-      '--', target.user !== undefined ? `${target.user}@${target.host}` : target.host, ...remote);
+    argv.push(
+      '-oBatchMode=yes',
+      `-oConnectTimeout=${connectTimeoutS}`,
+      '--',
+      target.user !== undefined ? `${target.user}@${target.host}` : target.host,
+      ...remote,
+    );
     return this.asRoot(argv);
   }
 
@@ -255,9 +301,20 @@ export class ProbeContext {
   daemonSshOpts(): string[] {
     if (this.daemonOpts !== undefined) return this.daemonOpts;
     let text = '';
-    try { text = readFileSync(this.paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'), 'utf8'); } catch { /* not nix-darwin, or no plist */ }
+    try {
+      text = readFileSync(this.paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'), 'utf8');
+    } catch {
+      /* not nix-darwin, or no plist */
+    }
     const value = /<key>NIX_SSHOPTS<\/key>\s*<string>([^<]*)<\/string>/.exec(text)?.[1] ?? '';
-    this.daemonOpts = value.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').split(/\s+/).filter((s) => s !== '');
+    this.daemonOpts = value
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .split(/\s+/)
+      .filter((s) => s !== '');
     return this.daemonOpts;
   }
 
@@ -269,13 +326,21 @@ export class ProbeContext {
 /** Evidence for a command that ran: argv, exit code, and the tail of its stderr. */
 export function commandEvidence(result: CommandResult, detail?: string): Evidence {
   // ssh's note about not allocating a tty is noise here (we run without one on purpose).
-  const stderr = result.stderr.split('\n').filter((l) => !/^Pseudo-terminal will not be allocated/.test(l)).join('\n').trim();
+  const stderr = result.stderr
+    .split('\n')
+    .filter((l) => !/^Pseudo-terminal will not be allocated/.test(l))
+    .join('\n')
+    .trim();
   const evidence: Evidence = { argv: result.argv, exitCode: result.exitCode };
   if (stderr !== '') evidence.stderr = stderr.length > 2000 ? `…${stderr.slice(-2000)}` : stderr;
   const notes = [
     result.timedOut ? `killed after its timeout (${result.durationMs} ms)` : undefined,
     result.aborted ? 'cancelled' : undefined,
-    result.refused !== undefined ? `not run: ${result.refused}` : result.spawnError !== undefined ? `could not start: ${result.spawnError}` : undefined,
+    result.refused !== undefined
+      ? `not run: ${result.refused}`
+      : result.spawnError !== undefined
+        ? `could not start: ${result.spawnError}`
+        : undefined,
     detail,
   ].filter((s): s is string => s !== undefined && s !== '');
   if (notes.length > 0) evidence.detail = notes.join('; ');
@@ -283,17 +348,40 @@ export function commandEvidence(result: CommandResult, detail?: string): Evidenc
 }
 
 /** sudo -n could not run it without a password: the result the user can act on. */
-export function needsAdmin(ctx: ProbeContext, argv: string[], what: string, result: CommandResult): ProbeOutcome | null {
-  if (!ctx.needsSudo || !/sudo: (a password is required|a terminal is required)/.test(result.stderr)) return null;
-  return adminOutcome(ctx, argv.slice(argv[0] === 'sudo' ? 2 : 0), `${what} must be checked as root (the nix-daemon's account)`, [commandEvidence(result)]);
+export function needsAdmin(
+  ctx: ProbeContext,
+  argv: string[],
+  what: string,
+  result: CommandResult,
+): ProbeOutcome | null {
+  if (!ctx.needsSudo || !/sudo: (a password is required|a terminal is required)/.test(result.stderr))
+    return null;
+  return adminOutcome(
+    ctx,
+    argv.slice(argv[0] === 'sudo' ? 2 : 0),
+    `${what} must be checked as root (the nix-daemon's account)`,
+    [commandEvidence(result)],
+  );
 }
 
 /** needs-admin with the command to run as root, or, when an argument cannot be shell text, why not. */
-export function adminOutcome(ctx: ProbeContext, argv: string[], what: string, evidence: Evidence[]): ProbeOutcome {
+export function adminOutcome(
+  ctx: ProbeContext,
+  argv: string[],
+  what: string,
+  evidence: Evidence[],
+): ProbeOutcome {
   const command = ctx.adminCommand(argv);
   if (command === undefined) {
-    const why = 'no command is offered because a value in it contains a control character (src/protocol/shellText.ts); correct the value by hand';
-    return { status: 'needs-admin', cause: 'needs-admin', summary: printable(`${what}; ${why}`), evidence, fix: { summary: printable(`${what}: ${why}.`) } };
+    const why =
+      'no command is offered because a value in it contains a control character (src/protocol/shellText.ts); correct the value by hand';
+    return {
+      status: 'needs-admin',
+      cause: 'needs-admin',
+      summary: printable(`${what}; ${why}`),
+      evidence,
+      fix: { summary: printable(`${what}: ${why}.`) },
+    };
   }
   return {
     status: 'needs-admin',

@@ -14,7 +14,14 @@
  */
 import type { ProbeId, ProbeReport, ProbeResult, Verdict } from '../protocol/probes.js';
 import { printable } from '../protocol/shellText.js';
-import { CANCELLED, DEADLINE, ProbeContext, type Facts, type ProbeDefinition, type ProbeOutcome } from './context.js';
+import {
+  CANCELLED,
+  DEADLINE,
+  ProbeContext,
+  type Facts,
+  type ProbeDefinition,
+  type ProbeOutcome,
+} from './context.js';
 import { decideVerdict } from './verdict.js';
 
 export interface ProbeRunOptions {
@@ -35,7 +42,10 @@ export interface ProbeRunOptions {
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
 
 /** What a probe waits for: the probes it needs and the ones it runs after. */
-export const dependenciesOf = (probe: ProbeDefinition): ProbeId[] => [...probe.requires, ...(probe.after ?? [])];
+export const dependenciesOf = (probe: ProbeDefinition): ProbeId[] => [
+  ...probe.requires,
+  ...(probe.after ?? []),
+];
 
 /**
  * The probes that lie on a `requires`/`after` cycle (empty when the graph is acyclic). Such probes
@@ -50,7 +60,10 @@ export function probesOnCycles(probes: readonly ProbeDefinition[]): Set<ProbeId>
     const stack = dependenciesOf(start);
     while (stack.length > 0) {
       const id = stack.pop() as ProbeId;
-      if (id === start.id) { onCycle.add(start.id); break; }
+      if (id === start.id) {
+        onCycle.add(start.id);
+        break;
+      }
       if (seen.has(id)) continue;
       seen.add(id);
       stack.push(...(byId.has(id) ? dependenciesOf(byId.get(id) as ProbeDefinition) : []));
@@ -60,16 +73,27 @@ export function probesOnCycles(probes: readonly ProbeDefinition[]): Set<ProbeId>
 }
 
 /** A run cut short proves nothing is wrong only up to where it got: never call that `ok`. */
-function incompleteVerdict(verdict: Verdict, aborted: boolean, cancelled: boolean, timeoutMs: number): Verdict {
+function incompleteVerdict(
+  verdict: Verdict,
+  aborted: boolean,
+  cancelled: boolean,
+  timeoutMs: number,
+): Verdict {
   if (!aborted || verdict.cause !== 'ok') return verdict;
-  return { cause: 'unknown', summary: cancelled ? 'The run was cancelled before the chain was checked to the end' : `The run hit its time limit (${timeoutMs} ms) before the chain was checked to the end; run again with a larger --timeout-ms` };
+  return {
+    cause: 'unknown',
+    summary: cancelled
+      ? 'The run was cancelled before the chain was checked to the end'
+      : `The run hit its time limit (${timeoutMs} ms) before the chain was checked to the end; run again with a larger --timeout-ms`,
+  };
 }
 
 /** The refusal behind an outcome that is not ok because a command of it was refused. */
 function refusedIn(ctx: ProbeContext, outcome: ProbeOutcome): string | undefined {
   if (outcome.status === 'ok' || ctx.refusals.size === 0) return undefined;
   for (const e of outcome.evidence) {
-    for (const message of ctx.refusals) if ((e.detail ?? '').startsWith(`not run: ${message}`)) return message;
+    for (const message of ctx.refusals)
+      if ((e.detail ?? '').startsWith(`not run: ${message}`)) return message;
   }
   return undefined;
 }
@@ -81,19 +105,28 @@ function refusedVerdict(verdict: Verdict, ctx: ProbeContext): Verdict {
   return {
     cause: 'unknown',
     summary: `The chain was not checked to the end: ${first}`,
-    fix: { summary: 'Check the named settings in the staged files; if you trust them, run again with --trust-root (in VS Code, the machine setting linuxBuilderDoctor.probes.trustRoot).' },
+    fix: {
+      summary:
+        'Check the named settings in the staged files; if you trust them, run again with --trust-root (in VS Code, the machine setting linuxBuilderDoctor.probes.trustRoot).',
+    },
   };
 }
 
 /** The probes to run, in list order: the selection plus what it needs (`onlyWhenAsked` ones only when selected). */
-export function selectProbes(probes: readonly ProbeDefinition[], only: readonly ProbeId[] | undefined): ProbeDefinition[] {
+export function selectProbes(
+  probes: readonly ProbeDefinition[],
+  only: readonly ProbeId[] | undefined,
+): ProbeDefinition[] {
   const byId = new Map(probes.map((p) => [p.id, p]));
   const wanted = new Set<ProbeId>(only ?? probes.filter((p) => p.onlyWhenAsked !== true).map((p) => p.id));
   const add = (id: ProbeId): void => {
     const probe = byId.get(id);
     if (!probe) return;
     for (const dep of dependenciesOf(probe)) {
-      if (!wanted.has(dep)) { wanted.add(dep); add(dep); }
+      if (!wanted.has(dep)) {
+        wanted.add(dep);
+        add(dep);
+      }
     }
   };
   for (const id of [...wanted]) add(id);
@@ -115,7 +148,11 @@ function probeView(ctx: ProbeContext, facts: Facts, results: Map<ProbeId, ProbeR
   });
 }
 
-export async function runProbeList(probes: readonly ProbeDefinition[], options: ProbeRunOptions, onResult?: (result: ProbeResult, total: number) => void): Promise<ProbeReport> {
+export async function runProbeList(
+  probes: readonly ProbeDefinition[],
+  options: ProbeRunOptions,
+  onResult?: (result: ProbeResult, total: number) => void,
+): Promise<ProbeReport> {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const controller = new AbortController();
@@ -163,21 +200,45 @@ export async function runProbeList(probes: readonly ProbeDefinition[], options: 
     }
     const probeStarted = Date.now();
     let outcome: ProbeOutcome;
-    const failedDep = probe.requires.map((d) => ctx.results.get(d)).find((r) => r !== undefined && (r.status === 'fail' || r.status === 'needs-admin' || blocked.has(r.id)));
+    const failedDep = probe.requires
+      .map((d) => ctx.results.get(d))
+      .find(
+        (r) => r !== undefined && (r.status === 'fail' || r.status === 'needs-admin' || blocked.has(r.id)),
+      );
     if (cyclic.has(probe.id)) {
       blocked.add(probe.id);
-      outcome = { status: 'skip', summary: 'not run: its requires/after declarations form a cycle (a bug in the probe list)', evidence: [] };
+      outcome = {
+        status: 'skip',
+        summary: 'not run: its requires/after declarations form a cycle (a bug in the probe list)',
+        evidence: [],
+      };
     } else if (failedDep !== undefined) {
       blocked.add(probe.id);
-      outcome = { status: 'skip', summary: `not run: ${failedDep.title.toLowerCase()} ${failedDep.status === 'skip' ? 'was not run' : failedDep.status === 'needs-admin' ? 'needs admin rights' : 'failed'}`, evidence: [] };
+      outcome = {
+        status: 'skip',
+        summary: `not run: ${failedDep.title.toLowerCase()} ${failedDep.status === 'skip' ? 'was not run' : failedDep.status === 'needs-admin' ? 'needs admin rights' : 'failed'}`,
+        evidence: [],
+      };
     } else if (controller.signal.aborted) {
       blocked.add(probe.id);
-      outcome = { status: 'skip', summary: options.signal?.aborted === true ? 'not run: cancelled' : `not run: the run's time limit (${timeoutMs} ms) was reached`, evidence: [] };
+      outcome = {
+        status: 'skip',
+        summary:
+          options.signal?.aborted === true
+            ? 'not run: cancelled'
+            : `not run: the run's time limit (${timeoutMs} ms) was reached`,
+        evidence: [],
+      };
     } else {
       try {
         outcome = await probe.run(probeView(ctx, facts, results));
       } catch (error) {
-        outcome = { status: 'fail', cause: 'unknown', summary: `internal error in this probe: ${error instanceof Error ? error.message : String(error)}`, evidence: [] };
+        outcome = {
+          status: 'fail',
+          cause: 'unknown',
+          summary: `internal error in this probe: ${error instanceof Error ? error.message : String(error)}`,
+          evidence: [],
+        };
       }
       const refused = refusedIn(ctx, outcome);
       if (refused !== undefined) {
@@ -187,18 +248,32 @@ export async function runProbeList(probes: readonly ProbeDefinition[], options: 
       }
       if (controller.signal.aborted && outcome.status === 'fail' && outcome.cause === 'unknown') {
         blocked.add(probe.id);
-        outcome = { ...outcome, status: 'skip', summary: `did not finish: ${options.signal?.aborted === true ? 'cancelled' : `the run's time limit (${timeoutMs} ms) was reached`}` };
+        outcome = {
+          ...outcome,
+          status: 'skip',
+          summary: `did not finish: ${options.signal?.aborted === true ? 'cancelled' : `the run's time limit (${timeoutMs} ms) was reached`}`,
+        };
         delete outcome.cause;
       }
     }
     // Summaries quote values from files we do not control: one line, no terminal escapes.
-    const result: ProbeResult = { id: probe.id, title: probe.title, ...outcome, summary: printable(outcome.summary), durationMs: Date.now() - probeStarted };
+    const result: ProbeResult = {
+      id: probe.id,
+      title: probe.title,
+      ...outcome,
+      summary: printable(outcome.summary),
+      durationMs: Date.now() - probeStarted,
+    };
     factsAfter.set(probe.id, facts);
     results.set(probe.id, result);
     dependencyResults.set(probe.id, results);
     ctx.results.set(probe.id, result);
     Object.assign(ctx.facts, facts);
-    try { onResult?.(result, total); } catch { /* a listener's error must not break the run */ }
+    try {
+      onResult?.(result, total);
+    } catch {
+      /* a listener's error must not break the run */
+    }
     return result;
   };
   /** The results a probe could see plus its own: what the probes after it may read. */
@@ -211,7 +286,15 @@ export async function runProbeList(probes: readonly ProbeDefinition[], options: 
       platform: ctx.facts.platform ?? `${process.platform}-${process.arch}`,
       nixVersion: ctx.facts.nixVersion ?? null,
       results,
-      verdict: refusedVerdict(incompleteVerdict(decideVerdict(results), controller.signal.aborted, options.signal?.aborted === true, timeoutMs), ctx),
+      verdict: refusedVerdict(
+        incompleteVerdict(
+          decideVerdict(results),
+          controller.signal.aborted,
+          options.signal?.aborted === true,
+          timeoutMs,
+        ),
+        ctx,
+      ),
     };
   } finally {
     clearTimeout(deadlineTimer);

@@ -36,7 +36,11 @@ function killGroup(pid: number | undefined): void {
     // detached makes the child a process-group leader: kill its descendants too (nix's build hook, ssh).
     process.kill(-pid, 'SIGKILL');
   } catch {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -59,8 +63,14 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
   });
   let timedOut = false;
   let aborted = false;
-  const timer = setTimeout(() => { timedOut = true; killGroup(child.pid); }, options.timeoutMs);
-  const onAbort = (): void => { aborted = true; killGroup(child.pid); };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid);
+  }, options.timeoutMs);
+  const onAbort = (): void => {
+    aborted = true;
+    killGroup(child.pid);
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.onOutput) {
     const forward = (data: Buffer | string): void => options.onOutput?.(data.toString());
@@ -69,8 +79,10 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
   }
   try {
     const result = await child;
-    const spawnError = result.failed && result.exitCode === undefined && !result.signal && !timedOut && !aborted
-      ? (result.code ?? 'ESPAWN') : undefined;
+    const spawnError =
+      result.failed && result.exitCode === undefined && !result.signal && !timedOut && !aborted
+        ? (result.code ?? 'ESPAWN')
+        : undefined;
     return {
       argv,
       exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
@@ -82,7 +94,14 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
       durationMs: Date.now() - started,
     };
   } catch (error) {
-    return { ...base, exitCode: null, timedOut, aborted, spawnError: (error as { code?: string }).code ?? 'ESPAWN', durationMs: Date.now() - started };
+    return {
+      ...base,
+      exitCode: null,
+      timedOut,
+      aborted,
+      spawnError: (error as { code?: string }).code ?? 'ESPAWN',
+      durationMs: Date.now() - started,
+    };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

@@ -50,7 +50,9 @@ class FixCommands {
 
   readonly sh = (strings: TemplateStringsArray, ...values: Array<string | number>): string => {
     let out = strings[0] ?? '';
-    values.forEach((value, i) => { out += this.word(String(value)) + (strings[i + 1] ?? ''); });
+    values.forEach((value, i) => {
+      out += this.word(String(value)) + (strings[i + 1] ?? '');
+    });
     return out;
   };
 
@@ -86,7 +88,10 @@ function rootOnlyKey(key: string, sh: Sh): string[] {
 
 /** A key owned by a user instead of root (a warning, not a cause): give it back to root. */
 export function keyOwnerFix(key: string): ProbeFix {
-  return finish({ keyPath: key }, (sh) => ({ summary: 'Give the key back to root: the daemon, not your user, connects.', commands: rootOnlyKey(key, sh) }));
+  return finish({ keyPath: key }, (sh) => ({
+    summary: 'Give the key back to root: the daemon, not your user, connects.',
+    commands: rootOnlyKey(key, sh),
+  }));
 }
 
 const KICKSTART = 'sudo launchctl kickstart -k system/org.nixos.linux-builder';
@@ -94,12 +99,24 @@ const DOCS = 'https://nixos.org/manual/nixpkgs/stable/#sec-darwin-builder';
 
 function restartVm(facts: FixFacts, why: string): ProbeFix {
   if (facts.nixDarwin === true) {
-    return { summary: `${why} Restart nix-darwin's builder VM (launchd service org.nixos.linux-builder), give it ~30 s to boot, then probe again.`, commands: [KICKSTART, 'sudo launchctl print system/org.nixos.linux-builder'], docs: DOCS };
+    return {
+      summary: `${why} Restart nix-darwin's builder VM (launchd service org.nixos.linux-builder), give it ~30 s to boot, then probe again.`,
+      commands: [KICKSTART, 'sudo launchctl print system/org.nixos.linux-builder'],
+      docs: DOCS,
+    };
   }
   if (facts.determinateVm === true) {
-    return { summary: `${why} Restart Determinate's VM-based builder and read its log.`, commands: ['sudo tail -n 50 /var/log/nixos-based-vm-builder.log'] };
+    return {
+      summary: `${why} Restart Determinate's VM-based builder and read its log.`,
+      commands: ['sudo tail -n 50 /var/log/nixos-based-vm-builder.log'],
+    };
   }
-  return { summary: `${why} Start the builder ${facts.host ?? ''} and its sshd, then probe again.`.replace('  ', ' ') };
+  return {
+    summary: `${why} Start the builder ${facts.host ?? ''} and its sshd, then probe again.`.replace(
+      '  ',
+      ' ',
+    ),
+  };
 }
 
 export function fixFor(cause: CauseId, facts: FixFacts): ProbeFix | undefined {
@@ -115,11 +132,17 @@ function finish(facts: FixFacts, build: (sh: Sh) => ProbeFix | undefined): Probe
   if (fix === undefined) return undefined;
   if (commands.refused !== undefined) {
     const value = commands.refused;
-    const name = Object.entries(VALUE_NAMES).find(([key]) => {
-      const fact = facts[key as keyof FixFacts];
-      return typeof fact === 'string' && fact !== '' && value.includes(fact);
-    })?.[1] ?? 'a value in the configuration';
-    return { ...(fix.docs !== undefined ? { docs: fix.docs } : {}), summary: printable(`${fix.summary} No command is offered: ${name} (${printable(value)}) contains a control character (a newline or escape in a typed or pasted command could run something else); correct it by hand.`) };
+    const name =
+      Object.entries(VALUE_NAMES).find(([key]) => {
+        const fact = facts[key as keyof FixFacts];
+        return typeof fact === 'string' && fact !== '' && value.includes(fact);
+      })?.[1] ?? 'a value in the configuration';
+    return {
+      ...(fix.docs !== undefined ? { docs: fix.docs } : {}),
+      summary: printable(
+        `${fix.summary} No command is offered: ${name} (${printable(value)}) contains a control character (a newline or escape in a typed or pasted command could run something else); correct it by hand.`,
+      ),
+    };
   }
   return { ...fix, summary: printable(fix.summary) };
 }
@@ -135,18 +158,21 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
       return undefined;
     case 'no-builder-configured':
       return {
-        summary: 'Nix has no remote builder for Linux. With nix-darwin set `nix.linux-builder.enable = true;` (it needs `nix.enable = true`) and run `darwin-rebuild switch`; with Determinate Nix use `determinateNix.determinateNixd.builder.state = "enabled";` instead.',
+        summary:
+          'Nix has no remote builder for Linux. With nix-darwin set `nix.linux-builder.enable = true;` (it needs `nix.enable = true`) and run `darwin-rebuild switch`; with Determinate Nix use `determinateNix.determinateNixd.builder.state = "enabled";` instead.',
         commands: ['sudo darwin-rebuild switch'],
         docs: DOCS,
       };
     case 'distributed-builds-off':
       return {
-        summary: 'The machines file is ignored because `builders` is empty: nix-darwin writes `builders =` when `nix.distributedBuilds = false`. Set `nix.distributedBuilds = true;` (nix.linux-builder.enable sets it unless something forces it off) and rebuild.',
+        summary:
+          'The machines file is ignored because `builders` is empty: nix-darwin writes `builders =` when `nix.distributedBuilds = false`. Set `nix.distributedBuilds = true;` (nix.linux-builder.enable sets it unless something forces it off) and rebuild.',
         commands: ['sudo darwin-rebuild switch'],
       };
     case 'determinate-conflict':
       return {
-        summary: 'nix-darwin\'s linux-builder needs `nix.enable = true`, but Determinate Nix requires `nix.enable = false` (activation aborts with "Determinate detected, aborting activation"). Use one: with Determinate set `nix.enable = false;`, `nix.linux-builder.enable = false;` and enable Determinate\'s builder (`determinateNix.determinateNixd.builder.state = "enabled";`, or the VM under `determinateNix.nixosVmBasedLinuxBuilder`).',
+        summary:
+          'nix-darwin\'s linux-builder needs `nix.enable = true`, but Determinate Nix requires `nix.enable = false` (activation aborts with "Determinate detected, aborting activation"). Use one: with Determinate set `nix.enable = false;`, `nix.linux-builder.enable = false;` and enable Determinate\'s builder (`determinateNix.determinateNixd.builder.state = "enabled";`, or the VM under `determinateNix.nixosVmBasedLinuxBuilder`).',
       };
     case 'ssh-config-not-included': {
       const file = facts.hostBlockFile ?? '/etc/ssh/ssh_config.d/100-linux-builder.conf';
@@ -156,13 +182,21 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
       const line = `Include ${word ?? file}`;
       const summary = `Give root the Host block itself: put \`${line}\` at the top of ${rootConfig} (root's own config is read before /etc/ssh/ssh_config, so a managed system file cannot override it), or restore \`Include /etc/ssh/ssh_config.d/*\` in /etc/ssh/ssh_config where your policy allows. macOS upgrades have deleted /var/root/.ssh before (nix-darwin#1509): re-check after upgrading.`;
       if (word === undefined) {
-        return { summary: `${summary} No command is offered: the file name ${file} holds characters ssh_config's Include reads as a pattern (*, ?, [ or \\); rename the file or write the line by hand.` };
+        return {
+          summary: `${summary} No command is offered: the file name ${file} holds characters ssh_config's Include reads as a pattern (*, ?, [ or \\); rename the file or write the line by hand.`,
+        };
       }
       // The script is fixed text; the file and the line arrive as its arguments $1 and $2.
-      const commands = facts.rootSshConfigExists === true
-        // Prepend: an Include appended after a Host block would only apply inside that block.
-        ? [sh`sudo sh -c 'f=$1; { printf "%s\\n" "$2"; cat "$f"; } > "$f.new" && mv "$f.new" "$f"' sh ${rootConfig} ${line}`]
-        : [sh`sudo mkdir -p -m 700 -- ${rootConfig.replace(/\/config$/, '')}`, sh`printf '%s\\n' ${line} | sudo tee -- ${rootConfig}`];
+      const commands =
+        facts.rootSshConfigExists === true
+          ? // Prepend: an Include appended after a Host block would only apply inside that block.
+            [
+              sh`sudo sh -c 'f=$1; { printf "%s\\n" "$2"; cat "$f"; } > "$f.new" && mv "$f.new" "$f"' sh ${rootConfig} ${line}`,
+            ]
+          : [
+              sh`sudo mkdir -p -m 700 -- ${rootConfig.replace(/\/config$/, '')}`,
+              sh`printf '%s\\n' ${line} | sudo tee -- ${rootConfig}`,
+            ];
       commands.push(sh`sudo ssh -G -- ${host} | grep -E '^(hostname|port|hostkeyalias) '`);
       return { summary, commands };
     }
@@ -170,27 +204,44 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
       if (facts.unresolvedName === 'localhost') {
         // The Host block did apply (it maps the alias to localhost): name resolution on the Mac fails (nix-darwin#913).
         return {
-          summary: 'Root\'s ssh applied the Host block (it maps the builder to `localhost`) but cannot resolve `localhost` itself: name resolution on this Mac fails for it. Write the address instead, `Hostname 127.0.0.1`, in the Host block (with nix-darwin: override environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text with the same six lines and Hostname 127.0.0.1).',
-          commands: [sh`sudo ssh -G -- ${host} | grep -E '^(hostname|port|hostkeyalias) '`, 'dscacheutil -q host -a name localhost'],
+          summary:
+            'Root\'s ssh applied the Host block (it maps the builder to `localhost`) but cannot resolve `localhost` itself: name resolution on this Mac fails for it. Write the address instead, `Hostname 127.0.0.1`, in the Host block (with nix-darwin: override environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text with the same six lines and Hostname 127.0.0.1).',
+          commands: [
+            sh`sudo ssh -G -- ${host} | grep -E '^(hostname|port|hostkeyalias) '`,
+            'dscacheutil -q host -a name localhost',
+          ],
         };
       }
       if (facts.nixDarwin === true || host === 'linux-builder') {
         return {
           summary: `No Host block maps ${host} to localhost:31022 for root. nix-darwin writes it to /etc/ssh/ssh_config.d/100-linux-builder.conf: make sure that file exists (do not disable it with environment.etc."ssh/ssh_config.d/100-linux-builder.conf".enable = false) and that root's ssh reads it. An /etc/hosts entry is not a fix: ssh would then use port 22 and the wrong host key.`,
-          commands: ['ls -l /etc/ssh/ssh_config.d/100-linux-builder.conf', sh`sudo ssh -G -- ${host} | grep -E '^(hostname|port|hostkeyalias) '`, 'sudo darwin-rebuild switch'],
+          commands: [
+            'ls -l /etc/ssh/ssh_config.d/100-linux-builder.conf',
+            sh`sudo ssh -G -- ${host} | grep -E '^(hostname|port|hostkeyalias) '`,
+            'sudo darwin-rebuild switch',
+          ],
         };
       }
-      return { summary: `Root's ssh cannot resolve ${host}: correct the host name in the builder entry, or give root a Host block (HostName, Port, HostKeyAlias) for it in /var/root/.ssh/config.` };
+      return {
+        summary: `Root's ssh cannot resolve ${host}: correct the host name in the builder entry, or give root a Host block (HostName, Port, HostKeyAlias) for it in /var/root/.ssh/config.`,
+      };
     case 'builder-down':
-      return restartVm(facts, 'Nothing listens on the builder\'s SSH port.');
+      return restartVm(facts, "Nothing listens on the builder's SSH port.");
     case 'builder-booting':
-      return restartVm(facts, 'The port accepts connections but closes them before SSH starts (the VM is booting, or its sshd is not up).');
+      return restartVm(
+        facts,
+        'The port accepts connections but closes them before SSH starts (the VM is booting, or its sshd is not up).',
+      );
     case 'builder-unresponsive':
-      return restartVm(facts, 'The port accepts connections but no SSH server answers; Nix sets no ConnectTimeout, so builds hang on it.');
+      return restartVm(
+        facts,
+        'The port accepts connections but no SSH server answers; Nix sets no ConnectTimeout, so builds hang on it.',
+      );
     case 'host-key-mismatch':
       if (facts.nixDarwin === true) {
         return {
-          summary: 'The server on the port does not present the builder VM\'s fixed host key that nix-darwin pins: another VM or sshd answers there, or the machines entry was edited. Stop whatever else uses the port and restart the builder. (There is no `nix.linux-builder.publicHostKey` option; the right key is already pinned.)',
+          summary:
+            "The server on the port does not present the builder VM's fixed host key that nix-darwin pins: another VM or sshd answers there, or the machines entry was edited. Stop whatever else uses the port and restart the builder. (There is no `nix.linux-builder.publicHostKey` option; the right key is already pinned.)",
           commands: [KICKSTART],
         };
       }
@@ -215,12 +266,19 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
           commands: [KICKSTART],
         };
       }
-      return { summary: `The builder rejects the key ${key} for this user: add its public key (${key}.pub) to the builder user's authorized_keys, and check sshUser.` };
+      return {
+        summary: `The builder rejects the key ${key} for this user: add its public key (${key}.pub) to the builder user's authorized_keys, and check sshUser.`,
+      };
     case 'key-missing':
       if (facts.nixDarwin === true) {
-        return { summary: `${key} does not exist. nix-darwin's builder service installs it (root:nixbld, 0600) when it starts: restart it.`, commands: [KICKSTART, sh`ls -l -- ${key}`] };
+        return {
+          summary: `${key} does not exist. nix-darwin's builder service installs it (root:nixbld, 0600) when it starts: restart it.`,
+          commands: [KICKSTART, sh`ls -l -- ${key}`],
+        };
       }
-      return { summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey: a string path to a root-only file (never "\${./key}", which copies the private key into the world-readable store).` };
+      return {
+        summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey: a string path to a root-only file (never "\${./key}", which copies the private key into the world-readable store).`,
+      };
     case 'key-passphrase':
       return {
         summary: `${key} is protected by a passphrase. The nix-daemon runs ssh as root without a terminal, so nothing can type the passphrase: ssh cannot load the key and the builder rejects the login ("Permission denied (publickey)"). Give the daemon a key without a passphrase that only root can read: remove the passphrase (ssh-keygen asks for the current one), or make a new key and add its .pub to the builder user's authorized_keys.`,
@@ -244,13 +302,20 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
     }
     case 'builder-untrusted':
       return {
-        summary: 'The builder\'s Nix does not trust the SSH user, so it refuses input-addressed builds. On the builder add the user to trusted-users (for nix-darwin\'s VM: `nix.linux-builder.config.nix.settings.trusted-users = [ "builder" ];`, the default).',
+        summary:
+          'The builder\'s Nix does not trust the SSH user, so it refuses input-addressed builds. On the builder add the user to trusted-users (for nix-darwin\'s VM: `nix.linux-builder.config.nix.settings.trusted-users = [ "builder" ];`, the default).',
       };
     case 'needs-admin':
       // adminCommand is already shell text, quoted by ProbeContext.adminCommand.
       return facts.adminCommand !== undefined
-        ? { summary: `Run as root (the nix-daemon's account): ${facts.adminCommand}`, commands: [facts.adminCommand] }
-        : { summary: 'Run the doctor with sudo: the nix-daemon connects as root.', commands: ['sudo linux-builder-doctor probe'] };
+        ? {
+            summary: `Run as root (the nix-daemon's account): ${facts.adminCommand}`,
+            commands: [facts.adminCommand],
+          }
+        : {
+            summary: 'Run the doctor with sudo: the nix-daemon connects as root.',
+            commands: ['sudo linux-builder-doctor probe'],
+          };
     default:
       return textFix(cause, facts.text ?? {});
   }

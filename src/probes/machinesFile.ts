@@ -49,7 +49,8 @@ function invalidBase64Character(text: string): string | undefined {
   return /[^A-Za-z0-9+/=]/.exec(text)?.[0];
 }
 /** A public key line as OpenSSH writes it: key type, base64 blob, optional comment. */
-const KEY_LINE = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+AAAA[A-Za-z0-9+/]+=*(\s.*)?$/;
+const KEY_LINE =
+  /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+AAAA[A-Za-z0-9+/]+=*(\s.*)?$/;
 
 function column(columns: string[], index: number): string | undefined {
   const value = columns[index];
@@ -76,21 +77,32 @@ export function parseStoreUri(uri: string): { scheme: string; user?: string; hos
     if (bracketed[2] !== undefined) port = Number(bracketed[2]);
   } else {
     const colon = /^([^:]+):(\d+)$/.exec(hostPort);
-    if (colon) { hostPort = colon[1] ?? ''; port = Number(colon[2]); }
+    if (colon) {
+      hostPort = colon[1] ?? '';
+      port = Number(colon[2]);
+    }
   }
-  return { scheme, ...(user !== undefined && user !== '' ? { user } : {}), host: hostPort, ...(port !== undefined ? { port } : {}) };
+  return {
+    scheme,
+    ...(user !== undefined && user !== '' ? { user } : {}),
+    host: hostPort,
+    ...(port !== undefined ? { port } : {}),
+  };
 }
 
 /** Decode column 7 and say what is wrong with it, in the words a user can act on (docs/dev/domain.md#the-machines-file-and-buildmachines). */
 export function decodePublicHostKey(base64: string): { key?: string; problem?: string } {
   if (!BASE64.test(base64)) {
-    return { problem: `'${base64}' is not valid base64: '${invalidBase64Character(base64) ?? ''}' is no base64 character (publicHostKey must be base64 of the whole 'ssh-ed25519 AAAA… comment' line)` };
+    return {
+      problem: `'${base64}' is not valid base64: '${invalidBase64Character(base64) ?? ''}' is no base64 character (publicHostKey must be base64 of the whole 'ssh-ed25519 AAAA… comment' line)`,
+    };
   }
   const decoded = Buffer.from(base64, 'base64').toString('utf8').trim();
   if (!KEY_LINE.test(decoded)) {
     return {
-      problem: 'publicHostKey does not decode to an OpenSSH public key line: it must be base64 of the WHOLE line '
-        + "'ssh-ed25519 AAAA… comment' (base64 -w0 key.pub; on macOS base64 -i key.pub), not of the bare AAAA… blob",
+      problem:
+        'publicHostKey does not decode to an OpenSSH public key line: it must be base64 of the WHOLE line ' +
+        "'ssh-ed25519 AAAA… comment' (base64 -w0 key.pub; on macOS base64 -i key.pub), not of the bare AAAA… blob",
     };
   }
   return { key: decoded };
@@ -111,7 +123,10 @@ export function parseMachines(text: string): MachinesParse {
         const value = column(columns, i);
         if (value === undefined) return fallback;
         if (!/^\d+$/.test(value)) {
-          errors.push({ line: lineNo, message: `bad machine specification: failed to convert column #${i} in a row: '${raw}' to 'unsigned int'` });
+          errors.push({
+            line: lineNo,
+            message: `bad machine specification: failed to convert column #${i} in a row: '${raw}' to 'unsigned int'`,
+          });
           return fallback;
         }
         return Number(value);
@@ -140,7 +155,10 @@ export function parseMachines(text: string): MachinesParse {
           const bad = invalidBase64Character(hostKey);
           if (bad !== undefined) {
             // Nix refuses the whole machines file at parse time (machines.cc); the text changed in 2.25.
-            errors.push({ line: lineNo, message: `invalid character in Base64 string: '${bad}' (while parsing machine specification at a column #7 in a row: '${raw}'; Nix 2.24 and older: "is not valid base64 string")` });
+            errors.push({
+              line: lineNo,
+              message: `invalid character in Base64 string: '${bad}' (while parsing machine specification at a column #7 in a row: '${raw}'; Nix 2.24 and older: "is not valid base64 string")`,
+            });
           }
         }
       }

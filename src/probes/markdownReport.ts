@@ -9,7 +9,13 @@ import type { Evidence, ProbeReport } from '../protocol/probes.js';
 import { displayCommand } from '../protocol/shellText.js';
 import { redactReport, redactText } from './redact.js';
 
-const STATUS_MARK: Record<string, string> = { ok: '✅ ok', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', 'needs-admin': '🔒 needs admin' };
+const STATUS_MARK: Record<string, string> = {
+  ok: '✅ ok',
+  warn: '⚠️ warn',
+  fail: '❌ fail',
+  skip: '⏭️ skip',
+  'needs-admin': '🔒 needs admin',
+};
 
 /** Remove private key material, secrets in URIs and home paths from text bound for a public report. */
 export function redact(text: string, home: string = homedir()): string {
@@ -27,7 +33,10 @@ function quoteArgv(argv: string[]): string {
 
 function renderEvidence(e: Evidence): string {
   const lines: string[] = [];
-  if (e.argv) lines.push(`$ ${quoteArgv(e.argv)}${e.exitCode !== undefined ? `   # exit ${e.exitCode ?? 'none'}` : ''}`);
+  if (e.argv)
+    lines.push(
+      `$ ${quoteArgv(e.argv)}${e.exitCode !== undefined ? `   # exit ${e.exitCode ?? 'none'}` : ''}`,
+    );
   if (e.file) lines.push(`file: ${e.file}`);
   if (e.detail) lines.push(e.detail);
   if (e.stderr) lines.push(`stderr:\n${e.stderr}`);
@@ -39,7 +48,10 @@ function cell(text: string): string {
 }
 
 /** Always redacted: this text is meant to be pasted into a public bug report. */
-export function renderMarkdownReport(raw: ProbeReport, extra?: { toolVersion?: string; home?: string }): string {
+export function renderMarkdownReport(
+  raw: ProbeReport,
+  extra?: { toolVersion?: string; home?: string },
+): string {
   const home = extra?.home ?? homedir();
   const report = redactReport(raw, home);
   const out: string[] = [];
@@ -56,13 +68,19 @@ export function renderMarkdownReport(raw: ProbeReport, extra?: { toolVersion?: s
     if (report.verdict.fix.docs) out.push(`Docs: ${report.verdict.fix.docs}`, '');
   }
   out.push('## Probes', '', '| Probe | Status | Summary | Time |', '|---|---|---|---|');
-  for (const r of report.results) out.push(`| ${cell(r.title)} (\`${r.id}\`) | ${STATUS_MARK[r.status] ?? r.status} | ${cell(r.summary)} | ${r.durationMs} ms |`);
+  for (const r of report.results)
+    out.push(
+      `| ${cell(r.title)} (\`${r.id}\`) | ${STATUS_MARK[r.status] ?? r.status} | ${cell(r.summary)} | ${r.durationMs} ms |`,
+    );
   out.push('', '## Evidence', '');
   for (const r of report.results) {
     if (r.evidence.length === 0) continue;
     out.push(`### ${r.title} (\`${r.id}\`): ${r.status}`, '');
     out.push(fence(r.evidence.map(renderEvidence).join('\n\n')), '');
   }
-  out.push('_Private keys are never read by the doctor; values that may be secret (ssh commands and environment, passwords, unknown output lines) are hidden; paths under your home directory are shown as `~`._', '');
+  out.push(
+    '_Private keys are never read by the doctor; values that may be secret (ssh commands and environment, passwords, unknown output lines) are hidden; paths under your home directory are shown as `~`._',
+    '',
+  );
   return out.join('\n');
 }

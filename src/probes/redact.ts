@@ -22,30 +22,88 @@ export const HIDDEN = '[hidden]';
 
 /** ssh options whose values say nothing secret: host names, ports, user names, file paths, switches. */
 const SAFE_VALUE_OPTIONS = new Set([
-  'hostname', 'port', 'user', 'hostkeyalias', 'identityfile', 'identitiesonly', 'certificatefile',
-  'userknownhostsfile', 'globalknownhostsfile', 'stricthostkeychecking', 'batchmode', 'connecttimeout',
-  'connectionattempts', 'serveraliveinterval', 'serveralivecountmax', 'loglevel', 'compression',
-  'addressfamily', 'checkhostip', 'updatehostkeys', 'hashknownhosts', 'forwardagent', 'forwardx11',
-  'requesttty', 'tcpkeepalive', 'pubkeyauthentication', 'passwordauthentication',
-  'kbdinteractiveauthentication', 'preferredauthentications', 'numberofpasswordprompts',
-  'canonicalizehostname', 'visualhostkey', 'hostkeyalgorithms', 'pubkeyacceptedalgorithms',
-  'pubkeyacceptedkeytypes', 'kexalgorithms', 'ciphers', 'macs', 'ipqos', 'rekeylimit', 'proxyjump',
-  'controlmaster', 'controlpersist', 'exitonforwardfailure', 'clearallforwardings', 'include',
+  'hostname',
+  'port',
+  'user',
+  'hostkeyalias',
+  'identityfile',
+  'identitiesonly',
+  'certificatefile',
+  'userknownhostsfile',
+  'globalknownhostsfile',
+  'stricthostkeychecking',
+  'batchmode',
+  'connecttimeout',
+  'connectionattempts',
+  'serveraliveinterval',
+  'serveralivecountmax',
+  'loglevel',
+  'compression',
+  'addressfamily',
+  'checkhostip',
+  'updatehostkeys',
+  'hashknownhosts',
+  'forwardagent',
+  'forwardx11',
+  'requesttty',
+  'tcpkeepalive',
+  'pubkeyauthentication',
+  'passwordauthentication',
+  'kbdinteractiveauthentication',
+  'preferredauthentications',
+  'numberofpasswordprompts',
+  'canonicalizehostname',
+  'visualhostkey',
+  'hostkeyalgorithms',
+  'pubkeyacceptedalgorithms',
+  'pubkeyacceptedkeytypes',
+  'kexalgorithms',
+  'ciphers',
+  'macs',
+  'ipqos',
+  'rekeylimit',
+  'proxyjump',
+  'controlmaster',
+  'controlpersist',
+  'exitonforwardfailure',
+  'clearallforwardings',
+  'include',
 ]);
 
 /** Options named in reports without their value: they run commands, pass environment, or forward. */
 const KNOWN_HIDDEN_OPTIONS = new Set([
-  'proxycommand', 'localcommand', 'permitlocalcommand', 'knownhostscommand', 'remotecommand', 'setenv',
-  'sendenv', 'pkcs11provider', 'securitykeyprovider', 'identityagent', 'localforward', 'remoteforward',
-  'dynamicforward', 'match', 'tag', 'xauthlocation', 'controlpath', 'proxyusefdpass', 'bindaddress',
-  'bindinterface', 'escapechar', 'streamlocalbindmask', 'hostbasedauthentication', 'gssapiauthentication',
+  'proxycommand',
+  'localcommand',
+  'permitlocalcommand',
+  'knownhostscommand',
+  'remotecommand',
+  'setenv',
+  'sendenv',
+  'pkcs11provider',
+  'securitykeyprovider',
+  'identityagent',
+  'localforward',
+  'remoteforward',
+  'dynamicforward',
+  'match',
+  'tag',
+  'xauthlocation',
+  'controlpath',
+  'proxyusefdpass',
+  'bindaddress',
+  'bindinterface',
+  'escapechar',
+  'streamlocalbindmask',
+  'hostbasedauthentication',
+  'gssapiauthentication',
 ]);
 
 /** A word with no spaces, quotes, `=` or shell syntax: a name, a number, a path, `user@host:port`. */
 const SIMPLE = /^[A-Za-z0-9_@%+.,:/~[\]-]{0,300}$/;
 const SIMPLE_FLAG = /^(--?[A-Za-z][A-Za-z0-9-]*|--|-p\d+)$/;
 /** The test build's own expression (testBuild.ts), whole: system double and a UUID nonce. */
-const OUR_EXPRESSION = /^derivation \{ name = "linux-builder-doctor-test"; system = "[a-z0-9_]+-[a-z0-9_]+"; builder = "\/bin\/sh"; args = \[ "-c" "[^"\\]*(\\"[^"\\]*)*" \]; nonce = "[0-9a-f-]{36}"; \}$/;
+const OUR_EXPRESSION =
+  /^derivation \{ name = "linux-builder-doctor-test"; system = "[a-z0-9_]+-[a-z0-9_]+"; builder = "\/bin\/sh"; args = \[ "-c" "[^"\\]*(\\"[^"\\]*)*" \]; nonce = "[0-9a-f-]{36}"; \}$/;
 
 /** `Key value` as shown in evidence: the value only when the option is known to be harmless. */
 export function describeSshSetting(key: string, value: string): string {
@@ -61,7 +119,8 @@ function redactSshOption(spec: string): { text: string; hidden: boolean } {
   const lower = key.toLowerCase();
   const value = m?.[3] ?? '';
   if (SAFE_VALUE_OPTIONS.has(lower) && SIMPLE.test(value)) return { text: spec, hidden: false };
-  if (SAFE_VALUE_OPTIONS.has(lower) || KNOWN_HIDDEN_OPTIONS.has(lower)) return { text: `${key}=${HIDDEN}`, hidden: true };
+  if (SAFE_VALUE_OPTIONS.has(lower) || KNOWN_HIDDEN_OPTIONS.has(lower))
+    return { text: `${key}=${HIDDEN}`, hidden: true };
   return { text: HIDDEN, hidden: true };
 }
 
@@ -71,7 +130,8 @@ export interface Replacements {
 }
 
 function remember(replacements: Replacements | undefined, raw: string, shown: string, minLength = 4): void {
-  if (replacements !== undefined && raw.length >= minLength && raw !== shown) replacements.map.set(raw, shown);
+  if (replacements !== undefined && raw.length >= minLength && raw !== shown)
+    replacements.map.set(raw, shown);
 }
 
 /** argv by allow-list, token by token (the module comment says which tokens stay). */
@@ -127,12 +187,15 @@ const KNOWN_LINES: RegExp[] = [
 ];
 
 function scrubQuotes(line: string): string {
-  return line.replace(/'([^'\n]*)'|"([^"\n]*)"/g, (whole: string, single: string | undefined, double: string | undefined) => {
-    const inner = single ?? double ?? '';
-    if (SIMPLE.test(inner)) return whole;
-    const q = single !== undefined ? "'" : '"';
-    return `${q}${HIDDEN}${q}`;
-  });
+  return line.replace(
+    /'([^'\n]*)'|"([^"\n]*)"/g,
+    (whole: string, single: string | undefined, double: string | undefined) => {
+      const inner = single ?? double ?? '';
+      if (SIMPLE.test(inner)) return whole;
+      const q = single !== undefined ? "'" : '"';
+      return `${q}${HIDDEN}${q}`;
+    },
+  );
 }
 
 /** stderr by allow-list of lines; runs of unknown lines become one `[N lines hidden …]`. */
@@ -140,12 +203,19 @@ export function redactStderr(stderr: string, home: string = homedir(), replaceme
   const out: string[] = [];
   let hiddenRun = 0;
   const flush = (): void => {
-    if (hiddenRun > 0) out.push(`[${hiddenRun} line${hiddenRun === 1 ? '' : 's'} hidden: not a message the doctor knows to be safe to share]`);
+    if (hiddenRun > 0)
+      out.push(
+        `[${hiddenRun} line${hiddenRun === 1 ? '' : 's'} hidden: not a message the doctor knows to be safe to share]`,
+      );
     hiddenRun = 0;
   };
   for (const raw of stderr.split('\n')) {
     const line = raw.replace(/\r$/, '');
-    if (line.trim() === '' || line.trim() === '…') { flush(); out.push(line); continue; }
+    if (line.trim() === '' || line.trim() === '…') {
+      flush();
+      out.push(line);
+      continue;
+    }
     const trimmed = line.replace(/^…/, '');
     // A line the cause catalogue knows (stderrClassifier.ts) is ssh's, sudo's or Nix's own words.
     if (!KNOWN_LINES.some((re) => re.test(trimmed)) && classifyStderr(trimmed) === null) {
@@ -179,13 +249,36 @@ export function redactHomes(text: string, home: string = homedir()): string {
     const own = home.replace(/\/+$/, '');
     out = out.replace(new RegExp(`${PATH_CHAR_BEFORE}${escapeRegExp(own)}${PATH_CHAR_AFTER}`, 'g'), '~');
   }
-  out = out.replace(new RegExp(`${PATH_CHAR_BEFORE}/(Users|home)/(?!Shared${PATH_CHAR_AFTER})([^/\\s'"\`;,:)]+)`, 'g'), '/$1/[user]');
+  out = out.replace(
+    new RegExp(`${PATH_CHAR_BEFORE}/(Users|home)/(?!Shared${PATH_CHAR_AFTER})([^/\\s'"\`;,:)]+)`, 'g'),
+    '/$1/[user]',
+  );
   // `~alice/…` names another user's home by name.
   out = out.replace(/(?<![A-Za-z0-9._~/-])~([a-z_][A-Za-z0-9._-]*)(?=\/)/g, '~[user]');
   return out;
 }
 
-const PATH_WORDS = new Set(['etc', 'var', 'root', 'nix', 'tmp', 'Users', 'home', 'Library', 'ssh', 'usr', 'bin', 'store', 'private', 'opt', 'macs', 'LaunchDaemons', 'local', 'run', 'lib']);
+const PATH_WORDS = new Set([
+  'etc',
+  'var',
+  'root',
+  'nix',
+  'tmp',
+  'Users',
+  'home',
+  'Library',
+  'ssh',
+  'usr',
+  'bin',
+  'store',
+  'private',
+  'opt',
+  'macs',
+  'LaunchDaemons',
+  'local',
+  'run',
+  'lib',
+]);
 
 function isPathLike(run: string): boolean {
   return run.includes('/') && run.split('/').some((segment) => PATH_WORDS.has(segment));
@@ -193,9 +286,15 @@ function isPathLike(run: string): boolean {
 
 /** What every text field of a report goes through. */
 export function redactText(text: string, home: string = homedir()): string {
-  let out = text.replace(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, '[private key removed]');
+  let out = text.replace(
+    /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    '[private key removed]',
+  );
   // The rows Nix (and machinesFile.ts, in Nix's words) quote in their errors.
-  out = out.replace(/(in a row: |illegal configuration line |configuration line )'[^'\n]*'/g, `$1'${HIDDEN}'`);
+  out = out.replace(
+    /(in a row: |illegal configuration line |configuration line )'[^'\n]*'/g,
+    `$1'${HIDDEN}'`,
+  );
   out = out.replace(/'[^'\n]*' is not valid base64/g, `'${HIDDEN}' is not valid base64`);
   // Passwords in URIs (`ssh-ng://user:password@host`), with or without the scheme.
   out = out.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@\s:'"]*):[^@\s/'"]*@/g, `$1:${HIDDEN}@`);
@@ -206,7 +305,12 @@ export function redactText(text: string, home: string = homedir()): string {
   // A path is not key material: a run with a folder name every Mac has (a store path's hash is
   // lower-case base32 and never mixes cases).
   // ssh lower-cases a keyword it echoes, so a run of letters and digits counts even in one case.
-  out = out.replace(/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{36,}={0,2}/g, (run) => (isPathLike(run) || !(/[0-9]/.test(run) && /[A-Za-z]/.test(run) || /[A-Z]/.test(run) && /[a-z]/.test(run)) ? run : '[base64 hidden]'));
+  out = out.replace(/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{36,}={0,2}/g, (run) =>
+    isPathLike(run) ||
+    !((/[0-9]/.test(run) && /[A-Za-z]/.test(run)) || (/[A-Z]/.test(run) && /[a-z]/.test(run)))
+      ? run
+      : '[base64 hidden]',
+  );
   return redactHomes(out, home);
 }
 

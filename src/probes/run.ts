@@ -10,7 +10,10 @@ import { PROBES } from './registry.js';
 export type { ProbeRunOptions } from './engine.js';
 export { DEFAULT_RUN_TIMEOUT_MS } from './engine.js';
 
-export function runProbes(options: ProbeRunOptions, onResult?: (result: ProbeResult, total: number) => void): Promise<ProbeReport> {
+export function runProbes(
+  options: ProbeRunOptions,
+  onResult?: (result: ProbeResult, total: number) => void,
+): Promise<ProbeReport> {
   return runProbeList(PROBES, options, onResult);
 }
 

@@ -36,7 +36,11 @@ export function describeNixWrapper(text: string): string | null {
   if (/unexpected end-of-file/.test(text)) {
     return "Nix lost the SSH connection (`unexpected end-of-file`); through the daemon, ssh's own message goes to the nix-daemon's stderr, which nix-darwin logs only when services.nix-daemon.logFile is set (e.g. to /var/log/nix-daemon.log)";
   }
-  if (/Failed to find a machine for remote build!|unable to start any build; remote machines may not have all required system features/.test(text)) {
+  if (
+    /Failed to find a machine for remote build!|unable to start any build; remote machines may not have all required system features/.test(
+      text,
+    )
+  ) {
     return 'Nix found no usable remote machine for this system (none configured for it, or every one failed to connect)';
   }
   return null;

@@ -52,7 +52,8 @@ export const FEATURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
  * supportedFeatures hold them all may take it: how a user proves the builder takes their NixOS
  * tests ({kvm, nixos-test}).
  */
-export const TEST_DERIVATION_FUNCTION = '{ system, nonce, features ? "" }: derivation ({ name = "linux-builder-doctor-test"; inherit system nonce; builder = "/bin/sh"; args = [ "-c" "read v < /proc/version; echo \\"$v\\" > $out" ]; } // (if features == "" then { } else { requiredSystemFeatures = builtins.filter builtins.isString (builtins.split " " features); }))';
+export const TEST_DERIVATION_FUNCTION =
+  '{ system, nonce, features ? "" }: derivation ({ name = "linux-builder-doctor-test"; inherit system nonce; builder = "/bin/sh"; args = [ "-c" "read v < /proc/version; echo \\"$v\\" > $out" ]; } // (if features == "" then { } else { requiredSystemFeatures = builtins.filter builtins.isString (builtins.split " " features); }))';
 
 /**
  * A Nix system double for Linux, as nixpkgs spells them (lib/systems/doubles.nix: `<cpu>-linux`,
@@ -69,51 +70,145 @@ export function defaultSystem(): string {
 }
 
 /** nix-build's argv for the test build: the function above, the values as --argstr. */
-export function testBuildArgv(system: string, features: readonly string[] = [], nonce: string = randomUUID()): string[] {
+export function testBuildArgv(
+  system: string,
+  features: readonly string[] = [],
+  nonce: string = randomUUID(),
+): string[] {
   // Feature names are checked too: a space would split one into two.
-  for (const f of features) if (!FEATURE_NAME.test(f)) throw new Error(`not a system feature name: ${JSON.stringify(f)}`);
-  return ['nix-build', '--no-out-link', '--max-jobs', '0', '--option', 'substituters', '', '-E', TEST_DERIVATION_FUNCTION,
-    '--argstr', 'system', system, '--argstr', 'nonce', nonce, ...(features.length > 0 ? ['--argstr', 'features', features.join(' ')] : [])];
+  for (const f of features)
+    if (!FEATURE_NAME.test(f)) throw new Error(`not a system feature name: ${JSON.stringify(f)}`);
+  return [
+    'nix-build',
+    '--no-out-link',
+    '--max-jobs',
+    '0',
+    '--option',
+    'substituters',
+    '',
+    '-E',
+    TEST_DERIVATION_FUNCTION,
+    '--argstr',
+    'system',
+    system,
+    '--argstr',
+    'nonce',
+    nonce,
+    ...(features.length > 0 ? ['--argstr', 'features', features.join(' ')] : []),
+  ];
 }
 
 /** Nix found no machine for the build: with required features and no ssh failure, the features are missing. */
-const NO_MACHINE = /is required to build|Required system: |Failed to find a machine for remote build!|unable to start any build/;
+const NO_MACHINE =
+  /is required to build|Required system: |Failed to find a machine for remote build!|unable to start any build/;
 
 /**
  * Build the test derivation through `ctx` (its root, environment, deadline and signal). A failure is
  * classified from its stderr; fixes use the facts `ctx` holds.
  */
-export async function buildOnBuilder(ctx: ProbeContext, system: string, timeoutMs: number, onOutput?: (chunk: string) => void, features: readonly string[] = []): Promise<BuildAttempt> {
+export async function buildOnBuilder(
+  ctx: ProbeContext,
+  system: string,
+  timeoutMs: number,
+  onOutput?: (chunk: string) => void,
+  features: readonly string[] = [],
+): Promise<BuildAttempt> {
   const started = Date.now();
   const argv = testBuildArgv(system, features);
   const result = await ctx.run(argv, timeoutMs, { env: ctx.nixEnv(), ...(onOutput ? { onOutput } : {}) });
   const durationMs = Date.now() - started;
   const builder = /building '[^']*' on '([^']+)'/.exec(result.stderr)?.[1];
   const base = { system, durationMs, argv, ...(builder !== undefined ? { builder } : {}) };
-  const outPath = result.stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/')).pop();
+  const outPath = result.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('/'))
+    .pop();
   if (result.exitCode === 0 && outPath !== undefined) {
     let kernel = '';
-    try { kernel = readFileSync(outPath, 'utf8').trim(); } catch { /* an unreadable output is reported below */ }
+    try {
+      kernel = readFileSync(outPath, 'utf8').trim();
+    } catch {
+      /* an unreadable output is reported below */
+    }
     const withFeatures = features.length > 0 ? ` with the features {${features.join(', ')}}` : '';
-    return { recognised: false, result: { ...base, ok: true, ...(kernel !== '' ? { kernel } : {}), summary: `built ${system}${withFeatures} on ${builder ?? 'the builder'} in ${(durationMs / 1000).toFixed(1)} s: ${kernel || outPath}` } };
+    return {
+      recognised: false,
+      result: {
+        ...base,
+        ok: true,
+        ...(kernel !== '' ? { kernel } : {}),
+        summary: `built ${system}${withFeatures} on ${builder ?? 'the builder'} in ${(durationMs / 1000).toFixed(1)} s: ${kernel || outPath}`,
+      },
+    };
   }
   if (result.timedOut || result.aborted) {
-    return { recognised: false, result: { ...base, ok: false, cause: 'builder-unresponsive', summary: result.aborted ? 'the test build was cancelled' : `the test build did not finish within ${timeoutMs} ms (Nix sets no SSH ConnectTimeout: a hung builder blocks it forever)`, ...withFix('builder-unresponsive', ctx) } };
+    return {
+      recognised: false,
+      result: {
+        ...base,
+        ok: false,
+        cause: 'builder-unresponsive',
+        summary: result.aborted
+          ? 'the test build was cancelled'
+          : `the test build did not finish within ${timeoutMs} ms (Nix sets no SSH ConnectTimeout: a hung builder blocks it forever)`,
+        ...withFix('builder-unresponsive', ctx),
+      },
+    };
   }
   if (result.spawnError !== undefined) {
-    return { recognised: false, result: { ...base, ok: false, cause: 'unknown', summary: `could not run nix-build: ${result.spawnError}` } };
+    return {
+      recognised: false,
+      result: {
+        ...base,
+        ok: false,
+        cause: 'unknown',
+        summary: `could not run nix-build: ${result.spawnError}`,
+      },
+    };
   }
   const found = classifyStderr(result.stderr);
-  const symptom = found !== null ? `"${found.matched}"` : (describeNixWrapper(result.stderr) ?? (result.stderr.trim().split('\n').pop() ?? 'nix-build failed'));
+  const symptom =
+    found !== null
+      ? `"${found.matched}"`
+      : (describeNixWrapper(result.stderr) ?? result.stderr.trim().split('\n').pop() ?? 'nix-build failed');
   if (found === null && features.length > 0 && NO_MACHINE.test(result.stderr)) {
-    const line = result.stderr.split('\n').find((l) => NO_MACHINE.test(l))?.trim() ?? symptom;
+    const line =
+      result.stderr
+        .split('\n')
+        .find((l) => NO_MACHINE.test(l))
+        ?.trim() ?? symptom;
     const fix = fixFor('missing-features', { ...fixFacts(ctx), text: { system, features: [...features] } });
-    return { symptom: `"${line}"`, recognised: true, result: { ...base, ok: false, cause: 'missing-features', summary: `the test build failed: "${line}": no builder for ${system} offers all of the features {${features.join(', ')}} (if \`test\` without --features fails too, no builder takes ${system} at all)`, ...(fix ? { fix } : {}) } };
+    return {
+      symptom: `"${line}"`,
+      recognised: true,
+      result: {
+        ...base,
+        ok: false,
+        cause: 'missing-features',
+        summary: `the test build failed: "${line}": no builder for ${system} offers all of the features {${features.join(', ')}} (if \`test\` without --features fails too, no builder takes ${system} at all)`,
+        ...(fix ? { fix } : {}),
+      },
+    };
   }
   if (found !== null) {
-    return { symptom, recognised: true, result: { ...base, ok: false, cause: found.cause, summary: `the test build failed: ${symptom}: ${found.explanation}`, ...withFix(found.cause, ctx) } };
+    return {
+      symptom,
+      recognised: true,
+      result: {
+        ...base,
+        ok: false,
+        cause: found.cause,
+        summary: `the test build failed: ${symptom}: ${found.explanation}`,
+        ...withFix(found.cause, ctx),
+      },
+    };
   }
-  return { symptom, recognised: false, result: { ...base, ok: false, cause: 'unknown', summary: `the test build failed: ${symptom}` } };
+  return {
+    symptom,
+    recognised: false,
+    result: { ...base, ok: false, cause: 'unknown', summary: `the test build failed: ${symptom}` },
+  };
 }
 
 function withFix(cause: CauseId, ctx: ProbeContext): { fix?: ProbeFix } {

@@ -33,7 +33,13 @@ export interface TestBuilderOptions {
 export async function testLinuxBuilder(options: TestBuilderOptions): Promise<TestBuildResult> {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? 600_000;
-  const ctx = new ProbeContext({ root: options.root, env: options.env, signal: options.signal, deadline: started + timeoutMs, trustRoot: options.trustRoot === true });
+  const ctx = new ProbeContext({
+    root: options.root,
+    env: options.env,
+    signal: options.signal,
+    deadline: started + timeoutMs,
+    trustRoot: options.trustRoot === true,
+  });
   const runOptions: ProbeRunOptions = {
     ...(options.trustRoot === true ? { trustRoot: true } : {}),
     ...(options.root !== undefined ? { root: options.root } : {}),
@@ -43,7 +49,14 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
   try {
     let system = options.system;
     if (system !== undefined && !isLinuxSystemDouble(system)) {
-      return { system: printable(system), durationMs: 0, argv: [], ok: false, cause: 'unknown', summary: `not built: ${JSON.stringify(printable(system))} is not a Linux system double such as aarch64-linux or x86_64-linux` };
+      return {
+        system: printable(system),
+        durationMs: 0,
+        argv: [],
+        ok: false,
+        cause: 'unknown',
+        summary: `not built: ${JSON.stringify(printable(system))} is not a Linux system double such as aarch64-linux or x86_64-linux`,
+      };
     }
     if (system === undefined) {
       // The builder's own system: what its machines entry says it builds (a value that is not a
@@ -55,13 +68,29 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
     }
     // A staged root whose files would make nix-build's ssh run a command here is not built on.
     const refused = ctx.refusalFor(testBuildArgv(system, options.features));
-    if (refused !== undefined) return { system, durationMs: Date.now() - started, argv: testBuildArgv(system, options.features), ok: false, cause: 'unknown', summary: `not built: ${refused}` };
+    if (refused !== undefined)
+      return {
+        system,
+        durationMs: Date.now() - started,
+        argv: testBuildArgv(system, options.features),
+        ok: false,
+        cause: 'unknown',
+        summary: `not built: ${refused}`,
+      };
     // Nix sets no ConnectTimeout: against a port that accepts and never speaks the build would
     // hang until our timeout. A bounded look at the port first (about a second when healthy).
     const port = await runProbes({ ...runOptions, only: ['vm-port'], timeoutMs: 15_000 });
     if (port.verdict.cause === 'builder-unresponsive') {
       options.onOutput?.(`pre-flight: ${port.verdict.summary}\n`);
-      return { system, durationMs: Date.now() - started, argv: testBuildArgv(system, options.features), ok: false, cause: port.verdict.cause, summary: `not built: ${port.verdict.summary}`, ...(port.verdict.fix ? { fix: port.verdict.fix } : {}) };
+      return {
+        system,
+        durationMs: Date.now() - started,
+        argv: testBuildArgv(system, options.features),
+        ok: false,
+        cause: port.verdict.cause,
+        summary: `not built: ${port.verdict.summary}`,
+        ...(port.verdict.fix ? { fix: port.verdict.fix } : {}),
+      };
     }
     const attempt = await buildOnBuilder(ctx, system, timeoutMs, options.onOutput, options.features);
     const result = { ...attempt.result, durationMs: Date.now() - started };
@@ -72,10 +101,17 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
     // and name the root cause behind it (e.g. the Host block is not included for root).
     const report = await runProbes({ ...runOptions, timeoutMs: 60_000 });
     // needs-admin only says the probes could not look as root; ssh's own words then say more.
-    const useless = report.verdict.cause === 'ok' || report.verdict.cause === 'unknown' || (report.verdict.cause === 'needs-admin' && attempt.recognised);
+    const useless =
+      report.verdict.cause === 'ok' ||
+      report.verdict.cause === 'unknown' ||
+      (report.verdict.cause === 'needs-admin' && attempt.recognised);
     if (useless) return result;
     // The root cause's fix replaces the symptom's.
-    const diagnosed: TestBuildResult = { ...result, cause: report.verdict.cause, summary: `the test build failed (${attempt.symptom}); root cause: ${report.verdict.summary}` };
+    const diagnosed: TestBuildResult = {
+      ...result,
+      cause: report.verdict.cause,
+      summary: `the test build failed (${attempt.symptom}); root cause: ${report.verdict.summary}`,
+    };
     delete diagnosed.fix;
     return { ...diagnosed, ...(report.verdict.fix ? { fix: report.verdict.fix } : {}) };
   } finally {

@@ -4,7 +4,13 @@
  * Warnings and skips never decide; the evidence of other probes that failed or warned with the
  * same cause is added, so the verdict carries every line that proves it.
  */
-import { PROBE_IDS, type CauseId, type Evidence, type ProbeResult, type Verdict } from '../protocol/probes.js';
+import {
+  PROBE_IDS,
+  type CauseId,
+  type Evidence,
+  type ProbeResult,
+  type Verdict,
+} from '../protocol/probes.js';
 
 const DECIDING: ReadonlySet<string> = new Set(['fail', 'needs-admin']);
 
@@ -12,11 +18,16 @@ export function decideVerdict(results: ProbeResult[]): Verdict {
   const ordered = [...results].sort((a, b) => PROBE_IDS.indexOf(a.id) - PROBE_IDS.indexOf(b.id));
   const decider = ordered.find((r) => DECIDING.has(r.status));
   if (decider === undefined) {
-    const login = ordered.find((r) => r.id === 'remote-nix' && r.status === 'ok') ?? ordered.find((r) => r.id === 'ssh-login' && r.status === 'ok');
+    const login =
+      ordered.find((r) => r.id === 'remote-nix' && r.status === 'ok') ??
+      ordered.find((r) => r.id === 'ssh-login' && r.status === 'ok');
     const ran = ordered.filter((r) => r.status !== 'skip').length;
     return {
       cause: 'ok',
-      summary: login !== undefined ? `The builder works for the nix-daemon: ${login.summary}` : `No problem found in the ${ran} probe(s) that ran`,
+      summary:
+        login !== undefined
+          ? `The builder works for the nix-daemon: ${login.summary}`
+          : `No problem found in the ${ran} probe(s) that ran`,
       ...(login !== undefined ? { probe: login.id, evidence: login.evidence } : {}),
     };
   }
@@ -24,8 +35,20 @@ export function decideVerdict(results: ProbeResult[]): Verdict {
   const evidence: Evidence[] = [...decider.evidence];
   for (const other of ordered) {
     // Warnings with the same cause corroborate (launchd says the VM is not running when the port is closed).
-    if (other === decider || !(DECIDING.has(other.status) || other.status === 'warn') || (other.cause ?? 'unknown') !== cause) continue;
-    for (const e of other.evidence) if (!evidence.some((x) => JSON.stringify(x) === JSON.stringify(e))) evidence.push(e);
+    if (
+      other === decider ||
+      !(DECIDING.has(other.status) || other.status === 'warn') ||
+      (other.cause ?? 'unknown') !== cause
+    )
+      continue;
+    for (const e of other.evidence)
+      if (!evidence.some((x) => JSON.stringify(x) === JSON.stringify(e))) evidence.push(e);
   }
-  return { cause, summary: decider.summary, ...(decider.fix ? { fix: decider.fix } : {}), evidence, probe: decider.id };
+  return {
+    cause,
+    summary: decider.summary,
+    ...(decider.fix ? { fix: decider.fix } : {}),
+    evidence,
+    probe: decider.id,
+  };
 }

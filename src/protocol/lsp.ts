@@ -96,4 +96,5 @@ export const EXPLAIN_REQUEST = new RequestType<ExplainParams, ExplainResult, voi
  * Terminal lines worth a link: the wrappers and ssh/Nix texts users meet first. Only a cheap
  * prefilter for the editors' link providers; what a line means is the server's `explain`.
  */
-export const EXPLAIN_LINK_LINE = /cannot build on '|failed to start SSH connection|Host key verification failed|is required to build|Required system: '|The option [`'‘][^`'’]+[`'’] does not exist|has conflicting definition values|Could not resolve hostname|Permission denied \(publickey|connect to host \S+ port \d+: Connection refused|Unexpected files in \/etc|Determinate detected|requires [`'‘]?nix\.enable|Failed to find a machine for remote build|UNPROTECTED PRIVATE KEY FILE|kex_exchange_identification/;
+export const EXPLAIN_LINK_LINE =
+  /cannot build on '|failed to start SSH connection|Host key verification failed|is required to build|Required system: '|The option [`'‘][^`'’]+[`'’] does not exist|has conflicting definition values|Could not resolve hostname|Permission denied \(publickey|connect to host \S+ port \d+: Connection refused|Unexpected files in \/etc|Determinate detected|requires [`'‘]?nix\.enable|Failed to find a machine for remote build|UNPROTECTED PRIVATE KEY FILE|kex_exchange_identification/;

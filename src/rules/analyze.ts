@@ -61,7 +61,13 @@ export function locateForRules(parsed: ParsedNix): Located {
  * `nix.enable = false` in another is still a conflict.
  */
 export function configurationFacts(source: string | ParsedNix | Located): FileFacts {
-  return factsOf(typeof source === 'string' ? locateForRules(parseNix(source)) : 'tree' in source ? locateForRules(source) : source);
+  return factsOf(
+    typeof source === 'string'
+      ? locateForRules(parseNix(source))
+      : 'tree' in source
+        ? locateForRules(source)
+        : source,
+  );
 }
 
 export interface Analysis {
@@ -87,7 +93,11 @@ export function analyzeNix(
  * The analysis of a parse already made; `ruleLocated` (from `locateForRules` of the same parse)
  * when the caller located it already to collect the configuration's facts, so nothing is done twice.
  */
-export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, ruleLocated?: Located): Analysis {
+export function analyzeParsed(
+  parsed: ParsedNix,
+  options: AnalyzeOptions = {},
+  ruleLocated?: Located,
+): Analysis {
   const { text } = parsed;
   const lines = new LazyLineIndex(text);
   const disabled = new Set(options.disabledRules ?? []);
@@ -95,7 +105,14 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
   // Every fix passes the same safety checks (fixGuard.ts) on its way out.
   let guard: FixGuard | undefined;
   const guarded = (code: RuleId, fix: RuleFinding['fixes'][number]) => {
-    guard ??= { text, errors: parsed.hasErrors === false ? [] : mergeSpans(errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).all), eol: lineEnding(text) };
+    guard ??= {
+      text,
+      errors:
+        parsed.hasErrors === false
+          ? []
+          : mergeSpans(errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).all),
+      eol: lineEnding(text),
+    };
     const verdict = guardFix(guard, fix);
     if ('dropped' in verdict) options.onDroppedFix?.(code, fix.title, verdict.dropped);
     return 'fix' in verdict ? [verdict.fix] : [];
@@ -105,7 +122,8 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
     if (!otherLines.has(file)) {
       // (Any configuration's view of the other files has their texts: the same files.)
       let other: string | undefined;
-      for (const source of [options.elsewhere, ...(options.contexts ?? []).map((c) => c.elsewhere)]) other ??= source?.textOf?.(file);
+      for (const source of [options.elsewhere, ...(options.contexts ?? []).map((c) => c.elsewhere)])
+        other ??= source?.textOf?.(file);
       otherLines.set(file, other === undefined ? undefined : new LazyLineIndex(other));
     }
     return otherLines.get(file);
@@ -122,11 +140,16 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
       severity: f.severity,
       code,
       message: f.message,
-      fixes: f.fixes.flatMap((fix) => guarded(code, fix)).map((fix) => ({
-        title: fix.title,
-        isPreferred: fix.isPreferred,
-        edits: fix.edits.map((e) => ({ range: { start: lines.positionAt(e.from), end: lines.positionAt(e.to) }, newText: e.newText })),
-      })),
+      fixes: f.fixes
+        .flatMap((fix) => guarded(code, fix))
+        .map((fix) => ({
+          title: fix.title,
+          isPreferred: fix.isPreferred,
+          edits: fix.edits.map((e) => ({
+            range: { start: lines.positionAt(e.from), end: lines.positionAt(e.to) },
+            newText: e.newText,
+          })),
+        })),
     };
     const related = (f.related ?? []).map(toRelated).filter((r): r is RelatedInformation => r !== undefined);
     if (related.length > 0) finding.related = related;
@@ -138,8 +161,18 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
     const problems = syntaxProblems(parsed);
     const shown = problems.slice(0, MAX_SYNTAX_FINDINGS);
     shown.forEach((problem, i) => {
-      const more = i === shown.length - 1 && problems.length > shown.length ? ` (${problems.length - shown.length} more syntax errors after this one are not listed)` : '';
-      findings.push(toFinding('syntax-error', { span: problem.span, severity: 'error', message: problem.message + more, fixes: [] }));
+      const more =
+        i === shown.length - 1 && problems.length > shown.length
+          ? ` (${problems.length - shown.length} more syntax errors after this one are not listed)`
+          : '';
+      findings.push(
+        toFinding('syntax-error', {
+          span: problem.span,
+          severity: 'error',
+          message: problem.message + more,
+          fixes: [],
+        }),
+      );
     });
   }
   // The rules read a few option paths: locate only those for them (a fraction of the work), and
@@ -148,7 +181,11 @@ export function analyzeParsed(parsed: ParsedNix, options: AnalyzeOptions = {}, r
   const located = lazyLocated(() => locate(parsed));
   const contexts = options.contexts?.length ? options.contexts : [{ elsewhere: options.elsewhere }];
   const results = contexts.map((context) => {
-    const ctx: RuleContext = { text, located: locatedForSystem(forRules, context.system), elsewhere: context.elsewhere };
+    const ctx: RuleContext = {
+      text,
+      located: locatedForSystem(forRules, context.system),
+      elsewhere: context.elsewhere,
+    };
     const out: RuleResult[] = [];
     for (const rule of RULES) {
       if (disabled.has(rule.id)) continue;
@@ -170,7 +207,13 @@ function lazyLocated(compute: () => Located): Located {
   const fields = ['definitions', 'attrsets', 'lists', 'modules', 'systems', 'imports'] as const;
   const materialise = (): Located => {
     const full = compute();
-    for (const field of fields) Object.defineProperty(lazy, field, { value: full[field], enumerable: true, writable: true, configurable: true });
+    for (const field of fields)
+      Object.defineProperty(lazy, field, {
+        value: full[field],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return full;
   };
   for (const field of fields) {

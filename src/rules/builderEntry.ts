@@ -37,7 +37,6 @@ export function builderEntryNix(entry: BuilderEntry): string {
  */
 export function knownHostsNix(hostName: string, hostKeyLine: string): string {
   // Upstream: "The public key should not include any host names, only the key type and the key itself".
-  const keyOnly = hostKeyLine.split(/\s+/).slice(0, 2).join(" ");
+  const keyOnly = hostKeyLine.split(/\s+/).slice(0, 2).join(' ');
   return `{\n  hostNames = [ ${nixString(hostName)} ];\n  publicKey = ${nixString(keyOnly)};\n}`;
 }
-

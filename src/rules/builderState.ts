@@ -14,7 +14,13 @@ export const BUILDER_ENABLE = ['nix', 'linux-builder', 'enable'] as const;
 export type BuilderState = 'on' | 'off' | 'unknown';
 
 /** The module system's numeric priorities (lib/modules.nix): lower wins. `mkOverride n` is not read. */
-const RANK: Record<Priority, number> = { mkForce: 50, normal: 100, mkOverride: 100, mkDefault: 1000, mkOptionDefault: 1500 };
+const RANK: Record<Priority, number> = {
+  mkForce: 50,
+  normal: 100,
+  mkOverride: 100,
+  mkDefault: 1000,
+  mkOptionDefault: 1500,
+};
 
 /** The definitions of `nix.linux-builder.enable` in this file and the other files of the configuration. */
 export function builderEnableDefinitions(ctx: RuleContext): OptionDefinition[] {

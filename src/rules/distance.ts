@@ -9,7 +9,11 @@ export function editDistance(a: string, b: string): number {
       const ca = a[i - 1] ?? '';
       const cb = b[j - 1] ?? '';
       const substitution = ca === cb ? 0 : ca.toLowerCase() === cb.toLowerCase() ? 0.5 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + substitution);
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + substitution,
+      );
     }
     previous = current;
   }
@@ -23,7 +27,10 @@ export function closest(name: string, candidates: readonly string[]): string | u
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const d = editDistance(name, candidate);
-    if (d < bestDistance) { best = candidate; bestDistance = d; }
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
   }
   return bestDistance <= limit ? best : undefined;
 }

@@ -23,18 +23,27 @@ function inside(module: ModuleInfo, set: AttrSetInfo): boolean {
  */
 function ownedBy(module: ModuleInfo, set: AttrSetInfo): boolean {
   if (!inside(module, set)) return false;
-  return set.module === module || (set.module.kind === 'builder-config' && !set.module.nixos && module.prefix.length === 0);
+  return (
+    set.module === module ||
+    (set.module.kind === 'builder-config' && !set.module.nixos && module.prefix.length === 0)
+  );
 }
 
 /**
  * The deepest attribute set in `module` (or the builder VM's `config` module in it) that already
  * stands for a prefix of `path` and is not a list element.
  */
-export function deepestSetFor(ctx: RuleContext, module: ModuleInfo, path: readonly string[]): AttrSetInfo | undefined {
+export function deepestSetFor(
+  ctx: RuleContext,
+  module: ModuleInfo,
+  path: readonly string[],
+): AttrSetInfo | undefined {
   if (path.includes('*')) return undefined;
   return ctx.located.attrsets
-    .filter((s) => !s.entrySpan && isPrefix(s.path, path) && s.path.length < path.length && ownedBy(module, s))
-    .sort((a, b) => b.path.length - a.path.length || (a.span.to - a.span.from) - (b.span.to - b.span.from))[0];
+    .filter(
+      (s) => !s.entrySpan && isPrefix(s.path, path) && s.path.length < path.length && ownedBy(module, s),
+    )
+    .sort((a, b) => b.path.length - a.path.length || a.span.to - a.span.from - (b.span.to - b.span.from))[0];
 }
 
 /**
@@ -42,7 +51,12 @@ export function deepestSetFor(ctx: RuleContext, module: ModuleInfo, path: readon
  * `nix.linux-builder.protocol` goes into an existing `linux-builder = { … }` when there is one, and
  * is spelled out in full at the module's top level otherwise.
  */
-export function addDefinition(ctx: RuleContext, module: ModuleInfo, path: readonly string[], value: string): OffsetEdit | undefined {
+export function addDefinition(
+  ctx: RuleContext,
+  module: ModuleInfo,
+  path: readonly string[],
+  value: string,
+): OffsetEdit | undefined {
   const set = deepestSetFor(ctx, module, path);
   return set ? insertIntoSet(ctx.text, set, path.slice(set.path.length), value) : undefined;
 }
@@ -52,7 +66,13 @@ export function addDefinition(ctx: RuleContext, module: ModuleInfo, path: readon
  * binding is inserted into the text the chain's earlier edits left (a set that just lost its last
  * binding is empty now). False when there is no such set or an earlier edit rewrote it.
  */
-export function addDefinitionAfter(chain: EditChain, ctx: RuleContext, module: ModuleInfo, path: readonly string[], value: string): boolean {
+export function addDefinitionAfter(
+  chain: EditChain,
+  ctx: RuleContext,
+  module: ModuleInfo,
+  path: readonly string[],
+  value: string,
+): boolean {
   const set = deepestSetFor(ctx, module, path);
   const span = set && chain.mapSpan(set.span);
   if (!set || !span) return false;
@@ -68,7 +88,8 @@ export function removeDefinition(text: string, def: OptionDefinition): OffsetEdi
   if (!def.inherited) return removeBinding(text, def.bindingSpan);
   const before = text.slice(def.bindingSpan.from, def.nameSpan.from);
   const after = text.slice(def.nameSpan.to, def.bindingSpan.to);
-  if (/^inherit\s*(\([\s\S]*\))?\s*$/.test(before) && after.trim() === ';') return removeBinding(text, def.bindingSpan);
+  if (/^inherit\s*(\([\s\S]*\))?\s*$/.test(before) && after.trim() === ';')
+    return removeBinding(text, def.bindingSpan);
   let from = def.nameSpan.from;
   while (from > def.bindingSpan.from && /[ \t\r\n]/.test(text[from - 1] ?? '')) from--;
   return { from, to: def.nameSpan.to, newText: '' };
@@ -101,7 +122,11 @@ const strictPrefix = (a: readonly string[], b: readonly string[]) => a.length < 
  * `writtenFrom`: how many leading names of the new paths are not written out, because the binding
  * goes inside a set for them (any value there, a module function too, is then its container).
  */
-export function wouldClash(ctx: RuleContext, moved: readonly { def: OptionDefinition; path: readonly string[] }[], writtenFrom: number): boolean {
+export function wouldClash(
+  ctx: RuleContext,
+  moved: readonly { def: OptionDefinition; path: readonly string[] }[],
+  writtenFrom: number,
+): boolean {
   const movedDefs = new Set(moved.map((m) => m.def));
   for (const other of ctx.located.definitions) {
     if (movedDefs.has(other)) continue;
@@ -109,24 +134,41 @@ export function wouldClash(ctx: RuleContext, moved: readonly { def: OptionDefini
       // Fields of two different list elements (`nix.buildMachines = [ { … } { … } ]`) never meet.
       if (def.entrySpan?.from !== other.entrySpan?.from) continue;
       // A binding whose value holds the moved one (`config = { pkgs, ... }: { … }`) is its container.
-      if (other.bindingSpan.from <= def.bindingSpan.from && def.bindingSpan.to <= other.bindingSpan.to) continue;
+      if (other.bindingSpan.from <= def.bindingSpan.from && def.bindingSpan.to <= other.bindingSpan.to)
+        continue;
       const bothSets = def.value.kind === 'attrs' && other.value.kind === 'attrs';
       if (samePath(path, other.path) && !bothSets) return true;
       if (strictPrefix(path, other.path) && def.value.kind !== 'attrs') return true;
-      if (strictPrefix(other.path, path) && other.path.length > writtenFrom && other.value.kind !== 'attrs') return true;
+      if (strictPrefix(other.path, path) && other.path.length > writtenFrom && other.value.kind !== 'attrs')
+        return true;
     }
   }
   return false;
 }
 
 /** `def` and the definitions inside its value, with `def.path` replaced by `target` in theirs. */
-function movedWith(ctx: RuleContext, def: OptionDefinition, target: readonly string[]): { def: OptionDefinition; path: string[] }[] {
+function movedWith(
+  ctx: RuleContext,
+  def: OptionDefinition,
+  target: readonly string[],
+): { def: OptionDefinition; path: string[] }[] {
   return ctx.located.definitions
-    .filter((d) => d === def || (strictPrefix(def.path, d.path) && d.bindingSpan.from >= def.bindingSpan.from && d.bindingSpan.to <= def.bindingSpan.to))
+    .filter(
+      (d) =>
+        d === def ||
+        (strictPrefix(def.path, d.path) &&
+          d.bindingSpan.from >= def.bindingSpan.from &&
+          d.bindingSpan.to <= def.bindingSpan.to),
+    )
     .map((d) => ({ def: d, path: [...target, ...d.path.slice(def.path.length)] }));
 }
 
-function clashes(ctx: RuleContext, def: OptionDefinition, target: readonly string[], writtenFrom: number): boolean {
+function clashes(
+  ctx: RuleContext,
+  def: OptionDefinition,
+  target: readonly string[],
+  writtenFrom: number,
+): boolean {
   return wouldClash(ctx, movedWith(ctx, def, target), writtenFrom);
 }
 
@@ -143,7 +185,12 @@ export interface Move {
  * 'virtualisation' already defined" when the dotted one comes first). Otherwise it is rewritten in
  * place (`hostPort = 1;` → `config.virtualisation.darwin-builder.hostPort = 1;`).
  */
-export function moveDefinition(ctx: RuleContext, def: OptionDefinition, target: readonly string[], value?: string): Move | undefined {
+export function moveDefinition(
+  ctx: RuleContext,
+  def: OptionDefinition,
+  target: readonly string[],
+  value?: string,
+): Move | undefined {
   const remove = removeDefinition(ctx.text, def);
   if (definitionsAt(ctx, target).length > 0) return { edits: [remove], alreadySet: true };
   // `inherit (cfg) x;` has no value text to move, and its name means something in its own scope.
@@ -153,8 +200,18 @@ export function moveDefinition(ctx: RuleContext, def: OptionDefinition, target: 
   const set = deepestSetFor(ctx, darwinModuleOf(ctx, def), target);
   if (set && set.path.length > enclosing.length && !clashes(ctx, def, target, set.path.length)) {
     const chain = removalChain(ctx.text, def);
-    if (addDefinitionAfter(chain, ctx, darwinModuleOf(ctx, def), target, text)) return { edits: chain.edits, alreadySet: false };
+    if (addDefinitionAfter(chain, ctx, darwinModuleOf(ctx, def), target, text))
+      return { edits: chain.edits, alreadySet: false };
   }
   if (!isPrefix(enclosing, target) || clashes(ctx, def, target, enclosing.length)) return undefined;
-  return { edits: [{ from: def.bindingSpan.from, to: def.bindingSpan.to, newText: `${nixAttrPath(target.slice(enclosing.length))} = ${text};` }], alreadySet: false };
+  return {
+    edits: [
+      {
+        from: def.bindingSpan.from,
+        to: def.bindingSpan.to,
+        newText: `${nixAttrPath(target.slice(enclosing.length))} = ${text};`,
+      },
+    ],
+    alreadySet: false,
+  };
 }

@@ -32,17 +32,27 @@ export function factsOf(located: Located): FileFacts {
  * call count for every host, and so do NixOS modules (`nixosSystem`, e.g. a VM of the user's own,
  * which the rules read as such); another darwin host's modules do not.
  */
-export const moduleOfSystem = (key: string | undefined) => (module: ModuleInfo): boolean =>
-  key === undefined || module.system === undefined || module.system.builder !== 'darwinSystem' || module.system.key === key;
+export const moduleOfSystem =
+  (key: string | undefined) =>
+  (module: ModuleInfo): boolean =>
+    key === undefined ||
+    module.system === undefined ||
+    module.system.builder !== 'darwinSystem' ||
+    module.system.key === key;
 
 /** Whether a file holds more than one nix-darwin host (only then does a host see part of it). */
-export const holdsSeveralHosts = (systems: readonly SystemCall[]): boolean => systems.filter((s) => s.builder === 'darwinSystem').length > 1;
+export const holdsSeveralHosts = (systems: readonly SystemCall[]): boolean =>
+  systems.filter((s) => s.builder === 'darwinSystem').length > 1;
 
 /** `facts` as seen by one host of the file: the modules of other system calls left out. */
 export function factsForSystem(facts: FileFacts, key: string | undefined): FileFacts {
   if (key === undefined || !holdsSeveralHosts(facts.systems)) return facts;
   const keep = moduleOfSystem(key);
-  return { ...facts, definitions: facts.definitions.filter((d) => keep(d.module)), lists: facts.lists.filter((l) => keep(l.module)) };
+  return {
+    ...facts,
+    definitions: facts.definitions.filter((d) => keep(d.module)),
+    lists: facts.lists.filter((l) => keep(l.module)),
+  };
 }
 
 const NO_DEFINITIONS: readonly OptionDefinition[] = [];
@@ -163,7 +173,10 @@ function valueKey(value: OptionDefinition['value']): string {
  */
 export function factsFingerprint(facts: FileFacts): string {
   const parts: string[] = [];
-  for (const d of facts.definitions) parts.push(`${keyOf(d.path)}=${valueKey(d.value)}${d.conditional ? '?' : ''}${d.priority}${d.module.prefix.length}${d.module.nixos ? 'n' : ''}`);
+  for (const d of facts.definitions)
+    parts.push(
+      `${keyOf(d.path)}=${valueKey(d.value)}${d.conditional ? '?' : ''}${d.priority}${d.module.prefix.length}${d.module.nixos ? 'n' : ''}`,
+    );
   for (const l of facts.lists) parts.push(`${keyOf(l.path)}[]`);
   return `${parts.join('\n')}\n${linksFingerprint(facts)}`;
 }

@@ -48,7 +48,7 @@ function touchesError(errors: readonly Span[], from: number, to: number): boolea
   let high = errors.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if ((errors[mid]).to < from) low = mid + 1;
+    if (errors[mid].to < from) low = mid + 1;
     else high = mid;
   }
   const first = errors[low];
@@ -58,13 +58,19 @@ function touchesError(errors: readonly Span[], from: number, to: number): boolea
 function parsesAlone(wrapped: string, container: string, maxItems: number): boolean {
   const tree = parser.parse(wrapped);
   let ok = true;
-  tree.iterate({ enter: (n) => { if (n.type.isError) ok = false; return ok; } });
+  tree.iterate({
+    enter: (n) => {
+      if (n.type.isError) ok = false;
+      return ok;
+    },
+  });
   if (!ok) return false;
   const top = tree.topNode.firstChild;
   if (!top || top.name !== container || top.from !== 0 || top.to !== wrapped.length) return false;
   if (container !== 'AttrSet') return true;
   let items = 0;
-  for (let c = top.firstChild; c; c = c.nextSibling) if (c.name === 'Binding' || c.name === 'Inherit') items++;
+  for (let c = top.firstChild; c; c = c.nextSibling)
+    if (c.name === 'Binding' || c.name === 'Inherit') items++;
   return items <= maxItems;
 }
 
@@ -78,8 +84,10 @@ export function isOneBindingOrExpression(replaced: string): boolean {
 /** The fix as it may leave the engine, or why it may not. */
 export function guardFix(guard: FixGuard, fix: OffsetFix): { fix: OffsetFix } | { dropped: DropReason } {
   for (const e of fix.edits) {
-    if (guard.errors.length > 0 && touchesError(guard.errors, e.from, e.to)) return { dropped: 'syntax-error' };
-    if (e.to > e.from && !isOneBindingOrExpression(guard.text.slice(e.from, e.to))) return { dropped: 'not-one-binding' };
+    if (guard.errors.length > 0 && touchesError(guard.errors, e.from, e.to))
+      return { dropped: 'syntax-error' };
+    if (e.to > e.from && !isOneBindingOrExpression(guard.text.slice(e.from, e.to)))
+      return { dropped: 'not-one-binding' };
   }
   // A stable sort keeps the rule's order for edits at one offset (LSP: inserts before a replace).
   const sorted = [...fix.edits].sort((a, b) => a.from - b.from);
@@ -87,7 +95,8 @@ export function guardFix(guard: FixGuard, fix: OffsetFix): { fix: OffsetFix } | 
   for (const e of sorted) {
     const last = edits[edits.length - 1];
     if (last && e.from < last.to) return { dropped: 'overlap' };
-    if (last && e.from === last.to) edits[edits.length - 1] = { from: last.from, to: e.to, newText: last.newText + e.newText };
+    if (last && e.from === last.to)
+      edits[edits.length - 1] = { from: last.from, to: e.to, newText: last.newText + e.newText };
     else edits.push({ ...e });
   }
   if (guard.eol !== '\n') for (const e of edits) e.newText = e.newText.replace(/\r\n|\r|\n/g, guard.eol);

@@ -12,7 +12,13 @@ import { BUILDER_VM_HOST_KEY } from '../schema/nixDarwin.js';
 import { knownHostsNix } from './builderEntry.js';
 import { addDefinition } from './editing.js';
 import type { MachineEntry } from './machineEntries.js';
-import { darwinModuleOf, definitionsElsewhere, definitionsUnder, type OffsetFix, type RuleContext } from './rule.js';
+import {
+  darwinModuleOf,
+  definitionsElsewhere,
+  definitionsUnder,
+  type OffsetFix,
+  type RuleContext,
+} from './rule.js';
 import type { VmPort } from './vmPort.js';
 
 export const PIN_NAME = 'linux-builder-vm';
@@ -22,13 +28,20 @@ const PIN_PATH = ['programs', 'ssh', 'knownHosts', PIN_NAME];
 export function pinEdit(ctx: RuleContext, entry: MachineEntry, host: string): OffsetEdit | undefined {
   const anchor = entry.hostName;
   if (!anchor) return undefined;
-  const taken = definitionsUnder(ctx, PIN_PATH).length > 0 || ['hostNames', 'publicKey'].some((f) => definitionsElsewhere(ctx, [...PIN_PATH, f]).length > 0);
+  const taken =
+    definitionsUnder(ctx, PIN_PATH).length > 0 ||
+    ['hostNames', 'publicKey'].some((f) => definitionsElsewhere(ctx, [...PIN_PATH, f]).length > 0);
   if (taken) return undefined;
   return addDefinition(ctx, darwinModuleOf(ctx, anchor), PIN_PATH, knownHostsNix(host, BUILDER_VM_HOST_KEY));
 }
 
 /** The edits that set the entry's hostName (and its sshUser to `builder` when it has none). */
-function hostEdits(ctx: RuleContext, entry: MachineEntry, host: string, addUser: boolean): OffsetEdit[] | undefined {
+function hostEdits(
+  ctx: RuleContext,
+  entry: MachineEntry,
+  host: string,
+  addUser: boolean,
+): OffsetEdit[] | undefined {
   const span = entry.hostName?.value.span;
   if (!span) return undefined;
   const edits: OffsetEdit[] = [{ from: span.from, to: span.to, newText: nixString(host) }];
@@ -43,12 +56,22 @@ function hostEdits(ctx: RuleContext, entry: MachineEntry, host: string, addUser:
  * Fixes that send the entry to the VM the configuration runs: the alias when nix-darwin's builder
  * is on, and `127.0.0.1:<port>` pinned. `addUser`: the entry has no sshUser (the VM's user is `builder`).
  */
-export function loopbackFixes(ctx: RuleContext, entry: MachineEntry, vm: VmPort, addUser: boolean): OffsetFix[] {
+export function loopbackFixes(
+  ctx: RuleContext,
+  entry: MachineEntry,
+  vm: VmPort,
+  addUser: boolean,
+): OffsetFix[] {
   const fixes: OffsetFix[] = [];
   const user = addUser ? ' with sshUser "builder"' : '';
   if (vm.vm === 'linux-builder') {
     const edits = hostEdits(ctx, entry, 'linux-builder', addUser);
-    if (edits) fixes.push({ title: `Use hostName "linux-builder"${user} (nix-darwin's ssh alias for the VM; any Nix version)`, isPreferred: true, edits });
+    if (edits)
+      fixes.push({
+        title: `Use hostName "linux-builder"${user} (nix-darwin's ssh alias for the VM; any Nix version)`,
+        isPreferred: true,
+        edits,
+      });
   }
   const host = vm.port === 22 ? '127.0.0.1' : `127.0.0.1:${vm.port}`;
   const pinned = vm.port === 22 ? '127.0.0.1' : `[127.0.0.1]:${vm.port}`;

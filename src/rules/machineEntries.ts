@@ -1,6 +1,13 @@
 /** The `nix.buildMachines` entries of a file, one object per list element, for the entry rules. */
 import type { AttrSetInfo, OptionDefinition } from '../nix/model.js';
-import { definitionsAt, definitionsElsewhere, entries, stringList, stringValue, type RuleContext } from './rule.js';
+import {
+  definitionsAt,
+  definitionsElsewhere,
+  entries,
+  stringList,
+  stringValue,
+  type RuleContext,
+} from './rule.js';
 
 export interface MachineEntry {
   fields: Map<string, OptionDefinition>;
@@ -11,11 +18,21 @@ export interface MachineEntry {
 
 export function machineEntries(ctx: RuleContext): MachineEntry[] {
   // Entries of a NixOS module (a VM of the user's own) are not the Mac's builders.
-  const defs = ctx.located.definitions.filter((d) => d.path.length === 4 && d.path[0] === 'nix' && d.path[1] === 'buildMachines' && d.path[2] === '*' && !d.module.nixos);
+  const defs = ctx.located.definitions.filter(
+    (d) =>
+      d.path.length === 4 &&
+      d.path[0] === 'nix' &&
+      d.path[1] === 'buildMachines' &&
+      d.path[2] === '*' &&
+      !d.module.nixos,
+  );
   return [...entries(defs).values()].map((fields) => {
     const byName = new Map(fields.map((d) => [d.path[3] ?? '', d]));
     const entrySpan = fields[0]?.entrySpan;
-    const set = ctx.located.attrsets.find((s) => s.entrySpan && entrySpan && s.entrySpan.from === entrySpan.from && s.entrySpan.to === entrySpan.to);
+    const set = ctx.located.attrsets.find(
+      (s) =>
+        s.entrySpan && entrySpan && s.entrySpan.from === entrySpan.from && s.entrySpan.to === entrySpan.to,
+    );
     const hostName = byName.get('hostName');
     return { fields: byName, set, hostName, hostNameValue: hostName ? stringValue(hostName) : undefined };
   });
@@ -67,8 +84,9 @@ export function entryProtocol(entry: MachineEntry): string | null | undefined {
  */
 export function buildMachinesDeclared(ctx: RuleContext): OptionDefinition | undefined {
   const path = ['nix', 'buildMachines'];
-  return [...definitionsAt(ctx, path), ...definitionsElsewhere(ctx, path)]
-    .find((d) => !d.module.nixos && !(d.value.kind === 'list' && d.value.items.length === 0));
+  return [...definitionsAt(ctx, path), ...definitionsElsewhere(ctx, path)].find(
+    (d) => !d.module.nixos && !(d.value.kind === 'list' && d.value.items.length === 0),
+  );
 }
 
 /** Host names that mean "this Mac" to ssh. */

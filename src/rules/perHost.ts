@@ -46,7 +46,10 @@ const identity = ({ rule, finding: f }: RuleResult): string =>
  * The findings of every context, each once. A finding not found in every context names the hosts
  * it is found for (`(host: work)`), when they have names.
  */
-export function mergeContexts(contexts: readonly ConfigurationContext[], results: readonly (readonly RuleResult[])[]): RuleResult[] {
+export function mergeContexts(
+  contexts: readonly ConfigurationContext[],
+  results: readonly (readonly RuleResult[])[],
+): RuleResult[] {
   if (results.length === 1) return [...(results[0] ?? [])];
   const seen = new Map<string, { result: RuleResult; hosts: (string | undefined)[] }>();
   results.forEach((list, i) => {
@@ -66,6 +69,9 @@ export function mergeContexts(contexts: readonly ConfigurationContext[], results
     const named = hosts.filter((h): h is string => h !== undefined);
     if (hosts.length === everyHost || named.length === 0) return result;
     const label = named.length === 1 ? `host: ${named[0]}` : `hosts: ${named.join(', ')}`;
-    return { rule: result.rule, finding: { ...result.finding, message: `${result.finding.message} (${label})` } };
+    return {
+      rule: result.rule,
+      finding: { ...result.finding, message: `${result.finding.message} (${label})` },
+    };
   });
 }

@@ -51,7 +51,11 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Every diagnostic code: the syntax check's, the one for a file that could not be analysed, then each rule's. */
-export const RULE_IDS: readonly string[] = ['syntax-error', 'analysis-failed', ...RULES.map((rule) => rule.id)];
+export const RULE_IDS: readonly string[] = [
+  'syntax-error',
+  'analysis-failed',
+  ...RULES.map((rule) => rule.id),
+];
 
 /** What locate keeps for the rules: the union of the option paths they declare they read. */
 export const ruleRelevance = relevanceOf(RULES.flatMap((rule) => rule.reads));

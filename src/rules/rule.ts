@@ -73,7 +73,11 @@ export function definedAnywhere(ctx: RuleContext, path: readonly string[]): bool
 }
 
 /** A literal `true`/`false` at `path` in another file of the configuration. */
-export function boolElsewhere(ctx: RuleContext, path: readonly string[], wanted: boolean): OptionDefinition | undefined {
+export function boolElsewhere(
+  ctx: RuleContext,
+  path: readonly string[],
+  wanted: boolean,
+): OptionDefinition | undefined {
   return ctx.elsewhere?.definitionsAt(path).find((d) => d.value.kind === 'bool' && d.value.value === wanted);
 }
 
@@ -92,7 +96,9 @@ export function relatedTo(ctx: RuleContext, def: OptionDefinition, message: stri
 
 /** Option-valued lists at `path`, here or in another file of the configuration. */
 export function listsAnywhere(ctx: RuleContext, path: readonly string[]): ListInfo[] {
-  const here = ctx.located.lists.filter((l) => l.path.length === path.length && l.path.every((p, i) => p === path[i]));
+  const here = ctx.located.lists.filter(
+    (l) => l.path.length === path.length && l.path.every((p, i) => p === path[i]),
+  );
   return [...here, ...(ctx.elsewhere?.listsAt(path) ?? [])];
 }
 
@@ -107,7 +113,9 @@ export type OptionPattern = readonly string[];
  * path on the way to one (a set to descend into or insert in), `none` otherwise. The rules' filter
  * (`ruleRelevance` in registry.ts) is this over every rule's `reads`.
  */
-export function relevanceOf(patterns: readonly OptionPattern[]): (path: readonly string[]) => 'all' | 'some' | 'none' {
+export function relevanceOf(
+  patterns: readonly OptionPattern[],
+): (path: readonly string[]) => 'all' | 'some' | 'none' {
   const distinct = [...new Map(patterns.map((p) => [p.join('\0'), p])).values()];
   return (path) => {
     let onTheWay = false;
@@ -145,16 +153,24 @@ export interface Rule {
 
 /** Definitions at exactly `path`. */
 export function definitionsAt(ctx: RuleContext, path: readonly string[]): OptionDefinition[] {
-  return ctx.located.definitions.filter((d) => d.path.length === path.length && d.path.every((p, i) => p === path[i]));
+  return ctx.located.definitions.filter(
+    (d) => d.path.length === path.length && d.path.every((p, i) => p === path[i]),
+  );
 }
 
 /** Definitions strictly below `prefix`. */
 export function definitionsUnder(ctx: RuleContext, prefix: readonly string[]): OptionDefinition[] {
-  return ctx.located.definitions.filter((d) => d.path.length > prefix.length && prefix.every((p, i) => d.path[i] === p));
+  return ctx.located.definitions.filter(
+    (d) => d.path.length > prefix.length && prefix.every((p, i) => d.path[i] === p),
+  );
 }
 
 /** The first definition that is literally `true` / `false` at `path`, unconditional ones first. */
-export function boolAt(ctx: RuleContext, path: readonly string[], wanted: boolean): OptionDefinition | undefined {
+export function boolAt(
+  ctx: RuleContext,
+  path: readonly string[],
+  wanted: boolean,
+): OptionDefinition | undefined {
   const hits = definitionsAt(ctx, path).filter((d) => d.value.kind === 'bool' && d.value.value === wanted);
   return hits.find((d) => !d.conditional) ?? hits[0];
 }
@@ -179,8 +195,10 @@ export function stringList(def: OptionDefinition): string[] | undefined {
 export function darwinModuleOf(ctx: RuleContext, def: OptionDefinition): ModuleInfo {
   if (def.module.prefix.length === 0) return def.module;
   const around = ctx.located.modules
-    .filter((m) => m.prefix.length === 0 && m.span.from <= def.module.span.from && m.span.to >= def.module.span.to)
-    .sort((a, b) => (a.span.to - a.span.from) - (b.span.to - b.span.from));
+    .filter(
+      (m) => m.prefix.length === 0 && m.span.from <= def.module.span.from && m.span.to >= def.module.span.to,
+    )
+    .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from));
   return around[0] ?? def.module;
 }
 

@@ -22,13 +22,19 @@ export interface VmPort {
 const literalPort = (defs: OptionDefinition[]): OptionDefinition | undefined =>
   defs.find((d) => d.value.kind === 'int' && !d.conditional) ?? defs.find((d) => d.value.kind === 'int');
 
-const anywhere = (ctx: RuleContext, path: readonly string[]) => [...definitionsAt(ctx, path), ...definitionsElsewhere(ctx, path)];
+const anywhere = (ctx: RuleContext, path: readonly string[]) => [
+  ...definitionsAt(ctx, path),
+  ...definitionsElsewhere(ctx, path),
+];
 
 export function builderVmPort(ctx: RuleContext): VmPort {
-  const portOf = (def: OptionDefinition | undefined) => (def?.value.kind === 'int' ? def.value.value : DEFAULT_HOST_PORT);
+  const portOf = (def: OptionDefinition | undefined) =>
+    def?.value.kind === 'int' ? def.value.value : DEFAULT_HOST_PORT;
   if (builderState(ctx) === 'on') {
     const def = literalPort(anywhere(ctx, [...BUILDER_VM_PATH, 'hostPort']));
-    return def ? { port: portOf(def), vm: 'linux-builder', def } : { port: DEFAULT_HOST_PORT, vm: 'linux-builder' };
+    return def
+      ? { port: portOf(def), vm: 'linux-builder', def }
+      : { port: DEFAULT_HOST_PORT, vm: 'linux-builder' };
   }
   const own = literalPort(anywhere(ctx, ['virtualisation', 'darwin-builder', 'hostPort']));
   if (own) return { port: portOf(own), vm: 'own', def: own };

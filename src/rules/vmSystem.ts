@@ -21,7 +21,10 @@ export interface VmSystem {
   because?: string;
 }
 
-const anywhere = (ctx: RuleContext, path: readonly string[]) => [...definitionsAt(ctx, path), ...definitionsElsewhere(ctx, path)];
+const anywhere = (ctx: RuleContext, path: readonly string[]) => [
+  ...definitionsAt(ctx, path),
+  ...definitionsElsewhere(ctx, path),
+];
 
 /** The Mac's system from a literal `nixpkgs.hostPlatform` ("aarch64-darwin" / "x86_64-darwin"). */
 export function hostSystem(ctx: RuleContext): 'aarch64-darwin' | 'x86_64-darwin' | undefined {
@@ -37,12 +40,15 @@ export function builderVmSystem(ctx: RuleContext): VmSystem {
   const host = hostSystem(ctx);
   if (packages.length > 0) {
     const written = packages.map((d) => (d.value.kind === 'other' ? d.value.text : ''));
-    if (written.some((t) => /\blinux-builder-vz\b/.test(t))) return { kind: 'vz', native: 'aarch64-linux', because: 'with linux-builder-vz' };
-    if (written.some((t) => /\blinux-builder-x86_64\b/.test(t))) return { kind: 'qemu', native: 'x86_64-linux', because: 'with linux-builder-x86_64' };
+    if (written.some((t) => /\blinux-builder-vz\b/.test(t)))
+      return { kind: 'vz', native: 'aarch64-linux', because: 'with linux-builder-vz' };
+    if (written.some((t) => /\blinux-builder-x86_64\b/.test(t)))
+      return { kind: 'qemu', native: 'x86_64-linux', because: 'with linux-builder-x86_64' };
     // `pkgs.darwin.linux-builder` (or a pinned nixpkgs' one): nix-darwin's default VM.
     if (!written.every((t) => /\bdarwin\.linux-builder$/.test(t.trim()))) return { kind: 'unknown' };
   }
-  if (host === 'aarch64-darwin') return { kind: 'qemu', native: 'aarch64-linux', because: 'on Apple silicon' };
+  if (host === 'aarch64-darwin')
+    return { kind: 'qemu', native: 'aarch64-linux', because: 'on Apple silicon' };
   if (host === 'x86_64-darwin') return { kind: 'qemu', native: 'x86_64-linux', because: 'on an Intel Mac' };
   return { kind: 'qemu' };
 }

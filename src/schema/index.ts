@@ -16,7 +16,11 @@ const ALL_OPTIONS: readonly OptionDoc[] = [
   ...BUILD_MACHINE_OPTIONS,
   ...BUILDER_VM_OPTIONS,
 ];
-const MISPLACED: readonly MisplacedOption[] = [...LINUX_BUILDER_MISPLACED, ...BUILD_MACHINE_MISPLACED, ...BUILDER_CONFIG_MISPLACED];
+const MISPLACED: readonly MisplacedOption[] = [
+  ...LINUX_BUILDER_MISPLACED,
+  ...BUILD_MACHINE_MISPLACED,
+  ...BUILDER_CONFIG_MISPLACED,
+];
 
 const key = (path: readonly string[]) => path.join('\u0000');
 const byPath = new Map(ALL_OPTIONS.map((o) => [key(o.path), o]));
@@ -26,7 +30,13 @@ const removedByPath = new Map(LINUX_BUILDER_REMOVED.map((m) => [key(m.path), m])
 export const LINUX_BUILDER_PATH = ['nix', 'linux-builder'] as const;
 export const BUILDER_CONFIG_PATH = ['nix', 'linux-builder', 'config'] as const;
 export const BUILD_MACHINE_ENTRY_PATH = ['nix', 'buildMachines', '*'] as const;
-export const BUILDER_VM_PATH = ['nix', 'linux-builder', 'config', 'virtualisation', 'darwin-builder'] as const;
+export const BUILDER_VM_PATH = [
+  'nix',
+  'linux-builder',
+  'config',
+  'virtualisation',
+  'darwin-builder',
+] as const;
 
 /** The documentation of the option at `path` (list elements as `*`), if we know it. */
 export function describeOption(path: readonly string[]): OptionDoc | undefined {
@@ -52,7 +62,11 @@ export function removedOption(path: readonly string[]): MisplacedOption | undefi
  * Sets whose children we know completely: any other child name is an error there.
  * (`nix` itself is not closed: nix-darwin has many options we do not list.)
  */
-export const CLOSED_SETS: readonly (readonly string[])[] = [LINUX_BUILDER_PATH, BUILD_MACHINE_ENTRY_PATH, BUILDER_VM_PATH];
+export const CLOSED_SETS: readonly (readonly string[])[] = [
+  LINUX_BUILDER_PATH,
+  BUILD_MACHINE_ENTRY_PATH,
+  BUILDER_VM_PATH,
+];
 
 export function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
   return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);

@@ -3,14 +3,37 @@ import { NIX_DARWIN_NIX_MODULE as SRC } from './sources.js';
 import type { OptionDoc } from './types.js';
 
 export const NIX_DARWIN_OPTIONS: readonly OptionDoc[] = [
-  { path: ['nix', 'enable'], type: 'boolean', shape: { kind: 'bool' }, default: 'true', source: SRC,
-    doc: 'Let nix-darwin manage Nix. `nix.linux-builder.enable` requires it; Determinate Nix requires it to be false.' },
-  { path: ['nix', 'distributedBuilds'], type: 'boolean', shape: { kind: 'bool' }, default: 'false (true when nix.linux-builder.enable)', source: SRC,
-    doc: 'Use `nix.buildMachines`. When false, nix-darwin writes `builders =` and the machines file is ignored.' },
-  { path: ['nix', 'linux-builder'], type: 'submodule', shape: { kind: 'any' }, source: SRC,
-    doc: 'nix-darwin\'s Linux builder VM.' },
-  { path: ['nix', 'buildMachines'], type: 'list of submodule', shape: { kind: 'any' }, default: '[ ]', source: SRC,
-    doc: 'Remote builders, written to /etc/nix/machines. nix-darwin adds the linux-builder entry itself.' },
+  {
+    path: ['nix', 'enable'],
+    type: 'boolean',
+    shape: { kind: 'bool' },
+    default: 'true',
+    source: SRC,
+    doc: 'Let nix-darwin manage Nix. `nix.linux-builder.enable` requires it; Determinate Nix requires it to be false.',
+  },
+  {
+    path: ['nix', 'distributedBuilds'],
+    type: 'boolean',
+    shape: { kind: 'bool' },
+    default: 'false (true when nix.linux-builder.enable)',
+    source: SRC,
+    doc: 'Use `nix.buildMachines`. When false, nix-darwin writes `builders =` and the machines file is ignored.',
+  },
+  {
+    path: ['nix', 'linux-builder'],
+    type: 'submodule',
+    shape: { kind: 'any' },
+    source: SRC,
+    doc: "nix-darwin's Linux builder VM.",
+  },
+  {
+    path: ['nix', 'buildMachines'],
+    type: 'list of submodule',
+    shape: { kind: 'any' },
+    default: '[ ]',
+    source: SRC,
+    doc: 'Remote builders, written to /etc/nix/machines. nix-darwin adds the linux-builder entry itself.',
+  },
 ];
 
 /** The ssh_config file nix-darwin writes for the builder (docs/dev/domain.md#what-enabling-the-builder-generates). */

@@ -52,7 +52,11 @@ export function enclosingSetPath(located: Located, offset: number): string[] | u
 }
 
 /** The option sets we document, as paths: their names are offered on the way down to them. */
-const DOCUMENTED_SETS: readonly (readonly string[])[] = [LINUX_BUILDER_PATH, BUILD_MACHINE_ENTRY_PATH, BUILDER_VM_PATH];
+const DOCUMENTED_SETS: readonly (readonly string[])[] = [
+  LINUX_BUILDER_PATH,
+  BUILD_MACHINE_ENTRY_PATH,
+  BUILDER_VM_PATH,
+];
 
 /**
  * Names of attribute sets below `path` that lead to documented options (`nix` at the top,
@@ -63,39 +67,52 @@ export function namespaceNames(path: readonly string[]): string[] {
   const names = new Set<string>();
   for (const set of DOCUMENTED_SETS) {
     const next = set[path.length];
-    if (set.length > path.length && startsWith(set, path) && next !== undefined && next !== '*') names.add(next);
+    if (set.length > path.length && startsWith(set, path) && next !== undefined && next !== '*')
+      names.add(next);
   }
   if (samePath(path, BUILDER_CONFIG_PATH)) for (const name of NIXOS_TOP_LEVEL) names.add(name);
   return [...names].sort();
 }
 
-export function completionsAt(document: TextDocument, located: Located, position: Position): CompletionItem[] {
+export function completionsAt(
+  document: TextDocument,
+  located: Located,
+  position: Position,
+): CompletionItem[] {
   const offset = document.offsetAt(position);
   const lineBefore = document.getText({ start: { line: position.line, character: 0 }, end: position });
   const typed = typedAttrPath(lineBefore);
   if (!typed) return [];
   const base = enclosingSetPath(located, offset);
   if (!base) return [];
-  const replace = { start: { line: position.line, character: position.character - typed.partial.length }, end: position };
+  const replace = {
+    start: { line: position.line, character: position.character - typed.partial.length },
+    end: position,
+  };
   const path = [...base, ...typed.segments];
   const options = childOptions(path);
   const optionNames = new Set(options.map((o) => o.path[o.path.length - 1]));
-  const namespaces = namespaceNames(path).filter((name) => !optionNames.has(name)).map((name, i): CompletionItem => ({
-    label: name,
-    kind: CompletionItemKind.Module,
-    detail: 'option set',
-    sortText: `1${String(i).padStart(4, '0')}`,
-    textEdit: { range: replace, newText: name },
-  }));
-  return [...options.map((doc, i): CompletionItem => {
-    const name = doc.path[doc.path.length - 1] ?? '';
-    return {
+  const namespaces = namespaceNames(path)
+    .filter((name) => !optionNames.has(name))
+    .map((name, i): CompletionItem => ({
       label: name,
-      kind: CompletionItemKind.Property,
-      detail: doc.type,
-      documentation: { kind: MarkupKind.Markdown, value: optionMarkdown(doc, { withName: true }) },
-      sortText: `0${String(i).padStart(4, '0')}`,
+      kind: CompletionItemKind.Module,
+      detail: 'option set',
+      sortText: `1${String(i).padStart(4, '0')}`,
       textEdit: { range: replace, newText: name },
-    };
-  }), ...namespaces];
+    }));
+  return [
+    ...options.map((doc, i): CompletionItem => {
+      const name = doc.path[doc.path.length - 1] ?? '';
+      return {
+        label: name,
+        kind: CompletionItemKind.Property,
+        detail: doc.type,
+        documentation: { kind: MarkupKind.Markdown, value: optionMarkdown(doc, { withName: true }) },
+        sortText: `0${String(i).padStart(4, '0')}`,
+        textEdit: { range: replace, newText: name },
+      };
+    }),
+    ...namespaces,
+  ];
 }

@@ -4,7 +4,12 @@
  * refused rather than applied to the wrong place.
  */
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
+} from 'vscode-languageserver';
 import type { Finding, Severity } from '../protocol/findings.js';
 
 export const DIAGNOSTIC_SOURCE = 'linux-builder-doctor';
@@ -34,12 +39,19 @@ export function ruleDocsUrl(docsBaseUrl: string, ruleId: string): string {
  * `uri`: the analysed document's, for related information in the same file (a finding's `related`
  * without a file); other files' paths become file URIs.
  */
-export function toDiagnostic(finding: Finding, index: number, version: number, docsBaseUrl: string, uri?: string): Diagnostic {
+export function toDiagnostic(
+  finding: Finding,
+  index: number,
+  version: number,
+  docsBaseUrl: string,
+  uri?: string,
+): Diagnostic {
   const data: DiagnosticData = { version, index, fixes: finding.fixes.map((f) => f.title) };
   const relatedInformation: DiagnosticRelatedInformation[] = [];
   for (const r of finding.related ?? []) {
     const target = r.file !== undefined ? pathToFileURL(r.file).href : uri;
-    if (target !== undefined) relatedInformation.push({ location: { uri: target, range: r.range }, message: r.message });
+    if (target !== undefined)
+      relatedInformation.push({ location: { uri: target, range: r.range }, message: r.message });
   }
   return {
     ...(relatedInformation.length > 0 ? { relatedInformation } : {}),
@@ -62,5 +74,9 @@ export function readDiagnosticData(diagnostic: Diagnostic): DiagnosticData | und
   const { version, index } = data as Partial<DiagnosticData>;
   if (typeof version !== 'number' || typeof index !== 'number') return undefined;
   const fixes = (data as Partial<DiagnosticData>).fixes;
-  return { version, index, fixes: Array.isArray(fixes) ? fixes.filter((f): f is string => typeof f === 'string') : [] };
+  return {
+    version,
+    index,
+    fixes: Array.isArray(fixes) ? fixes.filter((f): f is string => typeof f === 'string') : [],
+  };
 }

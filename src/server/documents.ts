@@ -6,7 +6,13 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { analysisFailed, analyzeNix, analyzeParsed, type Analysis, type AnalyzeOptions } from '../rules/analyze.js';
+import {
+  analysisFailed,
+  analyzeNix,
+  analyzeParsed,
+  type Analysis,
+  type AnalyzeOptions,
+} from '../rules/analyze.js';
 import type { FileFacts } from '../rules/factsIndex.js';
 import type { Finding } from '../protocol/findings.js';
 import type { Located } from '../nix/model.js';
@@ -46,7 +52,8 @@ export function isNixDocument(uri: string, languageId: string): boolean {
   return languageId === 'nix' || /\.nix$/i.test(uri.split(/[?#]/)[0] ?? '');
 }
 
-const describeError = (error: unknown): string => (error instanceof Error ? error.stack ?? error.message : String(error));
+const describeError = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? error.message) : String(error);
 
 export class DocumentStore {
   private readonly docs = new Map<string, DocumentState>();
@@ -55,7 +62,12 @@ export class DocumentStore {
 
   open(uri: string, languageId: string, version: number, text: string): void {
     this.close(uri);
-    const state: DocumentState = { uri, document: TextDocument.create(uri, languageId, version, text), pending: 'fresh', dirty: true };
+    const state: DocumentState = {
+      uri,
+      document: TextDocument.create(uri, languageId, version, text),
+      pending: 'fresh',
+      dirty: true,
+    };
     this.docs.set(uri, state);
     this.analyzeNow(state);
   }
@@ -69,7 +81,8 @@ export class DocumentStore {
         if (TextDocumentContentChangeEvent.isIncremental(change)) {
           const a = state.document.offsetAt(change.range.start);
           const b = state.document.offsetAt(change.range.end);
-          if (state.pending !== 'fresh') state.pending = composeChange(state.pending, Math.min(a, b), Math.max(a, b), change.text.length);
+          if (state.pending !== 'fresh')
+            state.pending = composeChange(state.pending, Math.min(a, b), Math.max(a, b), change.text.length);
         } else {
           state.pending = 'fresh';
         }
@@ -150,15 +163,25 @@ export class DocumentStore {
     const text = state.document.getText();
     const version = state.document.version;
     const analyzeOptions = this.options.analyzeOptions(state.uri);
-    const previous = state.analysis?.parsed && state.pending !== 'fresh' ? { parsed: state.analysis.parsed, changes: state.pending } : undefined;
+    const previous =
+      state.analysis?.parsed && state.pending !== 'fresh'
+        ? { parsed: state.analysis.parsed, changes: state.pending }
+        : undefined;
     // Same text (settings or the configuration changed): the rules run on the parse we have.
-    const unchanged = previous && previous.changes.length === 0 && previous.parsed.text === text ? previous.parsed : undefined;
+    const unchanged =
+      previous && previous.changes.length === 0 && previous.parsed.text === text
+        ? previous.parsed
+        : undefined;
     let result: Analysis | undefined;
     let failure: unknown;
     try {
-      result = unchanged ? analyzeParsed(unchanged, analyzeOptions) : analyzeNix(text, analyzeOptions, previous);
+      result = unchanged
+        ? analyzeParsed(unchanged, analyzeOptions)
+        : analyzeNix(text, analyzeOptions, previous);
     } catch (error) {
-      this.options.log(`analysis of ${state.uri} v${version} failed${previous ? ' (incremental; retrying from scratch)' : ''}: ${describeError(error)}`);
+      this.options.log(
+        `analysis of ${state.uri} v${version} failed${previous ? ' (incremental; retrying from scratch)' : ''}: ${describeError(error)}`,
+      );
       failure = error;
       if (previous) {
         try {
@@ -170,7 +193,13 @@ export class DocumentStore {
       }
     }
     // A file that cannot be analysed says so once, instead of showing nothing.
-    state.analysis = { version, findings: result?.findings ?? [analysisFailed(failure)], parsed: result?.parsed, located: result?.located, facts: result?.facts };
+    state.analysis = {
+      version,
+      findings: result?.findings ?? [analysisFailed(failure)],
+      parsed: result?.parsed,
+      located: result?.located,
+      facts: result?.facts,
+    };
     state.pending = result ? [] : 'fresh';
     state.dirty = false;
     try {

@@ -15,7 +15,9 @@ const MAX_TEXT = 16 * 1024 * 1024;
 export function explainRequest(params: ExplainParams): ExplainResult {
   const text = typeof params.text === 'string' ? params.text.slice(0, MAX_TEXT) : '';
   const { problems } = explainText(text);
-  const paths = Array.isArray(params.configPaths) ? params.configPaths.filter((p): p is string => typeof p === 'string') : [];
+  const paths = Array.isArray(params.configPaths)
+    ? params.configPaths.filter((p): p is string => typeof p === 'string')
+    : [];
   return { problems: attachDefinitions(problems, paths, nodeFs).problems };
 }
 

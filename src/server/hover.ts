@@ -11,12 +11,16 @@ import { touches } from './spans.js';
 import { optionMarkdown } from './optionDocs.js';
 
 /** The option path named at `offset`, and where that name is written; the narrowest name wins. */
-export function optionPathAt(located: Located, offset: number): { path: string[]; from: number; to: number } | undefined {
+export function optionPathAt(
+  located: Located,
+  offset: number,
+): { path: string[]; from: number; to: number } | undefined {
   let best: { path: string[]; from: number; to: number } | undefined;
   for (const definition of located.definitions) {
     definition.pathSpans.forEach((span, i) => {
       if (definition.path[i] === '*' || !touches(span, offset)) return;
-      if (!best || span.to - span.from < best.to - best.from) best = { path: definition.path.slice(0, i + 1), from: span.from, to: span.to };
+      if (!best || span.to - span.from < best.to - best.from)
+        best = { path: definition.path.slice(0, i + 1), from: span.from, to: span.to };
     });
   }
   return best;

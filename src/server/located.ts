@@ -10,10 +10,11 @@ export function locatedOf(analysis: AnalyzedVersion, log: (message: string) => v
   try {
     located = locate(analysis.parsed);
   } catch (error) {
-    log(`locating options failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    log(
+      `locating options failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     located = null;
   }
   analysis.located = located;
   return located;
 }
-

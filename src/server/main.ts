@@ -15,20 +15,24 @@ if (argv.includes('--version')) {
 
 // The library picks the transport from --stdio / --node-ipc / --socket= / --pipe=; with none
 // given, default to stdio (what every editor but VS Code uses) instead of refusing to start.
-const transportGiven = argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='));
+const transportGiven = argv.some(
+  (a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='),
+);
 const connection: Connection = transportGiven
   ? createConnection(ProposedFeatures.all)
   : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
 
 // The server must outlive any bug: report it to the client and keep serving.
-const report = (kind: string) => (error: unknown): void => {
-  const text = error instanceof Error ? error.stack ?? error.message : String(error);
-  try {
-    connection.console.error(`${kind}: ${text}`);
-  } catch {
-    process.stderr.write(`${kind}: ${text}\n`);
-  }
-};
+const report =
+  (kind: string) =>
+  (error: unknown): void => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    try {
+      connection.console.error(`${kind}: ${text}`);
+    } catch {
+      process.stderr.write(`${kind}: ${text}\n`);
+    }
+  };
 process.on('uncaughtException', report('uncaught exception'));
 process.on('unhandledRejection', report('unhandled rejection'));
 

@@ -4,11 +4,17 @@ import type { RunProbesParams } from '../protocol/lsp.js';
 import type { ProbeRunOptions } from '../probes/run.js';
 import type { ServerSettings } from './settings.js';
 
-export const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const optionalTimeout = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined);
+export const optionalString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+const optionalTimeout = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 
 /** Request parameters override the settings; anything ill-typed from the client is ignored. */
-export function probeRunOptions(params: Partial<RunProbesParams> | undefined, settings: ServerSettings, signal: AbortSignal): ProbeRunOptions {
+export function probeRunOptions(
+  params: Partial<RunProbesParams> | undefined,
+  settings: ServerSettings,
+  signal: AbortSignal,
+): ProbeRunOptions {
   const options: ProbeRunOptions = { signal };
   const root = optionalString(params?.root) ?? settings.probeRoot;
   const timeoutMs = optionalTimeout(params?.timeoutMs) ?? settings.probeTimeoutMs;

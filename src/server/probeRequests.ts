@@ -20,13 +20,22 @@ import type { ServerSettings } from './settings.js';
 import { optionalString, probeRunOptions } from './probeOptions.js';
 
 /** A signal that fires when the client cancels the request or the server shuts down. */
-function abortOn(token: CancellationToken, lifetime: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+function abortOn(
+  token: CancellationToken,
+  lifetime: AbortSignal,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   if (token.isCancellationRequested || lifetime.aborted) controller.abort();
   const subscription = token.onCancellationRequested(() => controller.abort());
   const onShutdown = () => controller.abort();
   lifetime.addEventListener('abort', onShutdown);
-  return { signal: controller.signal, dispose: () => { subscription.dispose(); lifetime.removeEventListener('abort', onShutdown); } };
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      subscription.dispose();
+      lifetime.removeEventListener('abort', onShutdown);
+    },
+  };
 }
 
 export interface ServerLifetime {
@@ -36,30 +45,41 @@ export interface ServerLifetime {
   lifetime: AbortSignal;
 }
 
-export function registerProbeRequests(connection: Connection, settings: () => ServerSettings, toolVersion: string, server: ServerLifetime): void {
+export function registerProbeRequests(
+  connection: Connection,
+  settings: () => ServerSettings,
+  toolVersion: string,
+  server: ServerLifetime,
+): void {
   // Other clients may send no parameters at all: every field is checked (probeRunOptions).
-  connection.onRequest(RUN_PROBES_REQUEST, async (params: RunProbesParams | undefined, token: CancellationToken): Promise<RunProbesResult> => {
-    server.refuseAfterShutdown();
-    const abort = abortOn(token, server.lifetime);
-    const runId = optionalString(params?.runId) ?? '';
-    try {
-      return await runProbes(probeRunOptions(params, settings(), abort.signal), (result, total) => {
-        const progress: ProbeProgressParams = { runId, result, total };
-        void connection.sendNotification(PROBE_PROGRESS_NOTIFICATION, progress).catch(() => undefined);
-      });
-    } finally {
-      abort.dispose();
-    }
-  });
+  connection.onRequest(
+    RUN_PROBES_REQUEST,
+    async (params: RunProbesParams | undefined, token: CancellationToken): Promise<RunProbesResult> => {
+      server.refuseAfterShutdown();
+      const abort = abortOn(token, server.lifetime);
+      const runId = optionalString(params?.runId) ?? '';
+      try {
+        return await runProbes(probeRunOptions(params, settings(), abort.signal), (result, total) => {
+          const progress: ProbeProgressParams = { runId, result, total };
+          void connection.sendNotification(PROBE_PROGRESS_NOTIFICATION, progress).catch(() => undefined);
+        });
+      } finally {
+        abort.dispose();
+      }
+    },
+  );
 
-  connection.onRequest(REPORT_REQUEST, async (params: ReportParams | undefined, token: CancellationToken): Promise<ReportResult> => {
-    server.refuseAfterShutdown();
-    const abort = abortOn(token, server.lifetime);
-    try {
-      const report = await runProbes(probeRunOptions(params, settings(), abort.signal));
-      return { markdown: renderMarkdownReport(report, { toolVersion }) };
-    } finally {
-      abort.dispose();
-    }
-  });
+  connection.onRequest(
+    REPORT_REQUEST,
+    async (params: ReportParams | undefined, token: CancellationToken): Promise<ReportResult> => {
+      server.refuseAfterShutdown();
+      const abort = abortOn(token, server.lifetime);
+      try {
+        const report = await runProbes(probeRunOptions(params, settings(), abort.signal));
+        return { markdown: renderMarkdownReport(report, { toolVersion }) };
+      } finally {
+        abort.dispose();
+      }
+    },
+  );
 }

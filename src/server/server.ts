@@ -38,7 +38,8 @@ const DEBOUNCE_MS = 75;
 /** A broken file can yield thousands of syntax findings; no editor needs more than this many. */
 const MAX_DIAGNOSTICS = 1000;
 
-const describeError = (error: unknown): string => (error instanceof Error ? error.stack ?? error.message : String(error));
+const describeError = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? error.message) : String(error);
 
 export function startServer(connection: Connection): { dispose: () => void } {
   const docsDefault = defaultDocsBaseUrl();
@@ -57,7 +58,11 @@ export function startServer(connection: Connection): { dispose: () => void } {
    */
   const lifetime = new AbortController();
   const refuseAfterShutdown = (): void => {
-    if (lifetime.signal.aborted) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server received shutdown and takes no more requests');
+    if (lifetime.signal.aborted)
+      throw new ResponseError(
+        ErrorCodes.InvalidRequest,
+        'the server received shutdown and takes no more requests',
+      );
   };
   const running = (): boolean => !lifetime.signal.aborted;
 
@@ -65,9 +70,14 @@ export function startServer(connection: Connection): { dispose: () => void } {
     const analysis = state.analysis;
     if (!analysis) return;
     const shown = analysis.findings.slice(0, MAX_DIAGNOSTICS);
-    if (shown.length < analysis.findings.length) log(`${state.uri}: showing the first ${MAX_DIAGNOSTICS} of ${analysis.findings.length} findings`);
-    const diagnostics = shown.map((f, i) => toDiagnostic(f, i, analysis.version, settings.docsBaseUrl, state.uri));
-    connection.sendDiagnostics({ uri: state.uri, version: analysis.version, diagnostics }).catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
+    if (shown.length < analysis.findings.length)
+      log(`${state.uri}: showing the first ${MAX_DIAGNOSTICS} of ${analysis.findings.length} findings`);
+    const diagnostics = shown.map((f, i) =>
+      toDiagnostic(f, i, analysis.version, settings.docsBaseUrl, state.uri),
+    );
+    connection
+      .sendDiagnostics({ uri: state.uri, version: analysis.version, diagnostics })
+      .catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
   };
 
   // The configurations around the open documents: which modules belong together and what each defines.
@@ -115,7 +125,12 @@ export function startServer(connection: Connection): { dispose: () => void } {
         disabledRules: settings.disabledRules,
         // The other modules of the same configuration (per host), as `check` sees them; the other
         // files' texts place related information in them.
-        contexts: path === undefined ? undefined : workspace.contextsFor(path).map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
+        contexts:
+          path === undefined
+            ? undefined
+            : workspace
+                .contextsFor(path)
+                .map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
         // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
         onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
       };
@@ -124,7 +139,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
       publish(state);
       const path = filePathOf(state.uri);
       const facts = state.analysis?.facts;
-      if (path !== undefined && facts) refreshConfigurationOf(path, workspace.setOpen(path, facts), state.uri);
+      if (path !== undefined && facts)
+        refreshConfigurationOf(path, workspace.setOpen(path, facts), state.uri);
     },
     log,
   });
@@ -142,9 +158,14 @@ export function startServer(connection: Connection): { dispose: () => void } {
   async function refreshSettings(pushed?: unknown): Promise<void> {
     if (pullConfiguration) {
       try {
-        const [section] = (await connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }])) as unknown[];
+        const [section] = (await connection.workspace.getConfiguration([
+          { section: SETTINGS_SECTION },
+        ])) as unknown[];
         // Clients answer null for a section they do not know (Neovim without `settings`).
-        settings = parseSettings(typeof section === 'object' && section !== null ? section : initialSettings, docsDefault);
+        settings = parseSettings(
+          typeof section === 'object' && section !== null ? section : initialSettings,
+          docsDefault,
+        );
       } catch (error) {
         log(`reading settings failed: ${describeError(error)}`);
       }
@@ -156,13 +177,19 @@ export function startServer(connection: Connection): { dispose: () => void } {
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
-    registerForConfiguration = pullConfiguration && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    registerForConfiguration =
+      pullConfiguration &&
+      params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     watchingFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     initialSettings = params.initializationOptions;
     settings = parseSettings(initialSettings, docsDefault);
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        textDocumentSync: {
+          openClose: true,
+          change: TextDocumentSyncKind.Incremental,
+          save: { includeText: false },
+        },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['.'], resolveProvider: false },
@@ -174,7 +201,9 @@ export function startServer(connection: Connection): { dispose: () => void } {
   connection.onInitialized(() => {
     // A pulling client tells us of changes only if we register for them (dynamic registration).
     if (registerForConfiguration) {
-      connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+      connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch(() => undefined);
     }
     if (pullConfiguration) refreshSettings().catch((e: unknown) => log(describeError(e)));
     if (watchingFiles) {
@@ -188,25 +217,32 @@ export function startServer(connection: Connection): { dispose: () => void } {
     }
   });
 
-  const changeKinds: Record<number, FileChange> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
+  const changeKinds: Record<number, FileChange> = {
+    [FileChangeType.Created]: 'created',
+    [FileChangeType.Changed]: 'changed',
+    [FileChangeType.Deleted]: 'deleted',
+  };
   connection.onDidChangeWatchedFiles(({ changes }) => {
-    if (running()) guard('didChangeWatchedFiles', undefined, () => {
-      const changed = new Map<string, FactsChange>();
-      for (const change of changes) {
-        const path = filePathOf(change.uri);
-        const kind = changeKinds[change.type];
-        if (path !== undefined && kind) changed.set(path, workspace.fileChanged(path, kind));
-      }
-      for (const [path, change] of changed) refreshConfigurationOf(path, change);
-    });
+    if (running())
+      guard('didChangeWatchedFiles', undefined, () => {
+        const changed = new Map<string, FactsChange>();
+        for (const change of changes) {
+          const path = filePathOf(change.uri);
+          const kind = changeKinds[change.type];
+          if (path !== undefined && kind) changed.set(path, workspace.fileChanged(path, kind));
+        }
+        for (const [path, change] of changed) refreshConfigurationOf(path, change);
+      });
   });
 
   connection.onDidSaveTextDocument(({ textDocument }) => {
-    if (running()) guard('didSave', undefined, () => {
-      // What is on disk now is what the editor had: forget the older copy read from disk.
-      const path = filePathOf(textDocument.uri);
-      if (path !== undefined) refreshConfigurationOf(path, workspace.fileChanged(path, 'changed'), textDocument.uri);
-    });
+    if (running())
+      guard('didSave', undefined, () => {
+        // What is on disk now is what the editor had: forget the older copy read from disk.
+        const path = filePathOf(textDocument.uri);
+        if (path !== undefined)
+          refreshConfigurationOf(path, workspace.fileChanged(path, 'changed'), textDocument.uri);
+      });
   });
 
   connection.onDidChangeConfiguration((params) => {
@@ -222,7 +258,9 @@ export function startServer(connection: Connection): { dispose: () => void } {
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
     if (!running()) return;
-    guard('didChange', undefined, () => store.change(textDocument.uri, textDocument.version ?? 0, contentChanges));
+    guard('didChange', undefined, () =>
+      store.change(textDocument.uri, textDocument.version ?? 0, contentChanges),
+    );
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
@@ -231,7 +269,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
     connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }).catch(() => undefined);
     // Unsaved edits are gone: the other modules see the file on disk again.
     const path = filePathOf(textDocument.uri);
-    if (path !== undefined) guard('didClose', undefined, () => refreshConfigurationOf(path, workspace.close(path)));
+    if (path !== undefined)
+      guard('didClose', undefined, () => refreshConfigurationOf(path, workspace.close(path)));
   });
 
   connection.onCodeAction((params): CodeAction[] => {
@@ -260,7 +299,10 @@ export function startServer(connection: Connection): { dispose: () => void } {
     });
   });
 
-  registerProbeRequests(connection, () => settings, version, { refuseAfterShutdown, lifetime: lifetime.signal });
+  registerProbeRequests(connection, () => settings, version, {
+    refuseAfterShutdown,
+    lifetime: lifetime.signal,
+  });
   registerExplainRequest(connection, refuseAfterShutdown);
 
   connection.onShutdown(() => {

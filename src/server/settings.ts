@@ -28,7 +28,13 @@ export interface ServerSettings {
  * Every key of the section the server reads. Each one is declared in package.json
  * `contributes.configuration`, where the scope decides who may set it (a test compares the two).
  */
-export const SERVER_SETTING_KEYS = ['rules.disabled', 'probes.timeoutMilliseconds', 'probes.root', 'probes.trustRoot', 'builderHost'] as const;
+export const SERVER_SETTING_KEYS = [
+  'rules.disabled',
+  'probes.timeoutMilliseconds',
+  'probes.root',
+  'probes.trustRoot',
+  'builderHost',
+] as const;
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 
 /** Where the rule pages live when the user set nothing: the project's docs/rules/. */
@@ -46,7 +52,8 @@ export function defaultDocsBaseUrl(): string {
 
 type Bag = Record<string, unknown>;
 
-const isBag = (value: unknown): value is Bag => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isBag = (value: unknown): value is Bag =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads `a.b` from either a nested object ({a:{b}}) or a flat one ({'a.b'}); clients differ. */
 function lookup(bag: Bag, dotted: ServerSettingKey): unknown {
@@ -59,7 +66,8 @@ function lookup(bag: Bag, dotted: ServerSettingKey): unknown {
   return current;
 }
 
-const nonEmptyString = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+const nonEmptyString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
 /** Turns whatever the client sent into settings; unknown or ill-typed values fall back to defaults. */
 export function parseSettings(raw: unknown, defaultDocs: string): ServerSettings {
@@ -70,7 +78,8 @@ export function parseSettings(raw: unknown, defaultDocs: string): ServerSettings
   const timeout = lookup(bag, 'probes.timeoutMilliseconds');
   return {
     disabledRules: Array.isArray(disabled) ? disabled.filter((r): r is string => typeof r === 'string') : [],
-    probeTimeoutMs: typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+    probeTimeoutMs:
+      typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
     probeRoot: nonEmptyString(lookup(bag, 'probes.root')),
     probeTrustRoot: lookup(bag, 'probes.trustRoot') === true,
     builderHost: nonEmptyString(lookup(bag, 'builderHost')),

@@ -15,7 +15,7 @@ export interface TextChange {
   toB: number;
 }
 
-const lengthChange = (c: TextChange): number => (c.toB - c.fromB) - (c.toA - c.fromA);
+const lengthChange = (c: TextChange): number => c.toB - c.fromB - (c.toA - c.fromA);
 
 /**
  * Adds one edit to a composition. `from`/`to` are offsets in the text as it is after `changes`
@@ -23,7 +23,12 @@ const lengthChange = (c: TextChange): number => (c.toB - c.fromB) - (c.toA - c.f
  * Changes that overlap or touch the edit are merged with it, so the result stays sorted and
  * non-overlapping on both sides.
  */
-export function composeChange(changes: readonly TextChange[], from: number, to: number, insertedLength: number): TextChange[] {
+export function composeChange(
+  changes: readonly TextChange[],
+  from: number,
+  to: number,
+  insertedLength: number,
+): TextChange[] {
   if (from === to && insertedLength === 0) return [...changes];
   const delta = insertedLength - (to - from);
   const result: TextChange[] = [];

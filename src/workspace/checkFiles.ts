@@ -27,13 +27,26 @@ export interface CheckResult {
 /** The finding with its file named, and its related information in the same file too (the JSON
  *  contract is `related: [{ file, range, message }]`). */
 function withFile(file: string, f: Finding, nameOf: (key: string) => string): Finding {
-  const related = f.related?.map((r) => ({ file: r.file === undefined ? file : nameOf(r.file), range: r.range, message: r.message }));
+  const related = f.related?.map((r) => ({
+    file: r.file === undefined ? file : nameOf(r.file),
+    range: r.range,
+    message: r.message,
+  }));
   return { file, ...f, ...(related ? { related } : {}) };
 }
 
-export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: CheckOptions = {}): CheckResult {
+export function checkFiles(
+  files: readonly string[],
+  fs: WorkspaceFs,
+  options: CheckOptions = {},
+): CheckResult {
   const skipped: Skipped[] = [];
-  const read: { file: string; key: string; parsed: ReturnType<typeof parseNix>; located: ReturnType<typeof locateForRules> }[] = [];
+  const read: {
+    file: string;
+    key: string;
+    parsed: ReturnType<typeof parseNix>;
+    located: ReturnType<typeof locateForRules>;
+  }[] = [];
   /** Files whose parse threw: each gets its one analysis-failed finding. */
   const unreadable: { file: string; text: string; findings: Finding[] }[] = [];
   for (const file of files) {
@@ -42,7 +55,10 @@ export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: C
       text = fs.readText(file);
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
-      skipped.push({ path: file, reason: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message });
+      skipped.push({
+        path: file,
+        reason: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message,
+      });
       continue;
     }
     try {
@@ -65,7 +81,14 @@ export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: C
   const configurationsOf = new Map<string, RootConfigurations>();
   for (const [root, members] of byRoot) {
     const facts = new Map(members.map((m) => [m.key, configurationFacts(m.located)]));
-    configurationsOf.set(root, new RootConfigurations(members.map((m) => m.key), (file) => facts.get(file), (path) => kindOf(fs, path)));
+    configurationsOf.set(
+      root,
+      new RootConfigurations(
+        members.map((m) => m.key),
+        (file) => facts.get(file),
+        (path) => kindOf(fs, path),
+      ),
+    );
   }
   // (The other files' texts place related information in them; the index knows files by their keys.)
   const byKey = new Map(read.map((r) => [r.key, r]));
@@ -74,17 +97,25 @@ export function checkFiles(files: readonly string[], fs: WorkspaceFs, options: C
     const contexts = configurationsOf.get(roots.rootOf(file))?.contextsFor(key);
     let findings: Finding[];
     try {
-      findings = analyzeParsed(parsed, {
-        disabledRules: options.disabledRules,
-        contexts: contexts?.map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
-        onRuleError: (rule, error) => options.onRuleError?.(file, rule, error),
-      }, located).findings;
+      findings = analyzeParsed(
+        parsed,
+        {
+          disabledRules: options.disabledRules,
+          contexts: contexts?.map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
+          onRuleError: (rule, error) => options.onRuleError?.(file, rule, error),
+        },
+        located,
+      ).findings;
     } catch (error) {
       // One file that cannot be analysed says so and does not stop the others.
       findings = [analysisFailed(error)];
     }
     // (Related files are named as the user named them, like the findings' own.)
-    return { file, text: parsed.text, findings: findings.map((f) => withFile(file, f, (other) => byKey.get(other)?.file ?? other)) };
+    return {
+      file,
+      text: parsed.text,
+      findings: findings.map((f) => withFile(file, f, (other) => byKey.get(other)?.file ?? other)),
+    };
   });
   return { checked: [...checked, ...unreadable], skipped };
 }

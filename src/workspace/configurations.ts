@@ -18,10 +18,17 @@ export class RootConfigurations {
   /** Whether hosts were found (else one configuration holds every file). */
   readonly perHost: boolean;
 
-  constructor(files: readonly string[], factsOf: (file: string) => FileFacts | undefined, kindOf: (path: string) => PathKind) {
+  constructor(
+    files: readonly string[],
+    factsOf: (file: string) => FileFacts | undefined,
+    kindOf: (path: string) => PathKind,
+  ) {
     const groups = groupByHost(files, factsOf, kindOf);
     this.perHost = groups !== undefined;
-    this.indexed = (groups ?? [{ host: undefined, members: new Set(files) }]).map((group) => ({ group, index: new FactsIndex() }));
+    this.indexed = (groups ?? [{ host: undefined, members: new Set(files) }]).map((group) => ({
+      group,
+      index: new FactsIndex(),
+    }));
     for (const entry of this.indexed) {
       for (const file of entry.group.members) {
         let list = this.byFile.get(file);
@@ -57,6 +64,9 @@ export class RootConfigurations {
 
   private put(entry: Indexed, file: string, facts: FileFacts | undefined): void {
     // A host sees only its own system call's modules of the file that holds several.
-    entry.index.set(file, facts && entry.group.origin?.file === file ? factsForSystem(facts, entry.group.origin.system) : facts);
+    entry.index.set(
+      file,
+      facts && entry.group.origin?.file === file ? factsForSystem(facts, entry.group.origin.system) : facts,
+    );
   }
 }

@@ -28,23 +28,43 @@ function lastSegment(path: string): string {
 }
 
 /** The findings that are this problem (by rule, and by the option's last name on the finding's line). */
-export function definitionsFor(problem: { cause: CauseId; option?: string }, findings: readonly Finding[], texts: ReadonlyMap<string, string>): ExplainDefinition[] {
+export function definitionsFor(
+  problem: { cause: CauseId; option?: string },
+  findings: readonly Finding[],
+  texts: ReadonlyMap<string, string>,
+): ExplainDefinition[] {
   const rules = RULES_FOR[problem.cause];
   if (!rules) return [];
   const name = problem.option !== undefined ? lastSegment(problem.option) : undefined;
-  return findings.filter((f) => {
-    if (!rules.includes(f.code) || f.file === undefined) return false;
-    if (name === undefined) return true;
-    const line = (texts.get(f.file) ?? '').split('\n')[f.range.start.line] ?? '';
-    return line.includes(name) || f.message.includes(name);
-  }).map((f) => ({ rule: f.code, file: f.file ?? '', line: f.range.start.line + 1, column: f.range.start.character + 1, message: f.message }));
+  return findings
+    .filter((f) => {
+      if (!rules.includes(f.code) || f.file === undefined) return false;
+      if (name === undefined) return true;
+      const line = (texts.get(f.file) ?? '').split('\n')[f.range.start.line] ?? '';
+      return line.includes(name) || f.message.includes(name);
+    })
+    .map((f) => ({
+      rule: f.code,
+      file: f.file ?? '',
+      line: f.range.start.line + 1,
+      column: f.range.start.character + 1,
+      message: f.message,
+    }));
 }
 
-export interface Located<P> { problems: (P & { definitions?: ExplainDefinition[] })[]; missing: string[] }
+export interface Located<P> {
+  problems: (P & { definitions?: ExplainDefinition[] })[];
+  missing: string[];
+}
 
 /** Check the configuration under `paths` (only when a problem can have definitions) and attach them. */
-export function attachDefinitions<P extends { cause: CauseId; option?: string }>(problems: P[], paths: readonly string[], fs: WorkspaceFs): Located<P> {
-  if (paths.length === 0 || !problems.some((p) => RULES_FOR[p.cause] !== undefined)) return { problems, missing: [] };
+export function attachDefinitions<P extends { cause: CauseId; option?: string }>(
+  problems: P[],
+  paths: readonly string[],
+  fs: WorkspaceFs,
+): Located<P> {
+  if (paths.length === 0 || !problems.some((p) => RULES_FOR[p.cause] !== undefined))
+    return { problems, missing: [] };
   const collected = collectNixFiles(paths, fs);
   const { checked } = checkFiles(collected.files, fs);
   const findings = checked.flatMap((c) => c.findings);

@@ -25,7 +25,11 @@ export interface HostGroup {
 export type PathKind = 'file' | 'directory' | undefined;
 
 /** The file a relative module path names from `from`, if it exists. */
-export function resolveModulePath(from: string, path: string, kindOf: (path: string) => PathKind): string | undefined {
+export function resolveModulePath(
+  from: string,
+  path: string,
+  kindOf: (path: string) => PathKind,
+): string | undefined {
   const target = resolve(dirname(from), path);
   const kind = kindOf(target);
   if (kind === 'file') return target;
@@ -71,7 +75,9 @@ export function groupByHost(
     // (nixosSystem calls build NixOS machines, such as a VM of the user's own: not Macs to group by.)
     for (const system of factsOf(file)?.systems.filter((s) => s.builder === 'darwinSystem') ?? []) {
       const members = new Set([file]);
-      const entries = system.modulePaths.map((p) => resolveModulePath(file, p, kindOf)).filter((p): p is string => p !== undefined);
+      const entries = system.modulePaths
+        .map((p) => resolveModulePath(file, p, kindOf))
+        .filter((p): p is string => p !== undefined);
       reach([...importsOf(file, system.key), ...entries], members);
       hosts.push({ host: system.name ?? system.key, origin: { file, system: system.key }, members });
     }

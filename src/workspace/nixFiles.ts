@@ -24,7 +24,13 @@ export interface NixFileList {
 
 const reasonOf = (error: unknown): string => {
   const e = error as NodeJS.ErrnoException;
-  return e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ELOOP' ? 'too many levels of symbolic links' : e.code === 'ENOENT' ? 'no such file or folder' : e.message;
+  return e.code === 'EACCES' || e.code === 'EPERM'
+    ? 'permission denied'
+    : e.code === 'ELOOP'
+      ? 'too many levels of symbolic links'
+      : e.code === 'ENOENT'
+        ? 'no such file or folder'
+        : e.message;
 };
 
 class Walker {
@@ -33,7 +39,10 @@ class Walker {
   private readonly realFiles = new Set<string>();
   private readonly realDirs = new Set<string>();
 
-  constructor(private readonly fs: WorkspaceFs, private readonly limit: number) {}
+  constructor(
+    private readonly fs: WorkspaceFs,
+    private readonly limit: number,
+  ) {}
 
   get full(): boolean {
     return this.files.length >= this.limit;
@@ -75,7 +84,8 @@ class Walker {
         const target = this.fs.stat(full);
         if (!target) {
           // A dangling link is no module of anyone's; a link to a .nix name that cannot be followed is worth saying.
-          if (entry.name.endsWith('.nix')) this.skipped.push({ path: full, reason: 'symbolic link that cannot be followed' });
+          if (entry.name.endsWith('.nix'))
+            this.skipped.push({ path: full, reason: 'symbolic link that cannot be followed' });
           continue;
         }
         isDir = target.isDirectory;
@@ -102,7 +112,10 @@ export function nixFilesUnder(dir: string, fs: WorkspaceFs, limit = Number.POSIT
  * searched recursively. A path that does not exist is the caller's usage error (`missing`); one
  * that cannot be read is in `skipped`.
  */
-export function collectNixFiles(paths: readonly string[], fs: WorkspaceFs): NixFileList & { missing: string[] } {
+export function collectNixFiles(
+  paths: readonly string[],
+  fs: WorkspaceFs,
+): NixFileList & { missing: string[] } {
   const walker = new Walker(fs, Number.POSITIVE_INFINITY);
   const missing: string[] = [];
   for (const path of paths) {

@@ -30,7 +30,8 @@ export class RootCache {
 
   private hasFlake(dir: string): boolean {
     let known = this.flakeIn.get(dir);
-    if (known === undefined) this.flakeIn.set(dir, (known = this.fs.stat(join(dir, 'flake.nix'))?.isFile === true));
+    if (known === undefined)
+      this.flakeIn.set(dir, (known = this.fs.stat(join(dir, 'flake.nix'))?.isFile === true));
     return known;
   }
 }

@@ -210,9 +210,17 @@ export class Workspace {
     const stale = config !== undefined && !this.watched() && this.now() - config.listedAt > this.ttlMs;
     if (config && !stale) return config;
     const members = new Set(nixFilesUnder(root, this.fs, this.maxFiles).files);
-    for (const file of this.open.keys()) if (file.startsWith(root + sep) && this.rootOf(file) === root) members.add(file);
+    for (const file of this.open.keys())
+      if (file.startsWith(root + sep) && this.rootOf(file) === root) members.add(file);
     if (!config) {
-      config = { root, members, listedAt: this.now(), groups: undefined, fingerprints: new Map(), links: new Map() };
+      config = {
+        root,
+        members,
+        listedAt: this.now(),
+        groups: undefined,
+        fingerprints: new Map(),
+        links: new Map(),
+      };
       this.configurations.set(root, config);
     } else {
       config.members = members;

@@ -5,7 +5,17 @@
  * "Mac" root directories (`--root`) that point at it, one per fault scenario.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +31,10 @@ export async function waitForSsh(port: number, timeoutMs: number): Promise<boole
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = new Socket();
-      const done = (v: boolean): void => { socket.destroy(); resolve(v); };
+      const done = (v: boolean): void => {
+        socket.destroy();
+        resolve(v);
+      };
       socket.setTimeout(500, () => done(false));
       socket.once('data', (d: Buffer) => done(d.toString().startsWith('SSH-')));
       socket.once('error', () => done(false));
@@ -34,7 +47,9 @@ export async function waitForSsh(port: number, timeoutMs: number): Promise<boole
 }
 
 function keygen(file: string): void {
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test', '-f', file], { stdio: 'ignore' });
+  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test', '-f', file], {
+    stdio: 'ignore',
+  });
   if (r.status !== 0) throw new Error(`ssh-keygen failed for ${file}`);
 }
 
@@ -83,27 +98,70 @@ export class LoopbackBuilder {
     mkdirSync(join(b, 'vm', 'nix'), { recursive: true });
     // Offline: no substituters (else ~5 s of retries); no sandbox inside this namespace.
     writeFileSync(join(home, '.config', 'nix', 'nix.conf'), 'substituters =\nsandbox = false\n');
-    for (const dir of [join(b, 'home'), home, join(home, '.config'), join(home, '.config', 'nix'), join(home, '.config', 'nix', 'nix.conf'), join(b, 'vm', 'nix')]) {
+    for (const dir of [
+      join(b, 'home'),
+      home,
+      join(home, '.config'),
+      join(home, '.config', 'nix'),
+      join(home, '.config', 'nix', 'nix.conf'),
+      join(b, 'vm', 'nix'),
+    ]) {
       chownSync(dir, BUILDER_UID, BUILDER_UID);
     }
-    writeFileSync(join(b, 'passwd'), `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\nbuilder:x:${BUILDER_UID}:${BUILDER_UID}::${home}:/bin/bash\n`);
-    writeFileSync(join(b, 'group'), `${readFileSync('/etc/group', 'utf8').trimEnd()}\nbuilder:x:${BUILDER_UID}:\n`);
-    writeFileSync(join(b, 'sshd_config'), [
-      `Port ${this.port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(b, 'etc', 'ssh_host_ed25519_key')}`, 'PidFile none',
-      `AuthorizedKeysFile ${join(b, 'authorized_keys')}`, 'StrictModes no', 'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no', 'UsePAM no', 'AllowUsers builder', 'PermitUserEnvironment PATH', '',
-    ].join('\n'));
+    writeFileSync(
+      join(b, 'passwd'),
+      `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\nbuilder:x:${BUILDER_UID}:${BUILDER_UID}::${home}:/bin/bash\n`,
+    );
+    writeFileSync(
+      join(b, 'group'),
+      `${readFileSync('/etc/group', 'utf8').trimEnd()}\nbuilder:x:${BUILDER_UID}:\n`,
+    );
+    writeFileSync(
+      join(b, 'sshd_config'),
+      [
+        `Port ${this.port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(b, 'etc', 'ssh_host_ed25519_key')}`,
+        'PidFile none',
+        `AuthorizedKeysFile ${join(b, 'authorized_keys')}`,
+        'StrictModes no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        'AllowUsers builder',
+        'PermitUserEnvironment PATH',
+        '',
+      ].join('\n'),
+    );
   }
 
   private async launch(): Promise<void> {
     const b = this.base;
     const script = `mount -n -t tmpfs tmpfs /run && mkdir /run/sshd && mount -n --bind ${b}/passwd /etc/passwd && mount -n --bind ${b}/group /etc/group && mount -n --bind ${b}/vm/nix /nix && exec /usr/sbin/sshd -D -e -f ${b}/sshd_config`;
-    this.child = spawn('unshare', ['--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', script], {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    this.child = spawn(
+      'unshare',
+      [
+        '--mount',
+        '--pid',
+        '--fork',
+        '--kill-child',
+        '--mount-proc',
+        '--propagation',
+        'private',
+        '--',
+        'sh',
+        '-c',
+        script,
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
-    this.child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    this.child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     if (!(await waitForSsh(this.port, 10_000))) {
       this.stop();
       throw new Error(`loopback sshd did not come up on port ${this.port}: ${stderr}`);
@@ -115,10 +173,25 @@ export class LoopbackBuilder {
     const pid = this.child?.pid;
     if (pid !== undefined) {
       try {
-        const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((s) => s !== '');
-        for (const c of children) { try { process.kill(Number(c), 'SIGKILL'); } catch { /* gone */ } }
-      } catch { /* unshare already gone */ }
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+        const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .filter((s) => s !== '');
+        for (const c of children) {
+          try {
+            process.kill(Number(c), 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
+      } catch {
+        /* unshare already gone */
+      }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     this.child = undefined;
   }
@@ -167,26 +240,56 @@ export interface MacOptions {
  * Stage a "Mac" root: the files nix-darwin writes (docs/dev/domain.md#what-enabling-the-builder-generates), with absolute staged paths
  * inside them, plus fake macOS commands on a bin dir for PATH.
  */
-export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions = {}): { root: string; bin: string; env: NodeJS.ProcessEnv } {
+export function stageMac(
+  builder: LoopbackBuilder,
+  name: string,
+  o: MacOptions = {},
+): { root: string; bin: string; env: NodeJS.ProcessEnv } {
   const root = join(builder.base, 'macs', name);
   rmSync(root, { recursive: true, force: true });
-  const dirs = ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh', 'Library/LaunchDaemons', 'usr/local/bin', 'bin'];
+  const dirs = [
+    'etc/ssh/ssh_config.d',
+    'etc/nix',
+    'var/root/.ssh',
+    'Library/LaunchDaemons',
+    'usr/local/bin',
+    'bin',
+  ];
   for (const d of dirs) mkdirSync(join(root, d), { recursive: true });
   const p = (rel: string): string => join(root, rel);
-  writeFileSync(p('etc/ssh/ssh_config'), `${o.include === false ? '# managed by Chef: no Include\n' : `Include ${p('etc/ssh/ssh_config.d')}/*\n`}Host *\n  SendEnv LANG LC_*\n`);
+  writeFileSync(
+    p('etc/ssh/ssh_config'),
+    `${o.include === false ? '# managed by Chef: no Include\n' : `Include ${p('etc/ssh/ssh_config.d')}/*\n`}Host *\n  SendEnv LANG LC_*\n`,
+  );
   const key = p('etc/nix/builder_ed25519');
   const alias = o.alias ?? 'linux-builder';
   if (o.hostBlock !== false) {
-    writeFileSync(p('etc/ssh/ssh_config.d/100-linux-builder.conf'), [
-      `Host ${alias}`, '  User builder', '  Hostname localhost', ...(o.hostKeyAlias === false ? [] : [`  HostKeyAlias ${alias}`]),
-      `  Port ${o.port ?? builder.port}`, `  IdentityFile ${key}`, '',
-    ].join('\n'));
+    writeFileSync(
+      p('etc/ssh/ssh_config.d/100-linux-builder.conf'),
+      [
+        `Host ${alias}`,
+        '  User builder',
+        '  Hostname localhost',
+        ...(o.hostKeyAlias === false ? [] : [`  HostKeyAlias ${alias}`]),
+        `  Port ${o.port ?? builder.port}`,
+        `  IdentityFile ${key}`,
+        '',
+      ].join('\n'),
+    );
   }
   if (o.key !== 'missing') {
     if (o.key === 'foreign') keygen(key);
-    else { copyFileSync(builder.clientKey, key); copyFileSync(`${builder.clientKey}.pub`, `${key}.pub`); }
+    else {
+      copyFileSync(builder.clientKey, key);
+      copyFileSync(`${builder.clientKey}.pub`, `${key}.pub`);
+    }
     // The key the builder accepts, now needing a passphrase nobody can type for the daemon.
-    if (o.key === 'passphrase' && spawnSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'secret phrase', '-f', key], { stdio: 'ignore' }).status !== 0) throw new Error('ssh-keygen -p failed');
+    if (
+      o.key === 'passphrase' &&
+      spawnSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'secret phrase', '-f', key], { stdio: 'ignore' })
+        .status !== 0
+    )
+      throw new Error('ssh-keygen -p failed');
     chmodSync(key, o.keyMode ?? 0o600);
     if (o.keyOwner !== undefined) chownSync(key, o.keyOwner, o.keyOwner);
   }
@@ -201,27 +304,51 @@ export function stageMac(builder: LoopbackBuilder, name: string, o: MacOptions =
     hostKeyColumn = '-';
   }
   const line = `${o.protocol ?? 'ssh-ng'}://${o.sshUser ?? 'builder'}@${alias} x86_64-linux ${key} 1 1 kvm,benchmark,big-parallel - ${hostKeyColumn}`;
-  if (o.machines !== false && o.inline !== true) writeFileSync(p('etc/nix/machines'), `# generated\n${line}\n`);
+  if (o.machines !== false && o.inline !== true)
+    writeFileSync(p('etc/nix/machines'), `# generated\n${line}\n`);
   const builders = o.inline === true ? `builders = ${line}` : o.buildersLine;
-  writeFileSync(p('etc/nix/nix.conf'), `sandbox = false\nbuilders-use-substitutes = true\n${builders !== undefined ? `${builders}\n` : ''}`);
-  writeFileSync(p('var/root/.ssh/known_hosts'), o.rootKnownHosts === true ? `${alias} ${builder.hostKeyPub}\n` : '');
-  if (o.rootConfigInclude === true) writeFileSync(p('var/root/.ssh/config'), `Include ${p('etc/ssh/ssh_config.d/100-linux-builder.conf')}\n`);
-  if (o.launchd !== 'absent') writeFileSync(p('Library/LaunchDaemons/org.nixos.linux-builder.plist'), '<?xml version="1.0"?><plist version="1.0"><dict><key>Label</key><string>org.nixos.linux-builder</string></dict></plist>\n');
+  writeFileSync(
+    p('etc/nix/nix.conf'),
+    `sandbox = false\nbuilders-use-substitutes = true\n${builders !== undefined ? `${builders}\n` : ''}`,
+  );
+  writeFileSync(
+    p('var/root/.ssh/known_hosts'),
+    o.rootKnownHosts === true ? `${alias} ${builder.hostKeyPub}\n` : '',
+  );
+  if (o.rootConfigInclude === true)
+    writeFileSync(p('var/root/.ssh/config'), `Include ${p('etc/ssh/ssh_config.d/100-linux-builder.conf')}\n`);
+  if (o.launchd !== 'absent')
+    writeFileSync(
+      p('Library/LaunchDaemons/org.nixos.linux-builder.plist'),
+      '<?xml version="1.0"?><plist version="1.0"><dict><key>Label</key><string>org.nixos.linux-builder</string></dict></plist>\n',
+    );
   if (o.daemonSshOpts !== undefined) {
-    writeFileSync(p('Library/LaunchDaemons/org.nixos.nix-daemon.plist'), `<?xml version="1.0"?><plist version="1.0"><dict><key>EnvironmentVariables</key><dict><key>NIX_SSHOPTS</key><string>${o.daemonSshOpts}</string></dict></dict></plist>\n`);
+    writeFileSync(
+      p('Library/LaunchDaemons/org.nixos.nix-daemon.plist'),
+      `<?xml version="1.0"?><plist version="1.0"><dict><key>EnvironmentVariables</key><dict><key>NIX_SSHOPTS</key><string>${o.daemonSshOpts}</string></dict></dict></plist>\n`,
+    );
   }
-  if (o.determinate === true) { writeFileSync(p('usr/local/bin/determinate-nixd'), '#!/bin/sh\n'); chmodSync(p('usr/local/bin/determinate-nixd'), 0o755); }
+  if (o.determinate === true) {
+    writeFileSync(p('usr/local/bin/determinate-nixd'), '#!/bin/sh\n');
+    chmodSync(p('usr/local/bin/determinate-nixd'), 0o755);
+  }
   // Fake macOS commands: small executables on PATH, not module mocks.
   const bin = p('bin');
   writeFileSync(join(bin, 'sw_vers'), '#!/bin/sh\necho 14.5\n', { mode: 0o755 });
-  writeFileSync(join(bin, 'launchctl'), o.launchd === 'absent'
-    ? '#!/bin/sh\necho "Could not find service \\"org.nixos.linux-builder\\" in domain for system" >&2\nexit 113\n'
-    : '#!/bin/sh\nprintf "system/org.nixos.linux-builder = {\\n\\tstate = running\\n\\tpid = 4242\\n}\\n"\n', { mode: 0o755 });
+  writeFileSync(
+    join(bin, 'launchctl'),
+    o.launchd === 'absent'
+      ? '#!/bin/sh\necho "Could not find service \\"org.nixos.linux-builder\\" in domain for system" >&2\nexit 113\n'
+      : '#!/bin/sh\nprintf "system/org.nixos.linux-builder = {\\n\\tstate = running\\n\\tpid = 4242\\n}\\n"\n',
+    { mode: 0o755 },
+  );
   return { root, bin, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } };
 }
 
 /** Node listeners that stand for a VM in trouble: accept then close (booting), or never speak (hung). */
-export async function faultyListener(kind: 'close' | 'hang' | 'reset'): Promise<{ port: number; close: () => Promise<void> }> {
+export async function faultyListener(
+  kind: 'close' | 'hang' | 'reset',
+): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -235,7 +362,11 @@ export async function faultyListener(kind: 'close' | 'hang' | 'reset'): Promise<
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
     port,
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -243,20 +374,40 @@ export async function faultyListener(kind: 'close' | 'hang' | 'reset'): Promise<
  * A VM whose sshd is slow to greet: a proxy to the loopback builder that sends the first
  * `firstBytes` of the real banner at once and the rest after `delayMs`, then relays both ways.
  */
-export async function slowBannerProxy(targetPort: number, firstBytes: number, delayMs: number): Promise<{ port: number; close: () => Promise<void> }> {
+export async function slowBannerProxy(
+  targetPort: number,
+  firstBytes: number,
+  delayMs: number,
+): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = new Socket();
-    for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => undefined); s.on('close', () => { client.destroy(); upstream.destroy(); }); }
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
     let held = Buffer.alloc(0);
     let released = false;
     upstream.on('data', (chunk: Buffer) => {
-      if (released) { client.write(chunk); return; }
+      if (released) {
+        client.write(chunk);
+        return;
+      }
       const first = held.length === 0;
       held = Buffer.concat([held, chunk]);
-      if (first) { client.write(held.subarray(0, firstBytes)); held = held.subarray(firstBytes); }
+      if (first) {
+        client.write(held.subarray(0, firstBytes));
+        held = held.subarray(firstBytes);
+      }
     });
-    setTimeout(() => { released = true; client.write(held); }, delayMs);
+    setTimeout(() => {
+      released = true;
+      client.write(held);
+    }, delayMs);
     client.on('data', (chunk: Buffer) => upstream.write(chunk));
     upstream.connect(targetPort, '127.0.0.1');
   });
@@ -265,7 +416,11 @@ export async function slowBannerProxy(targetPort: number, firstBytes: number, de
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
     port,
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -9,18 +9,35 @@ import type { ProbeReport } from '../../src/protocol/probes.js';
 import { BANNER_PATIENCE_MS } from '../../src/probes/checks/vmPort.js';
 import { distCli } from '../util/paths.js';
 import { requireTools } from '../util/prerequisites.js';
-import { faultyListener, freePort, LoopbackBuilder, slowBannerProxy, stageMac, type MacOptions } from './loopbackBuilder.js';
+import {
+  faultyListener,
+  freePort,
+  LoopbackBuilder,
+  slowBannerProxy,
+  stageMac,
+  type MacOptions,
+} from './loopbackBuilder.js';
 
-interface CliRun { code: number | null; stdout: string; stderr: string; ms: number }
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 /** Run the bundled CLI asynchronously (in-process fault listeners must keep serving meanwhile). */
 function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [distCli, ...args], { env, timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
+    execFile(
+      process.execPath,
+      [distCli, ...args],
+      { env, timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, stdout, stderr, ms: Date.now() - started });
+      },
+    );
   });
 }
 
@@ -43,7 +60,11 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     builder?.dispose();
   });
 
-  async function probe(name: string, options: MacOptions, extraArgs: string[] = []): Promise<{ report: ProbeReport; run: CliRun }> {
+  async function probe(
+    name: string,
+    options: MacOptions,
+    extraArgs: string[] = [],
+  ): Promise<{ report: ProbeReport; run: CliRun }> {
     assert.ok(builder);
     const mac = stageMac(builder, name, options);
     const run = await cli(['probe', '--root', mac.root, '--format', 'json', ...extraArgs], mac.env);
@@ -51,14 +72,26 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     try {
       report = JSON.parse(run.stdout) as ProbeReport;
     } catch {
-      throw new Error(`stdout is not the JSON report (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
+      throw new Error(
+        `stdout is not the JSON report (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`,
+      );
     }
     return { report, run };
   }
 
-  function assertCause(report: ProbeReport, run: CliRun, cause: string, evidence: RegExp, boundMs = 20_000): void {
+  function assertCause(
+    report: ProbeReport,
+    run: CliRun,
+    cause: string,
+    evidence: RegExp,
+    boundMs = 20_000,
+  ): void {
     const detail = JSON.stringify(report.verdict, null, 2);
-    assert.equal(report.verdict.cause, cause, `verdict ${detail}\nresults: ${report.results.map((r) => `${r.id}=${r.status}: ${r.summary}`).join('\n')}`);
+    assert.equal(
+      report.verdict.cause,
+      cause,
+      `verdict ${detail}\nresults: ${report.results.map((r) => `${r.id}=${r.status}: ${r.summary}`).join('\n')}`,
+    );
     assert.equal(run.code, cause === 'ok' ? 0 : 1, 'exit code follows the verdict');
     const text = JSON.stringify(report.verdict.evidence ?? []) + report.verdict.summary;
     assert.match(text, evidence, `evidence proves it: ${detail}`);
@@ -70,7 +103,11 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     const { report, run } = await probe('healthy', {});
     assertCause(report, run, 'ok', /Nix 2\.8/);
     assert.equal(report.results.find((r) => r.id === 'ssh-login')?.status, 'ok');
-    assert.equal(report.results.find((r) => r.id === 'launchd-service')?.status, 'ok', 'the fake launchctl on PATH is used');
+    assert.equal(
+      report.results.find((r) => r.id === 'launchd-service')?.status,
+      'ok',
+      'the fake launchctl on PATH is used',
+    );
     assert.match(report.platform, /macOS 14\.5/, 'the fake sw_vers on PATH is used');
   });
 
@@ -81,7 +118,11 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /kernel: Linux version /);
     assert.match(run.stdout, /builder: ssh-ng:\/\/builder@linux-builder/);
-    assert.match(run.stderr, /building '.*' on 'ssh-ng:\/\/builder@linux-builder'/, 'build output is streamed');
+    assert.match(
+      run.stderr,
+      /building '.*' on 'ssh-ng:\/\/builder@linux-builder'/,
+      'build output is streamed',
+    );
   });
 
   it('probe --only test-build runs the real build after the chain it needs', async function () {
@@ -90,10 +131,13 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     const build = report.results.find((r) => r.id === 'test-build');
     assert.equal(build?.status, 'ok', JSON.stringify(build));
     assert.match(build?.evidence[0]?.detail ?? '', /^Linux version /);
-    assert.ok(!report.results.some((r) => r.id === 'determinate' || r.id === 'platform'), 'only what test-build needs ran');
+    assert.ok(
+      !report.results.some((r) => r.id === 'determinate' || r.id === 'platform'),
+      'only what test-build needs ran',
+    );
   });
 
-  it('`test` on a broken builder names the root cause behind ssh\'s symptom', async function () {
+  it("`test` on a broken builder names the root cause behind ssh's symptom", async function () {
     assert.ok(builder);
     const mac = stageMac(builder, 'test-no-include', { include: false });
     const run = await cli(['test', '--root', mac.root], mac.env);
@@ -112,20 +156,39 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       assert.equal(run.code, 1, run.stdout + run.stderr);
       assert.match(run.stdout, /^cause: builder-unresponsive$/m);
       assert.ok(run.ms < 15_000, `took ${run.ms} ms`);
-    } finally { await listener.close(); }
+    } finally {
+      await listener.close();
+    }
   });
 
   it('system ssh_config without Include: ssh-config-not-included, proven by ssh -G', async function () {
     const { report, run } = await probe('no-include', { include: false });
-    assertCause(report, run, 'ssh-config-not-included', /hostname linux-builder, port 22: the Host block in \/etc\/ssh\/ssh_config\.d\/100-linux-builder\.conf is not read, because \/etc\/ssh\/ssh_config has no Include/);
-    assert.match(JSON.stringify(report.verdict.fix), /\/var\/root\/\.ssh\/config/, 'the fix gives root its own Include');
-    assert.doesNotMatch(JSON.stringify(report.verdict.fix), /\/etc\/hosts|protocol = "ssh"|chmod 644|publicHostKey =/, 'never a wrong fix');
+    assertCause(
+      report,
+      run,
+      'ssh-config-not-included',
+      /hostname linux-builder, port 22: the Host block in \/etc\/ssh\/ssh_config\.d\/100-linux-builder\.conf is not read, because \/etc\/ssh\/ssh_config has no Include/,
+    );
+    assert.match(
+      JSON.stringify(report.verdict.fix),
+      /\/var\/root\/\.ssh\/config/,
+      'the fix gives root its own Include',
+    );
+    assert.doesNotMatch(
+      JSON.stringify(report.verdict.fix),
+      /\/etc\/hosts|protocol = "ssh"|chmod 644|publicHostKey =/,
+      'never a wrong fix',
+    );
   });
 
   it('VM down (port closed): builder-down', async function () {
     const { report, run } = await probe('vm-down', { port: await freePort() });
     assertCause(report, run, 'builder-down', /ECONNREFUSED|Connection refused/);
-    assert.equal(report.results.find((r) => r.id === 'ssh-login')?.status, 'skip', 'no ssh login when the port is closed');
+    assert.equal(
+      report.results.find((r) => r.id === 'ssh-login')?.status,
+      'skip',
+      'no ssh login when the port is closed',
+    );
   });
 
   it('port accepts then closes (VM booting): builder-booting', async function () {
@@ -133,7 +196,9 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     try {
       const { report, run } = await probe('booting', { port: listener.port });
       assertCause(report, run, 'builder-booting', /closed with no banner/);
-    } finally { await listener.close(); }
+    } finally {
+      await listener.close();
+    }
   });
 
   it('port accepts then resets: builder-booting', async function () {
@@ -141,7 +206,9 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     try {
       const { report, run } = await probe('reset', { port: listener.port });
       assertCause(report, run, 'builder-booting', /reset with no banner|closed with no banner/);
-    } finally { await listener.close(); }
+    } finally {
+      await listener.close();
+    }
   });
 
   it('port accepts and never speaks (hung VM): builder-unresponsive within the timeouts', async function () {
@@ -150,18 +217,29 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       const { report, run } = await probe('hang', { port: listener.port });
       // vm-port waits BANNER_PATIENCE_MS (10 s) before calling a silent port hung: a slow sshd is not a hung one.
       assertCause(report, run, 'builder-unresponsive', /no banner within/, BANNER_PATIENCE_MS + 6000);
-    } finally { await listener.close(); }
+    } finally {
+      await listener.close();
+    }
   });
 
-  it('wrong client key: auth-rejected from ssh\'s own words', async function () {
+  it("wrong client key: auth-rejected from ssh's own words", async function () {
     const { report, run } = await probe('wrong-key', { key: 'foreign' });
     assertCause(report, run, 'auth-rejected', /Permission denied \(publickey/);
   });
 
   it('host key mismatch (publicHostKey of another key): host-key-mismatch', async function () {
     const { report, run } = await probe('host-key-mismatch', { publicHostKey: 'other' });
-    assertCause(report, run, 'host-key-mismatch', /not the one pinned|REMOTE HOST IDENTIFICATION HAS CHANGED/);
-    assert.equal(report.results.find((r) => r.id === 'host-key')?.cause, 'host-key-mismatch', 'the host-key probe itself finds it, before the login');
+    assertCause(
+      report,
+      run,
+      'host-key-mismatch',
+      /not the one pinned|REMOTE HOST IDENTIFICATION HAS CHANGED/,
+    );
+    assert.equal(
+      report.results.find((r) => r.id === 'host-key')?.cause,
+      'host-key-mismatch',
+      'the host-key probe itself finds it, before the login',
+    );
   });
 
   it('missing key: key-missing', async function () {
@@ -190,15 +268,30 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
   it('the accepted key protected by a passphrase: key-passphrase, not auth-rejected', async function () {
     const { report, run } = await probe('key-passphrase', { key: 'passphrase' });
     assertCause(report, run, 'key-passphrase', /incorrect passphrase supplied/);
-    assert.equal(report.results.find((r) => r.id === 'ssh-login')?.cause, 'auth-rejected', 'ssh itself only says the login was rejected');
-    assert.ok(report.verdict.fix?.commands?.some((c) => /^sudo ssh-keygen -p -N '' -f /.test(c)), JSON.stringify(report.verdict.fix));
+    assert.equal(
+      report.results.find((r) => r.id === 'ssh-login')?.cause,
+      'auth-rejected',
+      'ssh itself only says the login was rejected',
+    );
+    assert.ok(
+      report.verdict.fix?.commands?.some((c) => /^sudo ssh-keygen -p -N '' -f /.test(c)),
+      JSON.stringify(report.verdict.fix),
+    );
   });
 
   it('key mode 0644 owned by root (the account ssh runs as): key-permissions', async function () {
     const { report, run } = await probe('key-0644', { keyMode: 0o644 });
     assertCause(report, run, 'key-permissions', /mode 0644, owner uid 0/);
-    assert.match(JSON.stringify(report.verdict.evidence), /UNPROTECTED PRIVATE KEY FILE|bad permissions/, "ssh's own words corroborate it");
-    assert.doesNotMatch(JSON.stringify(report.verdict.fix), /chmod 644|chown \$USER|chmod a\+r/, 'never hand the key to the user');
+    assert.match(
+      JSON.stringify(report.verdict.evidence),
+      /UNPROTECTED PRIVATE KEY FILE|bad permissions/,
+      "ssh's own words corroborate it",
+    );
+    assert.doesNotMatch(
+      JSON.stringify(report.verdict.fix),
+      /chmod 644|chown \$USER|chmod a\+r/,
+      'never hand the key to the user',
+    );
   });
 
   it('no nix on the builder (PATH=/var/empty): remote-nix-missing', async function () {
@@ -208,7 +301,9 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     try {
       const { report, run } = await probe('no-nix', {});
       assertCause(report, run, 'remote-nix-missing', /nix-daemon: command not found/);
-    } finally { builder.resetAuthorizedKeys(); }
+    } finally {
+      builder.resetAuthorizedKeys();
+    }
   });
 
   it('protocol ssh (nix-store --serve): healthy is ok, and without nix on the builder names nix-store', async function () {
@@ -220,7 +315,9 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     try {
       const { report, run } = await probe('ssh-protocol-no-nix', { protocol: 'ssh' });
       assertCause(report, run, 'remote-nix-missing', /nix-store: command not found/);
-    } finally { builder.resetAuthorizedKeys(); }
+    } finally {
+      builder.resetAuthorizedKeys();
+    }
   });
 
   it('no builder configured (no machines file): no-builder-configured', async function () {
@@ -244,7 +341,7 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(report, run, 'distributed-builds-off', /builders is empty/);
   });
 
-  it('Determinate Nix next to nix-darwin\'s builder: determinate-conflict', async function () {
+  it("Determinate Nix next to nix-darwin's builder: determinate-conflict", async function () {
     const { report, run } = await probe('determinate', { determinate: true });
     assertCause(report, run, 'determinate-conflict', /determinate-nixd/);
   });
@@ -260,19 +357,31 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
   });
 
   it("Determinate's VM alias (nixos-vm-based-linux-builder) is probed like any builder", async function () {
-    const { report, run } = await probe('determinate-alias', { alias: 'nixos-vm-based-linux-builder', launchd: 'absent' });
+    const { report, run } = await probe('determinate-alias', {
+      alias: 'nixos-vm-based-linux-builder',
+      launchd: 'absent',
+    });
     assertCause(report, run, 'ok', /nixos-vm-based-linux-builder/);
-    assert.equal(report.results.find((r) => r.id === 'launchd-service')?.status, 'skip', "not nix-darwin's service");
+    assert.equal(
+      report.results.find((r) => r.id === 'launchd-service')?.status,
+      'skip',
+      "not nix-darwin's service",
+    );
   });
 
   it("no publicHostKey: root's known_hosts decides (known → ok, empty → host-key-unknown)", async function () {
     const known = await probe('known-hosts', { publicHostKey: 'none', rootKnownHosts: true });
     assertCause(known.report, known.run, 'ok', /Nix 2\.8/);
     const unknown = await probe('unknown-host', { publicHostKey: 'none' });
-    assertCause(unknown.report, unknown.run, 'host-key-unknown', /Host key verification failed|no key for 'linux-builder'/);
+    assertCause(
+      unknown.report,
+      unknown.run,
+      'host-key-unknown',
+      /Host key verification failed|no key for 'linux-builder'/,
+    );
   });
 
-  it('a 0644 key owned by another user is accepted by root\'s ssh (not key-permissions), with a warning', async function () {
+  it("a 0644 key owned by another user is accepted by root's ssh (not key-permissions), with a warning", async function () {
     const { report, run } = await probe('key-other-owner', { keyMode: 0o644, keyOwner: 501 });
     assertCause(report, run, 'ok', /Nix 2\.8/);
     assert.equal(report.results.find((r) => r.id === 'builder-key')?.status, 'warn');

@@ -10,11 +10,23 @@ import { distCli } from '../util/paths.js';
 import { requireTools } from '../util/prerequisites.js';
 import { LoopbackBuilder, stageMac } from './loopbackBuilder.js';
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [distCli, ...args], { env, timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [distCli, ...args],
+      { env, timeout: 120_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
@@ -41,7 +53,10 @@ describe('test --features against a loopback builder (real sshd, ssh and Nix)', 
     const mac = stageMac(builder, 'features-offered', {});
     const run = await cli(['test', '--root', mac.root, '--features', 'big-parallel'], mac.env);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /^ok: built x86_64-linux with the features \{big-parallel\} on ssh-ng:\/\/builder@linux-builder/m);
+    assert.match(
+      run.stdout,
+      /^ok: built x86_64-linux with the features \{big-parallel\} on ssh-ng:\/\/builder@linux-builder/m,
+    );
     assert.match(run.stdout, /kernel: Linux version /);
   });
 

@@ -36,7 +36,13 @@ const MODULE = `{ config, pkgs, ... }:
 }
 `;
 
-function runNeovim(dir: string, file: string, env: Record<string, string>, timeoutMs: number, init = join(projectRoot, 'test/neovim/init.lua')): Promise<{ lines: Emitted[]; stderr: string; code: number | null }> {
+function runNeovim(
+  dir: string,
+  file: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  init = join(projectRoot, 'test/neovim/init.lua'),
+): Promise<{ lines: Emitted[]; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn('nvim', ['--headless', '-i', 'NONE', '-u', init, file], {
       cwd: dir,
@@ -45,13 +51,26 @@ function runNeovim(dir: string, file: string, env: Record<string, string>, timeo
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`nvim did not exit within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`)); }, timeoutMs);
-    child.on('error', (error) => { clearTimeout(timer); reject(error); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nvim did not exit within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
-      const lines = stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Emitted);
+      const lines = stdout
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .map((l) => JSON.parse(l) as Emitted);
       resolve({ lines, stderr, code });
     });
   });
@@ -105,18 +124,25 @@ describe('Neovim 0.7 headless as an LSP client', function () {
     }
     const file = join(dir, 'darwin-configuration.nix');
     writeFileSync(file, MODULE);
-    const { lines, stderr } = await runNeovim(dir, file, {
-      ...xdg,
-      LBD_NODE: process.execPath,
-      LBD_SERVER: distServer,
-      LBD_HOVER_LINE: '3',
-      LBD_HOVER_CHARACTER: '5',
-      LBD_DEADLINE_MS: '10000',
-    }, 25_000);
+    const { lines, stderr } = await runNeovim(
+      dir,
+      file,
+      {
+        ...xdg,
+        LBD_NODE: process.execPath,
+        LBD_SERVER: distServer,
+        LBD_HOVER_LINE: '3',
+        LBD_HOVER_CHARACTER: '5',
+        LBD_DEADLINE_MS: '10000',
+      },
+      25_000,
+    );
     const context = `nvim said: ${JSON.stringify(lines)}\nstderr: ${stderr}`;
     assert.ok(!lines.some((l) => l.kind === 'timeout'), `no diagnostics within the deadline\n${context}`);
 
-    const published = lines.filter((l) => l.kind === 'diagnostics').map((l) => l.payload as { uri: string; diagnostics: LspDiagnostic[] });
+    const published = lines
+      .filter((l) => l.kind === 'diagnostics')
+      .map((l) => l.payload as { uri: string; diagnostics: LspDiagnostic[] });
     const diagnostic = published.flatMap((p) => p.diagnostics).find((d) => d.code === 'ssh-options');
     assert.ok(diagnostic, `no ssh-options diagnostic\n${context}`);
     assert.equal(diagnostic.source, 'linux-builder-doctor');
@@ -124,10 +150,12 @@ describe('Neovim 0.7 headless as an LSP client', function () {
     assert.match(diagnostic.codeDescription?.href ?? '', /ssh-options\.md$/);
     assert.ok(published.every((p) => p.uri.endsWith('/darwin-configuration.nix')));
 
-    const hover = lines.find((l) => l.kind === 'hover')?.payload as { contents: { value: string } } | null | undefined;
+    const hover = lines.find((l) => l.kind === 'hover')?.payload as
+      { contents: { value: string } } | null | undefined;
     assert.match(hover?.contents.value ?? '', /nix\.linux-builder\.enable/, `hover\n${context}`);
 
-    const actions = lines.find((l) => l.kind === 'codeActions')?.payload as { title: string; isPreferred?: boolean }[] | undefined;
+    const actions = lines.find((l) => l.kind === 'codeActions')?.payload as
+      { title: string; isPreferred?: boolean }[] | undefined;
     assert.ok(actions && actions.length > 0, `quick fixes\n${context}`);
     assert.equal(actions.filter((a) => a.isPreferred).length, 1);
   });
@@ -141,13 +169,25 @@ describe('Neovim 0.7 headless as an LSP client', function () {
     assert.ok(snippet.includes('/path/to/linux-builder-doctor/dist/server.cjs'));
     const init = join(dir, 'documented-init.lua');
     // The user's `node` is on PATH; ours is process.execPath.
-    writeFileSync(init, snippet.replace("'node'", JSON.stringify(process.execPath).replace(/"/g, "'")).replace('/path/to/linux-builder-doctor/dist/server.cjs', distServer) + DUMP_DIAGNOSTICS);
+    writeFileSync(
+      init,
+      snippet
+        .replace("'node'", JSON.stringify(process.execPath).replace(/"/g, "'"))
+        .replace('/path/to/linux-builder-doctor/dist/server.cjs', distServer) + DUMP_DIAGNOSTICS,
+    );
     const file = join(dir, 'documented.nix');
     writeFileSync(file, MODULE);
     const { lines, stderr } = await runNeovim(dir, file, xdgHomes(join(dir, 'documented')), 25_000, init);
-    const found = (lines.find((l) => l.kind === 'diagnostics')?.payload ?? []) as { lnum: number; code?: string; source?: string }[];
+    const found = (lines.find((l) => l.kind === 'diagnostics')?.payload ?? []) as {
+      lnum: number;
+      code?: string;
+      source?: string;
+    }[];
     const diagnostic = found.find((d) => d.code === 'ssh-options');
-    assert.ok(diagnostic, `no ssh-options diagnostic in vim.diagnostic: ${JSON.stringify(lines)}; stderr: ${stderr}`);
+    assert.ok(
+      diagnostic,
+      `no ssh-options diagnostic in vim.diagnostic: ${JSON.stringify(lines)}; stderr: ${stderr}`,
+    );
     assert.equal(diagnostic.lnum, 6);
     assert.equal(diagnostic.source, 'linux-builder-doctor');
   });

@@ -26,7 +26,10 @@ describe('language server and CLI agree', function () {
 
   it('publishes the same findings as check --format json for every example file', async function () {
     this.timeout(60_000);
-    const run = spawnSync(process.execPath, [distCli, 'check', '--format', 'json', examplesDir], { cwd: projectRoot, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [distCli, 'check', '--format', 'json', examplesDir], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    });
     assert.ok(run.status === 0 || run.status === 1, `check exited ${run.status}: ${run.stderr}`);
     const findings = JSON.parse(run.stdout) as (Finding & { file: string })[];
     const files = [...new Set(findings.map((f) => f.file))];
@@ -35,8 +38,20 @@ describe('language server and CLI agree', function () {
       const uri = pathToFileURL(file).href;
       await client.open(uri, readFileSync(file, 'utf8'));
       const diagnostics: Diagnostic[] = await client.diagnostics(uri, 1);
-      const fromServer = diagnostics.map((d) => key({ code: d.code, range: d.range, severity: severityNames[d.severity ?? 0], message: typeof d.message === 'string' ? d.message : d.message.value })).sort();
-      const fromCli = findings.filter((f) => f.file === file).map((f) => key(f)).sort();
+      const fromServer = diagnostics
+        .map((d) =>
+          key({
+            code: d.code,
+            range: d.range,
+            severity: severityNames[d.severity ?? 0],
+            message: typeof d.message === 'string' ? d.message : d.message.value,
+          }),
+        )
+        .sort();
+      const fromCli = findings
+        .filter((f) => f.file === file)
+        .map((f) => key(f))
+        .sort();
       assert.deepEqual(fromServer, fromCli, file);
     }
   });

@@ -14,20 +14,57 @@ import { seededRandom } from '../util/random.js';
 
 // CI replays one fixed seed (a red build must be reproducible from its log alone); developers'
 // runs explore a new seed each time.
-const SEED = Number(process.env.LBD_FUZZ_SEED ?? (process.env.CI === 'true' ? 20261129 : Math.floor(Math.random() * 2 ** 31)));
+const SEED = Number(
+  process.env.LBD_FUZZ_SEED ?? (process.env.CI === 'true' ? 20261129 : Math.floor(Math.random() * 2 ** 31)),
+);
 const EDITS_PER_FILE = Number(process.env.LBD_FUZZ_EDITS ?? 120);
 /** Per response; the deep inputs are 10-170 kB of nesting, where one analysis takes ~1 s here. */
 const RESPONSE_BOUND_MS = 5000;
 const DEEP_RESPONSE_BOUND_MS = 15_000;
 
-
 /** Tokens that stress the grammar's delimiters, strings and interpolation. */
-const TOKENS = ['{', '}', ';', '=', '"', "''", '${', ']', '[', '(', ')', '\n', "''$", "'''", "''\\", '#', '/*', '*/', '.', ':', '@', '...',
-  'nix.linux-builder.', 'config.', 'sshOptions = [ ];', 'lib.mkIf true ', 'let x = 1; in ', 'rec ', 'or ', '\\', '😀', '\t'];
+const TOKENS = [
+  '{',
+  '}',
+  ';',
+  '=',
+  '"',
+  "''",
+  '${',
+  ']',
+  '[',
+  '(',
+  ')',
+  '\n',
+  "''$",
+  "'''",
+  "''\\",
+  '#',
+  '/*',
+  '*/',
+  '.',
+  ':',
+  '@',
+  '...',
+  'nix.linux-builder.',
+  'config.',
+  'sshOptions = [ ];',
+  'lib.mkIf true ',
+  'let x = 1; in ',
+  'rec ',
+  'or ',
+  '\\',
+  '😀',
+  '\t',
+];
 
 function nixFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.nix')).map((f) => join(dir, f)).sort();
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.nix'))
+    .map((f) => join(dir, f))
+    .sort();
 }
 
 const USER_REPORT_CONFIG = `{ config, pkgs, ... }:
@@ -59,7 +96,9 @@ function deep(depth: number, open: string, middle: string, close: string): strin
 
 function withTimeout<T>(what: string, promise: Promise<T>, ms = RESPONSE_BOUND_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (seed ${SEED})`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (seed ${SEED})`)), ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -75,11 +114,17 @@ describe(`language server fuzz (seed ${SEED}; replay with LBD_FUZZ_SEED=${SEED})
   });
 
   after(async function () {
-    const failures = client.notifications.filter((m) => m.method === 'window/logMessage').map((m) => (m.params as { message: string }).message);
+    const failures = client.notifications
+      .filter((m) => m.method === 'window/logMessage')
+      .map((m) => (m.params as { message: string }).message);
     const code = await client.stop();
     assert.equal(code, 0, `server exit code (seed ${SEED})`);
-    assert.equal(client.stderr.join(''), '', 'nothing on the server\'s stderr');
-    assert.deepEqual(failures.filter((f) => /failed|exception|rejection/i.test(f)), [], `the engine failed on fuzzed input (seed ${SEED})`);
+    assert.equal(client.stderr.join(''), '', "nothing on the server's stderr");
+    assert.deepEqual(
+      failures.filter((f) => /failed|exception|rejection/i.test(f)),
+      [],
+      `the engine failed on fuzzed input (seed ${SEED})`,
+    );
   });
 
   /** One random mutation of `text`, as 1-3 LSP changes in one notification. */
@@ -100,14 +145,22 @@ describe(`language server fuzz (seed ${SEED}; replay with LBD_FUZZ_SEED=${SEED})
         const start = int(current.length + 1);
         insert = current.slice(start, Math.min(current.length, start + int(120)));
       }
-      const change = { range: { start: positionAt(current, from), end: positionAt(current, to) }, text: insert };
+      const change = {
+        range: { start: positionAt(current, from), end: positionAt(current, to) },
+        text: insert,
+      };
       changes.push(change);
       current = applyChanges(current, [change]);
     }
     return changes;
   }
 
-  async function exercise(uri: string, text: string, edits: number, bound = RESPONSE_BOUND_MS): Promise<void> {
+  async function exercise(
+    uri: string,
+    text: string,
+    edits: number,
+    bound = RESPONSE_BOUND_MS,
+  ): Promise<void> {
     await client.open(uri, text);
     await withTimeout('diagnostics after open', client.diagnostics(uri, 1, bound), bound);
     for (let i = 0; i < edits; i++) {
@@ -117,11 +170,25 @@ describe(`language server fuzz (seed ${SEED}; replay with LBD_FUZZ_SEED=${SEED})
       if (i % 10 === 9 || i === edits - 1) {
         await withTimeout(`diagnostics v${version}`, client.diagnostics(uri, version, bound), bound);
         const position = positionAt(text, int(text.length + 1));
-        await withTimeout('hover', client.request('textDocument/hover', { textDocument: { uri }, position }), bound);
-        await withTimeout('completion', client.request('textDocument/completion', { textDocument: { uri }, position }), bound);
-        await withTimeout('codeAction', client.request('textDocument/codeAction', {
-          textDocument: { uri }, range: { start: positionAt(text, 0), end: position }, context: { diagnostics: [] },
-        }), bound);
+        await withTimeout(
+          'hover',
+          client.request('textDocument/hover', { textDocument: { uri }, position }),
+          bound,
+        );
+        await withTimeout(
+          'completion',
+          client.request('textDocument/completion', { textDocument: { uri }, position }),
+          bound,
+        );
+        await withTimeout(
+          'codeAction',
+          client.request('textDocument/codeAction', {
+            textDocument: { uri },
+            range: { start: positionAt(text, 0), end: position },
+            context: { diagnostics: [] },
+          }),
+          bound,
+        );
       }
     }
     assert.equal(client.exitCode, undefined, 'server still running');
@@ -133,7 +200,10 @@ describe(`language server fuzz (seed ${SEED}; replay with LBD_FUZZ_SEED=${SEED})
   while (process.env.LBD_FUZZ_ALL !== '1' && fixtures.length > 6) fixtures.splice(int(fixtures.length), 1);
   const corpus: { name: string; text: string }[] = [
     { name: "the user's report", text: USER_REPORT_CONFIG },
-    ...[...nixFiles(examplesDir), ...fixtures].map((file) => ({ name: file, text: readFileSync(file, 'utf8') })),
+    ...[...nixFiles(examplesDir), ...fixtures].map((file) => ({
+      name: file,
+      text: readFileSync(file, 'utf8'),
+    })),
   ];
   corpus.forEach(({ name, text }, index) => {
     it(`survives ${EDITS_PER_FILE} random edits of ${name}`, async function () {

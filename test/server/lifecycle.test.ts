@@ -42,7 +42,17 @@ describe('language server after shutdown (LSP: requests get InvalidRequest, noth
     // Fake nix / ssh / sw_vers / launchctl on PATH: each leaves a line in `marker` when run.
     bin = mkdtempSync(join(tmpdir(), 'lbd-shutdown-'));
     marker = join(bin, 'ran');
-    for (const name of ['nix', 'nix-store', 'nix-instantiate', 'ssh', 'ssh-keyscan', 'ssh-keygen', 'sw_vers', 'launchctl', 'sysctl']) {
+    for (const name of [
+      'nix',
+      'nix-store',
+      'nix-instantiate',
+      'ssh',
+      'ssh-keyscan',
+      'ssh-keygen',
+      'sw_vers',
+      'launchctl',
+      'sysctl',
+    ]) {
       const file = join(bin, name);
       writeFileSync(file, `#!/bin/sh\necho ${name} >> '${marker}'\nexit 1\n`);
       chmodSync(file, 0o755);
@@ -71,17 +81,28 @@ describe('language server after shutdown (LSP: requests get InvalidRequest, noth
       ['shutdown', null],
     ];
     for (const [method, params] of requests) {
-      await assert.rejects(client.connection.sendRequest(method, params), (error: { code?: number }) => error.code === INVALID_REQUEST, method);
+      await assert.rejects(
+        client.connection.sendRequest(method, params),
+        (error: { code?: number }) => error.code === INVALID_REQUEST,
+        method,
+      );
     }
-    assert.equal(existsSync(marker), false, `probes ran after shutdown: ${existsSync(marker) ? readFileSync(marker, 'utf8') : ''}`);
-    assert.equal(client.notifications.filter((n) => n.method === 'linuxBuilderDoctor/probeProgress').length, 0);
+    assert.equal(
+      existsSync(marker),
+      false,
+      `probes ran after shutdown: ${existsSync(marker) ? readFileSync(marker, 'utf8') : ''}`,
+    );
+    assert.equal(
+      client.notifications.filter((n) => n.method === 'linuxBuilderDoctor/probeProgress').length,
+      0,
+    );
     await client.connection.sendNotification('exit');
     await waitFor('server exit', () => (client.exitCode === undefined ? undefined : true));
     assert.equal(client.exitCode, 0);
     client.kill();
   });
 
-  it('the fake commands are on the server\'s PATH (the report before shutdown runs them)', async function () {
+  it("the fake commands are on the server's PATH (the report before shutdown runs them)", async function () {
     this.timeout(30_000);
     const { client } = await LspClient.start();
     await client.connection.sendRequest('linuxBuilderDoctor/report', {});

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import type { CodeAction, CompletionItem, Diagnostic, Hover, InitializeResult, MarkupContent, TextEdit } from 'vscode-languageserver';
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  Hover,
+  InitializeResult,
+  MarkupContent,
+  TextEdit,
+} from 'vscode-languageserver';
 import { LspClient, applyChanges, offsetAt, positionAt, waitFor } from './lspClient.js';
 
 /** The user's failed attempt (USER-REPORT.md): `sshOptions` inside the VM's NixOS config. */
@@ -23,12 +31,17 @@ const SSH_OPTIONS_LINE = 7;
 
 const codes = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => String(d.code)).sort();
 const summary = (diagnostics: Diagnostic[]) =>
-  diagnostics.map((d) => ({ code: d.code, range: d.range, severity: d.severity, message: d.message })).sort((a, b) =>
-    JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  diagnostics
+    .map((d) => ({ code: d.code, range: d.range, severity: d.severity, message: d.message }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 /** Applies a TextDocumentEdit's edits (all relative to the same original text) like a client does. */
 function applyTextEdits(text: string, edits: TextEdit[]): string {
-  const withOffsets = edits.map((e) => ({ from: offsetAt(text, e.range.start), to: offsetAt(text, e.range.end), newText: e.newText }));
+  const withOffsets = edits.map((e) => ({
+    from: offsetAt(text, e.range.start),
+    to: offsetAt(text, e.range.end),
+    newText: e.newText,
+  }));
   withOffsets.sort((a, b) => b.from - a.from || b.to - a.to);
   for (const e of withOffsets) text = text.slice(0, e.from) + e.newText + text.slice(e.to);
   return text;
@@ -59,7 +72,9 @@ describe('language server over stdio', function () {
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     assert.equal(caps.hoverProvider, true);
     assert.ok(caps.completionProvider?.triggerCharacters?.includes('.'));
-    assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, ['quickfix']);
+    assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, [
+      'quickfix',
+    ]);
     assert.equal(initialize.serverInfo?.name, 'linux-builder-doctor');
   });
 
@@ -79,7 +94,8 @@ describe('language server over stdio', function () {
 
   it('reports the dotted spelling nix.linux-builder.config.sshOptions = [ … ]; on its line', async function () {
     const uri = nextUri();
-    const text = '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
+    const text =
+      '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
     await client.open(uri, text);
     const found = (await client.diagnostics(uri, 1)).find((d) => d.code === 'ssh-options');
     assert.ok(found, 'no ssh-options diagnostic');
@@ -98,7 +114,10 @@ describe('language server over stdio', function () {
     for (let i = 0; i < typed.length; i++) {
       const before = typed.slice(0, i);
       const lines = before.split('\n');
-      const pos = lines.length === 1 ? { line: at.line, character: at.character + before.length } : { line: at.line + lines.length - 1, character: lines[lines.length - 1].length };
+      const pos =
+        lines.length === 1
+          ? { line: at.line, character: at.character + before.length }
+          : { line: at.line + lines.length - 1, character: lines[lines.length - 1].length };
       edits.push([{ range: { start: pos, end: pos }, text: typed[i] }]);
     }
     // One notification with several changes, the later one in the text first: each change is in
@@ -110,7 +129,12 @@ describe('language server over stdio', function () {
     ]);
     // Delete a whole region spanning lines, then retype part of it.
     edits.push([{ range: { start: { line: 9, character: 0 }, end: { line: 11, character: 0 } }, text: '' }]);
-    edits.push([{ range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, text: '        "-l" "builder"\n' }]);
+    edits.push([
+      {
+        range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } },
+        text: '        "-l" "builder"\n',
+      },
+    ]);
     let version = 1;
     for (const changes of edits) {
       text = applyChanges(text, changes);
@@ -124,8 +148,14 @@ describe('language server over stdio', function () {
     // The typed `hostPort` (a VM option misplaced under nix.linux-builder) is found, on its line.
     const hostPort = fresh.find((d) => d.code === 'unknown-option');
     assert.ok(hostPort, `expected unknown-option in ${JSON.stringify(codes(fresh))}`);
-    assert.equal(hostPort.range.start.line, text.split('\n').findIndex((l) => l.includes('hostPort')));
-    assert.ok(codes(fresh).includes('ssh-options'), `expected ssh-options in ${JSON.stringify(codes(fresh))}`);
+    assert.equal(
+      hostPort.range.start.line,
+      text.split('\n').findIndex((l) => l.includes('hostPort')),
+    );
+    assert.ok(
+      codes(fresh).includes('ssh-options'),
+      `expected ssh-options in ${JSON.stringify(codes(fresh))}`,
+    );
   });
 
   it('round-trips the preferred ssh-options fix: applying its edit clears the finding', async function () {
@@ -134,12 +164,17 @@ describe('language server over stdio', function () {
     const diagnostic = (await client.diagnostics(uri, 1)).find((d) => d.code === 'ssh-options');
     assert.ok(diagnostic, 'no ssh-options diagnostic');
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
     });
     assert.ok(actions.length > 0, 'no code actions');
     for (const action of actions) {
       assert.equal(action.kind, 'quickfix');
-      assert.deepEqual(action.diagnostics?.map((d) => d.code), ['ssh-options']);
+      assert.deepEqual(
+        action.diagnostics?.map((d) => d.code),
+        ['ssh-options'],
+      );
     }
     const preferred = actions.filter((a) => a.isPreferred);
     assert.equal(preferred.length, 1, 'exactly one preferred fix');
@@ -158,16 +193,22 @@ describe('language server over stdio', function () {
     await client.open(uri, SSH_OPTIONS_MODULE);
     const stale = (await client.diagnostics(uri, 1)).find((d) => d.code === 'ssh-options');
     assert.ok(stale, 'no ssh-options diagnostic');
-    const version = await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
+    const version = await client.change(uri, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' },
+    ]);
     const staleActions = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri }, range: stale.range, context: { diagnostics: [stale] },
+      textDocument: { uri },
+      range: stale.range,
+      context: { diagnostics: [stale] },
     });
     assert.deepEqual(staleActions, []);
     const current = (await client.diagnostics(uri, version)).find((d) => d.code === 'ssh-options');
     assert.ok(current);
     assert.equal(current.range.start.line, SSH_OPTIONS_LINE + 1);
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri }, range: current.range, context: { diagnostics: [current] },
+      textDocument: { uri },
+      range: current.range,
+      context: { diagnostics: [current] },
     });
     assert.ok(actions.length > 0);
     for (const action of actions) {
@@ -183,18 +224,23 @@ describe('language server over stdio', function () {
     const diagnostic = (await client.diagnostics(uri, 1)).find((d) => d.code === 'ssh-options');
     assert.ok(diagnostic);
     const elsewhere = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, context: { diagnostics: [] },
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+      context: { diagnostics: [] },
     });
     assert.deepEqual(elsewhere, []);
     const refactors = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['refactor'] },
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic], only: ['refactor'] },
     });
     assert.deepEqual(refactors, []);
   });
 
   it('shows type and default on hover over enable and protocol', async function () {
     const uri = nextUri();
-    const text = '{ lib, ... }:\n{\n  nix.linux-builder = {\n    enable = true;\n    protocol = "ssh";\n  };\n  nix.linux-builder.maxJobs = 4;\n}\n';
+    const text =
+      '{ lib, ... }:\n{\n  nix.linux-builder = {\n    enable = true;\n    protocol = "ssh";\n  };\n  nix.linux-builder.maxJobs = 4;\n}\n';
     await client.open(uri, text);
     const hoverAt = (needle: string, delta = 1) => {
       const position = positionAt(text, text.indexOf(needle) + delta);
@@ -225,9 +271,13 @@ describe('language server over stdio', function () {
       '',
     ].join('\n');
     await client.open(uri, text);
-    const hover = async (needle: string) => markdown(await client.request<Hover | null>('textDocument/hover', {
-      textDocument: { uri }, position: positionAt(text, text.indexOf(needle) + 1),
-    }));
+    const hover = async (needle: string) =>
+      markdown(
+        await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: positionAt(text, text.indexOf(needle) + 1),
+        }),
+      );
     const hostPort = await hover('hostPort');
     assert.match(hostPort, /nix\.linux-builder\.config\.virtualisation\.darwin-builder\.hostPort/);
     assert.match(hostPort, /31022/);
@@ -258,27 +308,51 @@ describe('language server over stdio', function () {
     ].join('\n');
     await client.open(uri, text);
     const labelsAt = async (line: number, character: number) =>
-      (await client.request<CompletionItem[] | null>('textDocument/completion', { textDocument: { uri }, position: { line, character } }))?.map((i) => i.label) ?? [];
+      (
+        await client.request<CompletionItem[] | null>('textDocument/completion', {
+          textDocument: { uri },
+          position: { line, character },
+        })
+      )?.map((i) => i.label) ?? [];
     const builder = await labelsAt(4, 4);
-    for (const name of ['protocol', 'systems', 'maxJobs', 'config', 'ephemeral']) assert.ok(builder.includes(name), `${name} missing from ${JSON.stringify(builder)}`);
+    for (const name of ['protocol', 'systems', 'maxJobs', 'config', 'ephemeral'])
+      assert.ok(builder.includes(name), `${name} missing from ${JSON.stringify(builder)}`);
     assert.ok(!builder.includes('sshOptions'));
     const vm = await labelsAt(7, 8);
-    for (const name of ['hostPort', 'memorySize', 'diskSize']) assert.ok(vm.includes(name), `${name} missing from ${JSON.stringify(vm)}`);
+    for (const name of ['hostPort', 'memorySize', 'diskSize'])
+      assert.ok(vm.includes(name), `${name} missing from ${JSON.stringify(vm)}`);
     const machine = await labelsAt(13, 4);
-    for (const name of ['sshUser', 'sshKey', 'publicHostKey', 'systems']) assert.ok(machine.includes(name), `${name} missing from ${JSON.stringify(machine)}`);
+    for (const name of ['sshUser', 'sshKey', 'publicHostKey', 'systems'])
+      assert.ok(machine.includes(name), `${name} missing from ${JSON.stringify(machine)}`);
 
     // A dotted prefix typed at the module's top level.
-    const version = await client.change(uri, [{ range: { start: { line: 15, character: 2 }, end: { line: 15, character: 2 } }, text: 'nix.linux-builder.pro' }]);
+    const version = await client.change(uri, [
+      {
+        range: { start: { line: 15, character: 2 }, end: { line: 15, character: 2 } },
+        text: 'nix.linux-builder.pro',
+      },
+    ]);
     await client.diagnostics(uri, version);
-    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 15, character: 23 } });
+    const items = await client.request<CompletionItem[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 15, character: 23 },
+    });
     const protocol = items.find((i) => i.label === 'protocol');
     assert.ok(protocol, `protocol missing from ${JSON.stringify(items.map((i) => i.label))}`);
-    assert.deepEqual((protocol.textEdit as TextEdit).range, { start: { line: 15, character: 20 }, end: { line: 15, character: 23 } });
+    assert.deepEqual((protocol.textEdit as TextEdit).range, {
+      start: { line: 15, character: 20 },
+      end: { line: 15, character: 23 },
+    });
 
     // On the way down: `nix` at the top level, `darwin-builder` under the VM's virtualisation.
     const top = await labelsAt(15, 2);
     assert.ok(top.includes('nix'), JSON.stringify(top));
-    const v2 = await client.change(uri, [{ range: { start: { line: 15, character: 2 }, end: { line: 15, character: 23 } }, text: 'nix.linux-builder.config.virtualisation.' }]);
+    const v2 = await client.change(uri, [
+      {
+        range: { start: { line: 15, character: 2 }, end: { line: 15, character: 23 } },
+        text: 'nix.linux-builder.config.virtualisation.',
+      },
+    ]);
     await client.diagnostics(uri, v2);
     const vmSets = await labelsAt(15, 42);
     assert.ok(vmSets.includes('darwin-builder') && vmSets.includes('cores'), JSON.stringify(vmSets));
@@ -288,7 +362,10 @@ describe('language server over stdio', function () {
     const uri = nextUri();
     const text = '{\n  nix.linux-builder = {\n    protocol = \n  };\n}\n';
     await client.open(uri, text);
-    const items = await client.request<CompletionItem[] | null>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 15 } });
+    const items = await client.request<CompletionItem[] | null>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 2, character: 15 },
+    });
     assert.deepEqual(items ?? [], []);
   });
 
@@ -303,7 +380,14 @@ describe('language server over stdio', function () {
     const count = client.notifications.length;
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     await waitFor('empty diagnostics on close', () =>
-      client.notifications.slice(count).find((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string; diagnostics: unknown[] }).uri === uri
-        && (m.params as { diagnostics: unknown[] }).diagnostics.length === 0));
+      client.notifications
+        .slice(count)
+        .find(
+          (m) =>
+            m.method === 'textDocument/publishDiagnostics' &&
+            (m.params as { uri: string; diagnostics: unknown[] }).uri === uri &&
+            (m.params as { diagnostics: unknown[] }).diagnostics.length === 0,
+        ),
+    );
   });
 });

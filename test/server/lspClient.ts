@@ -4,7 +4,12 @@
  * registration) and polls for expected messages with a deadline.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import type {
   Diagnostic,
   InitializeResult,
@@ -56,20 +61,37 @@ export class LspClient {
     public configuration: Record<string, unknown> | undefined,
   ) {}
 
-  static async start(options: ClientOptions = {}): Promise<{ client: LspClient; initialize: InitializeResult }> {
+  static async start(
+    options: ClientOptions = {},
+  ): Promise<{ client: LspClient; initialize: InitializeResult }> {
     // LBD_TEST_SERVER: run the suite against another build of the server (e.g. a scratch bundle).
-    const child = spawn(process.execPath, [process.env.LBD_TEST_SERVER ?? distServer, ...(options.args ?? ['--stdio'])], { cwd: projectRoot, stdio: 'pipe' });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const child = spawn(
+      process.execPath,
+      [process.env.LBD_TEST_SERVER ?? distServer, ...(options.args ?? ['--stdio'])],
+      { cwd: projectRoot, stdio: 'pipe' },
+    );
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout),
+      new StreamMessageWriter(child.stdin),
+    );
     const client = new LspClient(child, connection, options.configuration);
     child.stderr.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
-    child.on('exit', (code) => { client.exitCode = code; });
-    connection.onNotification((method, params) => { client.notifications.push({ method, params, at: performance.now() }); });
-    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map(() => client.configuration ?? null));
-    connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
-      client.registrations.push(...params.registrations);
-      return null;
+    child.on('exit', (code) => {
+      client.exitCode = code;
     });
+    connection.onNotification((method, params) => {
+      client.notifications.push({ method, params, at: performance.now() });
+    });
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map(() => client.configuration ?? null),
+    );
+    connection.onRequest(
+      'client/registerCapability',
+      (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+        client.registrations.push(...params.registrations);
+        return null;
+      },
+    );
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.listen();
     const initialize = await connection.sendRequest<InitializeResult>('initialize', {
@@ -83,7 +105,11 @@ export class LspClient {
         },
         textDocument: {
           publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
-          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true, dataSupport: true },
+          codeAction: {
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } },
+            isPreferredSupport: true,
+            dataSupport: true,
+          },
           hover: { contentFormat: ['markdown', 'plaintext'] },
           completion: { completionItem: { documentationFormat: ['markdown', 'plaintext'] } },
         },
@@ -96,14 +122,19 @@ export class LspClient {
 
   open(uri: string, text: string, version = 1): Promise<void> {
     this.versions.set(uri, version);
-    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nix', version, text } });
+    return this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'nix', version, text },
+    });
   }
 
   /** Sends one didChange notification (all `changes` in it) and returns the new version. */
   async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
     return version;
   }
 
@@ -113,15 +144,19 @@ export class LspClient {
 
   /** The latest diagnostics published for `uri` at `version` (waits for them). */
   diagnostics(uri: string, version: number, timeoutMs = 5000): Promise<Diagnostic[]> {
-    return waitFor(`diagnostics for ${uri} v${version}`, () => {
-      for (let i = this.notifications.length - 1; i >= 0; i--) {
-        const n = this.notifications[i];
-        if (n.method !== 'textDocument/publishDiagnostics') continue;
-        const p = n.params as PublishDiagnosticsParams;
-        if (p.uri === uri && p.version === version) return p.diagnostics;
-      }
-      return undefined;
-    }, timeoutMs);
+    return waitFor(
+      `diagnostics for ${uri} v${version}`,
+      () => {
+        for (let i = this.notifications.length - 1; i >= 0; i--) {
+          const n = this.notifications[i];
+          if (n.method !== 'textDocument/publishDiagnostics') continue;
+          const p = n.params as PublishDiagnosticsParams;
+          if (p.uri === uri && p.version === version) return p.diagnostics;
+        }
+        return undefined;
+      },
+      timeoutMs,
+    );
   }
 
   request<R>(method: string, params: unknown): Promise<R> {

@@ -12,13 +12,20 @@ import { fixParseError } from '../util/nixCheck.js';
 import { LspClient, offsetAt } from './lspClient.js';
 
 function applyTextEdits(text: string, edits: TextEdit[]): string {
-  const withOffsets = edits.map((e) => ({ from: offsetAt(text, e.range.start), to: offsetAt(text, e.range.end), newText: e.newText }));
+  const withOffsets = edits.map((e) => ({
+    from: offsetAt(text, e.range.start),
+    to: offsetAt(text, e.range.end),
+    newText: e.newText,
+  }));
   withOffsets.sort((a, b) => b.from - a.from || b.to - a.to);
   for (const e of withOffsets) text = text.slice(0, e.from) + e.newText + text.slice(e.to);
   return text;
 }
 
-const exampleFiles = readdirSync(examplesDir, { recursive: true }).map(String).filter((f) => f.endsWith('.nix')).sort();
+const exampleFiles = readdirSync(examplesDir, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.nix'))
+  .sort();
 
 describe('quick fixes through the language server', function () {
   let client: LspClient;
@@ -44,9 +51,15 @@ describe('quick fixes through the language server', function () {
       const problems: string[] = [];
       for (const diagnostic of diagnostics) {
         const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
-          textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
+          textDocument: { uri },
+          range: diagnostic.range,
+          context: { diagnostics: [diagnostic] },
         });
-        for (const action of actions.filter((a) => a.diagnostics?.[0]?.code === diagnostic.code && a.diagnostics?.[0]?.range.start.line === diagnostic.range.start.line)) {
+        for (const action of actions.filter(
+          (a) =>
+            a.diagnostics?.[0]?.code === diagnostic.code &&
+            a.diagnostics?.[0]?.range.start.line === diagnostic.range.start.line,
+        )) {
           const change = action.edit?.documentChanges?.[0] as TextDocumentEdit | undefined;
           assert.ok(change, `"${action.title}" has a TextDocumentEdit`);
           assert.deepEqual(change.textDocument, { uri, version: 5 });
@@ -61,12 +74,16 @@ describe('quick fixes through the language server', function () {
           const fixedUri = `file:///tmp/lbd-fixed/${++n}/${file}`;
           await client.open(fixedUri, fixed);
           const after = await client.diagnostics(fixedUri, 1);
-          if (count(after, diagnostic.code) !== count(diagnostics, diagnostic.code) - 1) problems.push(`${where} did not clear its finding`);
-          await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: fixedUri } });
+          if (count(after, diagnostic.code) !== count(diagnostics, diagnostic.code) - 1)
+            problems.push(`${where} did not clear its finding`);
+          await client.connection.sendNotification('textDocument/didClose', {
+            textDocument: { uri: fixedUri },
+          });
         }
       }
       assert.deepEqual(problems, []);
-      if (diagnostics.some((d) => (d.data as { fixes: string[] }).fixes.length > 0)) assert.ok(checked > 0, 'fixes were offered and checked');
+      if (diagnostics.some((d) => (d.data as { fixes: string[] }).fixes.length > 0))
+        assert.ok(checked > 0, 'fixes were offered and checked');
     });
   }
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver';
 import { LspClient, waitFor } from './lspClient.js';
 
-const MODULE = '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
+const MODULE =
+  '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
 const codes = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => String(d.code));
 
 /** The diagnostics for `uri` published after notification number `after`. */
@@ -35,14 +36,22 @@ describe('language server settings', function () {
     client.configuration = { rules: { disabled: [] }, docsBaseUrl: 'https://phish.example/rules/' };
     const mark = client.notifications.length;
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
-    const again = await waitFor('a re-check after the settings changed', () => publishedAfter(client, uri, mark));
+    const again = await waitFor('a re-check after the settings changed', () =>
+      publishedAfter(client, uri, mark),
+    );
     const found = again.find((d) => d.code === 'ssh-options');
     assert.ok(found, `ssh-options back after enabling it: ${JSON.stringify(codes(again))}`);
-    assert.match(found.codeDescription?.href ?? '', /^file:\/\/.*\/docs\/rules\/ssh-options\.md$/, 'the bundled page');
+    assert.match(
+      found.codeDescription?.href ?? '',
+      /^file:\/\/.*\/docs\/rules\/ssh-options\.md$/,
+      'the bundled page',
+    );
   });
 
   it('reads initializationOptions when the client cannot answer workspace/configuration', async function () {
-    const { client } = await LspClient.start({ initializationOptions: { linuxBuilderDoctor: { rules: { disabled: ['ssh-options'] } } } });
+    const { client } = await LspClient.start({
+      initializationOptions: { linuxBuilderDoctor: { rules: { disabled: ['ssh-options'] } } },
+    });
     clients.push(client);
     const uri = 'file:///tmp/lbd-settings/b.nix';
     await client.open(uri, MODULE);
@@ -50,13 +59,18 @@ describe('language server settings', function () {
     assert.ok(!codes(diagnostics).includes('ssh-options'), JSON.stringify(codes(diagnostics)));
     // Pushed settings (didChangeConfiguration with a body) apply too.
     const mark = client.notifications.length;
-    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { linuxBuilderDoctor: { rules: { disabled: [] } } } });
+    await client.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { linuxBuilderDoctor: { rules: { disabled: [] } } },
+    });
     const again = await waitFor('a re-check after pushed settings', () => publishedAfter(client, uri, mark));
     assert.ok(codes(again).includes('ssh-options'));
   });
 
   it('keeps initializationOptions when the client answers workspace/configuration with null', async function () {
-    const { client } = await LspClient.start({ configurationSupport: true, initializationOptions: { rules: { disabled: ['ssh-options'] } } });
+    const { client } = await LspClient.start({
+      configurationSupport: true,
+      initializationOptions: { rules: { disabled: ['ssh-options'] } },
+    });
     clients.push(client);
     const uri = 'file:///tmp/lbd-settings/d.nix';
     await client.open(uri, MODULE);

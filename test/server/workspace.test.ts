@@ -21,11 +21,15 @@ const NIX_OFF = '{\n  nix.enable = false;\n}\n';
 /** Every publish for `uri`, in order. */
 function publishes(client: LspClient, uri: string): Diagnostic[][] {
   return client.notifications
-    .filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as PublishDiagnosticsParams).uri === uri)
+    .filter(
+      (n) =>
+        n.method === 'textDocument/publishDiagnostics' && (n.params as PublishDiagnosticsParams).uri === uri,
+    )
     .map((n) => (n.params as PublishDiagnosticsParams).diagnostics);
 }
 
-const hasCode = (diagnostics: Diagnostic[], code: string): boolean => diagnostics.some((d) => d.code === code);
+const hasCode = (diagnostics: Diagnostic[], code: string): boolean =>
+  diagnostics.some((d) => d.code === code);
 
 describe('language server: the modules of one configuration', function () {
   let client: LspClient;
@@ -53,9 +57,13 @@ describe('language server: the modules of one configuration', function () {
   }
 
   it('asks the client to watch .nix files (flake.nix included) when it can', async function () {
-    await waitFor('the watcher registration', () => client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'));
+    await waitFor('the watcher registration', () =>
+      client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'),
+    );
     const registration = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles');
-    const globs = (registration?.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
+    const globs = (registration?.registerOptions as { watchers: { globPattern: string }[] }).watchers.map(
+      (w) => w.globPattern,
+    );
     assert.ok(globs.includes('**/*.nix'), globs.join(', '));
   });
 
@@ -65,18 +73,45 @@ describe('language server: the modules of one configuration', function () {
     assert.ok(!hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable'));
     const before = publishes(client, a).length;
     const sent = performance.now();
-    await client.change(b, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '  nix.enable = false;\n' }]);
-    const at = (uri: string, when: (d: Diagnostic[]) => boolean) => client.notifications
-      .filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as PublishDiagnosticsParams).uri === uri)
-      .find((n, i) => (uri !== a || i >= before) && when((n.params as PublishDiagnosticsParams).diagnostics) && n.at > sent)?.at;
-    const aAt = await waitFor('A re-published with requires-nix-enable', () => at(a, (d) => hasCode(d, 'requires-nix-enable')));
-    const bAt = await waitFor('B published after its edit', () => at(b, (d) => hasCode(d, 'requires-nix-enable')));
+    await client.change(b, [
+      {
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+        text: '  nix.enable = false;\n',
+      },
+    ]);
+    const at = (uri: string, when: (d: Diagnostic[]) => boolean) =>
+      client.notifications
+        .filter(
+          (n) =>
+            n.method === 'textDocument/publishDiagnostics' &&
+            (n.params as PublishDiagnosticsParams).uri === uri,
+        )
+        .find(
+          (n, i) =>
+            (uri !== a || i >= before) &&
+            when((n.params as PublishDiagnosticsParams).diagnostics) &&
+            n.at > sent,
+        )?.at;
+    const aAt = await waitFor('A re-published with requires-nix-enable', () =>
+      at(a, (d) => hasCode(d, 'requires-nix-enable')),
+    );
+    const bAt = await waitFor('B published after its edit', () =>
+      at(b, (d) => hasCode(d, 'requires-nix-enable')),
+    );
     // The debounce is B's own (its diagnostics come after it); A follows B's within 50 ms. Measured
     // from B's publish, so a machine too loaded to fire a timer on time does not count against A.
-    assert.ok(bAt - sent >= DEBOUNCE_MS, `B published ${(bAt - sent).toFixed(1)} ms after its edit, before the debounce`);
-    assert.ok(aAt - bAt <= 50, `A re-published ${(aAt - bAt).toFixed(1)} ms after B's diagnostics (${(aAt - sent).toFixed(1)} ms after B's edit)`);
+    assert.ok(
+      bAt - sent >= DEBOUNCE_MS,
+      `B published ${(bAt - sent).toFixed(1)} ms after its edit, before the debounce`,
+    );
+    assert.ok(
+      aAt - bAt <= 50,
+      `A re-published ${(aAt - bAt).toFixed(1)} ms after B's diagnostics (${(aAt - sent).toFixed(1)} ms after B's edit)`,
+    );
     // And back: undoing the edit in B clears A's finding.
-    await client.change(b, [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }]);
+    await client.change(b, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' },
+    ]);
     await waitFor('A re-published without requires-nix-enable', () => {
       const last = publishes(client, a).at(-1);
       return last && !hasCode(last, 'requires-nix-enable') ? true : undefined;
@@ -87,12 +122,18 @@ describe('language server: the modules of one configuration', function () {
     const a = await openOnDisk(join(dir, 'modules', 'builder.nix'), BUILDER);
     const b = await openOnDisk(join(dir, 'modules', 'nix.nix'), NIX_OFF);
     // Opening B (a new member with nix.enable = false) re-judged A once.
-    await waitFor('A with requires-nix-enable', () => (hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
+    await waitFor('A with requires-nix-enable', () =>
+      hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined,
+    );
     const before = publishes(client, a).length;
-    const version = await client.change(b, [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, text: ' # comment' }]);
+    const version = await client.change(b, [
+      { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, text: ' # comment' },
+    ]);
     await client.diagnostics(b, version);
     // A later edit of A itself is published; nothing for A came in between.
-    const versionA = await client.change(a, [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, text: ' ' }]);
+    const versionA = await client.change(a, [
+      { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, text: ' ' },
+    ]);
     await client.diagnostics(a, versionA);
     assert.equal(publishes(client, a).length, before + 1);
   });
@@ -105,9 +146,16 @@ describe('language server: the modules of one configuration', function () {
     assert.ok(!hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable'));
     const before = publishes(client, a).length;
     writeFileSync(onDisk, NIX_OFF);
-    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(onDisk).href, type: 2 }] });
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(onDisk).href, type: 2 }],
+    });
     await waitFor('A re-published with requires-nix-enable', () =>
-      publishes(client, a).slice(before).some((d) => hasCode(d, 'requires-nix-enable')) ? true : undefined);
+      publishes(client, a)
+        .slice(before)
+        .some((d) => hasCode(d, 'requires-nix-enable'))
+        ? true
+        : undefined,
+    );
   });
 
   it('a module created and then deleted on disk is seen, then forgotten', async function () {
@@ -115,20 +163,37 @@ describe('language server: the modules of one configuration', function () {
     const created = join(dir, 'nix.nix');
     writeFileSync(created, NIX_OFF);
     const uri = pathToFileURL(created).href;
-    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 1 }] });
-    await waitFor('A re-published with requires-nix-enable', () => (hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri, type: 1 }],
+    });
+    await waitFor('A re-published with requires-nix-enable', () =>
+      hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined,
+    );
     rmSync(created);
-    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
-    await waitFor('A re-published without it', () => (!hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri, type: 3 }],
+    });
+    await waitFor('A re-published without it', () =>
+      !hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined,
+    );
   });
 
   it('closing an unsaved module makes the others see the file on disk again', async function () {
     const a = await openOnDisk(join(dir, 'modules', 'builder.nix'), BUILDER);
     const b = await openOnDisk(join(dir, 'modules', 'nix.nix'), EMPTY);
-    await client.change(b, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '  nix.enable = false;\n' }]);
-    await waitFor('A with requires-nix-enable', () => (hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
+    await client.change(b, [
+      {
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+        text: '  nix.enable = false;\n',
+      },
+    ]);
+    await waitFor('A with requires-nix-enable', () =>
+      hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined,
+    );
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: b } });
-    await waitFor('A without it', () => (!hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
+    await waitFor('A without it', () =>
+      !hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined,
+    );
   });
 
   it('judges a module shared by two hosts per host, and re-judges it when one host changes', async function () {
@@ -142,7 +207,9 @@ describe('language server: the modules of one configuration', function () {
     const workPath = join(dir, 'hosts', 'work.nix');
     const work = pathToFileURL(workPath).href;
     await client.open(work, readFileSync(workPath, 'utf8'));
-    await client.change(work, [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }]);
+    await client.change(work, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' },
+    ]);
     await waitFor('builder.nix without requires-nix-enable', () => {
       const last = publishes(client, builder).at(-1);
       return last && !hasCode(last, 'requires-nix-enable') ? true : undefined;
@@ -150,7 +217,8 @@ describe('language server: the modules of one configuration', function () {
   });
 
   it('in a big configuration, publishes the module alone at once, then again with the files read in the background', async function () {
-    for (let i = 0; i < 150; i++) writeFileSync(join(dir, 'modules', `m${i}.nix`), `{ services.s${i}.enable = true; }\n`);
+    for (let i = 0; i < 150; i++)
+      writeFileSync(join(dir, 'modules', `m${i}.nix`), `{ services.s${i}.enable = true; }\n`);
     writeFileSync(join(dir, 'modules', 'nix.nix'), NIX_OFF);
     const path = join(dir, 'modules', 'builder.nix');
     writeFileSync(path, BUILDER);
@@ -158,6 +226,8 @@ describe('language server: the modules of one configuration', function () {
     await client.open(a, BUILDER);
     const first = await client.diagnostics(a, 1);
     assert.ok(!hasCode(first, 'requires-nix-enable'), 'the first answer does not wait for 150 files');
-    await waitFor('A judged with the whole configuration', () => (hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined));
+    await waitFor('A judged with the whole configuration', () =>
+      hasCode(publishes(client, a).at(-1) ?? [], 'requires-nix-enable') ? true : undefined,
+    );
   });
 });

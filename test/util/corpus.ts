@@ -9,12 +9,19 @@ import { generateDarwinConfig } from './generateConfig.js';
 import { examplesDir, fixturesDir } from './paths.js';
 
 function nixFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.nix')).map((f) => join(dir, f)).sort();
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.nix'))
+    .map((f) => join(dir, f))
+    .sort();
 }
 
 export function corpus(): { name: string; text: string }[] {
   return [
-    ...[...nixFiles(examplesDir), ...nixFiles(fixturesDir)].map((file) => ({ name: file, text: readFileSync(file, 'utf8') })),
+    ...[...nixFiles(examplesDir), ...nixFiles(fixturesDir)].map((file) => ({
+      name: file,
+      text: readFileSync(file, 'utf8'),
+    })),
     ...snippets.map((s, i) => ({ name: `snippet ${i}`, text: s.text })),
     ...[1, 2, 3].map((seed) => ({ name: `generated seed ${seed}`, text: generateDarwinConfig(400, seed) })),
   ];

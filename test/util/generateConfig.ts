@@ -9,7 +9,6 @@
  */
 import { seededRandom } from './random.js';
 
-
 const header = `# Generated nix-darwin configuration (test/util/generateConfig.ts)
 { config, lib, pkgs, ... }:
 let

@@ -11,7 +11,11 @@ import { analyzeNix } from '../../src/rules/analyze.js';
 import { findExecutable } from './prerequisites.js';
 
 export function findings(text: string): Finding[] {
-  return analyzeNix(text, { onRuleError: (rule, error) => { throw new Error(`rule ${rule} threw: ${String(error)}`); } }).findings;
+  return analyzeNix(text, {
+    onRuleError: (rule, error) => {
+      throw new Error(`rule ${rule} threw: ${String(error)}`);
+    },
+  }).findings;
 }
 
 export function codes(text: string): string[] {
@@ -22,7 +26,11 @@ export function codes(text: string): string[] {
 export function applyFix(text: string, fix: Fix): string {
   const lines = new LineIndex(text);
   const edits = fix.edits
-    .map((e) => ({ from: lines.offsetAt(e.range.start), to: lines.offsetAt(e.range.end), newText: e.newText }))
+    .map((e) => ({
+      from: lines.offsetAt(e.range.start),
+      to: lines.offsetAt(e.range.end),
+      newText: e.newText,
+    }))
     .sort((a, b) => b.from - a.from);
   let out = text;
   let lastFrom = Infinity;
@@ -57,10 +65,11 @@ let warned = false;
  */
 export function fixParseError(text: string): string | null {
   if (findExecutable('nix-instantiate') !== null) return nixParseError(text);
-  if (process.env.CI === 'true') throw new Error('missing prerequisites: nix-instantiate (run .ci/run or see docs/dev/testing.md)');
+  if (process.env.CI === 'true')
+    throw new Error('missing prerequisites: nix-instantiate (run .ci/run or see docs/dev/testing.md)');
   if (!warned) {
     warned = true;
-    console.warn('  NOTE: nix-instantiate is missing: fixes are checked with our own parser, not Nix\'s');
+    console.warn("  NOTE: nix-instantiate is missing: fixes are checked with our own parser, not Nix's");
   }
   const problems = syntaxProblems(parseNix(text));
   return problems.length === 0 ? null : problems.map((p) => p.message).join('\n');

@@ -3,7 +3,9 @@ import { delimiter, join } from 'node:path';
 
 /** The absolute path of an executable on PATH (or given absolutely), or null. */
 export function findExecutable(name: string): string | null {
-  const candidates = name.includes('/') ? [name] : (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name));
+  const candidates = name.includes('/')
+    ? [name]
+    : (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);

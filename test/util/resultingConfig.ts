@@ -38,7 +38,14 @@ function literal(def: OptionDefinition | undefined): unknown {
 export function resultingMachines(text: string): ResultingEntry[] {
   const { definitions } = locate(parseNix(text));
   const lists = definitions.filter((d) => d.path.join('.') === 'nix.buildMachines' && !d.module.nixos);
-  const fields = definitions.filter((d) => d.path.length === 4 && d.path[0] === 'nix' && d.path[1] === 'buildMachines' && d.entrySpan && !d.module.nixos);
+  const fields = definitions.filter(
+    (d) =>
+      d.path.length === 4 &&
+      d.path[0] === 'nix' &&
+      d.path[1] === 'buildMachines' &&
+      d.entrySpan &&
+      !d.module.nixos,
+  );
   const byEntry = new Map<string, OptionDefinition[]>();
   for (const d of fields) {
     const key = `${d.entrySpan!.from}`;
@@ -50,7 +57,12 @@ export function resultingMachines(text: string): ResultingEntry[] {
     const port = hostName && /:(\d+)$/.test(hostName) ? Number(/:(\d+)$/.exec(hostName)![1]) : undefined;
     const entryFrom = defs[0].entrySpan!.from;
     const list = lists.find((l) => l.value.span.from <= entryFrom && l.value.span.to >= entryFrom);
-    const entry: ResultingEntry = { hostName, sshUser: get('sshUser') as string | null | undefined, maxJobs: get('maxJobs') as number | undefined, listPriority: list?.priority ?? 'normal' };
+    const entry: ResultingEntry = {
+      hostName,
+      sshUser: get('sshUser') as string | null | undefined,
+      maxJobs: get('maxJobs') as number | undefined,
+      listPriority: list?.priority ?? 'normal',
+    };
     if (port !== undefined) entry.port = port;
     const systems = get('systems') as string[] | undefined;
     if (systems) entry.systems = systems;
@@ -63,6 +75,11 @@ export function resultingMachines(text: string): ResultingEntry[] {
 export function resultingPins(text: string): ResultingPin[] {
   const { definitions } = locate(parseNix(text));
   return definitions
-    .filter((d) => d.path.length === 5 && d.path.slice(0, 3).join('.') === 'programs.ssh.knownHosts' && d.path[4] === 'hostNames')
+    .filter(
+      (d) =>
+        d.path.length === 5 &&
+        d.path.slice(0, 3).join('.') === 'programs.ssh.knownHosts' &&
+        d.path[4] === 'hostNames',
+    )
     .map((d) => ({ hostNames: (literal(d) as string[]) ?? [], inNixosModule: d.module.nixos === true }));
 }

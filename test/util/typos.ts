@@ -6,7 +6,14 @@
  */
 import { seededRandom } from './random.js';
 
-export const TYPO_CLASSES = ['delete', 'duplicate', 'swap', 'drop-quote', 'drop-semicolon', 'drop-bracket'] as const;
+export const TYPO_CLASSES = [
+  'delete',
+  'duplicate',
+  'swap',
+  'drop-quote',
+  'drop-semicolon',
+  'drop-bracket',
+] as const;
 export type TypoClass = (typeof TYPO_CLASSES)[number];
 
 export interface Typo {
@@ -25,9 +32,16 @@ export function originalOffset(typo: Typo, offset: number): number {
 
 function make(text: string, kind: TypoClass, at: number): Typo {
   switch (kind) {
-    case 'duplicate': return { kind, at, text: text.slice(0, at + 1) + text.slice(at) };
-    case 'swap': return { kind, at, text: text.slice(0, at) + text.charAt(at + 1) + text.charAt(at) + text.slice(at + 2) };
-    default: return { kind, at, text: text.slice(0, at) + text.slice(at + 1) };
+    case 'duplicate':
+      return { kind, at, text: text.slice(0, at + 1) + text.slice(at) };
+    case 'swap':
+      return {
+        kind,
+        at,
+        text: text.slice(0, at) + text.charAt(at + 1) + text.charAt(at) + text.slice(at + 2),
+      };
+    default:
+      return { kind, at, text: text.slice(0, at) + text.slice(at + 1) };
   }
 }
 

@@ -9,20 +9,42 @@
  * Missing code-server or Chromium fails under CI=true and skips loudly otherwise.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { projectRoot } from '../util/paths.js';
 import { findExecutable } from '../util/prerequisites.js';
-import { findCodeServer, freePort, installExtension, makeDirs, startCodeServer, type CodeServerInstall, type RunningCodeServer } from './harness/codeServer.js';
+import {
+  findCodeServer,
+  freePort,
+  installExtension,
+  makeDirs,
+  startCodeServer,
+  type CodeServerInstall,
+  type RunningCodeServer,
+} from './harness/codeServer.js';
 import { runInHostTests } from './harness/session.js';
 import { stageDownBuilder } from './harness/stage.js';
 import { LoopbackBuilder, stageMac } from '../loopback/loopbackBuilder.js';
 import { runUiChecks } from './ui.js';
 
-interface Stats { passed: number; failed: number; skipped: number }
+interface Stats {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 const totals: Stats = { passed: 0, failed: 0, skipped: 0 };
 const artifacts = join(projectRoot, 'test-artifacts', 'vscode');
 const figures: Record<string, unknown> = {};
@@ -39,7 +61,9 @@ function finish(): never {
 
 function fail(title: string, error: unknown): void {
   totals.failed++;
-  console.log(`  ✘ ${title}\n      ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  console.log(
+    `  ✘ ${title}\n      ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
 }
 
 function packageVsix(out: string): void {
@@ -50,8 +74,13 @@ function packageVsix(out: string): void {
   // The same flags as `npm run package`: README links stay relative, so its images load from the
   // packaged files inside VS Code, and no made-up repository URL ends up in the .vsix.
   const flags = ['--no-rewrite-relative-links', '--allow-missing-repository'];
-  const run = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', ...flags, '-o', out], { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 });
-  if (run.status !== 0 || !existsSync(out)) throw new Error(`vsce package failed: ${run.stderr}${run.stdout}`);
+  const run = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--skip-license', ...flags, '-o', out],
+    { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (run.status !== 0 || !existsSync(out))
+    throw new Error(`vsce package failed: ${run.stderr}${run.stdout}`);
 }
 
 /** The in-host tests as CommonJS (the extension host require()s extensionTestsPath); 'vscode' and mocha stay external. */
@@ -81,37 +110,63 @@ async function bundleHostTests(): Promise<string> {
  */
 function writeUserSettings(userData: string, extra: Record<string, unknown>): void {
   for (const scope of ['User', 'Machine']) mkdirSync(join(userData, scope), { recursive: true });
-  const text = JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'chat.disableAIFeatures': true,
-    'workbench.colorTheme': 'Default Dark Modern',
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    // xterm's DOM renderer, so the UI test can read the terminal's text.
-    'terminal.integrated.gpuAcceleration': 'off',
-    ...extra,
-  }, null, 2);
+  const text = JSON.stringify(
+    {
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'extensions.autoUpdate': false,
+      'extensions.autoCheckUpdates': false,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'chat.disableAIFeatures': true,
+      'workbench.colorTheme': 'Default Dark Modern',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      // xterm's DOM renderer, so the UI test can read the terminal's text.
+      'terminal.integrated.gpuAcceleration': 'off',
+      ...extra,
+    },
+    null,
+    2,
+  );
   writeFileSync(join(userData, 'User', 'settings.json'), text);
   writeFileSync(join(userData, 'Machine', 'settings.json'), text);
 }
 
 /** A staged "Mac" (--root) and how the extension must see it. */
-interface Stage { root: string; system: string; builderUp: boolean; path?: string }
+interface Stage {
+  root: string;
+  system: string;
+  builderUp: boolean;
+  path?: string;
+}
 
 function stageSettings(stage: Stage): Record<string, unknown> {
   // server.env gives the server and the CLI the staged Mac's fake macOS commands (sw_vers, launchctl).
-  return { 'linuxBuilderDoctor.probes.root': stage.root, ...(stage.path ? { 'linuxBuilderDoctor.server.env': { PATH: stage.path } } : {}) };
+  return {
+    'linuxBuilderDoctor.probes.root': stage.root,
+    ...(stage.path ? { 'linuxBuilderDoctor.server.env': { PATH: stage.path } } : {}),
+  };
 }
 
-async function inHostSession(browser: Browser, install: CodeServerInstall, scratch: string, name: string, files: string[] | undefined, trusted: boolean, stage: Stage, testsPath: string): Promise<void> {
+async function inHostSession(
+  browser: Browser,
+  install: CodeServerInstall,
+  scratch: string,
+  name: string,
+  files: string[] | undefined,
+  trusted: boolean,
+  stage: Stage,
+  testsPath: string,
+): Promise<void> {
   const base = join(scratch, name);
   const dirs = makeDirs(join(base, 'cs'));
-  writeUserSettings(dirs.userData, { ...stageSettings(stage), ...(trusted ? {} : { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.enabled': true }) });
+  writeUserSettings(dirs.userData, {
+    ...stageSettings(stage),
+    ...(trusted
+      ? {}
+      : { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.enabled': true }),
+  });
   const workspace = join(base, 'ws', 'workspace');
   cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
   const env = {
@@ -127,16 +182,25 @@ async function inHostSession(browser: Browser, install: CodeServerInstall, scrat
   let server: RunningCodeServer | undefined;
   const started = Date.now();
   try {
-    server = await startCodeServer(install, dirs, join(artifacts, `code-server-${name}.log`), { workspaceTrust: !trusted });
+    server = await startCodeServer(install, dirs, join(artifacts, `code-server-${name}.log`), {
+      workspaceTrust: !trusted,
+    });
     console.log(`  (${name}: code-server ready in ${Date.now() - started} ms)`);
     const exitCode = await runInHostTests(browser, server, workspace, projectRoot, testsPath, 600_000);
     if (existsSync(env.logFile)) process.stdout.write(readFileSync(env.logFile, 'utf8'));
-    if (!existsSync(env.statsFile)) throw new Error(`in-host run exited ${exitCode} without results (see test-artifacts/vscode/code-server-${name}.log)`);
+    if (!existsSync(env.statsFile))
+      throw new Error(
+        `in-host run exited ${exitCode} without results (see test-artifacts/vscode/code-server-${name}.log)`,
+      );
     const stats = JSON.parse(readFileSync(env.statsFile, 'utf8')) as Stats;
-    totals.passed += stats.passed; totals.failed += stats.failed; totals.skipped += stats.skipped;
-    if (exitCode !== 0 && stats.failed === 0) fail(`${name}: extension host exited ${exitCode}`, new Error('no failed test reported'));
+    totals.passed += stats.passed;
+    totals.failed += stats.failed;
+    totals.skipped += stats.skipped;
+    if (exitCode !== 0 && stats.failed === 0)
+      fail(`${name}: extension host exited ${exitCode}`, new Error('no failed test reported'));
     if (existsSync(env.figuresFile)) {
-      for (const line of readFileSync(env.figuresFile, 'utf8').trim().split('\n')) Object.assign(figures, JSON.parse(line) as object);
+      for (const line of readFileSync(env.figuresFile, 'utf8').trim().split('\n'))
+        Object.assign(figures, JSON.parse(line) as object);
     }
   } catch (error) {
     if (existsSync(env.logFile)) process.stdout.write(readFileSync(env.logFile, 'utf8'));
@@ -150,11 +214,17 @@ async function main(): Promise<void> {
   mkdirSync(artifacts, { recursive: true });
   const install = findCodeServer();
   const chromiumPath = findExecutable('chromium');
-  const missing = [install ? '' : 'code-server 4.139.1 (bash scripts/install-code-server.sh)', chromiumPath ? '' : 'chromium (apt-get install chromium)'].filter(Boolean);
+  const missing = [
+    install ? '' : 'code-server 4.139.1 (bash scripts/install-code-server.sh)',
+    chromiumPath ? '' : 'chromium (apt-get install chromium)',
+  ].filter(Boolean);
   if (missing.length > 0 || !install || !chromiumPath) {
     const message = `missing prerequisites: ${missing.join(', ')}`;
     if (process.env.CI === 'true') fail('vscode suite prerequisites', new Error(message));
-    else { console.warn(`  SKIPPED: ${message}`); totals.skipped++; }
+    else {
+      console.warn(`  SKIPPED: ${message}`);
+      totals.skipped++;
+    }
     finish();
   }
 
@@ -172,8 +242,12 @@ async function main(): Promise<void> {
     // only the "builder down" scenarios run (and under CI that counts as a failure).
     const loopbackMissing = LOOPBACK_TOOLS.filter((t) => findExecutable(t) === null);
     if (loopbackMissing.length === 0) builder = await LoopbackBuilder.start();
-    else if (process.env.CI === 'true') fail('loopback builder prerequisites', new Error(`missing: ${loopbackMissing.join(', ')}`));
-    else { console.warn(`  SKIPPED (loopback builder sessions): missing ${loopbackMissing.join(', ')}`); totals.skipped++; }
+    else if (process.env.CI === 'true')
+      fail('loopback builder prerequisites', new Error(`missing: ${loopbackMissing.join(', ')}`));
+    else {
+      console.warn(`  SKIPPED (loopback builder sessions): missing ${loopbackMissing.join(', ')}`);
+      totals.skipped++;
+    }
     const staged = (name: string, options: Parameters<typeof stageMac>[2], builderUp: boolean): Stage => {
       if (!builder) throw new Error('no loopback builder');
       const mac = stageMac(builder, name, options);
@@ -186,15 +260,41 @@ async function main(): Promise<void> {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
 
     if (builder) {
       console.log('\n  in the real extension host: trusted workspace, healthy loopback builder');
-      await inHostSession(browser, install, scratch, 'healthy', ['activation', 'health', 'testBuilder', 'admin', 'fixHostile'], true, staged('vscode-healthy', {}, true), testsPath);
+      await inHostSession(
+        browser,
+        install,
+        scratch,
+        'healthy',
+        ['activation', 'health', 'testBuilder', 'admin', 'fixHostile'],
+        true,
+        staged('vscode-healthy', {}, true),
+        testsPath,
+      );
     }
     console.log('\n  in the real extension host: trusted workspace, builder down');
-    await inHostSession(browser, install, scratch, 'down', builder ? ['health', 'testBuilder', 'explain'] : ['activation', 'health', 'testBuilder', 'explain'], true, down, testsPath);
+    await inHostSession(
+      browser,
+      install,
+      scratch,
+      'down',
+      builder ? ['health', 'testBuilder', 'explain'] : ['activation', 'health', 'testBuilder', 'explain'],
+      true,
+      down,
+      testsPath,
+    );
 
     console.log('\n  UI (Chromium, packaged .vsix)');
     // The corporate case of USER-REPORT.md: /etc/ssh/ssh_config without the Include.
@@ -207,7 +307,8 @@ async function main(): Promise<void> {
     const server = await startCodeServer(install, dirs, join(artifacts, 'code-server-ui.log'));
     try {
       const ui = await runUiChecks(browser, server, workspace, artifacts);
-      totals.passed += ui.passed; totals.failed += ui.failed;
+      totals.passed += ui.passed;
+      totals.failed += ui.failed;
     } finally {
       await server.stop();
     }

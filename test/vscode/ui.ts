@@ -9,9 +9,18 @@ import type { Browser, Page } from 'playwright-core';
 import type { RunningCodeServer } from './harness/codeServer.js';
 import { openWorkbench } from './harness/session.js';
 
-export interface UiStats { passed: number; failed: number }
+export interface UiStats {
+  passed: number;
+  failed: number;
+}
 
-async function check(stats: UiStats, page: Page, artifacts: string, title: string, body: () => Promise<void>): Promise<void> {
+async function check(
+  stats: UiStats,
+  page: Page,
+  artifacts: string,
+  title: string,
+  body: () => Promise<void>,
+): Promise<void> {
   const started = Date.now();
   try {
     await body();
@@ -21,7 +30,9 @@ async function check(stats: UiStats, page: Page, artifacts: string, title: strin
     stats.failed++;
     const shot = join(artifacts, `failed-${title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
     await page.screenshot({ path: shot }).catch(() => undefined);
-    console.log(`  ✘ UI: ${title}\n      ${error instanceof Error ? error.message.split('\n').join('\n      ') : String(error)}\n      screenshot: ${shot}`);
+    console.log(
+      `  ✘ UI: ${title}\n      ${error instanceof Error ? error.message.split('\n').join('\n      ') : String(error)}\n      screenshot: ${shot}`,
+    );
   }
 }
 
@@ -30,7 +41,10 @@ async function openFile(page: Page, name: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 20_000 });
   await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: name })
+    .first()
+    .waitFor({ timeout: 20_000 });
   await page.keyboard.press('Enter');
   await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ timeout: 20_000 });
 }
@@ -47,129 +61,248 @@ async function widenSidebar(page: Page, width: number): Promise<void> {
   await page.mouse.up();
 }
 
-export async function runUiChecks(browser: Browser, server: RunningCodeServer, workspace: string, artifacts: string): Promise<UiStats> {
+export async function runUiChecks(
+  browser: Browser,
+  server: RunningCodeServer,
+  workspace: string,
+  artifacts: string,
+): Promise<UiStats> {
   const stats: UiStats = { passed: 0, failed: 0 };
   const page = await openWorkbench(browser, server, workspace);
   try {
-    await check(stats, page, artifacts, 'the Problems panel lists the ssh-options error for a .nix file', async () => {
-      await openFile(page, 'darwin-configuration.nix');
-      await page.keyboard.press('Control+Shift+M');
-      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'ssh-options' }).first();
-      await row.waitFor({ timeout: 60_000 });
-      await page.screenshot({ path: join(artifacts, 'problems.png') });
-    });
+    await check(
+      stats,
+      page,
+      artifacts,
+      'the Problems panel lists the ssh-options error for a .nix file',
+      async () => {
+        await openFile(page, 'darwin-configuration.nix');
+        await page.keyboard.press('Control+Shift+M');
+        const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'ssh-options' }).first();
+        await row.waitFor({ timeout: 60_000 });
+        await page.screenshot({ path: join(artifacts, 'problems.png') });
+      },
+    );
 
-    await check(stats, page, artifacts, 'the lightbulb offers the preferred quick fix and applying it removes the error', async () => {
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'ssh-options' }).first().click();
-      await page.locator('.monaco-editor .view-line', { hasText: 'sshOptions' }).first().waitFor({ timeout: 10_000 });
-      await page.locator('.monaco-editor .view-line', { hasText: 'sshOptions' }).first().click();
-      await page.keyboard.press('Control+.');
-      const menu = page.locator('.action-widget');
-      await menu.locator('.monaco-list-row', { hasText: /sshOptions/ }).first().waitFor({ timeout: 20_000 });
-      await page.screenshot({ path: join(artifacts, 'quickfix.png') });
-      await menu.locator('.monaco-list-row', { hasText: /sshOptions/ }).first().click();
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'ssh-options' }).first().waitFor({ state: 'detached', timeout: 30_000 });
-      const text = await page.locator('.monaco-editor .view-lines').first().innerText();
-      if (text.includes('sshOptions')) throw new Error(`sshOptions still in the editor:\n${text}`);
-    });
+    await check(
+      stats,
+      page,
+      artifacts,
+      'the lightbulb offers the preferred quick fix and applying it removes the error',
+      async () => {
+        await page.locator('.markers-panel .monaco-list-row', { hasText: 'ssh-options' }).first().click();
+        await page
+          .locator('.monaco-editor .view-line', { hasText: 'sshOptions' })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await page.locator('.monaco-editor .view-line', { hasText: 'sshOptions' }).first().click();
+        await page.keyboard.press('Control+.');
+        const menu = page.locator('.action-widget');
+        await menu
+          .locator('.monaco-list-row', { hasText: /sshOptions/ })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        await page.screenshot({ path: join(artifacts, 'quickfix.png') });
+        await menu
+          .locator('.monaco-list-row', { hasText: /sshOptions/ })
+          .first()
+          .click();
+        await page
+          .locator('.markers-panel .monaco-list-row', { hasText: 'ssh-options' })
+          .first()
+          .waitFor({ state: 'detached', timeout: 30_000 });
+        const text = await page.locator('.monaco-editor .view-lines').first().innerText();
+        if (text.includes('sshOptions')) throw new Error(`sshOptions still in the editor:\n${text}`);
+      },
+    );
 
-    await check(stats, page, artifacts, 'the command palette (F1) offers "Linux Builder Doctor: Test Linux Builder"', async () => {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: 20_000 });
-      await input.fill('>Test Linux Builder');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Linux Builder Doctor: Test Linux Builder' }).first().waitFor({ timeout: 20_000 });
-      await page.screenshot({ path: join(artifacts, 'palette.png') });
-      await page.keyboard.press('Escape');
-    });
+    await check(
+      stats,
+      page,
+      artifacts,
+      'the command palette (F1) offers "Linux Builder Doctor: Test Linux Builder"',
+      async () => {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 20_000 });
+        await input.fill('>Test Linux Builder');
+        await page
+          .locator('.quick-input-widget .monaco-list-row', {
+            hasText: 'Linux Builder Doctor: Test Linux Builder',
+          })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        await page.screenshot({ path: join(artifacts, 'palette.png') });
+        await page.keyboard.press('Escape');
+      },
+    );
 
-    await check(stats, page, artifacts, 'a `cannot build on …` line printed in a terminal is a link; opening it shows the cause', async () => {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: 20_000 });
-      await input.fill('>Terminal: Create New Terminal');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Create New Terminal' }).first().waitFor({ timeout: 20_000 });
-      await page.keyboard.press('Enter');
-      await page.locator('.terminal-wrapper .xterm-rows').last().waitFor({ timeout: 20_000 });
-      await page.locator('.terminal-wrapper .xterm-rows').last().filter({ hasText: /[#$]/ }).waitFor({ timeout: 20_000 });
-      await page.keyboard.type(`printf '%s\\n' "cannot build on 'ssh-ng://builder@linux-builder': error: failed to start SSH connection to 'builder@linux-builder'"`);
-      await page.keyboard.press('Enter');
-      // The printed line (not only the typed command) is on screen.
-      await page.locator('.terminal-wrapper .xterm-rows').last().filter({ hasText: /\ncannot build on|^cannot build on/m }).waitFor({ timeout: 20_000 }).catch(() => undefined);
-      // The printed line (a row of xterm's DOM renderer; spaces are U+00A0): hover with Ctrl held and
-      // click, as a user follows a terminal link. ("Open Detected Link…" lists only the built-in
-      // detectors' links, not those of extension link providers.)
-      const row = page.locator('.terminal-wrapper .xterm-rows > div').filter({ hasText: /^cannot[\s\u00a0]build[\s\u00a0]on/ }).last();
-      await row.waitFor({ timeout: 20_000 });
-      const box = await row.boundingBox();
-      if (!box) throw new Error('the printed line has no box');
-      await page.mouse.move(box.x + 40, box.y + box.height / 2);
-      await page.keyboard.down('Control');
-      await page.mouse.move(box.x + 44, box.y + box.height / 2);
-      // Our link, not a word link: VS Code shows the provider's tooltip over it.
-      await page.getByText('Explain with Linux Builder Doctor', { exact: false }).first().waitFor({ timeout: 10_000 });
-      await page.screenshot({ path: join(artifacts, 'explainLinks.png') });
-      await page.mouse.click(box.x + 44, box.y + box.height / 2);
-      await page.keyboard.up('Control');
-      await page.keyboard.press('F1');
-      await input.fill('>Notifications: Show Notifications');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor({ timeout: 20_000 });
-      await page.keyboard.press('Enter');
-      await page.locator('.notification-list-item', { hasText: /ssh-connection-failed/ }).first().waitFor({ timeout: 30_000 });
-      await page.screenshot({ path: join(artifacts, 'explain.png') });
-      await page.keyboard.press('Escape');
-    });
+    await check(
+      stats,
+      page,
+      artifacts,
+      'a `cannot build on …` line printed in a terminal is a link; opening it shows the cause',
+      async () => {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 20_000 });
+        await input.fill('>Terminal: Create New Terminal');
+        await page
+          .locator('.quick-input-widget .monaco-list-row', { hasText: 'Create New Terminal' })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.terminal-wrapper .xterm-rows').last().waitFor({ timeout: 20_000 });
+        await page
+          .locator('.terminal-wrapper .xterm-rows')
+          .last()
+          .filter({ hasText: /[#$]/ })
+          .waitFor({ timeout: 20_000 });
+        await page.keyboard.type(
+          `printf '%s\\n' "cannot build on 'ssh-ng://builder@linux-builder': error: failed to start SSH connection to 'builder@linux-builder'"`,
+        );
+        await page.keyboard.press('Enter');
+        // The printed line (not only the typed command) is on screen.
+        await page
+          .locator('.terminal-wrapper .xterm-rows')
+          .last()
+          .filter({ hasText: /\ncannot build on|^cannot build on/m })
+          .waitFor({ timeout: 20_000 })
+          .catch(() => undefined);
+        // The printed line (a row of xterm's DOM renderer; spaces are U+00A0): hover with Ctrl held and
+        // click, as a user follows a terminal link. ("Open Detected Link…" lists only the built-in
+        // detectors' links, not those of extension link providers.)
+        const row = page
+          .locator('.terminal-wrapper .xterm-rows > div')
+          .filter({ hasText: /^cannot[\s\u00a0]build[\s\u00a0]on/ })
+          .last();
+        await row.waitFor({ timeout: 20_000 });
+        const box = await row.boundingBox();
+        if (!box) throw new Error('the printed line has no box');
+        await page.mouse.move(box.x + 40, box.y + box.height / 2);
+        await page.keyboard.down('Control');
+        await page.mouse.move(box.x + 44, box.y + box.height / 2);
+        // Our link, not a word link: VS Code shows the provider's tooltip over it.
+        await page
+          .getByText('Explain with Linux Builder Doctor', { exact: false })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await page.screenshot({ path: join(artifacts, 'explainLinks.png') });
+        await page.mouse.click(box.x + 44, box.y + box.height / 2);
+        await page.keyboard.up('Control');
+        await page.keyboard.press('F1');
+        await input.fill('>Notifications: Show Notifications');
+        await page
+          .locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Notifications' })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        await page.keyboard.press('Enter');
+        await page
+          .locator('.notification-list-item', { hasText: /ssh-connection-failed/ })
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await page.screenshot({ path: join(artifacts, 'explain.png') });
+        await page.keyboard.press('Escape');
+      },
+    );
 
-    await check(stats, page, artifacts, 'the Builder Health sidebar shows the verdict and probe rows', async () => {
-      await page.locator('.activitybar .action-item a[aria-label^="Linux Builder Doctor"], .activitybar .action-item[aria-label^="Linux Builder Doctor"]').first().click();
-      const rows = page.locator('.sidebar .monaco-list-row');
-      await rows.filter({ hasText: 'Verdict' }).first().waitFor({ timeout: 90_000 });
-      await rows.filter({ hasText: 'SSH' }).first().waitFor({ timeout: 10_000 });
-      const count = await rows.count();
-      if (count < 5) throw new Error(`only ${count} rows in the sidebar`);
-      await widenSidebar(page, 620);
-      await page.screenshot({ path: join(artifacts, 'health.png') });
-    });
+    await check(
+      stats,
+      page,
+      artifacts,
+      'the Builder Health sidebar shows the verdict and probe rows',
+      async () => {
+        await page
+          .locator(
+            '.activitybar .action-item a[aria-label^="Linux Builder Doctor"], .activitybar .action-item[aria-label^="Linux Builder Doctor"]',
+          )
+          .first()
+          .click();
+        const rows = page.locator('.sidebar .monaco-list-row');
+        await rows.filter({ hasText: 'Verdict' }).first().waitFor({ timeout: 90_000 });
+        await rows.filter({ hasText: 'SSH' }).first().waitFor({ timeout: 10_000 });
+        const count = await rows.count();
+        if (count < 5) throw new Error(`only ${count} rows in the sidebar`);
+        await widenSidebar(page, 620);
+        await page.screenshot({ path: join(artifacts, 'health.png') });
+      },
+    );
 
     const varRootExisted = existsSync('/var/root');
-    await check(stats, page, artifacts, 'a failing row\'s inline "Fix…" types the fix into a new terminal without running it', async () => {
-      // The first probe row that offers a fix (its inline actions exist in the DOM, shown on hover).
-      const fixAction = '.action-label[aria-label^="Fix"]';
-      const row = page.locator('.sidebar .monaco-list-row').filter({ has: page.locator(fixAction) }).first();
-      await row.hover();
-      await row.locator(fixAction).first().click();
-      await page.locator('.terminal-tab, .tabs-container .label-name, .single-terminal-tab', { hasText: 'Fix: ' }).first().waitFor({ timeout: 20_000 });
-      // The shell's prompt followed by typed text (xterm's DOM renderer draws spaces as U+00A0).
-      const prompt = /\S+@\S+?[#$][\s\u00a0]/g;
-      const screen = page.locator('.terminal-wrapper .xterm-rows').filter({ hasText: /[#$][\s\u00a0]+\S/ }).last();
-      await screen.waitFor({ timeout: 20_000 });
-      await page.screenshot({ path: join(artifacts, 'fix.png') });
-      // Not run: after a run a fresh, empty prompt would be the last thing on screen; and on this
-      // Linux test machine, where we are root, the corporate fix would have created /var/root/.ssh.
-      const flat = (await screen.innerText()).replace(/\n/g, '');
-      const lastPrompt = [...flat.matchAll(prompt)].pop();
-      const afterPrompt = lastPrompt ? flat.slice(lastPrompt.index + lastPrompt[0].length).trim() : '';
-      if (afterPrompt === '') throw new Error(`the fix was executed or not typed:\n${flat}`);
-      if (!varRootExisted && existsSync('/var/root/.ssh')) throw new Error('the fix was executed: /var/root/.ssh exists');
-      await page.keyboard.press('Control+C'); // discard the typed line
-    });
+    await check(
+      stats,
+      page,
+      artifacts,
+      'a failing row\'s inline "Fix…" types the fix into a new terminal without running it',
+      async () => {
+        // The first probe row that offers a fix (its inline actions exist in the DOM, shown on hover).
+        const fixAction = '.action-label[aria-label^="Fix"]';
+        const row = page
+          .locator('.sidebar .monaco-list-row')
+          .filter({ has: page.locator(fixAction) })
+          .first();
+        await row.hover();
+        await row.locator(fixAction).first().click();
+        await page
+          .locator('.terminal-tab, .tabs-container .label-name, .single-terminal-tab', { hasText: 'Fix: ' })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        // The shell's prompt followed by typed text (xterm's DOM renderer draws spaces as U+00A0).
+        const prompt = /\S+@\S+?[#$][\s\u00a0]/g;
+        const screen = page
+          .locator('.terminal-wrapper .xterm-rows')
+          .filter({ hasText: /[#$][\s\u00a0]+\S/ })
+          .last();
+        await screen.waitFor({ timeout: 20_000 });
+        await page.screenshot({ path: join(artifacts, 'fix.png') });
+        // Not run: after a run a fresh, empty prompt would be the last thing on screen; and on this
+        // Linux test machine, where we are root, the corporate fix would have created /var/root/.ssh.
+        const flat = (await screen.innerText()).replace(/\n/g, '');
+        const lastPrompt = [...flat.matchAll(prompt)].pop();
+        const afterPrompt = lastPrompt ? flat.slice(lastPrompt.index + lastPrompt[0].length).trim() : '';
+        if (afterPrompt === '') throw new Error(`the fix was executed or not typed:\n${flat}`);
+        if (!varRootExisted && existsSync('/var/root/.ssh'))
+          throw new Error('the fix was executed: /var/root/.ssh exists');
+        await page.keyboard.press('Control+C'); // discard the typed line
+      },
+    );
 
-    await check(stats, page, artifacts, '"Test Linux Builder" from the palette streams the build in a terminal and reports the result', async () => {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: 20_000 });
-      await input.fill('>Test Linux Builder');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Linux Builder Doctor: Test Linux Builder' }).first().waitFor({ timeout: 20_000 });
-      await page.keyboard.press('Enter');
-      await page.locator('.sidebar .monaco-list-row', { hasText: /Test build (failed|passed)/ }).first().waitFor({ timeout: 120_000 });
-      await page.screenshot({ path: join(artifacts, 'testBuild.png') });
-      // The notification (toasts may be suppressed while the terminal has focus: look in the center).
-      await page.keyboard.press('F1');
-      await input.fill('>Notifications: Show Notifications');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor({ timeout: 20_000 });
-      await page.keyboard.press('Enter');
-      await page.locator('.notification-list-item', { hasText: /test build (failed|succeeded)/ }).first().waitFor({ timeout: 20_000 });
-    });
+    await check(
+      stats,
+      page,
+      artifacts,
+      '"Test Linux Builder" from the palette streams the build in a terminal and reports the result',
+      async () => {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 20_000 });
+        await input.fill('>Test Linux Builder');
+        await page
+          .locator('.quick-input-widget .monaco-list-row', {
+            hasText: 'Linux Builder Doctor: Test Linux Builder',
+          })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        await page.keyboard.press('Enter');
+        await page
+          .locator('.sidebar .monaco-list-row', { hasText: /Test build (failed|passed)/ })
+          .first()
+          .waitFor({ timeout: 120_000 });
+        await page.screenshot({ path: join(artifacts, 'testBuild.png') });
+        // The notification (toasts may be suppressed while the terminal has focus: look in the center).
+        await page.keyboard.press('F1');
+        await input.fill('>Notifications: Show Notifications');
+        await page
+          .locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Notifications' })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        await page.keyboard.press('Enter');
+        await page
+          .locator('.notification-list-item', { hasText: /test build (failed|succeeded)/ })
+          .first()
+          .waitFor({ timeout: 20_000 });
+      },
+    );
   } finally {
     await page.close();
   }

@@ -23,7 +23,10 @@ function check(args: string[], io: CliIo): number {
   try {
     ({ values, positionals } = parseArgs({
       args,
-      options: { format: { type: 'string', default: 'text' }, 'disable-rule': { type: 'string', multiple: true } },
+      options: {
+        format: { type: 'string', default: 'text' },
+        'disable-rule': { type: 'string', multiple: true },
+      },
       allowPositionals: true,
     }));
   } catch (error) {
@@ -41,18 +44,23 @@ function check(args: string[], io: CliIo): number {
   }
   const collected = collectNixFiles(positionals, nodeFs);
   if (collected.missing.length > 0) {
-    for (const path of collected.missing) io.stderr(`linux-builder-doctor check: ${printablePath(path)}: no such file or folder\n`);
+    for (const path of collected.missing)
+      io.stderr(`linux-builder-doctor check: ${printablePath(path)}: no such file or folder\n`);
     return 2;
   }
   // Files of one configuration see each other's options: a rule may depend on an option another
   // module sets (nix.enable = false there, the builder here).
   const { checked, skipped } = checkFiles(collected.files, nodeFs, {
     disabledRules: values['disable-rule'] ?? [],
-    onRuleError: (file, rule, error) => io.stderr(`linux-builder-doctor check: rule ${rule} failed on ${printablePath(file)}: ${printable(String(error))}\n`),
+    onRuleError: (file, rule, error) =>
+      io.stderr(
+        `linux-builder-doctor check: rule ${rule} failed on ${printablePath(file)}: ${printable(String(error))}\n`,
+      ),
   });
   // What cannot be read is reported and the rest still checked; only when nothing could be read
   // is it an I/O error (exit 2), as the CI user would otherwise take silence for a clean result.
-  for (const { path, reason } of [...collected.skipped, ...skipped]) io.stderr(`linux-builder-doctor check: skipped ${printablePath(path)}: ${reason}\n`);
+  for (const { path, reason } of [...collected.skipped, ...skipped])
+    io.stderr(`linux-builder-doctor check: skipped ${printablePath(path)}: ${reason}\n`);
   if (checked.length === 0 && collected.skipped.length + skipped.length > 0) return 2;
   const findings: Finding[] = checked.flatMap((c) => c.findings);
   const texts = new Map(checked.map((c) => [c.file, c.text]));

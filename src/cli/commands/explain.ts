@@ -25,10 +25,16 @@ function formatText(problems: ExplainOutputProblem[], bytes: number): string {
   }
   const out = [`linux-builder-doctor explain: ${problems.length} problem(s) recognised`];
   for (const p of problems) {
-    out.push('', `[${p.cause}] ${printable(p.summary)}${p.occurrences > 1 ? ` (${p.occurrences} times)` : ''}`);
+    out.push(
+      '',
+      `[${p.cause}] ${printable(p.summary)}${p.occurrences > 1 ? ` (${p.occurrences} times)` : ''}`,
+    );
     out.push('  seen in:');
     for (const line of p.evidence) out.push(`    | ${printable(line)}`);
-    for (const d of p.definitions ?? []) out.push(`  defined at: ${printablePath(d.file)}:${d.line}:${d.column} [${d.rule}] ${printable(d.message)}`);
+    for (const d of p.definitions ?? [])
+      out.push(
+        `  defined at: ${printablePath(d.file)}:${d.line}:${d.column} [${d.rule}] ${printable(d.message)}`,
+      );
     if (p.fix) {
       out.push(`  fix: ${printable(p.fix.summary)}`);
       for (const c of p.fix.commands ?? []) out.push(`    $ ${printable(c)}`);
@@ -48,7 +54,11 @@ export async function runExplainCommand(args: string[], io: CliIo): Promise<numb
   let values: { format?: string; config?: string };
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args, options: { format: { type: 'string', default: 'text' }, config: { type: 'string' } }, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { format: { type: 'string', default: 'text' }, config: { type: 'string' } },
+      allowPositionals: true,
+    }));
   } catch (error) {
     io.stderr(`linux-builder-doctor explain: ${(error as Error).message}\n`);
     return 2;
@@ -64,7 +74,10 @@ export async function runExplainCommand(args: string[], io: CliIo): Promise<numb
   }
   const source = positionals[0] ?? '-';
   const stdin = io.stdin;
-  if (source === '-' && (stdin === undefined || (positionals.length === 0 && (stdin as { isTTY?: boolean }).isTTY === true))) {
+  if (
+    source === '-' &&
+    (stdin === undefined || (positionals.length === 0 && (stdin as { isTTY?: boolean }).isTTY === true))
+  ) {
     io.stderr('linux-builder-doctor explain: pipe the error text in, or name a file (see --help)\n');
     return 2;
   }
@@ -81,7 +94,9 @@ export async function runExplainCommand(args: string[], io: CliIo): Promise<numb
     // The configuration check of `check`, on the workspace layer: the same findings, rule ids and lines.
     const located = attachDefinitions(problems, [values.config], nodeFs);
     if (located.missing.length > 0) {
-      io.stderr(`linux-builder-doctor explain: --config ${printablePath(values.config)}: no such file or folder\n`);
+      io.stderr(
+        `linux-builder-doctor explain: --config ${printablePath(values.config)}: no such file or folder\n`,
+      );
       return 2;
     }
     problems = located.problems;

@@ -28,7 +28,10 @@ export function parseArgs(args: string[], names: string[], switches: string[] = 
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
-    if (!arg.startsWith('--')) { positional.push(arg); continue; }
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     if (switches.includes(name)) {
@@ -51,25 +54,34 @@ export function runOptionsFrom(parsed: ParsedArgs, io: CliIo): ProbeRunOptions {
   const root = parsed.flags.get('root');
   if (root !== undefined) {
     const abs = resolve(io.cwd, root);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--root ${root}: not a directory`);
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      throw new UsageError(`--root ${root}: not a directory`);
     options.root = abs;
   }
   const only = parsed.flags.get('only');
   if (only !== undefined) {
-    const ids = only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const ids = only
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     const bad = ids.filter((id) => !(PROBE_IDS as readonly string[]).includes(id));
-    if (bad.length > 0 || ids.length === 0) throw new UsageError(`--only: unknown probe id(s) ${bad.join(', ')} (known: ${PROBE_IDS.join(', ')})`);
+    if (bad.length > 0 || ids.length === 0)
+      throw new UsageError(`--only: unknown probe id(s) ${bad.join(', ')} (known: ${PROBE_IDS.join(', ')})`);
     options.only = ids as ProbeId[];
   }
   const timeout = parsed.flags.get('timeout-ms');
   if (timeout !== undefined) {
-    if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new UsageError('--timeout-ms needs a positive whole number');
+    if (!/^\d+$/.test(timeout) || Number(timeout) < 1)
+      throw new UsageError('--timeout-ms needs a positive whole number');
     options.timeoutMs = Number(timeout);
   }
   const builder = parsed.flags.get('builder');
   if (builder !== undefined) options.builderHost = builder;
   if (parsed.flags.has('trust-root')) {
-    if (options.root === undefined) throw new UsageError('--trust-root only applies with --root (the real root is always run, with a warning)');
+    if (options.root === undefined)
+      throw new UsageError(
+        '--trust-root only applies with --root (the real root is always run, with a warning)',
+      );
     options.trustRoot = true;
   }
   return options;
@@ -86,7 +98,9 @@ export function announceStagedRefusal(options: ProbeRunOptions, io: CliIo): void
     const found = ctx.commandDirectives();
     const all = [...found.ssh, ...found.nix];
     if (all.length === 0) return;
-    io.stderr(`linux-builder-doctor: not running ${found.nix.length > 0 ? 'nix or ssh' : 'ssh (or nix connecting over ssh)'} on the staged root: ${all.map(describeDirective).join('; ')} would run a command on this machine. Pass --trust-root only if you trust these files.\n`);
+    io.stderr(
+      `linux-builder-doctor: not running ${found.nix.length > 0 ? 'nix or ssh' : 'ssh (or nix connecting over ssh)'} on the staged root: ${all.map(describeDirective).join('; ')} would run a command on this machine. Pass --trust-root only if you trust these files.\n`,
+    );
   } finally {
     ctx.dispose();
   }
@@ -98,7 +112,12 @@ export function homeOf(io: CliIo): string {
 }
 
 export function redactResult(result: ProbeResult, io: CliIo): ProbeResult {
-  const one: ProbeReport = { platform: '', nixVersion: null, results: [result], verdict: { cause: 'ok', summary: '' } };
+  const one: ProbeReport = {
+    platform: '',
+    nixVersion: null,
+    results: [result],
+    verdict: { cause: 'ok', summary: '' },
+  };
   return redactReport(one, homeOf(io)).results[0] ?? result;
 }
 
@@ -112,7 +131,14 @@ export function renderVerdictText(report: ProbeReport): string {
   const v = report.verdict;
   const lines = [`verdict: ${v.cause}`, `  ${v.summary}`];
   for (const e of v.evidence ?? []) {
-    const parts = [e.argv ? `$ ${e.argv.join(' ')}${e.exitCode !== undefined ? ` (exit ${e.exitCode ?? 'none'})` : ''}` : '', e.file ? `file ${e.file}` : '', e.detail ?? '', e.stderr ? e.stderr.split('\n').slice(-3).join(' | ') : ''].filter((s) => s !== '');
+    const parts = [
+      e.argv
+        ? `$ ${e.argv.join(' ')}${e.exitCode !== undefined ? ` (exit ${e.exitCode ?? 'none'})` : ''}`
+        : '',
+      e.file ? `file ${e.file}` : '',
+      e.detail ?? '',
+      e.stderr ? e.stderr.split('\n').slice(-3).join(' | ') : '',
+    ].filter((s) => s !== '');
     if (parts.length > 0) lines.push(`  evidence: ${parts.join(' — ')}`);
   }
   if (v.fix) {
@@ -128,11 +154,17 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
   let format: string;
   let redacted = true;
   try {
-    const parsed = parseArgs(args, ['format', 'root', 'only', 'timeout-ms', 'builder'], ['no-redact', 'trust-root']);
+    const parsed = parseArgs(
+      args,
+      ['format', 'root', 'only', 'timeout-ms', 'builder'],
+      ['no-redact', 'trust-root'],
+    );
     redacted = !parsed.flags.has('no-redact');
-    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
+    if (parsed.positional.length > 0)
+      throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     format = parsed.flags.get('format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+    if (format !== 'text' && format !== 'json')
+      throw new UsageError(`--format must be text or json, not ${format}`);
     options = runOptionsFrom(parsed, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -141,7 +173,15 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
   }
   announceStagedRefusal(options, io);
   let done = 0;
-  const raw = await runProbes(options, format === 'text' ? (result, total) => { done++; io.stderr(progressLine(redacted ? redactResult(result, io) : result, done, total)); } : undefined);
+  const raw = await runProbes(
+    options,
+    format === 'text'
+      ? (result, total) => {
+          done++;
+          io.stderr(progressLine(redacted ? redactResult(result, io) : result, done, total));
+        }
+      : undefined,
+  );
   const report = redacted ? redactReport(raw, homeOf(io)) : raw;
   if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout(`${report.platform}; Nix ${report.nixVersion ?? 'not found'}\n${renderVerdictText(report)}`);

@@ -7,13 +7,22 @@ import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
 import { renderMarkdownReport } from '../../probes/markdownReport.js';
 import { TOOL_VERSION } from '../../protocol/version.js';
 import { USAGE, type CliIo } from '../io.js';
-import { announceStagedRefusal, homeOf, parseArgs, progressLine, redactResult, runOptionsFrom, UsageError } from './probe.js';
+import {
+  announceStagedRefusal,
+  homeOf,
+  parseArgs,
+  progressLine,
+  redactResult,
+  runOptionsFrom,
+  UsageError,
+} from './probe.js';
 
 export async function runReportCommand(args: string[], io: CliIo): Promise<number> {
   let options: ProbeRunOptions;
   try {
     const parsed = parseArgs(args, ['root', 'timeout-ms', 'builder'], ['trust-root']);
-    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
+    if (parsed.positional.length > 0)
+      throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     options = runOptionsFrom(parsed, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -22,7 +31,10 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
   }
   announceStagedRefusal(options, io);
   let done = 0;
-  const report = await runProbes(options, (result, total) => { done++; io.stderr(progressLine(redactResult(result, io), done, total)); });
+  const report = await runProbes(options, (result, total) => {
+    done++;
+    io.stderr(progressLine(redactResult(result, io), done, total));
+  });
   io.stdout(renderMarkdownReport(report, { toolVersion: TOOL_VERSION, home: homeOf(io) }));
   return report.verdict.cause === 'ok' ? 0 : 1;
 }

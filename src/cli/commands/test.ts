@@ -14,7 +14,8 @@ export async function runTestCommand(args: string[], io: CliIo): Promise<number>
   let options: TestBuilderOptions;
   try {
     const parsed = parseArgs(args, ['system', 'root', 'timeout-ms', 'features'], ['trust-root']);
-    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
+    if (parsed.positional.length > 0)
+      throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     const run = runOptionsFrom(parsed, io);
     options = { env: io.env, onOutput: (chunk) => io.stderr(chunk) };
     if (run.root !== undefined) options.root = run.root;
@@ -23,14 +24,21 @@ export async function runTestCommand(args: string[], io: CliIo): Promise<number>
     announceStagedRefusal(run, io);
     const system = parsed.flags.get('system');
     if (system !== undefined) {
-      if (!isLinuxSystemDouble(system)) throw new UsageError(`--system ${JSON.stringify(printable(system))}: expected a Linux system double, e.g. aarch64-linux`);
+      if (!isLinuxSystemDouble(system))
+        throw new UsageError(
+          `--system ${JSON.stringify(printable(system))}: expected a Linux system double, e.g. aarch64-linux`,
+        );
       options.system = system;
     }
     const features = parsed.flags.get('features');
     if (features !== undefined) {
-      const list = features.split(',').map((f) => f.trim()).filter((f) => f !== '');
+      const list = features
+        .split(',')
+        .map((f) => f.trim())
+        .filter((f) => f !== '');
       const bad = list.find((f) => !FEATURE_NAME.test(f));
-      if (list.length === 0 || bad !== undefined) throw new UsageError(`--features ${features}: expected names like kvm,nixos-test`);
+      if (list.length === 0 || bad !== undefined)
+        throw new UsageError(`--features ${features}: expected names like kvm,nixos-test`);
       options.features = list;
     }
   } catch (error) {
@@ -38,9 +46,15 @@ export async function runTestCommand(args: string[], io: CliIo): Promise<number>
     io.stderr(`linux-builder-doctor test: ${error.message}\n\n${USAGE}`);
     return 2;
   }
-  io.stderr(`linux-builder-doctor: test build${options.system !== undefined ? ` for ${options.system}` : ''}${options.features ? ` requiring {${options.features.join(', ')}}` : ''} (nonce, --max-jobs 0, no substituters: it must build on the builder)\n`);
+  io.stderr(
+    `linux-builder-doctor: test build${options.system !== undefined ? ` for ${options.system}` : ''}${options.features ? ` requiring {${options.features.join(', ')}}` : ''} (nonce, --max-jobs 0, no substituters: it must build on the builder)\n`,
+  );
   const result = await testLinuxBuilder(options);
-  const lines = [`${result.ok ? 'ok' : 'failed'}: ${result.summary}`, `system: ${result.system}`, `duration: ${(result.durationMs / 1000).toFixed(1)} s`];
+  const lines = [
+    `${result.ok ? 'ok' : 'failed'}: ${result.summary}`,
+    `system: ${result.system}`,
+    `duration: ${(result.durationMs / 1000).toFixed(1)} s`,
+  ];
   if (result.builder !== undefined) lines.push(`builder: ${result.builder}`);
   if (result.kernel !== undefined) lines.push(`kernel: ${result.kernel}`);
   if (result.cause !== undefined) lines.push(`cause: ${result.cause}`);

@@ -12,8 +12,13 @@ export function copyCommand(ctx: Ctx): (arg: unknown) => Promise<string | undefi
     const result = probeFromArg(ctx, arg);
     const text = result ? copyableCommand(result) : undefined;
     if (!text) {
-      const had = result !== undefined && (result.evidence.some((e) => (e.argv?.length ?? 0) > 0) || (result.fix?.commands?.length ?? 0) > 0);
-      if (had) void vscode.window.showWarningMessage(`${result.title}: the command contains a control character (such as a newline), so it is not copied.`);
+      const had =
+        result !== undefined &&
+        (result.evidence.some((e) => (e.argv?.length ?? 0) > 0) || (result.fix?.commands?.length ?? 0) > 0);
+      if (had)
+        void vscode.window.showWarningMessage(
+          `${result.title}: the command contains a control character (such as a newline), so it is not copied.`,
+        );
       return undefined;
     }
     await vscode.env.clipboard.writeText(text);

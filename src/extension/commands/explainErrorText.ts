@@ -13,7 +13,9 @@ export function explainErrorText(ctx: Ctx): () => Promise<Shown | undefined> {
     const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
     const text = selected.trim() !== '' ? selected : await vscode.env.clipboard.readText();
     if (text.trim() === '') {
-      void vscode.window.showInformationMessage('Linux Builder Doctor: select an error text or copy it to the clipboard, then run "Explain Error Text" again.');
+      void vscode.window.showInformationMessage(
+        'Linux Builder Doctor: select an error text or copy it to the clipboard, then run "Explain Error Text" again.',
+      );
       return undefined;
     }
     return showExplanation(await explain(ctx, text));

@@ -19,10 +19,15 @@ export function fixProbe(ctx: Ctx): (arg: unknown) => Promise<vscode.Terminal | 
       const text = terminalText(fix.commands);
       if (text === undefined) {
         ctx.log.warn(`Fix… refused for ${result.id}: a command contains a control character`);
-        void vscode.window.showWarningMessage(`${result.title}: the fix's command contains a control character (such as a newline), so it is not typed into a terminal. ${fix.summary}`);
+        void vscode.window.showWarningMessage(
+          `${result.title}: the fix's command contains a control character (such as a newline), so it is not typed into a terminal. ${fix.summary}`,
+        );
         return undefined;
       }
-      const terminal = vscode.window.createTerminal({ name: `Fix: ${result.title}`, iconPath: new vscode.ThemeIcon('tools') });
+      const terminal = vscode.window.createTerminal({
+        name: `Fix: ${result.title}`,
+        iconPath: new vscode.ThemeIcon('tools'),
+      });
       terminal.show();
       await shellReady(terminal);
       terminal.sendText(text, false);

@@ -8,7 +8,10 @@ export function openReport(ctx: Ctx): () => Promise<vscode.TextDocument | Refuse
     const refused = refuseUntrusted('The doctor report');
     if (refused) return refused;
     const markdown = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Linux Builder Doctor: collecting the report…' },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Linux Builder Doctor: collecting the report…',
+      },
       () => ctx.reportMarkdown(),
     );
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });

@@ -20,7 +20,18 @@ export function runAdminChecks(ctx: Ctx): () => Promise<ProbeReport | undefined 
     const node = nodeCommand(settings.serverEnv);
     const envPairs = Object.entries(node.env).map(([k, v]) => `${k}=${v}`);
     // Unredacted like the view it merges into: local results whose fixes name real paths (docs/dev/security.md#secrets-in-the-report).
-    const run = await startAdminRun([...envPairs, node.executable, ctx.paths.cli, 'probe', '--format', 'json', '--no-redact', '--timeout-ms', String(settings.probeTimeoutMs), ...rootArgs(settings)]);
+    const run = await startAdminRun([
+      ...envPairs,
+      node.executable,
+      ctx.paths.cli,
+      'probe',
+      '--format',
+      'json',
+      '--no-redact',
+      '--timeout-ms',
+      String(settings.probeTimeoutMs),
+      ...rootArgs(settings),
+    ]);
     const text = await run.output;
     if (text === undefined) return undefined;
     try {
@@ -31,9 +42,14 @@ export function runAdminChecks(ctx: Ctx): () => Promise<ProbeReport | undefined 
       return report;
     } catch {
       ctx.log.error(`admin checks produced no report: ${text.slice(0, 500)}`);
-      void vscode.window.showErrorMessage('The admin checks produced no report (was the sudo password refused?).', 'Show Logs').then((c) => {
-        if (c) ctx.log.show();
-      });
+      void vscode.window
+        .showErrorMessage(
+          'The admin checks produced no report (was the sudo password refused?).',
+          'Show Logs',
+        )
+        .then((c) => {
+          if (c) ctx.log.show();
+        });
       return undefined;
     }
   };

@@ -8,7 +8,10 @@ export function showEvidence(ctx: Ctx): (arg: unknown) => Promise<vscode.TextDoc
   return async (arg) => {
     const result = probeFromArg(ctx, arg);
     if (!result) return undefined;
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: evidenceMarkdown(result) });
+    const document = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: evidenceMarkdown(result),
+    });
     await vscode.window.showTextDocument(document, { preview: true });
     return document;
   };

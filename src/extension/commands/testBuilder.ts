@@ -29,21 +29,29 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
         args,
         env: node.env,
         onOutput: (text) => ctx.log.info(`[test] ${text.trimEnd()}`),
-        onExit: (exitCode, error) => resolve({ system, exitCode, finishedAt: new Date(), ...(error ? { error } : {}) }),
+        onExit: (exitCode, error) =>
+          resolve({ system, exitCode, finishedAt: new Date(), ...(error ? { error } : {}) }),
       });
-      const terminal = vscode.window.createTerminal({ name: TEST_TERMINAL_NAME, pty, iconPath: new vscode.ThemeIcon('beaker') });
+      const terminal = vscode.window.createTerminal({
+        name: TEST_TERMINAL_NAME,
+        pty,
+        iconPath: new vscode.ThemeIcon('beaker'),
+      });
       terminal.show(true);
     });
     ctx.model.setTestBuild(outcome);
     ctx.log.info(`test build ended: ${outcome.error ?? `exit ${outcome.exitCode ?? '?'}`}`);
-    const message = outcome.exitCode === 0
-      ? `Linux builder works: a ${system} test build succeeded on it.`
-      : `The ${system} test build failed (${outcome.error ?? `exit ${outcome.exitCode ?? '?'}`}). Run Health Checks to find the cause.`;
-    const show = outcome.exitCode === 0 ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+    const message =
+      outcome.exitCode === 0
+        ? `Linux builder works: a ${system} test build succeeded on it.`
+        : `The ${system} test build failed (${outcome.error ?? `exit ${outcome.exitCode ?? '?'}`}). Run Health Checks to find the cause.`;
+    const show =
+      outcome.exitCode === 0 ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
     const actions = outcome.exitCode === 0 ? ['Show Log'] : ['Show Log', 'Run Health Checks'];
     void show(message, ...actions).then((choice) => {
       if (choice === 'Show Log') ctx.log.show();
-      if (choice === 'Run Health Checks') void vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
+      if (choice === 'Run Health Checks')
+        void vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
     });
     return outcome;
   };

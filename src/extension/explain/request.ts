@@ -6,23 +6,43 @@ import { nodeCommand } from '../paths.js';
 
 /** The folders of the open workspace: option errors get their definitions there. */
 function configPaths(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  return (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => f.uri.fsPath);
 }
 
 /** The bundled CLI's `explain --format json -` with the text on stdin (argv only, no shell). */
 function explainWithCli(cli: string, text: string, paths: string[]): Promise<ExplainResult> {
   const { executable, env } = nodeCommand();
-  const args = [cli, 'explain', '--format', 'json', ...(paths[0] !== undefined ? ['--config', paths[0]] : []), '-'];
+  const args = [
+    cli,
+    'explain',
+    '--format',
+    'json',
+    ...(paths[0] !== undefined ? ['--config', paths[0]] : []),
+    '-',
+  ];
   return new Promise((resolve, reject) => {
-    const child = spawn(executable, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(executable, args, {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0 || code === 1) {
-        try { resolve(JSON.parse(stdout) as ExplainResult); } catch (error) { reject(error instanceof Error ? error : new Error(String(error))); }
+        try {
+          resolve(JSON.parse(stdout) as ExplainResult);
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
       } else reject(new Error(`linux-builder-doctor explain exited ${String(code)}: ${stderr}`));
     });
     child.stdin.end(text);

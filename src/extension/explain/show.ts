@@ -15,7 +15,8 @@ const SHOW_DETAILS = 'Show Details';
 
 function problemMarkdown(p: ExplainProblem): string {
   const lines = [`## ${p.cause}`, '', p.summary, '', 'Seen in:', '', '```', ...p.evidence, '```'];
-  for (const d of p.definitions ?? []) lines.push('', `Defined at \`${d.file}:${d.line}:${d.column}\` (${d.rule}): ${d.message}`);
+  for (const d of p.definitions ?? [])
+    lines.push('', `Defined at \`${d.file}:${d.line}:${d.column}\` (${d.rule}): ${d.message}`);
   if (p.fix) {
     lines.push('', `**Fix:** ${p.fix.summary}`);
     if (p.fix.commands?.length) lines.push('', '```sh', ...p.fix.commands, '```');
@@ -29,7 +30,9 @@ async function openDefinition(p: ExplainProblem): Promise<void> {
   const d = p.definitions?.[0];
   if (!d) return;
   const position = new vscode.Position(d.line - 1, d.column - 1);
-  await vscode.window.showTextDocument(vscode.Uri.file(d.file), { selection: new vscode.Range(position, position) });
+  await vscode.window.showTextDocument(vscode.Uri.file(d.file), {
+    selection: new vscode.Range(position, position),
+  });
 }
 
 /**
@@ -48,10 +51,14 @@ export function showExplanation(result: ExplainResult): Shown {
   const message = `Linux Builder Doctor: ${first.cause}: ${first.summary}.${first.fix ? ` Fix: ${first.fix.summary}` : ''}${more}`;
   const actions = [RUN_HEALTH_CHECKS, ...(first.definitions?.length ? [OPEN_DEFINITION] : []), SHOW_DETAILS];
   void vscode.window.showWarningMessage(message, ...actions).then(async (choice) => {
-    if (choice === RUN_HEALTH_CHECKS) await vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
+    if (choice === RUN_HEALTH_CHECKS)
+      await vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
     else if (choice === OPEN_DEFINITION) await openDefinition(first);
     else if (choice === SHOW_DETAILS) {
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Linux Builder Doctor: explained\n\n${result.problems.map(problemMarkdown).join('\n\n')}\n` });
+      const document = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: `# Linux Builder Doctor: explained\n\n${result.problems.map(problemMarkdown).join('\n\n')}\n`,
+      });
       await vscode.window.showTextDocument(document);
     }
   });

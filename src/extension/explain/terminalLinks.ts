@@ -23,7 +23,14 @@ export class ExplainLinkProvider implements vscode.TerminalLinkProvider<ExplainL
     // The link spans the line from the first non-blank character: the whole error is the target.
     const start = context.line.search(/\S/);
     const text = context.line.trimEnd();
-    return [{ startIndex: start, length: text.length - start, tooltip: 'Explain with Linux Builder Doctor', line: text.slice(start) }];
+    return [
+      {
+        startIndex: start,
+        length: text.length - start,
+        tooltip: 'Explain with Linux Builder Doctor',
+        line: text.slice(start),
+      },
+    ];
   }
 
   async handleTerminalLink(link: ExplainLink): Promise<void> {
@@ -36,7 +43,11 @@ export class ExplainLinkProvider implements vscode.TerminalLinkProvider<ExplainL
       return showExplanation(await explain(this.ctx, link.line));
     } catch (error) {
       this.ctx.log.error(`explain failed: ${String(error)}`);
-      void vscode.window.showErrorMessage('Linux Builder Doctor: could not explain this line.', 'Show Logs').then((c) => { if (c) this.ctx.log.show(); });
+      void vscode.window
+        .showErrorMessage('Linux Builder Doctor: could not explain this line.', 'Show Logs')
+        .then((c) => {
+          if (c) this.ctx.log.show();
+        });
       return undefined;
     }
   }

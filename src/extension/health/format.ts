@@ -22,7 +22,8 @@ export function evidenceLabel(evidence: Evidence): string {
     const exit = evidence.exitCode === undefined ? '' : ` → exit ${evidence.exitCode ?? 'none'}`;
     return `$ ${commandLine(evidence.argv)}${exit}`;
   }
-  if (evidence.file) return `file ${evidence.file}${evidence.detail ? `: ${firstLine(evidence.detail)}` : ''}`;
+  if (evidence.file)
+    return `file ${evidence.file}${evidence.detail ? `: ${firstLine(evidence.detail)}` : ''}`;
   if (evidence.detail) return firstLine(evidence.detail);
   if (evidence.stderr) return firstLine(evidence.stderr);
   return '(no detail)';
@@ -56,7 +57,13 @@ function fence(text: string): string {
 export function evidenceMarkdown(result: ProbeResult): string {
   const parts = [`# ${result.title} — ${result.status}`, '', result.summary, ''];
   for (const e of result.evidence) {
-    if (e.argv) parts.push(`Command (exit ${e.exitCode === undefined ? '?' : String(e.exitCode)}):`, '', fence(commandLine(e.argv)), '');
+    if (e.argv)
+      parts.push(
+        `Command (exit ${e.exitCode === undefined ? '?' : String(e.exitCode)}):`,
+        '',
+        fence(commandLine(e.argv)),
+        '',
+      );
     if (e.file) parts.push(`File: \`${e.file}\``, '');
     if (e.detail) parts.push(fence(e.detail), '');
     if (e.stderr) parts.push('stderr:', '', fence(e.stderr), '');

@@ -62,7 +62,9 @@ export class HealthModel implements vscode.Disposable {
     const byId = new Map(admin.results.map((r) => [r.id, r]));
     const results = base.results.map((r) => {
       const rootResult = byId.get(r.id);
-      return r.status === 'needs-admin' && rootResult ? { ...rootResult, summary: `${rootResult.summary} (checked as root)` } : r;
+      return r.status === 'needs-admin' && rootResult
+        ? { ...rootResult, summary: `${rootResult.summary} (checked as root)` }
+        : r;
     });
     const verdict: Verdict = admin.verdict.cause === 'needs-admin' ? base.verdict : admin.verdict;
     this.report = { ...base, results, verdict };
@@ -71,7 +73,7 @@ export class HealthModel implements vscode.Disposable {
 
   /** The rows to show now: the finished report, or what arrived so far while running. */
   rows(): ProbeResult[] {
-    return this.running ? this.partial : this.report?.results ?? [];
+    return this.running ? this.partial : (this.report?.results ?? []);
   }
 
   find(id: string): ProbeResult | undefined {

@@ -41,8 +41,13 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
     if (!node) return this.roots();
     if (node.kind === 'probe') return this.probeChildren(node.result);
     if (node.kind === 'verdict') {
-      const lines: HealthNode[] = (node.verdict.evidence ?? []).map((e) => ({ kind: 'line', label: evidenceLabel(e), tooltip: e.stderr ?? e.detail }));
-      if (node.verdict.fix) lines.push({ kind: 'line', label: `Fix: ${node.verdict.fix.summary}`, icon: 'lightbulb' });
+      const lines: HealthNode[] = (node.verdict.evidence ?? []).map((e) => ({
+        kind: 'line',
+        label: evidenceLabel(e),
+        tooltip: e.stderr ?? e.detail,
+      }));
+      if (node.verdict.fix)
+        lines.push({ kind: 'line', label: `Fix: ${node.verdict.fix.summary}`, icon: 'lightbulb' });
       return lines;
     }
     return [];
@@ -51,7 +56,8 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
   private roots(): HealthNode[] {
     const model = this.model;
     // No builder at all: leave the tree empty so the view's welcome content explains what to enable.
-    if (!model.running && model.report?.verdict.cause === 'no-builder-configured' && !model.testBuild) return [];
+    if (!model.running && model.report?.verdict.cause === 'no-builder-configured' && !model.testBuild)
+      return [];
     const nodes: HealthNode[] = [];
     if (model.running) nodes.push({ kind: 'running', done: model.partial.length, total: model.total });
     else if (model.report) nodes.push({ kind: 'verdict', verdict: model.report.verdict });
@@ -62,8 +68,18 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
   }
 
   private probeChildren(result: ProbeResult): HealthNode[] {
-    const lines: HealthNode[] = result.evidence.map((e) => ({ kind: 'line', label: evidenceLabel(e), tooltip: e.stderr ?? e.detail }));
-    if (result.fix) lines.push({ kind: 'line', label: `Fix: ${result.fix.summary}`, icon: 'lightbulb', tooltip: result.fix.commands?.join('\n') });
+    const lines: HealthNode[] = result.evidence.map((e) => ({
+      kind: 'line',
+      label: evidenceLabel(e),
+      tooltip: e.stderr ?? e.detail,
+    }));
+    if (result.fix)
+      lines.push({
+        kind: 'line',
+        label: `Fix: ${result.fix.summary}`,
+        icon: 'lightbulb',
+        tooltip: result.fix.commands?.join('\n'),
+      });
     return lines;
   }
 
@@ -71,17 +87,24 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
     switch (node.kind) {
       case 'verdict': {
         const ok = node.verdict.cause === 'ok';
-        const item = new vscode.TreeItem(ok ? 'Builder works' : `Verdict: ${node.verdict.cause}`, ok ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          ok ? 'Builder works' : `Verdict: ${node.verdict.cause}`,
+          ok ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.id = 'verdict';
         item.description = node.verdict.summary;
-        item.tooltip = new vscode.MarkdownString(`**${node.verdict.cause}**: ${node.verdict.summary}${node.verdict.fix ? `\n\nFix: ${node.verdict.fix.summary}` : ''}`);
+        item.tooltip = new vscode.MarkdownString(
+          `**${node.verdict.cause}**: ${node.verdict.summary}${node.verdict.fix ? `\n\nFix: ${node.verdict.fix.summary}` : ''}`,
+        );
         item.iconPath = ok ? icon('pass-filled', 'testing.iconPassed') : icon('error', 'testing.iconFailed');
         item.contextValue = 'verdict';
         if (ok) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
         return item;
       }
       case 'running': {
-        const item = new vscode.TreeItem(`Running health checks… ${node.total ? `${node.done}/${node.total}` : ''}`.trim());
+        const item = new vscode.TreeItem(
+          `Running health checks… ${node.total ? `${node.done}/${node.total}` : ''}`.trim(),
+        );
         item.id = 'running';
         item.iconPath = new vscode.ThemeIcon('loading~spin');
         return item;
@@ -97,10 +120,15 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
       case 'testBuild': {
         const { outcome } = node;
         const passed = outcome.exitCode === 0;
-        const item = new vscode.TreeItem(passed ? `Test build passed (${outcome.system})` : `Test build failed (${outcome.system})`);
+        const item = new vscode.TreeItem(
+          passed ? `Test build passed (${outcome.system})` : `Test build failed (${outcome.system})`,
+        );
         item.id = 'testBuild';
-        item.description = outcome.error ?? `exit ${outcome.exitCode ?? '?'} at ${outcome.finishedAt.toLocaleTimeString()}`;
-        item.iconPath = passed ? icon('pass-filled', 'testing.iconPassed') : icon('error', 'testing.iconFailed');
+        item.description =
+          outcome.error ?? `exit ${outcome.exitCode ?? '?'} at ${outcome.finishedAt.toLocaleTimeString()}`;
+        item.iconPath = passed
+          ? icon('pass-filled', 'testing.iconPassed')
+          : icon('error', 'testing.iconFailed');
         item.contextValue = 'testBuild';
         item.command = { command: 'linuxBuilderDoctor.showLog', title: 'Show Log' };
         return item;
@@ -108,10 +136,15 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
       case 'probe': {
         const { result } = node;
         const hasChildren = result.evidence.length > 0 || result.fix !== undefined;
-        const item = new vscode.TreeItem(result.title, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          result.title,
+          hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `probe:${result.id}`;
         item.description = `${result.summary} · ${formatDuration(result.durationMs)}`;
-        item.tooltip = new vscode.MarkdownString(`**${result.title}** (\`${result.id}\`): ${result.status}\n\n${result.summary}`);
+        item.tooltip = new vscode.MarkdownString(
+          `**${result.title}** (\`${result.id}\`): ${result.status}\n\n${result.summary}`,
+        );
         const [name, color] = STATUS_ICON[result.status];
         item.iconPath = icon(name, color);
         const flags = [`status-${result.status}`];

@@ -17,7 +17,11 @@ export function systemWatchTargets(root: string): Array<{ dir: string; glob: str
 }
 
 /** Watches those files (absolute paths, outside any workspace) and calls `onChange`, debounced. */
-export function watchSystemFiles(root: string, onChange: (uri: vscode.Uri) => void, debounceMs = 1000): vscode.Disposable {
+export function watchSystemFiles(
+  root: string,
+  onChange: (uri: vscode.Uri) => void,
+  debounceMs = 1000,
+): vscode.Disposable {
   const disposables: vscode.Disposable[] = [];
   let timer: NodeJS.Timeout | undefined;
   let last: vscode.Uri | undefined;
@@ -30,8 +34,15 @@ export function watchSystemFiles(root: string, onChange: (uri: vscode.Uri) => vo
     }, debounceMs);
   };
   for (const target of systemWatchTargets(root)) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(target.dir), target.glob));
-    disposables.push(watcher, watcher.onDidChange(fire), watcher.onDidCreate(fire), watcher.onDidDelete(fire));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(target.dir), target.glob),
+    );
+    disposables.push(
+      watcher,
+      watcher.onDidChange(fire),
+      watcher.onDidCreate(fire),
+      watcher.onDidDelete(fire),
+    );
   }
   return new vscode.Disposable(() => {
     if (timer) clearTimeout(timer);

@@ -29,7 +29,10 @@ export class ProcessPty implements vscode.Pseudoterminal {
   open(): void {
     const { executable, args, env } = this.options;
     this.writeEmitter.fire(`\x1b[2m$ ${[executable, ...args].join(' ')}\x1b[0m\r\n`);
-    const child = spawn(executable, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(executable, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     const forward = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');
@@ -39,14 +42,18 @@ export class ProcessPty implements vscode.Pseudoterminal {
     child.stdout.on('data', forward);
     child.stderr.on('data', forward);
     child.on('error', (error) => this.finish(undefined, error.message));
-    child.on('close', (code, signal) => this.finish(code ?? undefined, signal ? `stopped by ${signal}` : undefined));
+    child.on('close', (code, signal) =>
+      this.finish(code ?? undefined, signal ? `stopped by ${signal}` : undefined),
+    );
   }
 
   private finish(exitCode: number | undefined, error?: string): void {
     if (this.finished) return;
     this.finished = true;
     const colour = exitCode === 0 ? '32' : '31';
-    this.writeEmitter.fire(`\r\n\x1b[${colour}m[${error ?? `exit ${exitCode ?? '?'}`}]\x1b[0m press any key to close\r\n`);
+    this.writeEmitter.fire(
+      `\r\n\x1b[${colour}m[${error ?? `exit ${exitCode ?? '?'}`}]\x1b[0m press any key to close\r\n`,
+    );
     this.options.onExit(exitCode, error);
   }
 

@@ -16,15 +16,30 @@ import { failure, realPath, skip } from './common.js';
  * with an empty passphrase derives the public key, or says "incorrect passphrase supplied to
  * decrypt private key". We read neither the key nor ssh-keygen's output (the public key).
  */
-async function passphraseCheck(ctx: ProbeContext, key: string, origin: string): Promise<ProbeOutcome | undefined> {
+async function passphraseCheck(
+  ctx: ProbeContext,
+  key: string,
+  origin: string,
+): Promise<ProbeOutcome | undefined> {
   const argv = ctx.asRoot(['ssh-keygen', '-y', '-P', '', '-f', key]);
   const result = await ctx.run(argv, 3000);
   if (result.exitCode === 0 || !/incorrect passphrase supplied/.test(result.stderr)) return undefined;
-  return failure(ctx, 'key-passphrase', `${key} (from ${origin}) is protected by a passphrase: the nix-daemon has no terminal to type it, so ssh cannot use the key`, [commandEvidence(result)], { keyPath: key });
+  return failure(
+    ctx,
+    'key-passphrase',
+    `${key} (from ${origin}) is protected by a passphrase: the nix-daemon has no terminal to type it, so ssh cannot use the key`,
+    [commandEvidence(result)],
+    { keyPath: key },
+  );
 }
 
 /** The key's folder denies this account: look as root where we can, and say what root sees. */
-async function unreadable(ctx: ProbeContext, key: string, origin: string, code: string): Promise<ProbeOutcome> {
+async function unreadable(
+  ctx: ProbeContext,
+  key: string,
+  origin: string,
+  code: string,
+): Promise<ProbeOutcome> {
   const evidence: Evidence[] = [{ file: key, detail: `${code} (permission denied on its path)` }];
   const argv = ['ls', '-l', '--', key];
   if (ctx.needsSudo) {
@@ -32,15 +47,46 @@ async function unreadable(ctx: ProbeContext, key: string, origin: string, code: 
     const admin = needsAdmin(ctx, ctx.asRoot(argv), `${key} (in a folder this account may not read)`, result);
     if (admin) return admin;
     evidence.push(commandEvidence(result, result.stdout.trim()));
-    if (result.exitCode === 0) return (await passphraseCheck(ctx, key, origin)) ?? { status: 'ok', summary: `${key} exists (root-only, as it should be)`, evidence };
-    if (/No such file or directory/.test(result.stderr)) return failure(ctx, 'key-missing', `${key} (from ${origin}) does not exist (as root: ls says No such file or directory)`, evidence, { keyPath: key });
-    return failure(ctx, 'key-unreadable', `root may not read ${key} (from ${origin}) either: ${result.stderr.trim().split('\n')[0] ?? code}`, evidence, { keyPath: key });
+    if (result.exitCode === 0)
+      return (
+        (await passphraseCheck(ctx, key, origin)) ?? {
+          status: 'ok',
+          summary: `${key} exists (root-only, as it should be)`,
+          evidence,
+        }
+      );
+    if (/No such file or directory/.test(result.stderr))
+      return failure(
+        ctx,
+        'key-missing',
+        `${key} (from ${origin}) does not exist (as root: ls says No such file or directory)`,
+        evidence,
+        { keyPath: key },
+      );
+    return failure(
+      ctx,
+      'key-unreadable',
+      `root may not read ${key} (from ${origin}) either: ${result.stderr.trim().split('\n')[0] ?? code}`,
+      evidence,
+      { keyPath: key },
+    );
   }
   if (process.getuid?.() === 0) {
-    return failure(ctx, 'key-unreadable', `root may not read ${key} (from ${origin}): ${code} on its path, so ssh run by the nix-daemon cannot load it`, evidence, { keyPath: key });
+    return failure(
+      ctx,
+      'key-unreadable',
+      `root may not read ${key} (from ${origin}): ${code} on its path, so ssh run by the nix-daemon cannot load it`,
+      evidence,
+      { keyPath: key },
+    );
   }
   // A staged root read by a normal account: only root can say whether the key is there.
-  return adminOutcome(ctx, argv, `${key} (from ${origin}) is in a folder this account may not read (${code}), so whether it exists only root can see`, evidence);
+  return adminOutcome(
+    ctx,
+    argv,
+    `${key} (from ${origin}) is in a folder this account may not read (${code}), so whether it exists only root can see`,
+    evidence,
+  );
 }
 
 export const builderKeyProbe: ProbeDefinition = {
@@ -58,7 +104,11 @@ export const builderKeyProbe: ProbeDefinition = {
     const key = target.sshKey ?? configured?.replace(/^~(?=\/)/, ctx.paths.rootHome);
     const origin = target.sshKey !== undefined ? target.source : "the Host block's IdentityFile";
     if (key === undefined) {
-      return { status: 'ok', summary: `the builder entry names no key; ssh offers root's default identities (${files.join(', ') || 'none'})`, evidence: [{ detail: `identityfile ${files.join(' ')}` }] };
+      return {
+        status: 'ok',
+        summary: `the builder entry names no key; ssh offers root's default identities (${files.join(', ') || 'none'})`,
+        evidence: [{ detail: `identityfile ${files.join(' ')}` }],
+      };
     }
     let info;
     try {
@@ -67,17 +117,34 @@ export const builderKeyProbe: ProbeDefinition = {
       const code = (error as { code?: string }).code ?? '';
       // Permission denied is not "missing": a folder on the path may not be entered by this account.
       if (code === 'EACCES' || code === 'EPERM') return unreadable(ctx, key, origin, code);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') return { status: 'fail', cause: 'unknown', summary: `${key} (from ${origin}) cannot be inspected: ${code}`, evidence: [{ file: key, detail: code }] };
-      return failure(ctx, 'key-missing', `${key} (from ${origin}) does not exist: ssh ${target.sshKey !== undefined ? `prints "no such identity: ${key}: No such file or directory" and` : 'skips it and'} is then rejected`, [{ file: key, detail: code }], { keyPath: key });
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        return {
+          status: 'fail',
+          cause: 'unknown',
+          summary: `${key} (from ${origin}) cannot be inspected: ${code}`,
+          evidence: [{ file: key, detail: code }],
+        };
+      return failure(
+        ctx,
+        'key-missing',
+        `${key} (from ${origin}) does not exist: ssh ${target.sshKey !== undefined ? `prints "no such identity: ${key}: No such file or directory" and` : 'skips it and'} is then rejected`,
+        [{ file: key, detail: code }],
+        { keyPath: key },
+      );
     }
     const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
     const detail = `mode ${mode}, owner uid ${info.uid}, gid ${info.gid}`;
-    if (!info.isFile()) return failure(ctx, 'key-missing', `${key} is not a regular file (${detail})`, [{ file: key, detail }]);
+    if (!info.isFile())
+      return failure(ctx, 'key-missing', `${key} is not a regular file (${detail})`, [{ file: key, detail }]);
     const sshUid = 0; // the nix-daemon runs ssh as root
     if (info.uid === sshUid && (info.mode & 0o077) !== 0) {
-      return failure(ctx, 'key-permissions',
+      return failure(
+        ctx,
+        'key-permissions',
         `${key} (from ${origin}) is ${detail}: ssh run by root refuses it ("UNPROTECTED PRIVATE KEY FILE", "bad permissions") because root owns it and others can read it`,
-        [{ file: key, detail }], { keyPath: key });
+        [{ file: key, detail }],
+        { keyPath: key },
+      );
     }
     const locked = await passphraseCheck(ctx, key, origin);
     if (locked !== undefined) return locked;
@@ -89,6 +156,10 @@ export const builderKeyProbe: ProbeDefinition = {
         fix: keyOwnerFix(realPath(ctx, key)),
       };
     }
-    return { status: 'ok', summary: `${key}: ${detail} (root-only, as the daemon needs)`, evidence: [{ file: key, detail }] };
+    return {
+      status: 'ok',
+      summary: `${key}: ${detail} (root-only, as the daemon needs)`,
+      evidence: [{ file: key, detail }],
+    };
   },
 };

@@ -23,7 +23,11 @@ export function buildersFromConf(text: string, nixConfDir: string): string {
 
 /** The files named by `@file` in a builders value. */
 export function machinesFilesOf(value: string): string[] {
-  return value.split(/[;\n]/).map((s) => s.trim()).filter((s) => s.startsWith('@')).map((s) => s.slice(1).trim());
+  return value
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith('@'))
+    .map((s) => s.slice(1).trim());
 }
 
 export const buildersSettingProbe: ProbeDefinition = {
@@ -42,7 +46,11 @@ export const buildersSettingProbe: ProbeDefinition = {
     let result = await ctx.run(argv, 5000, { env: ctx.nixEnv() });
     if (result.exitCode !== 0 && result.spawnError === undefined) {
       const retry = await ctx.run(modern ? showConfig : configShow, 5000, { env: ctx.nixEnv() });
-      if (retry.exitCode === 0) { result = retry; modern = !modern; argv = modern ? configShow : showConfig; }
+      if (retry.exitCode === 0) {
+        result = retry;
+        modern = !modern;
+        argv = modern ? configShow : showConfig;
+      }
     }
     if (result.exitCode === 0) {
       const value = modern
@@ -53,10 +61,17 @@ export const buildersSettingProbe: ProbeDefinition = {
     } else {
       evidence.push(commandEvidence(result));
       let text = '';
-      try { text = readFileSync(ctx.paths.nixConf, 'utf8'); } catch { /* Nix's defaults apply */ }
+      try {
+        text = readFileSync(ctx.paths.nixConf, 'utf8');
+      } catch {
+        /* Nix's defaults apply */
+      }
       const value = buildersFromConf(text, ctx.paths.nixConfDir);
       setting = { value, source: ctx.paths.nixConf };
-      evidence.push({ file: ctx.paths.nixConf, detail: `builders = ${value} (read from the file because nix could not run)` });
+      evidence.push({
+        file: ctx.paths.nixConf,
+        detail: `builders = ${value} (read from the file because nix could not run)`,
+      });
     }
     const files = machinesFilesOf(setting.value);
     if (files[0] !== undefined) setting.file = files[0];
@@ -65,14 +80,30 @@ export const buildersSettingProbe: ProbeDefinition = {
       const machines = ctx.paths.machinesFile;
       let entries = 0;
       if (existsSync(machines)) {
-        try { entries = parseMachines(readFileSync(machines, 'utf8')).entries.length; } catch { /* unreadable: counted as none */ }
+        try {
+          entries = parseMachines(readFileSync(machines, 'utf8')).entries.length;
+        } catch {
+          /* unreadable: counted as none */
+        }
       }
       if (entries > 0) {
-        evidence.push({ file: machines, detail: `${entries} builder entr${entries === 1 ? 'y' : 'ies'}, ignored while builders is empty` });
-        return failure(ctx, 'distributed-builds-off',
-          `builders is empty, so Nix ignores the ${entries} builder(s) in ${realPath(ctx, machines)} (nix-darwin writes \`builders =\` when nix.distributedBuilds = false)`, evidence);
+        evidence.push({
+          file: machines,
+          detail: `${entries} builder entr${entries === 1 ? 'y' : 'ies'}, ignored while builders is empty`,
+        });
+        return failure(
+          ctx,
+          'distributed-builds-off',
+          `builders is empty, so Nix ignores the ${entries} builder(s) in ${realPath(ctx, machines)} (nix-darwin writes \`builders =\` when nix.distributedBuilds = false)`,
+          evidence,
+        );
       }
-      return failure(ctx, 'no-builder-configured', 'builders is empty and there is no machines file: Nix has no remote builder', evidence);
+      return failure(
+        ctx,
+        'no-builder-configured',
+        'builders is empty and there is no machines file: Nix has no remote builder',
+        evidence,
+      );
     }
     return { status: 'ok', summary: `builders = ${setting.value}`, evidence };
   },

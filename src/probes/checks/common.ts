@@ -20,7 +20,8 @@ export const DETERMINATE_VM_HOSTS = ['nixos-vm-based-linux-builder'];
 export function fixFacts(ctx: ProbeContext, extra: Partial<FixFacts> = {}): FixFacts {
   const target = ctx.facts.target;
   const facts: FixFacts = {
-    nixDarwin: ctx.facts.nixDarwinBuilder === true || (target !== undefined && NIX_DARWIN_HOSTS.includes(target.host)),
+    nixDarwin:
+      ctx.facts.nixDarwinBuilder === true || (target !== undefined && NIX_DARWIN_HOSTS.includes(target.host)),
     determinateVm: target !== undefined && DETERMINATE_VM_HOSTS.includes(target.host),
     rootSshConfig: realPath(ctx, ctx.paths.rootSshConfig),
     rootSshConfigExists: ctx.facts.reading?.userConfigExists ?? false,
@@ -37,7 +38,13 @@ export function fixFacts(ctx: ProbeContext, extra: Partial<FixFacts> = {}): FixF
   return merged;
 }
 
-export function failure(ctx: ProbeContext, cause: CauseId, summary: string, evidence: Evidence[], extra: Partial<FixFacts> = {}): ProbeOutcome {
+export function failure(
+  ctx: ProbeContext,
+  cause: CauseId,
+  summary: string,
+  evidence: Evidence[],
+  extra: Partial<FixFacts> = {},
+): ProbeOutcome {
   const fix: ProbeFix | undefined = fixFor(cause, fixFacts(ctx, extra));
   return { status: 'fail', cause, summary, evidence, ...(fix ? { fix } : {}) };
 }
@@ -60,8 +67,10 @@ export function whyBlockNotRead(ctx: ProbeContext, reading: ConfigReading): stri
   let why: string;
   if (!reading.systemConfigExists) why = `${system} does not exist`;
   else if (includes.length === 0) why = `${system} has no Include`;
-  else why = `${system} has no Include covering it (it has ${includes.map((i) => `Include ${i.argument}${i.conditional ? ' inside a Host/Match block' : ''}`).join(', ')})`;
-  if (reading.userConfigExists) why += `, and root's ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it either`;
+  else
+    why = `${system} has no Include covering it (it has ${includes.map((i) => `Include ${i.argument}${i.conditional ? ' inside a Host/Match block' : ''}`).join(', ')})`;
+  if (reading.userConfigExists)
+    why += `, and root's ${realPath(ctx, ctx.paths.rootSshConfig)} does not include it either`;
   return why;
 }
 
@@ -73,5 +82,8 @@ export function directiveWarnings(ctx: ProbeContext, kind: 'ssh' | 'nix'): Evide
   if (ctx.paths.stagedRoot !== undefined && !ctx.trustRoot) return [];
   const found = ctx.commandDirectives()[kind];
   const what = kind === 'ssh' ? "root's ssh" : 'nix';
-  return found.map((d) => ({ file: d.file, detail: `warning: ${describeDirective(d)} runs a command on this machine when ${what} ${d.keyword === 'Match exec' ? 'reads its configuration (even `ssh -G`)' : 'uses this configuration'}` }));
+  return found.map((d) => ({
+    file: d.file,
+    detail: `warning: ${describeDirective(d)} runs a command on this machine when ${what} ${d.keyword === 'Match exec' ? 'reads its configuration (even `ssh -G`)' : 'uses this configuration'}`,
+  }));
 }

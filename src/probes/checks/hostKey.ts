@@ -29,8 +29,17 @@ export function knownHostsNameMatches(field: string, name: string): boolean {
   for (const pattern of field.split(',')) {
     const negated = pattern.startsWith('!');
     const p = negated ? pattern.slice(1) : pattern;
-    const regex = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-    if (regex.test(name)) { if (negated) return false; matched = true; }
+    const regex = new RegExp(
+      `^${p
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      'i',
+    );
+    if (regex.test(name)) {
+      if (negated) return false;
+      matched = true;
+    }
   }
   return matched;
 }
@@ -40,7 +49,8 @@ export function keysFor(text: string, name: string): string[] {
   const keys: string[] = [];
   for (const line of text.split('\n')) {
     const fields = line.trim().split(/\s+/);
-    if (fields.length < 3 || fields[0]?.startsWith('#') === true || fields[0]?.startsWith('@') === true) continue;
+    if (fields.length < 3 || fields[0]?.startsWith('#') === true || fields[0]?.startsWith('@') === true)
+      continue;
     if (knownHostsNameMatches(fields[0] ?? '', name)) keys.push(`${fields[1]} ${fields[2]}`);
   }
   return keys;
@@ -56,48 +66,98 @@ export const hostKeyProbe: ProbeDefinition = {
     const eff = ctx.facts.effective;
     const target = ctx.facts.target;
     if (eff === undefined || target === undefined) return skip('no effective ssh settings');
-    if (eff.proxy !== undefined) return skip(`ssh connects through ${eff.proxy}; the host key is checked by the login`);
+    if (eff.proxy !== undefined)
+      return skip(`ssh connects through ${eff.proxy}; the host key is checked by the login`);
     // A builder whose banner came late (vm-port) gets that much more; the host name follows --.
     const slow = ctx.facts.bannerMs ?? 0;
-    const argv = ['ssh-keyscan', '-T', String(Math.ceil(Math.min(3000 + slow, ctx.remainingMs()) / 1000)), '-p', String(eff.port), '--', eff.hostname];
+    const argv = [
+      'ssh-keyscan',
+      '-T',
+      String(Math.ceil(Math.min(3000 + slow, ctx.remainingMs()) / 1000)),
+      '-p',
+      String(eff.port),
+      '--',
+      eff.hostname,
+    ];
     const result = await ctx.run(argv, 5000 + slow);
     if (isNotInstalled(result)) return skip('ssh-keyscan is not installed', [commandEvidence(result)]);
-    const served = result.stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => typeAndBlob(l.trim().split(/\s+/).slice(1).join(' ')));
-    const evidence: Evidence[] = [commandEvidence(result, `server offers: ${served.map((k) => k.split(' ')[0]).join(', ') || 'nothing'}`)];
-    if (served.length === 0) return { status: 'warn', summary: `ssh-keyscan got no host key from ${eff.hostname}:${eff.port}`, evidence };
+    const served = result.stdout
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+      .map((l) => typeAndBlob(l.trim().split(/\s+/).slice(1).join(' ')));
+    const evidence: Evidence[] = [
+      commandEvidence(result, `server offers: ${served.map((k) => k.split(' ')[0]).join(', ') || 'nothing'}`),
+    ];
+    if (served.length === 0)
+      return {
+        status: 'warn',
+        summary: `ssh-keyscan got no host key from ${eff.hostname}:${eff.port}`,
+        evidence,
+      };
     const name = lookupName(eff);
     let expected: string[];
     let source: string;
     if (target.publicHostKey !== undefined) {
       const pinned = typeAndBlob(target.publicHostKey);
       source = `the publicHostKey of ${target.source}`;
-      evidence.push({ detail: `pinned (decoded publicHostKey): ${pinned}; Nix writes it as '${target.host} <key>'; ssh looks up '${name}'` });
+      evidence.push({
+        detail: `pinned (decoded publicHostKey): ${pinned}; Nix writes it as '${target.host} <key>'; ssh looks up '${name}'`,
+      });
       if (!served.includes(pinned)) {
         const sameType = served.find((k) => k.split(' ')[0] === pinned.split(' ')[0]);
-        return failure(ctx, 'host-key-mismatch', `the server's ${pinned.split(' ')[0]} host key ${sameType !== undefined ? `(${sameType.split(' ')[1]?.slice(0, 24)}…)` : ''} is not the one pinned in ${source} (${pinned.split(' ')[1]?.slice(0, 24)}…): ssh fails with "REMOTE HOST IDENTIFICATION HAS CHANGED" / "Host key verification failed."`, evidence);
+        return failure(
+          ctx,
+          'host-key-mismatch',
+          `the server's ${pinned.split(' ')[0]} host key ${sameType !== undefined ? `(${sameType.split(' ')[1]?.slice(0, 24)}…)` : ''} is not the one pinned in ${source} (${pinned.split(' ')[1]?.slice(0, 24)}…): ssh fails with "REMOTE HOST IDENTIFICATION HAS CHANGED" / "Host key verification failed."`,
+          evidence,
+        );
       }
       expected = [pinned];
       if (name.toLowerCase() !== target.host.toLowerCase()) {
         // The pinned key is right but filed under the URI host; only global known_hosts could still match.
-        return failure(ctx, 'host-key-unknown', `the pinned key matches the server, but Nix files it under '${target.host}' while ssh looks up '${name}' (no HostKeyAlias ${target.host} in root's Host block): "Host key verification failed."`, evidence, { lookupName: name });
+        return failure(
+          ctx,
+          'host-key-unknown',
+          `the pinned key matches the server, but Nix files it under '${target.host}' while ssh looks up '${name}' (no HostKeyAlias ${target.host} in root's Host block): "Host key verification failed."`,
+          evidence,
+          { lookupName: name },
+        );
       }
-      return { status: 'ok', summary: `the server's host key is the pinned one (${pinned.split(' ')[0]}), looked up as '${name}'`, evidence };
+      return {
+        status: 'ok',
+        summary: `the server's host key is the pinned one (${pinned.split(' ')[0]}), looked up as '${name}'`,
+        evidence,
+      };
     }
-    source = 'root\'s known_hosts';
+    source = "root's known_hosts";
     expected = [];
     for (const file of [...eff.userknownhostsfiles, ...eff.globalknownhostsfiles]) {
       const path = file.replace(/^~(?=\/)/, ctx.paths.rootHome);
       let text = '';
-      try { text = readFileSync(path, 'utf8'); } catch { continue; }
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        continue;
+      }
       const found = keysFor(text, name);
       evidence.push({ file: path, detail: `${found.length} key(s) for '${name}'` });
       expected.push(...found);
     }
     if (expected.length === 0) {
-      return failure(ctx, 'host-key-unknown', `no publicHostKey is pinned and ${source} has no key for '${name}': ssh (BatchMode, like the daemon) fails with "Host key verification failed."`, evidence);
+      return failure(
+        ctx,
+        'host-key-unknown',
+        `no publicHostKey is pinned and ${source} has no key for '${name}': ssh (BatchMode, like the daemon) fails with "Host key verification failed."`,
+        evidence,
+      );
     }
     if (!served.some((k) => expected.includes(k))) {
-      return failure(ctx, 'host-key-mismatch', `${source} has a different key for '${name}' than the server presents: "REMOTE HOST IDENTIFICATION HAS CHANGED"`, evidence);
+      return failure(
+        ctx,
+        'host-key-mismatch',
+        `${source} has a different key for '${name}' than the server presents: "REMOTE HOST IDENTIFICATION HAS CHANGED"`,
+        evidence,
+      );
     }
     return { status: 'ok', summary: `the server's host key is known in ${source} as '${name}'`, evidence };
   },

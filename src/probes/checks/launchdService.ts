@@ -23,19 +23,54 @@ export const launchdServiceProbe: ProbeDefinition = {
     const relevant = plistExists || (target !== undefined && NIX_DARWIN_HOSTS.includes(target.host));
     if (plistExists) ctx.facts.nixDarwinBuilder = true;
     const result = await ctx.run(['launchctl', 'print', `system/${LABEL}`], 3000);
-    if (isNotInstalled(result)) return skip('launchctl not found: not macOS, so there is no launchd service to check', [commandEvidence(result)]);
-    if (!relevant) return skip(`the builder ${target?.host ?? ''} is not nix-darwin's linux-builder`.replace('  ', ' '), [{ file: plist, detail: 'absent' }]);
-    const evidence = [commandEvidence(result, result.exitCode === 0 ? result.stdout.split('\n').filter((l) => /^\s*(state|pid|last exit code|path) =/.test(l)).map((l) => l.trim()).join('; ') : undefined), { file: plist, detail: plistExists ? 'exists' : 'absent' }];
+    if (isNotInstalled(result))
+      return skip('launchctl not found: not macOS, so there is no launchd service to check', [
+        commandEvidence(result),
+      ]);
+    if (!relevant)
+      return skip(`the builder ${target?.host ?? ''} is not nix-darwin's linux-builder`.replace('  ', ' '), [
+        { file: plist, detail: 'absent' },
+      ]);
+    const evidence = [
+      commandEvidence(
+        result,
+        result.exitCode === 0
+          ? result.stdout
+              .split('\n')
+              .filter((l) => /^\s*(state|pid|last exit code|path) =/.test(l))
+              .map((l) => l.trim())
+              .join('; ')
+          : undefined,
+      ),
+      { file: plist, detail: plistExists ? 'exists' : 'absent' },
+    ];
     if (result.exitCode !== 0) {
-      return { status: 'warn', cause: 'builder-down', summary: `launchd has no ${LABEL} loaded (${result.stderr.trim().split('\n')[0] ?? `exit ${result.exitCode ?? 'none'}`}); plist ${realPath(ctx, plist)} ${plistExists ? 'exists' : 'is absent'}`, evidence };
+      return {
+        status: 'warn',
+        cause: 'builder-down',
+        summary: `launchd has no ${LABEL} loaded (${result.stderr.trim().split('\n')[0] ?? `exit ${result.exitCode ?? 'none'}`}); plist ${realPath(ctx, plist)} ${plistExists ? 'exists' : 'is absent'}`,
+        evidence,
+      };
     }
     ctx.facts.nixDarwinBuilder = true;
     const state = /^\s*state = (\S+)/m.exec(result.stdout)?.[1] ?? 'unknown';
     const pid = /^\s*pid = (\d+)/m.exec(result.stdout)?.[1];
     if (state !== 'running') {
-      return { status: 'warn', cause: 'builder-down', summary: `${LABEL} is loaded but ${state} (KeepAlive restarts it; see the port probe)`, evidence,
-        fix: { summary: 'Restart the builder VM.', commands: [`sudo launchctl kickstart -k system/${LABEL}`] } };
+      return {
+        status: 'warn',
+        cause: 'builder-down',
+        summary: `${LABEL} is loaded but ${state} (KeepAlive restarts it; see the port probe)`,
+        evidence,
+        fix: {
+          summary: 'Restart the builder VM.',
+          commands: [`sudo launchctl kickstart -k system/${LABEL}`],
+        },
+      };
     }
-    return { status: 'ok', summary: `${LABEL} is running${pid !== undefined ? ` (pid ${pid})` : ''}`, evidence };
+    return {
+      status: 'ok',
+      summary: `${LABEL} is running${pid !== undefined ? ` (pid ${pid})` : ''}`,
+      evidence,
+    };
   },
 };

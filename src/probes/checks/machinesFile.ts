@@ -12,7 +12,14 @@ import { DETERMINATE_VM_HOSTS, failure, NIX_DARWIN_HOSTS, realPath } from './com
 import { nixVersionAtLeast } from './nixInstall.js';
 
 function targetOf(entry: MachineEntry, source: string): BuilderTarget {
-  const target: BuilderTarget = { uri: entry.uri, scheme: entry.scheme, host: entry.host, systems: entry.systems, source, entry };
+  const target: BuilderTarget = {
+    uri: entry.uri,
+    scheme: entry.scheme,
+    host: entry.host,
+    systems: entry.systems,
+    source,
+    entry,
+  };
   if (entry.user !== undefined) target.user = entry.user;
   if (entry.port !== undefined) target.port = entry.port;
   if (entry.sshKey !== undefined) target.sshKey = entry.sshKey;
@@ -34,19 +41,31 @@ export const machinesFileProbe: ProbeDefinition = {
     const evidence: Evidence[] = [];
     const entries: { entry: MachineEntry; source: string }[] = [];
     const errors: string[] = [];
-    for (const part of (builders?.value ?? '').split(/[;\n]/).map((s) => s.trim()).filter((s) => s !== '')) {
+    for (const part of (builders?.value ?? '')
+      .split(/[;\n]/)
+      .map((s) => s.trim())
+      .filter((s) => s !== '')) {
       if (part.startsWith('@')) {
         const file = part.slice(1).trim();
-        if (!existsSync(file)) { evidence.push({ file, detail: 'absent' }); continue; }
+        if (!existsSync(file)) {
+          evidence.push({ file, detail: 'absent' });
+          continue;
+        }
         let text: string;
-        try { text = readFileSync(file, 'utf8'); } catch (error) {
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (error) {
           evidence.push({ file, detail: `unreadable: ${(error as Error).message}` });
           continue;
         }
         const parsed = parseMachines(text);
-        for (const entry of parsed.entries) entries.push({ entry, source: `${realPath(ctx, file)} line ${entry.line}` });
+        for (const entry of parsed.entries)
+          entries.push({ entry, source: `${realPath(ctx, file)} line ${entry.line}` });
         for (const e of parsed.errors) errors.push(`${realPath(ctx, file)} line ${e.line}: ${e.message}`);
-        evidence.push({ file, detail: `${parsed.entries.length} entr${parsed.entries.length === 1 ? 'y' : 'ies'}${parsed.entries.map((e) => `\n  ${describe(e)}`).join('')}` });
+        evidence.push({
+          file,
+          detail: `${parsed.entries.length} entr${parsed.entries.length === 1 ? 'y' : 'ies'}${parsed.entries.map((e) => `\n  ${describe(e)}`).join('')}`,
+        });
       } else {
         const parsed = parseMachines(part);
         for (const entry of parsed.entries) entries.push({ entry, source: 'the builders setting' });
@@ -54,7 +73,10 @@ export const machinesFileProbe: ProbeDefinition = {
         evidence.push({ detail: `inline builder: ${parsed.entries.map(describe).join('; ')}` });
       }
     }
-    ctx.facts.machines = { entries: entries.map((e) => e.entry), errors: errors.map((message) => ({ line: 0, message })) };
+    ctx.facts.machines = {
+      entries: entries.map((e) => e.entry),
+      errors: errors.map((message) => ({ line: 0, message })),
+    };
     const ssh = entries.filter((e) => isSshBuilder(e.entry));
     if (ctx.builderHost !== undefined) {
       const wanted = ctx.builderHost;
@@ -62,37 +84,67 @@ export const machinesFileProbe: ProbeDefinition = {
       if (found) ctx.facts.target = targetOf(found.entry, found.source);
       else {
         const parsed = parseStoreUri(wanted);
-        ctx.facts.target = { uri: wanted.includes('://') ? wanted : `ssh-ng://${wanted}`, scheme: parsed.scheme === 'ssh' && !wanted.includes('://') ? 'ssh-ng' : parsed.scheme, host: parsed.host, systems: [], source: 'the builder given on the command line', ...(parsed.user !== undefined ? { user: parsed.user } : {}), ...(parsed.port !== undefined ? { port: parsed.port } : {}) };
+        ctx.facts.target = {
+          uri: wanted.includes('://') ? wanted : `ssh-ng://${wanted}`,
+          scheme: parsed.scheme === 'ssh' && !wanted.includes('://') ? 'ssh-ng' : parsed.scheme,
+          host: parsed.host,
+          systems: [],
+          source: 'the builder given on the command line',
+          ...(parsed.user !== undefined ? { user: parsed.user } : {}),
+          ...(parsed.port !== undefined ? { port: parsed.port } : {}),
+        };
       }
     } else {
       // nix-darwin's (or Determinate's) VM first — it is what this doctor is for — then any Linux builder.
       const known = ssh.find((e) => [...NIX_DARWIN_HOSTS, ...DETERMINATE_VM_HOSTS].includes(e.entry.host));
-      const linux = ssh.find((e) => e.entry.systems.length === 0 || e.entry.systems.some((s) => s.endsWith('-linux')));
+      const linux = ssh.find(
+        (e) => e.entry.systems.length === 0 || e.entry.systems.some((s) => s.endsWith('-linux')),
+      );
       const chosen = known ?? linux ?? ssh[0];
       if (chosen) ctx.facts.target = targetOf(chosen.entry, chosen.source);
     }
-    ctx.facts.otherTargets = ssh.filter((e) => e.entry.uri !== ctx.facts.target?.uri).map((e) => targetOf(e.entry, e.source));
+    ctx.facts.otherTargets = ssh
+      .filter((e) => e.entry.uri !== ctx.facts.target?.uri)
+      .map((e) => targetOf(e.entry, e.source));
     const target = ctx.facts.target;
     if (target === undefined) {
       // Host blocks for the known builder names show a builder half set up (ssh config but no machines entry).
-      const known = ['linux-builder', 'nixos-vm-based-linux-builder']
-        .filter((host) => readConfigChain(ctx.paths, host).blocksRead.length > 0);
-      const hint = known.length > 0 ? `; root's ssh config has a Host block for ${known.join(', ')}, but no machines entry uses it` : '';
-      return Promise.resolve(failure(ctx, 'no-builder-configured', `Nix has no SSH builder (builders = ${builders?.value ?? '?'})${hint}`, evidence));
+      const known = ['linux-builder', 'nixos-vm-based-linux-builder'].filter(
+        (host) => readConfigChain(ctx.paths, host).blocksRead.length > 0,
+      );
+      const hint =
+        known.length > 0
+          ? `; root's ssh config has a Host block for ${known.join(', ')}, but no machines entry uses it`
+          : '';
+      return Promise.resolve(
+        failure(
+          ctx,
+          'no-builder-configured',
+          `Nix has no SSH builder (builders = ${builders?.value ?? '?'})${hint}`,
+          evidence,
+        ),
+      );
     }
     if (target.entry?.publicHostKeyProblem !== undefined) {
-      return Promise.resolve(failure(ctx, 'host-key-mismatch', `${target.source}: ${target.entry.publicHostKeyProblem}`,
-        [...evidence, ...errors.map((detail) => ({ detail }))]));
+      return Promise.resolve(
+        failure(ctx, 'host-key-mismatch', `${target.source}: ${target.entry.publicHostKeyProblem}`, [
+          ...evidence,
+          ...errors.map((detail) => ({ detail })),
+        ]),
+      );
     }
     const warnings: string[] = [...errors];
     if (target.port !== undefined && !nixVersionAtLeast(ctx.facts.nixVersion, 2, 31)) {
-      warnings.push(`${target.uri} has a port, which Nix accepts only since 2.31 (this is ${ctx.facts.nixVersion ?? 'unknown'}): use a Host block with Port instead`);
+      warnings.push(
+        `${target.uri} has a port, which Nix accepts only since 2.31 (this is ${ctx.facts.nixVersion ?? 'unknown'}): use a Host block with Port instead`,
+      );
     }
     if (target.host === 'localhost' && target.user === undefined && target.port === undefined) {
       warnings.push('the exact authority `localhost` makes Nix build locally, without SSH');
     }
     const summary = `${entries.length} builder(s); checking ${target.uri} from ${target.source}${ctx.facts.otherTargets.length > 0 ? ` (also: ${ctx.facts.otherTargets.map((t) => t.uri).join(', ')})` : ''}`;
-    if (warnings.length > 0) return Promise.resolve({ status: 'warn', summary: `${summary}; ${warnings.join('; ')}`, evidence });
+    if (warnings.length > 0)
+      return Promise.resolve({ status: 'warn', summary: `${summary}; ${warnings.join('; ')}`, evidence });
     return Promise.resolve({ status: 'ok', summary, evidence });
   },
 };

@@ -15,7 +15,9 @@ export const nixInstallProbe: ProbeDefinition = {
       return {
         status: 'fail',
         cause: 'unknown',
-        summary: isNotInstalled(result) ? 'nix is not on PATH' : `nix --version failed (exit ${result.exitCode ?? 'none'})`,
+        summary: isNotInstalled(result)
+          ? 'nix is not on PATH'
+          : `nix --version failed (exit ${result.exitCode ?? 'none'})`,
         evidence: [commandEvidence(result)],
         fix: { summary: 'Install Nix (multi-user) first; the builder is used by the nix-daemon.' },
       };
@@ -27,7 +29,11 @@ export const nixInstallProbe: ProbeDefinition = {
     return {
       status: 'ok',
       summary: `${result.stdout.trim()}; ${daemon ? 'daemon socket present (multi-user: the root daemon connects to builders)' : 'no daemon socket (single-user: this user connects to builders)'}`,
-      evidence: [commandEvidence(result, `stdout: ${result.stdout.trim()}`), { file: socket, detail: daemon ? 'exists' : 'absent' }, ...directiveWarnings(ctx, 'nix')],
+      evidence: [
+        commandEvidence(result, `stdout: ${result.stdout.trim()}`),
+        { file: socket, detail: daemon ? 'exists' : 'absent' },
+        ...directiveWarnings(ctx, 'nix'),
+      ],
     };
   },
 };

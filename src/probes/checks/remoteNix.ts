@@ -15,7 +15,8 @@ import { nixVersionAtLeast } from './nixInstall.js';
 export function storeUriFor(target: BuilderTarget): string {
   const params: string[] = [];
   if (target.sshKey !== undefined) params.push(`ssh-key=${encodeURIComponent(target.sshKey)}`);
-  if (target.entry?.publicHostKeyBase64 !== undefined) params.push(`base64-ssh-public-host-key=${encodeURIComponent(target.entry.publicHostKeyBase64)}`);
+  if (target.entry?.publicHostKeyBase64 !== undefined)
+    params.push(`base64-ssh-public-host-key=${encodeURIComponent(target.entry.publicHostKeyBase64)}`);
   if (params.length === 0) return target.uri;
   return `${target.uri}${target.uri.includes('?') ? '&' : '?'}${params.join('&')}`;
 }
@@ -31,36 +32,89 @@ export const remoteNixProbe: ProbeDefinition = {
     const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
     const argv = ctx.nixLikeSshArgv(target, program, connectTimeoutS);
     const direct = await ctx.run(argv, commandMs);
-    const evidence: Evidence[] = [commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined)];
+    const evidence: Evidence[] = [
+      commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined),
+    ];
     if (direct.exitCode !== 0) {
       const admin = needsAdmin(ctx, argv, 'Nix on the builder', direct);
       if (admin) return admin;
       const found = classifyStderr(direct.stderr);
-      if (found !== null) return failure(ctx, found.cause, `${describeTarget(ctx)}: "${found.matched}": ${found.explanation}`, evidence);
-      if (direct.exitCode === 127) return failure(ctx, 'remote-nix-missing', `${program[0]} is not on the builder user's PATH (exit 127)`, evidence);
-      return { status: 'fail', cause: 'unknown', summary: `${program.join(' ')} on ${describeTarget(ctx)} failed (exit ${direct.exitCode ?? 'none'})`, evidence };
+      if (found !== null)
+        return failure(
+          ctx,
+          found.cause,
+          `${describeTarget(ctx)}: "${found.matched}": ${found.explanation}`,
+          evidence,
+        );
+      if (direct.exitCode === 127)
+        return failure(
+          ctx,
+          'remote-nix-missing',
+          `${program[0]} is not on the builder user's PATH (exit 127)`,
+          evidence,
+        );
+      return {
+        status: 'fail',
+        cause: 'unknown',
+        summary: `${program.join(' ')} on ${describeTarget(ctx)} failed (exit ${direct.exitCode ?? 'none'})`,
+        evidence,
+      };
     }
     // `store info` is the Nix 2.19+ name of `store ping`; try the other name if this Nix does not know one.
     let sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
-    const storeArgv = (name: string): string[] => ctx.asRoot(['nix', '--extra-experimental-features', 'nix-command', 'store', name, '--store', storeUriFor(target)]);
+    const storeArgv = (name: string): string[] =>
+      ctx.asRoot([
+        'nix',
+        '--extra-experimental-features',
+        'nix-command',
+        'store',
+        name,
+        '--store',
+        storeUriFor(target),
+      ]);
     let store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv() });
-    if (store.exitCode !== 0 && /is not a recogni[sz]ed command|unrecognised command|unrecognized command/i.test(store.stderr)) {
+    if (
+      store.exitCode !== 0 &&
+      /is not a recogni[sz]ed command|unrecognised command|unrecognized command/i.test(store.stderr)
+    ) {
       sub = sub === 'info' ? 'ping' : 'info';
       store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv() });
     }
     // Nix 2.8 prints the store facts on stderr, newer versions on stdout: read both.
     const output = `${store.stdout}\n${store.stderr}`;
-    evidence.push(commandEvidence(store, store.exitCode === 0 ? output.trim().replace(/\n/g, '; ') : undefined));
+    evidence.push(
+      commandEvidence(store, store.exitCode === 0 ? output.trim().replace(/\n/g, '; ') : undefined),
+    );
     if (store.exitCode !== 0) {
       const found = classifyStderr(store.stderr);
-      if (found !== null) return failure(ctx, found.cause, `nix store ${sub} ${target.uri}: "${found.matched}": ${found.explanation}`, evidence);
-      return { status: 'fail', cause: 'unknown', summary: `nix store ${sub} ${target.uri} failed: ${describeNixWrapper(store.stderr) ?? store.stderr.trim().split('\n').pop() ?? ''}`, evidence };
+      if (found !== null)
+        return failure(
+          ctx,
+          found.cause,
+          `nix store ${sub} ${target.uri}: "${found.matched}": ${found.explanation}`,
+          evidence,
+        );
+      return {
+        status: 'fail',
+        cause: 'unknown',
+        summary: `nix store ${sub} ${target.uri} failed: ${describeNixWrapper(store.stderr) ?? store.stderr.trim().split('\n').pop() ?? ''}`,
+        evidence,
+      };
     }
     const trusted = /^Trusted:\s*(\d)/m.exec(output)?.[1];
     if (trusted === '0') {
-      return failure(ctx, 'builder-untrusted', `nix store ${sub} ${target.uri} → Trusted: 0: the builder's Nix does not trust ${target.user ?? 'the SSH user'}`, evidence);
+      return failure(
+        ctx,
+        'builder-untrusted',
+        `nix store ${sub} ${target.uri} → Trusted: 0: the builder's Nix does not trust ${target.user ?? 'the SSH user'}`,
+        evidence,
+      );
     }
     const version = /^Version:\s*(\S+)/m.exec(output)?.[1] ?? direct.stdout.trim();
-    return { status: 'ok', summary: `${describeTarget(ctx)} runs Nix ${version}${trusted === '1' ? ', trusted' : ''}`, evidence };
+    return {
+      status: 'ok',
+      summary: `${describeTarget(ctx)} runs Nix ${version}${trusted === '1' ? ', trusted' : ''}`,
+      evidence,
+    };
   },
 };

@@ -58,23 +58,43 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
     const warnings = directiveWarnings(ctx, 'ssh');
     const admin = needsAdmin(ctx, full, "root's ssh configuration", result);
     if (admin) return admin;
-    if (isNotInstalled(result)) return { status: 'fail', cause: 'unknown', summary: 'OpenSSH `ssh` is not on PATH; Nix needs it for every SSH builder', evidence: [commandEvidence(result)] };
+    if (isNotInstalled(result))
+      return {
+        status: 'fail',
+        cause: 'unknown',
+        summary: 'OpenSSH `ssh` is not on PATH; Nix needs it for every SSH builder',
+        evidence: [commandEvidence(result)],
+      };
     if (result.exitCode !== 0) {
-      return { status: 'fail', cause: 'unknown', summary: `ssh -G failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n')[0] ?? ''}`, evidence: [commandEvidence(result), ...warnings] };
+      return {
+        status: 'fail',
+        cause: 'unknown',
+        summary: `ssh -G failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n')[0] ?? ''}`,
+        evidence: [commandEvidence(result), ...warnings],
+      };
     }
     const eff = parseSshG(result.stdout);
     ctx.facts.effective = eff;
     const line = `ssh -G ${target.host} → user ${eff.user}, hostname ${eff.hostname}, port ${eff.port}, hostkeyalias ${eff.hostkeyalias ?? 'none'}, identityfile ${[...new Set(eff.identityfiles)].join(' ')}`;
     const evidence = [commandEvidence(result, line), ...warnings];
-    const unmapped = eff.hostname.toLowerCase() === target.host.toLowerCase() && reading.blocksRead.length === 0;
+    const unmapped =
+      eff.hostname.toLowerCase() === target.host.toLowerCase() && reading.blocksRead.length === 0;
     if (unmapped && reading.blocksUnread.length > 0) {
       const block = reading.blocksUnread[0];
       const blockFile = realPath(ctx, block?.file ?? '');
       const why = whyBlockNotRead(ctx, reading);
-      return failure(ctx, 'ssh-config-not-included',
+      return failure(
+        ctx,
+        'ssh-config-not-included',
         `${line.split(', hostkeyalias')[0] ?? line}: the Host block in ${blockFile} is not read, because ${why}`,
-        evidence, { hostBlockFile: blockFile });
+        evidence,
+        { hostBlockFile: blockFile },
+      );
     }
-    return { status: 'ok', summary: `${describeTarget(ctx)}: ${line}${eff.proxy !== undefined ? `, via ${eff.proxy}` : ''}`, evidence };
+    return {
+      status: 'ok',
+      summary: `${describeTarget(ctx)}: ${line}${eff.proxy !== undefined ? `, via ${eff.proxy}` : ''}`,
+      evidence,
+    };
   },
 };

@@ -24,16 +24,47 @@ export const sshLoginProbe: ProbeDefinition = {
     if (admin) return admin;
     const evidence = [commandEvidence(result)];
     const opts = ctx.daemonSshOpts();
-    if (opts.length > 0) evidence.push({ file: ctx.paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'), detail: `the nix-daemon's NIX_SSHOPTS (nix.envVars), passed on as Nix does: ${opts.join(' ')}` });
-    if (result.exitCode === 0) return { status: 'ok', summary: `root logs in to ${describeTarget(ctx)} with the builder's key and pinned host key`, evidence };
-    if (result.timedOut) return failure(ctx, 'builder-unresponsive', `ssh to ${describeTarget(ctx)} did not finish within ${result.durationMs} ms`, evidence);
+    if (opts.length > 0)
+      evidence.push({
+        file: ctx.paths.sys('/Library/LaunchDaemons/org.nixos.nix-daemon.plist'),
+        detail: `the nix-daemon's NIX_SSHOPTS (nix.envVars), passed on as Nix does: ${opts.join(' ')}`,
+      });
+    if (result.exitCode === 0)
+      return {
+        status: 'ok',
+        summary: `root logs in to ${describeTarget(ctx)} with the builder's key and pinned host key`,
+        evidence,
+      };
+    if (result.timedOut)
+      return failure(
+        ctx,
+        'builder-unresponsive',
+        `ssh to ${describeTarget(ctx)} did not finish within ${result.durationMs} ms`,
+        evidence,
+      );
     const found = classifyStderr(result.stderr);
     if (found === null) {
-      return { status: 'fail', cause: 'unknown', summary: `ssh to ${describeTarget(ctx)} failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n').pop() ?? ''}`, evidence };
+      return {
+        status: 'fail',
+        cause: 'unknown',
+        summary: `ssh to ${describeTarget(ctx)} failed (exit ${result.exitCode ?? 'none'}): ${result.stderr.trim().split('\n').pop() ?? ''}`,
+        evidence,
+      };
     }
     const eff = ctx.facts.effective;
-    const extra = found.cause === 'host-key-unknown' && eff !== undefined && target.publicHostKey !== undefined && lookupName(eff) !== target.host
-      ? { lookupName: lookupName(eff) } : {};
-    return failure(ctx, found.cause, `ssh as root to ${describeTarget(ctx)}: "${found.matched}": ${found.explanation}`, evidence, extra);
+    const extra =
+      found.cause === 'host-key-unknown' &&
+      eff !== undefined &&
+      target.publicHostKey !== undefined &&
+      lookupName(eff) !== target.host
+        ? { lookupName: lookupName(eff) }
+        : {};
+    return failure(
+      ctx,
+      found.cause,
+      `ssh as root to ${describeTarget(ctx)}: "${found.matched}": ${found.explanation}`,
+      evidence,
+      extra,
+    );
   },
 };

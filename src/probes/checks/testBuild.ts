@@ -14,6 +14,12 @@ export const testBuildProbe: ProbeDefinition = {
     const { result } = await buildOnBuilder(ctx, system, ctx.remainingMs());
     const evidence = [{ argv: result.argv, detail: result.kernel ?? result.summary }];
     if (result.ok) return { status: 'ok', summary: result.summary, evidence };
-    return { status: 'fail', cause: result.cause ?? 'unknown', summary: result.summary, evidence, ...(result.fix ? { fix: result.fix } : {}) };
+    return {
+      status: 'fail',
+      cause: result.cause ?? 'unknown',
+      summary: result.summary,
+      evidence,
+      ...(result.fix ? { fix: result.fix } : {}),
+    };
   },
 };

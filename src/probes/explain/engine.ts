@@ -35,27 +35,64 @@ const SUPPRESSED_BY: Partial<Record<CauseId, CauseId[]>> = {
 };
 /** Causes of a failed connection: they explain Nix's generic wrappers and the "required to build" that follows. */
 const CONNECTION_CAUSES = new Set<CauseId>([
-  'needs-admin', 'key-missing', 'key-permissions', 'host-key-mismatch', 'host-key-unknown', 'hostname-unresolved', 'builder-wrong-port',
-  'builder-down', 'builder-booting', 'builder-unresponsive', 'auth-rejected', 'remote-nix-missing', 'builder-untrusted',
-  'host-name-has-scheme', 'ssh-not-found', 'machines-file-invalid',
+  'needs-admin',
+  'key-missing',
+  'key-permissions',
+  'host-key-mismatch',
+  'host-key-unknown',
+  'hostname-unresolved',
+  'builder-wrong-port',
+  'builder-down',
+  'builder-booting',
+  'builder-unresponsive',
+  'auth-rejected',
+  'remote-nix-missing',
+  'builder-untrusted',
+  'host-name-has-scheme',
+  'ssh-not-found',
+  'machines-file-invalid',
 ]);
 const GENERIC_CAUSES = new Set<CauseId>(['ssh-connection-failed', 'remote-build-failed']);
-const REQUIRED_CAUSES = new Set<CauseId>(['vm-image-not-cached', 'missing-features', 'system-not-offered', 'no-builder-configured']);
+const REQUIRED_CAUSES = new Set<CauseId>([
+  'vm-image-not-cached',
+  'missing-features',
+  'system-not-offered',
+  'no-builder-configured',
+]);
 /** With a scheme in the host name, whatever ssh then says about host "ssh" or port 22 is a consequence. */
-const SCHEME_CONSEQUENCES = new Set<CauseId>(['builder-wrong-port', 'builder-down', 'hostname-unresolved', 'host-key-unknown', 'auth-rejected']);
+const SCHEME_CONSEQUENCES = new Set<CauseId>([
+  'builder-wrong-port',
+  'builder-down',
+  'hostname-unresolved',
+  'host-key-unknown',
+  'auth-rejected',
+]);
 
 const PROBE_FOR: Partial<Record<CauseId, ProbeId>> = {
-  'key-missing': 'builder-key', 'key-permissions': 'builder-key', 'host-key-mismatch': 'host-key', 'host-key-unknown': 'host-key',
-  'hostname-unresolved': 'hostname-resolution', 'builder-wrong-port': 'ssh-effective-config', 'builder-down': 'vm-port',
-  'builder-booting': 'vm-port', 'builder-unresponsive': 'vm-port', 'auth-rejected': 'ssh-login', 'remote-nix-missing': 'remote-nix',
-  'builder-untrusted': 'remote-nix', 'host-name-has-scheme': 'machines-file', 'machines-file-invalid': 'machines-file',
-  'determinate-conflict': 'determinate', 'requires-nix-enable': 'determinate',
+  'key-missing': 'builder-key',
+  'key-permissions': 'builder-key',
+  'host-key-mismatch': 'host-key',
+  'host-key-unknown': 'host-key',
+  'hostname-unresolved': 'hostname-resolution',
+  'builder-wrong-port': 'ssh-effective-config',
+  'builder-down': 'vm-port',
+  'builder-booting': 'vm-port',
+  'builder-unresponsive': 'vm-port',
+  'auth-rejected': 'ssh-login',
+  'remote-nix-missing': 'remote-nix',
+  'builder-untrusted': 'remote-nix',
+  'host-name-has-scheme': 'machines-file',
+  'machines-file-invalid': 'machines-file',
+  'determinate-conflict': 'determinate',
+  'requires-nix-enable': 'determinate',
 };
 
 /** Parts of a NixOS system closure: building one on a Mac is what the builder's VM image needs. */
-const NIXOS_PART = /(append-initrd-secrets|boot\.json|nixos-|initrd|linux-builder|darwin-builder|create-builder|etc-os-release|closure-info|system-path|stage-[12]-init|-etc\.drv|issue\.drv|unit-|linux-\d)/;
+const NIXOS_PART =
+  /(append-initrd-secrets|boot\.json|nixos-|initrd|linux-builder|darwin-builder|create-builder|etc-os-release|closure-info|system-path|stage-[12]-init|-etc\.drv|issue\.drv|unit-|linux-\d)/;
 /** Option paths (or their context lines) that are about the builder. */
-const BUILDER_OPTION = /^(nix\.(linux-builder|buildMachines|distributedBuilds|enable)|virtualisation\.(darwin-builder|memorySize|diskSize|cores)|determinateNix|determinate-nix)/;
+const BUILDER_OPTION =
+  /^(nix\.(linux-builder|buildMachines|distributedBuilds|enable)|virtualisation\.(darwin-builder|memorySize|diskSize|cores)|determinateNix|determinate-nix)/;
 const BUILDER_CONTEXT = /nix\.linux-builder|linux-builder|darwin-builder|buildMachines/;
 
 interface Pending {
@@ -83,7 +120,10 @@ function archOf(system: string): string {
 }
 
 function parseFeatures(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
+  return (text ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
 }
 
 export class Explainer {
@@ -151,7 +191,10 @@ export class Explainer {
     if (consumed) return;
     if (this.contextLine(line)) return;
     const entry = CATALOGUE.find((e) => e.test.test(line));
-    if (entry) { this.catalogueHit(entry, line); return; }
+    if (entry) {
+      this.catalogueHit(entry, line);
+      return;
+    }
     this.wrapperLine(line);
   }
 
@@ -161,7 +204,11 @@ export class Explainer {
     for (const p of this.pending) {
       if (p.kind === 'etc-files') {
         const file = /^(\/etc\/\S+)$/.exec(line)?.[1];
-        if (file !== undefined) { (p.facts.files ??= []).push(file); p.evidence.push(line); consumed = true; }
+        if (file !== undefined) {
+          (p.facts.files ??= []).push(file);
+          p.evidence.push(line);
+          consumed = true;
+        }
       } else if (p.kind === 'option') {
         if (/via option|^- In [`'‘]|^In [`'‘]|Definition values/.test(line)) {
           if (BUILDER_CONTEXT.test(line)) p.relevant = true;
@@ -185,16 +232,41 @@ export class Explainer {
   /** Nix's "required to build" in both wordings, and the derivation they are about. */
   private contextLine(line: string): boolean {
     const cannot = /^(?:error: )?Cannot build '([^']+)'/.exec(line);
-    if (cannot) { this.lastCannotBuild = cannot[1]; this.lastCannotBuildLine = line; return true; }
+    if (cannot) {
+      this.lastCannotBuild = cannot[1];
+      this.lastCannotBuildLine = line;
+      return true;
+    }
     const required = /Required system: '([^']+)' with features \{([^}]*)\}/.exec(line);
     if (required) {
       const evidence = this.lastCannotBuildLine !== undefined ? [this.lastCannotBuildLine, line] : [line];
-      this.pending.push({ kind: 'required', facts: { system: required[1] ?? '', features: parseFeatures(required[2]), ...(this.lastCannotBuild !== undefined ? { uri: this.lastCannotBuild } : {}) }, evidence, linesLeft: 3, bytesLeft: WINDOW_BYTES });
+      this.pending.push({
+        kind: 'required',
+        facts: {
+          system: required[1] ?? '',
+          features: parseFeatures(required[2]),
+          ...(this.lastCannotBuild !== undefined ? { uri: this.lastCannotBuild } : {}),
+        },
+        evidence,
+        linesLeft: 3,
+        bytesLeft: WINDOW_BYTES,
+      });
       return true;
     }
-    const old = /a '([^']+)'(?: with features \{([^}]*)\})? is required to build '([^']+)', but I am a '([^']+)'/.exec(line);
+    const old =
+      /a '([^']+)'(?: with features \{([^}]*)\})? is required to build '([^']+)', but I am a '([^']+)'/.exec(
+        line,
+      );
     if (old) {
-      this.required({ system: old[1] ?? '', features: parseFeatures(old[2]), uri: old[3] ?? '', currentSystem: old[4] ?? '' }, [line]);
+      this.required(
+        {
+          system: old[1] ?? '',
+          features: parseFeatures(old[2]),
+          uri: old[3] ?? '',
+          currentSystem: old[4] ?? '',
+        },
+        [line],
+      );
       return true;
     }
     return false;
@@ -207,18 +279,41 @@ export class Explainer {
       case 'option-removed':
       case 'conflicting-definition':
       case 'option-type-mismatch': {
-        const expectedType = entry.cause === 'option-type-mismatch' ? /is not of type [`'‘]([^`'’]+)[`'’]/.exec(line)?.[1] : undefined;
-        const facts: TextFacts = { ...(option !== undefined ? { option } : {}), ...(expectedType !== undefined ? { expectedType } : {}) };
+        const expectedType =
+          entry.cause === 'option-type-mismatch'
+            ? /is not of type [`'‘]([^`'’]+)[`'’]/.exec(line)?.[1]
+            : undefined;
+        const facts: TextFacts = {
+          ...(option !== undefined ? { option } : {}),
+          ...(expectedType !== undefined ? { expectedType } : {}),
+        };
         const relevant = option !== undefined && (BUILDER_OPTION.test(option) || BUILDER_CONTEXT.test(line));
-        this.pending.push({ kind: 'option', cause: entry.cause, facts, evidence: [line], linesLeft: 6, bytesLeft: WINDOW_BYTES, relevant });
+        this.pending.push({
+          kind: 'option',
+          cause: entry.cause,
+          facts,
+          evidence: [line],
+          linesLeft: 6,
+          bytesLeft: WINDOW_BYTES,
+          relevant,
+        });
         return;
       }
       case 'unmanaged-etc-files':
-        this.pending.push({ kind: 'etc-files', cause: entry.cause, facts: { files: [] }, evidence: [line], linesLeft: WINDOW_LINES, bytesLeft: WINDOW_BYTES });
+        this.pending.push({
+          kind: 'etc-files',
+          cause: entry.cause,
+          facts: { files: [] },
+          evidence: [line],
+          linesLeft: WINDOW_LINES,
+          bytesLeft: WINDOW_BYTES,
+        });
         return;
       case 'hostname-unresolved': {
         const name = /Could not resolve hostname ([^:\s]+):/.exec(line)?.[1];
-        this.add(entry.cause, entry.explanation, [line], { ...(name !== undefined ? { unresolvedName: name } : {}) });
+        this.add(entry.cause, entry.explanation, [line], {
+          ...(name !== undefined ? { unresolvedName: name } : {}),
+        });
         return;
       }
       default:
@@ -228,11 +323,30 @@ export class Explainer {
 
   /** Nix's wrappers: they say a remote build failed, not why; named only when nothing better is in the text. */
   private wrapperLine(line: string): void {
-    if (/cannot build on '[^']*'/.test(line) && /failed to start SSH connection|cannot connect to|unexpected end-of-file|disconnected unexpectedly|unable to open SSH connection/.test(line)) {
-      this.add('ssh-connection-failed', 'Nix could not open the SSH connection to the builder; the line does not say why', [line], {});
+    if (
+      /cannot build on '[^']*'/.test(line) &&
+      /failed to start SSH connection|cannot connect to|unexpected end-of-file|disconnected unexpectedly|unable to open SSH connection/.test(
+        line,
+      )
+    ) {
+      this.add(
+        'ssh-connection-failed',
+        'Nix could not open the SSH connection to the builder; the line does not say why',
+        [line],
+        {},
+      );
     } else if (/cannot open connection to remote store '[^']*': error: unexpected end-of-file/.test(line)) {
-      this.add('ssh-connection-failed', 'Nix lost the SSH connection to the builder (`unexpected end-of-file`); ssh\'s reason went to the nix-daemon\'s stderr', [line], {});
-    } else if (/Failed to find a machine for remote build!|unable to start any build; remote machines may not have all required system features/.test(line)) {
+      this.add(
+        'ssh-connection-failed',
+        "Nix lost the SSH connection to the builder (`unexpected end-of-file`); ssh's reason went to the nix-daemon's stderr",
+        [line],
+        {},
+      );
+    } else if (
+      /Failed to find a machine for remote build!|unable to start any build; remote machines may not have all required system features/.test(
+        line,
+      )
+    ) {
       this.add('remote-build-failed', 'Nix found no remote machine it could use for this build', [line], {});
     }
   }
@@ -244,9 +358,10 @@ export class Explainer {
     }
     if (p.kind === 'option' && p.relevant !== true) return; // an option error about something else than the builder
     const cause = p.cause ?? 'unknown';
-    const what = p.kind === 'option'
-      ? `${cause === 'option-does-not-exist' ? 'the option does not exist' : cause === 'option-removed' ? 'the option was removed' : cause === 'conflicting-definition' ? 'the option has conflicting definition values' : 'the option has a value of the wrong type'}: \`${p.facts.option ?? '?'}\`${p.facts.viaBuilderConfig === true ? ' (inside nix.linux-builder.config, the VM\'s NixOS configuration)' : ''}`
-      : `nix-darwin refuses to overwrite ${p.facts.files?.length ?? 0} file(s) in /etc it did not write${p.facts.files && p.facts.files.length > 0 ? `: ${p.facts.files.join(', ')}` : ''}`;
+    const what =
+      p.kind === 'option'
+        ? `${cause === 'option-does-not-exist' ? 'the option does not exist' : cause === 'option-removed' ? 'the option was removed' : cause === 'conflicting-definition' ? 'the option has conflicting definition values' : 'the option has a value of the wrong type'}: \`${p.facts.option ?? '?'}\`${p.facts.viaBuilderConfig === true ? " (inside nix.linux-builder.config, the VM's NixOS configuration)" : ''}`
+        : `nix-darwin refuses to overwrite ${p.facts.files?.length ?? 0} file(s) in /etc it did not write${p.facts.files && p.facts.files.length > 0 ? `: ${p.facts.files.join(', ')}` : ''}`;
     this.add(cause, what, p.evidence, { text: p.facts }, p.facts.option);
   }
 
@@ -280,10 +395,19 @@ export class Explainer {
     const known = this.found.get(key);
     if (known) {
       known.occurrences++;
-      for (const line of evidence) if (known.evidence.length < MAX_EVIDENCE && !known.evidence.includes(line)) known.evidence.push(line);
+      for (const line of evidence)
+        if (known.evidence.length < MAX_EVIDENCE && !known.evidence.includes(line)) known.evidence.push(line);
       return;
     }
-    this.found.set(key, { cause, summary, evidence: [...new Set(evidence)].slice(0, MAX_EVIDENCE), occurrences: 1, facts, order: this.order++, ...(option !== undefined ? { option } : {}) });
+    this.found.set(key, {
+      cause,
+      summary,
+      evidence: [...new Set(evidence)].slice(0, MAX_EVIDENCE),
+      occurrences: 1,
+      facts,
+      order: this.order++,
+      ...(option !== undefined ? { option } : {}),
+    });
   }
 
   private conclude(): ExplainedProblem[] {
@@ -294,20 +418,29 @@ export class Explainer {
       if ((SUPPRESSED_BY[p.cause] ?? []).some((c) => causes.has(c))) return false;
       if (causes.has('host-name-has-scheme') && SCHEME_CONSEQUENCES.has(p.cause)) return false;
       if (connection && (GENERIC_CAUSES.has(p.cause) || REQUIRED_CAUSES.has(p.cause))) return false;
-      if (p.cause === 'remote-build-failed' && (causes.has('ssh-connection-failed') || [...REQUIRED_CAUSES].some((c) => causes.has(c)))) return false;
+      if (
+        p.cause === 'remote-build-failed' &&
+        (causes.has('ssh-connection-failed') || [...REQUIRED_CAUSES].some((c) => causes.has(c)))
+      )
+        return false;
       if (REQUIRED_CAUSES.has(p.cause) && causes.has('ssh-connection-failed')) return false;
       return true;
     });
-    return kept.sort((a, b) => a.order - b.order).map(({ facts, order: _order, ...problem }) => {
-      const fix = fixFor(problem.cause, { host: 'linux-builder', ...facts });
-      const probe = PROBE_FOR[problem.cause];
-      const confirm = problem.cause === 'missing-features'
-        ? `linux-builder-doctor test --features ${(facts.text?.features ?? []).join(',')}`
-        : REQUIRED_CAUSES.has(problem.cause) || GENERIC_CAUSES.has(problem.cause)
-          ? 'sudo linux-builder-doctor probe && linux-builder-doctor test'
-          : probe !== undefined ? `sudo linux-builder-doctor probe --only ${probe}` : undefined;
-      return { ...problem, ...(fix ? { fix } : {}), ...(confirm !== undefined ? { confirm } : {}) };
-    });
+    return kept
+      .sort((a, b) => a.order - b.order)
+      .map(({ facts, order: _order, ...problem }) => {
+        const fix = fixFor(problem.cause, { host: 'linux-builder', ...facts });
+        const probe = PROBE_FOR[problem.cause];
+        const confirm =
+          problem.cause === 'missing-features'
+            ? `linux-builder-doctor test --features ${(facts.text?.features ?? []).join(',')}`
+            : REQUIRED_CAUSES.has(problem.cause) || GENERIC_CAUSES.has(problem.cause)
+              ? 'sudo linux-builder-doctor probe && linux-builder-doctor test'
+              : probe !== undefined
+                ? `sudo linux-builder-doctor probe --only ${probe}`
+                : undefined;
+        return { ...problem, ...(fix ? { fix } : {}), ...(confirm !== undefined ? { confirm } : {}) };
+      });
   }
 }
 

@@ -22,7 +22,9 @@ const DISTRIBUTED = ['nix', 'distributedBuilds'];
 function hostVisible(ctx: RuleContext): boolean {
   const isHost = (m: ModuleInfo) => m.kind === 'flake-module' && !m.nixos;
   if (ctx.located.modules.some(isHost)) return true;
-  return ['enable', 'buildMachines', 'linux-builder'].some((name) => definitionsElsewhere(ctx, ['nix', name]).some((d) => isHost(d.module)));
+  return ['enable', 'buildMachines', 'linux-builder'].some((name) =>
+    definitionsElsewhere(ctx, ['nix', name]).some((d) => isHost(d.module)),
+  );
 }
 
 export const buildMachinesIgnoredRule: Rule = {
@@ -33,23 +35,34 @@ export const buildMachinesIgnoredRule: Rule = {
   check(ctx) {
     // Any definition of distributedBuilds (true, false, or an expression) decides it elsewhere:
     // `false` is distributed-builds-off's finding.
-    if (definitionsAt(ctx, DISTRIBUTED).length > 0 || definitionsElsewhere(ctx, DISTRIBUTED).length > 0) return [];
+    if (definitionsAt(ctx, DISTRIBUTED).length > 0 || definitionsElsewhere(ctx, DISTRIBUTED).length > 0)
+      return [];
     // nix-darwin's builder enables it; an enable we cannot read may too.
     if (builderEnableDefinitions(ctx).length > 0 && builderState(ctx) !== 'off') return [];
     // With nix.enable = false nix-darwin writes no nix.conf at all (modules/nix/default.nix): another story.
-    if ([...definitionsAt(ctx, ['nix', 'enable']), ...definitionsElsewhere(ctx, ['nix', 'enable'])].some((d) => d.value.kind === 'bool' && !d.value.value)) return [];
+    if (
+      [...definitionsAt(ctx, ['nix', 'enable']), ...definitionsElsewhere(ctx, ['nix', 'enable'])].some(
+        (d) => d.value.kind === 'bool' && !d.value.value,
+      )
+    )
+      return [];
     if (!buildMachinesDeclared(ctx)) return [];
     // A conditional list (`mkIf cfg.enable …`, often the builder's own flag) may come with the
     // builder that enables distributed builds.
-    const here = definitionsAt(ctx, ['nix', 'buildMachines']).find((d) => !d.module.nixos && !d.conditional && !(d.value.kind === 'list' && d.value.items.length === 0));
+    const here = definitionsAt(ctx, ['nix', 'buildMachines']).find(
+      (d) => !d.module.nixos && !d.conditional && !(d.value.kind === 'list' && d.value.items.length === 0),
+    );
     if (!here || !hostVisible(ctx)) return [];
     const module = darwinModuleOf(ctx, here);
     const add = addDefinition(ctx, module, DISTRIBUTED, 'true');
-    return [{
-      span: here.nameSpan,
-      severity: 'warning',
-      message: 'nix.buildMachines is ignored: nix.distributedBuilds is never enabled, so nix-darwin writes an empty builders setting.',
-      fixes: add ? [{ title: 'Add nix.distributedBuilds = true', isPreferred: true, edits: [add] }] : [],
-    }];
+    return [
+      {
+        span: here.nameSpan,
+        severity: 'warning',
+        message:
+          'nix.buildMachines is ignored: nix.distributedBuilds is never enabled, so nix-darwin writes an empty builders setting.',
+        fixes: add ? [{ title: 'Add nix.distributedBuilds = true', isPreferred: true, edits: [add] }] : [],
+      },
+    ];
   },
 };

@@ -16,15 +16,22 @@ export const configNeedsBootstrapRule: Rule = {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const nested = definitionsUnder(ctx, BUILDER_CONFIG_PATH);
     // An empty set (however it is laid out) customises nothing; a function or other value may.
-    const direct = definitionsAt(ctx, BUILDER_CONFIG_PATH).filter((d) => d.value.kind !== 'attrs' || nested.length > 0);
+    const direct = definitionsAt(ctx, BUILDER_CONFIG_PATH).filter(
+      (d) => d.value.kind !== 'attrs' || nested.length > 0,
+    );
     const first = direct[0] ?? nested[0];
     if (!first) return [];
-    const span = direct[0] ? first.nameSpan : (first.pathSpans[BUILDER_CONFIG_PATH.length - 1] ?? first.nameSpan);
-    return [{
-      span,
-      severity: 'information',
-      message: 'Customising nix.linux-builder.config builds a new VM image, and that build needs a Linux builder. On first setup, switch with the builder enabled and unmodified, wait until it works, then add this configuration.',
-      fixes: [],
-    }];
+    const span = direct[0]
+      ? first.nameSpan
+      : (first.pathSpans[BUILDER_CONFIG_PATH.length - 1] ?? first.nameSpan);
+    return [
+      {
+        span,
+        severity: 'information',
+        message:
+          'Customising nix.linux-builder.config builds a new VM image, and that build needs a Linux builder. On first setup, switch with the builder enabled and unmodified, wait until it works, then add this configuration.',
+        fixes: [],
+      },
+    ];
   },
 };

@@ -9,11 +9,17 @@ import { BUILDER_CONFIG_PATH, BUILDER_VM_PATH } from '../../schema/index.js';
 import { builderMayRun } from '../builderState.js';
 import { definitionsAt, definitionsElsewhere, stringValue, type Rule, type RuleContext } from '../rule.js';
 
-const anywhere = (ctx: RuleContext, path: readonly string[]) => [...definitionsAt(ctx, path), ...definitionsElsewhere(ctx, path)];
+const anywhere = (ctx: RuleContext, path: readonly string[]) => [
+  ...definitionsAt(ctx, path),
+  ...definitionsElsewhere(ctx, path),
+];
 
 /** `<workingDirectory>/<hostName>.qcow2` as the configuration gives them (nix-darwin's and NixOS's defaults otherwise). */
 export function diskImagePath(ctx: RuleContext): string {
-  const literal = (path: readonly string[]) => anywhere(ctx, path).map(stringValue).find((v) => v !== undefined);
+  const literal = (path: readonly string[]) =>
+    anywhere(ctx, path)
+      .map(stringValue)
+      .find((v) => v !== undefined);
   const directory = literal(['nix', 'linux-builder', 'workingDirectory']) ?? '/var/lib/linux-builder';
   const host = literal([...BUILDER_CONFIG_PATH, 'networking', 'hostName']) ?? 'nixos';
   return `${directory.replace(/\/+$/, '')}/${host}.qcow2`;
@@ -27,10 +33,17 @@ export const diskSizeNotAppliedRule: Rule = {
   check(ctx) {
     if (!builderMayRun(ctx)) return [];
     // ephemeral = true removes the image before each start: the new size applies at once.
-    if (anywhere(ctx, ['nix', 'linux-builder', 'ephemeral']).some((d) => d.value.kind !== 'bool' || d.value.value)) return [];
+    if (
+      anywhere(ctx, ['nix', 'linux-builder', 'ephemeral']).some(
+        (d) => d.value.kind !== 'bool' || d.value.value,
+      )
+    )
+      return [];
     const image = diskImagePath(ctx);
     // The profile's default size (nix-builder-vm.nix: 20 * 1024 MiB) written out changes nothing.
-    const changed = definitionsAt(ctx, [...BUILDER_VM_PATH, 'diskSize']).filter((d) => !(d.value.kind === 'int' && d.value.value === 20 * 1024));
+    const changed = definitionsAt(ctx, [...BUILDER_VM_PATH, 'diskSize']).filter(
+      (d) => !(d.value.kind === 'int' && d.value.value === 20 * 1024),
+    );
     return changed.slice(0, 1).map((def) => ({
       span: def.nameSpan,
       severity: 'information' as const,

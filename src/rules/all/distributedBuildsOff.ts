@@ -17,7 +17,9 @@ export const distributedBuildsOffRule: Rule = {
     if (!off) return [];
     // Builders are often declared in another module of the same configuration, so the finding
     // stands even when this file declares none; the message says which case it is.
-    const builder = boolAt(ctx, ['nix', 'linux-builder', 'enable'], true) ?? boolElsewhere(ctx, ['nix', 'linux-builder', 'enable'], true);
+    const builder =
+      boolAt(ctx, ['nix', 'linux-builder', 'enable'], true) ??
+      boolElsewhere(ctx, ['nix', 'linux-builder', 'enable'], true);
     // `lib.mkForce [ ]` declares no builder (it removes them).
     const machines = buildMachinesDeclared(ctx);
     const why = builder
@@ -25,11 +27,19 @@ export const distributedBuildsOffRule: Rule = {
       : machines
         ? 'nix-darwin then writes `builders =` (empty), so the machines file with your nix.buildMachines entries is ignored.'
         : 'nix-darwin then writes `builders =` (empty): if this configuration enables nix.linux-builder or declares nix.buildMachines in any module, Nix ignores them all.';
-    return [{
-      span: off.nameSpan,
-      severity: 'warning',
-      message: `Distributed builds are switched off. ${why}`,
-      fixes: [{ title: 'Remove nix.distributedBuilds = false', isPreferred: true, edits: [removeDefinition(ctx.text, off)] }],
-    }];
+    return [
+      {
+        span: off.nameSpan,
+        severity: 'warning',
+        message: `Distributed builds are switched off. ${why}`,
+        fixes: [
+          {
+            title: 'Remove nix.distributedBuilds = false',
+            isPreferred: true,
+            edits: [removeDefinition(ctx.text, off)],
+          },
+        ],
+      },
+    ];
   },
 };

@@ -34,7 +34,8 @@ export const hostNameHasSchemeRule: Rule = {
       const edits: OffsetEdit[] = [{ from: span.from, to: span.to, newText: nixString(host ?? '') }];
       let fixable = host !== undefined;
       if (user !== undefined && !hasUser) {
-        if (entry.set && !sshUser) edits.push(insertIntoSet(ctx.text, entry.set, ['sshUser'], nixString(user)));
+        if (entry.set && !sshUser)
+          edits.push(insertIntoSet(ctx.text, entry.set, ['sshUser'], nixString(user)));
         else fixable = false;
       }
       if (scheme !== undefined && protocol !== null) {
@@ -42,7 +43,12 @@ export const hostNameHasSchemeRule: Rule = {
         const protocolDef = entry.fields.get('protocol');
         // nix.buildMachines.*.protocol defaults to "ssh".
         if (wanted && wanted !== (protocol ?? 'ssh')) {
-          if (protocolDef) edits.push({ from: protocolDef.value.span.from, to: protocolDef.value.span.to, newText: nixString(wanted) });
+          if (protocolDef)
+            edits.push({
+              from: protocolDef.value.span.from,
+              to: protocolDef.value.span.to,
+              newText: nixString(wanted),
+            });
           else if (entry.set) edits.push(insertIntoSet(ctx.text, entry.set, ['protocol'], nixString(wanted)));
           else fixable = false;
         }
@@ -53,10 +59,19 @@ export const hostNameHasSchemeRule: Rule = {
       findings.push({
         span,
         severity: 'error',
-        message: scheme !== undefined
-          ? `hostName "${written}" holds a scheme, and nix-darwin prepends one again: the builder is ${uri}.`
-          : `hostName "${written}" holds a user while sshUser is set too: the builder is ${uri}.`,
-        fixes: fixable ? [{ title: `Split it: hostName ${nixString(host ?? '')}${user && !hasUser ? `, sshUser "${user}"` : ''}${scheme === 'ssh' || scheme === 'ssh-ng' ? `, protocol "${scheme}"` : ''}`, isPreferred: true, edits }] : [],
+        message:
+          scheme !== undefined
+            ? `hostName "${written}" holds a scheme, and nix-darwin prepends one again: the builder is ${uri}.`
+            : `hostName "${written}" holds a user while sshUser is set too: the builder is ${uri}.`,
+        fixes: fixable
+          ? [
+              {
+                title: `Split it: hostName ${nixString(host ?? '')}${user && !hasUser ? `, sshUser "${user}"` : ''}${scheme === 'ssh' || scheme === 'ssh-ng' ? `, protocol "${scheme}"` : ''}`,
+                isPreferred: true,
+                edits,
+              },
+            ]
+          : [],
       });
     }
     return findings;

@@ -15,7 +15,10 @@ const SSH_FILE = SSH_CONFIG_FILE_OPTION;
 export const hostPortMismatchRule: Rule = {
   id: 'host-port-mismatch',
   severity: 'warning',
-  reads: [['nix', 'linux-builder'], ['environment', 'etc']],
+  reads: [
+    ['nix', 'linux-builder'],
+    ['environment', 'etc'],
+  ],
   docs: 'docs/rules/host-port-mismatch.md',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
@@ -31,11 +34,15 @@ export const hostPortMismatchRule: Rule = {
           span: def.nameSpan,
           severity: 'warning' as const,
           message: `The VM now listens on host port ${port}, but nix-darwin writes \`Port ${DEFAULT_HOST_PORT}\` literally in /etc/${LINUX_BUILDER_SSH_CONFIG_FILE}, so ssh to linux-builder still goes to port ${DEFAULT_HOST_PORT} and fails. Override that file with the new port too.`,
-          fixes: add ? [{
-            title: `Write /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} with Port ${port}`,
-            isPreferred: true,
-            edits: [add, ...libInScope(ctx.text, module)],
-          }] : [],
+          fixes: add
+            ? [
+                {
+                  title: `Write /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} with Port ${port}`,
+                  isPreferred: true,
+                  edits: [add, ...libInScope(ctx.text, module)],
+                },
+              ]
+            : [],
         };
       });
   },

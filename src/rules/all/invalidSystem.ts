@@ -26,14 +26,20 @@ export function correctSystem(value: string): string | undefined {
 }
 
 const isSystemsPath = (path: readonly string[]): boolean =>
-  path[0] === 'nix' && (
-    (path[1] === 'linux-builder' && path[2] === 'systems' && path.length === 3) ||
-    (path[1] === 'buildMachines' && path[2] === '*' && path.length === 4 && (path[3] === 'system' || path[3] === 'systems')));
+  path[0] === 'nix' &&
+  ((path[1] === 'linux-builder' && path[2] === 'systems' && path.length === 3) ||
+    (path[1] === 'buildMachines' &&
+      path[2] === '*' &&
+      path.length === 4 &&
+      (path[3] === 'system' || path[3] === 'systems')));
 
 export const invalidSystemRule: Rule = {
   id: 'invalid-system',
   severity: 'warning',
-  reads: [['nix', 'linux-builder', 'systems'], ['nix', 'buildMachines']],
+  reads: [
+    ['nix', 'linux-builder', 'systems'],
+    ['nix', 'buildMachines'],
+  ],
   docs: 'docs/rules/invalid-system.md',
   check(ctx) {
     const findings: RuleFinding[] = [];
@@ -48,7 +54,13 @@ export const invalidSystemRule: Rule = {
           span: value.span,
           severity: 'warning',
           message: `"${value.value}" is not a Nix system, so no build is ever sent for it: the system is "${corrected}".`,
-          fixes: [{ title: `Change to "${corrected}"`, isPreferred: true, edits: [{ from: value.span.from, to: value.span.to, newText: nixString(corrected) }] }],
+          fixes: [
+            {
+              title: `Change to "${corrected}"`,
+              isPreferred: true,
+              edits: [{ from: value.span.from, to: value.span.to, newText: nixString(corrected) }],
+            },
+          ],
         });
       }
     }

@@ -23,7 +23,10 @@ export const localhostNoPortRule: Rule = {
       const written = entry.hostNameValue;
       // `ssh://builder@localhost` (host-name-has-scheme's finding) is localhost without a port too;
       // its fixes wait for that split (they would drop the user).
-      const parts = written === undefined ? undefined : /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?(?:([^@/\s]+)@)?(.*)$/.exec(written);
+      const parts =
+        written === undefined
+          ? undefined
+          : /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?(?:([^@/\s]+)@)?(.*)$/.exec(written);
       const host = parts?.[2];
       if (!host || !entry.hostName || !LOOPBACK_NAMES.has(host) || !wantsLinux(entry)) continue;
       const user = entry.fields.get('sshUser');
@@ -31,7 +34,9 @@ export const localhostNoPortRule: Rule = {
       if (host === 'localhost' && !hasUser) continue; // localhost-skips-ssh says it
       const vm = builderVmPort(ctx);
       if (vm.port === 22) continue; // the VM is on port 22: no port is right
-      const related: RelatedDefinition[] = vm.def ? [relatedTo(ctx, vm.def, `The VM listens on port ${vm.port} here.`)] : [];
+      const related: RelatedDefinition[] = vm.def
+        ? [relatedTo(ctx, vm.def, `The VM listens on port ${vm.port} here.`)]
+        : [];
       findings.push({
         span: entry.hostName.value.span,
         severity: 'warning',

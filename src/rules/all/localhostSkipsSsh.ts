@@ -20,7 +20,8 @@ export const localhostSkipsSshRule: Rule = {
     const findings: RuleFinding[] = [];
     for (const entry of machineEntries(ctx)) {
       const user = entry.fields.get('sshUser');
-      if (entry.hostNameValue !== 'localhost' || !entry.hostName || (user && user.value.kind !== 'null')) continue;
+      if (entry.hostNameValue !== 'localhost' || !entry.hostName || (user && user.value.kind !== 'null'))
+        continue;
       const protocol = entryProtocol(entry);
       if (protocol === null || !wantsLinux(entry)) continue;
       const vm = builderVmPort(ctx);

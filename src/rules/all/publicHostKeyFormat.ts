@@ -9,33 +9,49 @@ import { nixString } from '../../nix/print.js';
 import { publicHostKeyOf } from '../builderEntry.js';
 import { stringValue, type OffsetFix, type Rule, type RuleFinding } from '../rule.js';
 
-const KEY_LINE = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+const KEY_LINE =
+  /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 /** The alphabet only: Nix rejects invalid characters, not a missing pad or an odd length. */
 const BASE64 = /^[A-Za-z0-9+/=]+$/;
 /** The SSH wire format starts with the length-prefixed key type, e.g. "\0\0\0\x0bssh-ed25519". */
 const BLOB_PREFIX = /^AAAA[A-Za-z0-9+/]/;
 
-interface Verdict { problem: string; corrected?: string }
+interface Verdict {
+  problem: string;
+  corrected?: string;
+}
 
 export function judgePublicHostKey(raw: string): Verdict | undefined {
   const value = raw.trim();
   if (KEY_LINE.test(value)) {
-    return { problem: 'this is the plain key line, not base64 of it (its spaces are no base64, so Nix rejects the machines file)', corrected: publicHostKeyOf(value) };
+    return {
+      problem:
+        'this is the plain key line, not base64 of it (its spaces are no base64, so Nix rejects the machines file)',
+      corrected: publicHostKeyOf(value),
+    };
   }
   if (!BASE64.test(value)) {
-    return { problem: 'this is not valid base64: Nix rejects the machines file ("invalid character in Base64 string"; before Nix 2.25 "… is not valid base64 string")' };
+    return {
+      problem:
+        'this is not valid base64: Nix rejects the machines file ("invalid character in Base64 string"; before Nix 2.25 "… is not valid base64 string")',
+    };
   }
   if (BLOB_PREFIX.test(value)) {
     const blob = Buffer.from(value, 'base64');
     const typeLength = blob.readUInt32BE(0);
     const type = blob.subarray(4, 4 + typeLength).toString('latin1');
     if (/^(ssh-|ecdsa-|sk-)/.test(type)) {
-      return { problem: `this is the bare key blob (the AAAA… part of a ${type} key), not base64 of the whole line: it decodes to binary, and ssh fails with "Host key verification failed."`, corrected: publicHostKeyOf(`${type} ${value}`) };
+      return {
+        problem: `this is the bare key blob (the AAAA… part of a ${type} key), not base64 of the whole line: it decodes to binary, and ssh fails with "Host key verification failed."`,
+        corrected: publicHostKeyOf(`${type} ${value}`),
+      };
     }
   }
   const decoded = Buffer.from(value, 'base64').toString('utf8').trim();
   if (!KEY_LINE.test(decoded)) {
-    return { problem: `it decodes to "${decoded.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}…", which is no "ssh-ed25519 AAAA…" key line` };
+    return {
+      problem: `it decodes to "${decoded.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}…", which is no "ssh-ed25519 AAAA…" key line`,
+    };
   }
   return undefined;
 }
@@ -54,7 +70,15 @@ export const publicHostKeyFormatRule: Rule = {
       const verdict = judgePublicHostKey(value);
       if (!verdict) continue;
       const fixes: OffsetFix[] = verdict.corrected
-        ? [{ title: 'Replace with base64 of the whole key line', isPreferred: true, edits: [{ from: def.value.span.from, to: def.value.span.to, newText: nixString(verdict.corrected) }] }]
+        ? [
+            {
+              title: 'Replace with base64 of the whole key line',
+              isPreferred: true,
+              edits: [
+                { from: def.value.span.from, to: def.value.span.to, newText: nixString(verdict.corrected) },
+              ],
+            },
+          ]
         : [];
       findings.push({
         span: def.value.span,

@@ -21,9 +21,10 @@ export const removedOptionRule: Rule = {
         span: def.nameSpan,
         severity: 'error',
         message: `\`${def.path.join('.')}' was removed. ${removed.advice}`,
-        fixes: edits && removed.correctPath
-          ? [{ title: `Replace with ${removed.correctPath.join('.')}`, isPreferred: true, edits }]
-          : [],
+        fixes:
+          edits && removed.correctPath
+            ? [{ title: `Replace with ${removed.correctPath.join('.')}`, isPreferred: true, edits }]
+            : [],
       });
     }
     return findings;

@@ -8,14 +8,24 @@
  */
 import type { OptionDefinition } from '../../nix/model.js';
 import { removeBinding } from '../../nix/print.js';
-import { definitionsAt, definitionsElsewhere, relatedTo, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
+import {
+  definitionsAt,
+  definitionsElsewhere,
+  relatedTo,
+  type OffsetFix,
+  type Rule,
+  type RuleContext,
+  type RuleFinding,
+} from '../rule.js';
 
 const BUILDER_ENABLE = ['nix', 'linux-builder', 'enable'];
 const NIX_ENABLE = ['nix', 'enable'];
 
-const isBool = (wanted: boolean) => (d: OptionDefinition) => d.value.kind === 'bool' && d.value.value === wanted;
+const isBool = (wanted: boolean) => (d: OptionDefinition) =>
+  d.value.kind === 'bool' && d.value.value === wanted;
 /** Unconditional definitions first: they certainly apply. */
-const byCertainty = (a: OptionDefinition, b: OptionDefinition) => Number(a.conditional) - Number(b.conditional);
+const byCertainty = (a: OptionDefinition, b: OptionDefinition) =>
+  Number(a.conditional) - Number(b.conditional);
 
 function turnBuilderOff(builder: OptionDefinition): OffsetFix {
   return {
@@ -33,9 +43,8 @@ function letNixDarwinManageNix(ctx: RuleContext, nixOff: OptionDefinition): Offs
   };
 }
 
-const offMessage = (off: OptionDefinition) => off.implied
-  ? 'Determinate\'s module sets nix.enable = false here.'
-  : 'nix.enable = false here.';
+const offMessage = (off: OptionDefinition) =>
+  off.implied ? "Determinate's module sets nix.enable = false here." : 'nix.enable = false here.';
 
 export const requiresNixEnableRule: Rule = {
   id: 'requires-nix-enable',
@@ -55,20 +64,22 @@ export const requiresNixEnableRule: Rule = {
         span: builderHere.nameSpan,
         severity: 'error',
         message: off.implied
-          ? 'nix.linux-builder needs nix.enable, which Determinate\'s module sets to false: use Determinate\'s own builder.'
+          ? "nix.linux-builder needs nix.enable, which Determinate's module sets to false: use Determinate's own builder."
           : 'nix.linux-builder.enable needs nix.enable, which this configuration sets to false: darwin-rebuild stops.',
         fixes,
         related: [relatedTo(ctx, off, offMessage(off))],
       });
       return findings;
     }
-    const builderElsewhere = definitionsElsewhere(ctx, BUILDER_ENABLE).filter(isBool(true)).sort(byCertainty)[0];
+    const builderElsewhere = definitionsElsewhere(ctx, BUILDER_ENABLE)
+      .filter(isBool(true))
+      .sort(byCertainty)[0];
     if (offHere && builderElsewhere) {
       findings.push({
         span: offHere.implied ? offHere.value.span : offHere.nameSpan,
         severity: 'error',
         message: offHere.implied
-          ? 'Determinate\'s module sets nix.enable = false, but another module enables nix.linux-builder, which needs it.'
+          ? "Determinate's module sets nix.enable = false, but another module enables nix.linux-builder, which needs it."
           : 'nix.enable = false, but another module enables nix.linux-builder, which needs nix.enable: darwin-rebuild stops.',
         fixes: offHere.implied ? [] : [letNixDarwinManageNix(ctx, offHere)],
         related: [relatedTo(ctx, builderElsewhere, 'nix.linux-builder.enable = true here.')],

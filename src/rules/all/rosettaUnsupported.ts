@@ -16,7 +16,10 @@ const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
 export const rosettaUnsupportedRule: Rule = {
   id: 'rosetta-unsupported',
   severity: 'warning',
-  reads: [['nix', 'linux-builder'], ['nixpkgs', 'hostPlatform']],
+  reads: [
+    ['nix', 'linux-builder'],
+    ['nixpkgs', 'hostPlatform'],
+  ],
   docs: 'docs/rules/rosetta-unsupported.md',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
@@ -35,12 +38,21 @@ export const rosettaUnsupportedRule: Rule = {
         const chain = removalChain(ctx.text, def);
         if (hasEmulation) {
           fixes = [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
-        } else if (addDefinitionAfter(chain, ctx, def.module.prefix.length ? def.module : darwinModuleOf(ctx, def), EMULATED, '[ "x86_64-linux" ]')) {
+        } else if (
+          addDefinitionAfter(
+            chain,
+            ctx,
+            def.module.prefix.length ? def.module : darwinModuleOf(ctx, def),
+            EMULATED,
+            '[ "x86_64-linux" ]',
+          )
+        ) {
           fixes = [{ title, isPreferred: true, edits: chain.edits }];
         } else {
           // No set to add it to: rewrite the binding in place.
           const moved = moveDefinition(ctx, def, EMULATED, '[ "x86_64-linux" ]');
-          fixes = moved ? [{ title, isPreferred: true, edits: moved.edits }]
+          fixes = moved
+            ? [{ title, isPreferred: true, edits: moved.edits }]
             : [{ title: 'Remove virtualisation.rosetta.enable', isPreferred: true, edits: [remove] }];
         }
         return {

@@ -10,17 +10,29 @@ import { removeDefinition } from '../editing.js';
 export const sshConfigDisabledRule: Rule = {
   id: 'ssh-config-disabled',
   severity: 'warning',
-  reads: [['environment', 'etc'], ['nix', 'linux-builder']],
+  reads: [
+    ['environment', 'etc'],
+    ['nix', 'linux-builder'],
+  ],
   docs: 'docs/rules/ssh-config-disabled.md',
   check(ctx) {
     const off = boolAt(ctx, ['environment', 'etc', LINUX_BUILDER_SSH_CONFIG_FILE, 'enable'], false);
     if (!off) return [];
-    return [{
-      span: off.nameSpan,
-      severity: 'warning',
-      message: `Disabling /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} removes the only thing that maps \`linux-builder\` to localhost port 31022 with user builder, HostKeyAlias and key /etc/nix/builder_ed25519; nothing replaces it, so ssh to the builder fails. ` +
-        'If /etc/ssh/ssh_config is managed (Chef/MDM) and lacks the Include, give root the Host block instead: add `Include /etc/ssh/ssh_config.d/100-linux-builder.conf` to /var/root/.ssh/config.',
-      fixes: [{ title: `Keep /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} (remove this line)`, isPreferred: true, edits: [removeDefinition(ctx.text, off)] }],
-    }];
+    return [
+      {
+        span: off.nameSpan,
+        severity: 'warning',
+        message:
+          `Disabling /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} removes the only thing that maps \`linux-builder\` to localhost port 31022 with user builder, HostKeyAlias and key /etc/nix/builder_ed25519; nothing replaces it, so ssh to the builder fails. ` +
+          'If /etc/ssh/ssh_config is managed (Chef/MDM) and lacks the Include, give root the Host block instead: add `Include /etc/ssh/ssh_config.d/100-linux-builder.conf` to /var/root/.ssh/config.',
+        fixes: [
+          {
+            title: `Keep /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} (remove this line)`,
+            isPreferred: true,
+            edits: [removeDefinition(ctx.text, off)],
+          },
+        ],
+      },
+    ];
   },
 };

@@ -13,7 +13,10 @@ import { darwinModuleOf, definitionsAt, type Rule, type RuleFinding } from '../r
 export const sshConfigNotForcedRule: Rule = {
   id: 'ssh-config-not-forced',
   severity: 'warning',
-  reads: [['nix', 'linux-builder'], ['environment', 'etc']],
+  reads: [
+    ['nix', 'linux-builder'],
+    ['environment', 'etc'],
+  ],
   docs: 'docs/rules/ssh-config-not-forced.md',
   check(ctx) {
     // Without nix-darwin's builder there is no block of its own to merge with.
@@ -28,15 +31,30 @@ export const sshConfigNotForcedRule: Rule = {
       const written = ctx.text.slice(from, def.value.span.to);
       const inner = ctx.text.slice(def.value.span.from, def.value.span.to);
       const module = darwinModuleOf(ctx, def);
-      const fixes = eq >= 0 && eq < def.value.span.from
-        ? [{ title: 'Wrap it in lib.mkForce, so it replaces nix-darwin\'s block', isPreferred: true, edits: [{ from, to: def.value.span.to, newText: `lib.mkForce ${def.priority === 'mkDefault' || written === inner ? inner : `(${written})`}` }, ...libInScope(ctx.text, module)] }]
-        : [];
+      const fixes =
+        eq >= 0 && eq < def.value.span.from
+          ? [
+              {
+                title: "Wrap it in lib.mkForce, so it replaces nix-darwin's block",
+                isPreferred: true,
+                edits: [
+                  {
+                    from,
+                    to: def.value.span.to,
+                    newText: `lib.mkForce ${def.priority === 'mkDefault' || written === inner ? inner : `(${written})`}`,
+                  },
+                  ...libInScope(ctx.text, module),
+                ],
+              },
+            ]
+          : [];
       findings.push({
         span: def.nameSpan,
         severity: 'warning',
-        message: def.priority === 'mkDefault'
-          ? 'This ssh config text loses to the Host block nix-darwin writes for the builder: use lib.mkForce.'
-          : 'This ssh config text is joined to nix-darwin\'s own Host block, and ssh keeps the first values: use lib.mkForce.',
+        message:
+          def.priority === 'mkDefault'
+            ? 'This ssh config text loses to the Host block nix-darwin writes for the builder: use lib.mkForce.'
+            : "This ssh config text is joined to nix-darwin's own Host block, and ssh keeps the first values: use lib.mkForce.",
         fixes,
       });
     }

@@ -29,10 +29,20 @@ export const sshKeyStorePathRule: Rule = {
           severity: 'error',
           message: `sshKey is a Nix path literal (${written}): the option is a string, so darwin-rebuild stops with "is not of type \`null or string'", and the usual workaround "\${${written}}" copies the private key into the world-readable /nix/store. Give the key's location as a plain string, e.g. "/etc/nix/builder_ed25519", a file readable only by root (the nix-daemon connects as root).`,
           fixes: absolute
-            ? [{ title: `Quote it: ${nixString(written)}`, isPreferred: true, edits: [{ from: def.value.span.from, to: def.value.span.to, newText: nixString(written) }] }]
+            ? [
+                {
+                  title: `Quote it: ${nixString(written)}`,
+                  isPreferred: true,
+                  edits: [{ from: def.value.span.from, to: def.value.span.to, newText: nixString(written) }],
+                },
+              ]
             : [],
         });
-      } else if (def.value.kind === 'string' && def.value.value === null && PATH_INTERPOLATION.test(written)) {
+      } else if (
+        def.value.kind === 'string' &&
+        def.value.value === null &&
+        PATH_INTERPOLATION.test(written)
+      ) {
         findings.push({
           span: def.value.span,
           severity: 'error',

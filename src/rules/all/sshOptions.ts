@@ -9,7 +9,16 @@ import type { ModuleInfo, OptionDefinition } from '../../nix/model.js';
 import { libInScope, nixString, type OffsetEdit } from '../../nix/print.js';
 import { BUILDER_VM_HOST_KEY, DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT } from '../../schema/nixDarwin.js';
 import { addDefinitionAfter, removalChain, removeDefinition } from '../editing.js';
-import { darwinModuleOf, definedAnywhere, definitionsAt, stringList, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
+import {
+  darwinModuleOf,
+  definedAnywhere,
+  definitionsAt,
+  stringList,
+  type OffsetFix,
+  type Rule,
+  type RuleContext,
+  type RuleFinding,
+} from '../rule.js';
 import { builderEntryNix, knownHostsNix } from '../builderEntry.js';
 import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
 
@@ -25,12 +34,23 @@ export function readSshOptions(options: readonly string[]): { port?: number; use
       if (lower === 'user') out.user = value;
       if (lower === 'identityfile') out.key = value;
     };
-    if (flag === '-p' && next !== undefined) { setting('port', next); i++; }
-    else if (flag === '-l' && next !== undefined) { setting('user', next); i++; }
-    else if (flag === '-i' && next !== undefined) { setting('identityfile', next); i++; }
-    else if (flag === '-o' && next !== undefined) { const m = /^(\w+)[= ](.*)$/.exec(next); if (m) setting(m[1], m[2]); i++; }
-    else if (flag.startsWith('-o')) { const m = /^-o(\w+)[= ](.*)$/.exec(flag); if (m) setting(m[1], m[2]); }
-    else if (/^-p\d+$/.test(flag)) setting('port', flag.slice(2));
+    if (flag === '-p' && next !== undefined) {
+      setting('port', next);
+      i++;
+    } else if (flag === '-l' && next !== undefined) {
+      setting('user', next);
+      i++;
+    } else if (flag === '-i' && next !== undefined) {
+      setting('identityfile', next);
+      i++;
+    } else if (flag === '-o' && next !== undefined) {
+      const m = /^(\w+)[= ](.*)$/.exec(next);
+      if (m) setting(m[1], m[2]);
+      i++;
+    } else if (flag.startsWith('-o')) {
+      const m = /^-o(\w+)[= ](.*)$/.exec(flag);
+      if (m) setting(m[1], m[2]);
+    } else if (/^-p\d+$/.test(flag)) setting('port', flag.slice(2));
   }
   return out;
 }
@@ -44,33 +64,50 @@ function systemsOf(ctx: RuleContext): string[] {
 }
 
 /** A fix that removes the sshOptions binding first, then makes each addition in the text that leaves. */
-function afterRemoval(ctx: RuleContext, def: OptionDefinition, module: ModuleInfo, additions: readonly (readonly [string[], string])[]): OffsetEdit[] | undefined {
+function afterRemoval(
+  ctx: RuleContext,
+  def: OptionDefinition,
+  module: ModuleInfo,
+  additions: readonly (readonly [string[], string])[],
+): OffsetEdit[] | undefined {
   const chain = removalChain(ctx.text, def);
-  for (const [path, value] of additions) if (!addDefinitionAfter(chain, ctx, module, path, value)) return undefined;
+  for (const [path, value] of additions)
+    if (!addDefinitionAfter(chain, ctx, module, path, value)) return undefined;
   return chain.edits;
 }
 
 /** `lib.…` needs `lib` in scope: the edits that bring it, against the original text. */
-function withLib(ctx: RuleContext, module: ModuleInfo, edits: OffsetEdit[] | undefined): OffsetEdit[] | undefined {
+function withLib(
+  ctx: RuleContext,
+  module: ModuleInfo,
+  edits: OffsetEdit[] | undefined,
+): OffsetEdit[] | undefined {
   if (!edits) return undefined;
   const chain = new EditChain(ctx.text);
-  for (const e of [...libInScope(ctx.text, module), ...edits].sort((a, b) => a.from - b.from)) if (!chain.addOriginal(e)) return undefined;
+  for (const e of [...libInScope(ctx.text, module), ...edits].sort((a, b) => a.from - b.from))
+    if (!chain.addOriginal(e)) return undefined;
   return chain.edits;
 }
 
 function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
-  const fixes: OffsetFix[] = [{
-    title: 'Remove sshOptions: nix-darwin already sets the user, host name, port, HostKeyAlias and key (ssh_config.d Host block) and pins the host key',
-    isPreferred: true,
-    edits: [removeDefinition(ctx.text, def)],
-  }];
+  const fixes: OffsetFix[] = [
+    {
+      title:
+        'Remove sshOptions: nix-darwin already sets the user, host name, port, HostKeyAlias and key (ssh_config.d Host block) and pins the host key',
+      isPreferred: true,
+      edits: [removeDefinition(ctx.text, def)],
+    },
+  ];
   if (!def.path.includes('buildMachines')) {
     const module = darwinModuleOf(ctx, def);
     const hasProtocol = definedAnywhere(ctx, ['nix', 'linux-builder', 'protocol']);
-    const protocol = hasProtocol ? undefined : afterRemoval(ctx, def, module, [[['nix', 'linux-builder', 'protocol'], nixString('ssh')]]);
+    const protocol = hasProtocol
+      ? undefined
+      : afterRemoval(ctx, def, module, [[['nix', 'linux-builder', 'protocol'], nixString('ssh')]]);
     if (protocol) {
       fixes.push({
-        title: 'Remove sshOptions and set protocol = "ssh" (legacy protocol: ssh\'s own error text reaches the build log; it reads the same ssh config)',
+        title:
+          'Remove sshOptions and set protocol = "ssh" (legacy protocol: ssh\'s own error text reaches the build log; it reads the same ssh config)',
         isPreferred: false,
         edits: protocol,
       });
@@ -86,10 +123,17 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
       systems: systemsOf(ctx),
       hostKeyLine: BUILDER_VM_HOST_KEY,
     });
-    const machines = withLib(ctx, module, afterRemoval(ctx, def, module, [
-      [['nix', 'buildMachines'], `lib.mkForce [\n${entry}\n]`],
-      [['programs', 'ssh', 'knownHosts', 'linux-builder-vm'], knownHostsNix(`[127.0.0.1]:${port}`, BUILDER_VM_HOST_KEY)],
-    ]));
+    const machines = withLib(
+      ctx,
+      module,
+      afterRemoval(ctx, def, module, [
+        [['nix', 'buildMachines'], `lib.mkForce [\n${entry}\n]`],
+        [
+          ['programs', 'ssh', 'knownHosts', 'linux-builder-vm'],
+          knownHostsNix(`[127.0.0.1]:${port}`, BUILDER_VM_HOST_KEY),
+        ],
+      ]),
+    );
     if (machines) {
       fixes.push({
         title: `Declare the builder in nix.buildMachines as 127.0.0.1:${port} with its host key pinned (needs Nix 2.31 or later; works without the ssh_config.d Include)`,
@@ -103,11 +147,20 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
     const user = given.user ?? 'builder';
     const key = given.key ?? DEFAULT_BUILDER_KEY;
     const custom = port !== DEFAULT_HOST_PORT || user !== 'builder' || key !== DEFAULT_BUILDER_KEY;
-    const aliasEntry = builderEntryNix({ hostName: 'linux-builder', sshUser: user, sshKey: key, systems: systemsOf(ctx), hostKeyLine: BUILDER_VM_HOST_KEY });
-    const overridden = ['text', 'source'].some((leaf) => definedAnywhere(ctx, [...SSH_CONFIG_FILE_OPTION, leaf]));
+    const aliasEntry = builderEntryNix({
+      hostName: 'linux-builder',
+      sshUser: user,
+      sshKey: key,
+      systems: systemsOf(ctx),
+      hostKeyLine: BUILDER_VM_HOST_KEY,
+    });
+    const overridden = ['text', 'source'].some((leaf) =>
+      definedAnywhere(ctx, [...SSH_CONFIG_FILE_OPTION, leaf]),
+    );
     const rewriteBlock = custom && !overridden;
     const additions: [string[], string][] = [[['nix', 'buildMachines'], `lib.mkForce [\n${aliasEntry}\n]`]];
-    if (rewriteBlock) additions.push([[...SSH_CONFIG_FILE_OPTION, 'text'], hostBlockNix({ port, user, key })]);
+    if (rewriteBlock)
+      additions.push([[...SSH_CONFIG_FILE_OPTION, 'text'], hostBlockNix({ port, user, key })]);
     const alias = withLib(ctx, module, afterRemoval(ctx, def, module, additions));
     if (alias) {
       fixes.push({
@@ -130,7 +183,8 @@ export const sshOptionsRule: Rule = {
     for (const def of ctx.located.definitions) {
       const last = def.path[def.path.length - 1];
       if (last !== 'sshOptions') continue;
-      const underBuilder = def.path[0] === 'nix' && (def.path[1] === 'linux-builder' || def.path[1] === 'buildMachines');
+      const underBuilder =
+        def.path[0] === 'nix' && (def.path[1] === 'linux-builder' || def.path[1] === 'buildMachines');
       if (!underBuilder) continue;
       const where = def.path.includes('config')
         ? '`nix.linux-builder.config` is the VM\'s own NixOS configuration, so darwin-rebuild fails with "The option `sshOptions\' does not exist".'

@@ -9,38 +9,60 @@ import { describeOption, type ValueShape } from '../../schema/index.js';
 import { closest } from '../distance.js';
 import type { OffsetFix, Rule, RuleContext, RuleFinding } from '../rule.js';
 
-interface Problem { message: string; replacement?: string }
+interface Problem {
+  message: string;
+  replacement?: string;
+}
 
 function judge(shape: ValueShape, value: StaticValue, text: string): Problem | undefined {
   const literal = text.slice(value.span.from, value.span.to);
   switch (shape.kind) {
     case 'bool':
       if (value.kind === 'bool' || value.kind === 'other') return undefined;
-      if (value.kind === 'string' && (value.value === 'true' || value.value === 'false')) return { message: 'expects a boolean, not a string', replacement: value.value };
+      if (value.kind === 'string' && (value.value === 'true' || value.value === 'false'))
+        return { message: 'expects a boolean, not a string', replacement: value.value };
       return { message: `expects a boolean (true or false), not ${describe(value)}` };
     case 'int':
-      if (value.kind === 'int') return shape.positive && value.value < 1 ? { message: 'expects a positive integer' } : undefined;
+      if (value.kind === 'int')
+        return shape.positive && value.value < 1 ? { message: 'expects a positive integer' } : undefined;
       if (value.kind === 'other') return undefined;
-      if (value.kind === 'string' && value.value !== null && /^\d+$/.test(value.value)) return { message: 'expects an integer, not a string', replacement: value.value };
+      if (value.kind === 'string' && value.value !== null && /^\d+$/.test(value.value))
+        return { message: 'expects an integer, not a string', replacement: value.value };
       return { message: `expects an integer, not ${describe(value)}` };
     case 'string':
-      return value.kind === 'string' || value.kind === 'other' ? undefined : { message: `expects a string, not ${describe(value)}` };
+      return value.kind === 'string' || value.kind === 'other'
+        ? undefined
+        : { message: `expects a string, not ${describe(value)}` };
     case 'nullOrString':
-      return value.kind === 'string' || value.kind === 'null' || value.kind === 'other' || value.kind === 'path' ? undefined
+      return value.kind === 'string' ||
+        value.kind === 'null' ||
+        value.kind === 'other' ||
+        value.kind === 'path'
+        ? undefined
         : { message: `expects a string or null, not ${describe(value)}` };
     case 'listOfString':
-      if (value.kind === 'string') return { message: 'expects a list of strings; a single string must be in a list', replacement: `[ ${literal} ]` };
+      if (value.kind === 'string')
+        return {
+          message: 'expects a list of strings; a single string must be in a list',
+          replacement: `[ ${literal} ]`,
+        };
       if (value.kind === 'list') {
         const bad = value.items.find((i) => i.kind !== 'string' && i.kind !== 'other');
         return bad ? { message: `expects a list of strings, but an element is ${describe(bad)}` } : undefined;
       }
-      return value.kind === 'other' ? undefined : { message: `expects a list of strings, not ${describe(value)}` };
+      return value.kind === 'other'
+        ? undefined
+        : { message: `expects a list of strings, not ${describe(value)}` };
     case 'enum': {
       if (value.kind === 'other' || (value.kind === 'null' && shape.nullable)) return undefined;
-      if (value.kind !== 'string' || value.value === null) return { message: `expects one of ${shape.values.map((v) => `"${v}"`).join(', ')}` };
+      if (value.kind !== 'string' || value.value === null)
+        return { message: `expects one of ${shape.values.map((v) => `"${v}"`).join(', ')}` };
       if (shape.values.includes(value.value)) return undefined;
       const near = closest(value.value.trim(), shape.values) ?? shape.values[0];
-      return { message: `expects one of ${shape.values.map((v) => `"${v}"`).join(', ')}, not "${value.value}"`, replacement: near ? nixString(near) : undefined };
+      return {
+        message: `expects one of ${shape.values.map((v) => `"${v}"`).join(', ')}, not "${value.value}"`,
+        replacement: near ? nixString(near) : undefined,
+      };
     }
     case 'any':
       return undefined;
@@ -49,26 +71,38 @@ function judge(shape: ValueShape, value: StaticValue, text: string): Problem | u
 
 function describe(value: StaticValue): string {
   switch (value.kind) {
-    case 'string': return 'a string';
-    case 'int': return 'an integer';
-    case 'float': return 'a float';
-    case 'bool': return 'a boolean';
-    case 'null': return 'null';
-    case 'path': return 'a path';
-    case 'list': return 'a list';
-    case 'attrs': return 'an attribute set';
-    case 'function': return 'a function';
-    case 'other': return 'an expression';
+    case 'string':
+      return 'a string';
+    case 'int':
+      return 'an integer';
+    case 'float':
+      return 'a float';
+    case 'bool':
+      return 'a boolean';
+    case 'null':
+      return 'null';
+    case 'path':
+      return 'a path';
+    case 'list':
+      return 'a list';
+    case 'attrs':
+      return 'an attribute set';
+    case 'function':
+      return 'a function';
+    case 'other':
+      return 'an expression';
   }
 }
 
 function fixes(def: OptionDefinition, problem: Problem): OffsetFix[] {
   if (problem.replacement === undefined) return [];
-  return [{
-    title: `Change to ${problem.replacement}`,
-    isPreferred: true,
-    edits: [{ from: def.value.span.from, to: def.value.span.to, newText: problem.replacement }],
-  }];
+  return [
+    {
+      title: `Change to ${problem.replacement}`,
+      isPreferred: true,
+      edits: [{ from: def.value.span.from, to: def.value.span.to, newText: problem.replacement }],
+    },
+  ];
 }
 
 export const typeMismatchRule: Rule = {

@@ -6,8 +6,15 @@
  */
 import type { OptionDefinition, Span } from '../../nix/model.js';
 import {
-  BUILDER_CONFIG_PATH, CLOSED_SETS, NIXOS_TOP_LEVEL, childOptions, describeOption, misplacedOption, removedOption,
-  startsWith, type MisplacedOption,
+  BUILDER_CONFIG_PATH,
+  CLOSED_SETS,
+  NIXOS_TOP_LEVEL,
+  childOptions,
+  describeOption,
+  misplacedOption,
+  removedOption,
+  startsWith,
+  type MisplacedOption,
 } from '../../schema/index.js';
 import { closest } from '../distance.js';
 import { moveDefinition, wouldClash } from '../editing.js';
@@ -16,7 +23,10 @@ import { listsAnywhere, type OffsetFix, type Rule, type RuleContext, type RuleFi
 const dotted = (path: readonly string[]) => path.join('.');
 
 /** The first element of `def.path` that names no real option, with what we know about it. */
-function firstUnknown(def: OptionDefinition, configHasImports: boolean): { index: number; siblings: string[]; misplaced?: MisplacedOption } | undefined {
+function firstUnknown(
+  def: OptionDefinition,
+  configHasImports: boolean,
+): { index: number; siblings: string[]; misplaced?: MisplacedOption } | undefined {
   for (const closed of CLOSED_SETS) {
     if (!startsWith(def.path, closed) || def.path.length <= closed.length) continue;
     const index = closed.length;
@@ -48,13 +58,20 @@ function firstUnknown(def: OptionDefinition, configHasImports: boolean): { index
   return undefined;
 }
 
-function fixesFor(ctx: RuleContext, def: OptionDefinition, index: number, target: readonly string[] | undefined): OffsetFix[] {
+function fixesFor(
+  ctx: RuleContext,
+  def: OptionDefinition,
+  index: number,
+  target: readonly string[] | undefined,
+): OffsetFix[] {
   if (!target) return [];
   const nameIsLast = index === def.path.length - 1;
   if (nameIsLast) {
     const move = moveDefinition(ctx, def, target);
     if (!move) return [];
-    const title = move.alreadySet ? `Remove it: ${dotted(target)} is already set` : `Move to ${dotted(target)}`;
+    const title = move.alreadySet
+      ? `Remove it: ${dotted(target)} is already set`
+      : `Move to ${dotted(target)}`;
     return [{ title, isPreferred: true, edits: move.edits }];
   }
   // A prefix is misspelt (`nix.linux-buildr.enable`): rename just that name, unless the renamed
@@ -66,7 +83,15 @@ function fixesFor(ctx: RuleContext, def: OptionDefinition, index: number, target
     .filter((d) => d.pathSpans[index]?.from === span.from && d.pathSpans[index]?.to === span.to)
     .map((d) => ({ def: d, path: d.path.map((p, i) => (i === index ? name : p)) }));
   if (wouldClash(ctx, renamed, index)) return [];
-  return span && name ? [{ title: `Change to ${name}`, isPreferred: true, edits: [{ from: span.from, to: span.to, newText: name }] }] : [];
+  return span && name
+    ? [
+        {
+          title: `Change to ${name}`,
+          isPreferred: true,
+          edits: [{ from: span.from, to: span.to, newText: name }],
+        },
+      ]
+    : [];
 }
 
 export const unknownOptionRule: Rule = {
@@ -92,14 +117,17 @@ export const unknownOptionRule: Rule = {
       let target: string[] | undefined;
       if (unknown.misplaced) {
         message += ` ${unknown.misplaced.advice}`;
-        target = unknown.misplaced.correctPath ? [...unknown.misplaced.correctPath, ...def.path.slice(unknown.index + 1)] : undefined;
+        target = unknown.misplaced.correctPath
+          ? [...unknown.misplaced.correctPath, ...def.path.slice(unknown.index + 1)]
+          : undefined;
       } else {
         const suggestion = closest(name, unknown.siblings);
         if (suggestion) {
           message += ` Did you mean \`${suggestion}'?`;
           target = [...parent, suggestion, ...def.path.slice(unknown.index + 1)];
         } else if (startsWith(parent, BUILDER_CONFIG_PATH) && parent.length === BUILDER_CONFIG_PATH.length) {
-          message += ' `nix.linux-builder.config` is the VM\'s own NixOS configuration: only NixOS options go there (e.g. virtualisation.darwin-builder.memorySize).';
+          message +=
+            " `nix.linux-builder.config` is the VM's own NixOS configuration: only NixOS options go there (e.g. virtualisation.darwin-builder.memorySize).";
         } else {
           const known = unknown.siblings.filter(Boolean);
           if (known.length > 0) message += ` Known options here: ${known.join(', ')}.`;

@@ -32,14 +32,29 @@ export const vmOptionConflictRule: Rule = {
       const profileValue = profileDef?.value.kind === 'int' ? profileDef.value.value : DEFAULTS[name];
       for (const def of definitionsAt(ctx, [...BUILDER_CONFIG_PATH, 'virtualisation', name])) {
         // mkForce/mkOverride win and mkDefault loses without an error; an expression may equal it.
-        if (def.priority !== 'normal' || def.value.kind !== 'int' || def.value.value === profileValue) continue;
+        if (def.priority !== 'normal' || def.value.kind !== 'int' || def.value.value === profileValue)
+          continue;
         const move = profileDefs.length === 0 ? moveDefinition(ctx, def, profilePath) : undefined;
         findings.push({
           span: def.nameSpan,
           severity: 'error',
           message: `virtualisation.${name} is already set by the builder profile (${profileValue}): use virtualisation.darwin-builder.${name}.`,
-          fixes: move ? [{ title: `Move to virtualisation.darwin-builder.${name}`, isPreferred: true, edits: move.edits }] : [],
-          ...(profileDef ? { related: [relatedTo(ctx, profileDef, `virtualisation.darwin-builder.${name} = ${profileValue} here.`)] } : {}),
+          fixes: move
+            ? [
+                {
+                  title: `Move to virtualisation.darwin-builder.${name}`,
+                  isPreferred: true,
+                  edits: move.edits,
+                },
+              ]
+            : [],
+          ...(profileDef
+            ? {
+                related: [
+                  relatedTo(ctx, profileDef, `virtualisation.darwin-builder.${name} = ${profileValue} here.`),
+                ],
+              }
+            : {}),
         });
       }
     }

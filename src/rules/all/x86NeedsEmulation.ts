@@ -11,13 +11,28 @@ import type { OptionDefinition } from '../../nix/model.js';
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { builderMayRun } from '../builderState.js';
 import { addDefinition } from '../editing.js';
-import { darwinModuleOf, definitionsAt, definitionsElsewhere, stringList, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
+import {
+  darwinModuleOf,
+  definitionsAt,
+  definitionsElsewhere,
+  stringList,
+  type Rule,
+  type RuleContext,
+  type RuleFinding,
+} from '../rule.js';
 import { builderVmSystem } from '../vmSystem.js';
 
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
 const LINUX = ['aarch64-linux', 'x86_64-linux'] as const;
 
-function finding(ctx: RuleContext, def: OptionDefinition, missing: string, message: string, title: string, emulatedDefined: boolean): RuleFinding {
+function finding(
+  ctx: RuleContext,
+  def: OptionDefinition,
+  missing: string,
+  message: string,
+  title: string,
+  emulatedDefined: boolean,
+): RuleFinding {
   const module = def.module.prefix.length ? def.module : darwinModuleOf(ctx, def);
   const add = emulatedDefined ? undefined : addDefinition(ctx, module, EMULATED, `[ "${missing}" ]`);
   return {
@@ -31,7 +46,10 @@ function finding(ctx: RuleContext, def: OptionDefinition, missing: string, messa
 export const x86NeedsEmulationRule: Rule = {
   id: 'x86-needs-emulation',
   severity: 'warning',
-  reads: [['nix', 'linux-builder'], ['nixpkgs', 'hostPlatform']],
+  reads: [
+    ['nix', 'linux-builder'],
+    ['nixpkgs', 'hostPlatform'],
+  ],
   docs: 'docs/rules/x86-needs-emulation.md',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
@@ -47,14 +65,33 @@ export const x86NeedsEmulationRule: Rule = {
       if (vm.native) {
         const missing = LINUX.find((s) => s !== vm.native && systems.includes(s) && !emulated.has(s));
         if (!missing) continue;
-        findings.push(finding(ctx, def, missing,
-          `The builder VM is ${vm.native} ${vm.because ?? ''}: ${missing} builds fail there without emulation in the VM.`,
-          `Add boot.binfmt.emulatedSystems = [ "${missing}" ] to the builder VM`, emulatedDefs.length > 0));
-      } else if (systems.includes('aarch64-linux') && systems.includes('x86_64-linux') && !emulated.has('x86_64-linux') && !emulated.has('aarch64-linux')) {
+        findings.push(
+          finding(
+            ctx,
+            def,
+            missing,
+            `The builder VM is ${vm.native} ${vm.because ?? ''}: ${missing} builds fail there without emulation in the VM.`,
+            `Add boot.binfmt.emulatedSystems = [ "${missing}" ] to the builder VM`,
+            emulatedDefs.length > 0,
+          ),
+        );
+      } else if (
+        systems.includes('aarch64-linux') &&
+        systems.includes('x86_64-linux') &&
+        !emulated.has('x86_64-linux') &&
+        !emulated.has('aarch64-linux')
+      ) {
         // The Mac's architecture is not in the configuration: say what each case needs.
-        findings.push(finding(ctx, def, 'x86_64-linux',
-          'The VM builds only its own system (aarch64-linux on Apple silicon): the other one needs emulation in the VM.',
-          'Add boot.binfmt.emulatedSystems = [ "x86_64-linux" ] to the builder VM (Apple silicon)', emulatedDefs.length > 0));
+        findings.push(
+          finding(
+            ctx,
+            def,
+            'x86_64-linux',
+            'The VM builds only its own system (aarch64-linux on Apple silicon): the other one needs emulation in the VM.',
+            'Add boot.binfmt.emulatedSystems = [ "x86_64-linux" ] to the builder VM (Apple silicon)',
+            emulatedDefs.length > 0,
+          ),
+        );
       }
     }
     return findings;

@@ -17,7 +17,10 @@ describe('cli: check', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'lbd-check-'));
     writeFileSync(join(dir, 'good.nix'), '{ nix.linux-builder.enable = true; }\n');
-    writeFileSync(join(dir, 'warn.nix'), '{ nix.distributedBuilds = false; nix.linux-builder.enable = true; }\n');
+    writeFileSync(
+      join(dir, 'warn.nix'),
+      '{ nix.distributedBuilds = false; nix.linux-builder.enable = true; }\n',
+    );
     writeFileSync(join(dir, 'bad.nix'), '{ nix.linux-builder.config.sshOptions = [ "-p" "31022" ]; }\n');
     mkdirSync(join(dir, 'node_modules', 'x'), { recursive: true });
     writeFileSync(join(dir, 'node_modules', 'x', 'ignored.nix'), '{ nix.linux-builder.sshOptions = [ ]; }\n');
@@ -51,7 +54,11 @@ describe('cli: check', () => {
     assert.equal(hit.file, join(dir, 'bad.nix'));
     assert.deepEqual(hit.range.start, { line: 0, character: 27 });
     assert.equal(hit.severity, 'error');
-    assert.ok(hit.fixes.every((f) => typeof f.title === 'string' && typeof f.isPreferred === 'boolean' && f.edits.length > 0));
+    assert.ok(
+      hit.fixes.every(
+        (f) => typeof f.title === 'string' && typeof f.isPreferred === 'boolean' && f.edits.length > 0,
+      ),
+    );
     assert.ok(!findings.some((f) => f.file?.includes('node_modules')), 'node_modules is not searched');
   });
 
@@ -81,7 +88,10 @@ describe('cli: check', () => {
     mkdirSync(other);
     writeFileSync(join(other, 'configuration.nix'), '{ nix.linux-builder.enable = true; }\n');
     const run = check('--format', 'json', flake, other);
-    const hits = (JSON.parse(run.stdout) as Finding[]).filter((f) => f.code === 'requires-nix-enable').map((f) => f.file?.slice(dir.length + 1)).sort();
+    const hits = (JSON.parse(run.stdout) as Finding[])
+      .filter((f) => f.code === 'requires-nix-enable')
+      .map((f) => f.file?.slice(dir.length + 1))
+      .sort();
     assert.deepEqual(hits, ['mac/modules/builder.nix', 'mac/modules/nix.nix']);
     assert.equal(run.code, 1);
   });

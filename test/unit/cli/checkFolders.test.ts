@@ -15,7 +15,11 @@ import { distCli } from '../../util/paths.js';
 const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 function check(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [distCli, 'check', ...args], { encoding: 'utf8', timeout: 30_000, ...unprivileged });
+  const run = spawnSync(process.execPath, [distCli, 'check', ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    ...unprivileged,
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -83,7 +87,10 @@ describe('cli: check of folders', () => {
     assert.ok(!run.stdout.includes('\u001b'), 'no ESC byte reaches the terminal');
     assert.ok(!run.stdout.includes('\u0007'), 'no BEL byte reaches the terminal');
     assert.ok(!/^fake\.nix/m.test(run.stdout), 'the name cannot start a line of its own');
-    assert.match(run.stdout, /^".*a\\nfake\.nix:1:1: error \[x\] forged\\e\]0;pwned\\x07\.nix":1:28: error \[ssh-options\]/m);
+    assert.match(
+      run.stdout,
+      /^".*a\\nfake\.nix:1:1: error \[x\] forged\\e\]0;pwned\\x07\.nix":1:28: error \[ssh-options\]/m,
+    );
   });
 
   it('prints the escape sequences inside a file as text, not as terminal commands', () => {

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { distCli } from '../../util/paths.js';
 
 function explain(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [distCli, 'explain', ...args], { encoding: 'utf8', timeout: 30_000, ...(input !== undefined ? { input } : {}) });
+  const run = spawnSync(process.execPath, [distCli, 'explain', ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    ...(input !== undefined ? { input } : {}),
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -15,8 +19,14 @@ describe('cli: explain', () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'lbd-explain-'));
-    writeFileSync(join(dir, 'darwin.nix'), '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.sshOptions = [ "-p" "31022" ];\n}\n');
-    writeFileSync(join(dir, 'build.log'), "building '/nix/store/abc-hello.drv'...\ncannot build on 'ssh-ng://builder@linux-builder': error: failed to start SSH connection to 'linux-builder': ssh: connect to host localhost port 31022: Connection refused\n");
+    writeFileSync(
+      join(dir, 'darwin.nix'),
+      '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.sshOptions = [ "-p" "31022" ];\n}\n',
+    );
+    writeFileSync(
+      join(dir, 'build.log'),
+      "building '/nix/store/abc-hello.drv'...\ncannot build on 'ssh-ng://builder@linux-builder': error: failed to start SSH connection to 'linux-builder': ssh: connect to host localhost port 31022: Connection refused\n",
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,12 +40,19 @@ describe('cli: explain', () => {
   });
 
   it('reads stdin and prints the JSON contract { problems: [{ cause, summary, evidence, fix }] }', () => {
-    const run = explain(['--format', 'json', '-'], 'ssh: Could not resolve hostname linux-builder: nodename nor servname provided, or not known\n');
+    const run = explain(
+      ['--format', 'json', '-'],
+      'ssh: Could not resolve hostname linux-builder: nodename nor servname provided, or not known\n',
+    );
     assert.equal(run.code, 1, run.stderr);
-    const out = JSON.parse(run.stdout) as { problems: { cause: string; summary: string; evidence: string[]; fix?: { summary: string } }[] };
+    const out = JSON.parse(run.stdout) as {
+      problems: { cause: string; summary: string; evidence: string[]; fix?: { summary: string } }[];
+    };
     assert.equal(out.problems.length, 1);
     assert.equal(out.problems[0]?.cause, 'hostname-unresolved');
-    assert.deepEqual(out.problems[0]?.evidence, ['ssh: Could not resolve hostname linux-builder: nodename nor servname provided, or not known']);
+    assert.deepEqual(out.problems[0]?.evidence, [
+      'ssh: Could not resolve hostname linux-builder: nodename nor servname provided, or not known',
+    ]);
     assert.ok((out.problems[0]?.fix?.summary.length ?? 0) > 20);
   });
 
@@ -47,13 +64,26 @@ describe('cli: explain', () => {
   });
 
   it('with --config names the rule and file:line of an option error', () => {
-    const run = explain(['--config', dir, '-'], "error: The option `nix.linux-builder.sshOptions' does not exist. Definition values:\n- In `/nix/store/x-source/darwin.nix': [ \"-p\" \"31022\" ]\n");
+    const run = explain(
+      ['--config', dir, '-'],
+      'error: The option `nix.linux-builder.sshOptions\' does not exist. Definition values:\n- In `/nix/store/x-source/darwin.nix\': [ "-p" "31022" ]\n',
+    );
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stdout, new RegExp(`defined at: ${join(dir, 'darwin.nix').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:\\d+ \\[ssh-options\\]`));
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `defined at: ${join(dir, 'darwin.nix').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:\\d+ \\[ssh-options\\]`,
+      ),
+    );
   });
 
   it('exits 2 on usage and I/O errors, with nothing on stdout', () => {
-    for (const args of [['--format', 'xml', '-'], ['a', 'b'], [join(dir, 'missing.log')], ['--config', join(dir, 'nope'), '-']]) {
+    for (const args of [
+      ['--format', 'xml', '-'],
+      ['a', 'b'],
+      [join(dir, 'missing.log')],
+      ['--config', join(dir, 'nope'), '-'],
+    ]) {
       const run = explain(args, "error: The option `nix.linux-builder.sshOptions' does not exist.\n");
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stdout}`);
       assert.equal(run.stdout, '');

@@ -17,14 +17,24 @@ describe('cli: check related information', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('points each side of requires-nix-enable at the other file, in JSON and in text', () => {
-    const run = spawnSync(process.execPath, [distCli, 'check', '--format', 'json', dir], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [distCli, 'check', '--format', 'json', dir], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     const findings = JSON.parse(run.stdout) as Finding[];
     const byFile = new Map(findings.filter((f) => f.code === 'requires-nix-enable').map((f) => [f.file, f]));
     assert.deepEqual(byFile.get(join(dir, 'builder.nix'))?.related, [
-      { file: join(dir, 'nix.nix'), range: { start: { line: 2, character: 2 }, end: { line: 2, character: 12 } }, message: 'nix.enable = false here.' },
+      {
+        file: join(dir, 'nix.nix'),
+        range: { start: { line: 2, character: 2 }, end: { line: 2, character: 12 } },
+        message: 'nix.enable = false here.',
+      },
     ]);
     assert.deepEqual(byFile.get(join(dir, 'nix.nix'))?.related?.[0]?.file, join(dir, 'builder.nix'));
-    const text = spawnSync(process.execPath, [distCli, 'check', dir], { encoding: 'utf8', timeout: 30_000 }).stdout;
+    const text = spawnSync(process.execPath, [distCli, 'check', dir], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    }).stdout;
     assert.ok(text.includes(`see ${join(dir, 'nix.nix')}:3:3: nix.enable = false here.`), text);
   });
 });

@@ -27,7 +27,11 @@ describe('terminal link lines', function () {
   }
 
   it('does not link ordinary output', function () {
-    for (const line of ["building '/nix/store/abc-hello.drv'...", '$ ls -la', "copying path '/nix/store/abc' from 'https://cache.nixos.org'..."]) {
+    for (const line of [
+      "building '/nix/store/abc-hello.drv'...",
+      '$ ls -la',
+      "copying path '/nix/store/abc' from 'https://cache.nixos.org'...",
+    ]) {
       assert.doesNotMatch(line, EXPLAIN_LINK_LINE);
     }
   });

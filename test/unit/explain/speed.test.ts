@@ -12,7 +12,10 @@ describe('explain speed', function () {
     const result = explainer.finish();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     console.log(`      explain: ${(log.length / 1024 / 1024).toFixed(1)} MB in ${ms.toFixed(0)} ms`);
-    assert.deepEqual(result.problems.map((p) => p.cause), ['auth-rejected']);
+    assert.deepEqual(
+      result.problems.map((p) => p.cause),
+      ['auth-rejected'],
+    );
     assert.ok(ms < 3000, `${ms} ms`);
   });
 });

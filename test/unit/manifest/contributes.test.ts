@@ -22,7 +22,8 @@ const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'o
 
 describe('package.json contributes', () => {
   it('puts every command in the "Linux Builder Doctor" category', () => {
-    for (const c of manifest.contributes.commands) assert.equal(c.category, 'Linux Builder Doctor', c.command);
+    for (const c of manifest.contributes.commands)
+      assert.equal(c.category, 'Linux Builder Doctor', c.command);
   });
 
   it('titles every command in Title Case', () => {
@@ -31,7 +32,8 @@ describe('package.json contributes', () => {
       words.forEach((word, i) => {
         const small = i > 0 && SMALL_WORDS.has(word);
         assert.ok(small || /^[A-Z]/.test(word), `${command}: "${word}" in "${title}" should be capitalised`);
-        if (i > 0 && SMALL_WORDS.has(word.toLowerCase())) assert.equal(word, word.toLowerCase(), `${command}: "${word}" in "${title}"`);
+        if (i > 0 && SMALL_WORDS.has(word.toLowerCase()))
+          assert.equal(word, word.toLowerCase(), `${command}: "${word}" in "${title}"`);
       });
     }
   });
@@ -43,7 +45,11 @@ describe('package.json contributes', () => {
 
   it('offers exactly the rule ids in rules.disabled, in the registry order', () => {
     const disabled = manifest.contributes.configuration.properties['linuxBuilderDoctor.rules.disabled'];
-    assert.deepEqual(disabled?.items?.enum, [...RULE_IDS], 'copy RULE_IDS (src/rules/registry.ts) into package.json');
+    assert.deepEqual(
+      disabled?.items?.enum,
+      [...RULE_IDS],
+      'copy RULE_IDS (src/rules/registry.ts) into package.json',
+    );
   });
 
   it('names settings with whole words (the Settings UI derives labels from the key: no "Timeout Ms")', () => {

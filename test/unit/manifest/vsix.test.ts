@@ -9,24 +9,47 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../util/paths.js';
 
-const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { icon?: string; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+  icon?: string;
+  scripts: Record<string, string>;
+};
 
 /** What `vsce ls` says the .vsix holds (it applies .vscodeignore like `vsce package`). */
 function packagedFiles(): string[] {
   const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const run = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(run.status, 0, run.stderr);
-  return run.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return run.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** What the extension needs at run time, plus the page (README, CHANGELOG, LICENSE, icon, images). */
-const NEEDED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^language-configuration\.json$/, /^dist\/(extension|server|cli)\.cjs$/,
-  /^syntaxes\/nix\.tmLanguage\.json$/, /^media\/(icon\.png|builder\.svg)$/, /^media\/walkthrough\/\w+\.md$/, /^media\/screenshots\/[\w-]+\.png$/, /^docs\/rules\/[\w-]+\.md$/];
+const NEEDED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^CHANGELOG\.md$/,
+  /^LICENSE$/,
+  /^language-configuration\.json$/,
+  /^dist\/(extension|server|cli)\.cjs$/,
+  /^syntaxes\/nix\.tmLanguage\.json$/,
+  /^media\/(icon\.png|builder\.svg)$/,
+  /^media\/walkthrough\/\w+\.md$/,
+  /^media\/screenshots\/[\w-]+\.png$/,
+  /^docs\/rules\/[\w-]+\.md$/,
+];
 
 describe('the .vsix and its extension page', function () {
   this.timeout(90_000);
   let files: string[] = [];
-  before(() => { files = packagedFiles(); });
+  before(() => {
+    files = packagedFiles();
+  });
 
   it('packages the icon, a PNG of at least 128x128', () => {
     assert.equal(pkg.icon, 'media/icon.png');
@@ -50,7 +73,10 @@ describe('the .vsix and its extension page', function () {
   });
 
   it('packages nothing the extension or its page does not need', () => {
-    assert.deepEqual(files.filter((f) => !NEEDED.some((re) => re.test(f))), []);
+    assert.deepEqual(
+      files.filter((f) => !NEEDED.some((re) => re.test(f))),
+      [],
+    );
   });
 
   it('names no example.invalid address in any packaged text file or the package script', () => {

@@ -21,7 +21,11 @@ describe('EditChain', () => {
       let out = original;
       for (let k = edits.length - 1; k >= 0; k--) {
         const e = edits[k];
-        if (k > 0) assert.ok(edits[k - 1].to < e.from, `round ${round}: edits touch or overlap ${JSON.stringify(edits)}`);
+        if (k > 0)
+          assert.ok(
+            edits[k - 1].to < e.from,
+            `round ${round}: edits touch or overlap ${JSON.stringify(edits)}`,
+          );
         out = out.slice(0, e.from) + e.newText + out.slice(e.to);
       }
       assert.equal(out, expected, `round ${round}: ${JSON.stringify(edits)}`);

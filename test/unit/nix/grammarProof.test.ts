@@ -26,7 +26,12 @@ function nixFilesUnder(dir: string): string[] {
  */
 function usesNewerSyntax(text: string): boolean {
   let found = false;
-  parseNix(text).tree.iterate({ enter: (node) => { if (node.name === 'PipeOp') found = true; return !found; } });
+  parseNix(text).tree.iterate({
+    enter: (node) => {
+      if (node.name === 'PipeOp') found = true;
+      return !found;
+    },
+  });
   return found;
 }
 
@@ -39,10 +44,15 @@ async function compare(files: string[]): Promise<{ verdicts: NixVerdict[]; misma
     const weReject = problems.length > 0;
     const newer = !weReject && nix.verdict === 'reject' && usesNewerSyntax(text);
     const agree = nix.verdict === 'unknown' || newer || weReject === (nix.verdict === 'reject');
-    const mismatch = agree ? null : `${file}: nix ${nix.verdict} (${nix.message}), ours ${weReject ? problems[0]?.message : 'accept'}`;
+    const mismatch = agree
+      ? null
+      : `${file}: nix ${nix.verdict} (${nix.message}), ours ${weReject ? problems[0]?.message : 'accept'}`;
     return { verdict: nix.verdict, mismatch };
   });
-  return { verdicts: out.map((o) => o.verdict), mismatches: out.flatMap((o) => (o.mismatch ? [o.mismatch] : [])) };
+  return {
+    verdicts: out.map((o) => o.verdict),
+    mismatches: out.flatMap((o) => (o.mismatch ? [o.mismatch] : [])),
+  };
 }
 
 async function mismatches(files: string[]): Promise<string[]> {
@@ -56,7 +66,9 @@ describe('grammar proof against nix-instantiate --parse', function () {
     requireTools(this, ['nix-instantiate']);
     scratch = mkdtempSync(join(tmpdir(), 'lbd-grammar-'));
   });
-  after(() => { if (scratch) rmSync(scratch, { recursive: true, force: true }); });
+  after(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
 
   it('agrees on every tricky snippet, valid and invalid, and the snippet table matches Nix', async () => {
     const files = snippets.map((s, i) => {
@@ -66,8 +78,13 @@ describe('grammar proof against nix-instantiate --parse', function () {
     });
     const { verdicts, mismatches: wrong } = await compare(files);
     assert.deepEqual(wrong, []);
-    const wrongTable = snippets.filter((s, i) => verdicts[i] !== 'unknown' && (verdicts[i] === 'accept') !== (s.nix28 ?? s.valid));
-    assert.deepEqual(wrongTable.map((s) => s.text), []);
+    const wrongTable = snippets.filter(
+      (s, i) => verdicts[i] !== 'unknown' && (verdicts[i] === 'accept') !== (s.nix28 ?? s.valid),
+    );
+    assert.deepEqual(
+      wrongTable.map((s) => s.text),
+      [],
+    );
   });
 
   it('agrees on the examples and test fixtures', async function () {
@@ -90,12 +107,43 @@ describe('grammar proof against nix-instantiate --parse', function () {
 
   it('agrees on broken variants of a generated configuration (deletions and stray tokens)', async () => {
     const base = generateDarwinConfig(120, 5);
-    const pieces = [';', '{', '}', '"', "''", '${', '(', ')', '[', ']', '=', '.', '/', ':', '?', '@', 'or', 'in', '#', '/*', '$', '\\', "'", '-'];
+    const pieces = [
+      ';',
+      '{',
+      '}',
+      '"',
+      "''",
+      '${',
+      '(',
+      ')',
+      '[',
+      ']',
+      '=',
+      '.',
+      '/',
+      ':',
+      '?',
+      '@',
+      'or',
+      'in',
+      '#',
+      '/*',
+      '$',
+      '\\',
+      "'",
+      '-',
+    ];
     let seed = 7;
-    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
     const files = Array.from({ length: 40 }, (_, i) => {
       const at = rnd(base.length);
-      const text = i % 2 === 0 ? base.slice(0, at) + base.slice(at + 1 + rnd(3)) : base.slice(0, at) + (pieces[rnd(pieces.length)] ?? '') + base.slice(at);
+      const text =
+        i % 2 === 0
+          ? base.slice(0, at) + base.slice(at + 1 + rnd(3))
+          : base.slice(0, at) + (pieces[rnd(pieces.length)] ?? '') + base.slice(at);
       const file = join(scratch, `broken${i}.nix`);
       writeFileSync(file, text);
       return file;

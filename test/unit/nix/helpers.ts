@@ -36,6 +36,10 @@ export function dump(parsed: ParsedNix): string {
 
 export function hasError(text: string): boolean {
   let found = false;
-  parseNix(text).tree.iterate({ enter: (n) => { if (n.type.isError) found = true; } });
+  parseNix(text).tree.iterate({
+    enter: (n) => {
+      if (n.type.isError) found = true;
+    },
+  });
   return found;
 }

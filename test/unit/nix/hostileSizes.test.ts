@@ -16,7 +16,10 @@ describe('extreme inputs', function () {
   it('125,000 duplicate bindings: reported, not a stack overflow', () => {
     const text = `{\n${'  a = 1;\n'.repeat(125_000)}}\n`;
     const { findings } = analyzeNix(text);
-    assert.ok(findings.length > 0 && findings.every((f) => f.code === 'syntax-error'), JSON.stringify(findings.slice(0, 2)));
+    assert.ok(
+      findings.length > 0 && findings.every((f) => f.code === 'syntax-error'),
+      JSON.stringify(findings.slice(0, 2)),
+    );
     assert.match(findings[0].message, /`a` is already defined on line 2/);
   });
 
@@ -27,7 +30,10 @@ describe('extreme inputs', function () {
       assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
       const ok = join(dir, 'ok.nix');
       writeFileSync(ok, '{ }\n');
-      const run = spawnSync(process.execPath, [distCli, 'check', fifo, ok], { encoding: 'utf8', timeout: 20_000 });
+      const run = spawnSync(process.execPath, [distCli, 'check', fifo, ok], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       assert.equal(run.error, undefined, 'check blocked on the FIFO');
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stderr, /skipped .*pipe\.nix: not a regular file/);

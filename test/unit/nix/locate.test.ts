@@ -17,7 +17,11 @@ function defs(l: Located, path: string): OptionDefinition[] {
 
 function def(l: Located, path: string): OptionDefinition {
   const found = defs(l, path);
-  assert.equal(found.length, 1, `expected one definition of ${path}, got ${found.length}: ${l.definitions.map((d) => d.path.join('.')).join(', ')}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one definition of ${path}, got ${found.length}: ${l.definitions.map((d) => d.path.join('.')).join(', ')}`,
+  );
   const [first] = found;
   assert.ok(first);
   return first;
@@ -31,7 +35,10 @@ describe('locate', () => {
     const d = def(l, 'nix.linux-builder.enable');
     assert.deepEqual(d.value, { kind: 'bool', value: true, span: { from: 29, to: 33 } });
     assert.equal(d.ownLength, 3);
-    assert.deepEqual(d.pathSpans.map((s) => slice(l.text, s)), ['nix', 'linux-builder', 'enable']);
+    assert.deepEqual(
+      d.pathSpans.map((s) => slice(l.text, s)),
+      ['nix', 'linux-builder', 'enable'],
+    );
     assert.equal(slice(l.text, d.nameSpan), 'enable');
     assert.equal(slice(l.text, d.bindingSpan), 'nix.linux-builder.enable = true;');
     assert.equal(d.conditional, false);
@@ -46,12 +53,18 @@ describe('locate', () => {
     assert.equal(def(l, 'nix.linux-builder').value.kind, 'attrs');
     const enable = def(l, 'nix.linux-builder.enable');
     assert.equal(enable.ownLength, 1);
-    assert.deepEqual(enable.pathSpans.map((s) => slice(text, s)), ['nix', 'linux-builder', 'enable']);
+    assert.deepEqual(
+      enable.pathSpans.map((s) => slice(text, s)),
+      ['nix', 'linux-builder', 'enable'],
+    );
     const sets = new Map(l.attrsets.map((a) => [a.path.join('.'), a]));
     assert.equal(sets.get('')?.innerIndent, '  ');
     assert.equal(sets.get('nix')?.innerIndent, '    ');
     assert.equal(sets.get('nix.linux-builder')?.innerIndent, '      ');
-    assert.equal(slice(text, sets.get('nix.linux-builder')?.span ?? { from: 0, to: 0 }), '{\n      enable = true;\n    }');
+    assert.equal(
+      slice(text, sets.get('nix.linux-builder')?.span ?? { from: 0, to: 0 }),
+      '{\n      enable = true;\n    }',
+    );
   });
 
   it('gives an empty set the indentation of its line plus two spaces', () => {
@@ -74,14 +87,18 @@ describe('locate', () => {
   });
 
   it('sees through mkIf written bare, as lib.mkIf and as pkgs.lib.mkIf, marking it conditional', () => {
-    const l = run('{ config, lib, pkgs, ... }: { a = mkIf config.x 1; b = lib.mkIf c { d = 2; }; e = pkgs.lib.mkIf c "s"; }');
+    const l = run(
+      '{ config, lib, pkgs, ... }: { a = mkIf config.x 1; b = lib.mkIf c { d = 2; }; e = pkgs.lib.mkIf c "s"; }',
+    );
     for (const path of ['a', 'b', 'b.d', 'e']) assert.equal(def(l, path).conditional, true, path);
     assert.deepEqual(def(l, 'a').value.kind, 'int');
     assert.equal(def(l, 'b.d').value.kind, 'int');
   });
 
   it('records mkDefault, mkForce, mkOverride and mkOptionDefault priorities', () => {
-    const l = run('{ a = lib.mkDefault 1; b = mkForce true; c = lib.mkOverride 50 "x"; d = mkOptionDefault [ ]; e = mkForce (mkIf c 2); f = 3; }');
+    const l = run(
+      '{ a = lib.mkDefault 1; b = mkForce true; c = lib.mkOverride 50 "x"; d = mkOptionDefault [ ]; e = mkForce (mkIf c 2); f = 3; }',
+    );
     assert.equal(def(l, 'a').priority, 'mkDefault');
     assert.equal(def(l, 'b').priority, 'mkForce');
     assert.equal(def(l, 'c').priority, 'mkOverride');
@@ -93,7 +110,9 @@ describe('locate', () => {
   });
 
   it('reads each element of mkMerge, and mkBefore/mkAfter/mkOrder values', () => {
-    const l = run('{ nix.linux-builder = lib.mkMerge [ { enable = true; } (lib.mkIf c { maxJobs = 2; }) ]; xs = mkBefore [ 1 ]; ys = lib.mkOrder 10 [ 2 ]; }');
+    const l = run(
+      '{ nix.linux-builder = lib.mkMerge [ { enable = true; } (lib.mkIf c { maxJobs = 2; }) ]; xs = mkBefore [ 1 ]; ys = lib.mkOrder 10 [ 2 ]; }',
+    );
     assert.equal(defs(l, 'nix.linux-builder').length, 2);
     assert.equal(def(l, 'nix.linux-builder.enable').conditional, false);
     assert.equal(def(l, 'nix.linux-builder.maxJobs').conditional, true);
@@ -132,18 +151,35 @@ describe('locate', () => {
     assert.equal(def(l, 'nix.linux-builder.enable').conditional, true);
     assert.equal(def(l, 'nix.linux-builder.ephemeral').priority, 'mkDefault');
     assert.deepEqual(def(l, 'nix.settings.trusted-users').value.kind, 'list');
-    assert.equal(l.definitions.some((d) => d.path[0] === 'options' || d.path[0] === 'config'), false);
-    assert.ok(run('{ config.nix.enable = true; options = { }; }').definitions.some((d) => d.path.join('.') === 'nix.enable'));
+    assert.equal(
+      l.definitions.some((d) => d.path[0] === 'options' || d.path[0] === 'config'),
+      false,
+    );
+    assert.ok(
+      run('{ config.nix.enable = true; options = { }; }').definitions.some(
+        (d) => d.path.join('.') === 'nix.enable',
+      ),
+    );
   });
 
   it('reads inline modules in imports with the same prefix and skips path imports', () => {
-    const text = '{ imports = [ ./a.nix { nix.enable = true; } ({ pkgs, ... }: { nix.linux-builder.enable = true; }) ]; }';
+    const text =
+      '{ imports = [ ./a.nix { nix.enable = true; } ({ pkgs, ... }: { nix.linux-builder.enable = true; }) ]; }';
     const l = run(text);
-    assert.deepEqual(l.modules.map((m) => m.kind), ['file', 'inline', 'inline']);
+    assert.deepEqual(
+      l.modules.map((m) => m.kind),
+      ['file', 'inline', 'inline'],
+    );
     assert.equal(def(l, 'nix.enable').module.kind, 'inline');
     assert.deepEqual(def(l, 'nix.linux-builder.enable').module.formals?.names, ['pkgs']);
-    assert.equal(l.definitions.some((d) => d.path[0] === 'imports'), false);
-    assert.deepEqual(l.lists.map((x) => x.path), [['imports']]);
+    assert.equal(
+      l.definitions.some((d) => d.path[0] === 'imports'),
+      false,
+    );
+    assert.deepEqual(
+      l.lists.map((x) => x.path),
+      [['imports']],
+    );
     const bound = run('let extra = { nix.gc.automatic = true; }; in { imports = [ extra ]; }');
     assert.equal(def(bound, 'nix.gc.automatic').module.kind, 'inline');
   });
@@ -151,15 +187,23 @@ describe('locate', () => {
   it('reads flake modules from darwinSystem { modules = [ … ]; } and does not treat the flake as a module', () => {
     const text = readFileSync(join(fixturesDir, 'nix', 'flake.nix'), 'utf8');
     const l = run(text);
-    assert.deepEqual(l.modules.map((m) => m.kind), ['flake-module', 'flake-module', 'builder-config']);
+    assert.deepEqual(
+      l.modules.map((m) => m.kind),
+      ['flake-module', 'flake-module', 'builder-config'],
+    );
     assert.equal(def(l, 'nix.linux-builder.maxJobs').module.kind, 'flake-module');
     const memory = def(l, 'nix.linux-builder.config.virtualisation.darwin-builder.memorySize');
     assert.equal(memory.module.kind, 'builder-config');
     assert.equal(memory.priority, 'mkForce');
-    assert.equal(l.definitions.some((d) => d.path[0] === 'inputs' || d.path[0] === 'outputs' || d.path[0] === 'description'), false);
+    assert.equal(
+      l.definitions.some(
+        (d) => d.path[0] === 'inputs' || d.path[0] === 'outputs' || d.path[0] === 'description',
+      ),
+      false,
+    );
   });
 
-  it('reads the module nix-darwin\'s flake template binds in a let (modules = [ configuration ])', () => {
+  it("reads the module nix-darwin's flake template binds in a let (modules = [ configuration ])", () => {
     const text = [
       '{',
       '  inputs.nix-darwin.url = "github:nix-darwin/nix-darwin";',
@@ -175,14 +219,25 @@ describe('locate', () => {
       '}',
     ].join('\n');
     const l = run(text);
-    assert.deepEqual(l.modules.map((m) => m.kind), ['flake-module']);
+    assert.deepEqual(
+      l.modules.map((m) => m.kind),
+      ['flake-module'],
+    );
     assert.equal(def(l, 'nix.linux-builder.enable').module.kind, 'flake-module');
-    assert.deepEqual(run('{ outputs = { configuration }: { x = darwinSystem { modules = [ configuration ]; }; }; }').modules, []);
+    assert.deepEqual(
+      run('{ outputs = { configuration }: { x = darwinSystem { modules = [ configuration ]; }; }; }').modules,
+      [],
+    );
   });
 
   it('reads bare darwinSystem and nixosSystem calls in any file', () => {
-    const l = run('let s = darwinSystem { modules = [ { nix.enable = true; } ] ++ [ ({ ... }: { nix.gc.automatic = true; }) ]; }; in s');
-    assert.deepEqual(l.modules.map((m) => m.kind), ['flake-module', 'flake-module']);
+    const l = run(
+      'let s = darwinSystem { modules = [ { nix.enable = true; } ] ++ [ ({ ... }: { nix.gc.automatic = true; }) ]; }; in s',
+    );
+    assert.deepEqual(
+      l.modules.map((m) => m.kind),
+      ['flake-module', 'flake-module'],
+    );
     assert.ok(defs(l, 'nix.gc.automatic').length === 1);
   });
 
@@ -192,21 +247,32 @@ describe('locate', () => {
     assert.deepEqual(m?.prefix, ['nix', 'linux-builder', 'config']);
     const cores = def(asSet, 'nix.linux-builder.config.virtualisation.cores');
     assert.equal(cores.module, m);
-    assert.deepEqual(cores.pathSpans.map((s) => slice(asSet.text, s)), ['nix', 'linux-builder', 'config', 'virtualisation', 'cores']);
+    assert.deepEqual(
+      cores.pathSpans.map((s) => slice(asSet.text, s)),
+      ['nix', 'linux-builder', 'config', 'virtualisation', 'cores'],
+    );
     assert.equal(def(asSet, 'nix.linux-builder.config').value.kind, 'attrs');
     assert.ok(asSet.attrsets.some((a) => a.path.join('.') === 'nix.linux-builder.config' && a.module === m));
 
-    const asFunction = run('{ nix.linux-builder = { config = { lib, ... }: { virtualisation.darwin-builder.hostPort = 2222; }; }; }');
+    const asFunction = run(
+      '{ nix.linux-builder = { config = { lib, ... }: { virtualisation.darwin-builder.hostPort = 2222; }; }; }',
+    );
     const f = asFunction.modules.find((x) => x.kind === 'builder-config');
     assert.deepEqual(f?.formals?.names, ['lib']);
     assert.equal(def(asFunction, 'nix.linux-builder.config').value.kind, 'function');
-    assert.equal(def(asFunction, 'nix.linux-builder.config.virtualisation.darwin-builder.hostPort').module, f);
+    assert.equal(
+      def(asFunction, 'nix.linux-builder.config.virtualisation.darwin-builder.hostPort').module,
+      f,
+    );
   });
 
   it('reads mkMerge, mkIf and imports inside the builder config', () => {
     const text = readFileSync(join(fixturesDir, 'nix', 'builderConfig.nix'), 'utf8');
     const l = run(text);
-    assert.equal(def(l, 'nix.linux-builder.config.virtualisation.darwin-builder.hostPort').module.kind, 'builder-config');
+    assert.equal(
+      def(l, 'nix.linux-builder.config.virtualisation.darwin-builder.hostPort').module.kind,
+      'builder-config',
+    );
     assert.equal(def(l, 'nix.linux-builder.config.virtualisation.cores').conditional, true);
     const hostName = def(l, 'nix.linux-builder.config.networking.hostName');
     assert.equal(hostName.module.kind, 'inline');
@@ -217,7 +283,10 @@ describe('locate', () => {
     const text = readFileSync(join(fixturesDir, 'nix', 'builderConfig.nix'), 'utf8');
     const l = run(text);
     const hosts = defs(l, 'nix.buildMachines.*.hostName');
-    assert.deepEqual(hosts.map((d) => d.value.kind === 'string' && d.value.value), ['linux-builder', 'big-linux']);
+    assert.deepEqual(
+      hosts.map((d) => d.value.kind === 'string' && d.value.value),
+      ['linux-builder', 'big-linux'],
+    );
     const entry = hosts[0]?.entrySpan;
     assert.ok(entry && slice(text, entry).startsWith('{\n      hostName = "linux-builder";'));
     assert.deepEqual(def(l, 'nix.buildMachines.*.sshUser').entrySpan, entry);
@@ -232,12 +301,17 @@ describe('locate', () => {
   it('reads list entries wrapped in mkIf and lists joined with ++', () => {
     const l = run('{ nix.buildMachines = [ (lib.mkIf c { hostName = "a"; }) ] ++ [ { hostName = "b"; } ]; }');
     const hosts = defs(l, 'nix.buildMachines.*.hostName');
-    assert.deepEqual(hosts.map((d) => d.conditional), [true, false]);
+    assert.deepEqual(
+      hosts.map((d) => d.conditional),
+      [true, false],
+    );
     assert.equal(l.lists.filter((x) => x.path.join('.') === 'nix.buildMachines').length, 2);
   });
 
   it('reads an explicit module whose config is mkMerge of sets', () => {
-    const l = run('{ lib, ... }: { options = { }; config = lib.mkMerge [ { nix.enable = true; } (lib.mkIf x { nix.gc.automatic = true; }) ]; }');
+    const l = run(
+      '{ lib, ... }: { options = { }; config = lib.mkMerge [ { nix.enable = true; } (lib.mkIf x { nix.gc.automatic = true; }) ]; }',
+    );
     assert.equal(def(l, 'nix.enable').conditional, false);
     assert.equal(def(l, 'nix.gc.automatic').conditional, true);
     assert.equal(l.attrsets.filter((a) => a.path.length === 0).length, 2);
@@ -245,7 +319,11 @@ describe('locate', () => {
 
   it('reads inherit as definitions', () => {
     const l = run('{ inherit (pkgs) hello; inherit enable; }');
-    assert.deepEqual(def(l, 'hello').value, { kind: 'other', text: 'pkgs.hello', span: { from: 17, to: 22 } });
+    assert.deepEqual(def(l, 'hello').value, {
+      kind: 'other',
+      text: 'pkgs.hello',
+      span: { from: 17, to: 22 },
+    });
     assert.equal(def(l, 'enable').value.kind, 'other');
   });
 
@@ -258,7 +336,10 @@ describe('locate', () => {
     assert.equal(enable.kind === 'bool' && enable.value, true);
     const maxJobs = def(l, 'nix.linux-builder.maxJobs');
     assert.equal(maxJobs.value.kind === 'int' && maxJobs.value.value, 4);
-    assert.deepEqual(maxJobs.pathSpans.map((s) => slice(text, s)), ['nix', 'linux-builder', 'maxJobs']);
+    assert.deepEqual(
+      maxJobs.pathSpans.map((s) => slice(text, s)),
+      ['nix', 'linux-builder', 'maxJobs'],
+    );
     assert.ok(slice(text, maxJobs.bindingSpan).startsWith('nix.linux-builder.maxJobs = 4'));
     assert.equal(def(l, 'nix.settings.trusted-users').value.kind, 'list');
     const split = run('{\n  a = f x\n  b = { c = 1; };\n}');
@@ -284,19 +365,30 @@ describe('locate', () => {
     for (const d of l.definitions) {
       assert.equal(d.pathSpans.length, d.path.length, d.path.join('.'));
       const last = d.path.at(-1) ?? '';
-      if (last !== '*' && last !== '${…}') assert.ok(slice(text, d.nameSpan).includes(last), d.path.join('.'));
+      if (last !== '*' && last !== '${…}')
+        assert.ok(slice(text, d.nameSpan).includes(last), d.path.join('.'));
     }
   });
 
   it('reads a module that imports itself once', () => {
     const l = run('let m = { imports = [ m ]; a = 1; }; in { imports = [ m ]; }');
-    assert.deepEqual(l.modules.map((x) => x.kind), ['file', 'inline']);
+    assert.deepEqual(
+      l.modules.map((x) => x.kind),
+      ['file', 'inline'],
+    );
     assert.equal(defs(l, 'a').length, 1);
   });
 
   it('finds nothing to read in a file that is not a module and never throws on garbage', () => {
     assert.deepEqual(run('pkgs: pkgs.hello').definitions, []);
-    for (const text of ['', '{', '{ a = ', '{ imports = [ { ', 'x: { config = mkIf }', '{ nix.linux-builder.config = ; }']) {
+    for (const text of [
+      '',
+      '{',
+      '{ a = ',
+      '{ imports = [ { ',
+      'x: { config = mkIf }',
+      '{ nix.linux-builder.config = ; }',
+    ]) {
       assert.doesNotThrow(() => run(text), text);
     }
   });

@@ -12,7 +12,9 @@ export function nixParse(file: string): Promise<{ verdict: NixVerdict; message: 
   return new Promise((resolve, reject) => {
     const child = spawn('nix-instantiate', ['--parse', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const message = stderr.split('\n').find((l) => l.startsWith('error:')) ?? stderr.trim();
@@ -24,7 +26,11 @@ export function nixParse(file: string): Promise<{ verdict: NixVerdict; message: 
 }
 
 /** Runs `task` over `items` with a few in flight at once. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

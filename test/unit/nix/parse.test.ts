@@ -20,16 +20,25 @@ function pieces(tree: Tree): Set<object> {
 
 const cases: [string, string][] = [
   ['x: x', 'Nix(Lambda(Param Identifier))'],
-  ['{ a, b ? 1, ... }@args: a', 'Nix(Lambda(Formals(Formal(Param) Formal(Param Int) Ellipsis) Param Identifier))'],
+  [
+    '{ a, b ? 1, ... }@args: a',
+    'Nix(Lambda(Formals(Formal(Param) Formal(Param Int) Ellipsis) Param Identifier))',
+  ],
   ['args@{ a }: a', 'Nix(Lambda(Param Formals(Formal(Param)) Identifier))'],
   ['{ }: 1', 'Nix(Lambda(Formals Int))'],
   ['{ }', 'Nix(AttrSet)'],
-  ['rec { a = 1; inherit (b) c "d"; }', 'Nix(AttrSet(Binding(AttrPath(AttrName) Int) Inherit(Identifier AttrName String(StringContent))))'],
+  [
+    'rec { a = 1; inherit (b) c "d"; }',
+    'Nix(AttrSet(Binding(AttrPath(AttrName) Int) Inherit(Identifier AttrName String(StringContent))))',
+  ],
   ['let a = 1; in a', 'Nix(Let(Binding(AttrPath(AttrName) Int) Identifier))'],
   ['let { body = 1; }', 'Nix(LetSet(Binding(AttrPath(AttrName) Int)))'],
   ['with a; assert b; c', 'Nix(With(Identifier Assert(Identifier Identifier)))'],
   ['if a then b else c', 'Nix(If(Identifier Identifier Identifier))'],
-  ['a.b.${c}."d" or e', 'Nix(Select(Identifier AttrPath(AttrName Interpolation(Identifier) String(StringContent)) Identifier))'],
+  [
+    'a.b.${c}."d" or e',
+    'Nix(Select(Identifier AttrPath(AttrName Interpolation(Identifier) String(StringContent)) Identifier))',
+  ],
   ['f a.b c', 'Nix(Apply(Apply(Identifier Select(Identifier AttrPath(AttrName))) Identifier))'],
   ['f or', 'Nix(Apply(Identifier Identifier))'],
   ['a ? b.c', 'Nix(HasAttr(Identifier AttrPath(AttrName AttrName)))'],
@@ -40,16 +49,28 @@ const cases: [string, string][] = [
   ['a // b // c', 'Nix(BinaryExpr(Identifier UpdateOp BinaryExpr(Identifier UpdateOp Identifier)))'],
   ['a ++ b ++ c', 'Nix(BinaryExpr(Identifier ConcatOp BinaryExpr(Identifier ConcatOp Identifier)))'],
   ['a -> b -> c', 'Nix(BinaryExpr(Identifier LogicOp BinaryExpr(Identifier LogicOp Identifier)))'],
-  ['a || b && c == d', 'Nix(BinaryExpr(Identifier LogicOp BinaryExpr(Identifier LogicOp BinaryExpr(Identifier CompareOp Identifier))))'],
+  [
+    'a || b && c == d',
+    'Nix(BinaryExpr(Identifier LogicOp BinaryExpr(Identifier LogicOp BinaryExpr(Identifier CompareOp Identifier))))',
+  ],
   // The experimental pipe operators (Nix 2.24+): lowest precedence, |> left- and <| right-associative.
   ['a |> f |> g', 'Nix(BinaryExpr(BinaryExpr(Identifier PipeOp Identifier) PipeOp Identifier))'],
   ['f <| g <| a', 'Nix(BinaryExpr(Identifier PipeOp BinaryExpr(Identifier PipeOp Identifier)))'],
-  ['a -> b |> f x', 'Nix(BinaryExpr(BinaryExpr(Identifier LogicOp Identifier) PipeOp Apply(Identifier Identifier)))'],
+  [
+    'a -> b |> f x',
+    'Nix(BinaryExpr(BinaryExpr(Identifier LogicOp Identifier) PipeOp Apply(Identifier Identifier)))',
+  ],
   ['a/b a / b', 'Nix(BinaryExpr(Apply(Path Identifier) ArithOp Identifier))'],
-  ['[ 1 1.5 .5e3 "s" ./p ~/h /abs <nixpkgs> https://x.org/y ]', 'Nix(List(Int Float Float String(StringContent) Path Path Path SearchPath Uri))'],
+  [
+    '[ 1 1.5 .5e3 "s" ./p ~/h /abs <nixpkgs> https://x.org/y ]',
+    'Nix(List(Int Float Float String(StringContent) Path Path Path SearchPath Uri))',
+  ],
   ['./a/${b}/c${d}', 'Nix(Path(PathStart Interpolation(Identifier) PathContent Interpolation(Identifier)))'],
   ['"a\\"${b}c"', 'Nix(String(StringContent Interpolation(Identifier) StringContent))'],
-  ["''a ''${b} ${c} '''x'''\n''", 'Nix(IndentedString(IndentedContent Interpolation(Identifier) IndentedContent))'],
+  [
+    "''a ''${b} ${c} '''x'''\n''",
+    'Nix(IndentedString(IndentedContent Interpolation(Identifier) IndentedContent))',
+  ],
   ['# c\n/* d */ 1', 'Nix(LineComment BlockComment Int)'],
 ];
 
@@ -63,7 +84,10 @@ describe('parseNix', function () {
 
   it('flags exactly the snippets Nix rejects (table checked against nix-instantiate in grammarProof)', () => {
     const wrong = snippets.filter((s) => (syntaxProblems(parseNix(s.text)).length === 0) !== s.valid);
-    assert.deepEqual(wrong.map((s) => s.text), []);
+    assert.deepEqual(
+      wrong.map((s) => s.text),
+      [],
+    );
   });
 
   it('keeps the bindings after a missing semicolon', () => {
@@ -92,7 +116,10 @@ describe('parseNix', function () {
     let text = generateDarwinConfig(300, 11);
     let parsed = parseNix(text);
     let seed = 3;
-    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
     const inserts = [' ', 'x', ';', '{', '}', '"', "''", '${', '\n', ' = 1;', 'a.b', '/* c */', '#'];
     for (let i = 0; i < 100; i++) {
       const from = rnd(text.length);
@@ -112,7 +139,10 @@ describe('parseNix', function () {
     const parsed = parseNix(text);
     const at = text.indexOf('maxJobs = 4;') + 'maxJobs = '.length;
     const next = `${text.slice(0, at)}5${text.slice(at + 1)}`;
-    const incremental = parseNix(next, { parsed, changes: [{ fromA: at, toA: at + 1, fromB: at, toB: at + 1 }] });
+    const incremental = parseNix(next, {
+      parsed,
+      changes: [{ fromA: at, toA: at + 1, fromB: at, toB: at + 1 }],
+    });
     assert.equal(dump(incremental), dump(parseNix(next)));
     // A reused subtree is the very same object in the old and the new tree.
     const old = pieces(parsed.tree);

@@ -51,7 +51,10 @@ describe('static values', () => {
     const v = valueOf('[ "a" 1 [ true ] { } ]');
     assert.equal(v.kind, 'list');
     if (v.kind !== 'list') return;
-    assert.deepEqual(v.items.map((i) => i.kind), ['string', 'int', 'list', 'attrs']);
+    assert.deepEqual(
+      v.items.map((i) => i.kind),
+      ['string', 'int', 'list', 'attrs'],
+    );
     const inner = v.items[2];
     assert.ok(inner?.kind === 'list' && inner.items[0]?.kind === 'bool');
     assert.deepEqual(v.items[0]?.span, { from: 8, to: 11 });

@@ -37,7 +37,10 @@ describe('syntaxProblems', () => {
   });
 
   it('names what is not closed at the end of the file', () => {
-    assert.match(only('{\n  a = {\n    b = 1;\n  c = 2;\n').message, /end of file; the attribute set is not closed: add `}`/);
+    assert.match(
+      only('{\n  a = {\n    b = 1;\n  c = 2;\n').message,
+      /end of file; the attribute set is not closed: add `}`/,
+    );
     assert.match(only('{ a = "x;\n  b = 1;\n}\n').message, /the string is not closed/);
     assert.match(only("{ a = ''x; }").message, /the indented string is not closed/);
     assert.match(only('let a = 1; a').message, /`let` needs `in`/);
@@ -74,7 +77,10 @@ describe('syntaxProblems', () => {
     const p = only(text);
     assert.equal(text.slice(p.span.from, p.span.to), 'settings');
     assert.match(p.message, /`nix.settings.b` is already defined on line 2/);
-    assert.deepEqual(problems('{ nix.linux-builder = { enable = true; }; nix.linux-builder.maxJobs = 4; }'), []);
+    assert.deepEqual(
+      problems('{ nix.linux-builder = { enable = true; }; nix.linux-builder.maxJobs = 4; }'),
+      [],
+    );
     assert.deepEqual(problems('{ a = { b = 1; }; a = { c = 2; }; }'), []);
     assert.equal(problems('{ a = { b = 1; }; a = { b = 2; }; }').length, 1);
     assert.deepEqual(problems('x: { ${x} = 1; ${x} = 2; }'), []);
@@ -84,6 +90,9 @@ describe('syntaxProblems', () => {
     const found = problems('{\n  a = ;\n  b = 1;\n  c = [ 1 2 ;\n  d = 4;\n}');
     assert.ok(found.length >= 2, JSON.stringify(found));
     const froms = found.map((p) => p.span.from);
-    assert.deepEqual(froms, [...froms].sort((x, y) => x - y));
+    assert.deepEqual(
+      froms,
+      [...froms].sort((x, y) => x - y),
+    );
   });
 });

@@ -86,7 +86,8 @@ class Checker {
     const names = elements.map((e) => attrName(e, this.text, this.decode));
     const eq = binding.getChild('=');
     let value: SyntaxNode | undefined;
-    for (let c = eq?.nextSibling ?? null; c && !value; c = c.nextSibling) if (!c.type.isError && c.name !== ';') value = c;
+    for (let c = eq?.nextSibling ?? null; c && !value; c = c.nextSibling)
+      if (!c.type.isError && c.name !== ';') value = c;
     // A name without `=` and value is error recovery's guess, not a definition.
     if (!value) return;
     let attrs = root;

@@ -16,10 +16,39 @@ function randomEdit(text: string, next: () => number): { from: number; to: numbe
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] ?? xs[0];
   const from = Math.floor(next() * (text.length + 1));
   const kind = next();
-  if (kind < 0.45) return { from, to: from, insert: pick(['#', ' ', ';', '=', '{', '}', '"', "'", '[', ']', '(', ')', 'a', '.', '\n', '$', '/', '1', '==']) };
+  if (kind < 0.45)
+    return {
+      from,
+      to: from,
+      insert: pick([
+        '#',
+        ' ',
+        ';',
+        '=',
+        '{',
+        '}',
+        '"',
+        "'",
+        '[',
+        ']',
+        '(',
+        ')',
+        'a',
+        '.',
+        '\n',
+        '$',
+        '/',
+        '1',
+        '==',
+      ]),
+    };
   if (kind < 0.75) return { from, to: Math.min(text.length, from + 1 + Math.floor(next() * 8)), insert: '' };
   const at = Math.floor(next() * text.length);
-  return { from, to: Math.min(text.length, from + Math.floor(next() * 3)), insert: text.slice(at, at + 1 + Math.floor(next() * 60)) };
+  return {
+    from,
+    to: Math.min(text.length, from + Math.floor(next() * 3)),
+    insert: text.slice(at, at + 1 + Math.floor(next() * 60)),
+  };
 }
 
 /** The outermost error nodes as tree.iterate meets them (what the memoised walk must find). */
@@ -45,11 +74,15 @@ describe('incremental analysis gives what a fresh one gives', function () {
   it('duplicate attributes: each set reporting its own finds what the one-pass check found', () => {
     for (const { name, text } of texts) {
       const { tree } = parseNix(text);
-      assert.deepEqual(sortedDuplicates(duplicateAttributes(tree.topNode, text)), sortedDuplicates(duplicatesBefore(tree.topNode, text)), name);
+      assert.deepEqual(
+        sortedDuplicates(duplicateAttributes(tree.topNode, text)),
+        sortedDuplicates(duplicatesBefore(tree.topNode, text)),
+        name,
+      );
     }
   });
 
-  it('syntax problems and the rules\' locate after random edits equal a fresh parse\'s', () => {
+  it("syntax problems and the rules' locate after random edits equal a fresh parse's", () => {
     const next = seededRandom(7);
     let edits = 0;
     for (const { name, text: start } of texts) {
@@ -61,15 +94,25 @@ describe('incremental analysis gives what a fresh one gives', function () {
       for (let i = 0; i < rounds; i++) {
         const edit = randomEdit(text, next);
         const changed = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
-        const changes = [{ fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length }];
+        const changes = [
+          { fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length },
+        ];
         parsed = parseNix(changed, { parsed, changes });
         text = changed;
         const fresh = parseNix(text);
         const where = `${name}, edit ${i} ${JSON.stringify(edit)}`;
         assert.equal(parsed.hasErrors, fresh.hasErrors, where);
-        assert.deepEqual(errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).outermost.map((n) => `${n.from}:${n.to}`), iteratedErrors(fresh), where);
+        assert.deepEqual(
+          errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).outermost.map((n) => `${n.from}:${n.to}`),
+          iteratedErrors(fresh),
+          where,
+        );
         assert.deepEqual(syntaxProblems(parsed), syntaxProblems(fresh), where);
-        assert.deepEqual(locate(parsed, { only: ruleRelevance }), locate(fresh, { only: ruleRelevance }), where);
+        assert.deepEqual(
+          locate(parsed, { only: ruleRelevance }),
+          locate(fresh, { only: ruleRelevance }),
+          where,
+        );
         edits++;
       }
     }
@@ -83,7 +126,16 @@ describe('incremental analysis gives what a fresh one gives', function () {
     for (let i = 0; i < 60; i++) {
       const edit = randomEdit(text, next);
       const changed = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
-      analysis = analyzeNix(changed, {}, { parsed: analysis.parsed, changes: [{ fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length }] });
+      analysis = analyzeNix(
+        changed,
+        {},
+        {
+          parsed: analysis.parsed,
+          changes: [
+            { fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length },
+          ],
+        },
+      );
       text = changed;
       const fresh = analyzeNix(text);
       assert.deepEqual(analysis.findings, fresh.findings, `keystroke ${i} ${JSON.stringify(edit)}`);

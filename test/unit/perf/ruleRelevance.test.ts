@@ -53,7 +53,7 @@ describe('rules read only the option paths ruleRelevance admits', function () {
     }
   });
 
-  it('analyzeNix hands out the whole file\'s definitions, located on first read', () => {
+  it("analyzeNix hands out the whole file's definitions, located on first read", () => {
     for (const { name, text } of texts.slice(0, 40)) {
       const analysis = analyzeNix(text);
       const full = locate(parseNix(text));

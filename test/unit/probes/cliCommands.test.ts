@@ -9,7 +9,18 @@ import { runTestCommand } from '../../../src/cli/commands/test.js';
 import type { ProbeReport } from '../../../src/protocol/probes.js';
 
 function fakeIo(cwd: string): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', cwd, env: process.env, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    env: process.env,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -20,7 +31,9 @@ describe('probe / test / report commands (CLI contract)', function () {
     mkdirSync(join(root, 'etc/nix'), { recursive: true });
     writeFileSync(join(root, 'etc/nix/nix.conf'), '');
   });
-  afterEach(function () { rmSync(root, { recursive: true, force: true }); });
+  afterEach(function () {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   for (const [name, args] of [
     ['an unknown option', ['--colour', 'red']],

@@ -13,9 +13,11 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
   let emptyBin: string;
 
   const stage = (machines: string | null, hostBlock?: string): void => {
-    for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh']) mkdirSync(join(root, d), { recursive: true });
+    for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh'])
+      mkdirSync(join(root, d), { recursive: true });
     writeFileSync(join(root, 'etc/ssh/ssh_config'), `Include ${root}/etc/ssh/ssh_config.d/*\n`);
-    if (hostBlock !== undefined) writeFileSync(join(root, 'etc/ssh/ssh_config.d/100-linux-builder.conf'), hostBlock);
+    if (hostBlock !== undefined)
+      writeFileSync(join(root, 'etc/ssh/ssh_config.d/100-linux-builder.conf'), hostBlock);
     writeFileSync(join(root, 'etc/nix/nix.conf'), '');
     if (machines !== null) writeFileSync(join(root, 'etc/nix/machines'), machines);
   };
@@ -33,13 +35,22 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
     stage(null);
     const streamed: ProbeResult[] = [];
     const totals = new Set<number>();
-    const report = await runProbes({ root, env: process.env }, (r, total) => { streamed.push(r); totals.add(total); });
+    const report = await runProbes({ root, env: process.env }, (r, total) => {
+      streamed.push(r);
+      totals.add(total);
+    });
     assert.equal(report.verdict.cause, 'no-builder-configured');
     assert.equal(streamed.length, report.results.length);
     assert.deepEqual([...totals], [report.results.length]);
     assert.deepEqual(new Set(streamed.map((r) => r.id)).size, streamed.length, 'each probe once');
-    assert.deepEqual(report.results.map((r) => r.id), [...report.results.map((r) => r.id)].sort((a, b) => PROBE_IDS.indexOf(a) - PROBE_IDS.indexOf(b)));
-    assert.ok(!report.results.some((r) => r.id === 'test-build'), 'the slow test build runs only when asked for');
+    assert.deepEqual(
+      report.results.map((r) => r.id),
+      [...report.results.map((r) => r.id)].sort((a, b) => PROBE_IDS.indexOf(a) - PROBE_IDS.indexOf(b)),
+    );
+    assert.ok(
+      !report.results.some((r) => r.id === 'test-build'),
+      'the slow test build runs only when asked for',
+    );
     const login = report.results.find((r) => r.id === 'ssh-login');
     assert.equal(login?.status, 'skip');
     assert.match(login?.summary ?? '', /^not run: /);
@@ -47,9 +58,14 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
 
   it('with --only, runs the selection and what it needs', function () {
     const ids = selectProbes(['vm-port']).map((p) => p.id);
-    assert.ok(ids.includes('vm-port') && ids.includes('hostname-resolution') && ids.includes('machines-file'));
+    assert.ok(
+      ids.includes('vm-port') && ids.includes('hostname-resolution') && ids.includes('machines-file'),
+    );
     assert.ok(!ids.includes('ssh-login') && !ids.includes('remote-nix'));
-    assert.deepEqual(selectProbes(['platform']).map((p) => p.id), ['platform']);
+    assert.deepEqual(
+      selectProbes(['platform']).map((p) => p.id),
+      ['platform'],
+    );
     assert.ok(selectProbes(['test-build']).some((p) => p.id === 'remote-nix'));
   });
 
@@ -59,7 +75,13 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
     const byId = new Map(report.results.map((r) => [r.id, r]));
     assert.equal(byId.get('nix-install')?.status, 'fail');
     assert.match(byId.get('nix-install')?.summary ?? '', /not on PATH/);
-    assert.match(byId.get('builders-setting')?.evidence.map((e) => e.detail).join(' ') ?? '', /read from the file/);
+    assert.match(
+      byId
+        .get('builders-setting')
+        ?.evidence.map((e) => e.detail)
+        .join(' ') ?? '',
+      /read from the file/,
+    );
     assert.equal(byId.get('launchd-service')?.status, 'skip', 'launchctl absent: skipped, not failed');
     assert.match(byId.get('launchd-service')?.summary ?? '', /not macOS/);
     assert.equal(report.nixVersion, null);
@@ -71,7 +93,11 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
     mkdirSync(bin);
     writeFileSync(join(bin, 'sw_vers'), '#!/bin/sh\necho 15.1\n');
     chmodSync(join(bin, 'sw_vers'), 0o755);
-    const report = await runProbes({ root, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` }, only: ['platform'] });
+    const report = await runProbes({
+      root,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+      only: ['platform'],
+    });
     assert.equal(report.results.length, 1);
     assert.match(report.platform, /^macOS 15\.1/);
   });
@@ -93,7 +119,10 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
     const sockets = new Set<Socket>();
     before(async function () {
       requireTools(this, ['ssh']);
-      server = createServer((s) => { sockets.add(s); s.on('error', () => undefined); });
+      server = createServer((s) => {
+        sockets.add(s);
+        s.on('error', () => undefined);
+      });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const address = server.address();
       port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -105,8 +134,10 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
 
     it('still gets a verdict within the per-command timeouts', async function () {
       this.timeout(25_000);
-      stage(`ssh-ng://builder@linux-builder x86_64-linux ${root}/key 1 1 - - -\n`,
-        `Host linux-builder\n  Hostname 127.0.0.1\n  Port ${port}\n  HostKeyAlias linux-builder\n`);
+      stage(
+        `ssh-ng://builder@linux-builder x86_64-linux ${root}/key 1 1 - - -\n`,
+        `Host linux-builder\n  Hostname 127.0.0.1\n  Port ${port}\n  HostKeyAlias linux-builder\n`,
+      );
       const started = Date.now();
       const report = await runProbes({ root, env: process.env });
       const took = Date.now() - started;
@@ -117,8 +148,10 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
     });
 
     it('cancelled while waiting for the banner: the port probe is skipped, not blamed', async function () {
-      stage(`ssh-ng://builder@linux-builder x86_64-linux - 1 1 - - -\n`,
-        `Host linux-builder\n  Hostname 127.0.0.1\n  Port ${port}\n`);
+      stage(
+        `ssh-ng://builder@linux-builder x86_64-linux - 1 1 - - -\n`,
+        `Host linux-builder\n  Hostname 127.0.0.1\n  Port ${port}\n`,
+      );
       const controller = new AbortController();
       const report = await runProbes({ root, env: process.env, signal: controller.signal }, (r) => {
         if (r.id === 'hostname-resolution') setTimeout(() => controller.abort(), 300);
@@ -130,14 +163,23 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
     });
 
     it('respects an overall timeout shorter than the per-command ones', async function () {
-      stage(`ssh-ng://builder@linux-builder x86_64-linux - 1 1 - - -\n`,
-        `Host linux-builder\n  Hostname 127.0.0.1\n  Port ${port}\n`);
+      stage(
+        `ssh-ng://builder@linux-builder x86_64-linux - 1 1 - - -\n`,
+        `Host linux-builder\n  Hostname 127.0.0.1\n  Port ${port}\n`,
+      );
       const started = Date.now();
       const report = await runProbes({ root, env: process.env, timeoutMs: 1000 });
       const took = Date.now() - started;
       assert.ok(took < 4000, `took ${took} ms`);
-      assert.notEqual(report.verdict.cause, 'ok', JSON.stringify(report.results.map((r) => [r.id, r.status, r.summary])));
-      assert.match(report.results.find((r) => r.id === 'vm-port')?.summary ?? '', /no SSH banner|time limit|did not finish/);
+      assert.notEqual(
+        report.verdict.cause,
+        'ok',
+        JSON.stringify(report.results.map((r) => [r.id, r.status, r.summary])),
+      );
+      assert.match(
+        report.results.find((r) => r.id === 'vm-port')?.summary ?? '',
+        /no SSH banner|time limit|did not finish/,
+      );
     });
   });
 });

@@ -6,16 +6,26 @@ import { PROBES } from '../../../src/probes/registry.js';
 
 // Fake probes borrow real ids (the type demands them); what they do is all in these tests.
 const ok = (summary = 'ok'): ProbeOutcome => ({ status: 'ok', summary, evidence: [] });
-const fake = (id: ProbeId, run: ProbeDefinition['run'], deps: { requires?: ProbeId[]; after?: ProbeId[] } = {}): ProbeDefinition =>
-  ({ id, title: id, requires: deps.requires ?? [], ...(deps.after ? { after: deps.after } : {}), run });
+const fake = (
+  id: ProbeId,
+  run: ProbeDefinition['run'],
+  deps: { requires?: ProbeId[]; after?: ProbeId[] } = {},
+): ProbeDefinition => ({
+  id,
+  title: id,
+  requires: deps.requires ?? [],
+  ...(deps.after ? { after: deps.after } : {}),
+  run,
+});
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('probe engine with fake probes', function () {
-  it('the registry\'s requires/after graph has no cycle and names only registered probes', function () {
+  it("the registry's requires/after graph has no cycle and names only registered probes", function () {
     assert.deepEqual([...probesOnCycles(PROBES)], []);
     const ids = new Set(PROBES.map((p) => p.id));
     for (const probe of PROBES) {
-      for (const dep of [...probe.requires, ...(probe.after ?? [])]) assert.ok(ids.has(dep), `${probe.id} depends on unknown ${dep}`);
+      for (const dep of [...probe.requires, ...(probe.after ?? [])])
+        assert.ok(ids.has(dep), `${probe.id} depends on unknown ${dep}`);
     }
   });
 
@@ -47,22 +57,60 @@ describe('probe engine with fake probes', function () {
 
   it('runs independent probes concurrently and a probe only after what it requires', async function () {
     const log: string[] = [];
-    const slow = (id: ProbeId, deps?: { requires?: ProbeId[] }) => fake(id, async () => { log.push(`start ${id}`); await tick(50); log.push(`end ${id}`); return ok(); }, deps);
-    const report = await runProbeList([slow('platform'), slow('nix-install'), slow('determinate', { requires: ['platform'] })], {});
+    const slow = (id: ProbeId, deps?: { requires?: ProbeId[] }) =>
+      fake(
+        id,
+        async () => {
+          log.push(`start ${id}`);
+          await tick(50);
+          log.push(`end ${id}`);
+          return ok();
+        },
+        deps,
+      );
+    const report = await runProbeList(
+      [slow('platform'), slow('nix-install'), slow('determinate', { requires: ['platform'] })],
+      {},
+    );
     assert.equal(report.results.length, 3);
-    assert.deepEqual(log.slice(0, 2).sort(), ['start nix-install', 'start platform'], 'both independent probes start before either ends');
+    assert.deepEqual(
+      log.slice(0, 2).sort(),
+      ['start nix-install', 'start platform'],
+      'both independent probes start before either ends',
+    );
     assert.ok(log.indexOf('start determinate') > log.indexOf('end platform'));
   });
 
   it('a probe sees the facts of the probes it declares, and never those of others, whatever finished first', async function () {
     const seen: Record<string, string | undefined> = {};
     const probes = [
-      fake('platform', (ctx) => { ctx.facts.nixVersion = '2.99'; return Promise.resolve(ok()); }),
+      fake('platform', (ctx) => {
+        ctx.facts.nixVersion = '2.99';
+        return Promise.resolve(ok());
+      }),
       // Finishes long after `platform` wrote its fact, but declares nothing: must not see it.
-      fake('nix-install', async (ctx) => { await tick(30); seen.undeclared = ctx.facts.nixVersion; return ok(); }),
-      fake('determinate', (ctx) => { seen.after = ctx.facts.nixVersion; return Promise.resolve(ok()); }, { after: ['platform'] }),
+      fake('nix-install', async (ctx) => {
+        await tick(30);
+        seen.undeclared = ctx.facts.nixVersion;
+        return ok();
+      }),
+      fake(
+        'determinate',
+        (ctx) => {
+          seen.after = ctx.facts.nixVersion;
+          return Promise.resolve(ok());
+        },
+        { after: ['platform'] },
+      ),
       // Through a chain: machines-file requires determinate, which runs after platform.
-      fake('machines-file', (ctx) => { seen.transitive = ctx.facts.nixVersion; return Promise.resolve(ok()); }, { requires: ['determinate'] }),
+      fake(
+        'machines-file',
+        (ctx) => {
+          seen.transitive = ctx.facts.nixVersion;
+          return Promise.resolve(ok());
+        },
+        { requires: ['determinate'] },
+      ),
     ];
     const report = await runProbeList(probes, {});
     assert.deepEqual(seen, { undeclared: undefined, after: '2.99', transitive: '2.99' });
@@ -73,8 +121,19 @@ describe('probe engine with fake probes', function () {
     const seen: string[] = [];
     const probes = [
       fake('platform', () => Promise.resolve(ok('platform ok'))),
-      fake('nix-install', async (ctx) => { await tick(20); seen.push(...[...ctx.results.keys()]); return ok(); }),
-      fake('determinate', (ctx) => { seen.push(...[...ctx.results.keys()].map((k) => `determinate saw ${k}`)); return Promise.resolve(ok()); }, { after: ['platform'] }),
+      fake('nix-install', async (ctx) => {
+        await tick(20);
+        seen.push(...[...ctx.results.keys()]);
+        return ok();
+      }),
+      fake(
+        'determinate',
+        (ctx) => {
+          seen.push(...[...ctx.results.keys()].map((k) => `determinate saw ${k}`));
+          return Promise.resolve(ok());
+        },
+        { after: ['platform'] },
+      ),
     ];
     await runProbeList(probes, {});
     assert.deepEqual(seen, ['determinate saw platform']);
@@ -99,9 +158,18 @@ describe('probe engine with fake probes', function () {
     const probes = [
       fake('platform', () => Promise.resolve(ok())),
       fake('nix-install', () => Promise.resolve(ok()), { after: ['platform'] }),
-      { ...fake('test-build', () => Promise.resolve(ok()), { requires: ['nix-install'] }), onlyWhenAsked: true },
+      {
+        ...fake('test-build', () => Promise.resolve(ok()), { requires: ['nix-install'] }),
+        onlyWhenAsked: true,
+      },
     ];
-    assert.deepEqual(selectProbes(probes, undefined).map((p) => p.id), ['platform', 'nix-install']);
-    assert.deepEqual(selectProbes(probes, ['test-build']).map((p) => p.id), ['platform', 'nix-install', 'test-build']);
+    assert.deepEqual(
+      selectProbes(probes, undefined).map((p) => p.id),
+      ['platform', 'nix-install'],
+    );
+    assert.deepEqual(
+      selectProbes(probes, ['test-build']).map((p) => p.id),
+      ['platform', 'nix-install', 'test-build'],
+    );
   });
 });

@@ -3,7 +3,12 @@ import { existsSync } from 'node:fs';
 import { runCommand } from '../../../src/probes/exec.js';
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('exec: bounded child processes (argv only, no tty, killed on timeout/abort)', function () {
@@ -34,7 +39,9 @@ describe('exec: bounded child processes (argv only, no tty, killed on timeout/ab
       if (/\) Z /.test(stat)) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const gone = !existsSync(`/proc/${grandchild}/stat`) || /\) Z /.test((await import('node:fs')).readFileSync(`/proc/${grandchild}/stat`, 'utf8'));
+    const gone =
+      !existsSync(`/proc/${grandchild}/stat`) ||
+      /\) Z /.test((await import('node:fs')).readFileSync(`/proc/${grandchild}/stat`, 'utf8'));
     assert.ok(gone, 'the grandchild (sleep) was killed with its group');
   });
 
@@ -46,13 +53,19 @@ describe('exec: bounded child processes (argv only, no tty, killed on timeout/ab
   });
 
   it('runs without a controlling terminal and with stdin closed', async function () {
-    const r = await runCommand(['sh', '-c', 'if (exec </dev/tty) 2>/dev/null; then echo tty; else echo notty; fi; cat; echo done'], { timeoutMs: 5000 });
+    const r = await runCommand(
+      ['sh', '-c', 'if (exec </dev/tty) 2>/dev/null; then echo tty; else echo notty; fi; cat; echo done'],
+      { timeoutMs: 5000 },
+    );
     assert.equal(r.stdout, 'notty\ndone\n');
   });
 
   it('streams output chunks as they arrive', async function () {
     const chunks: string[] = [];
-    await runCommand(['sh', '-c', 'echo one; echo two >&2'], { timeoutMs: 5000, onOutput: (c) => chunks.push(c) });
+    await runCommand(['sh', '-c', 'echo one; echo two >&2'], {
+      timeoutMs: 5000,
+      onOutput: (c) => chunks.push(c),
+    });
     assert.match(chunks.join(''), /one/);
     assert.match(chunks.join(''), /two/);
   });

@@ -16,7 +16,13 @@ import { findExecutable } from '../../util/prerequisites.js';
 
 describe('probe helpers', function () {
   it('ssh looks host keys up as HostKeyAlias, else [host]:port, else host', function () {
-    const base = { user: 'builder', hostname: 'localhost', identityfiles: [], userknownhostsfiles: [], globalknownhostsfiles: [] };
+    const base = {
+      user: 'builder',
+      hostname: 'localhost',
+      identityfiles: [],
+      userknownhostsfiles: [],
+      globalknownhostsfiles: [],
+    };
     assert.equal(lookupName({ ...base, port: 31022, hostkeyalias: 'linux-builder' }), 'linux-builder');
     assert.equal(lookupName({ ...base, port: 31022 }), '[localhost]:31022');
     assert.equal(lookupName({ ...base, port: 22 }), 'localhost');
@@ -28,11 +34,19 @@ describe('probe helpers', function () {
     assert.ok(knownHostsNameMatches(hashed, 'linux-builder'));
     assert.equal(knownHostsNameMatches(hashed, 'other'), false);
     assert.ok(knownHostsNameMatches('a,[localhost]:31022', '[localhost]:31022'));
-    assert.deepEqual(keysFor('# c\nlinux-builder ssh-ed25519 AAAAkey1 root@nixos\nother ssh-ed25519 AAAAkey2\n', 'linux-builder'), ['ssh-ed25519 AAAAkey1']);
+    assert.deepEqual(
+      keysFor(
+        '# c\nlinux-builder ssh-ed25519 AAAAkey1 root@nixos\nother ssh-ed25519 AAAAkey2\n',
+        'linux-builder',
+      ),
+      ['ssh-ed25519 AAAAkey1'],
+    );
   });
 
   it('reads ssh -G output', function () {
-    const eff = parseSshG('user builder\nhostname localhost\nport 31022\nhostkeyalias linux-builder\nidentityfile /etc/nix/builder_ed25519\nidentityfile ~/.ssh/id_rsa\nuserknownhostsfile /tmp/k /tmp/k2\nproxycommand none\n');
+    const eff = parseSshG(
+      'user builder\nhostname localhost\nport 31022\nhostkeyalias linux-builder\nidentityfile /etc/nix/builder_ed25519\nidentityfile ~/.ssh/id_rsa\nuserknownhostsfile /tmp/k /tmp/k2\nproxycommand none\n',
+    );
     assert.equal(eff.port, 31022);
     assert.equal(eff.hostkeyalias, 'linux-builder');
     assert.deepEqual(eff.identityfiles, ['/etc/nix/builder_ed25519', '~/.ssh/id_rsa']);
@@ -40,7 +54,7 @@ describe('probe helpers', function () {
     assert.equal(eff.proxy, undefined);
   });
 
-  it('reads builders from nix.conf, with Nix\'s default @<conf dir>/machines', function () {
+  it("reads builders from nix.conf, with Nix's default @<conf dir>/machines", function () {
     assert.equal(buildersFromConf('sandbox = false\n', '/etc/nix'), '@/etc/nix/machines');
     assert.equal(buildersFromConf('builders = @/etc/nix/machines\nbuilders =\n', '/etc/nix'), '');
     assert.deepEqual(machinesFilesOf('@/etc/nix/machines ; ssh://a x86_64-linux'), ['/etc/nix/machines']);
@@ -57,10 +71,23 @@ describe('probe helpers', function () {
   });
 
   it("passes the machines entry's key and host key to Nix's store as URI parameters", function () {
-    const entry = parseMachines(`ssh-ng://builder@linux-builder x86_64-linux /etc/nix/builder_ed25519 1 1 - - ${Buffer.from('ssh-ed25519 AAAAC3 x').toString('base64')}`).entries[0];
+    const entry = parseMachines(
+      `ssh-ng://builder@linux-builder x86_64-linux /etc/nix/builder_ed25519 1 1 - - ${Buffer.from('ssh-ed25519 AAAAC3 x').toString('base64')}`,
+    ).entries[0];
     assert.ok(entry);
-    const uri = storeUriFor({ uri: entry.uri, scheme: entry.scheme, host: entry.host, systems: [], source: 't', entry, sshKey: '/etc/nix/builder_ed25519' });
-    assert.match(uri, /^ssh-ng:\/\/builder@linux-builder\?ssh-key=%2Fetc%2Fnix%2Fbuilder_ed25519&base64-ssh-public-host-key=/);
+    const uri = storeUriFor({
+      uri: entry.uri,
+      scheme: entry.scheme,
+      host: entry.host,
+      systems: [],
+      source: 't',
+      entry,
+      sshKey: '/etc/nix/builder_ed25519',
+    });
+    assert.match(
+      uri,
+      /^ssh-ng:\/\/builder@linux-builder\?ssh-key=%2Fetc%2Fnix%2Fbuilder_ed25519&base64-ssh-public-host-key=/,
+    );
   });
 
   it('the test derivation is valid Nix, needs no nixpkgs and carries the nonce', function () {
@@ -70,21 +97,44 @@ describe('probe helpers', function () {
     assert.doesNotMatch(expr, /nixpkgs|import </);
     if (findExecutable('nix-instantiate') === null) this.skip();
     const argv = testBuildArgv('aarch64-linux', [], 'nonce-123');
-    const r = spawnSync('nix-instantiate', ['--eval', '--strict', '-E', `((${expr}) { system = "aarch64-linux"; nonce = "nonce-123"; }).drvAttrs`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'nix-instantiate',
+      ['--eval', '--strict', '-E', `((${expr}) { system = "aarch64-linux"; nonce = "nonce-123"; }).drvAttrs`],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /args = \[ "-c" "read v < \/proc\/version; echo \\"\$v\\" > \$out" \]/);
     assert.match(r.stdout, /nonce = "nonce-123"/);
-    assert.deepEqual(argv.slice(-6), ['--argstr', 'system', 'aarch64-linux', '--argstr', 'nonce', 'nonce-123']);
+    assert.deepEqual(argv.slice(-6), [
+      '--argstr',
+      'system',
+      'aarch64-linux',
+      '--argstr',
+      'nonce',
+      'nonce-123',
+    ]);
   });
 
   it('gives a fix for every cause but ok/unknown, never one of the wrong fixes (docs/dev/domain.md#wrong-fixes)', function () {
     for (const cause of CAUSE_IDS) {
       for (const nixDarwin of [true, false]) {
-        const fix = fixFor(cause, { nixDarwin, host: 'linux-builder', keyPath: '/etc/nix/builder_ed25519', port: 31022 });
-        if (cause === 'ok' || cause === 'unknown') { assert.equal(fix, undefined); continue; }
+        const fix = fixFor(cause, {
+          nixDarwin,
+          host: 'linux-builder',
+          keyPath: '/etc/nix/builder_ed25519',
+          port: 31022,
+        });
+        if (cause === 'ok' || cause === 'unknown') {
+          assert.equal(fix, undefined);
+          continue;
+        }
         assert.ok(fix, `fix for ${cause}`);
         const text = JSON.stringify(fix);
-        assert.doesNotMatch(text, /127\.0\.0\.1 linux-builder|>> \/etc\/hosts|sshOptions =|protocol = "ssh"|chmod 644|chmod a\+r|chown \$USER|nix\.linux-builder\.publicHostKey =/, `${cause}: ${text}`);
+        assert.doesNotMatch(
+          text,
+          /127\.0\.0\.1 linux-builder|>> \/etc\/hosts|sshOptions =|protocol = "ssh"|chmod 644|chmod a\+r|chown \$USER|nix\.linux-builder\.publicHostKey =/,
+          `${cause}: ${text}`,
+        );
       }
     }
   });
@@ -93,9 +143,29 @@ describe('probe helpers', function () {
     const report: ProbeReport = {
       platform: 'macOS 14.5 (darwin-arm64)',
       nixVersion: '2.24.9',
-      results: [{ id: 'ssh-login', title: 'SSH login', status: 'fail', cause: 'auth-rejected', summary: 'rejected | denied', durationMs: 12,
-        evidence: [{ argv: ['ssh', 'builder@linux-builder', '-i', '/Users/me/key'], exitCode: 255, stderr: 'builder@localhost: Permission denied (publickey).\n-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----' }] }],
-      verdict: { cause: 'auth-rejected', summary: 'rejected', fix: { summary: 'restart', commands: ['sudo launchctl kickstart -k system/org.nixos.linux-builder'] } },
+      results: [
+        {
+          id: 'ssh-login',
+          title: 'SSH login',
+          status: 'fail',
+          cause: 'auth-rejected',
+          summary: 'rejected | denied',
+          durationMs: 12,
+          evidence: [
+            {
+              argv: ['ssh', 'builder@linux-builder', '-i', '/Users/me/key'],
+              exitCode: 255,
+              stderr:
+                'builder@localhost: Permission denied (publickey).\n-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----',
+            },
+          ],
+        },
+      ],
+      verdict: {
+        cause: 'auth-rejected',
+        summary: 'rejected',
+        fix: { summary: 'restart', commands: ['sudo launchctl kickstart -k system/org.nixos.linux-builder'] },
+      },
     };
     const md = redact(renderMarkdownReport(report, { toolVersion: '9.9.9', home: '/Users/me' }), '/Users/me');
     assert.match(md, /linux-builder-doctor 9\.9\.9/);

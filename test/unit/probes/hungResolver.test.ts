@@ -30,14 +30,23 @@ describe('a name server that never answers', function () {
       this.skip();
     }
     server = createSocket('udp4');
-    server.on('message', () => { queries++; });
-    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.bind(53, SILENT_SERVER, resolve); });
+    server.on('message', () => {
+      queries++;
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.bind(53, SILENT_SERVER, resolve);
+    });
     dir = mkdtempSync(join(tmpdir(), 'lbd-hung-dns-'));
     const root = join(dir, 'root');
-    for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh']) mkdirSync(join(root, d), { recursive: true });
+    for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh'])
+      mkdirSync(join(root, d), { recursive: true });
     writeFileSync(join(root, 'etc/ssh/ssh_config'), '');
     writeFileSync(join(root, 'etc/nix/nix.conf'), '');
-    writeFileSync(join(root, 'etc/nix/machines'), 'ssh-ng://builder@lbd-silent-dns.example x86_64-linux - 1 1 - - -\n');
+    writeFileSync(
+      join(root, 'etc/nix/machines'),
+      'ssh-ng://builder@lbd-silent-dns.example x86_64-linux - 1 1 - - -\n',
+    );
     writeFileSync(join(dir, 'resolv.conf'), `nameserver ${SILENT_SERVER}\noptions timeout:5 attempts:3\n`);
   });
   after(function () {
@@ -49,11 +58,32 @@ describe('a name server that never answers', function () {
   function probe(extra: string[]): Promise<{ ms: number; report: ProbeReport; stderr: string }> {
     const started = Date.now();
     const script = 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"';
-    const argv = ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', join(dir, 'resolv.conf'),
-      process.execPath, distCli, 'probe', '--root', join(dir, 'root'), '--format', 'json', ...extra];
+    const argv = [
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      script,
+      'sh',
+      join(dir, 'resolv.conf'),
+      process.execPath,
+      distCli,
+      'probe',
+      '--root',
+      join(dir, 'root'),
+      '--format',
+      'json',
+      ...extra,
+    ];
     return new Promise((resolve, reject) => {
       execFile('unshare', argv, { timeout: 60_000 }, (_error, stdout, stderr) => {
-        try { resolve({ ms: Date.now() - started, report: JSON.parse(stdout) as ProbeReport, stderr }); } catch (e) { reject(new Error(`${String(e)}\nstdout: ${stdout}\nstderr: ${stderr}`)); }
+        try {
+          resolve({ ms: Date.now() - started, report: JSON.parse(stdout) as ProbeReport, stderr });
+        } catch (e) {
+          reject(new Error(`${String(e)}\nstdout: ${stdout}\nstderr: ${stderr}`));
+        }
       });
     });
   }
@@ -66,7 +96,7 @@ describe('a name server that never answers', function () {
     assert.notEqual(report.verdict.cause, 'ok');
   });
 
-  it('without a run bound: hostname-unresolved after the probe\'s own 3 s, not the resolver\'s timeouts', async function () {
+  it("without a run bound: hostname-unresolved after the probe's own 3 s, not the resolver's timeouts", async function () {
     this.timeout(60_000);
     const { ms, report } = await probe([]);
     const result = report.results.find((r) => r.id === 'hostname-resolution');

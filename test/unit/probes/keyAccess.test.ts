@@ -26,12 +26,16 @@ describe('builder key in a folder this account may not read', function () {
     copyFileSync(distCli, join(dir, 'cli.cjs'));
     chmodSync(join(dir, 'cli.cjs'), 0o644);
     const root = join(dir, 'root');
-    for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh', 'secret']) mkdirSync(join(root, d), { recursive: true, mode: 0o755 });
+    for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh', 'secret'])
+      mkdirSync(join(root, d), { recursive: true, mode: 0o755 });
     writeFileSync(join(root, 'etc/ssh/ssh_config'), '');
     writeFileSync(join(root, 'etc/nix/nix.conf'), '');
     writeFileSync(join(root, 'secret/builder_ed25519'), 'not a key: never read\n', { mode: 0o600 });
     chmodSync(join(root, 'secret'), 0o700);
-    writeFileSync(join(root, 'etc/nix/machines'), `ssh-ng://builder@linux-builder x86_64-linux ${join(root, 'secret/builder_ed25519')} 1 1 - - -\n`);
+    writeFileSync(
+      join(root, 'etc/nix/machines'),
+      `ssh-ng://builder@linux-builder x86_64-linux ${join(root, 'secret/builder_ed25519')} 1 1 - - -\n`,
+    );
   });
   after(function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -40,9 +44,30 @@ describe('builder key in a folder this account may not read', function () {
   it('says only root can see it (needs-admin with the command), not key-missing', async function () {
     this.timeout(20_000);
     const run = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-      execFile('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(dir, 'cli.cjs'), 'probe', '--root', join(dir, 'root'), '--only', 'builder-key', '--format', 'json', '--no-redact'], {
-        env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir, timeout: 15_000,
-      }, (_error, stdout, stderr) => resolve({ stdout, stderr }));
+      execFile(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          join(dir, 'cli.cjs'),
+          'probe',
+          '--root',
+          join(dir, 'root'),
+          '--only',
+          'builder-key',
+          '--format',
+          'json',
+          '--no-redact',
+        ],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: dir },
+          cwd: dir,
+          timeout: 15_000,
+        },
+        (_error, stdout, stderr) => resolve({ stdout, stderr }),
+      );
     });
     const report = JSON.parse(run.stdout) as ProbeReport;
     const key = report.results.find((r) => r.id === 'builder-key');

@@ -25,7 +25,11 @@ describe('privileges: sudo -n, never a prompt', function () {
     // copy of the self-contained CLI bundle from here, with this folder as the working directory.
     copyFileSync(distCli, join(dir, 'cli.cjs'));
     chmodSync(join(dir, 'cli.cjs'), 0o644);
-    writeFileSync(join(dir, 'sudo'), '#!/bin/sh\n[ "$1" = "-n" ] || { echo "test sudo: called without -n" >&2; exit 99; }\necho "sudo: a password is required" >&2\nexit 1\n', { mode: 0o755 });
+    writeFileSync(
+      join(dir, 'sudo'),
+      '#!/bin/sh\n[ "$1" = "-n" ] || { echo "test sudo: called without -n" >&2; exit 99; }\necho "sudo: a password is required" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
   });
   after(function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -34,16 +38,41 @@ describe('privileges: sudo -n, never a prompt', function () {
   it('a non-root user gets needs-admin with the exact sudo command to run', async function () {
     this.timeout(20_000);
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(dir, 'cli.cjs'), 'probe', '--builder', 'linux-builder', '--format', 'json'], {
-        env: { PATH: `${dir}:${process.env.PATH ?? ''}`, HOME: dir },
-        cwd: dir,
-        timeout: 15_000,
-      }, (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }));
+      execFile(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          join(dir, 'cli.cjs'),
+          'probe',
+          '--builder',
+          'linux-builder',
+          '--format',
+          'json',
+        ],
+        {
+          env: { PATH: `${dir}:${process.env.PATH ?? ''}`, HOME: dir },
+          cwd: dir,
+          timeout: 15_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({
+            code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+            stdout,
+            stderr,
+          }),
+      );
     });
     assert.notEqual(run.stdout, '', `no JSON on stdout; stderr: ${run.stderr}`);
     const report = JSON.parse(run.stdout) as ProbeReport;
     assert.equal(run.code, 1);
-    assert.equal(report.verdict.cause, 'needs-admin', JSON.stringify(report.results.map((r) => [r.id, r.status, r.summary])));
+    assert.equal(
+      report.verdict.cause,
+      'needs-admin',
+      JSON.stringify(report.results.map((r) => [r.id, r.status, r.summary])),
+    );
     assert.match(report.verdict.summary, /sudo ssh -G -- linux-builder/);
     assert.deepEqual(report.verdict.fix?.commands, ['sudo ssh -G -- linux-builder']);
     const effective = report.results.find((r) => r.id === 'ssh-effective-config');

@@ -21,21 +21,37 @@ describe('probe registry parity', function () {
   const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 
   it('registers every probe id of the protocol once, in the chain order results are shown in', function () {
-    assert.deepEqual(PROBES.map((p) => p.id), [...PROBE_IDS]);
+    assert.deepEqual(
+      PROBES.map((p) => p.id),
+      [...PROBE_IDS],
+    );
   });
 
   it('every probe file under src/probes/checks/ is registered', function () {
-    const files = readdirSync(join(projectRoot, 'src/probes/checks')).filter((f) => f.endsWith('.ts') && f !== 'common.ts');
-    const declared = files.filter((f) => /export const \w+Probe: ProbeDefinition/.test(readFileSync(join(projectRoot, 'src/probes/checks', f), 'utf8')));
+    const files = readdirSync(join(projectRoot, 'src/probes/checks')).filter(
+      (f) => f.endsWith('.ts') && f !== 'common.ts',
+    );
+    const declared = files.filter((f) =>
+      /export const \w+Probe: ProbeDefinition/.test(
+        readFileSync(join(projectRoot, 'src/probes/checks', f), 'utf8'),
+      ),
+    );
     assert.deepEqual(declared.length, PROBES.length, `probe files: ${declared.join(', ')}`);
   });
 
   for (const probe of PROBES) {
     it(`${probe.id}: has a title, a row in the README's probe table and a test that names it`, function () {
       assert.ok(probe.title.trim() !== '');
-      assert.match(readme, new RegExp(`^\\| \`${probe.id}\` \\|`, 'm'), `README.md: add a row for ${probe.id} to the probe table`);
+      assert.match(
+        readme,
+        new RegExp(`^\\| \`${probe.id}\` \\|`, 'm'),
+        `README.md: add a row for ${probe.id} to the probe table`,
+      );
       const quoted = new RegExp(`['"\`]${probe.id}['"\`]`);
-      assert.ok(testTexts.some((t) => quoted.test(t)), `no test under ${relative(projectRoot, join(projectRoot, 'test'))}/ names '${probe.id}'`);
+      assert.ok(
+        testTexts.some((t) => quoted.test(t)),
+        `no test under ${relative(projectRoot, join(projectRoot, 'test'))}/ names '${probe.id}'`,
+      );
     });
   }
 });

@@ -14,7 +14,18 @@ import { assertNoSecret, lines, scenarios, SECRETS_DIR, stageSecrets } from '../
 
 function fakeIo(cwd: string, home: string): CliIo & { out: string; err: string } {
   // HOME=/root: the home folder whose name is a prefix of unrelated path components (`/x/roots/y`).
-  const io = { out: '', err: '', cwd, env: { ...process.env, HOME: home }, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    env: { ...process.env, HOME: home },
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -38,7 +49,10 @@ describe('planted secrets never reach report or probe --format json (issue 10 it
           assert.match(report.out, /^# Linux Builder Doctor report/, report.err);
           assertNoSecret(report.out + report.err, staged.secrets, 'report');
           const probe = fakeIo(staged.root, '/root');
-          await runProbeCommand(['--root', staged.root, '--format', 'json', '--timeout-ms', '15000', ...extra], probe);
+          await runProbeCommand(
+            ['--root', staged.root, '--format', 'json', '--timeout-ms', '15000', ...extra],
+            probe,
+          );
           const parsed = JSON.parse(probe.out) as ProbeReport;
           assert.ok(parsed.results.length > 5, 'the chain ran');
           assertNoSecret(probe.out + probe.err, staged.secrets, 'probe --format json');
@@ -53,11 +67,14 @@ describe('planted secrets never reach report or probe --format json (issue 10 it
     }
   }
 
-  it('--no-redact shows the raw values (for debugging on one\'s own machine)', async function () {
+  it("--no-redact shows the raw values (for debugging on one's own machine)", async function () {
     const staged = stageSecrets('machines-password');
     try {
       const probe = fakeIo(staged.root, '/root');
-      await runProbeCommand(['--root', staged.root, '--format', 'json', '--timeout-ms', '15000', '--no-redact'], probe);
+      await runProbeCommand(
+        ['--root', staged.root, '--format', 'json', '--timeout-ms', '15000', '--no-redact'],
+        probe,
+      );
       assert.match(probe.out, /MACHINEPW-hunter2-41/);
       const bad = fakeIo(staged.root, '/root');
       assert.equal(await runProbeCommand(['--no-redact=yes'], bad), 2);

@@ -21,7 +21,8 @@ describe('ssh argv: options first, the destination after --', function () {
   beforeEach(function () {
     root = mkdtempSync(join(tmpdir(), 'lbd-argv-'));
     cwd = join(root, 'cwd');
-    for (const d of ['etc/ssh/ssh_config.d', 'var/root/.ssh', 'etc/nix']) mkdirSync(join(root, d), { recursive: true });
+    for (const d of ['etc/ssh/ssh_config.d', 'var/root/.ssh', 'etc/nix'])
+      mkdirSync(join(root, d), { recursive: true });
     mkdirSync(cwd);
     writeFileSync(join(root, 'etc/ssh/ssh_config'), '');
     ctx = new ProbeContext({ root, env: process.env, deadline: Date.now() + 30_000 });
@@ -32,7 +33,13 @@ describe('ssh argv: options first, the destination after --', function () {
   });
 
   const target = (host: string, user?: string): BuilderTarget => ({
-    uri: `ssh-ng://${host}`, scheme: 'ssh-ng', host, systems: [], source: 'test', sshKey: '/etc/nix/builder_ed25519', port: 31022,
+    uri: `ssh-ng://${host}`,
+    scheme: 'ssh-ng',
+    host,
+    systems: [],
+    source: 'test',
+    sshKey: '/etc/nix/builder_ed25519',
+    port: 31022,
     ...(user !== undefined ? { user } : {}),
   });
 
@@ -40,14 +47,23 @@ describe('ssh argv: options first, the destination after --', function () {
     const argv = ctx.nixLikeSshArgv(target('linux-builder', 'builder'), ['nix-store', '--version']);
     const end = argv.indexOf('--');
     assert.deepEqual(argv.slice(end), ['--', 'builder@linux-builder', 'nix-store', '--version']);
-    for (const option of ['-x', '-i', '-p', '-oBatchMode=yes']) assert.ok(argv.indexOf(option) > 0 && argv.indexOf(option) < end, option);
+    for (const option of ['-x', '-i', '-p', '-oBatchMode=yes'])
+      assert.ok(argv.indexOf(option) > 0 && argv.indexOf(option) < end, option);
   });
 
-  for (const [host, user] of [['-oProxyCommand=touch PWNED', undefined], ['linux-builder', '-oProxyCommand=touch PWNED']] as const) {
+  for (const [host, user] of [
+    ['-oProxyCommand=touch PWNED', undefined],
+    ['linux-builder', '-oProxyCommand=touch PWNED'],
+  ] as const) {
     it(`a ${user === undefined ? 'host' : 'user'} like ${JSON.stringify(user ?? host)} runs nothing with the real ssh`, function () {
       this.timeout(15_000);
       const argv = ctx.nixLikeSshArgv(target(host, user), ['true']);
-      const r = spawnSync(argv[0] ?? 'ssh', argv.slice(1), { cwd, encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = spawnSync(argv[0] ?? 'ssh', argv.slice(1), {
+        cwd,
+        encoding: 'utf8',
+        timeout: 10_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       assert.deepEqual(readdirSync(cwd), [], `ssh ran the ProxyCommand: ${r.stderr}`);
       assert.notEqual(r.status, 0);
     });

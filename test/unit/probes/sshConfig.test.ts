@@ -4,10 +4,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootPaths } from '../../../src/probes/rootPaths.js';
-import { expandGlob, hostMatches, readConfigChain, resolveIncludePath, writeRootedSshConfig } from '../../../src/probes/sshConfig.js';
+import {
+  expandGlob,
+  hostMatches,
+  readConfigChain,
+  resolveIncludePath,
+  writeRootedSshConfig,
+} from '../../../src/probes/sshConfig.js';
 import { findExecutable } from '../../util/prerequisites.js';
 
-const BLOCK = 'Host linux-builder\n  User builder\n  Hostname localhost\n  HostKeyAlias linux-builder\n  Port 31022\n  IdentityFile /etc/nix/builder_ed25519\n';
+const BLOCK =
+  'Host linux-builder\n  User builder\n  Hostname localhost\n  HostKeyAlias linux-builder\n  Port 31022\n  IdentityFile /etc/nix/builder_ed25519\n';
 
 describe('ssh_config Include logic for root (docs/dev/domain.md#how-nix-connects-to-a-remote-builder)', function () {
   let root: string;
@@ -42,7 +49,7 @@ describe('ssh_config Include logic for root (docs/dev/domain.md#how-nix-connects
   it('without an Include the Host block is found but not read', function () {
     write('etc/ssh/ssh_config', '# managed by Chef\nHost *\n  ServerAliveInterval 60\n');
     const reading = readConfigChain(rootPaths(root, {}), 'linux-builder');
-    assert.deepEqual(reading.blocksRead, [], 'Host * is not the builder\'s block');
+    assert.deepEqual(reading.blocksRead, [], "Host * is not the builder's block");
     assert.equal(reading.blocksUnread.length, 1);
     assert.equal(reading.blocksUnread[0]?.file, join(root, 'etc/ssh/ssh_config.d/100-linux-builder.conf'));
     assert.equal(reading.systemIncludesDropIns, false);
@@ -77,11 +84,17 @@ describe('ssh_config Include logic for root (docs/dev/domain.md#how-nix-connects
     assert.equal(resolveIncludePath('~/.ssh/extra', 'user', paths), join(root, 'var/root/.ssh/extra'));
     assert.equal(resolveIncludePath('extra', 'user', paths), join(root, 'var/root/.ssh/extra'));
     assert.equal(resolveIncludePath('ssh_config.d/*', 'system', paths), join(root, 'etc/ssh/ssh_config.d/*'));
-    assert.equal(resolveIncludePath('/abs/path', 'system', paths), '/abs/path', 'absolute paths are used as written');
-    assert.deepEqual(expandGlob(join(root, 'etc/ssh/ssh_config.d/*.conf')), [join(root, 'etc/ssh/ssh_config.d/100-linux-builder.conf')]);
+    assert.equal(
+      resolveIncludePath('/abs/path', 'system', paths),
+      '/abs/path',
+      'absolute paths are used as written',
+    );
+    assert.deepEqual(expandGlob(join(root, 'etc/ssh/ssh_config.d/*.conf')), [
+      join(root, 'etc/ssh/ssh_config.d/100-linux-builder.conf'),
+    ]);
   });
 
-  it('the generated -F config makes real ssh -G read root\'s config before the system config', function () {
+  it("the generated -F config makes real ssh -G read root's config before the system config", function () {
     if (findExecutable('ssh') === null) this.skip();
     write('etc/ssh/ssh_config', 'Include ssh_config.d/*\nHost linux-builder\n  Port 2222\n');
     write('var/root/.ssh/config', 'Host linux-builder\n  Port 4444\n');
@@ -89,8 +102,16 @@ describe('ssh_config Include logic for root (docs/dev/domain.md#how-nix-connects
     const g = spawnSync('ssh', ['-F', config, '-G', 'linux-builder'], { encoding: 'utf8' });
     assert.equal(g.status, 0, g.stderr);
     assert.match(g.stdout, /^port 4444$/m, "root's own config wins (read first)");
-    assert.match(g.stdout, /^hostname localhost$/m, 'the drop-in, reached by a relative Include, still applies');
+    assert.match(
+      g.stdout,
+      /^hostname localhost$/m,
+      'the drop-in, reached by a relative Include, still applies',
+    );
     assert.match(g.stdout, /^hostkeyalias linux-builder$/m);
-    assert.match(g.stdout, new RegExp(`^userknownhostsfile ${join(root, 'var/root/.ssh/known_hosts')}`, 'm'), 'staged known_hosts as the default');
+    assert.match(
+      g.stdout,
+      new RegExp(`^userknownhostsfile ${join(root, 'var/root/.ssh/known_hosts')}`, 'm'),
+      'staged known_hosts as the default',
+    );
   });
 });

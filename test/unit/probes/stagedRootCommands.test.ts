@@ -15,7 +15,18 @@ import { runTestCommand } from '../../../src/cli/commands/test.js';
 import type { ProbeReport } from '../../../src/protocol/probes.js';
 
 function fakeIo(cwd: string): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', cwd, env: process.env, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    env: process.env,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -34,23 +45,28 @@ const SCENARIOS: Scenario[] = [
     names: /Match exec at \S*\/etc\/ssh\/ssh_config\.d\/100-linux-builder\.conf:5/,
     stage(root, mark) {
       writeFileSync(join(root, 'etc/ssh/ssh_config'), `Include ${root}/etc/ssh/ssh_config.d/*\n`);
-      writeFileSync(join(root, 'etc/ssh/ssh_config.d/100-linux-builder.conf'), `${HOST_BLOCK}match Exec "${mark}"\n  Port 10\n`);
+      writeFileSync(
+        join(root, 'etc/ssh/ssh_config.d/100-linux-builder.conf'),
+        `${HOST_BLOCK}match Exec "${mark}"\n  Port 10\n`,
+      );
     },
   },
   {
-    name: 'ProxyCommand=… in root\'s own config (the login runs it)',
+    name: "ProxyCommand=… in root's own config (the login runs it)",
     names: /ProxyCommand at \S*\/var\/root\/\.ssh\/config:5/,
     stage(root, mark) {
       writeFileSync(join(root, 'var/root/.ssh/config'), `${HOST_BLOCK}  proxycommand=${mark} %h %p\n`);
     },
   },
   {
-    name: 'ProxyCommand in the nix-daemon\'s NIX_SSHOPTS (nix.envVars)',
+    name: "ProxyCommand in the nix-daemon's NIX_SSHOPTS (nix.envVars)",
     names: /ProxyCommand in NIX_SSHOPTS of \S*\/Library\/LaunchDaemons\/org\.nixos\.nix-daemon\.plist/,
     stage(root, mark) {
       writeFileSync(join(root, 'etc/ssh/ssh_config'), HOST_BLOCK);
-      writeFileSync(join(root, 'Library/LaunchDaemons/org.nixos.nix-daemon.plist'),
-        `<?xml version="1.0"?><plist version="1.0"><dict><key>EnvironmentVariables</key><dict><key>NIX_SSHOPTS</key><string>-oProxyCommand=${mark}</string></dict></dict></plist>\n`);
+      writeFileSync(
+        join(root, 'Library/LaunchDaemons/org.nixos.nix-daemon.plist'),
+        `<?xml version="1.0"?><plist version="1.0"><dict><key>EnvironmentVariables</key><dict><key>NIX_SSHOPTS</key><string>-oProxyCommand=${mark}</string></dict></dict></plist>\n`,
+      );
     },
   },
 ];
@@ -58,7 +74,8 @@ const SCENARIOS: Scenario[] = [
 function stage(scenario: Scenario): { root: string; marker: string; dispose: () => void } {
   const base = mkdtempSync(join(tmpdir(), 'lbd-directive-'));
   const root = join(base, 'mac');
-  for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh', 'Library/LaunchDaemons']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh', 'Library/LaunchDaemons'])
+    mkdirSync(join(root, d), { recursive: true });
   const marker = join(base, 'MARKER');
   const script = join(base, 'mark');
   writeFileSync(script, `#!/bin/sh\ntouch '${marker}'\nexit 1\n`, { mode: 0o755 });
@@ -76,7 +93,10 @@ describe('a staged root is read, not executed (issue 10 item 3)', function () {
       const staged = stage(scenario);
       try {
         const probe = fakeIo(staged.root);
-        assert.equal(await runProbeCommand(['--root', staged.root, '--format', 'json', '--timeout-ms', '15000'], probe), 1);
+        assert.equal(
+          await runProbeCommand(['--root', staged.root, '--format', 'json', '--timeout-ms', '15000'], probe),
+          1,
+        );
         assert.equal(existsSync(staged.marker), false, 'the staged command ran');
         assert.match(probe.err, scenario.names, 'stderr names the directive and where it is');
         assert.match(probe.err, /--trust-root/);
@@ -84,8 +104,13 @@ describe('a staged root is read, not executed (issue 10 item 3)', function () {
         assert.equal(report.verdict.cause, 'unknown', JSON.stringify(report.verdict));
         assert.match(report.verdict.summary, /not checked to the end: ssh was not run on the staged root/);
         assert.match(report.verdict.summary, scenario.names);
-        const refused = report.results.filter((r) => r.status === 'skip' && /was not run on the staged root/.test(r.summary)).map((r) => r.id);
-        assert.ok(refused.includes('ssh-effective-config') || refused.includes('ssh-login'), `refused: ${refused.join(', ')}`);
+        const refused = report.results
+          .filter((r) => r.status === 'skip' && /was not run on the staged root/.test(r.summary))
+          .map((r) => r.id);
+        assert.ok(
+          refused.includes('ssh-effective-config') || refused.includes('ssh-login'),
+          `refused: ${refused.join(', ')}`,
+        );
         const md = fakeIo(staged.root);
         await runReportCommand(['--root', staged.root, '--timeout-ms', '15000'], md);
         assert.equal(existsSync(staged.marker), false, 'report ran the staged command');
@@ -99,7 +124,10 @@ describe('a staged root is read, not executed (issue 10 item 3)', function () {
       const staged = stage(scenario);
       try {
         const probe = fakeIo(staged.root);
-        await runProbeCommand(['--root', staged.root, '--format', 'json', '--timeout-ms', '15000', '--trust-root', '--no-redact'], probe);
+        await runProbeCommand(
+          ['--root', staged.root, '--format', 'json', '--timeout-ms', '15000', '--trust-root', '--no-redact'],
+          probe,
+        );
         assert.equal(existsSync(staged.marker), true, 'trusted: ssh runs the directive (the old behaviour)');
         assert.doesNotMatch(probe.err, /not running/);
         assert.match(probe.out, /warning: (Match exec|ProxyCommand) .* runs a command on this machine/);
@@ -113,7 +141,13 @@ describe('a staged root is read, not executed (issue 10 item 3)', function () {
     const staged = stage(SCENARIOS[0]);
     try {
       const io = fakeIo(staged.root);
-      assert.equal(await runTestCommand(['--root', staged.root, '--system', 'x86_64-linux', '--timeout-ms', '20000'], io), 1);
+      assert.equal(
+        await runTestCommand(
+          ['--root', staged.root, '--system', 'x86_64-linux', '--timeout-ms', '20000'],
+          io,
+        ),
+        1,
+      );
       assert.equal(existsSync(staged.marker), false);
       assert.match(io.out, /not built: nix-build was not run on the staged root: Match exec at/);
     } finally {

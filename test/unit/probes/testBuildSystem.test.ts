@@ -9,7 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isLinuxSystemDouble, TEST_DERIVATION_FUNCTION, testBuildArgv } from '../../../src/probes/testBuild.js';
+import {
+  isLinuxSystemDouble,
+  TEST_DERIVATION_FUNCTION,
+  testBuildArgv,
+} from '../../../src/probes/testBuild.js';
 import { testLinuxBuilder } from '../../../src/probes/testLinuxBuilder.js';
 import { runTestCommand } from '../../../src/cli/commands/test.js';
 import { findExecutable } from '../../util/prerequisites.js';
@@ -25,11 +29,16 @@ describe('test build: the system is a value, never Nix code', function () {
     root = mkdtempSync(join(tmpdir(), 'lbd-system-'));
     bin = join(root, 'fakebin');
     log = join(root, 'nix-build.argv');
-    for (const d of ['etc/nix', 'etc/ssh/ssh_config.d', 'var/root/.ssh']) mkdirSync(join(root, d), { recursive: true });
+    for (const d of ['etc/nix', 'etc/ssh/ssh_config.d', 'var/root/.ssh'])
+      mkdirSync(join(root, d), { recursive: true });
     mkdirSync(bin);
     writeFileSync(join(root, 'etc/nix/nix.conf'), '');
     writeFileSync(join(root, 'etc/ssh/ssh_config'), '');
-    writeFileSync(join(bin, 'nix-build'), `#!/bin/sh\nprintf '%s\\0' "$@" > '${log}'\necho "error: fake nix-build" >&2\nexit 1\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, 'nix-build'),
+      `#!/bin/sh\nprintf '%s\\0' "$@" > '${log}'\necho "error: fake nix-build" >&2\nexit 1\n`,
+      { mode: 0o755 },
+    );
   });
   afterEach(function () {
     rmSync(root, { recursive: true, force: true });
@@ -37,7 +46,11 @@ describe('test build: the system is a value, never Nix code', function () {
 
   const build = async (systems: string): Promise<string[]> => {
     writeFileSync(join(root, 'etc/nix/machines'), `ssh-ng://builder@linux-builder ${systems} - 1 1 - - -\n`);
-    await testLinuxBuilder({ root, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` }, timeoutMs: 20_000 });
+    await testLinuxBuilder({
+      root,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+      timeoutMs: 20_000,
+    });
     return readFileSync(log, 'utf8').split('\0').slice(0, -1);
   };
 
@@ -45,7 +58,11 @@ describe('test build: the system is a value, never Nix code', function () {
     this.timeout(20_000);
     const argv = await build('aarch64-linux');
     assert.equal(argv[argv.indexOf('-E') + 1], TEST_DERIVATION_FUNCTION);
-    assert.deepEqual(argv.slice(argv.indexOf('--argstr'), argv.indexOf('--argstr') + 3), ['--argstr', 'system', 'aarch64-linux']);
+    assert.deepEqual(argv.slice(argv.indexOf('--argstr'), argv.indexOf('--argstr') + 3), [
+      '--argstr',
+      'system',
+      'aarch64-linux',
+    ]);
   });
 
   it('a crafted system in the machines file never reaches Nix; the next valid one is used', async function () {
@@ -53,7 +70,11 @@ describe('test build: the system is a value, never Nix code', function () {
     const argv = await build(`${CRAFTED},riscv64-linux`);
     assert.ok(!argv.some((a) => a.includes('INJECTED')), JSON.stringify(argv));
     assert.equal(argv[argv.indexOf('-E') + 1], TEST_DERIVATION_FUNCTION);
-    assert.deepEqual(argv.slice(argv.indexOf('--argstr'), argv.indexOf('--argstr') + 3), ['--argstr', 'system', 'riscv64-linux']);
+    assert.deepEqual(argv.slice(argv.indexOf('--argstr'), argv.indexOf('--argstr') + 3), [
+      '--argstr',
+      'system',
+      'riscv64-linux',
+    ]);
   });
 
   it('a crafted --system is refused before anything runs (API and CLI)', async function () {
@@ -62,11 +83,28 @@ describe('test build: the system is a value, never Nix code', function () {
     assert.deepEqual(result.argv, []);
     assert.match(result.summary, /not a Linux system double/);
     let stderr = '';
-    const code = await runTestCommand(['--system', CRAFTED, '--root', root], { stdout: () => undefined, stderr: (t) => { stderr += t; }, cwd: root, env: { PATH: bin } });
+    const code = await runTestCommand(['--system', CRAFTED, '--root', root], {
+      stdout: () => undefined,
+      stderr: (t) => {
+        stderr += t;
+      },
+      cwd: root,
+      env: { PATH: bin },
+    });
     assert.equal(code, 2);
     assert.match(stderr, /Linux system double/);
-    for (const s of ['x86_64-linux', 'aarch64-linux', 'armv7l-linux', 'i686-linux', 'powerpc64le-linux']) assert.ok(isLinuxSystemDouble(s), s);
-    for (const s of [CRAFTED, 'x86_64-darwin', 'linux', 'x86_64-linux ', '-linux', 'x86_64-linux\n', '${x}-linux']) assert.ok(!isLinuxSystemDouble(s), s);
+    for (const s of ['x86_64-linux', 'aarch64-linux', 'armv7l-linux', 'i686-linux', 'powerpc64le-linux'])
+      assert.ok(isLinuxSystemDouble(s), s);
+    for (const s of [
+      CRAFTED,
+      'x86_64-darwin',
+      'linux',
+      'x86_64-linux ',
+      '-linux',
+      'x86_64-linux\n',
+      '${x}-linux',
+    ])
+      assert.ok(!isLinuxSystemDouble(s), s);
   });
 
   it('with the real nix-instantiate, even an unvalidated crafted value stays a string', function () {
@@ -77,11 +115,17 @@ describe('test build: the system is a value, never Nix code', function () {
     // The same expression and --argstr values nix-build gets, evaluated to the derivation's system.
     const argv = testBuildArgv(CRAFTED, [], 'nonce-1');
     const from = argv.indexOf('-E');
-    const r = spawnSync('nix-instantiate', ['--eval', ...argv.slice(from), '-A', 'system'], { encoding: 'utf8' });
+    const r = spawnSync('nix-instantiate', ['--eval', ...argv.slice(from), '-A', 'system'], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout.trim()), CRAFTED);
     // Control: the same value interpolated into Nix text, as before, runs the crafted code.
-    const interpolated = spawnSync('nix-instantiate', ['--eval', '-E', `let system = "${CRAFTED}"; in system`], { encoding: 'utf8' });
+    const interpolated = spawnSync(
+      'nix-instantiate',
+      ['--eval', '-E', `let system = "${CRAFTED}"; in system`],
+      { encoding: 'utf8' },
+    );
     assert.match(interpolated.stderr, /INJECTED/);
   });
 });

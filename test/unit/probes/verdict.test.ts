@@ -2,13 +2,29 @@ import assert from 'node:assert/strict';
 import type { ProbeResult } from '../../../src/protocol/probes.js';
 import { decideVerdict } from '../../../src/probes/verdict.js';
 
-function result(id: ProbeResult['id'], status: ProbeResult['status'], extra: Partial<ProbeResult> = {}): ProbeResult {
-  return { id, title: id, status, summary: `${id} ${status}`, evidence: [{ detail: `${id} evidence` }], durationMs: 1, ...extra };
+function result(
+  id: ProbeResult['id'],
+  status: ProbeResult['status'],
+  extra: Partial<ProbeResult> = {},
+): ProbeResult {
+  return {
+    id,
+    title: id,
+    status,
+    summary: `${id} ${status}`,
+    evidence: [{ detail: `${id} evidence` }],
+    durationMs: 1,
+    ...extra,
+  };
 }
 
 describe('verdict: one root cause in chain order', function () {
   it('is ok when nothing failed, quoting the remote Nix result', function () {
-    const v = decideVerdict([result('ssh-login', 'ok'), result('remote-nix', 'ok'), result('launchd-service', 'skip')]);
+    const v = decideVerdict([
+      result('ssh-login', 'ok'),
+      result('remote-nix', 'ok'),
+      result('launchd-service', 'skip'),
+    ]);
     assert.equal(v.cause, 'ok');
     assert.equal(v.probe, 'remote-nix');
   });
@@ -24,28 +40,49 @@ describe('verdict: one root cause in chain order', function () {
   });
 
   it('never lets warnings or skips decide', function () {
-    const v = decideVerdict([result('launchd-service', 'warn', { cause: 'builder-down' }), result('platform', 'skip'), result('remote-nix', 'ok')]);
+    const v = decideVerdict([
+      result('launchd-service', 'warn', { cause: 'builder-down' }),
+      result('platform', 'skip'),
+      result('remote-nix', 'ok'),
+    ]);
     assert.equal(v.cause, 'ok');
   });
 
   it('adds the evidence of later probes that failed for the same cause', function () {
     const v = decideVerdict([
-      result('ssh-effective-config', 'fail', { cause: 'ssh-config-not-included', evidence: [{ argv: ['ssh', '-G', 'linux-builder'], detail: 'hostname linux-builder, port 22' }] }),
-      result('ssh-config-include', 'fail', { cause: 'ssh-config-not-included', evidence: [{ file: '/etc/ssh/ssh_config', detail: 'no Include' }] }),
+      result('ssh-effective-config', 'fail', {
+        cause: 'ssh-config-not-included',
+        evidence: [{ argv: ['ssh', '-G', 'linux-builder'], detail: 'hostname linux-builder, port 22' }],
+      }),
+      result('ssh-config-include', 'fail', {
+        cause: 'ssh-config-not-included',
+        evidence: [{ file: '/etc/ssh/ssh_config', detail: 'no Include' }],
+      }),
       result('hostname-resolution', 'fail', { cause: 'hostname-unresolved' }),
     ]);
     assert.equal(v.cause, 'ssh-config-not-included');
     assert.equal(v.probe, 'ssh-config-include');
-    assert.deepEqual(v.evidence?.map((e) => e.file ?? e.argv?.join(' ')), ['/etc/ssh/ssh_config', 'ssh -G linux-builder']);
+    assert.deepEqual(
+      v.evidence?.map((e) => e.file ?? e.argv?.join(' ')),
+      ['/etc/ssh/ssh_config', 'ssh -G linux-builder'],
+    );
   });
 
   it('adds corroborating warnings of the same cause without letting them decide', function () {
     const v = decideVerdict([
-      result('launchd-service', 'warn', { cause: 'builder-down', evidence: [{ argv: ['launchctl', 'print', 'system/org.nixos.linux-builder'], detail: 'state = not running' }] }),
+      result('launchd-service', 'warn', {
+        cause: 'builder-down',
+        evidence: [
+          { argv: ['launchctl', 'print', 'system/org.nixos.linux-builder'], detail: 'state = not running' },
+        ],
+      }),
       result('vm-port', 'fail', { cause: 'builder-down', evidence: [{ detail: 'ECONNREFUSED' }] }),
     ]);
     assert.equal(v.probe, 'vm-port');
-    assert.deepEqual(v.evidence?.map((e) => e.detail), ['ECONNREFUSED', 'state = not running']);
+    assert.deepEqual(
+      v.evidence?.map((e) => e.detail),
+      ['ECONNREFUSED', 'state = not running'],
+    );
   });
 
   it('names needs-admin when sudo would have to ask, and unknown for a failure without a cause', function () {

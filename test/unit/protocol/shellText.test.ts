@@ -10,10 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyableCommand, terminalText } from '../../../src/extension/health/format.js';
 import type { ProbeResult } from '../../../src/protocol/probes.js';
-import { ControlCharacterError, displayCommand, hasControlCharacter, printable, shellCommand, shellCommandOrUndefined, shellQuote } from '../../../src/protocol/shellText.js';
+import {
+  ControlCharacterError,
+  displayCommand,
+  hasControlCharacter,
+  printable,
+  shellCommand,
+  shellCommandOrUndefined,
+  shellQuote,
+} from '../../../src/protocol/shellText.js';
 import { fixturesDir } from '../../util/paths.js';
 
-const corpus = JSON.parse(readFileSync(join(fixturesDir, 'hostile', 'corpus.json'), 'utf8')) as { shellValues: string[]; controlValues: string[] };
+const corpus = JSON.parse(readFileSync(join(fixturesDir, 'hostile', 'corpus.json'), 'utf8')) as {
+  shellValues: string[];
+  controlValues: string[];
+};
 
 /** What sh makes of a command line: its words, NUL-separated by printf; it must create nothing. */
 function shWords(line: string): string[] {
@@ -31,7 +42,10 @@ function shWords(line: string): string[] {
 describe('shell text: one quoting rule for fix commands and copied commands', function () {
   it('leaves plain words bare and quotes everything else as one word', function () {
     assert.equal(shellCommand(['ssh', '-G', '--', 'linux-builder']), 'ssh -G -- linux-builder');
-    assert.equal(shellCommand(['sudo', 'chmod', '600', '/etc/nix/builder_ed25519']), 'sudo chmod 600 /etc/nix/builder_ed25519');
+    assert.equal(
+      shellCommand(['sudo', 'chmod', '600', '/etc/nix/builder_ed25519']),
+      'sudo chmod 600 /etc/nix/builder_ed25519',
+    );
     assert.equal(shellQuote("it's a b"), "'it'\\''s a b'");
     assert.equal(shellQuote(''), "''");
     assert.equal(shellQuote('=touch'), "'=touch'", "zsh expands a bare leading '='");
@@ -59,23 +73,38 @@ describe('shell text: one quoting rule for fix commands and copied commands', fu
 
   describe('what the editor types into a terminal ("Fix…") or copies ("Copy Command")', function () {
     const result = (argv: string[] | undefined, commands: string[] | undefined): ProbeResult => ({
-      id: 'builder-key', title: 'Builder SSH key', status: 'fail', summary: 's', durationMs: 1,
-      evidence: argv ? [{ argv }] : [], ...(commands ? { fix: { summary: 'f', commands } } : {}),
+      id: 'builder-key',
+      title: 'Builder SSH key',
+      status: 'fail',
+      summary: 's',
+      durationMs: 1,
+      evidence: argv ? [{ argv }] : [],
+      ...(commands ? { fix: { summary: 'f', commands } } : {}),
     });
 
     it('types the fix commands joined with && and no newline of its own', function () {
-      assert.equal(terminalText(['sudo chmod 600 -- /k', 'ls -l -- /k']), 'sudo chmod 600 -- /k && ls -l -- /k');
+      assert.equal(
+        terminalText(['sudo chmod 600 -- /k', 'ls -l -- /k']),
+        'sudo chmod 600 -- /k && ls -l -- /k',
+      );
     });
 
     it('types nothing when a command holds a newline or another control character', function () {
       for (const value of corpus.controlValues) {
-        assert.equal(terminalText(['sudo launchctl kickstart -k system/org.nixos.linux-builder', `ls -l -- ${value}`]), undefined, JSON.stringify(value));
+        assert.equal(
+          terminalText(['sudo launchctl kickstart -k system/org.nixos.linux-builder', `ls -l -- ${value}`]),
+          undefined,
+          JSON.stringify(value),
+        );
       }
       assert.equal(terminalText([]), undefined);
     });
 
     it('copies a ran command quoted, and nothing when it or a fix command holds a control character', function () {
-      assert.equal(copyableCommand(result(['ssh', '-G', '--', 'h$(touch PWNED)'], undefined)), "ssh -G -- 'h$(touch PWNED)'");
+      assert.equal(
+        copyableCommand(result(['ssh', '-G', '--', 'h$(touch PWNED)'], undefined)),
+        "ssh -G -- 'h$(touch PWNED)'",
+      );
       assert.equal(copyableCommand(result(['ssh', '-G', '--', 'h\ntouch PWNED'], ['sudo true'])), undefined);
       assert.equal(copyableCommand(result(undefined, ['sudo true', 'ls\n-l'])), undefined);
       assert.equal(copyableCommand(result(undefined, ['sudo true', 'ls -l'])), 'sudo true\nls -l');

@@ -15,21 +15,33 @@ import { findings } from '../../util/nixCheck.js';
 import { fixturesDir } from '../../util/paths.js';
 
 const dir = join(fixturesDir, 'bugReports');
-const knownWrong = JSON.parse(readFileSync(join(dir, 'knownWrong.json'), 'utf8')) as { missing: string[]; unexpected: string[] };
+const knownWrong = JSON.parse(readFileSync(join(dir, 'knownWrong.json'), 'utf8')) as {
+  missing: string[];
+  unexpected: string[];
+};
 
 function planted(text: string): Set<string> {
-  return new Set(text.split('\n').flatMap((line, i) => {
-    const match = /# expect: ([a-z0-9, -]+)$/.exec(line);
-    return match ? match[1].split(',').map((code) => `${i + 1}:${code.trim()}`) : [];
-  }));
+  return new Set(
+    text.split('\n').flatMap((line, i) => {
+      const match = /# expect: ([a-z0-9, -]+)$/.exec(line);
+      return match ? match[1].split(',').map((code) => `${i + 1}:${code.trim()}`) : [];
+    }),
+  );
 }
 
 describe('configurations from real bug reports (test/fixtures/bugReports)', () => {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.nix')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.nix'))
+    .sort();
 
   it('holds at least 20 cases, each naming its thread on line 1', () => {
     assert.ok(files.length >= 20, `${files.length} cases`);
-    for (const file of files) assert.match(readFileSync(join(dir, file), 'utf8').split('\n', 1)[0], /^# source: https:\/\/\S+$/, file);
+    for (const file of files)
+      assert.match(
+        readFileSync(join(dir, file), 'utf8').split('\n', 1)[0],
+        /^# source: https:\/\/\S+$/,
+        file,
+      );
   });
 
   for (const file of files) {
@@ -37,19 +49,32 @@ describe('configurations from real bug reports (test/fixtures/bugReports)', () =
       const text = readFileSync(join(dir, file), 'utf8');
       const expected = planted(text);
       const plantedRules = new Set([...expected].map((e) => e.split(':')[1]));
-      const reported = new Set(findings(text)
-        .filter((f) => f.severity === 'error' || f.severity === 'warning' || plantedRules.has(f.code))
-        .map((f) => `${f.range.start.line + 1}:${f.code}`));
-      const missing = [...expected].filter((e) => !reported.has(e)).map((e) => `${file}:${e}`).sort();
-      const unexpected = [...reported].filter((r) => !expected.has(r)).map((r) => `${file}:${r}`).sort();
+      const reported = new Set(
+        findings(text)
+          .filter((f) => f.severity === 'error' || f.severity === 'warning' || plantedRules.has(f.code))
+          .map((f) => `${f.range.start.line + 1}:${f.code}`),
+      );
+      const missing = [...expected]
+        .filter((e) => !reported.has(e))
+        .map((e) => `${file}:${e}`)
+        .sort();
+      const unexpected = [...reported]
+        .filter((r) => !expected.has(r))
+        .map((r) => `${file}:${r}`)
+        .sort();
       const known = (list: string[]) => list.filter((k) => k.startsWith(`${file}:`)).sort();
-      assert.deepEqual({ missing, unexpected }, { missing: known(knownWrong.missing), unexpected: known(knownWrong.unexpected) },
-        'a case listed in knownWrong.json must still be wrong, and nothing else may be');
+      assert.deepEqual(
+        { missing, unexpected },
+        { missing: known(knownWrong.missing), unexpected: known(knownWrong.unexpected) },
+        'a case listed in knownWrong.json must still be wrong, and nothing else may be',
+      );
     });
   }
 
   it('lists in knownWrong.json only existing cases', () => {
-    const stray = [...knownWrong.missing, ...knownWrong.unexpected].filter((k) => !files.includes(k.split(':')[0]));
+    const stray = [...knownWrong.missing, ...knownWrong.unexpected].filter(
+      (k) => !files.includes(k.split(':')[0]),
+    );
     assert.deepEqual(stray, []);
   });
 });

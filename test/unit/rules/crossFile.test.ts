@@ -13,11 +13,14 @@ function merged(...others: string[]): Elsewhere {
 
 function codesWith(text: string, ...others: string[]): string[] {
   const elsewhere = merged(...others);
-  return analyzeNix(text, { elsewhere }).findings.filter((f) => f.severity !== 'information').map((f) => `${f.range.start.line + 1} ${f.code}`);
+  return analyzeNix(text, { elsewhere })
+    .findings.filter((f) => f.severity !== 'information')
+    .map((f) => `${f.range.start.line + 1} ${f.code}`);
 }
 
 describe('rules across the modules of one configuration', () => {
-  const builder = '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.systems = [ "aarch64-linux" "x86_64-linux" ];\n}\n';
+  const builder =
+    '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.systems = [ "aarch64-linux" "x86_64-linux" ];\n}\n';
   const emulation = '{\n  nix.linux-builder.config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ];\n}\n';
   const nixOff = '{\n  nix.enable = false;\n}\n';
 
@@ -34,13 +37,17 @@ describe('rules across the modules of one configuration', () => {
 
   it('host-port-mismatch: an ssh config override in another module silences it', () => {
     const port = '{ nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 2222; }\n';
-    const override = '{ lib, ... }: { environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text = lib.mkForce "Port 2222"; }\n';
+    const override =
+      '{ lib, ... }: { environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text = lib.mkForce "Port 2222"; }\n';
     assert.deepEqual(codesWith(port), ['1 host-port-mismatch']);
     assert.deepEqual(codesWith(port, override), []);
   });
 
   it('distributed-builds-off: says the builder is enabled in another module', () => {
     const off = analyzeNix('{ nix.distributedBuilds = false; }\n', { elsewhere: merged(builder) }).findings;
-    assert.match(off.find((f) => f.code === 'distributed-builds-off')!.message, /nix\.linux-builder\.enable sets nix\.distributedBuilds = true/);
+    assert.match(
+      off.find((f) => f.code === 'distributed-builds-off')!.message,
+      /nix\.linux-builder\.enable sets nix\.distributedBuilds = true/,
+    );
   });
 });

@@ -6,7 +6,15 @@ import { applyFix, findings, fixParseError } from '../../util/nixCheck.js';
 export function expectFindings(text: string, code: string, lines: number[]): Finding[] {
   const all = findings(text);
   const hits = all.filter((f) => f.code === code);
-  assert.deepEqual(hits.map((f) => f.range.start.line + 1), lines, `findings of ${code}: ${JSON.stringify(all.map((f) => [f.code, f.range.start.line + 1, f.message]), null, 1)}`);
+  assert.deepEqual(
+    hits.map((f) => f.range.start.line + 1),
+    lines,
+    `findings of ${code}: ${JSON.stringify(
+      all.map((f) => [f.code, f.range.start.line + 1, f.message]),
+      null,
+      1,
+    )}`,
+  );
   return hits;
 }
 
@@ -22,14 +30,29 @@ export function expectFixesWork(text: string, code: string, minimumFixes = 1): s
   const before = findings(text);
   const targets = before.filter((f) => f.code === code);
   const fixes = targets.flatMap((f) => f.fixes);
-  assert.ok(fixes.length >= minimumFixes, `expected at least ${minimumFixes} fix(es) for ${code}, got ${fixes.length}`);
-  const serious = (list: Finding[]) => list.filter((f) => f.code !== code && (f.severity === 'error' || f.severity === 'warning')).map((f) => f.code).sort();
+  assert.ok(
+    fixes.length >= minimumFixes,
+    `expected at least ${minimumFixes} fix(es) for ${code}, got ${fixes.length}`,
+  );
+  const serious = (list: Finding[]) =>
+    list
+      .filter((f) => f.code !== code && (f.severity === 'error' || f.severity === 'warning'))
+      .map((f) => f.code)
+      .sort();
   return fixes.map((fix) => {
     const fixed = applyFix(text, fix);
     const parseError = fixParseError(fixed);
-    assert.equal(parseError, null, `fix "${fix.title}" gives Nix that does not parse:\n${fixed}\n${parseError}`);
+    assert.equal(
+      parseError,
+      null,
+      `fix "${fix.title}" gives Nix that does not parse:\n${fixed}\n${parseError}`,
+    );
     const after = findings(fixed);
-    assert.equal(after.filter((f) => f.code === code).length, targets.length - 1, `fix "${fix.title}" did not clear its finding:\n${fixed}`);
+    assert.equal(
+      after.filter((f) => f.code === code).length,
+      targets.length - 1,
+      `fix "${fix.title}" did not clear its finding:\n${fixed}`,
+    );
     const newSerious = serious(after).filter((c) => !serious(before).includes(c));
     assert.deepEqual(newSerious, [], `fix "${fix.title}" introduced ${newSerious.join(', ')}:\n${fixed}`);
     return fixed;

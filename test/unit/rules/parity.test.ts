@@ -35,24 +35,42 @@ describe('rule declarations and their parity', function () {
       it('has its page under docs/rules/, listed in the rules index and the README', function () {
         assert.equal(rule.docs, `docs/rules/${rule.id}.md`, 'the server links docs/rules/<id>.md');
         assert.ok(existsSync(join(projectRoot, rule.docs)), `${rule.docs} is missing`);
-        assert.match(read('docs/rules/README.md'), new RegExp(`\\[${rule.id}\\]\\(${rule.id}\\.md\\)`), 'docs/rules/README.md has no row for it');
-        assert.match(read('README.md'), new RegExp(`^\\| \`${rule.id}\` \\|`, 'm'), 'README.md has no row for it');
+        assert.match(
+          read('docs/rules/README.md'),
+          new RegExp(`\\[${rule.id}\\]\\(${rule.id}\\.md\\)`),
+          'docs/rules/README.md has no row for it',
+        );
+        assert.match(
+          read('README.md'),
+          new RegExp(`^\\| \`${rule.id}\` \\|`, 'm'),
+          'README.md has no row for it',
+        );
       });
 
       it('has a test that names it', function () {
         const quoted = new RegExp(`['"\`]${rule.id}['"\`]`);
-        assert.ok(ruleTests.some((t) => quoted.test(t)), `no test under test/unit/rules/ names '${rule.id}'`);
+        assert.ok(
+          ruleTests.some((t) => quoted.test(t)),
+          `no test under test/unit/rules/ names '${rule.id}'`,
+        );
       });
 
       it(`reports with its declared severity (${rule.severity})`, function () {
         for (const { name, text } of texts) {
-          for (const f of analyzeNix(text).findings.filter((x) => x.code === rule.id)) assert.equal(f.severity, rule.severity, name);
+          for (const f of analyzeNix(text).findings.filter((x) => x.code === rule.id))
+            assert.equal(f.severity, rule.severity, name);
         }
       });
 
       it(`reads only the option paths it declares (${rule.reads.map((p) => p.join('.')).join(', ')})`, function () {
         const own = relevanceOf(rule.reads);
-        const outcome = (run: () => unknown): unknown => { try { return run(); } catch (error) { return error; } };
+        const outcome = (run: () => unknown): unknown => {
+          try {
+            return run();
+          } catch (error) {
+            return error;
+          }
+        };
         for (const { name, text } of texts) {
           const parsed = parseNix(text);
           const expected = outcome(() => rule.check({ text, located: locate(parsed) }));
@@ -66,7 +84,7 @@ describe('rule declarations and their parity', function () {
 
 describe('relevanceOf', function () {
   const relevance = relevanceOf([['nix'], ['*', 'buildMachines'], ['environment', 'etc']]);
-  it('covers a pattern\'s path and everything below it', function () {
+  it("covers a pattern's path and everything below it", function () {
     assert.equal(relevance(['nix']), 'all');
     assert.equal(relevance(['nix', 'linux-builder', 'enable']), 'all');
     assert.equal(relevance(['services', 'buildMachines', '*', 'sshKey']), 'all');

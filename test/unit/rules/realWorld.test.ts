@@ -12,15 +12,19 @@ import { applyFix, findings, fixParseError } from '../../util/nixCheck.js';
 const dir = join(fixturesDir, 'realWorld');
 
 function planted(text: string): string[] {
-  return text.split('\n').flatMap((line, i) => {
-    const match = /# expect: ([a-z0-9, -]+)$/.exec(line);
-    return match ? match[1].split(',').map((code) => `${i + 1} ${code.trim()}`) : [];
-  }).sort();
+  return text
+    .split('\n')
+    .flatMap((line, i) => {
+      const match = /# expect: ([a-z0-9, -]+)$/.exec(line);
+      return match ? match[1].split(',').map((code) => `${i + 1} ${code.trim()}`) : [];
+    })
+    .sort();
 }
 
 describe('real-world-shaped configurations', () => {
-
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.nix')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.nix'))
+    .sort()) {
     it(`${name}: finds exactly the planted problems on their lines, and every fix works`, () => {
       const text = readFileSync(join(dir, name), 'utf8');
       const all = findings(text);
@@ -32,7 +36,11 @@ describe('real-world-shaped configurations', () => {
           const fixed = applyFix(text, fix);
           assert.equal(fixParseError(fixed), null, `${name}: fix "${fix.title}" does not parse:\n${fixed}`);
           const left = findings(fixed).filter((f) => f.code === finding.code).length;
-          assert.equal(left, all.filter((f) => f.code === finding.code).length - 1, `${name}: fix "${fix.title}" did not clear its ${finding.code}`);
+          assert.equal(
+            left,
+            all.filter((f) => f.code === finding.code).length - 1,
+            `${name}: fix "${fix.title}" did not clear its ${finding.code}`,
+          );
         }
       }
     });

@@ -20,11 +20,30 @@ import { fixturesDir } from '../../util/paths.js';
 
 const dir = join(fixturesDir, 'realWorldCorpus');
 
-interface JudgedFinding { file: string; line: number; rule: string; severity: string; verdict: boolean; why: string }
-interface Miss { file: string; line: number; rule: string; severity: string; why: string }
-interface KnownWrong { falseFindings: string[]; missing: string[] }
+interface JudgedFinding {
+  file: string;
+  line: number;
+  rule: string;
+  severity: string;
+  verdict: boolean;
+  why: string;
+}
+interface Miss {
+  file: string;
+  line: number;
+  rule: string;
+  severity: string;
+  why: string;
+}
+interface KnownWrong {
+  falseFindings: string[];
+  missing: string[];
+}
 
-const judged = JSON.parse(readFileSync(join(dir, 'judged.json'), 'utf8')) as { findings: JudgedFinding[]; misses: Miss[] };
+const judged = JSON.parse(readFileSync(join(dir, 'judged.json'), 'utf8')) as {
+  findings: JudgedFinding[];
+  misses: Miss[];
+};
 const knownWrong = JSON.parse(readFileSync(join(dir, 'knownWrong.json'), 'utf8')) as KnownWrong;
 const key = (f: { file: string; line: number; rule: string }): string => `${f.file}:${f.line}:${f.rule}`;
 
@@ -39,13 +58,19 @@ function repoOf(file: string): string {
  * them); with `alone`, each file is checked by itself (as when `check` is given one file).
  */
 function analyseCorpus(alone = false): Map<string, Finding & { file: string }> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.nix')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.nix'))
+    .sort();
   const found = new Map<string, Finding & { file: string }>();
-  const groups = alone ? files.map((f) => [f]) : [...new Set(files.map(repoOf))].map((repo) => files.filter((f) => repoOf(f) === repo));
+  const groups = alone
+    ? files.map((f) => [f])
+    : [...new Set(files.map(repoOf))].map((repo) => files.filter((f) => repoOf(f) === repo));
   for (const group of groups) {
     const members = group.map((f) => join(dir, f));
     const { checked, skipped } = checkFiles(members, nodeFs, {
-      onRuleError: (file, rule, error) => { throw new Error(`rule ${rule} threw on ${file}: ${String(error)}`); },
+      onRuleError: (file, rule, error) => {
+        throw new Error(`rule ${rule} threw on ${file}: ${String(error)}`);
+      },
     });
     assert.deepEqual(skipped, []);
     for (const finding of checked.flatMap((c) => c.findings)) {
@@ -75,30 +100,45 @@ describe('real-world corpus: every finding judged by hand (test/fixtures/realWor
     const manifest = readFileSync(join(dir, 'MANIFEST.md'), 'utf8');
     for (const file of files) {
       const first = readFileSync(join(dir, file), 'utf8').split('\n', 1)[0];
-      assert.match(first, /^# source: https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{40}\/\S+ \(licence: [^;]+; (whole|reduced)\)$/, file);
+      assert.match(
+        first,
+        /^# source: https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{40}\/\S+ \(licence: [^;]+; (whole|reduced)\)$/,
+        file,
+      );
       assert.ok(manifest.includes(`| ${file} |`), `${file} is missing from MANIFEST.md`);
     }
   });
 
   it('reports no finding the table does not list, with the repository or the file alone (judge a new one first)', () => {
-    const unjudged = [...reported.values()].filter((f) => !table.has(key({ file: f.file, line: f.range.start.line + 1, rule: f.code })))
-      .map((f) => `${key({ file: f.file, line: f.range.start.line + 1, rule: f.code })} (${f.severity}): ${f.message}`);
+    const unjudged = [...reported.values()]
+      .filter((f) => !table.has(key({ file: f.file, line: f.range.start.line + 1, rule: f.code })))
+      .map(
+        (f) =>
+          `${key({ file: f.file, line: f.range.start.line + 1, rule: f.code })} (${f.severity}): ${f.message}`,
+      );
     assert.deepEqual(unjudged, [], 'judge these in judged.json');
   });
 
   it('reports no finding the table calls false, except those listed in knownWrong.json', () => {
-    const wrong = judged.findings.filter((j) => !j.verdict && reported.has(key(j))).map(key).filter((k) => !knownWrong.falseFindings.includes(k));
+    const wrong = judged.findings
+      .filter((j) => !j.verdict && reported.has(key(j)))
+      .map(key)
+      .filter((k) => !knownWrong.falseFindings.includes(k));
     assert.deepEqual(wrong, []);
   });
 
   it('still reports every finding the table calls true, with the judged severity', () => {
-    const lost = judged.findings.filter((j) => j.verdict && (!found.has(key(j)) || found.get(key(j))!.severity !== j.severity))
+    const lost = judged.findings
+      .filter((j) => j.verdict && (!found.has(key(j)) || found.get(key(j))!.severity !== j.severity))
       .map((j) => `${key(j)} (${j.severity}, now ${found.get(key(j))?.severity ?? 'not reported'})`);
     assert.deepEqual(lost, []);
   });
 
   it('reports every recorded miss, except those listed in knownWrong.json', () => {
-    const missed = judged.misses.filter((m) => !found.has(key(m))).map(key).filter((k) => !knownWrong.missing.includes(k));
+    const missed = judged.misses
+      .filter((m) => !found.has(key(m)))
+      .map(key)
+      .filter((k) => !knownWrong.missing.includes(k));
     assert.deepEqual(missed, []);
   });
 
@@ -112,16 +152,30 @@ describe('real-world corpus: every finding judged by hand (test/fixtures/realWor
 
   it('JUDGED.md shows every row of judged.json', () => {
     const page = readFileSync(join(dir, 'JUDGED.md'), 'utf8');
-    const absent = [...judged.findings, ...judged.misses].filter((j) => !page.includes(`| ${j.file} | ${j.line} | ${j.rule} |`)).map(key);
+    const absent = [...judged.findings, ...judged.misses]
+      .filter((j) => !page.includes(`| ${j.file} | ${j.line} | ${j.rule} |`))
+      .map(key);
     assert.deepEqual(absent, []);
   });
 
   it('prints the precision of errors and warnings on the corpus', () => {
     const serious = [...found.values()].filter((f) => f.severity === 'error' || f.severity === 'warning');
-    const right = serious.filter((f) => table.get(key({ file: f.file, line: f.range.start.line + 1, rule: f.code }))?.verdict === true);
+    const right = serious.filter(
+      (f) => table.get(key({ file: f.file, line: f.range.start.line + 1, rule: f.code }))?.verdict === true,
+    );
     const percent = serious.length === 0 ? 100 : (100 * right.length) / serious.length;
-    console.log(`      precision of errors and warnings: ${right.length}/${serious.length} (${percent.toFixed(1)} %); ` +
-      `known wrong: ${knownWrong.falseFindings.length} false findings, ${knownWrong.missing.length} misses`);
-    assert.equal(right.length + serious.filter((f) => knownWrong.falseFindings.includes(key({ file: f.file, line: f.range.start.line + 1, rule: f.code }))).length, serious.length);
+    console.log(
+      `      precision of errors and warnings: ${right.length}/${serious.length} (${percent.toFixed(1)} %); ` +
+        `known wrong: ${knownWrong.falseFindings.length} false findings, ${knownWrong.missing.length} misses`,
+    );
+    assert.equal(
+      right.length +
+        serious.filter((f) =>
+          knownWrong.falseFindings.includes(
+            key({ file: f.file, line: f.range.start.line + 1, rule: f.code }),
+          ),
+        ).length,
+      serious.length,
+    );
   });
 });

@@ -15,21 +15,28 @@ describe('rule requires-nix-enable', () => {
   it('flags the builder when nix.enable = false, with a fix for each way out and the other definition related', () => {
     const text = '{\n  nix.enable = false;\n  nix.linux-builder.enable = true;\n}\n';
     const [hit] = expectFindings(text, 'requires-nix-enable', [3]);
-    assert.deepEqual(hit.fixes.map((f) => f.title), [
-      'Turn nix.linux-builder off (Determinate Nix: use its own builder)',
-      'Remove nix.enable = false (nix-darwin manages Nix; not with Determinate Nix)',
-    ]);
+    assert.deepEqual(
+      hit.fixes.map((f) => f.title),
+      [
+        'Turn nix.linux-builder off (Determinate Nix: use its own builder)',
+        'Remove nix.enable = false (nix-darwin manages Nix; not with Determinate Nix)',
+      ],
+    );
     assert.equal(hit.related?.[0]?.range.start.line, 1);
     const [off, managed] = expectFixesWork(text, 'requires-nix-enable', 2);
     assert.match(off, /nix\.linux-builder\.enable = false;/);
     assert.doesNotMatch(managed, /nix\.enable = false/);
   });
-  it('recognises Determinate\'s module, which sets nix.enable = mkForce false itself', () => {
-    const flake = '{\n  inputs.determinate.url = "x";\n  outputs = { nix-darwin, determinate, ... }: {\n    darwinConfigurations.mac = nix-darwin.lib.darwinSystem {\n      modules = [\n        determinate.darwinModules.default\n        { nix.linux-builder.enable = true; }\n      ];\n    };\n  };\n}\n';
+  it("recognises Determinate's module, which sets nix.enable = mkForce false itself", () => {
+    const flake =
+      '{\n  inputs.determinate.url = "x";\n  outputs = { nix-darwin, determinate, ... }: {\n    darwinConfigurations.mac = nix-darwin.lib.darwinSystem {\n      modules = [\n        determinate.darwinModules.default\n        { nix.linux-builder.enable = true; }\n      ];\n    };\n  };\n}\n';
     const [hit] = expectFindings(flake, 'requires-nix-enable', [7]);
     assert.match(hit.message, /Determinate/);
     assert.equal(hit.related?.[0]?.range.start.line, 5);
-    assert.deepEqual(hit.fixes.map((f) => f.title), ['Turn nix.linux-builder off (Determinate Nix: use its own builder)']);
+    assert.deepEqual(
+      hit.fixes.map((f) => f.title),
+      ['Turn nix.linux-builder off (Determinate Nix: use its own builder)'],
+    );
   });
   it('is quiet when nix.enable is not false', () => {
     expectNone('{ nix.enable = true; nix.linux-builder.enable = true; }\n', 'requires-nix-enable');
@@ -38,7 +45,8 @@ describe('rule requires-nix-enable', () => {
 
 describe('rule distributed-builds-off', () => {
   it('flags distributedBuilds = false (through mkForce) with builders configured, and removes it', () => {
-    const text = '{ lib, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.distributedBuilds = lib.mkForce false;\n}\n';
+    const text =
+      '{ lib, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.distributedBuilds = lib.mkForce false;\n}\n';
     expectFindings(text, 'distributed-builds-off', [4]);
     const [fixed] = expectFixesWork(text, 'distributed-builds-off');
     assert.doesNotMatch(fixed, /distributedBuilds/);
@@ -48,7 +56,10 @@ describe('rule distributed-builds-off', () => {
     assert.match(hit.message, /in any module/);
   });
   it('is quiet when distributed builds are on', () => {
-    expectNone('{ nix.distributedBuilds = true; nix.linux-builder.enable = true; }\n', 'distributed-builds-off');
+    expectNone(
+      '{ nix.distributedBuilds = true; nix.linux-builder.enable = true; }\n',
+      'distributed-builds-off',
+    );
   });
 });
 
@@ -61,36 +72,52 @@ describe('rule ssh-config-disabled', () => {
     expectFixesWork(text, 'ssh-config-disabled');
   });
   it('also finds the nested spelling', () => {
-    expectFindings('{\n  environment.etc = {\n    "ssh/ssh_config.d/100-linux-builder.conf" = { enable = false; };\n  };\n}\n', 'ssh-config-disabled', [3]);
+    expectFindings(
+      '{\n  environment.etc = {\n    "ssh/ssh_config.d/100-linux-builder.conf" = { enable = false; };\n  };\n}\n',
+      'ssh-config-disabled',
+      [3],
+    );
   });
 });
 
 describe('rule host-port-mismatch', () => {
   it('flags a changed hostPort and writes the ssh config file with the new port', () => {
-    const text = '{ pkgs, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31023;\n}\n';
+    const text =
+      '{ pkgs, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31023;\n}\n';
     expectFindings(text, 'host-port-mismatch', [4]);
     const [fixed] = expectFixesWork(text, 'host-port-mismatch');
     assert.match(fixed, /Port 31023/);
     assert.match(fixed, /\{ lib, pkgs, \.\.\. \}:/);
   });
   it('is quiet when the file is overridden or the port is the default', () => {
-    expectNone('{ lib, ... }: {\n  nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31023;\n  environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text = lib.mkForce "Port 31023";\n}\n', 'host-port-mismatch');
-    expectNone('{ nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31022; }\n', 'host-port-mismatch');
+    expectNone(
+      '{ lib, ... }: {\n  nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31023;\n  environment.etc."ssh/ssh_config.d/100-linux-builder.conf".text = lib.mkForce "Port 31023";\n}\n',
+      'host-port-mismatch',
+    );
+    expectNone(
+      '{ nix.linux-builder.config.virtualisation.darwin-builder.hostPort = 31022; }\n',
+      'host-port-mismatch',
+    );
   });
 });
 
 describe('rules x86-needs-emulation and rosetta-unsupported', () => {
   it('flags aarch64 + x86_64 systems without binfmt emulation and adds it', () => {
-    const text = '{\n  nix.linux-builder = {\n    enable = true;\n    systems = [ "aarch64-linux" "x86_64-linux" ];\n  };\n}\n';
+    const text =
+      '{\n  nix.linux-builder = {\n    enable = true;\n    systems = [ "aarch64-linux" "x86_64-linux" ];\n  };\n}\n';
     expectFindings(text, 'x86-needs-emulation', [4]);
     const [fixed] = expectFixesWork(text, 'x86-needs-emulation');
     assert.match(fixed, /config\.boot\.binfmt\.emulatedSystems = \[ "x86_64-linux" \];/);
   });
   it('is quiet when emulation is configured', () => {
-    expectNone('{\n  nix.linux-builder.systems = [ "aarch64-linux" "x86_64-linux" ];\n  nix.linux-builder.config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ];\n}\n', 'x86-needs-emulation');
+    expectNone(
+      '{\n  nix.linux-builder.systems = [ "aarch64-linux" "x86_64-linux" ];\n  nix.linux-builder.config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ];\n}\n',
+      'x86-needs-emulation',
+    );
   });
   it('flags Rosetta in the VM config and replaces it with binfmt emulation', () => {
-    const text = '{\n  nix.linux-builder.config = {\n    virtualisation.rosetta.enable = true;\n    virtualisation.cores = 4;\n  };\n}\n';
+    const text =
+      '{\n  nix.linux-builder.config = {\n    virtualisation.rosetta.enable = true;\n    virtualisation.cores = 4;\n  };\n}\n';
     expectFindings(text, 'rosetta-unsupported', [3]);
     const [fixed] = expectFixesWork(text, 'rosetta-unsupported');
     assert.match(fixed, /boot\.binfmt\.emulatedSystems = \[ "x86_64-linux" \];/);
@@ -100,7 +127,8 @@ describe('rules x86-needs-emulation and rosetta-unsupported', () => {
 
 describe('rules localhost-no-port and localhost-skips-ssh', () => {
   it('flags localhost with a user (port 22 of the Mac) and offers the alias and the 127.0.0.1:31022 form', () => {
-    const text = '{\n  nix.linux-builder.enable = true;\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    sshUser = "builder";\n  } ];\n}\n';
+    const text =
+      '{\n  nix.linux-builder.enable = true;\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    sshUser = "builder";\n  } ];\n}\n';
     const [hit] = expectFindings(text, 'localhost-no-port', [4]);
     assert.equal(hit.fixes.length, 2);
     const [alias, ported] = expectFixesWork(text, 'localhost-no-port', 2);
@@ -110,7 +138,8 @@ describe('rules localhost-no-port and localhost-skips-ssh', () => {
     expectNone(text, 'localhost-skips-ssh');
   });
   it('flags bare localhost without a user (Nix builds locally) and adds the user', () => {
-    const text = '{\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    systems = [ "aarch64-linux" ];\n  } ];\n}\n';
+    const text =
+      '{\n  nix.buildMachines = [ {\n    hostName = "localhost";\n    systems = [ "aarch64-linux" ];\n  } ];\n}\n';
     expectFindings(text, 'localhost-skips-ssh', [3]);
     expectNone(text, 'localhost-no-port');
     const [fixed] = expectFixesWork(text, 'localhost-skips-ssh');
@@ -120,7 +149,11 @@ describe('rules localhost-no-port and localhost-skips-ssh', () => {
 
 describe('rule config-needs-bootstrap', () => {
   it('notes once per file that a customised VM needs a working builder first', () => {
-    const [hit] = expectFindings('{\n  nix.linux-builder.config = { virtualisation.cores = 4; };\n  nix.linux-builder.config.virtualisation.darwin-builder.memorySize = 4096;\n}\n', 'config-needs-bootstrap', [2]);
+    const [hit] = expectFindings(
+      '{\n  nix.linux-builder.config = { virtualisation.cores = 4; };\n  nix.linux-builder.config.virtualisation.darwin-builder.memorySize = 4096;\n}\n',
+      'config-needs-bootstrap',
+      [2],
+    );
     assert.equal(hit.severity, 'information');
   });
   it('is quiet for an empty config', () => {

@@ -10,7 +10,6 @@ import { fixturesDir } from '../../util/paths.js';
 const REPORT = readFileSync(join(fixturesDir, 'nix', 'userReport.nix'), 'utf8');
 
 describe('rule ssh-options', () => {
-
   it('flags sshOptions inside nix.linux-builder.config, as in the incident report', () => {
     const [hit] = expectFindings(REPORT, 'ssh-options', [8]);
     assert.match(hit.message, /does not exist/);
@@ -30,10 +29,18 @@ describe('rule ssh-options', () => {
     assert.match(hit.fixes[3].title, /HostKeyAlias \(any Nix version/);
     const [removed, viaProtocol, viaMachines, viaAlias] = expectFixesWork(REPORT, 'ssh-options', 4);
     assert.match(viaAlias, /hostName = "linux-builder";/);
-    assert.doesNotMatch(viaAlias, /100-linux-builder\.conf/, 'default port, user and key: the Host block stays as nix-darwin writes it');
+    assert.doesNotMatch(
+      viaAlias,
+      /100-linux-builder\.conf/,
+      'default port, user and key: the Host block stays as nix-darwin writes it',
+    );
     assert.doesNotMatch(removed, /sshOptions =/);
     assert.match(viaProtocol, /protocol = "ssh";/);
-    assert.match(viaMachines, /hostName = "127\.0\.0\.1:31022";/, '127.0.0.1: Nix 2.31.0–2.31.2 build locally for any localhost host');
+    assert.match(
+      viaMachines,
+      /hostName = "127\.0\.0\.1:31022";/,
+      '127.0.0.1: Nix 2.31.0–2.31.2 build locally for any localhost host',
+    );
     assert.match(viaMachines, /lib\.mkForce \[/);
     assert.match(viaMachines, /\{ lib, config, pkgs, \.\.\. \}:/, 'lib is added to the module arguments');
     assert.match(viaMachines, /"\[127\.0\.0\.1\]:31022"/);
@@ -51,12 +58,21 @@ describe('rule ssh-options', () => {
   });
 
   it('reads -p/-l/-i and -o Key=Value forms', () => {
-    assert.deepEqual(readSshOptions(['-p', '2222', '-l', 'me', '-i', '/k']), { port: 2222, user: 'me', key: '/k' });
-    assert.deepEqual(readSshOptions(['-oPort=2200', '-o', 'IdentityFile=/x', '-o', 'User root']), { port: 2200, key: '/x', user: 'root' });
+    assert.deepEqual(readSshOptions(['-p', '2222', '-l', 'me', '-i', '/k']), {
+      port: 2222,
+      user: 'me',
+      key: '/k',
+    });
+    assert.deepEqual(readSshOptions(['-oPort=2200', '-o', 'IdentityFile=/x', '-o', 'User root']), {
+      port: 2200,
+      key: '/x',
+      user: 'root',
+    });
   });
 
   it('flags sshOptions in a nix.buildMachines entry, with removal only', () => {
-    const text = '{\n  nix.buildMachines = [ {\n    hostName = "linux-builder";\n    sshOptions = [ "-p" "22" ];\n  } ];\n}\n';
+    const text =
+      '{\n  nix.buildMachines = [ {\n    hostName = "linux-builder";\n    sshOptions = [ "-p" "22" ];\n  } ];\n}\n';
     const [hit] = expectFindings(text, 'ssh-options', [4]);
     assert.equal(hit.fixes.length, 1);
     expectFixesWork(text, 'ssh-options');

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { expectFindings, expectFixesWork, expectNone } from './expect.js';
 
 describe('rule unknown-option', () => {
-
   it('says publicHostKey under nix.linux-builder does not exist and that the key is already pinned', () => {
-    const [hit] = expectFindings('{ nix.linux-builder.publicHostKey = builtins.readFile ./key.pub; }\n', 'unknown-option', [1]);
+    const [hit] = expectFindings(
+      '{ nix.linux-builder.publicHostKey = builtins.readFile ./key.pub; }\n',
+      'unknown-option',
+      [1],
+    );
     assert.match(hit.message, /already pins/);
     assert.equal(hit.fixes.length, 0);
   });
@@ -18,7 +21,8 @@ describe('rule unknown-option', () => {
   });
 
   it('moves memorySize into a function-valued config module instead of clashing with it', () => {
-    const text = '{\n  nix.linux-builder = {\n    memorySize = 8192;\n    config = { pkgs, ... }: {\n      environment.systemPackages = [ pkgs.htop ];\n    };\n  };\n}\n';
+    const text =
+      '{\n  nix.linux-builder = {\n    memorySize = 8192;\n    config = { pkgs, ... }: {\n      environment.systemPackages = [ pkgs.htop ];\n    };\n  };\n}\n';
     expectFindings(text, 'unknown-option', [3]);
     const [fixed] = expectFixesWork(text, 'unknown-option');
     assert.match(fixed, /virtualisation\.darwin-builder\.memorySize = 8192;/);
@@ -26,7 +30,8 @@ describe('rule unknown-option', () => {
   });
 
   it('suggests the closest real name (system → systems, maxjobs → maxJobs)', () => {
-    const text = '{\n  nix.linux-builder.system = [ "aarch64-linux" ];\n  nix.linux-builder.maxjobs = 2;\n}\n';
+    const text =
+      '{\n  nix.linux-builder.system = [ "aarch64-linux" ];\n  nix.linux-builder.maxjobs = 2;\n}\n';
     const hits = expectFindings(text, 'unknown-option', [2, 3]);
     assert.match(hits[0].message, /Did you mean `systems'/);
     assert.match(hits[1].message, /Did you mean `maxJobs'/);
@@ -41,14 +46,16 @@ describe('rule unknown-option', () => {
   });
 
   it('flags names under config that are no NixOS option, but not real NixOS namespaces', () => {
-    const text = '{\n  nix.linux-builder.config = {\n    diskSize = 40960;\n    networking.hostName = "vm";\n    services.openssh.enable = true;\n    users.users.builder.extraGroups = [ "wheel" ];\n  };\n}\n';
+    const text =
+      '{\n  nix.linux-builder.config = {\n    diskSize = 40960;\n    networking.hostName = "vm";\n    services.openssh.enable = true;\n    users.users.builder.extraGroups = [ "wheel" ];\n  };\n}\n';
     const [hit] = expectFindings(text, 'unknown-option', [3]);
     assert.match(hit.message, /virtualisation\.darwin-builder\.diskSize/);
     expectFixesWork(text, 'unknown-option');
   });
 
   it('flags unknown fields in nix.buildMachines entries (port → hostName advice)', () => {
-    const text = '{\n  nix.buildMachines = [\n    { hostName = "linux-builder"; port = 31022; sshUser = "builder"; }\n  ];\n}\n';
+    const text =
+      '{\n  nix.buildMachines = [\n    { hostName = "linux-builder"; port = 31022; sshUser = "builder"; }\n  ];\n}\n';
     const [hit] = expectFindings(text, 'unknown-option', [3]);
     assert.match(hit.message, /no port field/);
   });
@@ -72,7 +79,11 @@ describe('rule unknown-option', () => {
 
 describe('rule unknown-option below known names', () => {
   it('checks names inside nix.linux-builder.config.virtualisation.darwin-builder', () => {
-    const [hit] = expectFindings('{ nix.linux-builder.config.virtualisation.darwin-builder.memSize = 1; }\n', 'unknown-option', [1]);
+    const [hit] = expectFindings(
+      '{ nix.linux-builder.config.virtualisation.darwin-builder.memSize = 1; }\n',
+      'unknown-option',
+      [1],
+    );
     assert.match(hit.message, /memorySize/);
   });
   it('checks names directly inside nix.linux-builder.config', () => {
@@ -83,12 +94,17 @@ describe('rule unknown-option below known names', () => {
 describe('rule unknown-option moves next to existing sets', () => {
   it('moves hostPort into an existing config = { … } set rather than a clashing dotted binding', () => {
     // (31022, the default: another port would rightly bring host-port-mismatch along.)
-    const text = '{\n  nix.linux-builder = {\n    hostPort = 31022;\n    config = {\n      virtualisation.cores = 2;\n    };\n  };\n}\n';
+    const text =
+      '{\n  nix.linux-builder = {\n    hostPort = 31022;\n    config = {\n      virtualisation.cores = 2;\n    };\n  };\n}\n';
     const [fixed] = expectFixesWork(text, 'unknown-option');
-    assert.match(fixed, /config = \{\n {6}virtualisation\.cores = 2;\n {6}virtualisation\.darwin-builder\.hostPort = 31022;\n {4}\};/);
+    assert.match(
+      fixed,
+      /config = \{\n {6}virtualisation\.cores = 2;\n {6}virtualisation\.darwin-builder\.hostPort = 31022;\n {4}\};/,
+    );
   });
   it('only removes the misplaced binding when the right option is already set', () => {
-    const text = '{\n  nix.linux-builder = {\n    hostPort = 31023;\n    config.virtualisation.darwin-builder.hostPort = 31023;\n  };\n}\n';
+    const text =
+      '{\n  nix.linux-builder = {\n    hostPort = 31023;\n    config.virtualisation.darwin-builder.hostPort = 31023;\n  };\n}\n';
     const [hit] = expectFindings(text, 'unknown-option', [3]);
     assert.match(hit.fixes[0].title, /already set/);
     const [fixed] = expectFixesWork(text, 'unknown-option');
@@ -98,7 +114,8 @@ describe('rule unknown-option moves next to existing sets', () => {
 
 describe('rule unknown-option with imported VM modules', () => {
   it('trusts names under config when config imports modules that may declare them, but not known mistakes', () => {
-    const text = '{\n  nix.linux-builder.config = {\n    imports = [ ./sops.nix ];\n    sops.secrets.token = { };\n    diskSize = 40960;\n  };\n}\n';
+    const text =
+      '{\n  nix.linux-builder.config = {\n    imports = [ ./sops.nix ];\n    sops.secrets.token = { };\n    diskSize = 40960;\n  };\n}\n';
     expectFindings(text, 'unknown-option', [5]);
   });
 });

@@ -13,7 +13,9 @@ function checkCycles(files: Record<string, string>): { status: number | null; st
       mkdirSync(join(dir, name, '..'), { recursive: true });
       writeFileSync(join(dir, name), text);
     }
-    const run = spawnSync(process.execPath, [join(projectRoot, 'scripts/importCycles.mjs'), dir], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(projectRoot, 'scripts/importCycles.mjs'), dir], {
+      encoding: 'utf8',
+    });
     return { status: run.status, stderr: run.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -22,7 +24,10 @@ function checkCycles(files: Record<string, string>): { status: number | null; st
 
 describe('import cycle check (npm run lint)', function () {
   it('passes on modules that import downwards only', function () {
-    const run = checkCycles({ 'a.ts': "import { b } from './b.js';\nexport const a = b;\n", 'b.ts': 'export const b = 1;\n' });
+    const run = checkCycles({
+      'a.ts': "import { b } from './b.js';\nexport const a = b;\n",
+      'b.ts': 'export const b = 1;\n',
+    });
     assert.equal(run.status, 0, run.stderr);
   });
 
@@ -30,7 +35,8 @@ describe('import cycle check (npm run lint)', function () {
     const run = checkCycles({
       'engine.ts': "import { probes } from './registry.js';\nexport const run = () => probes;\n",
       'registry.ts': "import { build } from './sub/testBuild.js';\nexport const probes = [build];\n",
-      'sub/testBuild.ts': "export async function build() { const { run } = await import('../engine.js'); return run; }\n",
+      'sub/testBuild.ts':
+        "export async function build() { const { run } = await import('../engine.js'); return run; }\n",
     });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /engine\.ts -> .*registry\.ts -> .*testBuild\.ts -> .*engine\.ts/);

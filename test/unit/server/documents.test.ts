@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { DocumentStore, isNixDocument, type DocumentState } from '../../../src/server/documents.js';
 
-const MODULE = '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.sshOptions = [ "-p" ];\n}\n';
+const MODULE =
+  '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.sshOptions = [ "-p" ];\n}\n';
 
 function store(debounceMs = 20) {
   const analysed: { uri: string; version: number; codes: string[] }[] = [];
@@ -9,13 +10,21 @@ function store(debounceMs = 20) {
   const s = new DocumentStore({
     debounceMs,
     analyzeOptions: () => ({}),
-    onAnalyzed: (state: DocumentState) => analysed.push({ uri: state.uri, version: state.analysis!.version, codes: state.analysis!.findings.map((f) => f.code) }),
+    onAnalyzed: (state: DocumentState) =>
+      analysed.push({
+        uri: state.uri,
+        version: state.analysis!.version,
+        codes: state.analysis!.findings.map((f) => f.code),
+      }),
     log: (m) => logs.push(m),
   });
   return { s, analysed, logs };
 }
 
-const insert = (line: number, character: number, text: string) => ({ range: { start: { line, character }, end: { line, character } }, text });
+const insert = (line: number, character: number, text: string) => ({
+  range: { start: { line, character }, end: { line, character } },
+  text,
+});
 
 /**
  * Waits until every timer the store set before now has fired: a sentinel document edited now is
@@ -53,7 +62,11 @@ describe('document store', function () {
     await until('the debounced analysis', () => analysed.length === 2);
     assert.equal(analysed[1].version, 10);
     await drainTimers(s, analysed);
-    assert.equal(analysed.filter((a) => a.uri === 'file:///a.nix').length, 2, 'no second analysis of the same version');
+    assert.equal(
+      analysed.filter((a) => a.uri === 'file:///a.nix').length,
+      2,
+      'no second analysis of the same version',
+    );
     s.dispose();
   });
 
@@ -65,7 +78,10 @@ describe('document store', function () {
     assert.equal(state?.analysis.version, 2);
     assert.ok(state.analysis.findings.some((f) => f.code === 'unknown-option'));
     await drainTimers(s, analysed);
-    assert.deepEqual(analysed.filter((a) => a.uri === 'file:///a.nix').map((a) => a.version), [1, 2]);
+    assert.deepEqual(
+      analysed.filter((a) => a.uri === 'file:///a.nix').map((a) => a.version),
+      [1, 2],
+    );
     s.dispose();
   });
 
@@ -73,7 +89,11 @@ describe('document store', function () {
     const { s } = store();
     s.open('file:///a.nix', 'nix', 1, 'abc\n');
     // Each change is in the coordinates of the text the previous one produced.
-    s.change('file:///a.nix', 2, [insert(0, 3, 'd'), insert(0, 0, 'X'), { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 2 } }, text: '' }]);
+    s.change('file:///a.nix', 2, [
+      insert(0, 3, 'd'),
+      insert(0, 0, 'X'),
+      { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 2 } }, text: '' },
+    ]);
     assert.equal(s.current('file:///a.nix')?.document.getText(), 'Xbcd\n');
     s.dispose();
   });
@@ -102,8 +122,13 @@ describe('a document whose analysis throws', function () {
     const s = new DocumentStore({
       debounceMs: 5,
       // Any exception inside the analysis: here reading the options throws.
-      analyzeOptions: () => ({ get disabledRules(): string[] { throw new Error('boom'); } }),
-      onAnalyzed: (state: DocumentState) => analysed.push(state.analysis!.findings.map((f) => `${f.code}: ${f.message}`)),
+      analyzeOptions: () => ({
+        get disabledRules(): string[] {
+          throw new Error('boom');
+        },
+      }),
+      onAnalyzed: (state: DocumentState) =>
+        analysed.push(state.analysis!.findings.map((f) => `${f.code}: ${f.message}`)),
       log: () => undefined,
     });
     s.open('file:///broken.nix', 'nix', 1, MODULE);

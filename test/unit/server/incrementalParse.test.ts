@@ -9,7 +9,6 @@ import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
 import { composeChange, type TextChange } from '../../../src/server/textChanges.js';
 import { seededRandom } from '../../util/random.js';
 
-
 /** One block of realistic bindings; the module repeats it under many names. */
 const block = (i: number): string => `  machine${i} = {
     nix.linux-builder = {
@@ -37,11 +36,31 @@ const MODULE = `{ config, lib, pkgs, ... }:\n{\n${Array.from({ length: 40 }, (_,
 /** Every node with its range: a stale subtree reused at the wrong place changes this. */
 function dump(parsed: ParsedNix): string {
   const out: string[] = [];
-  parsed.tree.iterate({ enter: (node) => { out.push(`${node.name}@${node.from}-${node.to}`); } });
+  parsed.tree.iterate({
+    enter: (node) => {
+      out.push(`${node.name}@${node.from}-${node.to}`);
+    },
+  });
   return out.join(' ');
 }
 
-const TOKENS = ['{', '}', ';', '=', '"', "''", '${', ']', '[', '\n', 'nix.', 'linux-builder', ' ', '# c\n', 'x'];
+const TOKENS = [
+  '{',
+  '}',
+  ';',
+  '=',
+  '"',
+  "''",
+  '${',
+  ']',
+  '[',
+  '\n',
+  'nix.',
+  'linux-builder',
+  ' ',
+  '# c\n',
+  'x',
+];
 
 describe('incremental reparse from composed LSP changes', function () {
   it('gives the same tree as a fresh parse for 300 random edit batches (seeded)', function () {

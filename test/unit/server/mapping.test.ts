@@ -4,7 +4,12 @@ import type { CodeActionParams, MarkupContent, TextDocumentEdit } from 'vscode-l
 import type { Located, ModuleInfo, OptionDefinition, Span } from '../../../src/nix/model.js';
 import type { Finding } from '../../../src/protocol/findings.js';
 import { hoverAt, optionPathAt } from '../../../src/server/hover.js';
-import { completionsAt, enclosingSetPath, namespaceNames, typedAttrPath } from '../../../src/server/completion.js';
+import {
+  completionsAt,
+  enclosingSetPath,
+  namespaceNames,
+  typedAttrPath,
+} from '../../../src/server/completion.js';
 import { codeActionsFor, rangesMeet } from '../../../src/server/codeActions.js';
 import { readDiagnosticData, toDiagnostic } from '../../../src/server/diagnostics.js';
 import { parseSettings } from '../../../src/server/settings.js';
@@ -34,20 +39,38 @@ function span(needle: string, nth = 0): Span {
 /** The locator's answer for TEXT, written by hand so these tests check only the server's mapping. */
 function located(): Located {
   const body = { from: TEXT.indexOf('{', TEXT.indexOf(':')), to: TEXT.lastIndexOf('}') + 1 };
-  const module: ModuleInfo = { span: { from: 0, to: body.to }, body, prefix: [], kind: 'file', withScopes: [], explicitConfig: false };
+  const module: ModuleInfo = {
+    span: { from: 0, to: body.to },
+    body,
+    prefix: [],
+    kind: 'file',
+    withScopes: [],
+    explicitConfig: false,
+  };
   const builderSet = { from: TEXT.indexOf('{', span('linux-builder').to), to: TEXT.indexOf('};') + 1 };
   const entry = { from: TEXT.indexOf('[ {') + 2, to: TEXT.indexOf('} ]') + 1 };
   const enable: OptionDefinition = {
     path: ['nix', 'linux-builder', 'enable'],
     pathSpans: [span('nix'), span('linux-builder'), span('enable')],
-    ownLength: 1, nameSpan: span('enable'), bindingSpan: span('enable = true;'),
-    value: { kind: 'bool', value: true, span: span('true') }, conditional: false, priority: 'normal', module,
+    ownLength: 1,
+    nameSpan: span('enable'),
+    bindingSpan: span('enable = true;'),
+    value: { kind: 'bool', value: true, span: span('true') },
+    conditional: false,
+    priority: 'normal',
+    module,
   };
   const hostName: OptionDefinition = {
     path: ['nix', 'buildMachines', '*', 'hostName'],
     pathSpans: [span('nix', 1), span('buildMachines'), entry, span('hostName')],
-    ownLength: 1, nameSpan: span('hostName'), bindingSpan: span('hostName = "x";'),
-    value: { kind: 'string', value: 'x', quote: 'double', span: span('"x"') }, conditional: false, priority: 'normal', module, entrySpan: entry,
+    ownLength: 1,
+    nameSpan: span('hostName'),
+    bindingSpan: span('hostName = "x";'),
+    value: { kind: 'string', value: 'x', quote: 'double', span: span('"x"') },
+    conditional: false,
+    priority: 'normal',
+    module,
+    entrySpan: entry,
   };
   return {
     definitions: [enable, hostName],
@@ -77,7 +100,12 @@ describe('server mapping helpers', function () {
       const l = located();
       // The cursor on `[ {` is inside the entry's span but the `*` element is not a name.
       assert.equal(optionPathAt(l, TEXT.indexOf('[ {') + 2), undefined);
-      assert.deepEqual(optionPathAt(l, span('hostName').from)?.path, ['nix', 'buildMachines', '*', 'hostName']);
+      assert.deepEqual(optionPathAt(l, span('hostName').from)?.path, [
+        'nix',
+        'buildMachines',
+        '*',
+        'hostName',
+      ]);
     });
 
     it('renders type, default and doc as Markdown with the name range', function () {
@@ -88,13 +116,19 @@ describe('server mapping helpers', function () {
       assert.match(value, /nix\.linux-builder\.enable/);
       assert.match(value, /boolean/);
       assert.match(value, /`false`/);
-      assert.deepEqual(hover.range, { start: d.positionAt(span('enable').from), end: d.positionAt(span('enable').to) });
+      assert.deepEqual(hover.range, {
+        start: d.positionAt(span('enable').from),
+        end: d.positionAt(span('enable').to),
+      });
     });
   });
 
   describe('completion', function () {
     it('reads the dotted prefix typed where a binding starts', function () {
-      assert.deepEqual(typedAttrPath('  nix.linux-builder.pro'), { segments: ['nix', 'linux-builder'], partial: 'pro' });
+      assert.deepEqual(typedAttrPath('  nix.linux-builder.pro'), {
+        segments: ['nix', 'linux-builder'],
+        partial: 'pro',
+      });
       assert.deepEqual(typedAttrPath('    '), { segments: [], partial: '' });
       assert.deepEqual(typedAttrPath('  { ena'), { segments: [], partial: 'ena' });
       assert.deepEqual(typedAttrPath('  a = 1; b'), { segments: [], partial: 'b' });
@@ -114,9 +148,12 @@ describe('server mapping helpers', function () {
     it('offers the sets on the way down to documented options', function () {
       assert.deepEqual(namespaceNames([]), ['nix']);
       assert.deepEqual(namespaceNames(['nix']), ['buildMachines', 'linux-builder']);
-      assert.deepEqual(namespaceNames(['nix', 'linux-builder', 'config', 'virtualisation']), ['darwin-builder']);
+      assert.deepEqual(namespaceNames(['nix', 'linux-builder', 'config', 'virtualisation']), [
+        'darwin-builder',
+      ]);
       const vmConfig = namespaceNames(['nix', 'linux-builder', 'config']);
-      for (const name of ['virtualisation', 'boot', 'networking', 'services']) assert.ok(vmConfig.includes(name), name);
+      for (const name of ['virtualisation', 'boot', 'networking', 'services'])
+        assert.ok(vmConfig.includes(name), name);
       assert.deepEqual(namespaceNames(['nix', 'buildMachines']), [], 'list elements are not names');
       assert.deepEqual(namespaceNames(['services']), []);
     });
@@ -126,7 +163,8 @@ describe('server mapping helpers', function () {
       const position = d.positionAt(TEXT.indexOf('    \n') + 4);
       const items = completionsAt(d, located(), position);
       const labels = items.map((i) => i.label);
-      for (const name of ['enable', 'protocol', 'systems', 'maxJobs', 'config']) assert.ok(labels.includes(name), name);
+      for (const name of ['enable', 'protocol', 'systems', 'maxJobs', 'config'])
+        assert.ok(labels.includes(name), name);
       const machine = completionsAt(d, located(), d.positionAt(span('hostName').from)).map((i) => i.label);
       for (const name of ['sshUser', 'sshKey', 'publicHostKey']) assert.ok(machine.includes(name), name);
     });
@@ -139,7 +177,13 @@ describe('server mapping helpers', function () {
       code: 'ssh-options',
       message: 'msg',
       fixes: [
-        { title: 'remove', isPreferred: true, edits: [{ range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, newText: '' }] },
+        {
+          title: 'remove',
+          isPreferred: true,
+          edits: [
+            { range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, newText: '' },
+          ],
+        },
         { title: 'other', isPreferred: false, edits: [] },
       ],
     };
@@ -150,7 +194,10 @@ describe('server mapping helpers', function () {
       pending: [],
       dirty: false,
     });
-    const params = (diagnostics: CodeActionParams['context']['diagnostics'], only?: string[]): CodeActionParams => ({
+    const params = (
+      diagnostics: CodeActionParams['context']['diagnostics'],
+      only?: string[],
+    ): CodeActionParams => ({
       textDocument: { uri: 'file:///t.nix' },
       range: { start: { line: 3, character: 5 }, end: { line: 3, character: 5 } },
       context: only ? { diagnostics, only } : { diagnostics },
@@ -168,7 +215,13 @@ describe('server mapping helpers', function () {
 
     it('offers one versioned quick fix per fix, the preferred one marked', function () {
       const actions = codeActionsFor(state(3), params([toDiagnostic(finding, 0, 3, 'x')]), 'x');
-      assert.deepEqual(actions.map((a) => [a.title, a.isPreferred, a.kind]), [['remove', true, 'quickfix'], ['other', false, 'quickfix']]);
+      assert.deepEqual(
+        actions.map((a) => [a.title, a.isPreferred, a.kind]),
+        [
+          ['remove', true, 'quickfix'],
+          ['other', false, 'quickfix'],
+        ],
+      );
       const edit = actions[0].edit!.documentChanges![0] as TextDocumentEdit;
       assert.deepEqual(edit.textDocument, { uri: 'file:///t.nix', version: 3 });
       assert.deepEqual(edit.edits, finding.fixes[0].edits);
@@ -184,12 +237,19 @@ describe('server mapping helpers', function () {
     });
 
     it('ignores a same-version diagnostic whose index now names another finding (re-analysed after a settings change)', function () {
-      const elsewhere: Finding = { ...finding, range: { start: { line: 8, character: 0 }, end: { line: 8, character: 3 } }, code: 'unknown-option' };
+      const elsewhere: Finding = {
+        ...finding,
+        range: { start: { line: 8, character: 0 }, end: { line: 8, character: 3 } },
+        code: 'unknown-option',
+      };
       const s = state(3);
       s.analysis.findings = [elsewhere, finding];
       // The client's diagnostic says index 0, but index 0 is now another finding far away.
       const actions = codeActionsFor(s, params([toDiagnostic(finding, 0, 3, 'x')]), 'x');
-      assert.deepEqual(actions.map((a) => a.diagnostics?.[0]?.code), ['ssh-options', 'ssh-options']);
+      assert.deepEqual(
+        actions.map((a) => a.diagnostics?.[0]?.code),
+        ['ssh-options', 'ssh-options'],
+      );
       assert.equal((actions[0].diagnostics![0].data as { index: number }).index, 1);
     });
 
@@ -204,7 +264,10 @@ describe('server mapping helpers', function () {
     });
 
     it('treats touching ranges as meeting', function () {
-      const r = (a: number, b: number) => ({ start: { line: 0, character: a }, end: { line: 0, character: b } });
+      const r = (a: number, b: number) => ({
+        start: { line: 0, character: a },
+        end: { line: 0, character: b },
+      });
       assert.ok(rangesMeet(r(0, 5), r(5, 5)));
       assert.ok(!rangesMeet(r(0, 5), r(6, 7)));
     });
@@ -212,21 +275,56 @@ describe('server mapping helpers', function () {
 
   describe('settings', function () {
     it('reads nested, flat and wrapped shapes and ignores ill-typed values', function () {
-      const nested = parseSettings({ rules: { disabled: ['ssh-options', 3] }, probes: { timeoutMilliseconds: 500, root: '/tmp/r', trustRoot: true }, builderHost: 'b' }, 'file:///d/');
-      assert.deepEqual(nested, { disabledRules: ['ssh-options'], probeTimeoutMs: 500, probeRoot: '/tmp/r', probeTrustRoot: true, builderHost: 'b', docsBaseUrl: 'file:///d' });
+      const nested = parseSettings(
+        {
+          rules: { disabled: ['ssh-options', 3] },
+          probes: { timeoutMilliseconds: 500, root: '/tmp/r', trustRoot: true },
+          builderHost: 'b',
+        },
+        'file:///d/',
+      );
+      assert.deepEqual(nested, {
+        disabledRules: ['ssh-options'],
+        probeTimeoutMs: 500,
+        probeRoot: '/tmp/r',
+        probeTrustRoot: true,
+        builderHost: 'b',
+        docsBaseUrl: 'file:///d',
+      });
       assert.deepEqual(parseSettings({ 'rules.disabled': ['x'] }, 'd').disabledRules, ['x']);
-      assert.deepEqual(parseSettings({ linuxBuilderDoctor: { rules: { disabled: ['y'] } } }, 'd').disabledRules, ['y']);
+      assert.deepEqual(
+        parseSettings({ linuxBuilderDoctor: { rules: { disabled: ['y'] } } }, 'd').disabledRules,
+        ['y'],
+      );
       // docsBaseUrl is not a setting: the links always point at the bundled pages.
       // trustRoot only as a real boolean: 'true' from a confused client does not trust a staged root.
-      assert.deepEqual(parseSettings({ probes: { timeoutMilliseconds: -1, trustRoot: 'true' }, docsBaseUrl: 'https://e/x/' }, 'd'), { disabledRules: [], probeTimeoutMs: undefined, probeRoot: undefined, probeTrustRoot: false, builderHost: undefined, docsBaseUrl: 'd' });
+      assert.deepEqual(
+        parseSettings(
+          { probes: { timeoutMilliseconds: -1, trustRoot: 'true' }, docsBaseUrl: 'https://e/x/' },
+          'd',
+        ),
+        {
+          disabledRules: [],
+          probeTimeoutMs: undefined,
+          probeRoot: undefined,
+          probeTrustRoot: false,
+          builderHost: undefined,
+          docsBaseUrl: 'd',
+        },
+      );
       assert.deepEqual(parseSettings(null, 'd').disabledRules, []);
     });
 
     it('lets request parameters override settings for a probe run, dropping unknown probe ids', function () {
-      const settings = parseSettings({ probes: { timeoutMilliseconds: 500, root: '/s' }, builderHost: 'h' }, 'd');
+      const settings = parseSettings(
+        { probes: { timeoutMilliseconds: 500, root: '/s' }, builderHost: 'h' },
+        'd',
+      );
       const signal = new AbortController().signal;
-      assert.deepEqual(probeRunOptions({ runId: 'r', root: '/p', only: ['platform', 'bogus' as never] }, settings, signal),
-        { signal, root: '/p', timeoutMs: 500, builderHost: 'h', only: ['platform'] });
+      assert.deepEqual(
+        probeRunOptions({ runId: 'r', root: '/p', only: ['platform', 'bogus' as never] }, settings, signal),
+        { signal, root: '/p', timeoutMs: 500, builderHost: 'h', only: ['platform'] },
+      );
     });
   });
 });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { composeChange, type TextChange } from '../../../src/server/textChanges.js';
 import { seededRandom } from '../../util/random.js';
 
-
 /** Checks that `changes` really describe old -> new: sorted, disjoint, and every gap unchanged. */
 function assertDescribes(changes: readonly TextChange[], oldText: string, newText: string): void {
   let posA = 0;
@@ -68,14 +67,20 @@ describe('composeChange (LSP content changes -> Lezer changed ranges)', () => {
     const random = seededRandom(seed);
     const alphabet = 'ab{};=" \n';
     for (let round = 0; round < 2000; round++) {
-      const oldText = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const oldText = Array.from(
+        { length: Math.floor(random() * 40) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join('');
       let text = oldText;
       let changes: TextChange[] = [];
       const steps = 1 + Math.floor(random() * 8);
       for (let s = 0; s < steps; s++) {
         const from = Math.floor(random() * (text.length + 1));
         const to = from + Math.floor(random() * (text.length - from + 1) * (random() < 0.5 ? 0.3 : 1));
-        const insert = Array.from({ length: Math.floor(random() * 5) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+        const insert = Array.from(
+          { length: Math.floor(random() * 5) },
+          () => alphabet[Math.floor(random() * alphabet.length)],
+        ).join('');
         changes = composeChange(changes, from, to, insert.length);
         text = text.slice(0, from) + insert + text.slice(to);
       }

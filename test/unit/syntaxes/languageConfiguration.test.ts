@@ -12,7 +12,9 @@ interface LanguageConfiguration {
 }
 
 describe('language-configuration.json', () => {
-  const config = JSON.parse(readFileSync(join(projectRoot, 'language-configuration.json'), 'utf8')) as LanguageConfiguration;
+  const config = JSON.parse(
+    readFileSync(join(projectRoot, 'language-configuration.json'), 'utf8'),
+  ) as LanguageConfiguration;
 
   it('declares Nix comments', () => {
     assert.equal(config.comments.lineComment, '#');
@@ -20,13 +22,18 @@ describe('language-configuration.json', () => {
   });
 
   it('pairs brackets, interpolations, and both kinds of strings', () => {
-    assert.deepEqual(config.brackets, [['{', '}'], ['[', ']'], ['(', ')'], ['${', '}']]);
+    assert.deepEqual(config.brackets, [
+      ['{', '}'],
+      ['[', ']'],
+      ['(', ')'],
+      ['${', '}'],
+    ]);
     const pairs = config.autoClosingPairs.map((p) => `${p.open}${p.close}`);
     for (const pair of ['{}', '[]', '()', '""', "''''"]) assert.ok(pairs.includes(pair), pair);
     assert.ok(config.surroundingPairs.some(([open, close]) => open === "''" && close === "''"));
   });
 
-  it('treats linux-builder and foo\' as one word, as Nix identifiers', () => {
+  it("treats linux-builder and foo' as one word, as Nix identifiers", () => {
     const word = new RegExp(`^${config.wordPattern}$`);
     assert.ok(word.test('linux-builder'));
     assert.ok(word.test("foo'"));

@@ -28,7 +28,9 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
   });
 
   const inputs = [
-    ...readdirSync(fixtures).filter((f) => f.endsWith('.nix')).map((f) => join(fixtures, f)),
+    ...readdirSync(fixtures)
+      .filter((f) => f.endsWith('.nix'))
+      .map((f) => join(fixtures, f)),
     ...sharedFiles.map((f) => join(shared, f)),
   ].sort((a, b) => basename(a).localeCompare(basename(b)));
   for (const input of inputs) {
@@ -41,7 +43,11 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
         if (!update) assert.fail(`${file}.snap was missing and has been written: review and commit it`);
         return;
       }
-      assert.equal(actual, readFileSync(snap, 'utf8'), 'run UPDATE_SNAPSHOTS=1 node scripts/test.mjs unit to accept a change');
+      assert.equal(
+        actual,
+        readFileSync(snap, 'utf8'),
+        'run UPDATE_SNAPSHOTS=1 node scripts/test.mjs unit to accept a change',
+      );
     });
   }
 
@@ -50,26 +56,47 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
     const json = JSON.parse(raw) as { scopeName: string; repository: Record<string, unknown> };
     assert.equal(json.scopeName, NIX_SCOPE);
     const includes = [...raw.matchAll(/"include": "#([^"]+)"/g)].map((m) => m[1] ?? '');
-    assert.deepEqual(includes.filter((name) => !(name in json.repository)), []);
-    const names = [...raw.matchAll(/"(?:name|contentName)": "([^"]+)"/g)].flatMap((m) => (m[1] ?? '').split(' '));
-    assert.deepEqual(names.filter((n) => !n.endsWith('.nix') && n !== 'Nix'), []);
+    assert.deepEqual(
+      includes.filter((name) => !(name in json.repository)),
+      [],
+    );
+    const names = [...raw.matchAll(/"(?:name|contentName)": "([^"]+)"/g)].flatMap((m) =>
+      (m[1] ?? '').split(' '),
+    );
+    assert.deepEqual(
+      names.filter((n) => !n.endsWith('.nix') && n !== 'Nix'),
+      [],
+    );
   });
 
-  it('contributes the grammar under its own scope, not Nix IDE\'s source.nix, and names that scope in package.json', () => {
-    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { contributes: { grammars: { scopeName: string; path: string }[] } };
+  it("contributes the grammar under its own scope, not Nix IDE's source.nix, and names that scope in package.json", () => {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+      contributes: { grammars: { scopeName: string; path: string }[] };
+    };
     const scopes = pkg.contributes.grammars.map((g) => g.scopeName);
     assert.deepEqual(scopes, [NIX_SCOPE]);
     assert.ok(!scopes.includes('source.nix'));
   });
 
   it('scopes comments, strings, escapes and interpolations', () => {
-    const t = tokenize(grammar, '# c\n/* b */ "a\\n${x}" \'\'q \'\'${y} \'\'\' ${z}\'\'');
+    const t = tokenize(grammar, "# c\n/* b */ \"a\\n${x}\" ''q ''${y} ''' ${z}''");
     assert.ok(scopesOf(t, '# c'.slice(1)).includes('comment.line.number-sign.nix'));
     assert.ok(scopesOf(t, ' b ').includes('comment.block.nix'));
     assert.deepEqual(scopesOf(t, '\\n'), ['string.quoted.double.nix', 'constant.character.escape.nix']);
-    assert.deepEqual(scopesOf(t, 'x'), ['string.quoted.double.nix', 'meta.embedded.interpolation.nix', 'source.nix', 'variable.other.nix']);
-    assert.deepEqual(scopesOf(t, "''$"), ['string.quoted.other.indented.nix', 'constant.character.escape.nix']);
-    assert.deepEqual(scopesOf(t, "'''"), ['string.quoted.other.indented.nix', 'constant.character.escape.nix']);
+    assert.deepEqual(scopesOf(t, 'x'), [
+      'string.quoted.double.nix',
+      'meta.embedded.interpolation.nix',
+      'source.nix',
+      'variable.other.nix',
+    ]);
+    assert.deepEqual(scopesOf(t, "''$"), [
+      'string.quoted.other.indented.nix',
+      'constant.character.escape.nix',
+    ]);
+    assert.deepEqual(scopesOf(t, "'''"), [
+      'string.quoted.other.indented.nix',
+      'constant.character.escape.nix',
+    ]);
     assert.ok(scopesOf(t, 'z').includes('meta.embedded.interpolation.nix'));
   });
 
@@ -81,13 +108,29 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
   });
 
   it('scopes attribute names in bindings, formals, and lambda parameters', () => {
-    const t = tokenize(grammar, '{ config, lib ? null, ... }@args: x: {\n  nix."linux-builder".enable = lib.mkIf true 1;\n}');
-    assert.deepEqual(scopesOf(t, 'config'), ['meta.function.parameters.nix', 'variable.parameter.function.nix']);
-    assert.deepEqual(scopesOf(t, 'lib', 0), ['meta.function.parameters.nix', 'variable.parameter.function.nix']);
-    assert.deepEqual(scopesOf(t, 'args'), ['meta.function.parameters.nix', 'variable.parameter.function.nix']);
+    const t = tokenize(
+      grammar,
+      '{ config, lib ? null, ... }@args: x: {\n  nix."linux-builder".enable = lib.mkIf true 1;\n}',
+    );
+    assert.deepEqual(scopesOf(t, 'config'), [
+      'meta.function.parameters.nix',
+      'variable.parameter.function.nix',
+    ]);
+    assert.deepEqual(scopesOf(t, 'lib', 0), [
+      'meta.function.parameters.nix',
+      'variable.parameter.function.nix',
+    ]);
+    assert.deepEqual(scopesOf(t, 'args'), [
+      'meta.function.parameters.nix',
+      'variable.parameter.function.nix',
+    ]);
     assert.deepEqual(scopesOf(t, 'x'), ['variable.parameter.function.nix']);
     assert.deepEqual(scopesOf(t, 'nix', 1), ['meta.attrset.nix', 'entity.other.attribute-name.nix']);
-    assert.deepEqual(scopesOf(t, '"linux-builder"', 1), ['meta.attrset.nix', 'string.quoted.double.nix', 'entity.other.attribute-name.nix']);
+    assert.deepEqual(scopesOf(t, '"linux-builder"', 1), [
+      'meta.attrset.nix',
+      'string.quoted.double.nix',
+      'entity.other.attribute-name.nix',
+    ]);
     assert.deepEqual(scopesOf(t, 'mkIf', 1), ['meta.attrset.nix', 'support.function.lib.nix']);
     assert.deepEqual(scopesOf(t, 'true', 1), ['meta.attrset.nix', 'constant.language.nix']);
   });
@@ -106,7 +149,10 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
   });
 
   it('scopes keywords but not identifiers that contain them', () => {
-    const t = tokenize(grammar, 'let in-place = 1; inherit (pkgs) hello; in if a then rec { } else with b; c or d');
+    const t = tokenize(
+      grammar,
+      'let in-place = 1; inherit (pkgs) hello; in if a then rec { } else with b; c or d',
+    );
     assert.deepEqual(scopesOf(t, 'let'), ['keyword.control.nix']);
     assert.deepEqual(scopesOf(t, 'in-place'), ['entity.other.attribute-name.nix']);
     assert.deepEqual(scopesOf(t, 'inherit'), ['keyword.other.inherit.nix']);

@@ -29,7 +29,11 @@ export async function loadNixGrammar(): Promise<vsctm.IGrammar> {
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
     loadGrammar: (scopeName: string) =>
-      Promise.resolve(scopeName === NIX_SCOPE ? vsctm.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath) : null),
+      Promise.resolve(
+        scopeName === NIX_SCOPE
+          ? vsctm.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath)
+          : null,
+      ),
   });
   const grammar = await registry.loadGrammar(NIX_SCOPE);
   if (!grammar) throw new Error(`${NIX_SCOPE} did not load`);
@@ -42,7 +46,10 @@ export function tokenize(grammar: vsctm.IGrammar, text: string): Token[][] {
   return text.split('\n').map((line) => {
     const result = grammar.tokenizeLine(line, state);
     state = result.ruleStack;
-    return result.tokens.map((t) => ({ text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes.slice(1) }));
+    return result.tokens.map((t) => ({
+      text: line.slice(t.startIndex, t.endIndex),
+      scopes: t.scopes.slice(1),
+    }));
   });
 }
 

@@ -13,7 +13,12 @@ describe('check: a file whose analysis throws', () => {
       writeFileSync(a, '{ nix.linux-builder.sshOptions = [ ]; }\n');
       let reads = 0;
       // Any exception inside the analysis: here the second read of the options throws.
-      const options = { get disabledRules(): string[] { if (++reads === 2) throw new Error('boom'); return []; } };
+      const options = {
+        get disabledRules(): string[] {
+          if (++reads === 2) throw new Error('boom');
+          return [];
+        },
+      };
       const b = join(dir, 'b.nix');
       writeFileSync(b, '{ nix.linux-builder.sshOptions = [ ]; }\n');
       const { checked } = checkFiles([a, b], nodeFs, options);

@@ -17,7 +17,10 @@ function findingsUnder(dir: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const { file, findings } of checked) {
     const shown = findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
-    if (shown.length > 0) out[file.slice(dir.length + 1)] = shown.map((f) => `${f.range.start.line + 1} ${f.code}${/ \(hosts?: [^)]*\)$/.exec(f.message)?.[0] ?? ''}`);
+    if (shown.length > 0)
+      out[file.slice(dir.length + 1)] = shown.map(
+        (f) => `${f.range.start.line + 1} ${f.code}${/ \(hosts?: [^)]*\)$/.exec(f.message)?.[0] ?? ''}`,
+      );
   }
   return out;
 }
@@ -28,7 +31,10 @@ describe('workspace: modules grouped per host', () => {
   it('judges a shared module once per host, naming the host when they disagree', () => {
     assert.deepEqual(findingsUnder(multiHost), {
       // nix.enable = false only on the work Mac; the home Mac emulates x86_64 (hosts/home imports it).
-      'modules/builder.nix': ['2 requires-nix-enable (host: work-mac)', '3 x86-needs-emulation (host: work-mac)'],
+      'modules/builder.nix': [
+        '2 requires-nix-enable (host: work-mac)',
+        '3 x86-needs-emulation (host: work-mac)',
+      ],
       'hosts/work.nix': ['2 requires-nix-enable'],
     });
   });
@@ -41,7 +47,9 @@ describe('workspace: modules grouped per host', () => {
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     it('keeps the inline modules of two hosts in one flake.nix apart', () => {
-      writeFileSync(join(dir, 'flake.nix'), `{
+      writeFileSync(
+        join(dir, 'flake.nix'),
+        `{
   outputs = { nix-darwin, ... }: {
     darwinConfigurations = {
       work = nix-darwin.lib.darwinSystem { modules = [ { nix.enable = false; } ]; };
@@ -50,18 +58,28 @@ describe('workspace: modules grouped per host', () => {
     };
   };
 }
-`);
+`,
+      );
       assert.deepEqual(findingsUnder(dir), { 'flake.nix': ['6 requires-nix-enable (host: both)'] });
     });
 
     it('follows imports transitively, with a loop guard, and judges an unreached file with what it imports', () => {
       mkdirSync(join(dir, 'm'));
-      writeFileSync(join(dir, 'flake.nix'), '{ outputs = { nix-darwin, ... }: { darwinConfigurations.mac = nix-darwin.lib.darwinSystem { modules = [ ./m/a.nix ]; }; }; }\n');
-      writeFileSync(join(dir, 'm', 'a.nix'), '{\n  imports = [ ./b.nix ];\n  nix.linux-builder.enable = true;\n}\n');
+      writeFileSync(
+        join(dir, 'flake.nix'),
+        '{ outputs = { nix-darwin, ... }: { darwinConfigurations.mac = nix-darwin.lib.darwinSystem { modules = [ ./m/a.nix ]; }; }; }\n',
+      );
+      writeFileSync(
+        join(dir, 'm', 'a.nix'),
+        '{\n  imports = [ ./b.nix ];\n  nix.linux-builder.enable = true;\n}\n',
+      );
       writeFileSync(join(dir, 'm', 'b.nix'), '{\n  imports = [ ./a.nix (import ./c.nix) ];\n}\n');
       writeFileSync(join(dir, 'm', 'c.nix'), '{\n  nix.enable = false;\n}\n');
       // Reached by no host: judged with what it imports (c.nix), not with the host's a.nix.
-      writeFileSync(join(dir, 'm', 'lonely.nix'), '{\n  imports = [ ./c.nix ];\n  nix.linux-builder.enable = true;\n}\n');
+      writeFileSync(
+        join(dir, 'm', 'lonely.nix'),
+        '{\n  imports = [ ./c.nix ];\n  nix.linux-builder.enable = true;\n}\n',
+      );
       writeFileSync(join(dir, 'm', 'other.nix'), '{\n  nix.linux-builder.enable = true;\n}\n');
       assert.deepEqual(findingsUnder(dir), {
         'm/a.nix': ['3 requires-nix-enable'],
@@ -74,7 +92,10 @@ describe('workspace: modules grouped per host', () => {
       writeFileSync(join(dir, 'flake.nix'), '{ outputs = inputs: import ./lib/mkHosts.nix inputs; }\n');
       writeFileSync(join(dir, 'a.nix'), '{\n  nix.enable = false;\n}\n');
       writeFileSync(join(dir, 'b.nix'), '{\n  nix.linux-builder.enable = true;\n}\n');
-      assert.deepEqual(findingsUnder(dir), { 'a.nix': ['2 requires-nix-enable'], 'b.nix': ['2 requires-nix-enable'] });
+      assert.deepEqual(findingsUnder(dir), {
+        'a.nix': ['2 requires-nix-enable'],
+        'b.nix': ['2 requires-nix-enable'],
+      });
     });
   });
 });

@@ -18,7 +18,9 @@ export interface CodeServerInstall {
 export function findCodeServer(env: NodeJS.ProcessEnv = process.env): CodeServerInstall | null {
   const cache = env.LBD_CACHE ?? join(homedir(), '.cache', 'linux-builder-doctor');
   const headers = join(cache, 'node24', 'node_modules', 'node', 'node_modules');
-  const arch = existsSync(headers) ? readdirSync(headers).find((d) => d.startsWith('node-linux-')) : undefined;
+  const arch = existsSync(headers)
+    ? readdirSync(headers).find((d) => d.startsWith('node-linux-'))
+    : undefined;
   const node = arch ? join(headers, arch, 'bin', 'node') : '';
   const entry = join(cache, 'code-server', 'lib', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   return node && existsSync(node) && existsSync(entry) ? { node, entry } : null;
@@ -26,7 +28,12 @@ export function findCodeServer(env: NodeJS.ProcessEnv = process.env): CodeServer
 
 export { freePort };
 
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -38,7 +45,9 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }
 
 export interface RunningCodeServer {
@@ -56,12 +65,21 @@ export interface CodeServerDirs {
 }
 
 export function makeDirs(base: string): CodeServerDirs {
-  const dirs = { home: join(base, 'home'), tmp: join(base, 'tmp'), userData: join(base, 'user-data'), extensions: join(base, 'extensions') };
+  const dirs = {
+    home: join(base, 'home'),
+    tmp: join(base, 'tmp'),
+    userData: join(base, 'user-data'),
+    extensions: join(base, 'extensions'),
+  };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   return dirs;
 }
 
-function baseEnv(install: CodeServerInstall, dirs: CodeServerDirs, extra: Record<string, string>): NodeJS.ProcessEnv {
+function baseEnv(
+  install: CodeServerInstall,
+  dirs: CodeServerDirs,
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: dirs.home, TMPDIR: dirs.tmp, ...extra };
   env.PATH = `${join(install.node, '..')}:${process.env.PATH ?? ''}`;
   delete env.VSCODE_IPC_HOOK_CLI; // never talk to a VS Code this process might run inside
@@ -70,39 +88,69 @@ function baseEnv(install: CodeServerInstall, dirs: CodeServerDirs, extra: Record
 
 /** `code-server --install-extension x.vsix` into our own extensions dir (offline). */
 export function installExtension(install: CodeServerInstall, dirs: CodeServerDirs, vsix: string): string {
-  const run = spawnSync(install.node, [install.entry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix], {
-    env: baseEnv(install, dirs, {}),
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (run.status !== 0) throw new Error(`--install-extension failed (${run.status}): ${run.stderr}${run.stdout}`);
+  const run = spawnSync(
+    install.node,
+    [
+      install.entry,
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      '--install-extension',
+      vsix,
+    ],
+    {
+      env: baseEnv(install, dirs, {}),
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (run.status !== 0)
+    throw new Error(`--install-extension failed (${run.status}): ${run.stderr}${run.stdout}`);
   return run.stdout + run.stderr;
 }
 
 /** `workspaceTrust: true` keeps workspace trust on (untrusted-workspace tests); off otherwise, per docs/dev/testing.md#a-real-vs-code. */
-export async function startCodeServer(install: CodeServerInstall, dirs: CodeServerDirs, logFile: string, options: { workspaceTrust?: boolean } = {}): Promise<RunningCodeServer> {
+export async function startCodeServer(
+  install: CodeServerInstall,
+  dirs: CodeServerDirs,
+  logFile: string,
+  options: { workspaceTrust?: boolean } = {},
+): Promise<RunningCodeServer> {
   const port = await freePort();
   const config = join(dirs.tmp, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const args = [
     install.entry,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--config', config,
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--config',
+    config,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
+    '--vscode-option',
+    'enable-smoke-test-driver',
   ];
   const log = createWriteStream(logFile);
-  const child = spawn(install.node, args, { env: baseEnv(install, dirs, {}), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(install.node, args, {
+    env: baseEnv(install, dirs, {}),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   await waitFor('code-server /healthz', 60_000, async () => {
     if (exited) throw new Error(`code-server exited early; see ${logFile}`);
     const response = await fetch(`${url}/healthz`);
@@ -121,7 +169,12 @@ export async function startCodeServer(install: CodeServerInstall, dirs: CodeServ
           return; // group already gone
         }
         try {
-          await waitFor('code-server to exit', 5000, () => Promise.resolve(groupAlive(child.pid!) ? undefined : true), 100);
+          await waitFor(
+            'code-server to exit',
+            5000,
+            () => Promise.resolve(groupAlive(child.pid!) ? undefined : true),
+            100,
+          );
           return;
         } catch {
           // still alive: escalate

@@ -6,23 +6,42 @@
 import type { Browser, Page } from 'playwright-core';
 import type { RunningCodeServer } from './codeServer.js';
 
-export function workbenchUrl(server: RunningCodeServer, folder: string, payload?: Array<[string, string]>): string {
+export function workbenchUrl(
+  server: RunningCodeServer,
+  folder: string,
+  payload?: Array<[string, string]>,
+): string {
   const params = new URLSearchParams({ folder });
   if (payload) params.set('payload', JSON.stringify(payload));
   return `${server.url}/?${params.toString()}`;
 }
 
-export async function runInHostTests(browser: Browser, server: RunningCodeServer, folder: string, developmentPath: string, testsPath: string, timeoutMs: number): Promise<number> {
+export async function runInHostTests(
+  browser: Browser,
+  server: RunningCodeServer,
+  folder: string,
+  developmentPath: string,
+  testsPath: string,
+  timeoutMs: number,
+): Promise<number> {
   const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
   const page = await browser.newPage();
   try {
     const exitCode = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
-    await page.goto(workbenchUrl(server, folder, [['extensionDevelopmentPath', remote(developmentPath)], ['extensionTestsPath', remote(testsPath)]]));
+    await page.goto(
+      workbenchUrl(server, folder, [
+        ['extensionDevelopmentPath', remote(developmentPath)],
+        ['extensionTestsPath', remote(testsPath)],
+      ]),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`in-host tests did not finish within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`in-host tests did not finish within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([exitCode, timeout]);
@@ -34,7 +53,11 @@ export async function runInHostTests(browser: Browser, server: RunningCodeServer
   }
 }
 
-export async function openWorkbench(browser: Browser, server: RunningCodeServer, folder: string): Promise<Page> {
+export async function openWorkbench(
+  browser: Browser,
+  server: RunningCodeServer,
+  folder: string,
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await page.goto(workbenchUrl(server, folder));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

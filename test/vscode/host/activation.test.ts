@@ -21,25 +21,38 @@ function codeOf(d: vscode.Diagnostic): string {
   return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
 }
 
-interface LspRange { start: { line: number; character: number }; end: { line: number; character: number } }
-interface LspTextEdit { range: LspRange; newText: string }
+interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+interface LspTextEdit {
+  range: LspRange;
+  newText: string;
+}
 interface LspCodeAction {
   title: string;
   isPreferred?: boolean;
-  edit?: { changes?: Record<string, LspTextEdit[]>; documentChanges?: Array<{ textDocument: { uri: string }; edits: LspTextEdit[] }> };
+  edit?: {
+    changes?: Record<string, LspTextEdit[]>;
+    documentChanges?: Array<{ textDocument: { uri: string }; edits: LspTextEdit[] }>;
+  };
 }
 
 function lspEditsFor(action: LspCodeAction, uri: string): LspTextEdit[] {
-  const fromDocumentChanges = (action.edit?.documentChanges ?? []).filter((c) => c.textDocument.uri === uri).flatMap((c) => c.edits);
+  const fromDocumentChanges = (action.edit?.documentChanges ?? [])
+    .filter((c) => c.textDocument.uri === uri)
+    .flatMap((c) => c.edits);
   return [...fromDocumentChanges, ...(action.edit?.changes?.[uri] ?? [])];
 }
 
 /** Applies LSP edits to the document's text the way LSP defines it (all ranges refer to the original). */
 function applyLspEdits(document: vscode.TextDocument, edits: LspTextEdit[]): string {
-  const offset = (p: { line: number; character: number }): number => document.offsetAt(new vscode.Position(p.line, p.character));
+  const offset = (p: { line: number; character: number }): number =>
+    document.offsetAt(new vscode.Position(p.line, p.character));
   let text = document.getText();
   const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  for (const edit of sorted) text = text.slice(0, offset(edit.range.start)) + edit.newText + text.slice(offset(edit.range.end));
+  for (const edit of sorted)
+    text = text.slice(0, offset(edit.range.start)) + edit.newText + text.slice(offset(edit.range.end));
   return text;
 }
 
@@ -70,16 +83,32 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
     const loadMs = performance.now() - loadStarted;
     await api.serverReady;
     const deferred = { clientLoadMs: api.ctx.clientLoadMs };
-    appendFileSync(env.figuresFile, `${JSON.stringify({ activateMs: api.activationMs, bundleLoadMs: loadMs, openToActiveMs: wall, wasActive, ...deferred })}\n`);
+    appendFileSync(
+      env.figuresFile,
+      `${JSON.stringify({ activateMs: api.activationMs, bundleLoadMs: loadMs, openToActiveMs: wall, wasActive, ...deferred })}\n`,
+    );
     // A figure, not an assertion (speed is measured, never asserted by a timed test): the runner
     // prints it next to the 50 ms budget, and a loaded CI machine must not fail on it.
-    console.log(`    activation added ${(api.activationMs + loadMs).toFixed(1)} ms: load ${loadMs.toFixed(1)} + activate() ${api.activationMs.toFixed(1)} (budget 50 ms)`);
+    console.log(
+      `    activation added ${(api.activationMs + loadMs).toFixed(1)} ms: load ${loadMs.toFixed(1)} + activate() ${api.activationMs.toFixed(1)} (budget 50 ms)`,
+    );
     // The extension also activates on onStartupFinished (terminal links for error texts need no .nix
     // file), so whether it was active before the file opened is a figure, not an assertion.
-    assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activate() reports its own duration (${api.activationMs})`);
-    assert.equal(api.ctx.languageClient?.isRunning(), true, 'the language client runs once serverReady resolves');
+    assert.ok(
+      Number.isFinite(api.activationMs) && api.activationMs > 0,
+      `activate() reports its own duration (${api.activationMs})`,
+    );
+    assert.equal(
+      api.ctx.languageClient?.isRunning(),
+      true,
+      'the language client runs once serverReady resolves',
+    );
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['linuxBuilderDoctor.testBuilder', 'linuxBuilderDoctor.runHealthChecks', 'linuxBuilderDoctor.openReport']) {
+    for (const id of [
+      'linuxBuilderDoctor.testBuilder',
+      'linuxBuilderDoctor.runHealthChecks',
+      'linuxBuilderDoctor.openReport',
+    ]) {
       assert.ok(commands.includes(id), `${id} registered`);
     }
   });
@@ -105,7 +134,11 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
     const actions = await client.sendRequest<LspCodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: document.uri.toString() },
       range: client.code2ProtocolConverter.asRange(diagnostic.range),
-      context: client.code2ProtocolConverter.asCodeActionContextSync({ diagnostics: [diagnostic], triggerKind: vscode.CodeActionTriggerKind.Invoke, only: undefined }),
+      context: client.code2ProtocolConverter.asCodeActionContextSync({
+        diagnostics: [diagnostic],
+        triggerKind: vscode.CodeActionTriggerKind.Invoke,
+        only: undefined,
+      }),
     });
     const preferred = actions.filter((a) => a.isPreferred);
     assert.equal(preferred.length, 1, `one preferred fix among: ${actions.map((a) => a.title).join(' | ')}`);
@@ -116,17 +149,23 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
     editor.selection = new vscode.Selection(diagnostic.range.start, diagnostic.range.start);
     const versionBefore = document.version;
     await vscode.commands.executeCommand('editor.action.autoFix');
-    await pollUntil('the fix to change the document', 20_000, () => (document.version > versionBefore ? true : undefined));
+    await pollUntil('the fix to change the document', 20_000, () =>
+      document.version > versionBefore ? true : undefined,
+    );
     assert.equal(document.getText(), promised);
     assert.ok(!document.getText().includes('sshOptions'), 'sshOptions is gone');
-    await pollUntil('the ssh-options diagnostic to clear', 30_000, () => (ourDiagnostics(document.uri).some((d) => codeOf(d) === 'ssh-options') ? undefined : true));
+    await pollUntil('the ssh-options diagnostic to clear', 30_000, () =>
+      ourDiagnostics(document.uri).some((d) => codeOf(d) === 'ssh-options') ? undefined : true,
+    );
   });
 
   it('restarts the language server after it crashes, and diagnostics come back', async () => {
     const api = vscode.extensions.getExtension<DoctorApi>(EXTENSION_ID)!.exports;
     const serverPid = (): number | undefined => {
       // The server is a child of this extension host running our bundled dist/server.cjs.
-      const run = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'dist/server.cjs'], { encoding: 'utf8' });
+      const run = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'dist/server.cjs'], {
+        encoding: 'utf8',
+      });
       const pid = Number(run.stdout.trim().split('\n')[0]);
       return Number.isInteger(pid) && pid > 0 ? pid : undefined;
     };
@@ -137,8 +176,15 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
       return pid !== undefined && pid !== first ? pid : undefined;
     });
     assert.notEqual(second, first);
-    await pollUntil('the client to run again', 30_000, () => (api.ctx.languageClient?.isRunning() ? true : undefined));
-    const fresh = await vscode.workspace.openTextDocument({ language: 'nix', content: '{ nix.linux-builder.config.sshOptions = [ "-p" "31022" ]; }\n' });
-    await pollUntil('diagnostics from the restarted server', 30_000, () => (ourDiagnostics(fresh.uri).some((d) => codeOf(d) === 'ssh-options') ? true : undefined));
+    await pollUntil('the client to run again', 30_000, () =>
+      api.ctx.languageClient?.isRunning() ? true : undefined,
+    );
+    const fresh = await vscode.workspace.openTextDocument({
+      language: 'nix',
+      content: '{ nix.linux-builder.config.sshOptions = [ "-p" "31022" ]; }\n',
+    });
+    await pollUntil('diagnostics from the restarted server', 30_000, () =>
+      ourDiagnostics(fresh.uri).some((d) => codeOf(d) === 'ssh-options') ? true : undefined,
+    );
   });
 });

@@ -11,20 +11,38 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from './hostEnv.js';
 
-interface ExplainProblem { cause: string; summary: string; fix?: { summary: string }; definitions?: { rule: string; file: string; line: number }[] }
-interface Shown { result: { problems: ExplainProblem[] }; message: string; actions: string[] }
-interface ExplainLink extends vscode.TerminalLink { line: string }
+interface ExplainProblem {
+  cause: string;
+  summary: string;
+  fix?: { summary: string };
+  definitions?: { rule: string; file: string; line: number }[];
+}
+interface Shown {
+  result: { problems: ExplainProblem[] };
+  message: string;
+  actions: string[];
+}
+interface ExplainLink extends vscode.TerminalLink {
+  line: string;
+}
 interface DoctorApi {
   serverReady: Promise<void>;
-  explainLinks: vscode.TerminalLinkProvider<ExplainLink> & { explainLink(link: ExplainLink): Promise<Shown | undefined> };
+  explainLinks: vscode.TerminalLinkProvider<ExplainLink> & {
+    explainLink(link: ExplainLink): Promise<Shown | undefined>;
+  };
 }
 
-const LINE = "cannot build on 'ssh-ng://builder@linux-builder': error: failed to start SSH connection to 'builder@linux-builder'";
+const LINE =
+  "cannot build on 'ssh-ng://builder@linux-builder': error: failed to start SSH connection to 'builder@linux-builder'";
 
 /** A terminal that prints `text` (a real integrated terminal, no shell). */
 function printingTerminal(text: string): vscode.Terminal {
   const write = new vscode.EventEmitter<string>();
-  const pty: vscode.Pseudoterminal = { onDidWrite: write.event, open: () => write.fire(`${text}\r\n`), close: () => write.dispose() };
+  const pty: vscode.Pseudoterminal = {
+    onDidWrite: write.event,
+    open: () => write.fire(`${text}\r\n`),
+    close: () => write.dispose(),
+  };
   return vscode.window.createTerminal({ name: 'build log', pty });
 }
 
@@ -43,7 +61,10 @@ describe('explain: terminal links and "Explain Error Text"', () => {
   it('a `cannot build on …` line in a terminal is a link; clicking it shows the cause and fix with Run Health Checks', async () => {
     const terminal = printingTerminal(`  ${LINE}`);
     try {
-      const links = await api.explainLinks.provideTerminalLinks({ line: `  ${LINE}`, terminal }, new vscode.CancellationTokenSource().token);
+      const links = await api.explainLinks.provideTerminalLinks(
+        { line: `  ${LINE}`, terminal },
+        new vscode.CancellationTokenSource().token,
+      );
       assert.equal(links?.length, 1);
       const link = links[0];
       assert.ok(link);
@@ -51,7 +72,10 @@ describe('explain: terminal links and "Explain Error Text"', () => {
       assert.equal(link.length, LINE.length);
       const shown = await api.explainLinks.explainLink(link);
       assert.ok(shown, 'the click shows something');
-      assert.deepEqual(shown.result.problems.map((p) => p.cause), ['ssh-connection-failed']);
+      assert.deepEqual(
+        shown.result.problems.map((p) => p.cause),
+        ['ssh-connection-failed'],
+      );
       assert.match(shown.message, /ssh-connection-failed: .*Fix: /);
       assert.ok(shown.actions.includes('Run Health Checks'));
     } finally {
@@ -62,8 +86,18 @@ describe('explain: terminal links and "Explain Error Text"', () => {
   it('ordinary terminal lines are not links', async () => {
     const terminal = printingTerminal('building /nix/store/abc-hello.drv');
     try {
-      for (const line of ['building /nix/store/abc-hello.drv', '$ ls -la', 'copying path from https://cache.nixos.org']) {
-        assert.deepEqual(await api.explainLinks.provideTerminalLinks({ line, terminal }, new vscode.CancellationTokenSource().token), []);
+      for (const line of [
+        'building /nix/store/abc-hello.drv',
+        '$ ls -la',
+        'copying path from https://cache.nixos.org',
+      ]) {
+        assert.deepEqual(
+          await api.explainLinks.provideTerminalLinks(
+            { line, terminal },
+            new vscode.CancellationTokenSource().token,
+          ),
+          [],
+        );
       }
     } finally {
       terminal.dispose();
@@ -71,18 +105,24 @@ describe('explain: terminal links and "Explain Error Text"', () => {
   });
 
   it('"Explain Error Text" on a selected option error names the rule and the line in the workspace, with Open Definition', async () => {
-    const text = "error: The option `sshOptions' does not exist. Definition values:\n- In `/nix/store/abc-source/darwin-configuration.nix', via option nix.linux-builder.config:\n    [ \"-p\" ]\n";
+    const text =
+      'error: The option `sshOptions\' does not exist. Definition values:\n- In `/nix/store/abc-source/darwin-configuration.nix\', via option nix.linux-builder.config:\n    [ "-p" ]\n';
     // A file, not an untitled buffer: nothing is left dirty for the tests that follow.
     const file = join(mkdtempSync(join(tmpdir(), 'lbd-explain-')), 'build.log');
     writeFileSync(file, text);
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
-    const shown = await vscode.commands.executeCommand<Shown | undefined>('linuxBuilderDoctor.explainErrorText');
+    const shown = await vscode.commands.executeCommand<Shown | undefined>(
+      'linuxBuilderDoctor.explainErrorText',
+    );
     assert.ok(shown);
     const [problem] = shown.result.problems;
     assert.equal(problem?.cause, 'option-does-not-exist');
-    assert.deepEqual(problem.definitions?.map((d) => [d.rule, d.file.endsWith('darwin-configuration.nix'), d.line]), [['ssh-options', true, 8]]);
+    assert.deepEqual(
+      problem.definitions?.map((d) => [d.rule, d.file.endsWith('darwin-configuration.nix'), d.line]),
+      [['ssh-options', true, 8]],
+    );
     assert.ok(shown.actions.includes('Open Definition'));
   });
 });

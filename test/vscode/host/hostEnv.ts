@@ -23,7 +23,11 @@ export function hostEnv(): HostEnv {
 
 export const EXTENSION_ID = 'linux-builder-doctor.linux-builder-doctor';
 
-export async function pollUntil<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => T | undefined | Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -35,5 +39,5 @@ export async function pollUntil<T>(what: string, timeoutMs: number, probe: () =>
 
 export function labelOf(item: vscode.TreeItem): string {
   const label = item.label;
-  return typeof label === 'string' ? label : label?.label ?? '';
+  return typeof label === 'string' ? label : (label?.label ?? '');
 }
