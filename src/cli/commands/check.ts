@@ -4,8 +4,8 @@
  * Files of one configuration (workspace/roots.ts) are checked together: their modules see each other.
  * An unreadable file or folder is reported on stderr and the rest checked; exit 2 when nothing could be.
  */
-import { parseArgs } from 'node:util';
 import type { Finding } from '../../protocol/findings.js';
+import { parseArgs, UsageError, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { formatFindingsText } from '../formatFindings.js';
 import { printable, printablePath } from '../printable.js';
@@ -18,26 +18,20 @@ export function runCheckCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 function check(args: string[], io: CliIo): number {
-  let values: { format?: string; 'disable-rule'?: string[] };
-  let positionals: string[];
+  let parsed: ParsedArgs;
   try {
-    ({ values, positionals } = parseArgs({
-      args,
-      options: {
-        format: { type: 'string', default: 'text' },
-        'disable-rule': { type: 'string', multiple: true },
-      },
-      allowPositionals: true,
-    }));
+    parsed = parseArgs('check', args);
   } catch (error) {
-    io.stderr(`linux-builder-doctor check: ${(error as Error).message}\n`);
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`linux-builder-doctor check: ${error.message}\n`);
     return 2;
   }
-  const format = values.format ?? 'text';
+  const format = parsed.flags.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json') {
     io.stderr(`linux-builder-doctor check: --format must be text or json, not '${format}'\n`);
     return 2;
   }
+  const positionals = parsed.positional;
   if (positionals.length === 0) {
     io.stderr('linux-builder-doctor check: name at least one .nix file or folder\n');
     return 2;
@@ -51,7 +45,7 @@ function check(args: string[], io: CliIo): number {
   // Files of one configuration see each other's options: a rule may depend on an option another
   // module sets (nix.enable = false there, the builder here).
   const { checked, skipped } = checkFiles(collected.files, nodeFs, {
-    disabledRules: values['disable-rule'] ?? [],
+    disabledRules: parsed.repeated.get('disable-rule') ?? [],
     onRuleError: (file, rule, error) =>
       io.stderr(
         `linux-builder-doctor check: rule ${rule} failed on ${printablePath(file)}: ${printable(String(error))}\n`,

@@ -8,11 +8,11 @@
  * Exit 0: nothing wrong recognised; 1: a problem named; 2: usage or I/O error.
  */
 import { createReadStream } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { ExplainDefinition } from '../../protocol/lsp.js';
 import { Explainer, type ExplainedProblem } from '../../probes/explain/engine.js';
 import { attachDefinitions } from '../../workspace/explainDefinitions.js';
 import { nodeFs } from '../../workspace/fileSystem.js';
+import { parseArgs, UsageError, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printable, printablePath } from '../printable.js';
 
@@ -51,23 +51,21 @@ async function readInto(explainer: Explainer, stream: NodeJS.ReadableStream): Pr
 }
 
 export async function runExplainCommand(args: string[], io: CliIo): Promise<number> {
-  let values: { format?: string; config?: string };
-  let positionals: string[];
+  let parsed: ParsedArgs;
   try {
-    ({ values, positionals } = parseArgs({
-      args,
-      options: { format: { type: 'string', default: 'text' }, config: { type: 'string' } },
-      allowPositionals: true,
-    }));
+    parsed = parseArgs('explain', args);
   } catch (error) {
-    io.stderr(`linux-builder-doctor explain: ${(error as Error).message}\n`);
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`linux-builder-doctor explain: ${error.message}\n`);
     return 2;
   }
-  const format = values.format ?? 'text';
+  const format = parsed.flags.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json') {
     io.stderr(`linux-builder-doctor explain: --format must be text or json, not '${format}'\n`);
     return 2;
   }
+  const positionals = parsed.positional;
+  const config = parsed.flags.get('config');
   if (positionals.length > 1) {
     io.stderr('linux-builder-doctor explain: name one file, or - (or nothing) for stdin\n');
     return 2;
@@ -90,13 +88,11 @@ export async function runExplainCommand(args: string[], io: CliIo): Promise<numb
   }
   const result = explainer.finish();
   let problems: ExplainOutputProblem[] = result.problems;
-  if (values.config !== undefined) {
+  if (config !== undefined) {
     // The configuration check of `check`, on the workspace layer: the same findings, rule ids and lines.
-    const located = attachDefinitions(problems, [values.config], nodeFs);
+    const located = attachDefinitions(problems, [config], nodeFs);
     if (located.missing.length > 0) {
-      io.stderr(
-        `linux-builder-doctor explain: --config ${printablePath(values.config)}: no such file or folder\n`,
-      );
+      io.stderr(`linux-builder-doctor explain: --config ${printablePath(config)}: no such file or folder\n`);
       return 2;
     }
     problems = located.problems;

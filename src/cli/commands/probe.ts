@@ -13,40 +13,8 @@ import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
 import { redactReport } from '../../probes/redact.js';
 import { describeDirective } from '../../probes/commandDirectives.js';
 import { ProbeContext } from '../../probes/context.js';
+import { parseArgs, UsageError, type ParsedArgs } from '../args.js';
 import { USAGE, type CliIo } from '../io.js';
-
-export interface ParsedArgs {
-  flags: Map<string, string>;
-  positional: string[];
-}
-
-export class UsageError extends Error {}
-
-/** `--name value` and `--name=value` for `names`; `--name` alone for `switches` (stored as 'true'). */
-export function parseArgs(args: string[], names: string[], switches: string[] = []): ParsedArgs {
-  const flags = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (switches.includes(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      flags.set(name, 'true');
-      continue;
-    }
-    if (!names.includes(name)) throw new UsageError(`unknown option --${name}`);
-    let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    value = value.trim();
-    flags.set(name, value);
-  }
-  return { flags, positional };
-}
 
 /** The run options shared by probe, test and report. */
 export function runOptionsFrom(parsed: ParsedArgs, io: CliIo): ProbeRunOptions {
@@ -154,11 +122,7 @@ export async function runProbeCommand(args: string[], io: CliIo): Promise<number
   let format: string;
   let redacted = true;
   try {
-    const parsed = parseArgs(
-      args,
-      ['format', 'root', 'only', 'timeout-ms', 'builder'],
-      ['no-redact', 'trust-root'],
-    );
+    const parsed = parseArgs('probe', args);
     redacted = !parsed.flags.has('no-redact');
     if (parsed.positional.length > 0)
       throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);

@@ -8,12 +8,13 @@ import { FEATURE_NAME, isLinuxSystemDouble } from '../../probes/testBuild.js';
 import { testLinuxBuilder, type TestBuilderOptions } from '../../probes/testLinuxBuilder.js';
 import { printable } from '../../protocol/shellText.js';
 import { USAGE, type CliIo } from '../io.js';
-import { announceStagedRefusal, parseArgs, runOptionsFrom, UsageError } from './probe.js';
+import { parseArgs, UsageError } from '../args.js';
+import { announceStagedRefusal, runOptionsFrom } from './probe.js';
 
 export async function runTestCommand(args: string[], io: CliIo): Promise<number> {
   let options: TestBuilderOptions;
   try {
-    const parsed = parseArgs(args, ['system', 'root', 'timeout-ms', 'features'], ['trust-root']);
+    const parsed = parseArgs('test', args);
     if (parsed.positional.length > 0)
       throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     const run = runOptionsFrom(parsed, io);
