@@ -15,6 +15,8 @@ export interface FixFacts {
   nixDarwin?: boolean;
   /** Determinate's VM-based builder (host alias `nixos-vm-based-linux-builder`). */
   determinateVm?: boolean;
+  /** nix-darwin's `nix.linux-builder.workingDirectory` (WorkingDirectory of the service's plist), where create-builder keeps the key pair. */
+  workingDirectory?: string;
   keyPath?: string;
   /** The ssh_config.d file holding the builder's Host block (real path, not staged). */
   hostBlockFile?: string;
@@ -95,6 +97,25 @@ export function keyOwnerFix(key: string): ProbeFix {
 }
 
 const KICKSTART = 'sudo launchctl kickstart -k system/org.nixos.linux-builder';
+/** The key nix-darwin's builder entry names and create-builder installs (docs/dev/domain.md#what-enabling-the-builder-generates). */
+const NIX_DARWIN_KEY = '/etc/nix/builder_ed25519';
+/** nix-darwin's default `nix.linux-builder.workingDirectory`. */
+const DEFAULT_WORKING_DIRECTORY = '/var/lib/linux-builder';
+
+/**
+ * Put nix-darwin's builder key back. create-builder (nixpkgs nix-builder-vm.nix) installs the key
+ * pair from `<workingDirectory>/keys` only when `/etc/nix/builder_ed25519.pub` differs from
+ * `keys/builder_ed25519.pub`, so a restart alone leaves a deleted or damaged private key as it is:
+ * remove the `.pub` first, then restart (or copy the pair from keys/ by hand, as create-builder would).
+ */
+function reinstallKey(facts: FixFacts, sh: Sh, what: string): ProbeFix {
+  const keys = `${facts.workingDirectory ?? DEFAULT_WORKING_DIRECTORY}/keys`;
+  return {
+    summary: `${what} Restarting nix-darwin's builder alone does not put it back: its start script (nixpkgs create-builder) installs the key pair from ${keys} only when ${NIX_DARWIN_KEY}.pub differs from ${keys}/builder_ed25519.pub. Remove the .pub too, then restart the service, which re-installs both (root:nixbld, 0600 and 0644). Or copy the pair yourself, as it would: \`${sh`sudo install -g nixbld -m 600 -- ${`${keys}/builder_ed25519`} ${NIX_DARWIN_KEY}`}\` and \`${sh`sudo install -g nixbld -m 644 -- ${`${keys}/builder_ed25519.pub`} ${`${NIX_DARWIN_KEY}.pub`}`}\`.`,
+    commands: [sh`sudo rm -f -- ${`${NIX_DARWIN_KEY}.pub`}`, KICKSTART, sh`sudo ls -l -- ${NIX_DARWIN_KEY}`],
+    docs: DOCS,
+  };
+}
 const DOCS = 'https://nixos.org/manual/nixpkgs/stable/#sec-darwin-builder';
 
 function restartVm(facts: FixFacts, why: string): ProbeFix {
@@ -270,12 +291,8 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
         summary: `The builder rejects the key ${key} for this user: add its public key (${key}.pub) to the builder user's authorized_keys, and check sshUser.`,
       };
     case 'key-missing':
-      if (facts.nixDarwin === true) {
-        return {
-          summary: `${key} does not exist. nix-darwin's builder service installs it (root:nixbld, 0600) when it starts: restart it.`,
-          commands: [KICKSTART, sh`ls -l -- ${key}`],
-        };
-      }
+      if (facts.nixDarwin === true && key === NIX_DARWIN_KEY)
+        return reinstallKey(facts, sh, `${key} does not exist.`);
       return {
         summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey: a string path to a root-only file (never "\${./key}", which copies the private key into the world-readable store).`,
       };
@@ -285,13 +302,15 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
         commands: [sh`sudo ssh-keygen -p -N '' -f ${key}`],
       };
     case 'key-unreadable':
+      if (facts.nixDarwin === true && key === NIX_DARWIN_KEY)
+        return reinstallKey(facts, sh, `Root, the account the nix-daemon runs ssh as, may not read ${key}.`);
       return {
         summary: `Root, the account the nix-daemon runs ssh as, may not read ${key}: a folder on its path denies it. Keep the key where root can read it, owned by root and readable only by it (nix-darwin installs /etc/nix/builder_ed25519 as root:nixbld 0600).`,
         commands: [sh`sudo ls -l -- ${key}`],
       };
     case 'key-permissions':
       return {
-        summary: `ssh, run as root by the nix-daemon, refuses ${key} because it is readable by others. Make it root-only again (root:nixbld 0600 as nix-darwin installs it). Do not make it readable by your user: the daemon, not you, connects.`,
+        summary: `ssh, run as root by the nix-daemon, refuses ${key} because it is readable by others. Make it root-only again (root:nixbld 0600 as nix-darwin installs it). Do not make it readable by your user: the daemon, not you, connects.${facts.nixDarwin === true && key === NIX_DARWIN_KEY ? ` (Restarting the builder alone does not repair it: create-builder re-installs the key only when ${NIX_DARWIN_KEY}.pub differs from its own copy.)` : ''}`,
         commands: rootOnlyKey(key, sh),
       };
     case 'remote-nix-missing': {

@@ -1,4 +1,5 @@
 /** Small helpers the probe files share. */
+import { readFileSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
 import type { CauseId, Evidence, ProbeFix } from '../../protocol/probes.js';
 import type { ProbeContext, ProbeOutcome } from '../context.js';
@@ -17,6 +18,22 @@ export function realPath(ctx: ProbeContext, path: string): string {
 export const NIX_DARWIN_HOSTS = ['linux-builder'];
 export const DETERMINATE_VM_HOSTS = ['nixos-vm-based-linux-builder'];
 
+/**
+ * `nix.linux-builder.workingDirectory` as launchd has it: nix-darwin writes it as the service's
+ * WorkingDirectory (modules/nix/linux-builder.nix, docs/dev/domain.md#what-enabling-the-builder-generates).
+ * Undefined without the plist or the key, or when the value is not a plain absolute path.
+ */
+export function builderWorkingDirectory(ctx: ProbeContext): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(ctx.paths.nixDarwinBuilderPlist, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const value = /<key>WorkingDirectory<\/key>\s*<string>([^<]*)<\/string>/.exec(text)?.[1];
+  return value !== undefined && /^\/[^&]*$/.test(value) ? value : undefined;
+}
+
 export function fixFacts(ctx: ProbeContext, extra: Partial<FixFacts> = {}): FixFacts {
   const target = ctx.facts.target;
   const facts: FixFacts = {
@@ -26,6 +43,8 @@ export function fixFacts(ctx: ProbeContext, extra: Partial<FixFacts> = {}): FixF
     rootSshConfig: realPath(ctx, ctx.paths.rootSshConfig),
     rootSshConfigExists: ctx.facts.reading?.userConfigExists ?? false,
   };
+  const workingDirectory = builderWorkingDirectory(ctx);
+  if (workingDirectory !== undefined) facts.workingDirectory = workingDirectory;
   if (target !== undefined) {
     facts.host = target.host;
     facts.uri = target.uri;
