@@ -295,6 +295,7 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
         return reinstallKey(facts, sh, `${key} does not exist.`);
       return {
         summary: `The SSH key ${key} named by the builder entry does not exist: fix sshKey: a string path to a root-only file (never "\${./key}", which copies the private key into the world-readable store).`,
+        commands: [sh`sudo ls -l -- ${key}`],
       };
     case 'key-passphrase':
       return {
@@ -324,6 +325,16 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
         summary:
           'The builder\'s Nix does not trust the SSH user, so it refuses input-addressed builds. On the builder add the user to trusted-users (for nix-darwin\'s VM: `nix.linux-builder.config.nix.settings.trusted-users = [ "builder" ];`, the default).',
       };
+    case 'localhost-skips-ssh': {
+      const port = facts.port ?? 31022;
+      return {
+        summary: `Nix 2.31.0 to 2.31.2 skip SSH for any builder whose host is \`localhost\` (NixOS/nix#14148, fixed in 2.31.3 and 2.32.0 by NixOS/nix#14150). Upgrade Nix to 2.31.3 or newer (with nix-darwin through \`nix.package\`, e.g. \`pkgs.nixVersions.latest\`), or write the address instead of the name: \`ssh-ng://builder@127.0.0.1:${port}\`, with the VM's host key pinned for root as \`[127.0.0.1]:${port} ssh-ed25519 …\` in /var/root/.ssh/known_hosts (with a port other than 22 ssh looks the key up under that name; the command prints that line). nix-darwin's own entry, \`ssh-ng://builder@linux-builder\`, is not affected: its host is the alias.`,
+        commands: [
+          'nix --version',
+          sh`ssh-keyscan -t ed25519 -p ${port} 127.0.0.1 2>/dev/null | sudo tee -a /var/root/.ssh/known_hosts`,
+        ],
+      };
+    }
     case 'needs-admin':
       // adminCommand is already shell text, quoted by ProbeContext.adminCommand.
       return facts.adminCommand !== undefined

@@ -62,6 +62,8 @@ export const CAUSE_IDS = [
   // The builder key: protected by a passphrase the daemon cannot type; root cannot read it.
   'key-passphrase',
   'key-unreadable',
+  // Nix 2.31.0-2.31.2 build on the Mac itself for any `localhost` host (NixOS/nix#14148).
+  'localhost-skips-ssh',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];

@@ -234,6 +234,18 @@ export interface MacOptions {
   buildersLine?: string;
   determinate?: boolean;
   launchd?: 'running' | 'absent';
+  /**
+   * What `nix --version` prints the version as (a fake `nix` on PATH answers `--version` and passes
+   * everything else to the real nix): stages a Nix release without installing it.
+   */
+  nixVersion?: string;
+}
+
+/** The real nix on PATH, for the fake `nix` to pass through to. */
+function realNix(): string {
+  const found = spawnSync('sh', ['-c', 'command -v nix'], { encoding: 'utf8' }).stdout.trim();
+  if (found === '') throw new Error('nix is not on PATH');
+  return found;
 }
 
 /**
@@ -342,6 +354,14 @@ export function stageMac(
       : '#!/bin/sh\nprintf "system/org.nixos.linux-builder = {\\n\\tstate = running\\n\\tpid = 4242\\n}\\n"\n',
     { mode: 0o755 },
   );
+  if (o.nixVersion !== undefined) {
+    if (!/^[0-9][0-9.a-z+-]*$/.test(o.nixVersion)) throw new Error(`not a version: ${o.nixVersion}`);
+    writeFileSync(
+      join(bin, 'nix'),
+      `#!/bin/sh\nif [ "$1" = --version ]; then echo 'nix (Nix) ${o.nixVersion}'; exit 0; fi\nexec '${realNix()}' "$@"\n`,
+      { mode: 0o755 },
+    );
+  }
   return { root, bin, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } };
 }
 

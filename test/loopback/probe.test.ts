@@ -402,6 +402,18 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(report, run, 'auth-rejected', /Permission denied \(publickey/);
   });
 
+  it('Nix 2.31.2 with a `localhost` builder: localhost-skips-ssh, not ok (its `nix store info` would ask the local daemon)', async function () {
+    // The Host block `localhost` makes ssh reach the loopback builder; the real Nix (2.8) still uses
+    // ssh, but a 2.31.2 would not (NixOS/nix#14148): the version decides, and 2.31.3 is fine.
+    const affected = await probe('nix-2.31.2-localhost', { alias: 'localhost', nixVersion: '2.31.2' });
+    assertCause(affected.report, affected.run, 'localhost-skips-ssh', /2\.31\.2.*#14148/);
+    assert.equal(affected.report.nixVersion, '2.31.2', 'the fake nix --version is what the probes read');
+    assert.match(affected.report.verdict.fix?.summary ?? '', /2\.31\.3/);
+    assert.match(affected.report.verdict.fix?.summary ?? '', /\[127\.0\.0\.1\]:\d+/);
+    const fixed = await probe('nix-2.31.3-localhost', { alias: 'localhost', nixVersion: '2.31.3' });
+    assertCause(fixed.report, fixed.run, 'ok', /Nix 2\.8/);
+  });
+
   it('text format: progress on stderr as probes complete, verdict on stdout', async function () {
     assert.ok(builder);
     const mac = stageMac(builder, 'text', {});

@@ -51,3 +51,13 @@ export function nixVersionAtLeast(version: string | undefined, major: number, mi
   const [maj, min] = [Number(m[1]), Number(m[2])];
   return maj > major || (maj === major && min >= minor);
 }
+
+/**
+ * Nix 2.31.0 to 2.31.2 skip SSH for any store URI whose host is `localhost`, with a user or a port
+ * too, and run the "remote" side on this machine (NixOS/nix#14148, fixed by #14150 in 2.31.3 and
+ * 2.32.0; docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
+ */
+export function skipsSshForLocalhost(version: string | undefined): boolean {
+  const m = /^2\.31\.(\d+)/.exec(version ?? '');
+  return m !== null && Number(m[1]) <= 2;
+}

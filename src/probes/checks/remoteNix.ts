@@ -9,7 +9,7 @@ import type { BuilderTarget, ProbeDefinition } from '../context.js';
 import { commandEvidence, needsAdmin, sshTimeouts } from '../context.js';
 import { classifyStderr, describeNixWrapper } from '../stderrClassifier.js';
 import { describeTarget, failure, skip } from './common.js';
-import { nixVersionAtLeast } from './nixInstall.js';
+import { nixVersionAtLeast, skipsSshForLocalhost } from './nixInstall.js';
 
 /** The store URI with the machines entry's key and host key as store parameters (what build-remote passes). */
 export function storeUriFor(target: BuilderTarget): string {
@@ -59,6 +59,19 @@ export const remoteNixProbe: ProbeDefinition = {
         summary: `${program.join(' ')} on ${describeTarget(ctx)} failed (exit ${direct.exitCode ?? 'none'})`,
         evidence,
       };
+    }
+    // On these versions `nix store info --store ssh-ng://…@localhost…` asks the LOCAL daemon and
+    // "succeeds": what ssh reached above is not what Nix would use, so do not ask Nix at all.
+    if (target.host === 'localhost' && skipsSshForLocalhost(ctx.facts.nixVersion)) {
+      evidence.push({
+        detail: `nix --version: ${ctx.facts.nixVersion ?? '?'} (NixOS/nix#14148 affects 2.31.0 to 2.31.2)`,
+      });
+      return failure(
+        ctx,
+        'localhost-skips-ssh',
+        `Nix ${ctx.facts.nixVersion ?? '?'} does not use SSH for ${target.uri}: versions 2.31.0 to 2.31.2 treat any \`localhost\` host as this machine (NixOS/nix#14148), so builds meant for the builder run on this Mac, and \`nix store info\` would only ask the local daemon. ssh itself reaches the builder (above).`,
+        evidence,
+      );
     }
     // `store info` is the Nix 2.19+ name of `store ping`; try the other name if this Nix does not know one.
     let sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
