@@ -15,6 +15,10 @@ export interface FixFacts {
   nixDarwin?: boolean;
   /** Determinate's VM-based builder (host alias `nixos-vm-based-linux-builder`). */
   determinateVm?: boolean;
+  /** The user's nix.conf (or 'NIX_CONFIG') whose `builders =` overrides the system's. */
+  overridingFile?: string;
+  /** The newest QEMU crash report (real path), for a crash-looping VM. */
+  crashReport?: string;
   /** nix-darwin's `nix.linux-builder.workingDirectory` (WorkingDirectory of the service's plist), where create-builder keeps the key pair. */
   workingDirectory?: string;
   keyPath?: string;
@@ -324,6 +328,28 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
       return {
         summary:
           'The builder\'s Nix does not trust the SSH user, so it refuses input-addressed builds. On the builder add the user to trusted-users (for nix-darwin\'s VM: `nix.linux-builder.config.nix.settings.trusted-users = [ "builder" ];`, the default).',
+      };
+    case 'builders-overridden': {
+      const file = facts.overridingFile ?? '~/.config/nix/nix.conf';
+      if (file === 'NIX_CONFIG')
+        return {
+          summary:
+            'The NIX_CONFIG environment variable of this shell sets `builders =` (empty), which overrides /etc/nix/nix.conf: remove that line from NIX_CONFIG (and from wherever it is exported) so the machines file counts again. nix.distributedBuilds is not the cause.',
+          commands: ["printf '%s\\n' \"$NIX_CONFIG\" | grep -n '^[[:space:]]*builders'"],
+        };
+      return {
+        summary: `${file} sets \`builders =\` (empty), which overrides /etc/nix/nix.conf for your builds (the nix-daemon accepts the client's builders): delete that line, or set it to \`builders = @/etc/nix/machines\`. nix.distributedBuilds is not the cause. If home-manager writes this file, remove \`builders\` from its nix.settings.`,
+        commands: [sh`grep -n '^[[:space:]]*builders' -- ${file}`, 'nix config show builders'],
+      };
+    }
+    case 'builder-crash-loop':
+      return {
+        summary: `The builder VM dies each time launchd starts it, so another kickstart cannot help. Read why in launchd's record and ${facts.crashReport !== undefined ? `the newest QEMU crash report (${facts.crashReport})` : 'the QEMU crash reports in /Library/Logs/DiagnosticReports (qemu-system-*.ips)'}. When QEMU itself aborts (exit code 134, e.g. QEMU 11.0.0 asserting in hvf_arch_init_vcpu on newer Apple silicon, nixpkgs#528299), pin the builder to a nixpkgs revision whose VM worked: \`nix.linux-builder.package = <that nixpkgs>.darwin.linux-builder;\` and \`darwin-rebuild switch\`, and report the crash upstream (nixpkgs) with the crash report.`,
+        commands: [
+          'sudo launchctl print system/org.nixos.linux-builder',
+          "ls -lt /Library/Logs/DiagnosticReports/ | grep 'qemu-system-'",
+        ],
+        docs: DOCS,
       };
     case 'localhost-skips-ssh': {
       const port = facts.port ?? 31022;

@@ -64,6 +64,10 @@ export const CAUSE_IDS = [
   'key-unreadable',
   // Nix 2.31.0-2.31.2 build on the Mac itself for any `localhost` host (NixOS/nix#14148).
   'localhost-skips-ssh',
+  // launchd restarts the VM over and over and it keeps dying (e.g. QEMU aborting, nixpkgs#528299).
+  'builder-crash-loop',
+  // `builders =` (empty) from the user's own nix.conf or NIX_CONFIG, not from nix-darwin.
+  'builders-overridden',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];

@@ -233,7 +233,10 @@ export interface MacOptions {
   /** Line for nix.conf's builders (undefined: Nix's default @<conf dir>/machines). */
   buildersLine?: string;
   determinate?: boolean;
-  launchd?: 'running' | 'absent';
+  /** launchd's record of the VM: running, not loaded, or restarted 57 times with exit 134 (a QEMU abort) plus its crash report. */
+  launchd?: 'running' | 'absent' | 'crash-loop';
+  /** A line for root's own ~/.config/nix/nix.conf (the user-level file of the account running nix). */
+  userNixConf?: string;
   /**
    * What `nix --version` prints the version as (a fake `nix` on PATH answers `--version` and passes
    * everything else to the real nix): stages a Nix release without installing it.
@@ -351,9 +354,19 @@ export function stageMac(
     join(bin, 'launchctl'),
     o.launchd === 'absent'
       ? '#!/bin/sh\necho "Could not find service \\"org.nixos.linux-builder\\" in domain for system" >&2\nexit 113\n'
-      : '#!/bin/sh\nprintf "system/org.nixos.linux-builder = {\\n\\tstate = running\\n\\tpid = 4242\\n}\\n"\n',
+      : o.launchd === 'crash-loop'
+        ? '#!/bin/sh\nprintf "system/org.nixos.linux-builder = {\\n\\tactive count = 0\\n\\tstate = not running\\n\\truns = 57\\n\\tlast exit code = 134: Abort trap\\n}\\n"\n'
+        : '#!/bin/sh\nprintf "system/org.nixos.linux-builder = {\\n\\tstate = running\\n\\tpid = 4242\\n}\\n"\n',
     { mode: 0o755 },
   );
+  if (o.launchd === 'crash-loop') {
+    mkdirSync(p('Library/Logs/DiagnosticReports'), { recursive: true });
+    writeFileSync(p('Library/Logs/DiagnosticReports/qemu-system-aarch64-2026-11-30-101010.ips'), '{}\n');
+  }
+  if (o.userNixConf !== undefined) {
+    mkdirSync(p('var/root/.config/nix'), { recursive: true });
+    writeFileSync(p('var/root/.config/nix/nix.conf'), `# home-manager\n${o.userNixConf}\n`);
+  }
   if (o.nixVersion !== undefined) {
     if (!/^[0-9][0-9.a-z+-]*$/.test(o.nixVersion)) throw new Error(`not a version: ${o.nixVersion}`);
     writeFileSync(

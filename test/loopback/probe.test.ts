@@ -414,6 +414,36 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(fixed.report, fixed.run, 'ok', /Nix 2\.8/);
   });
 
+  it("`builders =` in the user's own nix.conf: builders-overridden naming that file, not distributed-builds-off", async function () {
+    const { report, run } = await probe('user-builders-empty', { userNixConf: 'builders =' });
+    assertCause(report, run, 'builders-overridden', /\/var\/root\/\.config\/nix\/nix\.conf line 2/);
+    assert.doesNotMatch(report.verdict.fix?.summary ?? '', /Set `nix\.distributedBuilds = true/);
+    assert.ok(
+      report.verdict.fix?.commands?.some((c) => c.includes('/var/root/.config/nix/nix.conf')),
+      JSON.stringify(report.verdict.fix),
+    );
+    // nix-darwin's own `builders =` in /etc/nix/nix.conf is still distributed-builds-off.
+    const system = await probe('system-builders-empty', { buildersLine: 'builders =' });
+    assertCause(system.report, system.run, 'distributed-builds-off', /builders is empty/);
+  });
+
+  it('VM crash loop (launchd: runs 57, last exit code 134, a QEMU crash report): builder-crash-loop, not "restart it"', async function () {
+    const { report, run } = await probe('crash-loop', { port: await freePort(), launchd: 'crash-loop' });
+    assertCause(
+      report,
+      run,
+      'builder-crash-loop',
+      /runs = 57.*last exit code = 134|qemu-system-aarch64-.*\.ips/s,
+    );
+    assert.match(report.verdict.summary, /57 times.*134/);
+    assert.match(JSON.stringify(report.verdict.evidence), /qemu-system-aarch64-2026-11-30-101010\.ips/);
+    assert.match(report.verdict.fix?.summary ?? '', /nix\.linux-builder\.package/);
+    assert.ok(
+      !(report.verdict.fix?.commands ?? []).some((c) => /kickstart/.test(c)),
+      'a restart is not the fix',
+    );
+  });
+
   it('text format: progress on stderr as probes complete, verdict on stdout', async function () {
     assert.ok(builder);
     const mac = stageMac(builder, 'text', {});

@@ -4,6 +4,7 @@
  * ignored: nix-darwin writes `builders =` when nix.distributedBuilds = false (docs/dev/domain.md#the-machines-file-and-buildmachines).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import type { Evidence } from '../../protocol/probes.js';
 import type { BuildersSetting, ProbeDefinition } from '../context.js';
 import { commandEvidence } from '../context.js';
@@ -19,6 +20,66 @@ export function buildersFromConf(text: string, nixConfDir: string): string {
     if (m) value = (m[1] ?? '').trim();
   }
   return value;
+}
+
+/** Where a `builders` value comes from: a nix.conf (file and line) or the NIX_CONFIG variable. */
+export interface BuildersOrigin {
+  file?: string;
+  line?: number;
+  env?: 'NIX_CONFIG';
+  value: string;
+}
+
+/** The last `builders = …` line of a nix.conf text (the one that counts), with its line number. */
+export function lastBuildersLine(text: string): { line: number; value: string } | undefined {
+  let found: { line: number; value: string } | undefined;
+  text.split('\n').forEach((raw, i) => {
+    const m = /^\s*builders\s*=(.*)$/.exec(raw.replace(/#.*$/, ''));
+    if (m) found = { line: i + 1, value: (m[1] ?? '').trim() };
+  });
+  return found;
+}
+
+/**
+ * The configuration files Nix reads, in the order it applies them (a later `builders` overrides an
+ * earlier one): $NIX_CONF_DIR/nix.conf, then the user's files in REVERSE of their list
+ * (NIX_USER_CONF_FILES, else $XDG_CONFIG_HOME (~/.config) then $XDG_CONFIG_DIRS, each + /nix/nix.conf:
+ * the first listed wins), then NIX_CONFIG (NixOS/nix src/libstore/globals.cc, loadConfFile and
+ * getUserConfigFiles).
+ */
+export function nixConfFiles(nixConfDir: string, env: NodeJS.ProcessEnv, home: string): string[] {
+  let user: string[];
+  if (env.NIX_USER_CONF_FILES !== undefined)
+    user = env.NIX_USER_CONF_FILES.split(':').filter((f) => f !== '');
+  else {
+    const configHome =
+      env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== ''
+        ? env.XDG_CONFIG_HOME
+        : `${home}/.config`;
+    const configDirs = (env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(':').filter((d) => d !== '');
+    user = [configHome, ...configDirs].map((d) => `${d}/nix/nix.conf`);
+  }
+  return [`${nixConfDir}/nix.conf`, ...user.reverse()];
+}
+
+/** Which file (or NIX_CONFIG) sets the `builders` that Nix uses: the last one that sets it. */
+export function buildersOrigin(files: string[], env: NodeJS.ProcessEnv): BuildersOrigin | undefined {
+  let origin: BuildersOrigin | undefined;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const found = lastBuildersLine(text);
+    if (found !== undefined) origin = { file, line: found.line, value: found.value };
+  }
+  if (env.NIX_CONFIG !== undefined) {
+    const found = lastBuildersLine(env.NIX_CONFIG);
+    if (found !== undefined) origin = { env: 'NIX_CONFIG', value: found.value };
+  }
+  return origin;
 }
 
 /** The files named by `@file` in a builders value. */
@@ -91,6 +152,29 @@ export const buildersSettingProbe: ProbeDefinition = {
           file: machines,
           detail: `${entries} builder entr${entries === 1 ? 'y' : 'ies'}, ignored while builders is empty`,
         });
+        // nix-darwin writes `builders =` into /etc/nix/nix.conf; anywhere else it is the user's own override.
+        const env = ctx.nixEnv();
+        const origin = buildersOrigin(nixConfFiles(ctx.paths.nixConfDir, env, env.HOME ?? homedir()), env);
+        if (origin !== undefined && origin.file !== ctx.paths.nixConf) {
+          const where =
+            origin.env === 'NIX_CONFIG'
+              ? 'the NIX_CONFIG environment variable'
+              : `${realPath(ctx, origin.file ?? '')} line ${origin.line ?? '?'}`;
+          evidence.push(
+            origin.file !== undefined
+              ? { file: origin.file, detail: `line ${origin.line ?? '?'}: builders = ${origin.value}` }
+              : { detail: `NIX_CONFIG: builders = ${origin.value}` },
+          );
+          return failure(
+            ctx,
+            'builders-overridden',
+            `builders is empty because ${where} sets \`builders =\`, overriding ${realPath(ctx, ctx.paths.nixConf)}: Nix ignores the ${entries} builder(s) in ${realPath(ctx, machines)} for builds started from this account (the nix-daemon takes the client's builders)`,
+            evidence,
+            origin.file !== undefined
+              ? { overridingFile: realPath(ctx, origin.file) }
+              : { overridingFile: 'NIX_CONFIG' },
+          );
+        }
         return failure(
           ctx,
           'distributed-builds-off',
