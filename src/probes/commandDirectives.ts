@@ -8,7 +8,7 @@
  * - NIX_SSHOPTS of the nix-daemon's plist (`-oProxyCommand=…`, `-o ProxyCommand=…`, `-I lib`,
  *   and the files `-F` names);
  * - nix.conf (and root's user nix.conf): `build-hook`, `pre-build-hook`, `post-build-hook`,
- *   `diff-hook`, `plugin-files` (and `extra-…`), following `include` / `!include`.
+ *   `diff-hook`, `plugin-files`, `external-builders` (and `extra-…`), following `include` / `!include`.
  * Keywords are case-insensitive in ssh_config and take `Key value`, `Key=value` and `Key = value`.
  * A staged root (`--root`, `probes.root`) is a copy of another machine: data to read, not
  * configuration to execute, so the probes refuse to run ssh/nix on it when one of these is present
@@ -175,6 +175,8 @@ const NIX_COMMAND_SETTINGS = new Set([
   'post-build-hook',
   'diff-hook',
   'plugin-files',
+  // Nix runs each entry's `program` for builds (Determinate's native builder: determinate-nixd).
+  'external-builders',
 ]);
 
 export function nixConfDirectivesIn(text: string): { keyword: string; line: number; include?: string }[] {

@@ -15,6 +15,7 @@ import {
 } from './commandDirectives.js';
 import { printable, shellCommandOrUndefined } from '../protocol/shellText.js';
 import { runCommand, type CommandResult } from './exec.js';
+import type { ExternalBuilder } from './externalBuilders.js';
 import type { MachineEntry, MachinesParse } from './machinesFile.js';
 import { rootPaths, type RootPaths } from './rootPaths.js';
 import { writeRootedSshConfig, type ConfigReading } from './sshConfig.js';
@@ -78,6 +79,8 @@ export interface Facts {
   platform?: string;
   nixVersion?: string;
   builders?: BuildersSetting;
+  /** Builders Nix runs as programs (`external-builders`), e.g. Determinate's native Linux builder. */
+  externalBuilders?: ExternalBuilder[];
   machines?: MachinesParse;
   target?: BuilderTarget;
   otherTargets: BuilderTarget[];

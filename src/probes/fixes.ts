@@ -131,9 +131,13 @@ function restartVm(facts: FixFacts, why: string): ProbeFix {
     };
   }
   if (facts.determinateVm === true) {
+    // Determinate's module names the launchd daemon after the host alias (docs/dev/domain.md#determinate-nix).
     return {
-      summary: `${why} Restart Determinate's VM-based builder and read its log.`,
-      commands: ['sudo tail -n 50 /var/log/nixos-based-vm-builder.log'],
+      summary: `${why} Restart Determinate's VM-based builder (launchd service org.nixos.nixos-vm-based-linux-builder), give it ~30 s to boot, read its log, then probe again.`,
+      commands: [
+        'sudo launchctl kickstart -k system/org.nixos.nixos-vm-based-linux-builder',
+        'sudo tail -n 50 /var/log/nixos-based-vm-builder.log',
+      ],
     };
   }
   return {

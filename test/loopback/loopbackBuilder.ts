@@ -235,6 +235,8 @@ export interface MacOptions {
   determinate?: boolean;
   /** launchd's record of the VM: running, not loaded, or restarted 57 times with exit 134 (a QEMU abort) plus its crash report. */
   launchd?: 'running' | 'absent' | 'crash-loop';
+  /** More lines for the system nix.conf (e.g. Determinate's `external-builders`). */
+  nixConfExtra?: string;
   /** A line for root's own ~/.config/nix/nix.conf (the user-level file of the account running nix). */
   userNixConf?: string;
   /**
@@ -324,7 +326,7 @@ export function stageMac(
   const builders = o.inline === true ? `builders = ${line}` : o.buildersLine;
   writeFileSync(
     p('etc/nix/nix.conf'),
-    `sandbox = false\nbuilders-use-substitutes = true\n${builders !== undefined ? `${builders}\n` : ''}`,
+    `sandbox = false\nbuilders-use-substitutes = true\n${builders !== undefined ? `${builders}\n` : ''}${o.nixConfExtra !== undefined ? `${o.nixConfExtra}\n` : ''}`,
   );
   writeFileSync(
     p('var/root/.ssh/known_hosts'),

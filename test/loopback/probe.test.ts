@@ -444,6 +444,36 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     );
   });
 
+  it("Determinate's native builder (external-builders, no SSH entry): recognised and reported, not no-builder-configured", async function () {
+    const external =
+      'external-builders = [{"systems":["aarch64-linux","x86_64-linux"],"program":"/usr/local/bin/determinate-nixd","args":["builder"]}]';
+    const options: MacOptions = {
+      machines: false,
+      launchd: 'absent',
+      determinate: true,
+      nixConfExtra: external,
+    };
+    // external-builders names a program Nix runs: a staged root must be trusted before nix runs on it.
+    const untrusted = await probe('determinate-native-untrusted', options);
+    assert.match(
+      untrusted.report.verdict.summary,
+      /external-builders at .*nix\.conf:\d+ would run a command/,
+    );
+    const { report, run } = await probe('determinate-native', options, ['--trust-root']);
+    assertCause(report, run, 'ok', /.*/);
+    const machines = report.results.find((r) => r.id === 'machines-file');
+    assert.equal(machines?.status, 'ok', JSON.stringify(machines));
+    assert.match(
+      machines?.summary ?? '',
+      /Determinate's native Linux builder \(`\/usr\/local\/bin\/determinate-nixd builder`\) for aarch64-linux, x86_64-linux/,
+    );
+    assert.equal(
+      report.results.find((r) => r.id === 'ssh-login')?.status,
+      'skip',
+      'no SSH builder to log in to',
+    );
+  });
+
   it('text format: progress on stderr as probes complete, verdict on stdout', async function () {
     assert.ok(builder);
     const mac = stageMac(builder, 'text', {});

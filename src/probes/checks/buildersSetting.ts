@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import type { Evidence } from '../../protocol/probes.js';
 import type { BuildersSetting, ProbeDefinition } from '../context.js';
 import { commandEvidence } from '../context.js';
+import { describeExternal, readExternalBuilders } from '../externalBuilders.js';
 import { parseMachines } from '../machinesFile.js';
 import { failure, realPath } from './common.js';
 import { nixVersionAtLeast } from './nixInstall.js';
@@ -137,6 +138,23 @@ export const buildersSettingProbe: ProbeDefinition = {
     const files = machinesFilesOf(setting.value);
     if (files[0] !== undefined) setting.file = files[0];
     ctx.facts.builders = setting;
+    const confEnv = ctx.nixEnv();
+    const external = readExternalBuilders(
+      nixConfFiles(ctx.paths.nixConfDir, confEnv, confEnv.HOME ?? homedir()),
+    ).filter((b) => b.systems.some((s) => s.endsWith('-linux')));
+    if (external.length > 0) {
+      ctx.facts.externalBuilders = external;
+      for (const b of external)
+        evidence.push({ file: b.file, detail: describeExternal(b, realPath(ctx, b.file)) });
+    }
+    if (setting.value === '' && external.length > 0 && !existsSync(ctx.paths.machinesFile)) {
+      // Not "no builder": Determinate's native builder is an external builder, not a builders entry.
+      return {
+        status: 'ok',
+        summary: `builders is empty (no SSH builders); Linux builds go to ${describeExternal(external[0] as (typeof external)[number], realPath(ctx, external[0]?.file ?? ''))}`,
+        evidence,
+      };
+    }
     if (setting.value === '') {
       const machines = ctx.paths.machinesFile;
       let entries = 0;

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Evidence } from '../../protocol/probes.js';
 import type { BuilderTarget, ProbeDefinition } from '../context.js';
+import { describeExternal } from '../externalBuilders.js';
 import { isSshBuilder, parseMachines, parseStoreUri, type MachineEntry } from '../machinesFile.js';
 import { readConfigChain } from '../sshConfig.js';
 import { DETERMINATE_VM_HOSTS, failure, NIX_DARWIN_HOSTS, realPath } from './common.js';
@@ -107,6 +108,18 @@ export const machinesFileProbe: ProbeDefinition = {
       .filter((e) => e.entry.uri !== ctx.facts.target?.uri)
       .map((e) => targetOf(e.entry, e.source));
     const target = ctx.facts.target;
+    const external = ctx.facts.externalBuilders ?? [];
+    if (target === undefined && external[0] !== undefined) {
+      // Determinate's native builder has no SSH entry: the SSH probes have nothing to check, the test build does.
+      return Promise.resolve({
+        status: 'ok',
+        summary: `no SSH builder; Linux builds go to ${describeExternal(external[0], realPath(ctx, external[0].file))} (the SSH probes do not apply; \`linux-builder-doctor test\` builds through it)`,
+        evidence: [
+          ...evidence,
+          ...external.map((b) => ({ file: b.file, detail: describeExternal(b, realPath(ctx, b.file)) })),
+        ],
+      });
+    }
     if (target === undefined) {
       // Host blocks for the known builder names show a builder half set up (ssh config but no machines entry).
       const known = ['linux-builder', 'nixos-vm-based-linux-builder'].filter(

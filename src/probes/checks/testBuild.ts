@@ -9,7 +9,13 @@ export const testBuildProbe: ProbeDefinition = {
   requires: ['remote-nix'],
   onlyWhenAsked: true,
   async run(ctx) {
-    const system = ctx.facts.target?.systems.find(isLinuxSystemDouble) ?? defaultSystem();
+    // Without an SSH builder, a system the external (Determinate native) builder takes: the build goes through it.
+    const system =
+      ctx.facts.target?.systems.find(isLinuxSystemDouble) ??
+      (ctx.facts.target === undefined
+        ? ctx.facts.externalBuilders?.flatMap((b) => b.systems).find(isLinuxSystemDouble)
+        : undefined) ??
+      defaultSystem();
     if (ctx.remainingMs() < 1000) return skip('no time left in this run for a build');
     const { result } = await buildOnBuilder(ctx, system, ctx.remainingMs());
     const evidence = [{ argv: result.argv, detail: result.kernel ?? result.summary }];
