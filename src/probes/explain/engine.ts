@@ -27,6 +27,8 @@ const MAX_EVIDENCE = 6;
 const WINDOW_LINES = 12;
 const WINDOW_BYTES = 4000;
 const MAX_LINE = 4000;
+/** How many distinct meaningless lines are remembered (a few hundred KB at most). */
+const MAX_BORING = 4096;
 
 /** Causes that only follow from another one in the same text (the key → its cause). */
 const SUPPRESSED_BY: Partial<Record<CauseId, CauseId[]>> = {
@@ -134,6 +136,8 @@ export class Explainer {
   private lastCannotBuild: string | undefined;
   private lastCannotBuildLine: string | undefined;
   private order = 0;
+  /** Lines that held a needle and meant nothing (bounded): skipped when they come again. */
+  private readonly boring = new Set<string>();
 
   /** Feed the next piece of the text (any split, also mid-line). */
   feed(chunk: string): void {
@@ -186,6 +190,10 @@ export class Explainer {
 
   private line(line: string): void {
     if (line === '') return;
+    // Logs repeat their lines (configure checks, warnings): one that held a needle but meant
+    // nothing means nothing again, as long as no multi-line record is open to take it.
+    const idle = this.pending.length === 0;
+    if (idle && this.boring.has(line)) return;
     const consumed = this.feedPending(line);
     this.age(1, line.length);
     if (consumed) return;
@@ -195,7 +203,9 @@ export class Explainer {
       this.catalogueHit(entry, line);
       return;
     }
-    this.wrapperLine(line);
+    if (this.wrapperLine(line) || !idle) return;
+    if (this.boring.size >= MAX_BORING) this.boring.clear();
+    this.boring.add(line);
   }
 
   /** Lines that continue an open record; true when the line belongs to it. */
@@ -237,7 +247,9 @@ export class Explainer {
       this.lastCannotBuildLine = line;
       return true;
     }
-    const required = /Required system: '([^']+)' with features \{([^}]*)\}/.exec(line);
+    const required = line.includes('Required system: ')
+      ? /Required system: '([^']+)' with features \{([^}]*)\}/.exec(line)
+      : null;
     if (required) {
       const evidence = this.lastCannotBuildLine !== undefined ? [this.lastCannotBuildLine, line] : [line];
       this.pending.push({
@@ -253,10 +265,11 @@ export class Explainer {
       });
       return true;
     }
-    const old =
-      /a '([^']+)'(?: with features \{([^}]*)\})? is required to build '([^']+)', but I am a '([^']+)'/.exec(
-        line,
-      );
+    const old = line.includes(' is required to build ')
+      ? /a '([^']+)'(?: with features \{([^}]*)\})? is required to build '([^']+)', but I am a '([^']+)'/.exec(
+          line,
+        )
+      : null;
     if (old) {
       this.required(
         {
@@ -321,8 +334,8 @@ export class Explainer {
     }
   }
 
-  /** Nix's wrappers: they say a remote build failed, not why; named only when nothing better is in the text. */
-  private wrapperLine(line: string): void {
+  /** Nix's wrappers: they say a remote build failed, not why; named only when nothing better is in the text. True when it named one. */
+  private wrapperLine(line: string): boolean {
     if (
       /cannot build on '[^']*'/.test(line) &&
       /failed to start SSH connection|cannot connect to|unexpected end-of-file|disconnected unexpectedly|unable to open SSH connection/.test(
@@ -348,7 +361,8 @@ export class Explainer {
       )
     ) {
       this.add('remote-build-failed', 'Nix found no remote machine it could use for this build', [line], {});
-    }
+    } else return false;
+    return true;
   }
 
   private resolvePending(p: Pending): void {
