@@ -147,11 +147,12 @@ export const buildersSettingProbe: ProbeDefinition = {
       for (const b of external)
         evidence.push({ file: b.file, detail: describeExternal(b, realPath(ctx, b.file)) });
     }
-    if (setting.value === '' && external.length > 0 && !existsSync(ctx.paths.machinesFile)) {
+    const native = external[0];
+    if (setting.value === '' && native !== undefined && !existsSync(ctx.paths.machinesFile)) {
       // Not "no builder": Determinate's native builder is an external builder, not a builders entry.
       return {
         status: 'ok',
-        summary: `builders is empty (no SSH builders); Linux builds go to ${describeExternal(external[0] as (typeof external)[number], realPath(ctx, external[0]?.file ?? ''))}`,
+        summary: `builders is empty (no SSH builders); Linux builds go to ${describeExternal(native, realPath(ctx, native.file))}`,
         evidence,
       };
     }
