@@ -26,6 +26,8 @@ export function formatFindingsText(
       const indent = printable(source.slice(0, f.range.start.character)).replace(/[^\t]/g, ' ');
       out.push(`    ${indent}${'^'.repeat(width)}`);
     }
+    // The full explanation stays in the terminal (the editor shows it on hover).
+    if (f.detail !== undefined) out.push(`    ${printable(f.detail)}`);
     for (const r of f.related ?? [])
       out.push(
         `    see ${printablePath(r.file ?? f.file ?? '<input>')}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${printable(r.message)}`,

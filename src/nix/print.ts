@@ -90,18 +90,24 @@ export function insertIntoSet(
  * not: add it to the function's arguments, or make a plain-set module a function of `{ lib, ... }`.
  */
 export function libInScope(text: string, module: ModuleInfo): OffsetEdit[] {
-  if (module.formals?.names.includes('lib') || module.withScopes.includes('lib')) return [];
+  return argumentInScope(text, module, 'lib');
+}
+
+/** The same for any module argument (`config`): added to the formals, or the set made a function. */
+export function argumentInScope(text: string, module: ModuleInfo, name: 'lib' | 'config'): OffsetEdit[] {
+  if (module.formals?.names.includes(name) || (name === 'lib' && module.withScopes.includes('lib')))
+    return [];
   if (module.formals) {
     const open = module.formals.span.from + 1;
     const inner = text.slice(open, module.formals.span.to - 1);
-    return [{ from: open, to: open, newText: /^\s*$/.test(inner) ? ' lib ' : ' lib,' }];
+    return [{ from: open, to: open, newText: /^\s*$/.test(inner) ? ` ${name} ` : ` ${name},` }];
   }
   // A plain attribute set: wrap it. Inside a list (flake `modules = [ … ]`, `imports = [ … ]`)
   // the function needs parentheses, or the list would get two elements.
   if (module.kind === 'file')
-    return [{ from: module.span.from, to: module.span.from, newText: '{ lib, ... }:\n' }];
+    return [{ from: module.span.from, to: module.span.from, newText: `{ ${name}, ... }:\n` }];
   return [
-    { from: module.span.from, to: module.span.from, newText: '({ lib, ... }: ' },
+    { from: module.span.from, to: module.span.from, newText: `({ ${name}, ... }: ` },
     { from: module.span.to, to: module.span.to, newText: ')' },
   ];
 }

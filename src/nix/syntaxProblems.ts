@@ -20,18 +20,18 @@ export interface SyntaxProblem {
 }
 
 const closers: Record<string, string> = {
-  String: 'the string is not closed: add `"`',
-  IndentedString: "the indented string is not closed: add `''`",
-  AttrSet: 'the attribute set is not closed: add `}`',
-  LetSet: 'the attribute set is not closed: add `}`',
-  Formals: 'the argument set is not closed: add `}`',
-  Interpolation: 'the interpolation is not closed: add `}`',
-  List: 'the list is not closed: add `]`',
-  Parens: 'the parenthesis is not closed: add `)`',
-  Let: '`let` needs `in` and an expression',
-  If: '`if` needs `then` and `else`',
-  Binding: 'the binding needs a value and `;`',
-  Inherit: '`inherit` needs `;`',
+  String: 'the string is not closed: add a closing double quote',
+  IndentedString: "the indented string is not closed: add ''",
+  AttrSet: 'the attribute set is not closed: add "}"',
+  LetSet: 'the attribute set is not closed: add "}"',
+  Formals: 'the argument set is not closed: add "}"',
+  Interpolation: 'the interpolation is not closed: add "}"',
+  List: 'the list is not closed: add "]"',
+  Parens: 'the parenthesis is not closed: add ")"',
+  Let: '"let" needs "in" and an expression',
+  If: '"if" needs "then" and "else"',
+  Binding: 'the binding needs a value and ";"',
+  Inherit: '"inherit" needs ";"',
 };
 
 function describe(text: string, from: number, to: number): string {
@@ -91,23 +91,23 @@ function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
     // `a = 1⏎ b = 2;` reads as `a = 1 b` (a call) until the second `=`.
     const binding = bindingOfValue(error);
     if (unexpected === '=' && binding && text.slice(binding.from, error.from).includes('\n')) {
-      return 'Syntax error: unexpected `=`; is a `;` missing at the end of the previous binding?';
+      return 'Syntax error: unexpected "="; is a ";" missing at the end of the previous binding?';
     }
     // `[ a⏎ b = 1;`: a binding cannot be a list element or inside parentheses.
     const container = nearestContainer(error);
     if (unexpected === '=' && (container?.name === 'List' || container?.name === 'Parens')) {
       const close = container.name === 'List' ? ']' : ')';
-      return `Syntax error: unexpected \`=\`; is the \`${close}\` of the ${container.name === 'List' ? 'list' : 'parenthesis'} opened on line ${lineOf(text, container.from)} missing?`;
+      return `Syntax error: unexpected "="; is the "${close}" of the ${container.name === 'List' ? 'list' : 'parenthesis'} opened on line ${lineOf(text, container.from)} missing?`;
     }
-    return `Syntax error: unexpected \`${unexpected}\``;
+    return `Syntax error: unexpected "${unexpected}"`;
   }
   const parent = error.parent;
   if (parent?.name === 'Binding' && !parent.getChild(';'))
-    return 'Syntax error: missing `;` after the binding';
-  if (parent?.name === 'Inherit' && !parent.getChild(';')) return 'Syntax error: missing `;` after `inherit`';
+    return 'Syntax error: missing ";" after the binding';
+  if (parent?.name === 'Inherit' && !parent.getChild(';')) return 'Syntax error: missing ";" after "inherit"';
   const next = text.slice(error.to).trimStart();
   const token = describe(next, 0, Math.max(1, next.search(/\s|$/)));
-  return `Syntax error: unexpected \`${token}\``;
+  return `Syntax error: unexpected "${token}"`;
 }
 
 /** Where to underline a zero-width error: the next character, or the last one at the end. */
@@ -184,7 +184,7 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
       if (op && leftOp && nonAssociative[op] && nonAssociative[op] === nonAssociative[leftOp]) {
         problems.push({
           span: { from: node.from, to: node.to },
-          message: `Syntax error: \`${leftOp}\` and \`${op}\` cannot be chained; add parentheses`,
+          message: `Syntax error: "${leftOp}" and "${op}" cannot be chained; add parentheses`,
         });
       }
       break;
@@ -192,7 +192,7 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
     case 'PathTrailingSlash':
       problems.push({
         span: { from: node.from, to: node.to },
-        message: 'Syntax error: a path cannot end with `/`',
+        message: 'Syntax error: a path cannot end with "/"',
       });
       break;
     case 'Int':
@@ -209,7 +209,7 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
         if ((child.name === 'String' || child.name === 'Interpolation') && !isStaticInheritName(child)) {
           problems.push({
             span: { from: child.from, to: child.to },
-            message: 'Syntax error: `inherit` cannot take a computed name',
+            message: 'Syntax error: "inherit" cannot take a computed name',
           });
         }
       }
@@ -221,7 +221,7 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
         if (first && !isStaticInheritName(first)) {
           problems.push({
             span: { from: first.from, to: first.to },
-            message: 'Syntax error: `let` cannot bind a computed name',
+            message: 'Syntax error: "let" cannot bind a computed name',
           });
         }
       }
@@ -254,7 +254,7 @@ function duplicateFormals(
     if (seen.has(name)) {
       problems.push({
         span: { from: param.from, to: param.to },
-        message: `Syntax error: duplicate function argument \`${name}\``,
+        message: `Syntax error: duplicate function argument "${name}"`,
       });
     }
     seen.add(name);
@@ -374,7 +374,7 @@ function semanticAndDuplicates(parsed: ParsedNix): {
   );
   const duplicates = found.duplicates.map((d) => ({
     span: d.span,
-    message: `Syntax error: \`${d.path}\` is already defined on line ${lineOf(text, d.first.from)} (Nix refuses a set that defines an attribute twice)`,
+    message: `Syntax error: "${d.path}" is already defined on line ${lineOf(text, d.first.from)} (Nix refuses that)`,
   }));
   return { semantic: found.semantic, duplicates };
 }

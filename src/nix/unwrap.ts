@@ -58,6 +58,12 @@ export function calleeName(callee: SyntaxNode, text: string): string | null {
   return null;
 }
 
+/** The literal `false` (in parentheses or not): a condition that never holds. */
+function isLiteralFalse(node: SyntaxNode | undefined, text: string): boolean {
+  while (node?.name === 'Parens') node = expressionChildren(node)[0];
+  return node?.name === 'Identifier' && text.slice(node.from, node.to) === 'false';
+}
+
 const priorities: Record<string, Priority> = {
   mkDefault: 'mkDefault',
   mkForce: 'mkForce',
@@ -80,8 +86,10 @@ export function unwrapValue(
     case 'Assert':
       return again(expressionChildren(node).at(-1));
     case 'If': {
-      const [, yes, no] = expressionChildren(node);
+      const [condition, yes, no] = expressionChildren(node);
       if (!yes || !no) return [{ node, conditional, priority }];
+      // `if false then … else v` is v.
+      if (condition && isLiteralFalse(condition, text)) return unwrapValue(no, text, conditional, priority);
       return [...unwrapValue(yes, text, true, priority), ...unwrapValue(no, text, true, priority)];
     }
     case 'Apply': {
@@ -90,6 +98,9 @@ export function unwrapValue(
       const outer = priority === 'normal' && name ? (priorities[name] ?? 'normal') : priority;
       switch (name) {
         case 'mkIf':
+          // `mkIf false …` never applies: opaque, like a value we cannot read (nothing in it is located).
+          if (args.length === 2 && isLiteralFalse(args[0], text))
+            return [{ node, conditional: true, priority }];
           if (args.length === 2) return again(args[1], true);
           break;
         case 'mkDefault':

@@ -281,7 +281,7 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
     case 'host-key-unknown':
       if (facts.lookupName !== undefined) {
         return {
-          summary: `publicHostKey is pinned for '${host}', but ssh looks the key up as '${facts.lookupName}' because root's Host block for ${host} has no \`HostKeyAlias ${host}\`. Add that line to the Host block (nix-darwin's 100-linux-builder.conf has it).`,
+          summary: `publicHostKey is pinned for '${host}', but ssh looks the key up as '${facts.lookupName}' because root's Host block for ${host} has no "HostKeyAlias ${host}". Add that line to the Host block (nix-darwin's 100-linux-builder.conf has it).`,
         };
       }
       return {
@@ -291,7 +291,7 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
     case 'auth-rejected':
       if (facts.nixDarwin === true) {
         return {
-          summary: `The VM rejects ${key}: its authorized key (from the builder's working directory keys/) no longer matches. Restarting the service re-runs create-builder, which re-installs the key pair; if it persists, check the sshUser is \`builder\`.`,
+          summary: `The VM rejects ${key}: its authorized key (from the builder's working directory keys/) no longer matches. Restarting the service re-runs create-builder, which re-installs the key pair; if it persists, check the sshUser is builder.`,
           commands: [KICKSTART],
         };
       }
@@ -325,7 +325,7 @@ function buildFix(cause: CauseId, facts: FixFacts, sh: Sh): ProbeFix | undefined
     case 'remote-nix-missing': {
       const program = facts.uri?.startsWith('ssh://') === true ? 'nix-store' : 'nix-daemon';
       return {
-        summary: `The builder user's non-interactive shell has no Nix on PATH (Nix runs \`nix-daemon --stdio\` for ssh-ng, \`nix-store --serve\` for ssh). Put Nix on that PATH on the builder, or name the program in the store URI: \`?remote-program=/nix/var/nix/profiles/default/bin/${program}\`.`,
+        summary: `The builder user's non-interactive shell has no Nix on PATH (Nix runs "nix-daemon --stdio" for ssh-ng, "nix-store --serve" for ssh). Put Nix on that PATH on the builder, or name the program in the store URI: "?remote-program=/nix/var/nix/profiles/default/bin/${program}".`,
       };
     }
     case 'builder-untrusted':

@@ -48,7 +48,13 @@ export interface Finding {
   range: Range;
   severity: Severity;
   code: RuleId;
+  /** One plain-text sentence, at most 120 characters, the problem first (what an editor shows inline). */
   message: string;
+  /**
+   * The reasoning behind the message, plain text (the hover and `check`'s text output show it; the
+   * rule's page under docs/rules/ has it with sources). Absent when the message says it all.
+   */
+  detail?: string;
   fixes: Fix[];
   /** Present when the finding depends on other definitions (`nix.enable = false` in another module). */
   related?: RelatedInformation[];

@@ -26,7 +26,8 @@ export function analysisFailed(error: unknown): Finding {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 'error',
     code: 'analysis-failed',
-    message: `Linux Builder Doctor could not check this file (${reason.slice(0, 200)}), so nothing in it was checked. Please report this with the file.`,
+    message: 'Nothing in this file was checked: the analysis failed (please report this with the file).',
+    detail: `The analysis stopped with: ${reason.slice(0, 200)}`,
     fixes: [],
   };
 }
@@ -140,6 +141,7 @@ export function analyzeParsed(
       severity: f.severity,
       code,
       message: f.message,
+      ...(f.detail !== undefined ? { detail: f.detail } : {}),
       fixes: f.fixes
         .flatMap((fix) => guarded(code, fix))
         .map((fix) => ({
@@ -163,7 +165,7 @@ export function analyzeParsed(
     shown.forEach((problem, i) => {
       const more =
         i === shown.length - 1 && problems.length > shown.length
-          ? ` (${problems.length - shown.length} more syntax errors after this one are not listed)`
+          ? ` (${problems.length - shown.length} more not listed)`
           : '';
       findings.push(
         toFinding('syntax-error', {

@@ -1,11 +1,14 @@
 /** Nix text for a `nix.buildMachines` entry and a known-hosts pin, as quick fixes write them. */
-import { nixString, nixStringList } from '../nix/print.js';
+import { nixString } from '../nix/print.js';
 
 export interface BuilderEntry {
   hostName: string;
   sshUser: string;
   sshKey: string;
-  systems: readonly string[];
+  /** Nix text of each (a list, a number, or `config.nix.linux-builder.<name>`). */
+  systems: string;
+  maxJobs: string;
+  supportedFeatures: string;
   /** The builder's whole host key line, `ssh-ed25519 AAAA… comment`. */
   hostKeyLine: string;
 }
@@ -23,9 +26,9 @@ export function builderEntryNix(entry: BuilderEntry): string {
     `    protocol = "ssh-ng";`,
     `    sshUser = ${nixString(entry.sshUser)};`,
     `    sshKey = ${nixString(entry.sshKey)};`,
-    `    systems = ${nixStringList(entry.systems)};`,
-    '    maxJobs = 1;',
-    '    supportedFeatures = [ "kvm" "benchmark" "big-parallel" ];',
+    `    systems = ${entry.systems};`,
+    `    maxJobs = ${entry.maxJobs};`,
+    `    supportedFeatures = ${entry.supportedFeatures};`,
     `    publicHostKey = ${nixString(publicHostKeyOf(entry.hostKeyLine))};`,
     '  }',
   ].join('\n');

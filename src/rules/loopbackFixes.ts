@@ -63,12 +63,12 @@ export function loopbackFixes(
   addUser: boolean,
 ): OffsetFix[] {
   const fixes: OffsetFix[] = [];
-  const user = addUser ? ' with sshUser "builder"' : '';
+  const user = addUser ? ' and sshUser "builder"' : '';
   if (vm.vm === 'linux-builder') {
     const edits = hostEdits(ctx, entry, 'linux-builder', addUser);
     if (edits)
       fixes.push({
-        title: `Use hostName "linux-builder"${user} (nix-darwin's ssh alias for the VM; any Nix version)`,
+        title: `Use hostName "linux-builder"${user} (any Nix version)`,
         isPreferred: true,
         edits,
       });
@@ -79,7 +79,7 @@ export function loopbackFixes(
   const pin = pinEdit(ctx, entry, pinned);
   if (edits && pin) {
     fixes.push({
-      title: `Use hostName "${host}"${user} and pin the VM's host key for ${pinned}${vm.port === 22 ? '' : ' (Nix 2.31 or later)'}`,
+      title: `Use "${host}"${addUser ? ', sshUser "builder"' : ''}, pin its host key${vm.port === 22 ? '' : ' (Nix 2.31+)'}`,
       isPreferred: fixes.length === 0,
       edits: [...edits, pin],
     });

@@ -5,6 +5,7 @@
  * (`ConfigurationContext`); a finding true for every host is reported once, as is; one true for
  * some hosts only is reported once with those hosts named (so the user knows which machine).
  */
+import { MESSAGE_LIMIT } from './rule.js';
 import type { Located } from '../nix/model.js';
 import { holdsSeveralHosts, moduleOfSystem } from './factsIndex.js';
 import type { Elsewhere, RuleFinding } from './rule.js';
@@ -69,9 +70,13 @@ export function mergeContexts(
     const named = hosts.filter((h): h is string => h !== undefined);
     if (hosts.length === everyHost || named.length === 0) return result;
     const label = named.length === 1 ? `host: ${named[0]}` : `hosts: ${named.join(', ')}`;
-    return {
-      rule: result.rule,
-      finding: { ...result.finding, message: `${result.finding.message} (${label})` },
-    };
+    // In the one-line message when it fits (before its full stop), else at the head of the detail.
+    const { message, detail } = result.finding;
+    const inline = `${message} (${label})`;
+    const finding =
+      inline.length <= MESSAGE_LIMIT
+        ? { ...result.finding, message: inline }
+        : { ...result.finding, detail: `Only for ${label.replace(':', '')}.${detail ? ` ${detail}` : ''}` };
+    return { rule: result.rule, finding };
   });
 }

@@ -7,6 +7,7 @@ import type { ListInfo, Located, ModuleInfo, OptionDefinition, Span } from '../n
 import type { OffsetEdit } from '../nix/print.js';
 
 export interface OffsetFix {
+  /** Plain text, at most 70 characters: what the fix does (the reasoning is in the finding's detail). */
   title: string;
   isPreferred: boolean;
   edits: OffsetEdit[];
@@ -23,7 +24,10 @@ export interface RelatedDefinition {
 export interface RuleFinding {
   span: Span;
   severity: Severity;
+  /** One plain-text sentence, at most 120 characters, problem first (test/unit/rules/messageStyle.test.ts). */
   message: string;
+  /** The reasoning, plain text: shown by the hover and `check`'s text output (`Finding.detail`). */
+  detail?: string;
   fixes: OffsetFix[];
   related?: RelatedDefinition[];
 }
@@ -211,4 +215,25 @@ export function entries(defs: readonly OptionDefinition[]): Map<string, OptionDe
     byEntry.set(k, [...(byEntry.get(k) ?? []), d]);
   }
   return byEntry;
+}
+
+/**
+ * A value from the user's file for a one-line message: in double quotes, control characters shown
+ * as spaces, cut to `max` characters with an ellipsis (messages stay one sentence of ≤ 120 characters).
+ */
+export function quoted(value: string, max = 40): string {
+  const flat = [...value].map((c) => (c < ' ' || c === '\u007f' ? ' ' : c)).join('');
+  return `"${flat.length > max ? `${flat.slice(0, max - 1)}…` : flat}"`;
+}
+
+/** The longest limit of a diagnostic message and of a fix title (issue 9: short, one line). */
+export const MESSAGE_LIMIT = 120;
+export const TITLE_LIMIT = 70;
+
+/** The first candidate that fits `limit` characters (the last one cut to fit when none does). */
+export function fitting(limit: number, ...candidates: string[]): string {
+  const fit = candidates.find((c) => c.length <= limit);
+  if (fit !== undefined) return fit;
+  const last = candidates[candidates.length - 1] ?? '';
+  return `${last.slice(0, limit - 1)}…`;
 }

@@ -101,18 +101,18 @@ export const BUILD_MACHINE_MISPLACED: readonly MisplacedOption[] = [
   {
     path: [...E, 'port'],
     advice:
-      'Entries have no port field: put it in `hostName` ("127.0.0.1:31022", Nix 2.31+; "localhost:31022" needs 2.31.3+) or use an ssh_config Host alias with `Port`.',
+      'Entries have no port field: put it in hostName ("127.0.0.1:31022", Nix 2.31+; "localhost:31022" needs 2.31.3+) or use an ssh_config Host alias with Port.',
   },
   {
     path: [...E, 'sshPort'],
     advice:
-      'Entries have no port field: put it in `hostName` ("127.0.0.1:31022", Nix 2.31+; "localhost:31022" needs 2.31.3+) or use an ssh_config Host alias with `Port`.',
+      'Entries have no port field: put it in hostName ("127.0.0.1:31022", Nix 2.31+; "localhost:31022" needs 2.31.3+) or use an ssh_config Host alias with Port.',
   },
   {
     path: [...E, 'hostKey'],
     correctPath: [...E, 'publicHostKey'],
-    advice: 'The field is `publicHostKey` (base64 of the whole host key line).',
+    advice: 'The field is publicHostKey (base64 of the whole host key line).',
   },
-  { path: [...E, 'user'], correctPath: [...E, 'sshUser'], advice: 'The field is `sshUser`.' },
-  { path: [...E, 'key'], correctPath: [...E, 'sshKey'], advice: 'The field is `sshKey` (a string path).' },
+  { path: [...E, 'user'], correctPath: [...E, 'sshUser'], advice: 'The field is sshUser.' },
+  { path: [...E, 'key'], correctPath: [...E, 'sshKey'], advice: 'The field is sshKey (a string path).' },
 ];

@@ -137,21 +137,21 @@ export const BUILDER_CONFIG_MISPLACED: readonly MisplacedOption[] = [
   {
     path: [...CONFIG, 'diskSize'],
     correctPath: [...VM, 'diskSize'],
-    advice: 'The VM disk size is `virtualisation.darwin-builder.diskSize` inside `config`.',
+    advice: 'The VM disk size is virtualisation.darwin-builder.diskSize inside config.',
   },
   {
     path: [...CONFIG, 'memorySize'],
     correctPath: [...VM, 'memorySize'],
-    advice: 'VM memory is `virtualisation.darwin-builder.memorySize` inside `config`.',
+    advice: 'VM memory is virtualisation.darwin-builder.memorySize inside config.',
   },
   {
     path: [...CONFIG, 'hostPort'],
     correctPath: [...VM, 'hostPort'],
-    advice: 'The forwarded port is `virtualisation.darwin-builder.hostPort` inside `config`.',
+    advice: 'The forwarded port is virtualisation.darwin-builder.hostPort inside config.',
   },
   {
     path: [...CONFIG, 'cores'],
     correctPath: [...CONFIG, 'virtualisation', 'cores'],
-    advice: 'VM CPU count is `virtualisation.cores` inside `config`.',
+    advice: 'VM CPU count is virtualisation.cores inside config.',
   },
 ];

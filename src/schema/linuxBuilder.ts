@@ -102,14 +102,13 @@ export const LINUX_BUILDER_REMOVED: readonly MisplacedOption[] = [
   {
     path: [...P, 'modules'],
     correctPath: [...P, 'config', 'imports'],
-    advice:
-      'This option has been replaced with `nix.linux-builder.config`; put the modules in `config.imports`.',
+    advice: 'This option has been replaced with nix.linux-builder.config; put the modules in config.imports.',
   },
 ];
 
 const vm = (name: string) => [...P, 'config', 'virtualisation', 'darwin-builder', name];
 const fixedBy = (what: string) =>
-  `nix-darwin fixes it (${what}) in the Host block of /etc/ssh/ssh_config.d/100-linux-builder.conf and the generated nix.buildMachines entry. To reach a different builder, declare it in \`nix.buildMachines\`.`;
+  `nix-darwin fixes it (${what}) in the Host block of /etc/ssh/ssh_config.d/100-linux-builder.conf and the generated nix.buildMachines entry. To reach a different builder, declare it in nix.buildMachines.`;
 
 /** Options people write under `nix.linux-builder` that never existed (docs/dev/domain.md#builder-options, docs/dev/domain.md#wrong-fixes). */
 export const LINUX_BUILDER_MISPLACED: readonly MisplacedOption[] = [
@@ -117,36 +116,36 @@ export const LINUX_BUILDER_MISPLACED: readonly MisplacedOption[] = [
     path: [...P, 'hostPort'],
     correctPath: vm('hostPort'),
     advice:
-      'The forwarded SSH port is a VM option: `nix.linux-builder.config.virtualisation.darwin-builder.hostPort`. Port 31022 is also written literally in /etc/ssh/ssh_config.d/100-linux-builder.conf, so change that file too.',
+      'The forwarded SSH port is a VM option: nix.linux-builder.config.virtualisation.darwin-builder.hostPort. Port 31022 is also written literally in /etc/ssh/ssh_config.d/100-linux-builder.conf, so change that file too.',
   },
   {
     path: [...P, 'memorySize'],
     correctPath: vm('memorySize'),
-    advice: 'VM memory (MiB) is `nix.linux-builder.config.virtualisation.darwin-builder.memorySize`.',
+    advice: 'VM memory (MiB) is nix.linux-builder.config.virtualisation.darwin-builder.memorySize.',
   },
   {
     path: [...P, 'diskSize'],
     correctPath: vm('diskSize'),
-    advice: 'VM disk size (MiB) is `nix.linux-builder.config.virtualisation.darwin-builder.diskSize`.',
+    advice: 'VM disk size (MiB) is nix.linux-builder.config.virtualisation.darwin-builder.diskSize.',
   },
   {
     path: [...P, 'cores'],
     correctPath: [...P, 'config', 'virtualisation', 'cores'],
-    advice: 'VM CPU count is `nix.linux-builder.config.virtualisation.cores`.',
+    advice: 'VM CPU count is nix.linux-builder.config.virtualisation.cores.',
   },
   {
     path: [...P, 'publicHostKey'],
     advice:
-      "nix-darwin already pins the VM's fixed host key in the generated nix.buildMachines entry; there is nothing to set. To pin the key of a builder of your own, use `publicHostKey` in its `nix.buildMachines` entry (base64 of the whole `ssh-ed25519 AAAA… comment` line).",
+      'nix-darwin already pins the VM\'s fixed host key in the generated nix.buildMachines entry; there is nothing to set. To pin the key of a builder of your own, use publicHostKey in its nix.buildMachines entry (base64 of the whole "ssh-ed25519 AAAA… comment" line).',
   },
-  { path: [...P, 'sshUser'], advice: fixedBy('user `builder`') },
+  { path: [...P, 'sshUser'], advice: fixedBy('user builder') },
   { path: [...P, 'sshKey'], advice: fixedBy('key /etc/nix/builder_ed25519') },
-  { path: [...P, 'hostName'], advice: fixedBy('host `linux-builder` = localhost port 31022') },
-  { path: [...P, 'user'], advice: fixedBy('user `builder`') },
+  { path: [...P, 'hostName'], advice: fixedBy('host linux-builder = localhost port 31022') },
+  { path: [...P, 'user'], advice: fixedBy('user builder') },
   {
     path: [...P, 'port'],
     correctPath: vm('hostPort'),
     advice:
-      'The forwarded SSH port is `nix.linux-builder.config.virtualisation.darwin-builder.hostPort`; port 31022 is also written literally in /etc/ssh/ssh_config.d/100-linux-builder.conf.',
+      'The forwarded SSH port is nix.linux-builder.config.virtualisation.darwin-builder.hostPort; port 31022 is also written literally in /etc/ssh/ssh_config.d/100-linux-builder.conf.',
   },
 ];

@@ -4,6 +4,8 @@
  * shows that option's type, default, doc and upstream source.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import type { Finding } from '../protocol/findings.js';
+import { ruleDocsUrl } from './diagnostics.js';
 import { describeOption } from '../schema/index.js';
 import type { Located } from '../nix/model.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -26,13 +28,45 @@ export function optionPathAt(
   return best;
 }
 
-export function hoverAt(document: TextDocument, located: Located, position: Position): Hover | null {
+/** Whether `position` lies in `range` (ends included, as a hover at the last character counts). */
+function covers(range: Finding['range'], position: Position): boolean {
+  const after = (a: Position, b: Position) =>
+    a.line > b.line || (a.line === b.line && a.character >= b.character);
+  return after(position, range.start) && after(range.end, position);
+}
+
+/**
+ * The reasoning of the findings under the cursor: a diagnostic's message is one short sentence
+ * (issue 9), its `detail` says why, and the rule's page has the sources.
+ */
+function findingsMarkdown(findings: readonly Finding[], position: Position, docsBaseUrl?: string): string[] {
+  return findings
+    .filter((f) => f.detail !== undefined && covers(f.range, position))
+    .map((f) => {
+      const link = docsBaseUrl ? ` [${f.code}](${ruleDocsUrl(docsBaseUrl, f.code)})` : ` ${f.code}`;
+      return `**${f.message}**\n\n${f.detail ?? ''}\n\nRule:${link}`;
+    });
+}
+
+export function hoverAt(
+  document: TextDocument,
+  located: Located,
+  position: Position,
+  findings: readonly Finding[] = [],
+  docsBaseUrl?: string,
+): Hover | null {
   const named = optionPathAt(located, document.offsetAt(position));
-  if (!named) return null;
-  const doc = describeOption(named.path);
-  if (!doc) return null;
+  const doc = named && describeOption(named.path);
+  const parts = findingsMarkdown(findings, position, docsBaseUrl);
+  if (doc) parts.push(optionMarkdown(doc, { withName: true }));
+  if (parts.length === 0) return null;
+  const finding = findings.find((f) => f.detail !== undefined && covers(f.range, position));
+  const range =
+    named && doc
+      ? { start: document.positionAt(named.from), end: document.positionAt(named.to) }
+      : finding?.range;
   return {
-    contents: { kind: MarkupKind.Markdown, value: optionMarkdown(doc, { withName: true }) },
-    range: { start: document.positionAt(named.from), end: document.positionAt(named.to) },
+    contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') },
+    ...(range ? { range } : {}),
   };
 }

@@ -286,7 +286,9 @@ export function startServer(connection: Connection): { dispose: () => void } {
     return guard('hover', null, () => {
       const state = store.current(params.textDocument.uri);
       const located = state && locatedOf(state.analysis, log);
-      return state && located ? hoverAt(state.document, located, params.position) : null;
+      return state && located
+        ? hoverAt(state.document, located, params.position, state.analysis.findings, settings.docsBaseUrl)
+        : null;
     });
   });
 

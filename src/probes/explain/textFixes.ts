@@ -59,21 +59,21 @@ function optionDoesNotExist(facts: TextFacts): ProbeFix {
   }
   if (option.startsWith('nix.linux-builder.') && LINUX_BUILDER_HOMES[name] !== undefined) {
     return {
-      summary: `\`${option}\` does not exist. Its correct home: ${LINUX_BUILDER_HOMES[name]}. ${check}`,
+      summary: `${option} does not exist. Its correct home: ${LINUX_BUILDER_HOMES[name]}. ${check}`,
       docs: DARWIN_BUILDER_DOCS,
     };
   }
   if (option === 'determinateNix' || option.startsWith('determinateNix.')) {
     return {
-      summary: `The determinateNix.* options come from Determinate's own nix-darwin module: import it (the darwinModules.default of Determinate's flake) in the configuration that sets \`${option}\`, or remove the setting. ${check}`,
+      summary: `The determinateNix.* options come from Determinate's own nix-darwin module: import it (the darwinModules.default of Determinate's flake) in the configuration that sets ${option}, or remove the setting. ${check}`,
     };
   }
   if (facts.viaBuilderConfig === true) {
     return {
-      summary: `\`${option}\` is set inside nix.linux-builder.config, which is a NixOS module for the builder VM, and NixOS has no such option. Move it out of config (nix-darwin's own nix.linux-builder.* options sit next to config, not in it) or correct its name. ${check}`,
+      summary: `${option} is set inside nix.linux-builder.config, which is a NixOS module for the builder VM, and NixOS has no such option. Move it out of config (nix-darwin's own nix.linux-builder.* options sit next to config, not in it) or correct its name. ${check}`,
     };
   }
-  return { summary: `\`${option}\` does not exist in nix-darwin. Correct its name or remove it. ${check}` };
+  return { summary: `${option} does not exist in nix-darwin. Correct its name or remove it. ${check}` };
 }
 
 function conflictingDefinition(facts: TextFacts): ProbeFix {
@@ -83,12 +83,12 @@ function conflictingDefinition(facts: TextFacts): ProbeFix {
     const name = vmSize[2] ?? 'memorySize';
     // nixpkgs nixos/modules/profiles/nix-builder-vm.nix sets virtualisation.{diskSize,memorySize} from darwin-builder.*.
     return {
-      summary: `nixpkgs' builder profile (nixos/modules/profiles/nix-builder-vm.nix) itself sets virtualisation.${name} from virtualisation.darwin-builder.${name}, so a second plain value conflicts. Set \`nix.linux-builder.config.virtualisation.darwin-builder.${name} = …;\` instead (or wrap yours in lib.mkForce).`,
+      summary: `nixpkgs' builder profile (nixos/modules/profiles/nix-builder-vm.nix) itself sets virtualisation.${name} from virtualisation.darwin-builder.${name}, so a second plain value conflicts. Set nix.linux-builder.config.virtualisation.darwin-builder.${name} instead (or wrap yours in lib.mkForce).`,
       docs: DARWIN_BUILDER_DOCS,
     };
   }
   return {
-    summary: `Two modules give \`${option}\` different values at the same priority. Keep one, or mark the one that must win with \`lib.mkForce\` (the error lists the files that define it).`,
+    summary: `Two modules give ${option} different values at the same priority. Keep one, or mark the one that must win with lib.mkForce (the error lists the files that define it).`,
   };
 }
 
@@ -101,7 +101,7 @@ function typeMismatch(facts: TextFacts): ProbeFix {
     };
   }
   return {
-    summary: `\`${option}\` must be of type ${facts.expectedType ?? 'the declared type'}: correct the value (the error lists the file that defines it). \`linux-builder-doctor check\` flags the known ones with a fix.`,
+    summary: `${option} must be of type ${facts.expectedType ?? 'the declared type'}: correct the value (the error lists the file that defines it). "linux-builder-doctor check" flags the known ones with a fix.`,
   };
 }
 
@@ -111,7 +111,7 @@ function missingFeatures(facts: TextFacts): ProbeFix {
   const defaults = ['kvm', 'benchmark', 'big-parallel'];
   const all = [...new Set([...defaults, ...features])].map((f) => `"${f}"`).join(' ');
   return {
-    summary: `The build requires the system features {${features.join(', ')}} and no builder for ${facts.system ?? 'its system'} offers all of them. nix-darwin's builder offers kvm, benchmark and big-parallel by default (no nixos-test, which NixOS tests need): set \`nix.linux-builder.supportedFeatures = [ ${all} ];\` (or add ${list} to your builder's supportedFeatures), switch, then prove it with the test build below.`,
+    summary: `The build requires the system features {${features.join(', ')}} and no builder for ${facts.system ?? 'its system'} offers all of them. nix-darwin's builder offers kvm, benchmark and big-parallel by default (no nixos-test, which NixOS tests need): set nix.linux-builder.supportedFeatures = [ ${all} ] (or add ${list} to your builder's supportedFeatures), switch, then prove it with the test build below.`,
     // The features come from the error text: quoted like every value (src/protocol/shellText.ts).
     commands: [
       'sudo darwin-rebuild switch',
@@ -216,7 +216,7 @@ export function textFix(cause: CauseId, facts: TextFacts): ProbeFix | undefined 
         };
       }
       return {
-        summary: `\`${facts.option ?? 'The option'}\` was removed: delete the definition (the error names the file and, where there is one, the replacement).`,
+        summary: `${facts.option ?? 'The option'} was removed: delete the definition (the error names the file and, where there is one, the replacement).`,
       };
     case 'conflicting-definition':
       return conflictingDefinition(facts);

@@ -61,6 +61,8 @@ export const buildMachinesIgnoredRule: Rule = {
         severity: 'warning',
         message:
           'nix.buildMachines is ignored: nix.distributedBuilds is never enabled, so nix-darwin writes an empty builders setting.',
+        detail:
+          'nix-darwin writes "builders =" (empty) into nix.conf unless nix.distributedBuilds is true, and warns "nix.distributedBuilds is not enabled, build machines won\'t be configured." nix.linux-builder sets it itself; a hand-written list does not.',
         fixes: add ? [{ title: 'Add nix.distributedBuilds = true', isPreferred: true, edits: [add] }] : [],
       },
     ];

@@ -1,7 +1,9 @@
 /**
- * `config-needs-bootstrap` (information): a customised `nix.linux-builder.config` is a new VM image
- * that must be built on Linux — by a builder that already works. Enable the builder unmodified first,
- * then customise (nix-darwin option description; nixpkgs manual "Reconfiguring", docs/dev/domain.md#what-enabling-the-builder-generates).
+ * `config-needs-bootstrap` (information): a customised `nix.linux-builder.config` is a new VM image.
+ * nix-darwin's option description says "You should first use the Linux builder without changing the
+ * builder configuration otherwise you may not be able to build the Linux builder"
+ * (modules/nix/linux-builder.nix): *may*, because the changed image is built on Linux only when the
+ * binary cache does not have it (docs/dev/domain.md#what-enabling-the-builder-generates).
  */
 import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
 import { definitionsAt, definitionsUnder, type Rule } from '../rule.js';
@@ -29,7 +31,9 @@ export const configNeedsBootstrapRule: Rule = {
         span,
         severity: 'information',
         message:
-          'Customising nix.linux-builder.config builds a new VM image, and that build needs a Linux builder. On first setup, switch with the builder enabled and unmodified, wait until it works, then add this configuration.',
+          'A customised builder config is a new VM image, which may need a working Linux builder to build.',
+        detail:
+          "Changing nix.linux-builder.config changes the VM image. When the binary cache does not have that image, it must be built on Linux, by a builder that already works; nix-darwin's option description says to use the builder unmodified first. On first setup: switch with the builder enabled and unmodified, wait until it works, then add this configuration.",
         fixes: [],
       },
     ];

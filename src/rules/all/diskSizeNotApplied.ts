@@ -7,7 +7,15 @@
  */
 import { BUILDER_CONFIG_PATH, BUILDER_VM_PATH } from '../../schema/index.js';
 import { builderMayRun } from '../builderState.js';
-import { definitionsAt, definitionsElsewhere, stringValue, type Rule, type RuleContext } from '../rule.js';
+import {
+  MESSAGE_LIMIT,
+  definitionsAt,
+  definitionsElsewhere,
+  fitting,
+  stringValue,
+  type Rule,
+  type RuleContext,
+} from '../rule.js';
 
 const anywhere = (ctx: RuleContext, path: readonly string[]) => [
   ...definitionsAt(ctx, path),
@@ -47,7 +55,12 @@ export const diskSizeNotAppliedRule: Rule = {
     return changed.slice(0, 1).map((def) => ({
       span: def.nameSpan,
       severity: 'information' as const,
-      message: `A new diskSize does not resize an existing disk: run sudo rm ${image}, then restart the builder.`,
+      message: fitting(
+        MESSAGE_LIMIT,
+        `A new diskSize does not resize an existing disk: run sudo rm ${image}, then restart the builder.`,
+        'A new diskSize does not resize an existing disk: remove the disk image, then restart the builder.',
+      ),
+      detail: `The VM's disk image ${image} is created once. Remove it (sudo rm ${image}; the VM's Nix store goes with it) and restart the builder (sudo launchctl kickstart -k system/org.nixos.linux-builder), or set nix.linux-builder.ephemeral = true, which removes it before every start.`,
       fixes: [],
     }));
   },

@@ -23,15 +23,18 @@ export const distributedBuildsOffRule: Rule = {
     // `lib.mkForce [ ]` declares no builder (it removes them).
     const machines = buildMachinesDeclared(ctx);
     const why = builder
-      ? 'nix.linux-builder.enable sets nix.distributedBuilds = true itself, so this definition conflicts with it (or, with mkForce, wins and turns the builder off): nix-darwin then writes `builders =` and Nix never uses the builder.'
+      ? 'nix.linux-builder.enable sets nix.distributedBuilds = true itself, so this definition conflicts with it (or, with mkForce, wins and turns the builder off): nix-darwin then writes "builders =" (empty) and Nix never uses the builder.'
       : machines
-        ? 'nix-darwin then writes `builders =` (empty), so the machines file with your nix.buildMachines entries is ignored.'
-        : 'nix-darwin then writes `builders =` (empty): if this configuration enables nix.linux-builder or declares nix.buildMachines in any module, Nix ignores them all.';
+        ? 'nix-darwin then writes "builders =" (empty), so the machines file with your nix.buildMachines entries is ignored.'
+        : 'nix-darwin then writes "builders =" (empty): if this configuration enables nix.linux-builder or declares nix.buildMachines in any module, Nix ignores them all.';
     return [
       {
         span: off.nameSpan,
         severity: 'warning',
-        message: `Distributed builds are switched off. ${why}`,
+        message: builder
+          ? 'nix.distributedBuilds = false conflicts with nix.linux-builder, which needs it on to be used.'
+          : 'Distributed builds are off: nix-darwin writes an empty builders setting, so no remote builder is used.',
+        detail: why,
         fixes: [
           {
             title: 'Remove nix.distributedBuilds = false',

@@ -8,7 +8,7 @@
  */
 import { insertIntoSet, nixString, type OffsetEdit } from '../../nix/print.js';
 import { entryProtocol, machineEntries } from '../machineEntries.js';
-import type { Rule, RuleFinding } from '../rule.js';
+import { fitting, MESSAGE_LIMIT, quoted, TITLE_LIMIT, type Rule, type RuleFinding } from '../rule.js';
 
 const SPLIT = /^\s*(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?(?:([^@/\s]+)@)?([^@\s]+)\s*$/;
 
@@ -59,14 +59,24 @@ export const hostNameHasSchemeRule: Rule = {
       findings.push({
         span,
         severity: 'error',
-        message:
+        message: fitting(
+          MESSAGE_LIMIT,
           scheme !== undefined
-            ? `hostName "${written}" holds a scheme, and nix-darwin prepends one again: the builder is ${uri}.`
-            : `hostName "${written}" holds a user while sshUser is set too: the builder is ${uri}.`,
+            ? `hostName holds a scheme, and nix-darwin prepends one again: the builder is ${quoted(uri, 50)}.`
+            : `hostName holds a user while sshUser is set too: the builder is ${quoted(uri, 50)}.`,
+          scheme !== undefined
+            ? 'hostName holds a scheme, and nix-darwin prepends one again (ssh://ssh://…).'
+            : 'hostName holds a user while sshUser is set too (user@user@host).',
+        ),
+        detail: `nix-darwin writes each entry's store URI as <protocol>://<sshUser>@<hostName>, so this entry becomes ${uri}, which Nix cannot connect to ("cannot build on ..."). Put only the host in hostName, the user in sshUser and the scheme in protocol.`,
         fixes: fixable
           ? [
               {
-                title: `Split it: hostName ${nixString(host ?? '')}${user && !hasUser ? `, sshUser "${user}"` : ''}${scheme === 'ssh' || scheme === 'ssh-ng' ? `, protocol "${scheme}"` : ''}`,
+                title: fitting(
+                  TITLE_LIMIT,
+                  `Split it: hostName ${nixString(host ?? '')}${user && !hasUser ? `, sshUser "${user}"` : ''}${scheme === 'ssh' || scheme === 'ssh-ng' ? `, protocol "${scheme}"` : ''}`,
+                  'Split it into hostName, sshUser and protocol',
+                ),
                 isPreferred: true,
                 edits,
               },

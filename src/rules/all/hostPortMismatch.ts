@@ -33,7 +33,8 @@ export const hostPortMismatchRule: Rule = {
         return {
           span: def.nameSpan,
           severity: 'warning' as const,
-          message: `The VM now listens on host port ${port}, but nix-darwin writes \`Port ${DEFAULT_HOST_PORT}\` literally in /etc/${LINUX_BUILDER_SSH_CONFIG_FILE}, so ssh to linux-builder still goes to port ${DEFAULT_HOST_PORT} and fails. Override that file with the new port too.`,
+          message: `ssh to linux-builder still goes to port ${DEFAULT_HOST_PORT}: nix-darwin's Host block does not follow the VM to port ${port}.`,
+          detail: `nix-darwin writes "Port ${DEFAULT_HOST_PORT}" literally in /etc/${LINUX_BUILDER_SSH_CONFIG_FILE}, whatever hostPort says, so ssh still goes to port ${DEFAULT_HOST_PORT} and fails. Override that file with the new port too (lib.mkForce: the option is types.lines and would otherwise be joined to nix-darwin's block).`,
           fixes: add
             ? [
                 {

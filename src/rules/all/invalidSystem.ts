@@ -8,7 +8,7 @@ import type { StaticValue } from '../../nix/model.js';
 import { nixString } from '../../nix/print.js';
 import { SYSTEM_ALIASES, SYSTEM_DOUBLES } from '../../schema/systems.js';
 import { closest } from '../distance.js';
-import type { Rule, RuleFinding } from '../rule.js';
+import { quoted, type Rule, type RuleFinding } from '../rule.js';
 
 const KNOWN = new Set(SYSTEM_DOUBLES);
 
@@ -53,7 +53,9 @@ export const invalidSystemRule: Rule = {
         findings.push({
           span: value.span,
           severity: 'warning',
-          message: `"${value.value}" is not a Nix system, so no build is ever sent for it: the system is "${corrected}".`,
+          message: `${quoted(value.value, 30)} is not a Nix system, so no build is ever sent for it: the system is "${corrected}".`,
+          detail:
+            'Nix compares these strings with a derivation\'s system exactly, so a builder listed for a name that is no system double (like "aarch64-linux" or "x86_64-darwin") is never chosen ("Failed to find a machine for remote build").',
           fixes: [
             {
               title: `Change to "${corrected}"`,

@@ -31,7 +31,8 @@ export const localhostSkipsSshRule: Rule = {
       findings.push({
         span: entry.hostName.value.span,
         severity: 'error',
-        message: `hostName "localhost" with no sshUser is ${protocol ?? 'ssh'}://localhost, which Nix builds on this Mac without SSH, never on the VM.`,
+        message: `hostName "localhost" with no sshUser makes Nix build on this Mac without SSH, never on the VM.`,
+        detail: `The entry's store URI is ${protocol ?? 'ssh'}://localhost, and for exactly that authority Nix skips SSH and builds locally (every version). With a user (builder@localhost) or another host name, Nix connects over ssh. protocol = null is nix-darwin's way to describe this Mac on purpose.`,
         fixes,
       });
     }

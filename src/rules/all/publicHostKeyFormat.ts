@@ -17,6 +17,9 @@ const BASE64 = /^[A-Za-z0-9+/=]+$/;
 const BLOB_PREFIX = /^AAAA[A-Za-z0-9+/]/;
 
 interface Verdict {
+  /** One sentence for the diagnostic (≤ 120 characters). */
+  summary: string;
+  /** The longer explanation. */
   problem: string;
   corrected?: string;
 }
@@ -25,6 +28,7 @@ export function judgePublicHostKey(raw: string): Verdict | undefined {
   const value = raw.trim();
   if (KEY_LINE.test(value)) {
     return {
+      summary: 'publicHostKey is the plain key line, not base64 of it, so Nix rejects the machines file.',
       problem:
         'this is the plain key line, not base64 of it (its spaces are no base64, so Nix rejects the machines file)',
       corrected: publicHostKeyOf(value),
@@ -32,6 +36,7 @@ export function judgePublicHostKey(raw: string): Verdict | undefined {
   }
   if (!BASE64.test(value)) {
     return {
+      summary: 'publicHostKey is not valid base64, so Nix rejects the machines file.',
       problem:
         'this is not valid base64: Nix rejects the machines file ("invalid character in Base64 string"; before Nix 2.25 "… is not valid base64 string")',
     };
@@ -42,6 +47,8 @@ export function judgePublicHostKey(raw: string): Verdict | undefined {
     const type = blob.subarray(4, 4 + typeLength).toString('latin1');
     if (/^(ssh-|ecdsa-|sk-)/.test(type)) {
       return {
+        summary:
+          'publicHostKey is base64 of the bare key, not of the whole line: host key verification fails.',
         problem: `this is the bare key blob (the AAAA… part of a ${type} key), not base64 of the whole line: it decodes to binary, and ssh fails with "Host key verification failed."`,
         corrected: publicHostKeyOf(`${type} ${value}`),
       };
@@ -50,6 +57,7 @@ export function judgePublicHostKey(raw: string): Verdict | undefined {
   const decoded = Buffer.from(value, 'base64').toString('utf8').trim();
   if (!KEY_LINE.test(decoded)) {
     return {
+      summary: `publicHostKey decodes to "${decoded.slice(0, 24).replace(/[^\x20-\x7e]/g, '?')}…", which is no host key line.`,
       problem: `it decodes to "${decoded.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}…", which is no "ssh-ed25519 AAAA…" key line`,
     };
   }
@@ -83,7 +91,8 @@ export const publicHostKeyFormatRule: Rule = {
       findings.push({
         span: def.value.span,
         severity: 'error',
-        message: `publicHostKey must be base64 of the whole "ssh-ed25519 AAAA… comment" line (base64 -w0 key.pub; on macOS base64 -i key.pub), but ${verdict.problem}.`,
+        message: verdict.summary,
+        detail: `publicHostKey must be base64 of the whole "ssh-ed25519 AAAA… comment" line (base64 -w0 key.pub; on macOS base64 -i key.pub), but ${verdict.problem}.`,
         fixes,
       });
     }

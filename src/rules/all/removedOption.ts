@@ -4,7 +4,7 @@
  */
 import { removedOption } from '../../schema/index.js';
 import { moveDefinition } from '../editing.js';
-import type { Rule, RuleFinding } from '../rule.js';
+import { fitting, MESSAGE_LIMIT, type Rule, type RuleFinding } from '../rule.js';
 
 export const removedOptionRule: Rule = {
   id: 'removed-option',
@@ -20,7 +20,12 @@ export const removedOptionRule: Rule = {
       findings.push({
         span: def.nameSpan,
         severity: 'error',
-        message: `\`${def.path.join('.')}' was removed. ${removed.advice}`,
+        message: fitting(
+          MESSAGE_LIMIT,
+          `${def.path.join('.')} was removed${removed.correctPath ? `: use ${removed.correctPath.join('.')}` : ''}.`,
+          `${def.path.join('.')} was removed.`,
+        ),
+        detail: removed.advice,
         fixes:
           edits && removed.correctPath
             ? [{ title: `Replace with ${removed.correctPath.join('.')}`, isPreferred: true, edits }]

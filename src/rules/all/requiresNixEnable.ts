@@ -37,11 +37,14 @@ function turnBuilderOff(builder: OptionDefinition): OffsetFix {
 
 function letNixDarwinManageNix(ctx: RuleContext, nixOff: OptionDefinition): OffsetFix {
   return {
-    title: 'Remove nix.enable = false (nix-darwin manages Nix; not with Determinate Nix)',
+    title: 'Remove nix.enable = false (not with Determinate Nix)',
     isPreferred: false,
     edits: [removeBinding(ctx.text, nixOff.bindingSpan)],
   };
 }
+
+const DETAIL =
+  'nix-darwin asserts that nix.linux-builder.enable requires nix.enable, so darwin-rebuild stops. nix.enable = false is what Determinate Nix needs (importing its module sets it); Determinate has a Linux builder of its own (determinateNix.determinateNixd.builder.state = "enabled").';
 
 const offMessage = (off: OptionDefinition) =>
   off.implied ? "Determinate's module sets nix.enable = false here." : 'nix.enable = false here.';
@@ -65,7 +68,8 @@ export const requiresNixEnableRule: Rule = {
         severity: 'error',
         message: off.implied
           ? "nix.linux-builder needs nix.enable, which Determinate's module sets to false: use Determinate's own builder."
-          : 'nix.linux-builder.enable needs nix.enable, which this configuration sets to false: darwin-rebuild stops.',
+          : 'nix.linux-builder needs nix.enable, which this configuration sets to false: darwin-rebuild stops.',
+        detail: DETAIL,
         fixes,
         related: [relatedTo(ctx, off, offMessage(off))],
       });
@@ -81,6 +85,7 @@ export const requiresNixEnableRule: Rule = {
         message: offHere.implied
           ? "Determinate's module sets nix.enable = false, but another module enables nix.linux-builder, which needs it."
           : 'nix.enable = false, but another module enables nix.linux-builder, which needs nix.enable: darwin-rebuild stops.',
+        detail: DETAIL,
         fixes: offHere.implied ? [] : [letNixDarwinManageNix(ctx, offHere)],
         related: [relatedTo(ctx, builderElsewhere, 'nix.linux-builder.enable = true here.')],
       });

@@ -33,7 +33,7 @@ export const rosettaUnsupportedRule: Rule = {
       .map((def) => {
         const remove = removeDefinition(ctx.text, def);
         const hasEmulation = x86Vm || definedAnywhere(ctx, EMULATED);
-        const title = 'Use binfmt emulation instead: boot.binfmt.emulatedSystems = [ "x86_64-linux" ]';
+        const title = 'Emulate x86_64-linux with binfmt instead of Rosetta';
         let fixes: OffsetFix[];
         const chain = removalChain(ctx.text, def);
         if (hasEmulation) {
@@ -61,6 +61,8 @@ export const rosettaUnsupportedRule: Rule = {
           message: x86Vm
             ? 'Rosetta does not work in a QEMU builder VM, and this x86_64-linux VM needs no x86_64 emulation.'
             : 'Rosetta does not work in the QEMU builder VM (no Rosetta share): emulate x86_64-linux with binfmt instead.',
+          detail:
+            "virtualisation.rosetta.enable needs the Rosetta share of Apple's Virtualization framework; nix-darwin's default builder is a QEMU VM, which has none. pkgs.darwin.linux-builder-vz is the builder with Rosetta; with the QEMU VM, x86_64-linux is emulated with boot.binfmt.emulatedSystems (slower).",
           fixes,
         };
       });

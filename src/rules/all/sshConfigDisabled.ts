@@ -23,8 +23,10 @@ export const sshConfigDisabledRule: Rule = {
         span: off.nameSpan,
         severity: 'warning',
         message:
-          `Disabling /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} removes the only thing that maps \`linux-builder\` to localhost port 31022 with user builder, HostKeyAlias and key /etc/nix/builder_ed25519; nothing replaces it, so ssh to the builder fails. ` +
-          'If /etc/ssh/ssh_config is managed (Chef/MDM) and lacks the Include, give root the Host block instead: add `Include /etc/ssh/ssh_config.d/100-linux-builder.conf` to /var/root/.ssh/config.',
+          "Disabling the builder's ssh_config.d file removes the only mapping of linux-builder to the VM: ssh to it fails.",
+        detail:
+          `/etc/${LINUX_BUILDER_SSH_CONFIG_FILE} is the only thing that maps linux-builder to localhost port 31022 with user builder, HostKeyAlias and key /etc/nix/builder_ed25519; nothing replaces it. ` +
+          'If /etc/ssh/ssh_config is managed (Chef/MDM) and lacks the Include, give root the Host block instead: put "Include /etc/ssh/ssh_config.d/100-linux-builder.conf" at the top of /var/root/.ssh/config.',
         fixes: [
           {
             title: `Keep /etc/${LINUX_BUILDER_SSH_CONFIG_FILE} (remove this line)`,

@@ -6,7 +6,7 @@
  * (docs/dev/domain.md#the-machines-file-and-buildmachines).
  */
 import { nixString } from '../../nix/print.js';
-import type { Rule, RuleFinding } from '../rule.js';
+import { fitting, TITLE_LIMIT, type Rule, type RuleFinding } from '../rule.js';
 
 /** `"${./key}"` or `"${/etc/key}"`: a string whose only content is an interpolated path literal. */
 const PATH_INTERPOLATION = /^"\$\{\s*(\.{0,2}\/|~\/)[^}]*\}"$/;
@@ -27,11 +27,13 @@ export const sshKeyStorePathRule: Rule = {
         findings.push({
           span: def.value.span,
           severity: 'error',
-          message: `sshKey is a Nix path literal (${written}): the option is a string, so darwin-rebuild stops with "is not of type \`null or string'", and the usual workaround "\${${written}}" copies the private key into the world-readable /nix/store. Give the key's location as a plain string, e.g. "/etc/nix/builder_ed25519", a file readable only by root (the nix-daemon connects as root).`,
+          message:
+            'sshKey is a path literal, but the option takes a string: darwin-rebuild stops with a type error.',
+          detail: `sshKey is a Nix path literal (${written}): the option is "null or string", so darwin-rebuild stops with "is not of type 'null or string'", and the usual workaround "\${${written}}" copies the private key into the world-readable /nix/store. Give the key's location as a plain string, e.g. "/etc/nix/builder_ed25519", a file readable only by root (the nix-daemon connects as root).`,
           fixes: absolute
             ? [
                 {
-                  title: `Quote it: ${nixString(written)}`,
+                  title: fitting(TITLE_LIMIT, `Quote it: ${nixString(written)}`, 'Quote it as a string'),
                   isPreferred: true,
                   edits: [{ from: def.value.span.from, to: def.value.span.to, newText: nixString(written) }],
                 },
@@ -46,7 +48,9 @@ export const sshKeyStorePathRule: Rule = {
         findings.push({
           span: def.value.span,
           severity: 'error',
-          message: `sshKey interpolates a path (${written}): that copies the private key into the world-readable /nix/store, where every user and every build can read it. Keep the key outside the store (e.g. /etc/nix/builder_ed25519, readable only by root) and give its location as a plain string.`,
+          message:
+            'sshKey interpolates a path, which copies the private key into the world-readable /nix/store.',
+          detail: `${written} copies the file into the /nix/store, where every user and every build can read it. Keep the key outside the store (e.g. /etc/nix/builder_ed25519, readable only by root) and give its location as a plain string.`,
           fixes: [],
         });
       }

@@ -4,15 +4,17 @@
  * Nix runs the system `ssh` and takes its settings from ssh_config, NIX_SSHOPTS or the store URI
  * (docs/dev/domain.md#how-nix-connects-to-a-remote-builder, docs/dev/domain.md#wrong-fixes).
  */
-import { EditChain } from '../../nix/editChain.js';
 import type { ModuleInfo, OptionDefinition } from '../../nix/model.js';
-import { libInScope, nixString, type OffsetEdit } from '../../nix/print.js';
-import { BUILDER_VM_HOST_KEY, DEFAULT_BUILDER_KEY, DEFAULT_HOST_PORT } from '../../schema/nixDarwin.js';
+import { EditChain } from '../../nix/editChain.js';
+import { argumentInScope, nixString, nixStringList, type OffsetEdit } from '../../nix/print.js';
+import { BUILDER_CONFIG_PATH } from '../../schema/index.js';
+import { BUILDER_VM_HOST_KEY, DEFAULT_BUILDER_KEY } from '../../schema/nixDarwin.js';
 import { addDefinitionAfter, removalChain, removeDefinition } from '../editing.js';
 import {
   darwinModuleOf,
   definedAnywhere,
   definitionsAt,
+  definitionsElsewhere,
   stringList,
   type OffsetFix,
   type Rule,
@@ -20,7 +22,9 @@ import {
   type RuleFinding,
 } from '../rule.js';
 import { builderEntryNix, knownHostsNix } from '../builderEntry.js';
-import { hostBlockNix, SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
+import { PIN_NAME } from '../loopbackFixes.js';
+import { builderVmPort } from '../vmPort.js';
+import { builderVmSystem } from '../vmSystem.js';
 
 /** The port, user and key an sshOptions list asks for, read from `-p`, `-l`, `-i` and `-o Key=Value`. */
 export function readSshOptions(options: readonly string[]): { port?: number; user?: string; key?: string } {
@@ -55,12 +59,62 @@ export function readSshOptions(options: readonly string[]): { port?: number; use
   return out;
 }
 
-function systemsOf(ctx: RuleContext): string[] {
-  for (const d of definitionsAt(ctx, ['nix', 'linux-builder', 'systems'])) {
-    const list = stringList(d);
-    if (list) return list;
-  }
-  return ['aarch64-linux'];
+const anywhere = (ctx: RuleContext, path: readonly string[]) => [
+  ...definitionsAt(ctx, path),
+  ...definitionsElsewhere(ctx, path),
+];
+
+/**
+ * The Nix text of one field of nix-darwin's own entry for the builder, so a declared entry gives the
+ * Mac what nix-darwin's would (modules/nix/linux-builder.nix: `inherit (cfg) maxJobs systems …`):
+ * the user's literal value; `config.nix.linux-builder.<name>` for one we cannot read; the default
+ * otherwise (where that depends on what we cannot read, the option itself again).
+ */
+function builderField(
+  ctx: RuleContext,
+  name: 'maxJobs' | 'systems' | 'supportedFeatures',
+  fallback: () => string,
+): string {
+  const defs = anywhere(ctx, ['nix', 'linux-builder', name]);
+  const literal = defs
+    .filter((d) => !d.conditional)
+    .map((d) =>
+      d.value.kind === 'int' ? String(d.value.value) : stringList(d) && nixStringList(stringList(d)!),
+    )
+    .find((t) => t !== undefined);
+  if (literal !== undefined && defs.length === 1) return literal;
+  if (defs.length > 0) return `config.nix.linux-builder.${name}`;
+  return fallback();
+}
+
+/** maxJobs defaults to the VM's `virtualisation.cores` (1 when unset: nixpkgs qemu-vm.nix). */
+function coresOf(ctx: RuleContext): string {
+  const cores = anywhere(ctx, [...BUILDER_CONFIG_PATH, 'virtualisation', 'cores']);
+  if (cores.length === 0) return '1';
+  const only = cores.length === 1 ? cores[0] : undefined;
+  if (only?.value.kind === 'int' && !only.conditional) return String(only.value.value);
+  return 'config.nix.linux-builder.maxJobs';
+}
+
+/** systems defaults to the VM's own system (the Mac's architecture, or the package's). */
+function nativeSystems(ctx: RuleContext): string {
+  const vm = builderVmSystem(ctx);
+  if (vm.native) return nixStringList([vm.native]);
+  return 'config.nix.linux-builder.systems';
+}
+
+/** `config.…` in the entry needs `config` among the module's arguments: the edits with the one that adds it. */
+function withConfig(
+  ctx: RuleContext,
+  module: ModuleInfo,
+  needed: boolean,
+  edits: OffsetEdit[] | undefined,
+): OffsetEdit[] | undefined {
+  if (!edits || !needed) return edits;
+  const chain = new EditChain(ctx.text);
+  for (const e of [...argumentInScope(ctx.text, module, 'config'), ...edits].sort((a, b) => a.from - b.from))
+    if (!chain.addOriginal(e)) return undefined;
+  return chain.edits;
 }
 
 /** A fix that removes the sshOptions binding first, then makes each addition in the text that leaves. */
@@ -76,100 +130,62 @@ function afterRemoval(
   return chain.edits;
 }
 
-/** `lib.…` needs `lib` in scope: the edits that bring it, against the original text. */
-function withLib(
-  ctx: RuleContext,
-  module: ModuleInfo,
-  edits: OffsetEdit[] | undefined,
-): OffsetEdit[] | undefined {
-  if (!edits) return undefined;
-  const chain = new EditChain(ctx.text);
-  for (const e of [...libInScope(ctx.text, module), ...edits].sort((a, b) => a.from - b.from))
-    if (!chain.addOriginal(e)) return undefined;
-  return chain.edits;
-}
-
+/**
+ * Removal, and for sshOptions of nix-darwin's builder two ways to a builder whose ssh does not
+ * depend on the ssh_config.d Include: the legacy protocol (ssh's own error text in the build log),
+ * and an entry for 127.0.0.1:<the VM's port> with the VM's host key pinned. That entry is added to
+ * the list, never `lib.mkForce`d: a forced list would drop the builders other modules declare.
+ * nix-darwin's own `linux-builder` entry stays; when it cannot connect, Nix says "cannot build on"
+ * and takes the next machine (NixOS/nix src/nix/build-remote/build-remote.cc).
+ */
 function fixesFor(ctx: RuleContext, def: OptionDefinition): OffsetFix[] {
   const fixes: OffsetFix[] = [
-    {
-      title:
-        'Remove sshOptions: nix-darwin already sets the user, host name, port, HostKeyAlias and key (ssh_config.d Host block) and pins the host key',
-      isPreferred: true,
-      edits: [removeDefinition(ctx.text, def)],
-    },
+    { title: 'Remove sshOptions', isPreferred: true, edits: [removeDefinition(ctx.text, def)] },
   ];
-  if (!def.path.includes('buildMachines')) {
-    const module = darwinModuleOf(ctx, def);
-    const hasProtocol = definedAnywhere(ctx, ['nix', 'linux-builder', 'protocol']);
-    const protocol = hasProtocol
-      ? undefined
-      : afterRemoval(ctx, def, module, [[['nix', 'linux-builder', 'protocol'], nixString('ssh')]]);
-    if (protocol) {
-      fixes.push({
-        title:
-          'Remove sshOptions and set protocol = "ssh" (legacy protocol: ssh\'s own error text reaches the build log; it reads the same ssh config)',
-        isPreferred: false,
-        edits: protocol,
-      });
-    }
-    const given = def.value.kind === 'list' ? readSshOptions(stringList(def) ?? []) : {};
-    const port = given.port ?? DEFAULT_HOST_PORT;
-    const entry = builderEntryNix({
-      // 127.0.0.1, not localhost: Nix 2.31.0–2.31.2 skip SSH for any localhost host and build on the Mac
-      // (NixOS/nix#14148; docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
-      hostName: `127.0.0.1:${port}`,
-      sshUser: given.user ?? 'builder',
-      sshKey: given.key ?? DEFAULT_BUILDER_KEY,
-      systems: systemsOf(ctx),
-      hostKeyLine: BUILDER_VM_HOST_KEY,
+  if (def.path.includes('buildMachines')) return fixes;
+  const module = darwinModuleOf(ctx, def);
+  const protocol = definedAnywhere(ctx, ['nix', 'linux-builder', 'protocol'])
+    ? undefined
+    : afterRemoval(ctx, def, module, [[['nix', 'linux-builder', 'protocol'], nixString('ssh')]]);
+  if (protocol)
+    fixes.push({ title: 'Remove sshOptions and set protocol = "ssh"', isPreferred: false, edits: protocol });
+  const given = def.value.kind === 'list' ? readSshOptions(stringList(def) ?? []) : {};
+  // The port the VM really listens on (its hostPort), not the one the sshOptions guessed.
+  const { port } = builderVmPort(ctx);
+  const maxJobs = builderField(ctx, 'maxJobs', () => coresOf(ctx));
+  const systems = builderField(ctx, 'systems', () => nativeSystems(ctx));
+  const features = builderField(ctx, 'supportedFeatures', () =>
+    nixStringList(['kvm', 'benchmark', 'big-parallel']),
+  );
+  const entry = builderEntryNix({
+    // 127.0.0.1, not localhost: Nix 2.31.0–2.31.2 skip SSH for any localhost host and build on the Mac
+    // (NixOS/nix#14148; docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
+    hostName: `127.0.0.1:${port}`,
+    sshUser: given.user ?? 'builder',
+    sshKey: given.key ?? DEFAULT_BUILDER_KEY,
+    systems,
+    maxJobs,
+    supportedFeatures: features,
+    hostKeyLine: BUILDER_VM_HOST_KEY,
+  });
+  const machines = withConfig(
+    ctx,
+    module,
+    entry.includes('config.nix.linux-builder.'),
+    afterRemoval(ctx, def, module, [
+      [['nix', 'buildMachines'], `[\n${entry}\n]`],
+      [
+        ['programs', 'ssh', 'knownHosts', PIN_NAME],
+        knownHostsNix(`[127.0.0.1]:${port}`, BUILDER_VM_HOST_KEY),
+      ],
+    ]),
+  );
+  if (machines && !definedAnywhere(ctx, ['programs', 'ssh', 'knownHosts', PIN_NAME, 'hostNames']))
+    fixes.push({
+      title: `Remove sshOptions; add builder 127.0.0.1:${port}, pinned (Nix 2.31+)`,
+      isPreferred: false,
+      edits: machines,
     });
-    const machines = withLib(
-      ctx,
-      module,
-      afterRemoval(ctx, def, module, [
-        [['nix', 'buildMachines'], `lib.mkForce [\n${entry}\n]`],
-        [
-          ['programs', 'ssh', 'knownHosts', 'linux-builder-vm'],
-          knownHostsNix(`[127.0.0.1]:${port}`, BUILDER_VM_HOST_KEY),
-        ],
-      ]),
-    );
-    if (machines) {
-      fixes.push({
-        title: `Declare the builder in nix.buildMachines as 127.0.0.1:${port} with its host key pinned (needs Nix 2.31 or later; works without the ssh_config.d Include)`,
-        isPreferred: false,
-        edits: machines,
-      });
-    }
-    // The HostKeyAlias route works on any Nix: the entry names the `linux-builder` alias, whose Host
-    // block maps it to localhost:<port> with HostKeyAlias, so the pinned key matches. It relies on
-    // root's ssh reading that block (the corporate case is exactly when it does not).
-    const user = given.user ?? 'builder';
-    const key = given.key ?? DEFAULT_BUILDER_KEY;
-    const custom = port !== DEFAULT_HOST_PORT || user !== 'builder' || key !== DEFAULT_BUILDER_KEY;
-    const aliasEntry = builderEntryNix({
-      hostName: 'linux-builder',
-      sshUser: user,
-      sshKey: key,
-      systems: systemsOf(ctx),
-      hostKeyLine: BUILDER_VM_HOST_KEY,
-    });
-    const overridden = ['text', 'source'].some((leaf) =>
-      definedAnywhere(ctx, [...SSH_CONFIG_FILE_OPTION, leaf]),
-    );
-    const rewriteBlock = custom && !overridden;
-    const additions: [string[], string][] = [[['nix', 'buildMachines'], `lib.mkForce [\n${aliasEntry}\n]`]];
-    if (rewriteBlock)
-      additions.push([[...SSH_CONFIG_FILE_OPTION, 'text'], hostBlockNix({ port, user, key })]);
-    const alias = withLib(ctx, module, afterRemoval(ctx, def, module, additions));
-    if (alias) {
-      fixes.push({
-        title: `Declare the builder in nix.buildMachines as linux-builder with its host key pinned through HostKeyAlias (any Nix version; root's ssh must read the ssh_config.d Host block${rewriteBlock ? `, rewritten with port ${port}, user ${user} and key ${key}` : ''})`,
-        isPreferred: false,
-        edits: alias,
-      });
-    }
-  }
   return fixes;
 }
 
@@ -187,12 +203,13 @@ export const sshOptionsRule: Rule = {
         def.path[0] === 'nix' && (def.path[1] === 'linux-builder' || def.path[1] === 'buildMachines');
       if (!underBuilder) continue;
       const where = def.path.includes('config')
-        ? '`nix.linux-builder.config` is the VM\'s own NixOS configuration, so darwin-rebuild fails with "The option `sshOptions\' does not exist".'
-        : 'darwin-rebuild fails with "The option `sshOptions\' does not exist".';
+        ? "nix.linux-builder.config is the VM's own NixOS configuration, which has no sshOptions either: darwin-rebuild stops."
+        : 'darwin-rebuild stops: the module system reports that the option sshOptions does not exist.';
       findings.push({
         span: def.nameSpan,
         severity: 'error',
-        message: `sshOptions does not exist: Nix has no SSH-options field. ${where} Nix runs the system ssh as root, which already gets user, port, HostKeyAlias and key for linux-builder from /etc/ssh/ssh_config.d/100-linux-builder.conf (when /etc/ssh/ssh_config Includes it, or root's ~/.ssh/config does). Other settings go in ssh_config, NIX_SSHOPTS or the store URI.`,
+        message: 'sshOptions is not an option: Nix has no SSH-options field, so darwin-rebuild stops.',
+        detail: `${where} Nix runs the system ssh as root, which already gets user, port, HostKeyAlias and key for linux-builder from /etc/ssh/ssh_config.d/100-linux-builder.conf (when /etc/ssh/ssh_config includes it, or root's ~/.ssh/config does). Other settings go in ssh_config, NIX_SSHOPTS or the store URI.`,
         fixes: fixesFor(ctx, def),
       });
     }

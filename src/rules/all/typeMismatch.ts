@@ -7,7 +7,15 @@ import type { OptionDefinition, StaticValue } from '../../nix/model.js';
 import { nixString } from '../../nix/print.js';
 import { describeOption, type ValueShape } from '../../schema/index.js';
 import { closest } from '../distance.js';
-import type { OffsetFix, Rule, RuleContext, RuleFinding } from '../rule.js';
+import {
+  fitting,
+  MESSAGE_LIMIT,
+  TITLE_LIMIT,
+  type OffsetFix,
+  type Rule,
+  type RuleContext,
+  type RuleFinding,
+} from '../rule.js';
 
 interface Problem {
   message: string;
@@ -98,7 +106,7 @@ function fixes(def: OptionDefinition, problem: Problem): OffsetFix[] {
   if (problem.replacement === undefined) return [];
   return [
     {
-      title: `Change to ${problem.replacement}`,
+      title: fitting(TITLE_LIMIT, `Change to ${problem.replacement}`, 'Change to a value of the right type'),
       isPreferred: true,
       edits: [{ from: def.value.span.from, to: def.value.span.to, newText: problem.replacement }],
     },
@@ -117,10 +125,16 @@ export const typeMismatchRule: Rule = {
       if (!doc) continue;
       const problem = judge(doc.shape, def.value, ctx.text);
       if (!problem) continue;
+      const name = def.path.filter((p) => p !== '*').join('.');
       findings.push({
         span: def.value.span,
         severity: 'error',
-        message: `\`${def.path.filter((p) => p !== '*').join('.')}' ${problem.message} (type: ${doc.type}).`,
+        message: fitting(
+          MESSAGE_LIMIT,
+          `${name} ${problem.message}.`,
+          `${def.path[def.path.length - 1] ?? name} ${problem.message}.`,
+        ),
+        detail: `${name} is of type ${doc.type}; darwin-rebuild stops with "is not of type" for this value.`,
         fixes: fixes(def, problem),
       });
     }

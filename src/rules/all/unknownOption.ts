@@ -18,7 +18,15 @@ import {
 } from '../../schema/index.js';
 import { closest } from '../distance.js';
 import { moveDefinition, wouldClash } from '../editing.js';
-import { listsAnywhere, type OffsetFix, type Rule, type RuleContext, type RuleFinding } from '../rule.js';
+import {
+  fitting,
+  listsAnywhere,
+  MESSAGE_LIMIT,
+  type OffsetFix,
+  type Rule,
+  type RuleContext,
+  type RuleFinding,
+} from '../rule.js';
 
 const dotted = (path: readonly string[]) => path.join('.');
 
@@ -69,9 +77,12 @@ function fixesFor(
   if (nameIsLast) {
     const move = moveDefinition(ctx, def, target);
     if (!move) return [];
-    const title = move.alreadySet
-      ? `Remove it: ${dotted(target)} is already set`
-      : `Move to ${dotted(target)}`;
+    // The full path when it fits the title, else the part under nix.linux-builder.config.
+    const short = (path: readonly string[]) => {
+      const full = dotted(path);
+      return full.length <= 50 ? full : dotted(path.slice(path.indexOf('config') + 1));
+    };
+    const title = move.alreadySet ? `Remove it: ${short(target)} is already set` : `Move to ${short(target)}`;
     return [{ title, isPreferred: true, edits: move.edits }];
   }
   // A prefix is misspelt (`nix.linux-buildr.enable`): rename just that name, unless the renamed
@@ -113,27 +124,47 @@ export const unknownOptionRule: Rule = {
       const name = def.path[unknown.index] ?? '';
       const parent = def.path.slice(0, unknown.index);
       const option = dotted([...parent, name]);
-      let message = `The option \`${option}' does not exist.`;
+      // The message names the option and the way out; the reasoning goes to the detail.
+      let tail = '';
+      let detail = `darwin-rebuild stops: the module system reports that the option ${option} does not exist.`;
       let target: string[] | undefined;
       if (unknown.misplaced) {
-        message += ` ${unknown.misplaced.advice}`;
+        detail = `${unknown.misplaced.advice} ${detail}`;
         target = unknown.misplaced.correctPath
           ? [...unknown.misplaced.correctPath, ...def.path.slice(unknown.index + 1)]
           : undefined;
+        // Where it lives, or the advice's first clause ("entries have no port field").
+        const clause = /^[^.;:]+/.exec(unknown.misplaced.advice)?.[0] ?? '';
+        tail = unknown.misplaced.correctPath
+          ? `: it is ${dotted(unknown.misplaced.correctPath)}`
+          : `: ${clause.charAt(0).toLowerCase()}${clause.slice(1)}`;
       } else {
         const suggestion = closest(name, unknown.siblings);
         if (suggestion) {
-          message += ` Did you mean \`${suggestion}'?`;
+          tail = `: did you mean ${suggestion}?`;
           target = [...parent, suggestion, ...def.path.slice(unknown.index + 1)];
         } else if (startsWith(parent, BUILDER_CONFIG_PATH) && parent.length === BUILDER_CONFIG_PATH.length) {
-          message +=
-            " `nix.linux-builder.config` is the VM's own NixOS configuration: only NixOS options go there (e.g. virtualisation.darwin-builder.memorySize).";
+          tail = ': the builder config takes only NixOS options';
+          detail = `nix.linux-builder.config is the VM's own NixOS configuration: only NixOS options go there (e.g. virtualisation.darwin-builder.memorySize). ${detail}`;
         } else {
           const known = unknown.siblings.filter(Boolean);
-          if (known.length > 0) message += ` Known options here: ${known.join(', ')}.`;
+          if (known.length > 0) detail = `Known options here: ${known.join(', ')}. ${detail}`;
         }
       }
-      findings.push({ span, severity: 'error', message, fixes: fixesFor(ctx, def, unknown.index, target) });
+      const end = tail.endsWith('?') ? '' : '.';
+      const message = fitting(
+        MESSAGE_LIMIT,
+        `${option} is not an option${tail}${end}`,
+        `${name} is not an option here${tail}${end}`,
+        `${name} is not an option here.`,
+      );
+      findings.push({
+        span,
+        severity: 'error',
+        message,
+        detail,
+        fixes: fixesFor(ctx, def, unknown.index, target),
+      });
     }
     return findings;
   },

@@ -39,6 +39,7 @@ export const vmOptionConflictRule: Rule = {
           span: def.nameSpan,
           severity: 'error',
           message: `virtualisation.${name} is already set by the builder profile (${profileValue}): use virtualisation.darwin-builder.${name}.`,
+          detail: `nixpkgs' nix-builder-vm.nix sets virtualisation.${name} = virtualisation.darwin-builder.${name} at normal priority, so a second plain definition with another value stops darwin-rebuild with "The option virtualisation.${name} has conflicting definition values". Set virtualisation.darwin-builder.${name} instead (or use lib.mkForce).`,
           fixes: move
             ? [
                 {

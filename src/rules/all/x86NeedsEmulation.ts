@@ -25,6 +25,9 @@ import { builderVmSystem } from '../vmSystem.js';
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
 const LINUX = ['aarch64-linux', 'x86_64-linux'] as const;
 
+const DETAIL =
+  'nix.linux-builder.systems only says which builds Nix sends to the VM. The VM runs its own Linux system natively; another one needs boot.binfmt.emulatedSystems in the VM config (QEMU user emulation, slow) and a VM rebuild. Or run an x86_64-linux VM: package = pkgs.darwin.linux-builder-x86_64.';
+
 function finding(
   ctx: RuleContext,
   def: OptionDefinition,
@@ -39,6 +42,7 @@ function finding(
     span: def.nameSpan,
     severity: 'warning',
     message,
+    detail: DETAIL,
     fixes: add ? [{ title, isPreferred: true, edits: [add] }] : [],
   };
 }
@@ -70,8 +74,8 @@ export const x86NeedsEmulationRule: Rule = {
             ctx,
             def,
             missing,
-            `The builder VM is ${vm.native} ${vm.because ?? ''}: ${missing} builds fail there without emulation in the VM.`,
-            `Add boot.binfmt.emulatedSystems = [ "${missing}" ] to the builder VM`,
+            `${missing} builds fail: the builder VM is ${vm.native}${vm.because ? ` ${vm.because}` : ''} and does not emulate ${missing}.`,
+            `Emulate ${missing} in the builder VM (boot.binfmt.emulatedSystems)`,
             emulatedDefs.length > 0,
           ),
         );
@@ -87,8 +91,8 @@ export const x86NeedsEmulationRule: Rule = {
             ctx,
             def,
             'x86_64-linux',
-            'The VM builds only its own system (aarch64-linux on Apple silicon): the other one needs emulation in the VM.',
-            'Add boot.binfmt.emulatedSystems = [ "x86_64-linux" ] to the builder VM (Apple silicon)',
+            'These need emulation in the VM, which builds only its own system (aarch64-linux on Apple silicon).',
+            'Emulate x86_64-linux in the builder VM (right on Apple silicon)',
             emulatedDefs.length > 0,
           ),
         );

@@ -45,6 +45,16 @@ describe('cli: check', () => {
     assert.match(run.stdout, /fix \(preferred\): Remove sshOptions/);
   });
 
+  it('keeps the full explanation in the text output: the one-line message, then its detail', () => {
+    const run = check(join(dir, 'bad.nix'));
+    const lines = run.stdout.split('\n');
+    const at = lines.findIndex((l) => /\[ssh-options\] sshOptions is not an option/.test(l));
+    assert.ok(at >= 0, run.stdout);
+    const detail = lines.slice(at + 1).find((l) => /NIX_SSHOPTS/.test(l));
+    assert.ok(detail?.startsWith('    '), run.stdout);
+    assert.match(detail ?? '', /VM's own NixOS configuration/);
+  });
+
   it('prints the JSON contract: file, 0-based range, severity, code, message, fixes with edits', () => {
     const run = check('--format', 'json', dir);
     assert.equal(run.code, 1);
@@ -54,6 +64,10 @@ describe('cli: check', () => {
     assert.equal(hit.file, join(dir, 'bad.nix'));
     assert.deepEqual(hit.range.start, { line: 0, character: 27 });
     assert.equal(hit.severity, 'error');
+    assert.ok(
+      hit.message.length <= 120 && typeof hit.detail === 'string',
+      'message short, reasoning in detail',
+    );
     assert.ok(
       hit.fixes.every(
         (f) => typeof f.title === 'string' && typeof f.isPreferred === 'boolean' && f.edits.length > 0,

@@ -20,7 +20,7 @@ describe('extreme inputs', function () {
       findings.length > 0 && findings.every((f) => f.code === 'syntax-error'),
       JSON.stringify(findings.slice(0, 2)),
     );
-    assert.match(findings[0].message, /`a` is already defined on line 2/);
+    assert.match(findings[0].message, /"a" is already defined on line 2/);
   });
 
   it('check on a FIFO named as an argument skips it with a message instead of blocking', () => {

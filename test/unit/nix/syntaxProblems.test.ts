@@ -28,30 +28,30 @@ describe('syntaxProblems', () => {
     const text = '{\n  a = 1\n  b = 2;\n  c = 3;\n}';
     const p = only(text);
     assert.equal(text.slice(p.span.from, p.span.to), '=');
-    assert.match(p.message, /`;` missing/);
+    assert.match(p.message, /";" missing/);
   });
 
   it('points at an unclosed list when a binding follows its elements', () => {
     const found = problems('{ config, ... }:\n{\n  imports = [ ./a.nix\n  nix.enable = true;\n}');
-    assert.match(found[0]?.message ?? '', /is the `]` of the list opened on line 3 missing\?/);
+    assert.match(found[0]?.message ?? '', /is the "]" of the list opened on line 3 missing\?/);
   });
 
   it('names what is not closed at the end of the file', () => {
     assert.match(
       only('{\n  a = {\n    b = 1;\n  c = 2;\n').message,
-      /end of file; the attribute set is not closed: add `}`/,
+      /end of file; the attribute set is not closed: add "}"/,
     );
     assert.match(only('{ a = "x;\n  b = 1;\n}\n').message, /the string is not closed/);
     assert.match(only("{ a = ''x; }").message, /the indented string is not closed/);
-    assert.match(only('let a = 1; a').message, /`let` needs `in`/);
-    assert.match(only('if a then b').message, /`if` needs `then` and `else`/);
+    assert.match(only('let a = 1; a').message, /"let" needs "in"/);
+    assert.match(only('if a then b').message, /"if" needs "then" and "else"/);
   });
 
   it('underlines the unexpected token', () => {
     const text = '{ a = 1; b = = 2; }';
     const p = only(text);
     assert.deepEqual(p.span, { from: 13, to: 14 });
-    assert.equal(p.message, 'Syntax error: unexpected `=`');
+    assert.equal(p.message, 'Syntax error: unexpected "="');
   });
 
   it('explains the empty file', () => {
@@ -65,18 +65,18 @@ describe('syntaxProblems', () => {
     assert.deepEqual(problems('a: a < a == a'), []);
     assert.match(only('9223372036854775808').message, /integer too large/);
     assert.deepEqual(problems('9223372036854775807'), []);
-    assert.match(only('./keys/').message, /path cannot end with `\/`/);
-    assert.match(only('x: ./keys/${x}/').message, /path cannot end with `\/`/);
-    assert.match(only('x: { inherit "${x}"; }').message, /`inherit` cannot take a computed name/);
-    assert.match(only('x: let ${x} = 1; in 2').message, /`let` cannot bind a computed name/);
-    assert.match(only('{ a, b, a }: 1').message, /duplicate function argument `a`/);
+    assert.match(only('./keys/').message, /path cannot end with "\/"/);
+    assert.match(only('x: ./keys/${x}/').message, /path cannot end with "\/"/);
+    assert.match(only('x: { inherit "${x}"; }').message, /"inherit" cannot take a computed name/);
+    assert.match(only('x: let ${x} = 1; in 2').message, /"let" cannot bind a computed name/);
+    assert.match(only('{ a, b, a }: 1').message, /duplicate function argument "a"/);
   });
 
   it('reports an attribute defined twice, as Nix does, and allows what Nix merges', () => {
     const text = '{\n  nix.settings = lib.mkIf x { a = 1; };\n  nix.settings.b = 2;\n}';
     const p = only(text);
     assert.equal(text.slice(p.span.from, p.span.to), 'settings');
-    assert.match(p.message, /`nix.settings.b` is already defined on line 2/);
+    assert.match(p.message, /"nix.settings.b" is already defined on line 2/);
     assert.deepEqual(
       problems('{ nix.linux-builder = { enable = true; }; nix.linux-builder.maxJobs = 4; }'),
       [],

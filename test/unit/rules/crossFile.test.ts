@@ -45,9 +45,8 @@ describe('rules across the modules of one configuration', () => {
 
   it('distributed-builds-off: says the builder is enabled in another module', () => {
     const off = analyzeNix('{ nix.distributedBuilds = false; }\n', { elsewhere: merged(builder) }).findings;
-    assert.match(
-      off.find((f) => f.code === 'distributed-builds-off')!.message,
-      /nix\.linux-builder\.enable sets nix\.distributedBuilds = true/,
-    );
+    const hit = off.find((f) => f.code === 'distributed-builds-off')!;
+    assert.match(hit.message, /conflicts with nix\.linux-builder/);
+    assert.match(hit.detail ?? '', /nix\.linux-builder\.enable sets nix\.distributedBuilds = true/);
   });
 });

@@ -157,7 +157,7 @@ describe('rule disk-size-not-applied', () => {
       [3],
     );
     assert.equal(hit.severity, 'information');
-    assert.match(hit.message, /sudo rm \/var\/lib\/darwin-builder\/nixos\.qcow2/);
+    assert.match(hit.detail ?? '', /sudo rm \/var\/lib\/darwin-builder\/nixos\.qcow2/);
   });
 
   it('is quiet with ephemeral = true (the image is removed before each start)', () => {

@@ -104,7 +104,11 @@ describe('deliberate local builders', () => {
       'distributed-builds-off',
       [4],
     );
-    assert.doesNotMatch(hit.message, /your nix\.buildMachines entries/);
+    assert.doesNotMatch(`${hit.message} ${hit.detail ?? ''}`, /your nix\.buildMachines entries/);
+    assert.match(
+      hit.detail ?? '',
+      /if this configuration enables nix\.linux-builder or declares nix\.buildMachines/,
+    );
   });
 });
 
@@ -260,5 +264,95 @@ describe('the builder package and the Mac decide which system the VM emulates', 
     const [hit] = expectFindings(text, 'rosetta-unsupported', [6]);
     const fixed = applied(text, hit, /./);
     assert.doesNotMatch(fixed, /rosetta|emulatedSystems/);
+  });
+});
+
+describe("the ssh-options builder entry gives the Mac what nix-darwin's own entry would", () => {
+  const analysed = (text: string, ...others: string[]): Finding[] => {
+    const index = new FactsIndex();
+    others.forEach((other, i) => index.set(`other-${i}.nix`, configurationFacts(other)));
+    return analyzeNix(text, { elsewhere: index.elsewhereFor('self.nix') }).findings;
+  };
+  const sshOptionsFinding = (text: string, ...others: string[]): Finding => {
+    const hit = analysed(text, ...others).find((f) => f.code === 'ssh-options');
+    assert.ok(hit, 'no ssh-options finding');
+    return hit;
+  };
+
+  it("keeps other modules' builders (no mkForce), the user's maxJobs, systems and the VM's port; pins in the darwin module", () => {
+    const text =
+      '{ config, ... }:\n{\n  nix.linux-builder = {\n    enable = true;\n    maxJobs = 6;\n    systems = [ "aarch64-linux" ];\n    config.virtualisation.darwin-builder.hostPort = 31023;\n    config.sshOptions = [ "-p" "31022" ];\n  };\n}\n';
+    const other =
+      '{\n  nix.buildMachines = [ { hostName = "big-box"; sshUser = "me"; systems = [ "x86_64-linux" ]; maxJobs = 32; } ];\n}\n';
+    const fixed = applied(text, sshOptionsFinding(text, other), /127\.0\.0\.1/);
+    assert.deepEqual(
+      resultingMachines(fixed).map((e) => [
+        e.hostName,
+        e.port,
+        e.sshUser,
+        e.maxJobs,
+        e.systems,
+        e.listPriority,
+      ]),
+      [['127.0.0.1:31023', 31023, 'builder', 6, ['aarch64-linux'], 'normal']],
+    );
+    // The other module's list keeps its builder: both lists are plain definitions, and they merge.
+    assert.deepEqual(
+      resultingMachines(other).map((e) => [e.hostName, e.listPriority]),
+      [['big-box', 'normal']],
+    );
+    assert.deepEqual(resultingPins(fixed), [{ hostNames: ['[127.0.0.1]:31023'], inNixosModule: false }]);
+  });
+
+  it("maxJobs follows the VM's cores and systems the Mac's architecture when they are not set", () => {
+    const text =
+      '{\n  nixpkgs.hostPlatform = "x86_64-darwin";\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.virtualisation.cores = 4;\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
+    const fixed = applied(text, sshOptionsFinding(text), /127\.0\.0\.1/);
+    assert.deepEqual(
+      resultingMachines(fixed).map((e) => [e.hostName, e.maxJobs, e.systems]),
+      [['127.0.0.1:31022', 4, ['x86_64-linux']]],
+    );
+  });
+
+  it("a maxJobs we cannot read is taken from nix-darwin's option, not reset to 1", () => {
+    const text =
+      '{ config, lib, ... }:\n{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.maxJobs = lib.max 2 4;\n  nix.linux-builder.systems = [ "aarch64-linux" ];\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
+    const fixed = applied(text, sshOptionsFinding(text), /127\.0\.0\.1/);
+    assert.match(fixed, /maxJobs = config\.nix\.linux-builder\.maxJobs;/);
+    assert.doesNotMatch(fixed, /maxJobs = 1;/);
+  });
+
+  it('the maxJobs of another module counts too', () => {
+    const text =
+      '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.systems = [ "aarch64-linux" ];\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
+    const fixed = applied(
+      text,
+      sshOptionsFinding(text, '{ nix.linux-builder.maxJobs = 8; }\n'),
+      /127\.0\.0\.1/,
+    );
+    assert.deepEqual(
+      resultingMachines(fixed).map((e) => e.maxJobs),
+      [8],
+    );
+  });
+});
+
+describe('definitions that never apply are not judged', () => {
+  it('a builder inside lib.mkIf false gets no finding (corpus: tomasharkema)', () => {
+    const text =
+      '{ lib, ... }:\n{\n  nix = lib.mkIf false {\n    linux-builder = {\n      enable = true;\n      config.virtualisation.cores = 4;\n      systems = [ "x86_64-linux" "aarch64-linux" ];\n    };\n  };\n}\n';
+    assert.deepEqual(codesWith(text), []);
+  });
+
+  it('if false then … else v: only v applies', () => {
+    const text =
+      '{\n  nix.linux-builder = if false then { enable = true; config.virtualisation.cores = 4; } else { enable = false; };\n}\n';
+    assert.deepEqual(codesWith(text), []);
+  });
+
+  it('mkIf with a real condition is still judged', () => {
+    const text =
+      '{ lib, cond, ... }:\n{\n  nix = lib.mkIf cond {\n    linux-builder = {\n      enable = true;\n      config.virtualisation.cores = 4;\n    };\n  };\n}\n';
+    assert.ok(codesWith(text).includes('config-needs-bootstrap'));
   });
 });

@@ -4,6 +4,9 @@ import type { CodeActionParams, MarkupContent, TextDocumentEdit } from 'vscode-l
 import type { Located, ModuleInfo, OptionDefinition, Span } from '../../../src/nix/model.js';
 import type { Finding } from '../../../src/protocol/findings.js';
 import { hoverAt, optionPathAt } from '../../../src/server/hover.js';
+import { analyzeNix } from '../../../src/rules/analyze.js';
+import { locate } from '../../../src/nix/locate.js';
+import { parseNix } from '../../../src/nix/parse.js';
 import {
   completionsAt,
   enclosingSetPath,
@@ -120,6 +123,34 @@ describe('server mapping helpers', function () {
         start: d.positionAt(span('enable').from),
         end: d.positionAt(span('enable').to),
       });
+    });
+  });
+
+  describe('hover on a finding', function () {
+    const REPORT = '{\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
+
+    it("shows the finding's reasoning (its detail) and the rule page, next to the option's docs", function () {
+      const d = TextDocument.create('file:///r.nix', 'nix', 1, REPORT);
+      const { findings } = analyzeNix(REPORT);
+      const hit = findings.find((f) => f.code === 'ssh-options');
+      assert.ok(hit?.detail, 'ssh-options has a detail');
+      const hover = hoverAt(
+        d,
+        locate(parseNix(REPORT)),
+        hit.range.start,
+        findings,
+        'https://docs.test/rules',
+      );
+      assert.ok(hover);
+      const value = (hover.contents as MarkupContent).value;
+      assert.ok(value.includes(hit.detail), value);
+      assert.match(value, /\[ssh-options\]\(https:\/\/docs\.test\/rules\/ssh-options\.md\)/);
+    });
+
+    it('says nothing of findings elsewhere in the file', function () {
+      const d = TextDocument.create('file:///r.nix', 'nix', 1, REPORT);
+      const { findings } = analyzeNix(REPORT);
+      assert.equal(hoverAt(d, locate(parseNix(REPORT)), { line: 0, character: 0 }, findings), null);
     });
   });
 
