@@ -29,7 +29,7 @@ export const LINUX_BUILDER_OPTIONS: readonly OptionDoc[] = [
     shape: { kind: 'any' },
     default: '{ }',
     source: SRC,
-    doc: 'NixOS configuration of the VM itself (e.g. `virtualisation.darwin-builder.memorySize`). Changing it needs a VM image built on Linux: enable the builder unmodified first, then customise.',
+    doc: 'NixOS configuration of the VM itself (e.g. `virtualisation.darwin-builder.memorySize`). Changing it makes a new VM image, which has to be built on Linux when the binary cache does not have it: enable the builder unmodified first, then customise.',
   },
   {
     path: [...P, 'ephemeral'],
@@ -49,7 +49,9 @@ export const LINUX_BUILDER_OPTIONS: readonly OptionDoc[] = [
   },
   {
     path: [...P, 'protocol'],
-    type: 'string ("ssh-ng" or "ssh")',
+    // nix-darwin declares it types.str, but passes it to its nix.buildMachines entry, whose protocol is
+    // types.enum [ null "ssh" "ssh-ng" ] (modules/nix/default.nix): another string fails evaluation there.
+    type: 'string; its nix.buildMachines entry accepts only "ssh-ng" or "ssh"',
     shape: { kind: 'enum', values: ['ssh-ng', 'ssh'] },
     default: '"ssh-ng"',
     source: SRC,
@@ -85,7 +87,7 @@ export const LINUX_BUILDER_OPTIONS: readonly OptionDoc[] = [
     shape: { kind: 'listOfString' },
     default: 'the guest system (aarch64-linux on Apple silicon)',
     source: SRC,
-    doc: 'Systems the builder builds for. Adding "x86_64-linux" on Apple silicon also needs `config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ]`.',
+    doc: 'Systems Nix sends to the builder. The default QEMU VM builds only its own system; adding "x86_64-linux" on Apple silicon also needs `config.boot.binfmt.emulatedSystems = [ "x86_64-linux" ]` (or the linux-builder-x86_64 / linux-builder-vz package).',
   },
   {
     path: [...P, 'workingDirectory'],
