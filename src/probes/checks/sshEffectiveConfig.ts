@@ -62,7 +62,7 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
       return {
         status: 'fail',
         cause: 'unknown',
-        summary: 'OpenSSH `ssh` is not on PATH; Nix needs it for every SSH builder',
+        summary: 'OpenSSH ssh is not on PATH; Nix needs it for every SSH builder',
         evidence: [commandEvidence(result)],
       };
     if (result.exitCode !== 0) {

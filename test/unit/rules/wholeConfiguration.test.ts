@@ -8,7 +8,8 @@ import { analyzeNix, configurationFacts } from '../../../src/rules/analyze.js';
 import { FactsIndex } from '../../../src/rules/factsIndex.js';
 import type { Finding } from '../../../src/protocol/findings.js';
 import { applyFix, findings, fixParseError } from '../../util/nixCheck.js';
-import { resultingMachines, resultingPins } from '../../util/resultingConfig.js';
+import { resultingMachines, resultingPins, type ResultingEntry } from '../../util/resultingConfig.js';
+import { corpus } from '../../util/corpus.js';
 import { expectFindings, expectNone } from './expect.js';
 
 const BUILDER_RULES = [
@@ -354,5 +355,52 @@ describe('definitions that never apply are not judged', () => {
     const text =
       '{ lib, cond, ... }:\n{\n  nix = lib.mkIf cond {\n    linux-builder = {\n      enable = true;\n      config.virtualisation.cores = 4;\n    };\n  };\n}\n';
     assert.ok(codesWith(text).includes('config-needs-bootstrap'));
+  });
+});
+
+describe('every fix keeps what the Mac gets apart from what it says it changes', () => {
+  /** What each rule's fixes may change in an entry (everything else must stay as it was). */
+  const MAY_CHANGE: Record<string, (keyof ResultingEntry)[]> = {
+    'localhost-no-port': ['hostName', 'port'],
+    'localhost-skips-ssh': ['hostName', 'port', 'sshUser'],
+    'host-name-has-scheme': ['hostName', 'port', 'sshUser', 'protocol'],
+    'invalid-system': ['systems'],
+    // Moves a misnamed field to its real name (user → sshUser); retypes a literal ("4" → 4).
+    'unknown-option': ['sshUser'],
+    'type-mismatch': ['maxJobs', 'systems', 'protocol', 'sshUser'],
+  };
+
+  it('over every fixture: no fix drops, adds or forces builders, or changes a field it does not own', () => {
+    let checked = 0;
+    for (const { name, text } of corpus()) {
+      if (!text.includes('buildMachines')) continue;
+      const before = resultingMachines(text);
+      for (const finding of findings(text)) {
+        for (const fix of finding.fixes) {
+          const fixed = applyFix(text, fix);
+          const after = resultingMachines(fixed);
+          const where = `${name}: [${finding.code}] ${fix.title}`;
+          // ssh-options may add its one 127.0.0.1 entry; nothing else adds or removes one.
+          const added = finding.code === 'ssh-options' && /add builder/.test(fix.title) ? 1 : 0;
+          assert.equal(after.length, before.length + added, where);
+          assert.ok(
+            after.every(
+              (e) => e.listPriority === 'normal' || before.some((b) => b.listPriority === e.listPriority),
+            ),
+            `${where}: a list priority appeared (mkForce drops other modules' builders)`,
+          );
+          if (added || after.length !== before.length) continue;
+          const owned = MAY_CHANGE[finding.code] ?? [];
+          before.forEach((b, i) => {
+            for (const field of ['hostName', 'port', 'sshUser', 'maxJobs', 'systems', 'protocol'] as const) {
+              if (owned.includes(field)) continue;
+              assert.deepEqual(after[i]?.[field], b[field], `${where}: ${field} changed`);
+            }
+          });
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked > 10, `only ${checked} fixes checked`);
   });
 });
