@@ -25,8 +25,9 @@ import { builderVmSystem } from '../vmSystem.js';
 const EMULATED = [...BUILDER_CONFIG_PATH, 'boot', 'binfmt', 'emulatedSystems'];
 const LINUX = ['aarch64-linux', 'x86_64-linux'] as const;
 
-const DETAIL =
-  'nix.linux-builder.systems only says which builds Nix sends to the VM. The VM runs its own Linux system natively; another one needs boot.binfmt.emulatedSystems in the VM config (QEMU user emulation, slow) and a VM rebuild. Or run an x86_64-linux VM: package = pkgs.darwin.linux-builder-x86_64.';
+/** Why, and the ways out for the system that is missing (the other packages only help for x86_64-linux). */
+const detail = (missing: string): string =>
+  `nix.linux-builder.systems only says which builds Nix sends to the VM. The VM runs its own Linux system natively; ${missing} needs boot.binfmt.emulatedSystems in the VM config (QEMU user emulation, slow) and a VM rebuild.${missing === 'x86_64-linux' ? ' On Apple silicon, package = pkgs.darwin.linux-builder-x86_64 (an x86_64-linux VM) or pkgs.darwin.linux-builder-vz (Rosetta) are the alternatives.' : ''}`;
 
 function finding(
   ctx: RuleContext,
@@ -42,7 +43,7 @@ function finding(
     span: def.nameSpan,
     severity: 'warning',
     message,
-    detail: DETAIL,
+    detail: detail(missing),
     fixes: add ? [{ title, isPreferred: true, edits: [add] }] : [],
   };
 }

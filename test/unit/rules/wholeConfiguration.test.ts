@@ -228,6 +228,7 @@ describe('the builder package and the Mac decide which system the VM emulates', 
     );
     const [hit] = expectFindings(text, 'x86-needs-emulation', [6]);
     assert.match(hit.message, /on an Intel Mac/);
+    assert.doesNotMatch(hit.detail ?? '', /linux-builder-x86_64/, 'an x86_64 VM does not help aarch64-linux');
     assert.deepEqual(emulatedAfter(text, hit), ['"aarch64-linux"']);
     expectNone(
       builder('', '[ "x86_64-linux" ]').replace(
@@ -244,6 +245,7 @@ describe('the builder package and the Mac decide which system the VM emulates', 
       '{\n  nixpkgs.hostPlatform = "aarch64-darwin";\n  nix.linux-builder',
     );
     const [hit] = expectFindings(text, 'x86-needs-emulation', [6]);
+    assert.match(hit.detail ?? '', /linux-builder-x86_64.*linux-builder-vz/);
     assert.deepEqual(emulatedAfter(text, hit), ['"x86_64-linux"']);
   });
 
