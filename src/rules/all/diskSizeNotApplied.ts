@@ -60,7 +60,7 @@ export const diskSizeNotAppliedRule: Rule = {
         `A new diskSize does not resize an existing disk: run sudo rm ${image}, then restart the builder.`,
         'A new diskSize does not resize an existing disk: remove the disk image, then restart the builder.',
       ),
-      detail: `The VM's disk image ${image} is created once. Remove it (sudo rm ${image}; the VM's Nix store goes with it) and restart the builder (sudo launchctl kickstart -k system/org.nixos.linux-builder), or set nix.linux-builder.ephemeral = true, which removes it before every start.`,
+      detail: `The VM's disk image ${image} is created once. Remove it (sudo rm ${image}; everything on the VM's disk goes with it) and restart the builder (sudo launchctl kickstart -k system/org.nixos.linux-builder), or set nix.linux-builder.ephemeral = true, which removes it before every start.`,
       fixes: [],
     }));
   },

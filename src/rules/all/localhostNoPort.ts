@@ -41,7 +41,7 @@ export const localhostNoPortRule: Rule = {
         span: entry.hostName.value.span,
         severity: 'warning',
         message: `hostName ${quoted(written ?? '', 30)} has no port, so ssh goes to port 22 of this Mac, not to the VM on port ${vm.port}.`,
-        detail: `Nix runs ssh to port 22 of the Mac: refused, or macOS's own sshd (Remote Login) with another host key. The VM listens on port ${vm.port}. nix-darwin's alias linux-builder carries Port 31022 and HostKeyAlias (its ssh_config.d Host block, only while nix.linux-builder is enabled). A port in hostName needs Nix 2.31; "localhost:<port>" needs 2.31.3, as 2.31.0 to 2.31.2 build on the Mac for any localhost host (NixOS/nix#14148); "127.0.0.1:<port>" works from 2.31.0.`,
+        detail: `Nix runs ssh to port 22 of the Mac: refused, or macOS's own sshd (Remote Login) with another host key. The VM listens on port ${vm.port}. nix-darwin's alias linux-builder carries Port 31022 and HostKeyAlias (its ssh_config.d Host block, only while nix.linux-builder is enabled). A port in hostName needs Nix 2.31; "localhost:<port>" needs 2.31.3, as 2.31.0 to 2.31.2 skip SSH and build on the Mac for any localhost host, this one too (NixOS/nix#14148); "127.0.0.1:<port>" works from 2.31.0.`,
         fixes: onlyLinux(entry) && host === written ? loopbackFixes(ctx, entry, vm, false) : [],
         ...(related.length ? { related } : {}),
       });

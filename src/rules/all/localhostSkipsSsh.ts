@@ -32,7 +32,7 @@ export const localhostSkipsSshRule: Rule = {
         span: entry.hostName.value.span,
         severity: 'error',
         message: `hostName "localhost" with no sshUser makes Nix build on this Mac without SSH, never on the VM.`,
-        detail: `The entry's store URI is ${protocol ?? 'ssh'}://localhost, and for exactly that authority Nix skips SSH and builds locally (every version). With a user (builder@localhost) or another host name, Nix connects over ssh. protocol = null is nix-darwin's way to describe this Mac on purpose.`,
+        detail: `The entry's store URI is ${protocol ?? 'ssh'}://localhost, and for exactly that authority Nix skips SSH and builds locally (every version). With a user (builder@localhost) Nix connects over ssh, except Nix 2.31.0 to 2.31.2, which skip SSH for any localhost host (NixOS/nix#14148); 127.0.0.1 or nix-darwin's linux-builder alias avoid that. protocol = null is nix-darwin's way to describe this Mac on purpose.`,
         fixes,
       });
     }
