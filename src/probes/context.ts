@@ -3,8 +3,7 @@
  * runner bounded by the run's deadline and abort signal, and the facts earlier probes found.
  * One instance per run (no module-level state).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CauseId, Evidence, ProbeFix, ProbeId, ProbeResult, ProbeStatus } from '../protocol/probes.js';
 import {
@@ -18,6 +17,7 @@ import { runCommand, type CommandResult } from './exec.js';
 import type { ExternalBuilder } from './externalBuilders.js';
 import type { MachineEntry, MachinesParse } from './machinesFile.js';
 import { rootPaths, type RootPaths } from './rootPaths.js';
+import { contentHash, pruneStale, stableSubdir, writeWhole } from './stableFiles.js';
 import { writeRootedSshConfig, type ConfigReading } from './sshConfig.js';
 
 export interface ProbeOutcome {
@@ -155,7 +155,6 @@ export class ProbeContext {
   /** Messages of the commands refused on a staged root (refusalFor), in the order they happened. */
   readonly refusals = new Set<string>();
   private directivesFound: RootDirectives | undefined;
-  private scratch: string | undefined;
   private rootedConfig: string | undefined;
   private daemonOpts: string[] | undefined;
 
@@ -235,10 +234,18 @@ export class ProbeContext {
     return shellCommandOrUndefined(['sudo', ...argv]);
   }
 
-  /** `-F <generated config>` under a staged root, nothing on the real machine. */
+  /**
+   * `-F <generated config>` under a staged root, nothing on the real machine. The config is kept
+   * (stableFiles.ts), so the ssh commands shown with it still work when pasted after the run.
+   */
   sshConfigArgs(): string[] {
-    if (this.paths.stagedRoot === undefined) return [];
-    this.rootedConfig ??= writeRootedSshConfig(this.paths, join(this.scratchDir(), 'ssh'));
+    const root = this.paths.stagedRoot;
+    if (root === undefined) return [];
+    if (this.rootedConfig === undefined) pruneStale(stableSubdir(this.env, 'staged'));
+    this.rootedConfig ??= writeRootedSshConfig(
+      this.paths,
+      stableSubdir(this.env, 'staged', contentHash(root), 'ssh'),
+    );
     return ['-F', this.rootedConfig];
   }
 
@@ -256,16 +263,17 @@ export class ProbeContext {
     };
   }
 
-  scratchDir(): string {
-    this.scratch ??= mkdtempSync(join(tmpdir(), 'lbd-probe-'));
-    return this.scratch;
-  }
-
-  /** The known_hosts file Nix writes from publicHostKey: `<host> <decoded key>` (docs/dev/domain.md#how-nix-connects-to-a-remote-builder). */
+  /**
+   * The known_hosts file Nix writes from publicHostKey, `<host> <decoded key>`
+   * (docs/dev/domain.md#how-nix-connects-to-a-remote-builder), except that Nix's is temporary and
+   * ours is kept (stableFiles.ts): the ssh command we show must still work when pasted. A comment
+   * in the file says what it is.
+   */
   pinnedKnownHosts(target: BuilderTarget): string | undefined {
     if (target.publicHostKey === undefined) return undefined;
-    const file = join(this.scratchDir(), 'host-key');
-    writeFileSync(file, `${target.host} ${target.publicHostKey}\n`, { mode: 0o600 });
+    const content = `# linux-builder-doctor: the publicHostKey of ${target.source.replace(/[\r\n]/g, ' ')} for ${target.host.replace(/[\r\n]/g, ' ')}, as Nix pins it (Nix writes this line to a temporary file); kept so that the ssh commands it shows work when pasted. Safe to delete.\n${target.host} ${target.publicHostKey}\n`;
+    const file = join(stableSubdir(this.env, 'known_hosts'), contentHash(content));
+    writeWhole(file, content);
     return file;
   }
 
@@ -322,7 +330,7 @@ export class ProbeContext {
   }
 
   dispose(): void {
-    if (this.scratch !== undefined) rmSync(this.scratch, { recursive: true, force: true });
+    /* the files commands name are kept on purpose (stableFiles.ts); nothing else is written */
   }
 }
 

@@ -4,10 +4,11 @@
  * Include covering it; for each parameter the first value wins: command line, then the user's
  * config, then the system config). Files are parsed with the `ssh-config` package.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import type { RootPaths } from './rootPaths.js';
+import { writeWhole } from './stableFiles.js';
 
 type ParsedLine = ReturnType<typeof SSHConfig.parse>[number];
 
@@ -254,7 +255,7 @@ export function writeRootedSshConfig(paths: RootPaths, dir: string): string {
       return;
     }
     const target = join(dir, `${scope}-${basename(dirname(source))}-${basename(source)}`);
-    writeFileSync(target, `# copy of ${source}\n${rewriteIncludes(text, scope, paths)}\n`, { mode: 0o600 });
+    writeWhole(target, `# copy of ${source}\n${rewriteIncludes(text, scope, paths)}\n`);
     lines.push(`Include ${target}`);
   };
   copy(paths.rootSshConfig, 'user');
@@ -266,6 +267,6 @@ export function writeRootedSshConfig(paths: RootPaths, dir: string): string {
     '',
   );
   const file = join(dir, 'ssh_config');
-  writeFileSync(file, lines.join('\n'), { mode: 0o600 });
+  writeWhole(file, lines.join('\n'));
   return file;
 }

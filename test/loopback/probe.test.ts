@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import type { ProbeReport } from '../../src/protocol/probes.js';
 import { BANNER_PATIENCE_MS } from '../../src/probes/checks/vmPort.js';
+import { copyableCommand } from '../../src/extension/health/format.js';
 import { distCli } from '../util/paths.js';
 import { requireTools } from '../util/prerequisites.js';
 import {
@@ -472,6 +473,23 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       'skip',
       'no SSH builder to log in to',
     );
+  });
+
+  it('"Copy Command" of the ssh login, run as printed after the probe ended, logs in to the healthy builder', async function () {
+    // The argv names the pinned host key and (staged root) the generated ssh config: both must
+    // still exist when the user pastes it, or ssh says "Host key verification failed." on a healthy builder.
+    const { report, run } = await probe('copy-command', {});
+    assertCause(report, run, 'ok', /Nix 2\.8/);
+    const login = report.results.find((r) => r.id === 'ssh-login');
+    assert.ok(login);
+    const command = copyableCommand(login);
+    assert.ok(command !== undefined && /UserKnownHostsFile=/.test(command), command);
+    const pasted = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile('sh', ['-c', command], { timeout: 20_000 }, (error, _stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stderr }),
+      );
+    });
+    assert.equal(pasted.code, 0, `${command}\n${pasted.stderr}`);
   });
 
   it('text format: progress on stderr as probes complete, verdict on stdout', async function () {

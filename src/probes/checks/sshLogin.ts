@@ -23,6 +23,14 @@ export const sshLoginProbe: ProbeDefinition = {
     const admin = needsAdmin(ctx, argv, 'The SSH login the nix-daemon makes', result);
     if (admin) return admin;
     const evidence = [commandEvidence(result)];
+    const pinned = argv
+      .find((a) => a.startsWith('-oUserKnownHostsFile='))
+      ?.slice('-oUserKnownHostsFile='.length);
+    if (pinned !== undefined)
+      evidence.push({
+        file: pinned,
+        detail: `the publicHostKey of ${target.source} as Nix pins it (Nix uses a temporary file); kept in the doctor's cache folder so the command above works when pasted`,
+      });
     const opts = ctx.daemonSshOpts();
     if (opts.length > 0)
       evidence.push({
