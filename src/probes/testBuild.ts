@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import type { CauseId, ProbeFix } from '../protocol/probes.js';
-import type { ProbeContext } from './context.js';
+import type { Facts, ProbeContext } from './context.js';
 import { classifyStderr, describeNixWrapper } from './stderrClassifier.js';
 import { fixFor } from './fixes.js';
 import { fixFacts } from './checks/common.js';
@@ -62,6 +62,21 @@ export const TEST_DERIVATION_FUNCTION =
  */
 export function isLinuxSystemDouble(system: string): boolean {
   return /^[a-z0-9_]+-linux$/.test(system);
+}
+
+/**
+ * The system to test-build for: the first Linux system of the SSH builder's machines entry; with
+ * no SSH builder, one Determinate's native (external) builder takes, so the build goes through it;
+ * else this Mac's native Linux system.
+ */
+export function builderSystem(facts: Facts): string {
+  return (
+    facts.target?.systems.find(isLinuxSystemDouble) ??
+    (facts.target === undefined
+      ? facts.externalBuilders?.flatMap((b) => b.systems).find(isLinuxSystemDouble)
+      : undefined) ??
+    defaultSystem()
+  );
 }
 
 /** The builder's native system for this Mac when nothing names one (aarch64-linux on Apple silicon). */

@@ -5,7 +5,7 @@
  * probe run that names the root cause behind ssh's symptom.
  */
 import type { TestBuildResult } from './testBuild.js';
-import { buildOnBuilder, defaultSystem, isLinuxSystemDouble, testBuildArgv } from './testBuild.js';
+import { buildOnBuilder, builderSystem, isLinuxSystemDouble, testBuildArgv } from './testBuild.js';
 import { printable } from '../protocol/shellText.js';
 import { buildersSettingProbe } from './checks/buildersSetting.js';
 import { machinesFileProbe } from './checks/machinesFile.js';
@@ -64,7 +64,7 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
       await nixInstallProbe.run(ctx);
       await buildersSettingProbe.run(ctx);
       await machinesFileProbe.run(ctx);
-      system = ctx.facts.target?.systems.find(isLinuxSystemDouble) ?? defaultSystem();
+      system = builderSystem(ctx.facts);
     }
     // A staged root whose files would make nix-build's ssh run a command here is not built on.
     const refused = ctx.refusalFor(testBuildArgv(system, options.features));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { nixConfDirectivesIn } from '../../../src/probes/commandDirectives.js';
 import { isDeterminateNative, readExternalBuilders } from '../../../src/probes/externalBuilders.js';
 import { fixFor } from '../../../src/probes/fixes.js';
+import { builderSystem } from '../../../src/probes/testBuild.js';
 
 const NATIVE =
   'external-builders = [{"systems":["aarch64-linux","x86_64-linux"],"program":"/usr/local/bin/determinate-nixd","args":["builder"]}]';
@@ -46,6 +47,26 @@ describe("Determinate's native builder (external-builders)", function () {
     assert.ok(
       fix?.commands?.includes('sudo launchctl kickstart -k system/org.nixos.nixos-vm-based-linux-builder'),
       JSON.stringify(fix),
+    );
+  });
+});
+
+describe('the system a test build asks for', function () {
+  it("with no SSH builder, one the native builder takes (the build then goes through it); an SSH builder's own first", function () {
+    const native = {
+      systems: ['x86_64-linux'],
+      program: '/usr/local/bin/determinate-nixd',
+      args: ['builder'],
+      file: '/etc/nix/nix.conf',
+    };
+    assert.equal(builderSystem({ otherTargets: [], externalBuilders: [native] }), 'x86_64-linux');
+    assert.equal(
+      builderSystem({
+        otherTargets: [],
+        externalBuilders: [native],
+        target: { uri: 'ssh-ng://b@h', scheme: 'ssh-ng', host: 'h', systems: ['riscv64-linux'], source: 'x' },
+      }),
+      'riscv64-linux',
     );
   });
 });
