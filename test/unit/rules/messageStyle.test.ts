@@ -12,6 +12,7 @@ import type { Finding } from '../../../src/protocol/findings.js';
 import { analyzeNix } from '../../../src/rules/analyze.js';
 import { RULE_IDS } from '../../../src/rules/registry.js';
 import { MESSAGE_LIMIT, TITLE_LIMIT } from '../../../src/rules/rule.js';
+import { mergeContexts } from '../../../src/rules/perHost.js';
 import { checkFiles } from '../../../src/workspace/checkFiles.js';
 import { nodeFs } from '../../../src/workspace/fileSystem.js';
 import { corpus } from '../../util/corpus.js';
@@ -136,5 +137,25 @@ describe('diagnostics read like diagnostics (issue 9 item 3)', function () {
       texts.filter((t) => /`|\*\*/.test(t)),
       [],
     );
+  });
+});
+
+describe('a finding for some hosts only names them without breaking the length limit', function () {
+  const finding = (message: string) => ({
+    rule: 'x86-needs-emulation',
+    finding: { span: { from: 0, to: 1 }, severity: 'warning' as const, message, detail: 'Why.', fixes: [] },
+  });
+  const contexts = [{ host: 'work-mac' }, { host: 'home-mac-with-a-very-long-name-for-this-test' }];
+
+  it('in the message when it fits', function () {
+    const [merged] = mergeContexts(contexts, [[finding('Short.')], []]);
+    assert.equal(merged?.finding.message, 'Short. (host: work-mac)');
+  });
+
+  it('at the head of the detail when the message would pass 120 characters', function () {
+    const long = `${'x'.repeat(110)}.`;
+    const [merged] = mergeContexts(contexts, [[], [finding(long)]]);
+    assert.equal(merged?.finding.message, long);
+    assert.equal(merged?.finding.detail, 'Only for host home-mac-with-a-very-long-name-for-this-test. Why.');
   });
 });
