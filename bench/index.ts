@@ -4,12 +4,14 @@
  */
 import { benchAnalysis } from './analysis.js';
 import { benchExplain } from './explain.js';
+import { benchHostile } from './hostile.js';
 import { benchWorkspace } from './workspace.js';
 
 async function main(): Promise<void> {
   console.log('# linux-builder-doctor bench');
   benchAnalysis();
   benchExplain();
+  benchHostile();
   await benchWorkspace();
   const probes = await import('./probes.js').catch(() => undefined);
   if (probes) await probes.benchProbes();

@@ -34,7 +34,7 @@ export function parseNix(
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): ParsedNix {
   const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
-  const tree = parser.parse(text, reusable);
+  const tree = parseWithinLimits(text, reusable);
   const memo = previous?.parsed.memo ?? newTreeMemo();
   const hasErrors = treeHasError(tree, memo);
   return {
@@ -44,6 +44,72 @@ export function parseNix(
     memo,
     hasErrors,
   };
+}
+
+/**
+ * Thrown for a text nested deeper, or chained longer, than the parser can follow; the callers
+ * turn it into the file's one `analysis-failed` finding
+ * (docs/dev/security.md#nothing-hangs-or-crashes-on-hostile-nix).
+ */
+export class BeyondParserLimits extends Error {
+  constructor(
+    readonly limit: 'nesting' | 'chain',
+    readonly offset: number,
+    text: string,
+  ) {
+    const line = lineAt(text, offset);
+    super(
+      limit === 'nesting'
+        ? `its expressions are nested too deeply near line ${line}, beyond the ${MAX_STACK_LEVELS.toLocaleString('en-US')} levels its parser follows (each bracket, set, let, minus sign or right-hand operand of ++, // or -> takes one or more)`
+        : `near line ${line} it chains more than ${MAX_LEFT_CHAIN} operators or function arguments in one expression after its first ${MIN_BIG_REDUCTION.toLocaleString('en-US')} characters, more than its parser follows`,
+    );
+    this.name = 'BeyondParserLimits';
+  }
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+// Lezer's own limits (@lezer/lr 1.4, src/parse.ts, `enum Rec`): a parse stack of CutDepth =
+// 2800 * 3 entries is force-reduced back to 2000 levels, and more than 300 reductions of one
+// left-associative chain over 2000 characters long (`1 + 1 + …`, `f a a …`) are cut short, both to
+// keep the tree shallow enough for recursive walks. Either leaves a tree that misreads the file
+// (error nodes Nix would not report, or wrong nesting), so a parse that reaches one is stopped and
+// the file is reported as beyond analysis instead (it also bounds the time: the recovery from
+// each cut made 100,000 nested levels take seconds). Nix 2.8's own bison parser stops at 10,000
+// stack entries ("memory exhausted").
+const LEZER_CUT_DEPTH = 2800 * 3;
+/** A stack grows by a few entries per step; stop before the step that would cut it. */
+const STACK_MARGIN = 60;
+const MAX_STACK_LEVELS = Math.floor((LEZER_CUT_DEPTH - STACK_MARGIN) / 3);
+const MAX_LEFT_CHAIN = 300;
+const MIN_BIG_REDUCTION = 2000;
+
+/** The parts of @lezer/lr's Parse read here: not in its public types, checked at run time. */
+interface ParseInternals {
+  stacks?: readonly { stack?: readonly number[]; pos?: number }[];
+  bigReductionCount?: number;
+}
+
+/** parser.parse, stopped with BeyondParserLimits where Lezer would start cutting the tree. */
+function parseWithinLimits(text: string, fragments: readonly TreeFragment[]): Tree {
+  const parse = parser.startParse(text, fragments);
+  const internals = parse as unknown as ParseInternals;
+  for (;;) {
+    const tree = parse.advance();
+    if (tree) return tree;
+    const { stacks, bigReductionCount } = internals;
+    if (!stacks) continue;
+    // Exactly the condition under which the next advance() cuts a left-associative chain.
+    if ((bigReductionCount ?? 0) > MAX_LEFT_CHAIN && stacks.length === 1)
+      throw new BeyondParserLimits('chain', stacks[0]?.pos ?? parse.parsedPos, text);
+    for (const stack of stacks)
+      if ((stack.stack?.length ?? 0) >= LEZER_CUT_DEPTH - STACK_MARGIN)
+        throw new BeyondParserLimits('nesting', stack.pos ?? parse.parsedPos, text);
+  }
 }
 
 /**

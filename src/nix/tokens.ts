@@ -4,10 +4,20 @@
  * The rules mirror Nix 2.8's flex lexer (src/libexpr/lexer.l): which character runs are string
  * content, which `''` sequences are escapes (`''$`, `'''`, `''\x`) rather than the closing
  * delimiter, and the longest-match rule that makes `a/b` a path but `a / b` a division.
+ * URIs are scanned here too (not by the grammar's DFA) for the same reason as paths: see
+ * RunCache.
+ *
+ * Linear on hostile input (docs/dev/security.md#nothing-hangs-or-crashes-on-hostile-nix): a path
+ * or URI is found by scanning a run of characters, and the parser asks again at every position
+ * inside that run (`a.a.a…` is a select chain, `---…1` a chain of negations). Scanning the run
+ * afresh each time made 50,000 dotted components take over a minute; the scan's result is kept
+ * per parse and reused for every later position inside the same run.
  */
 import { ExternalTokenizer, type InputStream } from '@lezer/lr';
 import {
+  identifier,
   IndentedContent,
+  Uri,
   indStringEnd,
   PathContent,
   pathInterpStart,
@@ -30,6 +40,7 @@ const ch = {
   openBrace: 123, // {
   closeBrace: 125, // }
   tilde: 126, // ~
+  colon: 58, // :
 } as const;
 
 /** Nix's PATH_CHAR: [a-zA-Z0-9._\-+]. */
@@ -131,30 +142,153 @@ function searchPathLength(input: InputStream): number {
 }
 
 /**
+ * What one scan of a run of characters proved, valid for every start position inside it: the
+ * scan's stopping point does not depend on where inside the run it started. One per parse
+ * (keyed by the parse's InputStream, which lives exactly as long as the parse), holding the last
+ * run of each kind: the parser moves forward, so the next question is nearly always about the
+ * same run or a later one.
+ */
+interface RunCache {
+  /** Path chain: positions [from, end) are path characters or `/` + path character. */
+  pathFrom: number;
+  pathEnd: number;
+  /** The last `/` inside [pathFrom, pathEnd), or -1. */
+  pathLastSlash: number;
+  /** URI scheme: positions [from, end) are scheme characters ([a-zA-Z0-9+\-.]). */
+  schemeFrom: number;
+  schemeEnd: number;
+}
+
+const runCaches = new WeakMap<InputStream, RunCache>();
+
+function runCache(input: InputStream): RunCache {
+  let cache = runCaches.get(input);
+  if (!cache) {
+    cache = { pathFrom: -1, pathEnd: -1, pathLastSlash: -1, schemeFrom: -1, schemeEnd: -1 };
+    runCaches.set(input, cache);
+  }
+  return cache;
+}
+
+/**
+ * From `start` (absolute), the end of the chain of path characters and `/`s each followed by a
+ * path character, and the last such `/` in it (-1 if none): where PATH's
+ * `PATH_CHAR* ('/' PATH_CHAR+)+` stops, whichever position of the chain it started from.
+ */
+function pathChain(input: InputStream, start: number): { end: number; lastSlash: number } {
+  const cache = runCache(input);
+  if (start >= cache.pathFrom && start <= cache.pathEnd)
+    return { end: cache.pathEnd, lastSlash: cache.pathLastSlash >= start ? cache.pathLastSlash : -1 };
+  const base = input.pos;
+  let i = start - base;
+  let lastSlash = -1;
+  for (;;) {
+    const c = input.peek(i);
+    if (isPathChar(c)) i++;
+    else if (c === ch.slash && isPathChar(input.peek(i + 1))) {
+      lastSlash = base + i;
+      i += 2;
+    } else break;
+  }
+  cache.pathFrom = start;
+  cache.pathEnd = base + i;
+  cache.pathLastSlash = lastSlash;
+  return { end: base + i, lastSlash };
+}
+
+/**
  * The path literal starting here, if any: PATH = PATH_CHAR* ('/' PATH_CHAR+)+ '/'? and HPATH =
  * '~' ('/' PATH_CHAR+)+ '/'?, or the first piece of an interpolated path (anything ending in `/`
  * or a path followed directly by `${`). A final `/` is left for PathTrailingSlash.
  */
 function readPath(input: InputStream): { term: number; length: number } | null {
-  let i = 0;
+  let from = input.pos;
   if (input.next === ch.tilde) {
     if (input.peek(1) !== ch.slash) return null;
-    i = 1;
-  } else {
-    while (isPathChar(input.peek(i))) i++;
-    if (input.peek(i) !== ch.slash) return null;
+    from++;
   }
-  let segments = 0;
-  while (input.peek(i) === ch.slash && isPathChar(input.peek(i + 1))) {
-    i++;
-    while (isPathChar(input.peek(i))) i++;
-    segments++;
-  }
+  const { end, lastSlash } = pathChain(input, from);
+  const i = end - input.pos;
+  // `a/${x}`, `~/${x}`, `a/b/${x}`: the chain stops at a `/` that an interpolation follows.
   if (input.peek(i) === ch.slash && startsInterpolation(input, i + 1))
     return { term: PathStart, length: i + 1 };
-  if (segments === 0) return null;
+  if (lastSlash < 0) return null;
   return { term: startsInterpolation(input, i) ? PathStart : pathLiteral, length: i };
 }
+
+function isSchemeChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/** Nix's URI body characters: [a-zA-Z0-9%/?:@&=+$,\-_.!~*'] (lexer.l). */
+function isUriChar(c: number): boolean {
+  if (isLetter(c) || (c >= 48 && c <= 57)) return true;
+  switch (c) {
+    case 37: // %
+    case 47: // /
+    case 63: // ?
+    case 58: // :
+    case 64: // @
+    case 38: // &
+    case 61: // =
+    case 43: // +
+    case 36: // $
+    case 44: // ,
+    case 45: // -
+    case 95: // _
+    case 46: // .
+    case 33: // !
+    case 126: // ~
+    case 42: // *
+    case 39: // '
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Nix's ID = [a-zA-Z_][a-zA-Z0-9_'\-]* (lexer.l), after its first character. */
+function isIdentifierChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 39 || c === 45;
+}
+
+/**
+ * Identifiers and URIs. Nix's URI = [a-zA-Z][a-zA-Z0-9\+\-\.]*\:[a-zA-Z0-9\%\/\?\:\@\&\=\+\$\,\-\_\.\!\~\*\']+
+ * (lexer.l) is taken wherever it matches, whether the parser expects it or not (`x:x` is a URI,
+ * not a function; `{}@x:y` is an error): flex's longest match always prefers it to the
+ * identifier it starts with. The scheme's scan is cached (RunCache): `a.a.a…` asks from every
+ * letter.
+ */
+export const identifierTokens = new ExternalTokenizer((input) => {
+  const first = input.next;
+  if (isLetter(first)) {
+    const cache = runCache(input);
+    const start = input.pos;
+    let end: number;
+    if (start >= cache.schemeFrom && start < cache.schemeEnd) end = cache.schemeEnd;
+    else {
+      let i = 1;
+      while (isSchemeChar(input.peek(i))) i++;
+      end = start + i;
+      cache.schemeFrom = start;
+      cache.schemeEnd = end;
+    }
+    let i = end - start;
+    if (input.peek(i) === ch.colon && isUriChar(input.peek(i + 1))) {
+      i += 2;
+      while (isUriChar(input.peek(i))) i++;
+      input.acceptToken(Uri, i);
+      return;
+    }
+  } else if (first !== 95) return; // _
+  let i = 1;
+  while (isIdentifierChar(input.peek(i))) i++;
+  input.acceptToken(identifier, i);
+});
 
 // Character tests come before `stack.canShift`, which is the expensive part: most positions
 // where a path could start hold an ordinary identifier.

@@ -7,7 +7,7 @@ import type { Finding, RelatedInformation, RuleId } from '../protocol/findings.j
 import { LazyLineIndex } from '../nix/lazyLines.js';
 import { locate } from '../nix/locate.js';
 import type { Located } from '../nix/model.js';
-import { parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
+import { BeyondParserLimits, parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
 import { syntaxProblems } from '../nix/syntaxProblems.js';
 import { errorNodes, newTreeMemo } from '../nix/treeMemo.js';
 import { guardFix, lineEnding, mergeSpans, type DropReason, type FixGuard } from './fixGuard.js';
@@ -26,8 +26,15 @@ export function analysisFailed(error: unknown): Finding {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 'error',
     code: 'analysis-failed',
-    message: 'Nothing in this file was checked: the analysis failed (please report this with the file).',
-    detail: `The analysis stopped with: ${reason.slice(0, 200)}`,
+    // An input beyond the parser's limits is not a bug to report: say what it is instead.
+    message:
+      error instanceof BeyondParserLimits
+        ? `Nothing in this file was checked: ${error.limit === 'nesting' ? 'it is nested deeper' : 'one expression in it is longer'} than the parser follows.`
+        : 'Nothing in this file was checked: the analysis failed (please report this with the file).',
+    detail:
+      error instanceof BeyondParserLimits
+        ? `The parser stopped because ${reason}.`
+        : `The analysis stopped with: ${reason.slice(0, 200)}`,
     fixes: [],
   };
 }

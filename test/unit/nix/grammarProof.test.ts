@@ -70,7 +70,9 @@ describe('grammar proof against nix-instantiate --parse', function () {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('agrees on every tricky snippet, valid and invalid, and the snippet table matches Nix', async () => {
+  it('agrees on every tricky snippet, valid and invalid, and the snippet table matches Nix', async function () {
+    // One nix-instantiate per snippet (about 200), three at a time: slow on a loaded machine.
+    this.timeout(120_000);
     const files = snippets.map((s, i) => {
       const file = join(scratch, `snippet${i}.nix`);
       writeFileSync(file, s.text);

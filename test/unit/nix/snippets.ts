@@ -42,6 +42,19 @@ export const snippets: { text: string; valid: boolean; nix28?: boolean }[] = [
   { text: 'x: ./a/${x}/*c*/', valid: false },
   { text: 'https://example.org/a?b=c&d', valid: true },
   { text: 'x:x', valid: true },
+  // A URI is read wherever an identifier could start, as flex's longest match does, even where
+  // the parser then cannot take it (the URI tokenizer is external since the DFA token was quadratic).
+  { text: '{}@x:y', valid: false },
+  { text: 'x@{}:x', valid: true },
+  { text: '{ inherit a:b; }', valid: false },
+  { text: '{ a:b = 1; }', valid: false },
+  { text: 'x: x.a:b', valid: true },
+  { text: '[ a:b a.b-c+d:e/f ]', valid: true },
+  { text: 'x: [ a_b:c ]', valid: false },
+  { text: "_a: a-b'c: [ _a a-b'c a.b.c:d/e ]", valid: true },
+  { text: 'x: x.a.a.a.a.a.a.a.a.a', valid: true },
+  { text: '---------1', valid: true },
+  { text: 'x: x.a-/b', valid: true },
   // numbers
   { text: '1.5e3 + .5 + 1. + 0.5E-2', valid: true },
   { text: '99999999999999999999', valid: false },
