@@ -118,8 +118,14 @@ export function checkPort(
   });
 }
 
-/** How long the port probe waits for a banner before calling the VM hung (ssh's own wait is ConnectTimeout). */
-export const BANNER_PATIENCE_MS = 10_000;
+/**
+ * How long the port probe waits for a banner before calling the VM hung. Longer than ssh's
+ * ConnectTimeout (DEFAULT_CONNECT_TIMEOUT_MS, 3 s), so a banner that comes late (a busy VM, `SS`
+ * then the rest after 3 s) is a slow VM and not a hung one; short enough that a whole probe run
+ * against a hung VM ends within 6 s (issue 7's and 8's bound: "hung ≤ 6 s"; 10 s here made it
+ * 10–11.75 s).
+ */
+export const BANNER_PATIENCE_MS = 5_000;
 
 export const vmPortProbe: ProbeDefinition = {
   id: 'vm-port',

@@ -143,8 +143,12 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
       const took = Date.now() - started;
       assert.equal(report.verdict.cause, 'key-missing', 'the first broken link decides');
       assert.equal(report.results.find((r) => r.id === 'vm-port')?.cause, 'builder-unresponsive');
-      // The port probe waits BANNER_PATIENCE_MS (10 s) for a banner: a slow sshd is not a hung one.
-      assert.ok(took < BANNER_PATIENCE_MS + 4000, `took ${took} ms`);
+      // The port probe waits BANNER_PATIENCE_MS for a banner (a slow sshd is not a hung one), and a
+      // run against a hung VM ends within 6 s (slack for a loaded machine; 10 s of patience took 10–11.75 s).
+      assert.ok(
+        BANNER_PATIENCE_MS < 6000 && took < 8000,
+        `took ${took} ms (patience ${BANNER_PATIENCE_MS} ms)`,
+      );
     });
 
     it('cancelled while waiting for the banner: the port probe is skipped, not blamed', async function () {
