@@ -11,6 +11,7 @@ import { buildersSettingProbe } from './checks/buildersSetting.js';
 import { machinesFileProbe } from './checks/machinesFile.js';
 import { nixInstallProbe } from './checks/nixInstall.js';
 import { ProbeContext } from './context.js';
+import { isSshBuilder, type MachineEntry } from './machinesFile.js';
 import { runProbes, type ProbeRunOptions } from './run.js';
 
 export type { TestBuildResult } from './testBuild.js';
@@ -28,6 +29,29 @@ export interface TestBuilderOptions {
   features?: string[];
   /** Run nix/ssh on a staged root even when its files would make them run commands (`--trust-root`). */
   trustRoot?: boolean;
+}
+
+/**
+ * Why a machines entry may not be built on: Nix puts the destination first, before its own
+ * options and without `--` (`ssh <user@host> -x …`, docs/dev/domain.md#how-nix-connects-to-a-remote-builder),
+ * so a host or user that starts with `-` is an option to ssh (`-oProxyCommand=…` runs a command
+ * on this machine). Our own ssh runs put it after `--`; nix-build's cannot, so it is not run at
+ * all, on any root and even with --trust-root: no host name starts with `-`
+ * (docs/dev/security.md#the-language-server-after-shutdown-and-sshs-argv).
+ */
+function optionLikeDestination(entries: readonly MachineEntry[]): string | undefined {
+  for (const entry of entries) {
+    if (!isSshBuilder(entry)) continue;
+    const value = entry.host.startsWith('-')
+      ? entry.host
+      : entry.user?.startsWith('-')
+        ? entry.user
+        : undefined;
+    if (value === undefined) continue;
+    const what = value === entry.host ? 'host' : 'user';
+    return `the machines entry on line ${entry.line} has the ${what} ${JSON.stringify(printable(value))}, which starts with "-": Nix passes the destination to ssh before its options, so ssh would read it as an option (and an option such as -oProxyCommand runs a command on this machine). No host or user name starts with "-"; correct the entry (nix.buildMachines or nix.linux-builder) first`;
+  }
+  return undefined;
 }
 
 export async function testLinuxBuilder(options: TestBuilderOptions): Promise<TestBuildResult> {
@@ -58,14 +82,22 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
         summary: `not built: ${JSON.stringify(printable(system))} is not a Linux system double such as aarch64-linux or x86_64-linux`,
       };
     }
-    if (system === undefined) {
-      // The builder's own system: what its machines entry says it builds (a value that is not a
-      // system double is not one Nix could ever send to it, so it is passed over).
-      await nixInstallProbe.run(ctx);
-      await buildersSettingProbe.run(ctx);
-      await machinesFileProbe.run(ctx);
-      system = builderSystem(ctx.facts);
-    }
+    // The machines entries nix-build will use: the builder's own system (a value that is not a
+    // system double is not one Nix could ever send to it, so it is passed over), and the hosts.
+    await nixInstallProbe.run(ctx);
+    await buildersSettingProbe.run(ctx);
+    await machinesFileProbe.run(ctx);
+    system ??= builderSystem(ctx.facts);
+    const optionLike = optionLikeDestination(ctx.facts.machines?.entries ?? []);
+    if (optionLike !== undefined)
+      return {
+        system,
+        durationMs: Date.now() - started,
+        argv: testBuildArgv(system, options.features),
+        ok: false,
+        cause: 'unknown',
+        summary: `not built: ${optionLike}`,
+      };
     // A staged root whose files would make nix-build's ssh run a command here is not built on.
     const refused = ctx.refusalFor(testBuildArgv(system, options.features));
     if (refused !== undefined)
