@@ -2,7 +2,7 @@
  * Parsing .nix text with the project's Lezer grammar (nix.grammar, compiled at build time),
  * incrementally when the previous parse and the edits since are known.
  */
-import { TreeFragment, type Tree } from '@lezer/common';
+import { TreeFragment, type PartialParse, type Tree } from '@lezer/common';
 import { parser } from './generated/parser.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
 
@@ -33,16 +33,49 @@ export function parseNix(
   text: string,
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): ParsedNix {
+  const parse = startParseNix(text, previous);
+  for (;;) {
+    const done = parse.advance(Infinity);
+    if (done) return done;
+  }
+}
+
+/** A parse that runs in slices (see startParseNix). */
+export interface NixParseInProgress {
+  /**
+   * Parses for about `budgetMs` (at least one step); the result once the parse is done, null
+   * while there is more. Throws BeyondParserLimits like parseNix.
+   */
+  advance(budgetMs: number): ParsedNix | null;
+}
+
+/** Parser steps between two looks at the clock. */
+const STEPS_PER_CLOCK_CHECK = 256;
+
+/**
+ * parseNix in slices, so that a caller with other work (the language server with a small
+ * document behind a large one) can yield between them. The result is exactly parseNix's.
+ */
+export function startParseNix(
+  text: string,
+  previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
+): NixParseInProgress {
   const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
-  const tree = parseWithinLimits(text, reusable);
-  const memo = previous?.parsed.memo ?? newTreeMemo();
-  const hasErrors = treeHasError(tree, memo);
+  const parse = new ParseWithinLimits(text, reusable);
   return {
-    text,
-    tree,
-    fragments: hasErrors ? withoutErrorRegions(tree, memo) : TreeFragment.addTree(tree),
-    memo,
-    hasErrors,
+    advance(budgetMs) {
+      const tree = parse.advance(budgetMs);
+      if (!tree) return null;
+      const memo = previous?.parsed.memo ?? newTreeMemo();
+      const hasErrors = treeHasError(tree, memo);
+      return {
+        text,
+        tree,
+        fragments: hasErrors ? withoutErrorRegions(tree, memo) : TreeFragment.addTree(tree),
+        memo,
+        hasErrors,
+      };
+    },
   };
 }
 
@@ -90,25 +123,43 @@ const MIN_BIG_REDUCTION = 2000;
 
 /** The parts of @lezer/lr's Parse read here: not in its public types, checked at run time. */
 interface ParseInternals {
-  stacks?: readonly { stack?: readonly number[]; pos?: number }[];
+  stacks?: readonly { stack?: readonly number[]; pos?: number; score?: number }[];
   bigReductionCount?: number;
 }
 
-/** parser.parse, stopped with BeyondParserLimits where Lezer would start cutting the tree. */
-function parseWithinLimits(text: string, fragments: readonly TreeFragment[]): Tree {
-  const parse = parser.startParse(text, fragments);
-  const internals = parse as unknown as ParseInternals;
-  for (;;) {
-    const tree = parse.advance();
-    if (tree) return tree;
-    const { stacks, bigReductionCount } = internals;
-    if (!stacks) continue;
-    // Exactly the condition under which the next advance() cuts a left-associative chain.
-    if ((bigReductionCount ?? 0) > MAX_LEFT_CHAIN && stacks.length === 1)
-      throw new BeyondParserLimits('chain', stacks[0]?.pos ?? parse.parsedPos, text);
-    for (const stack of stacks)
-      if ((stack.stack?.length ?? 0) >= LEZER_CUT_DEPTH - STACK_MARGIN)
-        throw new BeyondParserLimits('nesting', stack.pos ?? parse.parsedPos, text);
+/** parser.parse in slices, stopped with BeyondParserLimits where Lezer would start cutting the tree. */
+class ParseWithinLimits {
+  private readonly parse: PartialParse;
+
+  constructor(
+    private readonly text: string,
+    fragments: readonly TreeFragment[],
+  ) {
+    this.parse = parser.startParse(text, fragments);
+  }
+
+  advance(budgetMs: number): Tree | null {
+    const { parse, text } = this;
+    const internals = parse as unknown as ParseInternals;
+    const until = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
+    for (let steps = 1; ; steps++) {
+      const tree = parse.advance();
+      if (tree) return tree;
+      const { stacks, bigReductionCount } = internals;
+      if (stacks) {
+        // Exactly the condition under which the next advance() cuts a left-associative chain,
+        // unless the parse already recovered from an error (a negative score): in a broken file
+        // (an unclosed string turns a shell script into code, `autoload -U compinit …` into one
+        // long call) the syntax error is what to report, and Lezer's cut costs little.
+        const single = stacks.length === 1 ? stacks[0] : undefined;
+        if ((bigReductionCount ?? 0) > MAX_LEFT_CHAIN && single && (single.score ?? 0) >= 0)
+          throw new BeyondParserLimits('chain', single.pos ?? parse.parsedPos, text);
+        for (const stack of stacks)
+          if ((stack.stack?.length ?? 0) >= LEZER_CUT_DEPTH - STACK_MARGIN)
+            throw new BeyondParserLimits('nesting', stack.pos ?? parse.parsedPos, text);
+      }
+      if (steps % STEPS_PER_CLOCK_CHECK === 0 && performance.now() >= until) return null;
+    }
   }
 }
 

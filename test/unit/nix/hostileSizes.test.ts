@@ -93,6 +93,16 @@ describe('extreme inputs', function () {
     });
   }
 
+  it('a long chain after a syntax error: the syntax error is reported, not the chain', () => {
+    // A broken file: an unclosed string turned a shell script into code (one long call), as the
+    // fuzz suite found. Its first syntax error is what the user needs.
+    const chain = `f${' a'.repeat(3000)}`;
+    assert.ok(parseError(`{ b = ${chain}; }`) instanceof BeyondParserLimits);
+    const problems = syntaxProblems(parseNix(`{ a = ; b = ${chain}; }`));
+    assert.ok(problems.length > 0);
+    assert.equal(problems[0]?.span.from, 6);
+  });
+
   it('nesting the parser follows still parses exactly, without false errors', () => {
     for (const [shape, n] of [
       ['parentheses', 2_500],
