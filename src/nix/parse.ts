@@ -94,7 +94,7 @@ export class BeyondParserLimits extends Error {
     super(
       limit === 'nesting'
         ? `its expressions are nested too deeply near line ${line}, beyond the ${MAX_STACK_LEVELS.toLocaleString('en-US')} levels its parser follows (each bracket, set, let, minus sign or right-hand operand of ++, // or -> takes one or more)`
-        : `near line ${line} it chains more than ${MAX_LEFT_CHAIN} operators or function arguments in one expression after its first ${MIN_BIG_REDUCTION.toLocaleString('en-US')} characters, more than its parser follows`,
+        : `one expression near line ${line} chains more than ${MAX_LEFT_CHAIN} operators or function arguments after its first ${MIN_BIG_REDUCTION.toLocaleString('en-US')} characters, more than its parser follows`,
     );
     this.name = 'BeyondParserLimits';
   }

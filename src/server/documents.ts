@@ -6,13 +6,8 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import {
-  analysisFailed,
-  analyzeNix,
-  analyzeParsed,
-  type Analysis,
-  type AnalyzeOptions,
-} from '../rules/analyze.js';
+import { BeyondParserLimits, startParseNix, type NixParseInProgress } from '../nix/parse.js';
+import { analysisFailed, analyzeParsed, type Analysis, type AnalyzeOptions } from '../rules/analyze.js';
 import type { FileFacts } from '../rules/factsIndex.js';
 import type { Finding } from '../protocol/findings.js';
 import type { Located } from '../nix/model.js';
@@ -39,7 +34,17 @@ export interface DocumentState {
   pending: TextChange[] | 'fresh';
   dirty: boolean;
   timer?: NodeJS.Timeout;
+  /** The analysis under way in slices, if any (see DocumentStore.analyzeInSlices). */
+  job?: AnalysisJob;
 }
+
+interface AnalysisJob {
+  /** Works for about `budgetMs`; true once the analysis is recorded (or failed and said so). */
+  step(budgetMs: number): boolean;
+}
+
+/** How long one slice of a background analysis may hold the server before it yields. */
+const SLICE_MS = 10;
 
 export interface DocumentStoreOptions {
   debounceMs: number;
@@ -69,13 +74,16 @@ export class DocumentStore {
       dirty: true,
     };
     this.docs.set(uri, state);
-    this.analyzeNow(state);
+    this.analyzeInSlices(state);
   }
 
   change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
     const state = this.docs.get(uri);
     if (!state) return;
     state.dirty = true;
+    // An analysis under way is of the text before this edit: its parse must not be recorded as
+    // this text's (the edits would be lost for the next incremental parse).
+    state.job = undefined;
     try {
       for (const change of changes) {
         if (TextDocumentContentChangeEvent.isIncremental(change)) {
@@ -101,6 +109,7 @@ export class DocumentStore {
   close(uri: string): void {
     const state = this.docs.get(uri);
     if (state?.timer) clearTimeout(state.timer);
+    if (state) state.job = undefined;
     this.docs.delete(uri);
   }
 
@@ -151,11 +160,35 @@ export class DocumentStore {
     if (state.timer) clearTimeout(state.timer);
     state.timer = setTimeout(() => {
       state.timer = undefined;
-      if (this.docs.get(state.uri) === state && state.dirty) this.analyzeNow(state);
+      if (this.docs.get(state.uri) === state && state.dirty) this.analyzeInSlices(state);
     }, delayMs);
   }
 
+  /** Analyses the current text to the end, now (a request needs it). */
   private analyzeNow(state: DocumentState): void {
+    const job = this.startJob(state);
+    while (!job.step(Infinity));
+  }
+
+  /**
+   * Analyses the current text in slices of SLICE_MS, yielding between them (setImmediate), so
+   * that the other documents' notifications and requests are served meanwhile: a small file
+   * opened next to a large generated one got its diagnostics only after the large one's analysis,
+   * ~10 s later (docs/dev/security.md#nothing-hangs-or-crashes-on-hostile-nix). The first slice
+   * runs at once: a keystroke or a small file is done within it, as before. An edit, a close or
+   * an analysis on demand (`current`) abandons the job.
+   */
+  private analyzeInSlices(state: DocumentState): void {
+    const job = this.startJob(state);
+    const step = (): void => {
+      if (state.job !== job || this.docs.get(state.uri) !== state) return;
+      if (!job.step(SLICE_MS)) setImmediate(step);
+    };
+    step();
+  }
+
+  /** A job analysing the document's current text; `step` returns true once it is recorded. */
+  private startJob(state: DocumentState): AnalysisJob {
     if (state.timer) {
       clearTimeout(state.timer);
       state.timer = undefined;
@@ -172,26 +205,53 @@ export class DocumentStore {
       previous && previous.changes.length === 0 && previous.parsed.text === text
         ? previous.parsed
         : undefined;
-    let result: Analysis | undefined;
+    let parse: NixParseInProgress | undefined;
+    let parsed = unchanged;
+    let incremental = previous !== undefined && !unchanged;
     let failure: unknown;
-    try {
-      result = unchanged
-        ? analyzeParsed(unchanged, analyzeOptions)
-        : analyzeNix(text, analyzeOptions, previous);
-    } catch (error) {
-      this.options.log(
-        `analysis of ${state.uri} v${version} failed${previous ? ' (incremental; retrying from scratch)' : ''}: ${describeError(error)}`,
-      );
-      failure = error;
-      if (previous) {
+    const job: AnalysisJob = {
+      step: (budgetMs) => {
+        let result: Analysis | undefined;
         try {
-          result = analyzeNix(text, analyzeOptions);
-        } catch (again) {
-          this.options.log(`analysis of ${state.uri} v${version} failed again: ${describeError(again)}`);
-          failure = again;
+          if (!parsed) {
+            parse ??= startParseNix(text, incremental ? previous : undefined);
+            parsed = parse.advance(budgetMs) ?? undefined;
+            if (!parsed) return false;
+          }
+          result = analyzeParsed(parsed, analyzeOptions);
+        } catch (error) {
+          failure = error;
+          // An input beyond the parser's limits is not a bug, and a fresh parse meets it again.
+          if (error instanceof BeyondParserLimits) {
+            this.options.log(`${state.uri} v${version} is not analysed: ${error.message}`);
+            incremental = false;
+          } else
+            this.options.log(
+              `analysis of ${state.uri} v${version} failed${incremental ? ' (incremental; retrying from scratch)' : ''}: ${describeError(error)}`,
+            );
+          if (incremental) {
+            // Once more from scratch, in the next slices.
+            incremental = false;
+            parse = undefined;
+            parsed = undefined;
+            return false;
+          }
         }
-      }
-    }
+        if (state.job === job) state.job = undefined;
+        this.record(state, version, result, failure);
+        return true;
+      },
+    };
+    state.job = job;
+    return job;
+  }
+
+  private record(
+    state: DocumentState,
+    version: number,
+    result: Analysis | undefined,
+    failure: unknown,
+  ): void {
     // A file that cannot be analysed says so once, instead of showing nothing.
     state.analysis = {
       version,

@@ -105,14 +105,19 @@ describe('extreme inputs', function () {
 
   it('nesting the parser follows still parses exactly, without false errors', () => {
     for (const [shape, n] of [
-      ['parentheses', 2_500],
-      ['negations', 2_500],
+      ['parentheses', 2_700],
+      ['negations', 2_700],
       ['concatenations', 600],
       ['additions', 280],
-      ['nestedSets', 800],
+      ['nestedSets', 900],
     ] as const) {
       const parsed = parseNix(hostileShapes[shape](n));
       assert.deepEqual(syntaxProblems(parsed), [], `${shape} × ${n}`);
+      // Every walk of the analysis (syntax problems, locate, the rules, hover's full locate) copes
+      // with the deepest tree the parser builds: the stack does not overflow.
+      const analysis = analyzeNix(hostileShapes[shape](n));
+      assert.deepEqual(analysis.findings, [], `${shape} × ${n}`);
+      assert.ok(Array.isArray(analysis.located.definitions));
     }
   });
 

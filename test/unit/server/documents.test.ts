@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { analyzeNix } from '../../../src/rules/analyze.js';
 import { DocumentStore, isNixDocument, type DocumentState } from '../../../src/server/documents.js';
+import { generateDarwinConfig } from '../../util/generateConfig.js';
 
 const MODULE =
   '{\n  nix.linux-builder.enable = true;\n  nix.linux-builder.config.sshOptions = [ "-p" ];\n}\n';
@@ -106,6 +108,35 @@ describe('document store', function () {
     await drainTimers(s, analysed);
     assert.equal(analysed.filter((a) => a.uri === 'file:///a.nix').length, 1);
     assert.equal(s.current('file:///a.nix'), undefined);
+  });
+
+  it('analyses a large document in slices; an edit meanwhile abandons it, and nothing is lost', async function () {
+    this.timeout(60_000);
+    const { s, analysed } = store(5);
+    const big = generateDarwinConfig(20_000, 2);
+    s.open('file:///big.nix', 'nix', 1, big);
+    // Not done within the first slice: the store yields to the event loop.
+    assert.equal(analysed.length, 0);
+    s.change('file:///big.nix', 2, [insert(1, 0, '  nix.linux-builder.hostPort = 1;\n')]);
+    await until('the analysis of version 2', () => analysed.length > 0, 50_000);
+    assert.deepEqual(
+      analysed.map((a) => a.version),
+      [2],
+      'version 1 was abandoned',
+    );
+    const text = s.document('file:///big.nix')?.getText() ?? '';
+    assert.deepEqual(
+      analysed[0].codes,
+      analyzeNix(text).findings.map((f) => f.code),
+    );
+    // The next keystroke parses incrementally from the recorded parse: still a fresh analysis's result.
+    s.change('file:///big.nix', 3, [insert(1, 0, '  nix.linux-builder.maxJobs = "x";\n')]);
+    const state = s.current('file:///big.nix');
+    assert.deepEqual(
+      state?.analysis.findings.map((f) => f.code),
+      analyzeNix(state?.document.getText() ?? '').findings.map((f) => f.code),
+    );
+    s.dispose();
   });
 
   it('checks nix documents by language id or file name', function () {
