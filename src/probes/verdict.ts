@@ -13,6 +13,8 @@ import {
 } from '../protocol/probes.js';
 
 const DECIDING: ReadonlySet<string> = new Set(['fail', 'needs-admin']);
+/** The machines-file summary when Linux builds go to an external builder (checks/machinesFile.ts). */
+const NATIVE = /^no SSH builder; Linux builds go to /;
 
 export function decideVerdict(results: ProbeResult[]): Verdict {
   const ordered = [...results].sort((a, b) => PROBE_IDS.indexOf(a.id) - PROBE_IDS.indexOf(b.id));
@@ -22,13 +24,21 @@ export function decideVerdict(results: ProbeResult[]): Verdict {
       ordered.find((r) => r.id === 'remote-nix' && r.status === 'ok') ??
       ordered.find((r) => r.id === 'ssh-login' && r.status === 'ok');
     const ran = ordered.filter((r) => r.status !== 'skip').length;
+    // Determinate's native builder has no SSH chain to prove: say which builder was found instead.
+    const native =
+      login === undefined
+        ? ordered.find((r) => r.id === 'machines-file' && r.status === 'ok' && NATIVE.test(r.summary))
+        : undefined;
+    const shown = login ?? native;
     return {
       cause: 'ok',
       summary:
         login !== undefined
           ? `The builder works for the nix-daemon: ${login.summary}`
-          : `No problem found in the ${ran} probe(s) that ran`,
-      ...(login !== undefined ? { probe: login.id, evidence: login.evidence } : {}),
+          : native !== undefined
+            ? `No problem found in the ${ran} probe(s) that ran; ${native.summary}`
+            : `No problem found in the ${ran} probe(s) that ran`,
+      ...(shown !== undefined ? { probe: shown.id, evidence: shown.evidence } : {}),
     };
   }
   const cause: CauseId = decider.cause ?? (decider.status === 'needs-admin' ? 'needs-admin' : 'unknown');
