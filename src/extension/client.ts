@@ -41,8 +41,33 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     // didChangeConfiguration, so settings apply live; the same section seeds it at start.
     initializationOptions: { [SECTION]: vscode.workspace.getConfiguration(SECTION) },
     synchronize: { configurationSection: SECTION },
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        next(uri, diagnostics.map(renderedRuleLink));
+      },
+    },
   };
   return new LanguageClient(CLIENT_ID, 'Linux Builder Doctor', serverOptions, clientOptions);
+}
+
+/**
+ * The server links each diagnostic's code to its rule page as a file (docs/rules/<id>.md, what any
+ * LSP client can open). In VS Code the link runs "Show documentation" instead, which renders the
+ * packaged page inside VS Code (commands/showRuleDocumentation.ts). The Problems panel opens code
+ * links with command URIs allowed.
+ */
+export function renderedRuleLink(diagnostic: vscode.Diagnostic): vscode.Diagnostic {
+  const code = diagnostic.code;
+  if (typeof code !== 'object' || typeof code.value !== 'string') return diagnostic;
+  diagnostic.code = {
+    value: code.value,
+    target: vscode.Uri.from({
+      scheme: 'command',
+      path: 'linuxBuilderDoctor.showRuleDocumentation',
+      query: JSON.stringify([code.value]),
+    }),
+  };
+  return diagnostic;
 }
 
 export function serverState(state: State): ServerState {

@@ -23,6 +23,14 @@ export const SECTION = 'linuxBuilderDoctor';
  */
 export const RESTART_SETTINGS = [`${SECTION}.server.env`];
 
+/** Settings that change what the health checks look at or how long they wait (probes.ts probeParams). */
+export const PROBE_SETTINGS = [
+  `${SECTION}.probes.root`,
+  `${SECTION}.probes.trustRoot`,
+  `${SECTION}.probes.timeoutMilliseconds`,
+  `${SECTION}.builderHost`,
+];
+
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;

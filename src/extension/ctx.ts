@@ -3,9 +3,12 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { REPORT_REQUEST, type ReportParams } from '../protocol/lsp.js';
 import type { ProbeReport } from '../protocol/probes.js';
 import { readSettings } from './config.js';
-import { reportMarkdown } from './health/format.js';
+import { DOC_SCHEME, DoctorDocuments } from './documents/provider.js';
+import { evidenceMarkdown, reportMarkdown, verdictMarkdown } from './health/format.js';
 import { HealthModel } from './health/model.js';
 import { HealthTreeProvider } from './health/tree.js';
+import { verdictBadge, verdictMessage } from './health/verdict.js';
+import { RULE_DOCS_PREFIX, rulePage } from './documents/rulePages.js';
 import { bundlePaths, type BundlePaths } from './paths.js';
 import { runProbesInServer, runProbesWithCli } from './probes.js';
 import { DoctorStatus } from './status.js';
@@ -23,6 +26,8 @@ export class Ctx implements vscode.Disposable {
   readonly tree: HealthTreeProvider;
   readonly status: DoctorStatus;
   readonly view: vscode.TreeView<unknown>;
+  /** Read-only rendered documents: evidence, the report, rule pages (documents/provider.ts). */
+  readonly documents = new DoctorDocuments();
   private client: LanguageClient | undefined;
   private clientSubscriptions: vscode.Disposable[] = [];
   private currentRun: Promise<ProbeReport | undefined> | undefined;
@@ -41,7 +46,34 @@ export class Ctx implements vscode.Disposable {
       treeDataProvider: this.tree,
       showCollapseAll: true,
     });
-    this.pushExt(this.model, this.tree, this.status, this.view);
+    this.pushExt(this.model, this.tree, this.status, this.view, this.documents);
+    this.pushExt(vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, this.documents));
+    this.documents.addSource('/evidence/', (path) => this.evidencePage(path));
+    this.documents.addSource(RULE_DOCS_PREFIX, (path) => rulePage((p) => extension.asAbsolutePath(p), path));
+    this.pushExt(
+      this.model.onDidChange(() => {
+        this.showVerdict();
+        this.documents.refresh('/evidence/');
+      }),
+    );
+  }
+
+  /** The headline above the tree and the activity-bar badge (health/verdict.ts). */
+  private showVerdict(): void {
+    const report = this.model.running ? undefined : this.model.report;
+    const verdict = report?.verdict;
+    this.view.message =
+      verdict && verdict.cause !== 'no-builder-configured' ? verdictMessage(verdict) : undefined;
+    this.view.badge = verdictBadge(verdict);
+  }
+
+  /** linux-builder-doctor:/evidence/<probe>.md and /evidence/verdict.md, from the last report. */
+  private evidencePage(path: string): string | undefined {
+    const name = path.slice('/evidence/'.length).replace(/\.md$/, '');
+    const report = this.model.report;
+    if (name === 'verdict') return report ? verdictMarkdown(report.verdict) : undefined;
+    const result = this.model.find(name);
+    return result ? evidenceMarkdown(result) : undefined;
   }
 
   pushExt(...disposables: vscode.Disposable[]): void {
@@ -115,6 +147,12 @@ export class Ctx implements vscode.Disposable {
     return this.currentRun;
   }
 
+  /** Runs the probes again after a run in progress (which may have read settings that changed since). */
+  async rerunProbes(): Promise<ProbeReport | undefined | Refused> {
+    if (this.currentRun) await this.currentRun;
+    return this.runProbes();
+  }
+
   private async doRunProbes(): Promise<ProbeReport | undefined> {
     const settings = readSettings();
     this.model.startRun();
@@ -143,14 +181,21 @@ export class Ctx implements vscode.Disposable {
     }
   }
 
+  /**
+   * Which welcome text the empty view shows (package.json viewsWelcome). "Not a Mac" is decided by
+   * the platform and the staged root alone, so a health check run here (which finds no builder on
+   * a machine that is not a Mac) does not turn it into "no builder", and back on the next start.
+   */
+  welcomeState(): 'notMac' | 'noBuilder' | 'mac' {
+    const applicable = process.platform === 'darwin' || readSettings().probesRoot !== undefined;
+    if (!applicable) return 'notMac';
+    return this.model.report?.verdict.cause === 'no-builder-configured' ? 'noBuilder' : 'mac';
+  }
+
   /** Context keys the view's welcome content and menus read. */
   async updateContext(): Promise<void> {
     const report = this.model.report;
-    await vscode.commands.executeCommand(
-      'setContext',
-      'linuxBuilderDoctor.noBuilder',
-      report?.verdict.cause === 'no-builder-configured',
-    );
+    await vscode.commands.executeCommand('setContext', 'linuxBuilderDoctor.welcome', this.welcomeState());
     await vscode.commands.executeCommand('setContext', 'linuxBuilderDoctor.hasReport', report !== undefined);
   }
 

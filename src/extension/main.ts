@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/index.js';
-import { readSettings, RESTART_SETTINGS, SECTION } from './config.js';
+import { PROBE_SETTINGS, readSettings, RESTART_SETTINGS, SECTION } from './config.js';
 import { Ctx } from './ctx.js';
 import { ExplainLinkProvider } from './explain/terminalLinks.js';
 import { watchSystemFiles } from './health/watch.js';
@@ -30,11 +30,7 @@ export function activate(context: vscode.ExtensionContext): DoctorApi {
   // Error lines in any integrated terminal become links that explain them.
   const explainLinks = new ExplainLinkProvider(ctx);
   ctx.pushExt(vscode.window.registerTerminalLinkProvider(explainLinks));
-  void vscode.commands.executeCommand(
-    'setContext',
-    'linuxBuilderDoctor.isMac',
-    process.platform === 'darwin',
-  );
+  void ctx.updateContext();
 
   // Settings: the server reads its own through workspace/configuration; a few need a restart.
   ctx.pushExt(
@@ -50,7 +46,19 @@ export function activate(context: vscode.ExtensionContext): DoctorApi {
             if (c) void ctx.restartClient();
           });
       }
-      if (e.affectsConfiguration(`${SECTION}.probes.root`)) watchRoot();
+      if (e.affectsConfiguration(`${SECTION}.probes.root`)) {
+        watchRoot();
+        void ctx.updateContext();
+      }
+      // Checks already shown answer for the old settings: run them again with the new ones.
+      if (
+        PROBE_SETTINGS.some((s) => e.affectsConfiguration(s)) &&
+        ctx.model.report &&
+        vscode.workspace.isTrusted
+      ) {
+        log.info('probe settings changed: re-running health checks');
+        void ctx.rerunProbes();
+      }
     }),
   );
 

@@ -48,6 +48,17 @@ interface Stats {
 const totals: Stats = { passed: 0, failed: 0, skipped: 0 };
 const artifacts = join(projectRoot, 'test-artifacts', 'vscode');
 const figures: Record<string, unknown> = {};
+/**
+ * While iterating: LBD_VSCODE_SESSIONS=ui,down runs only those sessions (healthy, down, ui,
+ * untrusted); the others count as skipped, so a partial run never reads as the whole suite.
+ */
+const onlySessions = process.env.LBD_VSCODE_SESSIONS?.split(',').map((s) => s.trim());
+function wanted(session: string): boolean {
+  if (!onlySessions || onlySessions.includes(session)) return true;
+  console.log(`  - session ${session} skipped (LBD_VSCODE_SESSIONS)`);
+  totals.skipped++;
+  return false;
+}
 const LOOPBACK_TOOLS = ['sshd', 'ssh', 'ssh-keygen', 'ssh-keyscan', 'unshare', 'nix', 'nix-build'];
 
 function finish(): never {
@@ -271,7 +282,7 @@ async function main(): Promise<void> {
       ],
     });
 
-    if (builder) {
+    if (builder && wanted('healthy')) {
       console.log('\n  in the real extension host: trusted workspace, healthy loopback builder');
       await inHostSession(
         browser,
@@ -284,37 +295,45 @@ async function main(): Promise<void> {
         testsPath,
       );
     }
-    console.log('\n  in the real extension host: trusted workspace, builder down');
-    await inHostSession(
-      browser,
-      install,
-      scratch,
-      'down',
-      builder ? ['health', 'testBuilder', 'explain'] : ['activation', 'health', 'testBuilder', 'explain'],
-      true,
-      down,
-      testsPath,
-    );
-
-    console.log('\n  UI (Chromium, packaged .vsix)');
-    // The corporate case of USER-REPORT.md: /etc/ssh/ssh_config without the Include.
-    const uiStage = builder ? staged('vscode-corporate', { include: false }, false) : down;
-    const dirs = makeDirs(join(scratch, 'ui', 'cs'));
-    writeUserSettings(dirs.userData, stageSettings(uiStage));
-    installExtension(install, dirs, vsix);
-    const workspace = join(scratch, 'ui', 'workspace');
-    cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
-    const server = await startCodeServer(install, dirs, join(artifacts, 'code-server-ui.log'));
-    try {
-      const ui = await runUiChecks(browser, server, workspace, artifacts);
-      totals.passed += ui.passed;
-      totals.failed += ui.failed;
-    } finally {
-      await server.stop();
+    if (wanted('down')) {
+      console.log('\n  in the real extension host: trusted workspace, builder down');
+      await inHostSession(
+        browser,
+        install,
+        scratch,
+        'down',
+        builder
+          ? ['health', 'testBuilder', 'explain', 'ruleDocs']
+          : ['activation', 'health', 'testBuilder', 'explain', 'ruleDocs'],
+        true,
+        down,
+        testsPath,
+      );
     }
 
-    console.log('\n  in the real extension host: untrusted workspace');
-    await inHostSession(browser, install, scratch, 'untrusted', ['untrusted'], false, down, testsPath);
+    if (wanted('ui')) {
+      console.log('\n  UI (Chromium, packaged .vsix)');
+      // The corporate case of USER-REPORT.md: /etc/ssh/ssh_config without the Include.
+      const uiStage = builder ? staged('vscode-corporate', { include: false }, false) : down;
+      const dirs = makeDirs(join(scratch, 'ui', 'cs'));
+      writeUserSettings(dirs.userData, stageSettings(uiStage));
+      installExtension(install, dirs, vsix);
+      const workspace = join(scratch, 'ui', 'workspace');
+      cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
+      const server = await startCodeServer(install, dirs, join(artifacts, 'code-server-ui.log'));
+      try {
+        const ui = await runUiChecks(browser, server, workspace, artifacts);
+        totals.passed += ui.passed;
+        totals.failed += ui.failed;
+      } finally {
+        await server.stop();
+      }
+    }
+
+    if (wanted('untrusted')) {
+      console.log('\n  in the real extension host: untrusted workspace');
+      await inHostSession(browser, install, scratch, 'untrusted', ['untrusted'], false, down, testsPath);
+    }
   } catch (error) {
     fail('vscode suite', error);
   } finally {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningCodeServer } from './harness/codeServer.js';
 import { openWorkbench } from './harness/session.js';
+import { causeHeadline } from '../../src/protocol/causeHeadlines.js';
 
 export interface UiStats {
   passed: number;
@@ -41,24 +42,69 @@ async function openFile(page: Page, name: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 20_000 });
   await input.fill(name);
+  // Quick Open lists files once the workspace is indexed, which a loaded machine can take a while to do.
   await page
     .locator('.quick-input-widget .monaco-list-row', { hasText: name })
     .first()
-    .waitFor({ timeout: 20_000 });
+    .waitFor({ timeout: 60_000 });
   await page.keyboard.press('Enter');
   await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ timeout: 20_000 });
 }
 
-/** Drags the sash right of the primary sidebar so rows are readable in the screenshots. */
-async function widenSidebar(page: Page, width: number): Promise<void> {
+/** Drags the sash right of the primary sidebar until the sidebar is `width` px wide (either way). */
+async function setSidebarWidth(page: Page, width: number): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const box = await page.locator('.part.sidebar').first().boundingBox();
+    if (!box) throw new Error('no sidebar');
+    if (Math.abs(box.width - width) <= 2) return;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width + 1, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + width + 1, y, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+  }
   const box = await page.locator('.part.sidebar').first().boundingBox();
-  if (!box || box.width >= width) return;
-  const x = box.x + box.width;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x + 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 8 });
-  await page.mouse.up();
+  if (!box || Math.abs(box.width - width) > 2)
+    throw new Error(`sidebar is ${box?.width ?? '?'} px wide, wanted ${width}`);
+}
+
+/** The Builder Health view's headline (TreeView.message), shown. */
+const HEADLINE = '.sidebar .tree-explorer-viewlet-tree-view > .message:not(.hide)';
+
+/** The marked headline's text box against the sidebar's (runs in the page: a string, as this project compiles without the DOM library). */
+const HEADLINE_GEOMETRY = `(() => {
+  const el = document.querySelector('[data-lbd="headline"]');
+  const sidebar = el.closest('.part.sidebar').getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const text = range.getBoundingClientRect();
+  return {
+    inside: text.left >= sidebar.left - 0.5 && text.right <= sidebar.right + 0.5 && text.bottom <= sidebar.bottom,
+    fits: el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1,
+    text: { left: text.left, right: text.right, bottom: text.bottom },
+    sidebar: { left: sidebar.left, right: sidebar.right, bottom: sidebar.bottom },
+  };
+})()`;
+
+/**
+ * The whole headline is on screen: inside the sidebar, nothing scrolled or clipped away, and it
+ * contains the plain-words headline of the cause id it ends with.
+ */
+async function assertHeadlineVisible(page: Page): Promise<string> {
+  const message = page.locator(HEADLINE).first();
+  await message.waitFor({ timeout: 90_000 });
+  const text = (await message.innerText()).replace(/\s+/g, ' ').trim();
+  const cause = /\(([a-z-]+)\)$/.exec(text)?.[1];
+  if (!cause || !text.includes(causeHeadline(cause)))
+    throw new Error(`the headline does not read as a verdict: "${text}"`);
+  await message.evaluate((el: { setAttribute(name: string, value: string): void }) =>
+    el.setAttribute('data-lbd', 'headline'),
+  );
+  const geometry = await page.evaluate<{ inside: boolean; fits: boolean }>(HEADLINE_GEOMETRY);
+  if (!geometry.inside || !geometry.fits)
+    throw new Error(`the headline is cut: ${JSON.stringify(geometry)} "${text}"`);
+  return text;
 }
 
 export async function runUiChecks(
@@ -210,7 +256,7 @@ export async function runUiChecks(
       stats,
       page,
       artifacts,
-      'the Builder Health sidebar shows the verdict and probe rows',
+      'the Builder Health sidebar leads with the whole verdict headline at 300 px and 220 px, with a badge',
       async () => {
         await page
           .locator(
@@ -219,12 +265,21 @@ export async function runUiChecks(
           .first()
           .click();
         const rows = page.locator('.sidebar .monaco-list-row');
-        await rows.filter({ hasText: 'Verdict' }).first().waitFor({ timeout: 90_000 });
-        await rows.filter({ hasText: 'SSH' }).first().waitFor({ timeout: 10_000 });
-        const count = await rows.count();
-        if (count < 5) throw new Error(`only ${count} rows in the sidebar`);
-        await widenSidebar(page, 620);
-        await page.screenshot({ path: join(artifacts, 'health.png') });
+        await rows.filter({ hasText: 'SSH' }).first().waitFor({ timeout: 90_000 });
+        for (const width of [300, 220]) {
+          await setSidebarWidth(page, width);
+          const text = await assertHeadlineVisible(page);
+          if (!text.startsWith('Builder broken:')) throw new Error(`a broken builder, said: ${text}`);
+          await page.screenshot({ path: join(artifacts, `verdict-${width}.png`) });
+        }
+        // The activity-bar badge while the builder is broken.
+        const badge = page
+          .locator('.activitybar .action-item', {
+            has: page.locator('[aria-label^="Linux Builder Doctor"]'),
+          })
+          .locator('.badge-content');
+        const badgeText = (await badge.first().innerText({ timeout: 10_000 })).trim();
+        if (badgeText !== '1') throw new Error(`badge says "${badgeText}"`);
       },
     );
 
@@ -233,14 +288,12 @@ export async function runUiChecks(
       stats,
       page,
       artifacts,
-      'a failing row\'s inline "Fix…" types the fix into a new terminal without running it',
+      'at 220 px the verdict row\'s inline "Fix…" types the fix into a new terminal without running it',
       async () => {
-        // The first probe row that offers a fix (its inline actions exist in the DOM, shown on hover).
+        await setSidebarWidth(page, 220);
         const fixAction = '.action-label[aria-label^="Fix"]';
-        const row = page
-          .locator('.sidebar .monaco-list-row')
-          .filter({ has: page.locator(fixAction) })
-          .first();
+        const row = page.locator('.sidebar .monaco-list-row[aria-label^="Verdict:"]').first();
+        await row.waitFor({ timeout: 20_000 });
         await row.hover();
         await row.locator(fixAction).first().click();
         await page
@@ -264,6 +317,8 @@ export async function runUiChecks(
         if (!varRootExisted && existsSync('/var/root/.ssh'))
           throw new Error('the fix was executed: /var/root/.ssh exists');
         await page.keyboard.press('Control+C'); // discard the typed line
+        await setSidebarWidth(page, 620);
+        await page.screenshot({ path: join(artifacts, 'health.png') });
       },
     );
 
@@ -297,10 +352,19 @@ export async function runUiChecks(
           .first()
           .waitFor({ timeout: 20_000 });
         await page.keyboard.press('Enter');
-        await page
+        const notification = page
           .locator('.notification-list-item', { hasText: /test build (failed|succeeded)/ })
-          .first()
-          .waitFor({ timeout: 20_000 });
+          .first();
+        await notification.waitFor({ timeout: 20_000 });
+        // A failure names its cause in words and offers "Show Fix" (issue 9 item 6).
+        const said = await notification.innerText();
+        if (/failed/.test(said)) {
+          const cause = /\(([a-z-]+)\)/.exec(said)?.[1];
+          if (!cause || !said.includes(causeHeadline(cause))) throw new Error(`no cause named: ${said}`);
+          await notification.locator('.monaco-button', { hasText: 'Show Fix' }).first().click();
+          await page.locator('.tab', { hasText: 'test-build.md' }).first().waitFor({ timeout: 20_000 });
+          await page.screenshot({ path: join(artifacts, 'testBuildFix.png') });
+        }
       },
     );
   } finally {

@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
 import { copyCommand } from './copyCommand.js';
+import { copyFix } from './copyFix.js';
 import { explainErrorText } from './explainErrorText.js';
 import { fixProbe } from './fixProbe.js';
-import { openReport } from './openReport.js';
+import { copyReport, openReport } from './openReport.js';
 import { restartServer } from './restartServer.js';
 import { runAdminChecks } from './runAdminChecks.js';
 import { runHealthChecks } from './runHealthChecks.js';
 import { showEvidence } from './showEvidence.js';
 import { showLog } from './showLog.js';
-import { testBuilder } from './testBuilder.js';
+import { showRuleDocumentation } from './showRuleDocumentation.js';
+import { showTestBuildFix, testBuilder } from './testBuilder.js';
 
 type Factory = (ctx: Ctx) => (...args: never[]) => unknown;
 
@@ -25,6 +27,10 @@ const COMMANDS: Record<string, Factory> = {
   'linuxBuilderDoctor.restartServer': restartServer,
   'linuxBuilderDoctor.showLog': showLog,
   'linuxBuilderDoctor.explainErrorText': explainErrorText,
+  'linuxBuilderDoctor.copyFix': copyFix,
+  'linuxBuilderDoctor.copyReport': copyReport,
+  'linuxBuilderDoctor.showRuleDocumentation': showRuleDocumentation,
+  'linuxBuilderDoctor.showTestBuildFix': showTestBuildFix,
 };
 
 export function registerCommands(ctx: Ctx): void {

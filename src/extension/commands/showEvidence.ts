@@ -1,18 +1,17 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
-import { evidenceMarkdown } from '../health/format.js';
-import { probeFromArg } from './probeArg.js';
+import { docUri, showRendered } from '../documents/provider.js';
+import { isVerdictArg, probeFromArg } from './probeArg.js';
 
-/** Row action "Show Evidence": the probe's commands, exit codes and full stderr in a Markdown document. */
+/**
+ * Row action "Show Evidence" (and a click on the verdict): the commands, exit codes and full stderr
+ * as a rendered, read-only page (linux-builder-doctor:/evidence/…), which follows re-runs.
+ */
 export function showEvidence(ctx: Ctx): (arg: unknown) => Promise<vscode.TextDocument | undefined> {
   return async (arg) => {
+    if (isVerdictArg(arg)) return ctx.model.report ? showRendered(docUri('/evidence/verdict.md')) : undefined;
     const result = probeFromArg(ctx, arg);
     if (!result) return undefined;
-    const document = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: evidenceMarkdown(result),
-    });
-    await vscode.window.showTextDocument(document, { preview: true });
-    return document;
+    return showRendered(docUri(`/evidence/${result.id}.md`));
   };
 }

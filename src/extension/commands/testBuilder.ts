@@ -5,6 +5,10 @@ import type { TestBuildOutcome } from '../health/model.js';
 import { nodeCommand } from '../paths.js';
 import { rootArgs } from '../probes.js';
 import { ProcessPty } from '../terminal/processPty.js';
+import { causeHeadline } from '../../protocol/causeHeadlines.js';
+import { showRendered } from '../documents/provider.js';
+import { testBuildMarkdown } from '../health/format.js';
+import { parseTestOutput } from '../health/testBuildResult.js';
 import { refuseUntrusted, type Refused } from '../trust.js';
 
 export const TEST_TERMINAL_NAME = 'Test Linux Builder';
@@ -23,14 +27,24 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
     const node = nodeCommand(settings.serverEnv);
     const args = [ctx.paths.cli, 'test', '--system', system, ...rootArgs(settings)];
     ctx.log.info(`test build: ${args.join(' ')}`);
+    let stdout = '';
     const outcome = await new Promise<TestBuildOutcome>((resolve) => {
       const pty = new ProcessPty({
         executable: node.executable,
         args,
         env: node.env,
         onOutput: (text) => ctx.log.info(`[test] ${text.trimEnd()}`),
+        onStdout: (text) => {
+          stdout += text;
+        },
         onExit: (exitCode, error) =>
-          resolve({ system, exitCode, finishedAt: new Date(), ...(error ? { error } : {}) }),
+          resolve({
+            system,
+            exitCode,
+            finishedAt: new Date(),
+            ...(error ? { error } : {}),
+            ...(exitCode === 0 ? {} : parseTestOutput(stdout)),
+          }),
       });
       const terminal = vscode.window.createTerminal({
         name: TEST_TERMINAL_NAME,
@@ -40,19 +54,53 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
       terminal.show(true);
     });
     ctx.model.setTestBuild(outcome);
+    void vscode.commands.executeCommand(
+      'setContext',
+      'linuxBuilderDoctor.testBuildFailed',
+      outcome.exitCode !== 0 && outcome.fix !== undefined,
+    );
     ctx.log.info(`test build ended: ${outcome.error ?? `exit ${outcome.exitCode ?? '?'}`}`);
-    const message =
-      outcome.exitCode === 0
-        ? `Linux builder works: a ${system} test build succeeded on it.`
-        : `The ${system} test build failed (${outcome.error ?? `exit ${outcome.exitCode ?? '?'}`}). Run Health Checks to find the cause.`;
-    const show =
-      outcome.exitCode === 0 ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-    const actions = outcome.exitCode === 0 ? ['Show Log'] : ['Show Log', 'Run Health Checks'];
-    void show(message, ...actions).then((choice) => {
-      if (choice === 'Show Log') ctx.log.show();
-      if (choice === 'Run Health Checks')
-        void vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
-    });
+    notify(ctx, outcome);
     return outcome;
+  };
+}
+
+/**
+ * The build's result as a notification. A failure names its cause in plain words (the CLI's
+ * `test` diagnoses it with the probes) and offers "Show Fix"; only a failure without a known cause
+ * sends the user to the health checks.
+ */
+function notify(ctx: Ctx, outcome: TestBuildOutcome): void {
+  const { system } = outcome;
+  if (outcome.exitCode === 0) {
+    void vscode.window
+      .showInformationMessage(`Linux builder works: a ${system} test build succeeded on it.`, 'Show Log')
+      .then((choice) => {
+        if (choice) ctx.log.show();
+      });
+    return;
+  }
+  const cause = outcome.cause && outcome.cause !== 'unknown' ? outcome.cause : undefined;
+  const message = cause
+    ? `The ${system} test build failed: ${causeHeadline(cause)}. (${cause})`
+    : `The ${system} test build failed (${outcome.error ?? `exit ${outcome.exitCode ?? '?'}`}). Run Health Checks to find the cause.`;
+  const actions = cause ? [SHOW_FIX, 'Show Log'] : ['Show Log', 'Run Health Checks'];
+  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    if (choice === 'Show Log') ctx.log.show();
+    if (choice === SHOW_FIX) void vscode.commands.executeCommand('linuxBuilderDoctor.showTestBuildFix');
+    if (choice === 'Run Health Checks')
+      void vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
+  });
+}
+
+const SHOW_FIX = 'Show Fix';
+export const TEST_BUILD_PATH = '/evidence/test-build.md';
+
+/** "Show Fix" after a failed test build: its cause, the CLI's diagnosis and the fix, rendered. */
+export function showTestBuildFix(ctx: Ctx): () => Promise<vscode.TextDocument | undefined> {
+  return async () => {
+    const outcome = ctx.model.testBuild;
+    if (!outcome || outcome.exitCode === 0) return undefined;
+    return showRendered(ctx.documents.set(TEST_BUILD_PATH, testBuildMarkdown(outcome)));
   };
 }

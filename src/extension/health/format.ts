@@ -1,4 +1,6 @@
-import type { Evidence, ProbeResult, ProbeReport } from '../../protocol/probes.js';
+import { causeHeadline } from '../../protocol/causeHeadlines.js';
+import type { TestBuildOutcome } from './model.js';
+import type { Evidence, ProbeResult, ProbeReport, Verdict } from '../../protocol/probes.js';
 import { displayCommand, hasControlCharacter, shellCommandOrUndefined } from '../../protocol/shellText.js';
 
 /** An argv for reading (tree rows, evidence documents): quoted, control characters shown as escapes. */
@@ -53,10 +55,9 @@ function fence(text: string): string {
   return `${ticks}\n${text.trimEnd()}\n${ticks}`;
 }
 
-/** Full evidence of one probe as Markdown ("Show Evidence"). */
-export function evidenceMarkdown(result: ProbeResult): string {
-  const parts = [`# ${result.title} — ${result.status}`, '', result.summary, ''];
-  for (const e of result.evidence) {
+function evidenceAndFix(evidence: readonly Evidence[], fix: ProbeResult['fix']): string[] {
+  const parts: string[] = [];
+  for (const e of evidence) {
     if (e.argv)
       parts.push(
         `Command (exit ${e.exitCode === undefined ? '?' : String(e.exitCode)}):`,
@@ -68,12 +69,40 @@ export function evidenceMarkdown(result: ProbeResult): string {
     if (e.detail) parts.push(fence(e.detail), '');
     if (e.stderr) parts.push('stderr:', '', fence(e.stderr), '');
   }
-  if (result.fix) {
-    parts.push('## Fix', '', result.fix.summary, '');
-    if (result.fix.commands?.length) parts.push(fence(result.fix.commands.join('\n')), '');
-    if (result.fix.docs) parts.push(`See ${result.fix.docs}`, '');
+  if (fix) {
+    parts.push('## Fix', '', fix.summary, '');
+    if (fix.commands?.length) parts.push(fence(fix.commands.join('\n')), '');
+    if (fix.docs) parts.push(`See ${fix.docs}`, '');
   }
+  return parts;
+}
+
+/** Full evidence of one probe as Markdown ("Show Evidence"). */
+export function evidenceMarkdown(result: ProbeResult): string {
+  const parts = [`# ${result.title} — ${result.status}`, '', result.summary, ''];
+  parts.push(...evidenceAndFix(result.evidence, result.fix));
   parts.push(`_Probe \`${result.id}\`, ${formatDuration(result.durationMs)}._`);
+  return parts.join('\n');
+}
+
+/** The verdict as Markdown: the headline first, the cause id and the deciding probe after it. */
+export function verdictMarkdown(verdict: Verdict): string {
+  const parts = [`# ${causeHeadline(verdict.cause)}`, '', verdict.summary, ''];
+  parts.push(...evidenceAndFix(verdict.evidence ?? [], verdict.fix));
+  parts.push(
+    `_Cause \`${verdict.cause}\`${verdict.probe ? `, decided by the probe \`${verdict.probe}\`` : ''}._`,
+  );
+  return parts.join('\n');
+}
+
+/** A failed test build's diagnosis (the CLI's result lines) as Markdown ("Show Fix"). */
+export function testBuildMarkdown(outcome: TestBuildOutcome): string {
+  const title = outcome.cause ? causeHeadline(outcome.cause) : 'The test build failed';
+  const parts = [`# ${title}`, '', `The ${outcome.system} test build failed.`, ''];
+  if (outcome.summary) parts.push(outcome.summary, '');
+  parts.push(...evidenceAndFix([], outcome.fix));
+  if (outcome.cause)
+    parts.push(`_Cause \`${outcome.cause}\`; the build's log is in the "Test Linux Builder" terminal._`);
   return parts.join('\n');
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ProbeReport, ProbeResult, Verdict } from '../../protocol/probes.js';
+import type { CauseId, ProbeFix, ProbeReport, ProbeResult, Verdict } from '../../protocol/probes.js';
 
 /** The outcome of the last "Test Linux Builder" run, shown on top of the health view. */
 export interface TestBuildOutcome {
@@ -8,6 +8,10 @@ export interface TestBuildOutcome {
   finishedAt: Date;
   /** Why no exit code exists (spawn failure, cancelled). */
   error?: string;
+  /** A failed build's diagnosis, from the CLI's result lines (health/testBuildResult.ts). */
+  summary?: string;
+  cause?: CauseId;
+  fix?: ProbeFix;
 }
 
 /**

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { ProbeResult, ProbeStatus, Verdict } from '../../protocol/probes.js';
 import { copyableCommand, evidenceLabel, firstLine, formatDuration } from './format.js';
 import type { HealthModel, TestBuildOutcome } from './model.js';
+import { isFailure, repeatsVerdict } from './verdict.js';
+import { causeHeadline } from '../../protocol/causeHeadlines.js';
 
 /** A row of the Builder Health tree; `kind` decides how it renders and what it expands to. */
 export type HealthNode =
@@ -25,8 +27,8 @@ function icon(name: string, color?: string): vscode.ThemeIcon {
 }
 
 /**
- * Renders the HealthModel: verdict on top, the last test build, then one row per probe with its
- * evidence as children. Pure rendering: no UI calls or I/O here (commands do those).
+ * Renders the HealthModel: the verdict on top (with the probe rows that only repeat it folded
+ * under it), the last test build, then one row per other probe with its evidence as children. Pure rendering: no UI calls or I/O here (commands do those).
  */
 export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<HealthNode | undefined>();
@@ -41,14 +43,19 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
     if (!node) return this.roots();
     if (node.kind === 'probe') return this.probeChildren(node.result);
     if (node.kind === 'verdict') {
-      const lines: HealthNode[] = (node.verdict.evidence ?? []).map((e) => ({
-        kind: 'line',
-        label: evidenceLabel(e),
-        tooltip: e.stderr ?? e.detail,
-      }));
+      // The probe rows that only repeat the verdict live here; their evidence is the verdict's.
+      const report = this.model.report;
+      const folded: HealthNode[] = report
+        ? report.results.filter((r) => repeatsVerdict(report, r)).map((result) => ({ kind: 'probe', result }))
+        : [];
       if (node.verdict.fix)
-        lines.push({ kind: 'line', label: `Fix: ${node.verdict.fix.summary}`, icon: 'lightbulb' });
-      return lines;
+        folded.push({
+          kind: 'line',
+          label: `Fix: ${node.verdict.fix.summary}`,
+          icon: 'lightbulb',
+          tooltip: node.verdict.fix.commands?.join('\n'),
+        });
+      return folded;
     }
     return [];
   }
@@ -63,7 +70,9 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
     else if (model.report) nodes.push({ kind: 'verdict', verdict: model.report.verdict });
     if (model.lastError) nodes.push({ kind: 'error', message: model.lastError });
     if (model.testBuild) nodes.push({ kind: 'testBuild', outcome: model.testBuild });
-    for (const result of model.rows()) nodes.push({ kind: 'probe', result });
+    const report = model.running ? undefined : model.report;
+    for (const result of model.rows())
+      if (!report || !repeatsVerdict(report, result)) nodes.push({ kind: 'probe', result });
     return nodes;
   }
 
@@ -86,19 +95,36 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
   getTreeItem(node: HealthNode): vscode.TreeItem {
     switch (node.kind) {
       case 'verdict': {
-        const ok = node.verdict.cause === 'ok';
+        const { verdict } = node;
+        const ok = verdict.cause === 'ok';
+        const headline = causeHeadline(verdict.cause);
         const item = new vscode.TreeItem(
-          ok ? 'Builder works' : `Verdict: ${node.verdict.cause}`,
+          headline,
           ok ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded,
         );
         item.id = 'verdict';
-        item.description = node.verdict.summary;
+        // The cause id is secondary: after the headline, for searching and bug reports.
+        item.description = verdict.cause;
         item.tooltip = new vscode.MarkdownString(
-          `**${node.verdict.cause}**: ${node.verdict.summary}${node.verdict.fix ? `\n\nFix: ${node.verdict.fix.summary}` : ''}`,
+          `**${headline}** (${verdict.cause})\n\n${verdict.summary}${verdict.fix ? `\n\nFix: ${verdict.fix.summary}` : ''}`,
         );
-        item.iconPath = ok ? icon('pass-filled', 'testing.iconPassed') : icon('error', 'testing.iconFailed');
-        item.contextValue = 'verdict';
-        if (ok) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
+        item.iconPath = ok
+          ? icon('pass-filled', 'testing.iconPassed')
+          : isFailure(verdict)
+            ? icon('error', 'testing.iconFailed')
+            : icon('shield', 'list.warningForeground');
+        const flags = [];
+        if (verdict.fix) flags.push('hasFix');
+        item.contextValue = ['verdict', ...flags].join(' ');
+        item.accessibilityInformation = {
+          label: `Verdict: ${headline} (${verdict.cause}). ${verdict.summary}`,
+        };
+        // Clicking the answer opens its proof.
+        item.command = {
+          command: 'linuxBuilderDoctor.showEvidence',
+          title: 'Show Evidence',
+          arguments: [node],
+        };
         return item;
       }
       case 'running': {
@@ -124,13 +150,18 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
           passed ? `Test build passed (${outcome.system})` : `Test build failed (${outcome.system})`,
         );
         item.id = 'testBuild';
-        item.description =
-          outcome.error ?? `exit ${outcome.exitCode ?? '?'} at ${outcome.finishedAt.toLocaleTimeString()}`;
+        item.description = outcome.cause
+          ? `${causeHeadline(outcome.cause)} (${outcome.cause})`
+          : (outcome.error ??
+            `exit ${outcome.exitCode ?? '?'} at ${outcome.finishedAt.toLocaleTimeString()}`);
         item.iconPath = passed
           ? icon('pass-filled', 'testing.iconPassed')
           : icon('error', 'testing.iconFailed');
         item.contextValue = 'testBuild';
-        item.command = { command: 'linuxBuilderDoctor.showLog', title: 'Show Log' };
+        item.command =
+          !passed && outcome.fix
+            ? { command: 'linuxBuilderDoctor.showTestBuildFix', title: 'Show Fix' }
+            : { command: 'linuxBuilderDoctor.showLog', title: 'Show Log' };
         return item;
       }
       case 'probe': {

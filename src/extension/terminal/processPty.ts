@@ -7,6 +7,8 @@ export interface ProcessPtyOptions {
   env: Record<string, string>;
   /** Every chunk of output, for the log channel. */
   onOutput: (text: string) => void;
+  /** Standard output alone (the CLI's result lines; its progress goes to stderr). */
+  onStdout?: (text: string) => void;
   onExit: (exitCode: number | undefined, error?: string) => void;
 }
 
@@ -39,7 +41,10 @@ export class ProcessPty implements vscode.Pseudoterminal {
       this.options.onOutput(text);
       this.writeEmitter.fire(text.replace(/\r?\n/g, '\r\n'));
     };
-    child.stdout.on('data', forward);
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.options.onStdout?.(chunk.toString('utf8'));
+      forward(chunk);
+    });
     child.stderr.on('data', forward);
     child.on('error', (error) => this.finish(undefined, error.message));
     child.on('close', (code, signal) =>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, hostEnv, labelOf, pollUntil } from './hostEnv.js';
+import { assertRenderedAndClosable } from './rendered.js';
 
 // Local mirrors of the shapes (src/protocol/probes.ts); the in-host bundle stays self-contained.
 interface ProbeResult {
@@ -13,6 +14,7 @@ interface ProbeResult {
   summary: string;
   evidence: Array<{ argv?: string[] }>;
   fix?: { summary: string; commands?: string[] };
+  cause?: string;
 }
 interface ProbeReport {
   results: ProbeResult[];
@@ -24,6 +26,11 @@ interface DoctorApi {
   ctx: {
     model: { report: ProbeReport | undefined };
     tree: { getChildren(node?: Node): Node[]; getTreeItem(node: Node): vscode.TreeItem };
+    view: vscode.TreeView<unknown>;
+    status: {
+      current: { text: string; detail: string | undefined; severity: vscode.LanguageStatusSeverity };
+    };
+    welcomeState(): string;
   };
 }
 
@@ -57,12 +64,42 @@ describe('Builder Health view', () => {
     const roots = api.ctx.tree.getChildren();
     assert.equal(roots[0]?.kind, 'verdict', 'verdict on top');
     const verdictItem = api.ctx.tree.getTreeItem(roots[0]);
-    assert.match(labelOf(verdictItem), env.builderUp ? /Builder works/ : new RegExp(report.verdict.cause));
-    const rows = roots.filter((n) => n.kind === 'probe');
-    assert.deepEqual(
-      rows.map((n) => n.result?.id),
-      report.results.map((r) => r.id),
+    // The label is the plain-words headline; the cause id is secondary (the description).
+    assert.doesNotMatch(labelOf(verdictItem), /^Verdict:/);
+    assert.equal(String(verdictItem.description), report.verdict.cause);
+    if (env.builderUp) assert.match(labelOf(verdictItem), /works/);
+    assert.ok(labelOf(verdictItem).length > 0 && !labelOf(verdictItem).includes(report.verdict.cause));
+    assert.equal(
+      verdictItem.command?.command,
+      'linuxBuilderDoctor.showEvidence',
+      'a click opens the evidence',
     );
+    // The headline above the tree (TreeView.message wraps at any width) and the badge.
+    assert.ok(api.ctx.view.message?.includes(labelOf(verdictItem)), String(api.ctx.view.message));
+    if (env.builderUp) {
+      assert.equal(api.ctx.view.badge, undefined, 'no badge while the builder works');
+      assert.doesNotMatch(api.ctx.status.current.text, /broken/);
+    } else {
+      assert.equal(api.ctx.view.badge?.value, 1, 'a badge while the builder is broken');
+      assert.match(api.ctx.status.current.text, /builder broken/);
+      assert.equal(api.ctx.status.current.severity, vscode.LanguageStatusSeverity.Error);
+      assert.match(String(verdictItem.contextValue), /^verdict hasFix/, 'Fix… and Copy Fix on the verdict');
+    }
+    // Probe rows that only repeat the verdict are folded under it; together they are every probe once.
+    const top = roots.filter((n) => n.kind === 'probe');
+    const folded = api.ctx.tree.getChildren(roots[0]).filter((n) => n.kind === 'probe');
+    assert.deepEqual(
+      [...top, ...folded].map((n) => n.result?.id).sort(),
+      report.results.map((r) => r.id).sort(),
+    );
+    if (!env.builderUp) {
+      assert.ok(
+        folded.some((n) => n.result?.id === (report.verdict as { probe?: string }).probe),
+        'the deciding probe is folded under the verdict',
+      );
+      for (const n of top) assert.notEqual(n.result?.cause, report.verdict.cause, `${n.result?.id} repeats`);
+    }
+    const rows = [...top, ...folded];
     for (const row of rows) {
       const item = api.ctx.tree.getTreeItem(row);
       assert.ok(String(item.description).length > 0, `${row.result?.id} has a summary and duration`);
@@ -77,14 +114,45 @@ describe('Builder Health view', () => {
     );
   });
 
-  it('"Show Evidence" opens the probe\'s evidence as Markdown', async () => {
+  it('"Show Evidence" opens the probe\'s evidence rendered and read-only; closing it asks nothing', async () => {
     const probe = report.results.find((r) => r.evidence.length > 0)!;
     const document = await vscode.commands.executeCommand<vscode.TextDocument>(
       'linuxBuilderDoctor.showEvidence',
       probe.id,
     );
-    assert.equal(document.languageId, 'markdown');
     assert.ok(document.getText().includes(probe.title));
+    await assertRenderedAndClosable(document, `${probe.id}.md`);
+  });
+
+  it("the verdict row's Show Evidence, Copy Fix and Fix… work on the verdict", async () => {
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>(
+      'linuxBuilderDoctor.showEvidence',
+      'verdict',
+    );
+    assert.ok(document.getText().includes(report.verdict.cause), 'the page names the cause id');
+    assert.ok(document.getText().includes(report.verdict.summary));
+    await assertRenderedAndClosable(document, 'verdict.md');
+    const fix = (report.verdict as { fix?: { summary: string; commands?: string[] } }).fix;
+    const copied = await vscode.commands.executeCommand<string | undefined>(
+      'linuxBuilderDoctor.copyFix',
+      'verdict',
+    );
+    if (!fix) {
+      assert.equal(copied, undefined);
+      return;
+    }
+    const expected = fix.commands?.length ? fix.commands.join('\n') : fix.summary;
+    assert.equal(copied, expected);
+    assert.equal(await vscode.env.clipboard.readText(), expected);
+    if (!fix.commands?.length) return;
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>(
+      'linuxBuilderDoctor.fixProbe',
+      'verdict',
+    );
+    assert.ok(terminal, 'a terminal');
+    assert.match(terminal.name, /^Fix: /);
+    assert.equal(terminal.exitStatus, undefined, 'the shell is still waiting for the user');
+    terminal.dispose();
   });
 
   it('re-runs the checks when the staged /etc/nix/machines changes (file watcher on an absolute path)', async () => {
@@ -96,13 +164,32 @@ describe('Builder Health view', () => {
     );
   });
 
-  it('"Open Doctor Report" opens an untitled Markdown document naming the verdict', async () => {
+  it('"Open Doctor Report" opens the report rendered and read-only; "Copy Report to Clipboard" copies it', async () => {
     const document = await vscode.commands.executeCommand<vscode.TextDocument>(
       'linuxBuilderDoctor.openReport',
     );
-    assert.equal(document.languageId, 'markdown');
-    assert.ok(document.isUntitled);
     assert.ok(document.getText().includes(report.verdict.cause), 'the report names the cause id');
+    const copied = await vscode.commands.executeCommand<string>('linuxBuilderDoctor.copyReport');
+    assert.equal(copied, document.getText());
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+    await assertRenderedAndClosable(document, 'doctor-report.md');
+  });
+
+  it('a change to a setting the probes read re-runs them', async () => {
+    const config = vscode.workspace.getConfiguration('linuxBuilderDoctor');
+    const before = api.ctx.model.report;
+    await config.update('probes.timeoutMilliseconds', 9000, vscode.ConfigurationTarget.Global);
+    try {
+      await pollUntil('a new report after probes.timeoutMilliseconds changed', 60_000, () =>
+        api.ctx.model.report !== before && api.ctx.model.report ? true : undefined,
+      );
+    } finally {
+      const changed = api.ctx.model.report;
+      await config.update('probes.timeoutMilliseconds', undefined, vscode.ConfigurationTarget.Global);
+      await pollUntil('the re-run after restoring the setting', 60_000, () =>
+        api.ctx.model.report !== changed ? true : undefined,
+      );
+    }
   });
 
   it('"Copy Command" puts the command a probe ran on the clipboard', async () => {
@@ -152,8 +239,24 @@ describe('Builder Health view', () => {
         api.ctx.tree.getChildren().filter((n) => n.kind !== 'testBuild'),
         [],
       );
+      assert.equal(api.ctx.welcomeState(), 'noBuilder', 'a staged Mac without a builder');
+      assert.equal(api.ctx.view.message, undefined, 'the welcome text speaks, not a headline');
+      assert.equal(api.ctx.view.badge, undefined);
     } finally {
       await config.update('probes.root', env.stagedRoot, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('"not a Mac" stays "not a Mac" after a health check finds no builder here', async () => {
+    const config = vscode.workspace.getConfiguration('linuxBuilderDoctor');
+    await config.update('probes.root', '', vscode.ConfigurationTarget.Global);
+    try {
+      assert.equal(api.ctx.welcomeState(), 'notMac', 'this Linux test machine, no staged Mac');
+      await vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
+      assert.equal(api.ctx.welcomeState(), 'notMac', 'not flipped to "no builder"');
+    } finally {
+      await config.update('probes.root', env.stagedRoot, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
     }
   });
 });

@@ -1,11 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, hostEnv, labelOf } from './hostEnv.js';
+import { assertRenderedAndClosable } from './rendered.js';
 
 interface Outcome {
   system: string;
   exitCode: number | undefined;
   error?: string;
+  cause?: string;
+  fix?: { summary: string };
 }
 type Node = { kind: string; outcome?: Outcome };
 interface DoctorApi {
@@ -33,5 +36,27 @@ describe('"Test Linux Builder"', () => {
     const row = api.ctx.tree.getChildren().find((n) => n.kind === 'testBuild');
     assert.ok(row, 'the view shows the test build');
     assert.match(labelOf(api.ctx.tree.getTreeItem(row)), env.builderUp ? /passed/ : /failed/);
+  });
+
+  it('after a failed build, "Show Fix" shows its cause and fix (rendered, read-only)', async function () {
+    if (env.builderUp) {
+      const none = await vscode.commands.executeCommand('linuxBuilderDoctor.showTestBuildFix');
+      assert.equal(none, undefined, 'nothing to fix after a build that passed');
+      return;
+    }
+    const api = await vscode.extensions
+      .getExtension<{ ctx: { model: { testBuild?: Outcome } } }>(EXTENSION_ID)!
+      .activate();
+    const outcome = api.ctx.model.testBuild;
+    // The CLI names the root cause of a build against a builder that is down (its probes run after it).
+    assert.ok(outcome?.cause && outcome.cause !== 'unknown', `a cause: ${JSON.stringify(outcome)}`);
+    assert.ok(outcome.fix, 'and its fix');
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>(
+      'linuxBuilderDoctor.showTestBuildFix',
+    );
+    assert.ok(document.getText().includes(outcome.cause), document.getText());
+    assert.ok(document.getText().includes(outcome.fix.summary.slice(0, 40)));
+    assert.ok(document.getText().includes('## Fix'));
+    await assertRenderedAndClosable(document, 'test-build.md');
   });
 });
