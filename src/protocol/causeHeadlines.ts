@@ -44,6 +44,9 @@ export const CAUSE_HEADLINES: Record<CauseId, string> = {
   'unmanaged-etc-files': 'nix-darwin will not overwrite files in /etc it did not write',
   'key-passphrase': 'The builder key has a passphrase the daemon cannot type',
   'key-unreadable': 'Root cannot read the builder key',
+  'localhost-skips-ssh': 'This Nix skips SSH for a localhost builder',
+  'builder-crash-loop': 'The builder VM keeps crashing and restarting',
+  'builders-overridden': 'Your own nix.conf or NIX_CONFIG sets builders to empty',
 };
 
 /** The headline of a cause; an id from a newer server falls back to itself. */
