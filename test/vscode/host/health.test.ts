@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, hostEnv, labelOf, pollUntil } from './hostEnv.js';
-import { assertRenderedAndClosable } from './rendered.js';
+import { assertRenderedAndClosable, dirtyDocuments } from './rendered.js';
 
 // Local mirrors of the shapes (src/protocol/probes.ts); the in-host bundle stays self-contained.
 interface ProbeResult {
@@ -115,23 +115,25 @@ describe('Builder Health view', () => {
   });
 
   it('"Show Evidence" opens the probe\'s evidence rendered and read-only; closing it asks nothing', async () => {
+    const dirtyBefore = dirtyDocuments();
     const probe = report.results.find((r) => r.evidence.length > 0)!;
     const document = await vscode.commands.executeCommand<vscode.TextDocument>(
       'linuxBuilderDoctor.showEvidence',
       probe.id,
     );
     assert.ok(document.getText().includes(probe.title));
-    await assertRenderedAndClosable(document, `${probe.id}.md`);
+    await assertRenderedAndClosable(document, `${probe.id}.md`, dirtyBefore);
   });
 
   it("the verdict row's Show Evidence, Copy Fix and Fix… work on the verdict", async () => {
+    const dirtyBefore = dirtyDocuments();
     const document = await vscode.commands.executeCommand<vscode.TextDocument>(
       'linuxBuilderDoctor.showEvidence',
       'verdict',
     );
     assert.ok(document.getText().includes(report.verdict.cause), 'the page names the cause id');
     assert.ok(document.getText().includes(report.verdict.summary));
-    await assertRenderedAndClosable(document, 'verdict.md');
+    await assertRenderedAndClosable(document, 'verdict.md', dirtyBefore);
     const fix = (report.verdict as { fix?: { summary: string; commands?: string[] } }).fix;
     const copied = await vscode.commands.executeCommand<string | undefined>(
       'linuxBuilderDoctor.copyFix',
@@ -165,6 +167,7 @@ describe('Builder Health view', () => {
   });
 
   it('"Open Doctor Report" opens the report rendered and read-only; "Copy Report to Clipboard" copies it', async () => {
+    const dirtyBefore = dirtyDocuments();
     const document = await vscode.commands.executeCommand<vscode.TextDocument>(
       'linuxBuilderDoctor.openReport',
     );
@@ -172,7 +175,7 @@ describe('Builder Health view', () => {
     const copied = await vscode.commands.executeCommand<string>('linuxBuilderDoctor.copyReport');
     assert.equal(copied, document.getText());
     assert.equal(await vscode.env.clipboard.readText(), copied);
-    await assertRenderedAndClosable(document, 'doctor-report.md');
+    await assertRenderedAndClosable(document, 'doctor-report.md', dirtyBefore);
   });
 
   it('a change to a setting the probes read re-runs them', async () => {

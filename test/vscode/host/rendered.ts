@@ -18,11 +18,20 @@ function previewTab(name: string): vscode.Tab | undefined {
   );
 }
 
+/** The dirty documents before a command runs, to tell its leftovers from other tests'. */
+export function dirtyDocuments(): Set<string> {
+  return new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+}
+
 /**
  * Our document is read-only and rendered: never dirty or untitled, shown as a Markdown preview,
  * and closing the preview tab asks nothing (tabGroups.close would wait on a save prompt otherwise).
  */
-export async function assertRenderedAndClosable(document: vscode.TextDocument, name: string): Promise<void> {
+export async function assertRenderedAndClosable(
+  document: vscode.TextDocument,
+  name: string,
+  before: ReadonlySet<string>,
+): Promise<void> {
   assert.equal(document.uri.scheme, DOC_SCHEME, document.uri.toString());
   assert.equal(document.languageId, 'markdown');
   assert.equal(document.isUntitled, false, 'not an untitled document');
@@ -32,9 +41,13 @@ export async function assertRenderedAndClosable(document: vscode.TextDocument, n
   const closed = await vscode.window.tabGroups.close(tab);
   assert.equal(closed, true, 'the preview tab closed without a prompt');
   assert.equal(previewTab(name), undefined);
+  // Ours only: other tests of the session may leave an untitled buffer of their own.
   assert.deepEqual(
-    vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()),
+    vscode.workspace.textDocuments
+      .filter((d) => d.isDirty)
+      .map((d) => d.uri.toString())
+      .filter((u) => u.startsWith(`${DOC_SCHEME}:`) || !before.has(u)),
     [],
-    'no document is left dirty',
+    'the command left no document to save',
   );
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, pollUntil } from './hostEnv.js';
-import { assertRenderedAndClosable } from './rendered.js';
+import { assertRenderedAndClosable, dirtyDocuments } from './rendered.js';
 
 /**
  * Rule pages (issue 9 item 2): the code link of a diagnostic in Problems and "Show documentation"
@@ -17,6 +17,7 @@ describe('rule documentation', () => {
   });
 
   it("a diagnostic's rule link runs Show Documentation, which renders the packaged page", async () => {
+    const dirtyBefore = dirtyDocuments();
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const uri = vscode.Uri.file(join(folder, 'darwin-configuration.nix'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
@@ -35,7 +36,7 @@ describe('rule documentation', () => {
     assert.ok(document, 'a page');
     assert.match(document.getText(), /^# /m, 'the Markdown of docs/rules/ssh-options.md');
     assert.ok(document.getText().includes('sshOptions'));
-    await assertRenderedAndClosable(document, 'ssh-options.md');
+    await assertRenderedAndClosable(document, 'ssh-options.md', dirtyBefore);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, hostEnv, labelOf } from './hostEnv.js';
-import { assertRenderedAndClosable } from './rendered.js';
+import { assertRenderedAndClosable, dirtyDocuments } from './rendered.js';
 
 interface Outcome {
   system: string;
@@ -39,6 +39,7 @@ describe('"Test Linux Builder"', () => {
   });
 
   it('after a failed build, "Show Fix" shows its cause and fix (rendered, read-only)', async function () {
+    const dirtyBefore = dirtyDocuments();
     if (env.builderUp) {
       const none = await vscode.commands.executeCommand('linuxBuilderDoctor.showTestBuildFix');
       assert.equal(none, undefined, 'nothing to fix after a build that passed');
@@ -57,6 +58,6 @@ describe('"Test Linux Builder"', () => {
     assert.ok(document.getText().includes(outcome.cause), document.getText());
     assert.ok(document.getText().includes(outcome.fix.summary.slice(0, 40)));
     assert.ok(document.getText().includes('## Fix'));
-    await assertRenderedAndClosable(document, 'test-build.md');
+    await assertRenderedAndClosable(document, 'test-build.md', dirtyBefore);
   });
 });
