@@ -4,7 +4,7 @@
  */
 import { benchAnalysis } from './analysis.js';
 import { benchExplain } from './explain.js';
-import { benchHostile } from './hostile.js';
+import { benchErrorKeystrokes, benchHostile } from './hostile.js';
 import { benchWorkspace } from './workspace.js';
 
 async function main(): Promise<void> {
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   benchAnalysis();
   benchExplain();
   benchHostile();
+  benchErrorKeystrokes();
   await benchWorkspace();
   const probes = await import('./probes.js').catch(() => undefined);
   if (probes) await probes.benchProbes();

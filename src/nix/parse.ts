@@ -2,7 +2,7 @@
  * Parsing .nix text with the project's Lezer grammar (nix.grammar, compiled at build time),
  * incrementally when the previous parse and the edits since are known.
  */
-import { TreeFragment, type PartialParse, type Tree } from '@lezer/common';
+import { TreeFragment, type PartialParse, type SyntaxNode, type Tree } from '@lezer/common';
 import { parser } from './generated/parser.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
 
@@ -167,12 +167,19 @@ class ParseWithinLimits {
  * Fragments of `tree` for the next parse, minus the nodes around error nodes. Error recovery
  * decides how broken text nests; a subtree built during one recovery and reused in another
  * parse can nest differently from what a fresh parse would give, so those are never reused.
+ *
+ * What recovery shapes is bounded: the nodes it reduces by force end at the error (the error's
+ * ancestors, which overlap it anyway), and the parser read one token of lookahead, the last token
+ * before the error, to reduce what ended there; after the error, the first token it resumed with.
+ * So the region runs from the start of the last token before the error to the end of the first
+ * token after it. Nodes further away are reusable: with the whole neighbours excluded, a `let`
+ * whose `in` is mistyped (it runs to the end of the file) or an unclosed string made every
+ * keystroke re-parse everything after the error (issue 8, goal 2).
  */
 function withoutErrorRegions(tree: Tree, memo: TreeMemo): readonly TreeFragment[] {
-  // Its neighbours were shaped by the recovery too.
   const regions = errorNodes(tree, memo).outermost.map((node) => ({
-    from: node.prevSibling?.from ?? node.from,
-    to: node.nextSibling?.to ?? node.to,
+    from: node.prevSibling ? lastLeaf(node.prevSibling).from : node.from,
+    to: node.nextSibling ? firstLeaf(node.nextSibling).to : node.to,
   }));
   regions.sort((a, b) => a.from - b.from);
   const errors: TextChange[] = [];
@@ -183,4 +190,17 @@ function withoutErrorRegions(tree: Tree, memo: TreeMemo): readonly TreeFragment[
   }
   const fragments = TreeFragment.addTree(tree);
   return errors.length > 0 ? TreeFragment.applyChanges(fragments, errors) : fragments;
+}
+
+/** The last token inside `node` (itself when it has no children), without recursion. */
+function lastLeaf(node: SyntaxNode): SyntaxNode {
+  let leaf = node;
+  for (let child = leaf.lastChild; child; child = leaf.lastChild) leaf = child;
+  return leaf;
+}
+
+function firstLeaf(node: SyntaxNode): SyntaxNode {
+  let leaf = node;
+  for (let child = leaf.firstChild; child; child = leaf.firstChild) leaf = child;
+  return leaf;
 }
