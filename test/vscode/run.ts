@@ -77,6 +77,25 @@ function fail(title: string, error: unknown): void {
   );
 }
 
+/**
+ * The stand-in for Nix IDE (test/vscode/fixtures/standin-nix): a grammar under source.nix for the
+ * nix language, packaged like any extension so it installs next to ours (issue 9 item 8).
+ */
+function packageStandIn(scratch: string): string {
+  const dir = join(scratch, 'standin-nix');
+  cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'standin-nix'), dir, { recursive: true });
+  const out = join(scratch, 'standin-nix.vsix');
+  const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const run = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', out],
+    { cwd: dir, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (run.status !== 0 || !existsSync(out))
+    throw new Error(`vsce package (stand-in) failed: ${run.stderr}${run.stdout}`);
+  return out;
+}
+
 function packageVsix(out: string): void {
   for (const bundle of ['dist/extension.cjs', 'dist/server.cjs', 'dist/cli.cjs']) {
     if (!existsSync(join(projectRoot, bundle))) throw new Error(`${bundle} missing: run npm run build first`);
@@ -318,6 +337,7 @@ async function main(): Promise<void> {
       const dirs = makeDirs(join(scratch, 'ui', 'cs'));
       writeUserSettings(dirs.userData, stageSettings(uiStage));
       installExtension(install, dirs, vsix);
+      installExtension(install, dirs, packageStandIn(scratch));
       const workspace = join(scratch, 'ui', 'workspace');
       cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
       const server = await startCodeServer(install, dirs, join(artifacts, 'code-server-ui.log'));

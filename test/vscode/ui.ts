@@ -166,6 +166,40 @@ export async function runUiChecks(
       stats,
       page,
       artifacts,
+      'with a stand-in extension that also gives nix a source.nix grammar, .nix files keep that grammar',
+      async () => {
+        await page.locator('.monaco-editor .view-line', { hasText: 'enable' }).first().click();
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 20_000 });
+        await input.fill('>Developer: Inspect Editor Tokens and Scopes');
+        await page
+          .locator('.quick-input-widget .monaco-list-row', { hasText: 'Inspect Editor Tokens and Scopes' })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        await page.keyboard.press('Enter');
+        const widget = page.locator('.token-inspect-widget').first();
+        await widget.waitFor({ timeout: 20_000 });
+        await page
+          .locator('.token-inspect-widget', { hasText: 'source.nix' })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        const scopes = await widget.innerText();
+        await page.screenshot({ path: join(artifacts, 'grammar.png') });
+        await page.keyboard.press('Escape');
+        if (
+          // The root scope of the token under the cursor: the stand-in's source.nix, not ours.
+          scopes.includes('source.nix.linux-builder-doctor') ||
+          !/(^|\t)source\.nix$/m.test(scopes)
+        )
+          throw new Error(`the stand-in's grammar was replaced:\n${scopes}`);
+      },
+    );
+
+    await check(
+      stats,
+      page,
+      artifacts,
       'the command palette (F1) offers "Linux Builder Doctor: Test Linux Builder"',
       async () => {
         await page.keyboard.press('F1');

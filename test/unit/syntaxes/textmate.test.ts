@@ -78,6 +78,16 @@ describe('TextMate grammar (syntaxes/nix.tmLanguage.json)', () => {
     assert.ok(!scopes.includes('source.nix'));
   });
 
+  it('ties no grammar to the nix language: VS Code keeps the last one per language (extensions sorted by folder name), which would replace Nix IDE’s', () => {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+      contributes: { grammars: { language?: string }[] };
+    };
+    assert.deepEqual(
+      pkg.contributes.grammars.filter((g) => g.language !== undefined),
+      [],
+    );
+  });
+
   it('scopes comments, strings, escapes and interpolations', () => {
     const t = tokenize(grammar, "# c\n/* b */ \"a\\n${x}\" ''q ''${y} ''' ${z}''");
     assert.ok(scopesOf(t, '# c'.slice(1)).includes('comment.line.number-sign.nix'));
