@@ -180,9 +180,13 @@ describe('probe engine: streaming, dependencies, bounds, never throws', function
         'ok',
         JSON.stringify(report.results.map((r) => [r.id, r.status, r.summary])),
       );
-      assert.match(
-        report.results.find((r) => r.id === 'vm-port')?.summary ?? '',
-        /no SSH banner|time limit|did not finish/,
+      // On an idle machine the chain reaches vm-port, which waits for the silent banner until the
+      // run's limit; on a loaded one an earlier probe may be the one the limit stops. Either way the
+      // run names the limit (or the missing banner) instead of running on to the per-command bounds.
+      const summaries = report.results.map((r) => `${r.id}: ${r.summary}`);
+      assert.ok(
+        summaries.some((s) => /no SSH banner|time limit|did not finish/.test(s)),
+        summaries.join('\n'),
       );
     });
   });
