@@ -63,7 +63,8 @@ export class Ctx implements vscode.Disposable {
     const report = this.model.running ? undefined : this.model.report;
     const verdict = report?.verdict;
     this.view.message =
-      verdict && verdict.cause !== 'no-builder-configured' ? verdictMessage(verdict) : undefined;
+      // An empty message removes it from the view (vscode.TreeView.message).
+      verdict && verdict.cause !== 'no-builder-configured' ? verdictMessage(verdict) : '';
     this.view.badge = verdictBadge(verdict);
   }
 

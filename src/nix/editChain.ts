@@ -59,38 +59,31 @@ export class EditChain {
     const { from: a, to: b, newText } = edit;
     // Each earlier edit's place in the current text; those that touch [a, b] merge with it.
     let shift = 0;
-    let first = -1;
-    let last = -1;
-    let shiftBeforeFirst = 0;
-    let shiftAfterLast = 0;
-    for (let i = 0; i < this.done.length; i++) {
-      const e = this.done[i];
+    let first: { index: number; edit: OffsetEdit; shiftBefore: number } | undefined;
+    let last: { index: number; edit: OffsetEdit; shiftAfter: number } | undefined;
+    for (const [index, e] of this.done.entries()) {
       const curFrom = e.from + shift;
       const curTo = curFrom + e.newText.length;
       const delta = e.newText.length - (e.to - e.from);
       if (curTo >= a && curFrom <= b) {
-        if (first < 0) {
-          first = i;
-          shiftBeforeFirst = shift;
-        }
-        last = i;
-        shiftAfterLast = shift + delta;
+        first ??= { index, edit: e, shiftBefore: shift };
+        last = { index, edit: e, shiftAfter: shift + delta };
       } else if (curFrom > b) break;
       shift += delta;
     }
-    if (first < 0) {
+    if (first === undefined || last === undefined) {
       // Untouched text: shift back by the edits before it.
       let before = 0;
       let index = 0;
-      for (; index < this.done.length; index++) {
-        const e = this.done[index];
+      for (const e of this.done) {
         if (e.from + before > a) break;
         before += e.newText.length - (e.to - e.from);
+        index++;
       }
       this.done.splice(index, 0, { from: a - before, to: b - before, newText });
     } else {
-      const firstEdit = this.done[first];
-      const lastEdit = this.done[last];
+      const { edit: firstEdit, shiftBefore: shiftBeforeFirst } = first;
+      const { edit: lastEdit, shiftAfter: shiftAfterLast } = last;
       const curStart = Math.min(a, firstEdit.from + shiftBeforeFirst);
       const lastCurTo =
         lastEdit.from +
@@ -101,7 +94,11 @@ export class EditChain {
       const origFrom = a < firstEdit.from + shiftBeforeFirst ? a - shiftBeforeFirst : firstEdit.from;
       const origTo = b > lastCurTo ? b - shiftAfterLast : lastEdit.to;
       const merged = this.text.slice(curStart, a) + newText + this.text.slice(b, curEnd);
-      this.done.splice(first, last - first + 1, { from: origFrom, to: origTo, newText: merged });
+      this.done.splice(first.index, last.index - first.index + 1, {
+        from: origFrom,
+        to: origTo,
+        newText: merged,
+      });
     }
     this.text = this.text.slice(0, a) + newText + this.text.slice(b);
   }

@@ -54,7 +54,7 @@ interface Scope {
   spans: Span[];
   conditional: boolean;
   priority: Priority;
-  entrySpan?: Span;
+  entrySpan?: Span | undefined;
 }
 
 /** Top-level keys the module system reads itself (lib/modules.nix unifyModuleSyntax): not options. */

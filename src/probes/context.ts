@@ -107,13 +107,13 @@ export function sshTimeouts(facts: Facts): { connectTimeoutS: number; commandMs:
 }
 
 export interface ContextOptions {
-  root?: string;
-  env?: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
+  root?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  signal?: AbortSignal | undefined;
   deadline: number;
-  builderHost?: string;
+  builderHost?: string | undefined;
   /** Run ssh/nix on a staged root even when its files would make them run commands (`--trust-root`). */
-  trustRoot?: boolean;
+  trustRoot?: boolean | undefined;
 }
 
 const NIX_PROGRAMS = new Set([
@@ -196,7 +196,7 @@ export class ProbeContext {
   run(
     argv: string[],
     timeoutMs: number,
-    extra?: { env?: NodeJS.ProcessEnv; onOutput?: (chunk: string) => void },
+    extra?: { env?: NodeJS.ProcessEnv | undefined; onOutput?: ((chunk: string) => void) | undefined },
   ): Promise<CommandResult> {
     const refused = this.refusalFor(argv);
     if (refused !== undefined) {
@@ -216,8 +216,8 @@ export class ProbeContext {
     return runCommand(argv, {
       timeoutMs: Math.max(1, Math.min(timeoutMs, this.remainingMs())),
       env: extra?.env ?? this.env,
-      ...(this.signal ? { signal: this.signal } : {}),
-      ...(extra?.onOutput ? { onOutput: extra.onOutput } : {}),
+      signal: this.signal,
+      onOutput: extra?.onOutput,
     });
   }
 

@@ -26,17 +26,17 @@ import { decideVerdict } from './verdict.js';
 
 export interface ProbeRunOptions {
   /** Read system paths under this dir instead of '/' (rootPaths.ts documents the semantics). */
-  root?: string;
+  root?: string | undefined;
   /** Run these and what they need; default: every probe that is not `onlyWhenAsked`. */
-  only?: ProbeId[];
+  only?: ProbeId[] | undefined;
   /** Overall bound (default 60 s); per command the defaults are small (connect 3 s, ssh 8 s). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Probe this host instead of the one chosen from the machines file. */
-  builderHost?: string;
-  env?: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
+  builderHost?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  signal?: AbortSignal | undefined;
   /** Run ssh/nix on a staged root even when its files would make them run commands (`--trust-root`). */
-  trustRoot?: boolean;
+  trustRoot?: boolean | undefined;
 }
 
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
@@ -164,10 +164,10 @@ export async function runProbeList(
   const ctx = new ProbeContext({
     deadline: started + timeoutMs,
     signal: controller.signal,
-    ...(options.root !== undefined ? { root: options.root } : {}),
-    ...(options.env !== undefined ? { env: options.env } : {}),
-    ...(options.builderHost !== undefined ? { builderHost: options.builderHost } : {}),
-    ...(options.trustRoot === true ? { trustRoot: true } : {}),
+    root: options.root,
+    env: options.env,
+    builderHost: options.builderHost,
+    trustRoot: options.trustRoot,
   });
   const selected = selectProbes(probes, options.only);
   const order = new Map(probes.map((p, i) => [p.id, i]));

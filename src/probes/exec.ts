@@ -8,11 +8,11 @@ import { execa } from 'execa';
 
 export interface CommandOptions {
   timeoutMs: number;
-  env?: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
-  cwd?: string;
+  env?: NodeJS.ProcessEnv | undefined;
+  signal?: AbortSignal | undefined;
+  cwd?: string | undefined;
   /** Called with each chunk of stdout and stderr as it arrives (the test build streams). */
-  onOutput?: (chunk: string) => void;
+  onOutput?: ((chunk: string) => void) | undefined;
 }
 
 export interface CommandResult {
@@ -53,7 +53,7 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
   const child = execa(file, args, {
     env: options.env ?? process.env,
     extendEnv: false,
-    cwd: options.cwd,
+    cwd: options.cwd ?? process.cwd(), // execa's own default, spelled out for its exact option types
     stdin: 'ignore',
     detached: true,
     reject: false,

@@ -130,7 +130,7 @@ export async function buildOnBuilder(
 ): Promise<BuildAttempt> {
   const started = Date.now();
   const argv = testBuildArgv(system, features);
-  const result = await ctx.run(argv, timeoutMs, { env: ctx.nixEnv(), ...(onOutput ? { onOutput } : {}) });
+  const result = await ctx.run(argv, timeoutMs, { env: ctx.nixEnv(), onOutput });
   const durationMs = Date.now() - started;
   const builder = /building '[^']*' on '([^']+)'/.exec(result.stderr)?.[1];
   const base = { system, durationMs, argv, ...(builder !== undefined ? { builder } : {}) };

@@ -18,17 +18,17 @@ export type { TestBuildResult } from './testBuild.js';
 
 export interface TestBuilderOptions {
   /** Default: the first Linux system of the builder's machines entry. */
-  system?: string;
-  root?: string;
-  env?: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
-  onOutput?: (chunk: string) => void;
+  system?: string | undefined;
+  root?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  signal?: AbortSignal | undefined;
+  onOutput?: ((chunk: string) => void) | undefined;
   /** Overall bound for the build (default 10 minutes); the child is killed after it. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** requiredSystemFeatures of the test derivation (e.g. kvm, nixos-test). */
-  features?: string[];
+  features?: string[] | undefined;
   /** Run nix/ssh on a staged root even when its files would make them run commands (`--trust-root`). */
-  trustRoot?: boolean;
+  trustRoot?: boolean | undefined;
 }
 
 /**
@@ -65,10 +65,10 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
     trustRoot: options.trustRoot === true,
   });
   const runOptions: ProbeRunOptions = {
-    ...(options.trustRoot === true ? { trustRoot: true } : {}),
-    ...(options.root !== undefined ? { root: options.root } : {}),
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    trustRoot: options.trustRoot,
+    root: options.root,
+    env: options.env,
+    signal: options.signal,
   };
   try {
     let system = options.system;

@@ -44,18 +44,18 @@ export const MAX_SYNTAX_FINDINGS = 20;
 
 export interface AnalyzeOptions {
   /** Rule ids the user switched off (setting `linuxBuilderDoctor.rules.disabled`). */
-  disabledRules?: readonly string[];
+  disabledRules?: readonly string[] | undefined;
   /** Called when a rule throws (a bug): the other rules still run. */
-  onRuleError?: (rule: RuleId, error: unknown) => void;
+  onRuleError?: ((rule: RuleId, error: unknown) => void) | undefined;
   /** Called for each fix the safety checks hold back (fixGuard.ts), with the reason. */
-  onDroppedFix?: (rule: RuleId, title: string, reason: DropReason) => void;
+  onDroppedFix?: ((rule: RuleId, title: string, reason: DropReason) => void) | undefined;
   /** What the other files of the same configuration define (see `configurationFacts`, `FactsIndex`). */
-  elsewhere?: Elsewhere;
+  elsewhere?: Elsewhere | undefined;
   /**
    * The configurations (hosts) the file is part of, when more than one: the rules run once per
    * host and the findings are merged (perHost.ts). Replaces `elsewhere`.
    */
-  contexts?: readonly ConfigurationContext[];
+  contexts?: readonly ConfigurationContext[] | undefined;
 }
 
 /** What the rules read of a parse: the definitions, sets and lists at the paths they check. */
@@ -188,7 +188,9 @@ export function analyzeParsed(
   // the whole file's definitions for the language server's hover and completion on first use.
   const forRules = ruleLocated ?? locateForRules(parsed);
   const located = lazyLocated(() => locate(parsed));
-  const contexts = options.contexts?.length ? options.contexts : [{ elsewhere: options.elsewhere }];
+  const contexts: readonly ConfigurationContext[] = options.contexts?.length
+    ? options.contexts
+    : [{ elsewhere: options.elsewhere }];
   const results = contexts.map((context) => {
     const ctx: RuleContext = {
       text,

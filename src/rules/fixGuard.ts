@@ -48,7 +48,7 @@ function touchesError(errors: readonly Span[], from: number, to: number): boolea
   let high = errors.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (errors[mid].to < from) low = mid + 1;
+    if ((errors[mid]?.to ?? Infinity) < from) low = mid + 1;
     else high = mid;
   }
   const first = errors[low];

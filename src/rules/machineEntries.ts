@@ -11,9 +11,9 @@ import {
 
 export interface MachineEntry {
   fields: Map<string, OptionDefinition>;
-  set?: AttrSetInfo;
-  hostName?: OptionDefinition;
-  hostNameValue?: string;
+  set?: AttrSetInfo | undefined;
+  hostName?: OptionDefinition | undefined;
+  hostNameValue?: string | undefined;
 }
 
 export function machineEntries(ctx: RuleContext): MachineEntry[] {

@@ -14,11 +14,11 @@ import type { RuleId } from '../protocol/findings.js';
 /** One configuration a file is part of. */
 export interface ConfigurationContext {
   /** The host's name (`darwinConfigurations.<name>`); undefined for a configuration without a known host. */
-  host?: string;
+  host?: string | undefined;
   /** What the other files of that configuration define. */
-  elsewhere?: Elsewhere;
+  elsewhere?: Elsewhere | undefined;
   /** When this file holds several hosts' system calls: the key of the one judged (`SystemCall.key`). */
-  system?: string;
+  system?: string | undefined;
 }
 
 /** `located` as one host sees it: the modules of the file's other system calls left out. */

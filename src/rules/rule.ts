@@ -46,7 +46,7 @@ export interface RuleContext {
    * verdict depends on an option set in another module. Existence only: findings and fixes are
    * always about this file.
    */
-  elsewhere?: Elsewhere;
+  elsewhere?: Elsewhere | undefined;
 }
 
 /**

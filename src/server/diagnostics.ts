@@ -56,7 +56,7 @@ export function toDiagnostic(
   return {
     ...(relatedInformation.length > 0 ? { relatedInformation } : {}),
     range: finding.range,
-    severity: severities[finding.severity] ?? DiagnosticSeverity.Warning,
+    severity: severities[finding.severity],
     source: DIAGNOSTIC_SOURCE,
     code: finding.code,
     codeDescription: { href: ruleDocsUrl(docsBaseUrl, finding.code) },

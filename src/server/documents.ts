@@ -19,11 +19,11 @@ export interface AnalyzedVersion {
   version: number;
   findings: Finding[];
   /** Absent when the analysis failed (the next one then parses from scratch). */
-  parsed?: ParsedNix;
+  parsed?: ParsedNix | undefined;
   /** The option definitions of `parsed`, computed on the first hover/completion that needs them. */
-  located?: Located | null;
+  located?: Located | null | undefined;
   /** What this version contributes to its configuration (absent when the analysis failed). */
-  facts?: FileFacts;
+  facts?: FileFacts | undefined;
 }
 
 export interface DocumentState {
@@ -33,9 +33,9 @@ export interface DocumentState {
   /** Edits since `analysis.parsed` was made, or 'fresh' when the next parse must start over. */
   pending: TextChange[] | 'fresh';
   dirty: boolean;
-  timer?: NodeJS.Timeout;
+  timer?: NodeJS.Timeout | undefined;
   /** The analysis under way in slices, if any (see DocumentStore.analyzeInSlices). */
-  job?: AnalysisJob;
+  job?: AnalysisJob | undefined;
 }
 
 interface AnalysisJob {

@@ -10,12 +10,12 @@ export const SETTINGS_SECTION = 'linuxBuilderDoctor';
 
 export interface ServerSettings {
   disabledRules: string[];
-  probeTimeoutMs?: number;
+  probeTimeoutMs?: number | undefined;
   /** Read system files under this directory instead of `/` (hidden; tests stage a "Mac" there). */
-  probeRoot?: string;
+  probeRoot?: string | undefined;
   /** Run ssh/nix on the staged probeRoot even when its files would run commands (machine scope). */
   probeTrustRoot: boolean;
-  builderHost?: string;
+  builderHost?: string | undefined;
   /**
    * Rule pages are `${docsBaseUrl}/${ruleId}.md`: always the pages shipped with the server (or the
    * repository's), never a value from the client. A workspace can set any undeclared key, so a

@@ -33,27 +33,28 @@ export function composeChange(
   const delta = insertedLength - (to - from);
   const result: TextChange[] = [];
   let i = 0;
+  let next = changes[i];
   // Offset shift (B - A) accumulated by the changes before the current position.
   let shift = 0;
-  while (i < changes.length && changes[i].toB < from) {
-    shift += lengthChange(changes[i]);
-    result.push(changes[i]);
-    i++;
+  while (next !== undefined && next.toB < from) {
+    shift += lengthChange(next);
+    result.push(next);
+    next = changes[++i];
   }
   let fromA: number;
   let toA: number;
   let fromB: number;
   let endB: number;
-  if (i < changes.length && changes[i].fromB <= to) {
-    const first = changes[i];
+  if (next !== undefined && next.fromB <= to) {
+    const first = next;
     // Before `first` the text is unchanged, so a B offset maps to A by subtracting the shift.
     fromB = Math.min(from, first.fromB);
     fromA = first.fromB <= from ? first.fromA : from - shift;
     let last = first;
-    while (i < changes.length && changes[i].fromB <= to) {
-      last = changes[i];
+    while (next !== undefined && next.fromB <= to) {
+      last = next;
       shift += lengthChange(last);
-      i++;
+      next = changes[++i];
     }
     if (last.toB >= to) {
       toA = last.toA;
@@ -69,9 +70,7 @@ export function composeChange(
     endB = to;
   }
   result.push({ fromA, toA, fromB, toB: endB + delta });
-  for (; i < changes.length; i++) {
-    const c = changes[i];
+  for (const c of changes.slice(i))
     result.push({ fromA: c.fromA, toA: c.toA, fromB: c.fromB + delta, toB: c.toB + delta });
-  }
   return result;
 }

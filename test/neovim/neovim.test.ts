@@ -97,8 +97,9 @@ vim.api.nvim_create_autocmd('VimEnter', { callback = function() vim.defer_fn(dum
 function xdgHomes(dir: string): Record<string, string> {
   const xdg: Record<string, string> = {};
   for (const name of ['CACHE', 'STATE', 'DATA', 'CONFIG']) {
-    xdg[`XDG_${name}_HOME`] = join(dir, name.toLowerCase());
-    mkdirSync(xdg[`XDG_${name}_HOME`], { recursive: true });
+    const home = join(dir, name.toLowerCase());
+    xdg[`XDG_${name}_HOME`] = home;
+    mkdirSync(home, { recursive: true });
   }
   return xdg;
 }
@@ -119,8 +120,9 @@ describe('Neovim 0.7 headless as an LSP client', function () {
     this.timeout(30_000);
     const xdg: Record<string, string> = {};
     for (const name of ['CACHE', 'STATE', 'DATA', 'CONFIG']) {
-      xdg[`XDG_${name}_HOME`] = join(dir, name.toLowerCase());
-      mkdirSync(xdg[`XDG_${name}_HOME`], { recursive: true });
+      const home = join(dir, name.toLowerCase());
+      xdg[`XDG_${name}_HOME`] = home;
+      mkdirSync(home, { recursive: true });
     }
     const file = join(dir, 'darwin-configuration.nix');
     writeFileSync(file, MODULE);

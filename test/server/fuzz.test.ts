@@ -11,6 +11,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { examplesDir, fixturesDir } from '../util/paths.js';
 import { LspClient, applyChanges, positionAt } from './lspClient.js';
 import { seededRandom } from '../util/random.js';
+import { itemAt } from '../util/itemAt.js';
 
 // CI replays one fixed seed (a red build must be reproducible from its log alone); developers'
 // runs explore a new seed each time.
@@ -105,7 +106,7 @@ function withTimeout<T>(what: string, promise: Promise<T>, ms = RESPONSE_BOUND_M
 describe(`language server fuzz (seed ${SEED}; replay with LBD_FUZZ_SEED=${SEED})`, function () {
   let client: LspClient;
   const random = seededRandom(SEED);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const pick = <T>(items: readonly T[]): T => itemAt(items, Math.floor(random() * items.length));
   const int = (max: number): number => Math.floor(random() * max);
 
   before(async function () {

@@ -9,6 +9,7 @@ import type {
   TextEdit,
 } from 'vscode-languageserver';
 import { LspClient, applyChanges, offsetAt, positionAt, waitFor } from './lspClient.js';
+import { itemAt } from '../util/itemAt.js';
 
 /** The user's failed attempt (USER-REPORT.md): `sshOptions` inside the VM's NixOS config. */
 const SSH_OPTIONS_MODULE = `{ config, pkgs, ... }:
@@ -117,8 +118,8 @@ describe('language server over stdio', function () {
       const pos =
         lines.length === 1
           ? { line: at.line, character: at.character + before.length }
-          : { line: at.line + lines.length - 1, character: lines[lines.length - 1].length };
-      edits.push([{ range: { start: pos, end: pos }, text: typed[i] }]);
+          : { line: at.line + lines.length - 1, character: itemAt(lines, -1).length };
+      edits.push([{ range: { start: pos, end: pos }, text: itemAt([...typed], i) }]);
     }
     // One notification with several changes, the later one in the text first: each change is in
     // the coordinates of the text the previous change produced.
@@ -178,7 +179,7 @@ describe('language server over stdio', function () {
     }
     const preferred = actions.filter((a) => a.isPreferred);
     assert.equal(preferred.length, 1, 'exactly one preferred fix');
-    const change = preferred[0].edit?.documentChanges?.[0];
+    const change = itemAt(preferred, 0).edit?.documentChanges?.[0];
     assert.ok(change && 'edits' in change, 'a TextDocumentEdit');
     assert.deepEqual(change.textDocument, { uri, version: 1 });
     const fixed = applyTextEdits(SSH_OPTIONS_MODULE, change.edits as TextEdit[]);

@@ -147,8 +147,7 @@ export class LspClient {
     return waitFor(
       `diagnostics for ${uri} v${version}`,
       () => {
-        for (let i = this.notifications.length - 1; i >= 0; i--) {
-          const n = this.notifications[i];
+        for (const n of [...this.notifications].reverse()) {
           if (n.method !== 'textDocument/publishDiagnostics') continue;
           const p = n.params as PublishDiagnosticsParams;
           if (p.uri === uri && p.version === version) return p.diagnostics;

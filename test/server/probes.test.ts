@@ -14,6 +14,7 @@ import {
 } from '../../src/protocol/lsp.js';
 import { assertNoSecret, scenarios, stageSecrets } from '../util/secretsCorpus.js';
 import { LspClient, waitFor } from './lspClient.js';
+import { itemAt } from '../util/itemAt.js';
 
 describe('probe requests over LSP', function () {
   let client: LspClient;
@@ -49,8 +50,9 @@ describe('probe requests over LSP', function () {
       .filter((p) => p.runId === runId);
     // Notifications are sent before the response, and JSON-RPC keeps order on one pipe.
     assert.deepEqual(progress.map((p) => p.result.id).sort(), report.results.map((r) => r.id).sort());
-    for (const p of progress) assert.equal(p.total, progress[0].total);
-    assert.ok(progress[0].total >= report.results.length);
+    const { total } = itemAt(progress, 0);
+    for (const p of progress) assert.equal(p.total, total);
+    assert.ok(total >= report.results.length);
   });
 
   it('runProbes honours `only`', async function () {

@@ -8,8 +8,7 @@ const codes = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => St
 
 /** The diagnostics for `uri` published after notification number `after`. */
 function publishedAfter(client: LspClient, uri: string, after: number): Diagnostic[] | undefined {
-  for (let i = client.notifications.length - 1; i >= after; i--) {
-    const n = client.notifications[i];
+  for (const n of client.notifications.slice(after).reverse()) {
     const p = n.params as { uri: string; diagnostics: Diagnostic[] };
     if (n.method === 'textDocument/publishDiagnostics' && p.uri === uri) return p.diagnostics;
   }

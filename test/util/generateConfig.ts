@@ -8,6 +8,7 @@
  * nix-instantiate. Used by the parser tests and the benchmark.
  */
 import { seededRandom } from './random.js';
+import { itemAt } from './itemAt.js';
 
 const header = `# Generated nix-darwin configuration (test/util/generateConfig.ts)
 { config, lib, pkgs, ... }:
@@ -126,7 +127,7 @@ const chunks: Chunk[] = [
 
 export function generateDarwinConfig(lines: number, seed = 1): string {
   const next = seededRandom(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => itemAt(xs, Math.floor(next() * xs.length));
   let text = header;
   let count = text.split('\n').length;
   for (let i = 0; count < lines - 1; i++) {

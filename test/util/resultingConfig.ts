@@ -7,13 +7,14 @@
 import { locate } from '../../src/nix/locate.js';
 import type { OptionDefinition, Priority } from '../../src/nix/model.js';
 import { parseNix } from '../../src/nix/parse.js';
+import { itemAt } from './itemAt.js';
 
 export interface ResultingEntry {
-  hostName?: string;
+  hostName?: string | undefined;
   /** The port in hostName (`127.0.0.1:31022`), when there is one. */
   port?: number;
-  sshUser?: string | null;
-  maxJobs?: number;
+  sshUser?: string | null | undefined;
+  maxJobs?: number | undefined;
   systems?: string[];
   protocol?: string | null;
   /** The priority of the `nix.buildMachines` definition holding it (`mkForce` drops other modules' builders). */
@@ -55,7 +56,7 @@ export function resultingMachines(text: string): ResultingEntry[] {
     const get = (name: string) => literal(defs.find((d) => d.path[3] === name));
     const hostName = get('hostName') as string | undefined;
     const port = hostName && /:(\d+)$/.test(hostName) ? Number(/:(\d+)$/.exec(hostName)![1]) : undefined;
-    const entryFrom = defs[0].entrySpan!.from;
+    const entryFrom = itemAt(defs, 0).entrySpan!.from;
     const list = lists.find((l) => l.value.span.from <= entryFrom && l.value.span.to >= entryFrom);
     const entry: ResultingEntry = {
       hostName,

@@ -5,6 +5,7 @@
  * can be replayed.
  */
 import { seededRandom } from './random.js';
+import { itemAt } from './itemAt.js';
 
 export const TYPO_CLASSES = [
   'delete',
@@ -74,8 +75,9 @@ export function typoVariants(name: string, text: string, seed: number, perClass:
     // A partial Fisher-Yates shuffle: the first `perClass` positions of a random permutation.
     for (let i = 0; i < Math.min(perClass, positions.length); i++) {
       const j = i + Math.floor(random() * (positions.length - i));
-      [positions[i], positions[j]] = [positions[j], positions[i]];
-      out.push(make(text, kind, positions[i]));
+      const [picked, displaced] = [itemAt(positions, j), itemAt(positions, i)];
+      [positions[i], positions[j]] = [picked, displaced];
+      out.push(make(text, kind, picked));
     }
   }
   return out;

@@ -18,10 +18,13 @@ export async function runTestCommand(args: string[], io: CliIo): Promise<number>
     if (parsed.positional.length > 0)
       throw new UsageError(`unexpected argument ${parsed.positional[0] ?? ''}`);
     const run = runOptionsFrom(parsed, io);
-    options = { env: io.env, onOutput: (chunk) => io.stderr(chunk) };
-    if (run.root !== undefined) options.root = run.root;
-    if (run.timeoutMs !== undefined) options.timeoutMs = run.timeoutMs;
-    if (run.trustRoot === true) options.trustRoot = true;
+    options = {
+      env: io.env,
+      onOutput: (chunk) => io.stderr(chunk),
+      root: run.root,
+      timeoutMs: run.timeoutMs,
+      trustRoot: run.trustRoot,
+    };
     announceStagedRefusal(run, io);
     const system = parsed.flags.get('system');
     if (system !== undefined) {

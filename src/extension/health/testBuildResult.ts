@@ -21,7 +21,7 @@ export function parseTestOutput(stdout: string): TestBuildDiagnosis {
       continue;
     }
     const [, key, value] = /^([a-z]+): (.*)$/.exec(line) ?? [];
-    if (key === 'failed') diagnosis.summary = value;
+    if (key === 'failed' && value !== undefined) diagnosis.summary = value;
     else if (key === 'cause' && (CAUSE_IDS as readonly string[]).includes(value ?? ''))
       diagnosis.cause = value as CauseId;
     else if (key === 'fix' && value) fix = diagnosis.fix = { summary: value };

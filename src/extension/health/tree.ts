@@ -12,7 +12,7 @@ export type HealthNode =
   | { kind: 'error'; message: string }
   | { kind: 'testBuild'; outcome: TestBuildOutcome }
   | { kind: 'probe'; result: ProbeResult }
-  | { kind: 'line'; label: string; tooltip?: string; icon?: string };
+  | { kind: 'line'; label: string; tooltip?: string | undefined; icon?: string };
 
 const STATUS_ICON: Record<ProbeStatus, [string, string | undefined]> = {
   ok: ['pass', 'testing.iconPassed'],

@@ -30,7 +30,7 @@ export const localhostNoPortRule: Rule = {
       const host = parts?.[2];
       if (!host || !entry.hostName || !LOOPBACK_NAMES.has(host) || !wantsLinux(entry)) continue;
       const user = entry.fields.get('sshUser');
-      const hasUser = parts?.[1] !== undefined || (user !== undefined && user.value.kind !== 'null');
+      const hasUser = parts[1] !== undefined || (user !== undefined && user.value.kind !== 'null');
       if (host === 'localhost' && !hasUser) continue; // localhost-skips-ssh says it
       const vm = builderVmPort(ctx);
       if (vm.port === 22) continue; // the VM is on port 22: no port is right

@@ -48,12 +48,12 @@ export function readSshOptions(options: readonly string[]): { port?: number; use
       setting('identityfile', next);
       i++;
     } else if (flag === '-o' && next !== undefined) {
-      const m = /^(\w+)[= ](.*)$/.exec(next);
-      if (m) setting(m[1], m[2]);
+      const [, key, value] = /^(\w+)[= ](.*)$/.exec(next) ?? [];
+      if (key !== undefined && value !== undefined) setting(key, value);
       i++;
     } else if (flag.startsWith('-o')) {
-      const m = /^-o(\w+)[= ](.*)$/.exec(flag);
-      if (m) setting(m[1], m[2]);
+      const [, key, value] = /^-o(\w+)[= ](.*)$/.exec(flag) ?? [];
+      if (key !== undefined && value !== undefined) setting(key, value);
     } else if (/^-p\d+$/.test(flag)) setting('port', flag.slice(2));
   }
   return out;

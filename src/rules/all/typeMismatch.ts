@@ -19,7 +19,7 @@ import {
 
 interface Problem {
   message: string;
-  replacement?: string;
+  replacement?: string | undefined;
 }
 
 function judge(shape: ValueShape, value: StaticValue, text: string): Problem | undefined {

@@ -34,7 +34,7 @@ const dotted = (path: readonly string[]) => path.join('.');
 function firstUnknown(
   def: OptionDefinition,
   configHasImports: boolean,
-): { index: number; siblings: string[]; misplaced?: MisplacedOption } | undefined {
+): { index: number; siblings: string[]; misplaced?: MisplacedOption | undefined } | undefined {
   for (const closed of CLOSED_SETS) {
     if (!startsWith(def.path, closed) || def.path.length <= closed.length) continue;
     const index = closed.length;
@@ -94,15 +94,13 @@ function fixesFor(
     .filter((d) => d.pathSpans[index]?.from === span.from && d.pathSpans[index]?.to === span.to)
     .map((d) => ({ def: d, path: d.path.map((p, i) => (i === index ? name : p)) }));
   if (wouldClash(ctx, renamed, index)) return [];
-  return span && name
-    ? [
-        {
-          title: `Change to ${name}`,
-          isPreferred: true,
-          edits: [{ from: span.from, to: span.to, newText: name }],
-        },
-      ]
-    : [];
+  return [
+    {
+      title: `Change to ${name}`,
+      isPreferred: true,
+      edits: [{ from: span.from, to: span.to, newText: name }],
+    },
+  ];
 }
 
 export const unknownOptionRule: Rule = {

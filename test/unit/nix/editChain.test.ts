@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { EditChain } from '../../../src/nix/editChain.js';
 import { seededRandom } from '../../util/random.js';
+import { itemAt } from '../../util/itemAt.js';
 
 describe('EditChain', () => {
   it('gives the same text as applying its edits one after another, with edits that never overlap', () => {
@@ -12,18 +13,17 @@ describe('EditChain', () => {
       for (let step = 0; step < 1 + Math.floor(random() * 5); step++) {
         const from = Math.floor(random() * (expected.length + 1));
         const to = Math.min(expected.length, from + Math.floor(random() * 4));
-        const newText = ['', 'X', 'YZ', '\n'][Math.floor(random() * 4)];
+        const newText = itemAt(['', 'X', 'YZ', '\n'], Math.floor(random() * 4));
         chain.add({ from, to, newText });
         expected = expected.slice(0, from) + newText + expected.slice(to);
       }
       assert.equal(chain.text, expected);
       const edits = chain.edits;
       let out = original;
-      for (let k = edits.length - 1; k >= 0; k--) {
-        const e = edits[k];
+      for (const [k, e] of [...edits.entries()].reverse()) {
         if (k > 0)
           assert.ok(
-            edits[k - 1].to < e.from,
+            itemAt(edits, k - 1).to < e.from,
             `round ${round}: edits touch or overlap ${JSON.stringify(edits)}`,
           );
         out = out.slice(0, e.from) + e.newText + out.slice(e.to);

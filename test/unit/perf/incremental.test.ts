@@ -10,10 +10,11 @@ import { corpus } from '../../util/corpus.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';
 import { seededRandom } from '../../util/random.js';
 import { duplicateAttributes as duplicatesBefore } from './duplicatesOracle.js';
+import { itemAt } from '../../util/itemAt.js';
 
 /** Typing, deleting and pasting: single characters that matter to Nix, and pieces of the file itself. */
 function randomEdit(text: string, next: () => number): { from: number; to: number; insert: string } {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] ?? xs[0];
+  const pick = <T>(xs: readonly T[]): T => itemAt(xs, Math.floor(next() * xs.length));
   const from = Math.floor(next() * (text.length + 1));
   const kind = next();
   if (kind < 0.45)

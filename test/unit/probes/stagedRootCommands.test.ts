@@ -13,6 +13,7 @@ import { runProbeCommand } from '../../../src/cli/commands/probe.js';
 import { runReportCommand } from '../../../src/cli/commands/report.js';
 import { runTestCommand } from '../../../src/cli/commands/test.js';
 import type { ProbeReport } from '../../../src/protocol/probes.js';
+import { itemAt } from '../../util/itemAt.js';
 
 function fakeIo(cwd: string): CliIo & { out: string; err: string } {
   const io = {
@@ -138,7 +139,7 @@ describe('a staged root is read, not executed (issue 10 item 3)', function () {
   }
 
   it('test --root refuses too (nix-build would connect through the staged ssh config)', async function () {
-    const staged = stage(SCENARIOS[0]);
+    const staged = stage(itemAt(SCENARIOS, 0));
     try {
       const io = fakeIo(staged.root);
       assert.equal(

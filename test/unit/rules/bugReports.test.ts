@@ -24,7 +24,7 @@ function planted(text: string): Set<string> {
   return new Set(
     text.split('\n').flatMap((line, i) => {
       const match = /# expect: ([a-z0-9, -]+)$/.exec(line);
-      return match ? match[1].split(',').map((code) => `${i + 1}:${code.trim()}`) : [];
+      return match?.[1] !== undefined ? match[1].split(',').map((code) => `${i + 1}:${code.trim()}`) : [];
     }),
   );
 }
@@ -38,7 +38,7 @@ describe('configurations from real bug reports (test/fixtures/bugReports)', () =
     assert.ok(files.length >= 20, `${files.length} cases`);
     for (const file of files)
       assert.match(
-        readFileSync(join(dir, file), 'utf8').split('\n', 1)[0],
+        readFileSync(join(dir, file), 'utf8').split('\n', 1)[0] ?? '',
         /^# source: https:\/\/\S+$/,
         file,
       );
@@ -73,7 +73,7 @@ describe('configurations from real bug reports (test/fixtures/bugReports)', () =
 
   it('lists in knownWrong.json only existing cases', () => {
     const stray = [...knownWrong.missing, ...knownWrong.unexpected].filter(
-      (k) => !files.includes(k.split(':')[0]),
+      (k) => !files.includes(k.split(':')[0] ?? ''),
     );
     assert.deepEqual(stray, []);
   });

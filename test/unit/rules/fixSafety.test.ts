@@ -17,6 +17,7 @@ import { nixParseError } from '../../util/nixCheck.js';
 import { examplesDir, fixturesDir } from '../../util/paths.js';
 import { requireTools } from '../../util/prerequisites.js';
 import { originalOffset, typoVariants, type Typo } from '../../util/typos.js';
+import { itemAt } from '../../util/itemAt.js';
 
 const settings = JSON.parse(readFileSync(join(fixturesDir, 'hostile', 'typoSweep.json'), 'utf8')) as {
   seed: number;
@@ -131,10 +132,8 @@ describe('quick fixes on single-typo variants of every example and fixture', fun
                 );
             }
             const sorted = [...edits].sort((a, b) => a.from - b.from);
-            for (let k = 1; k < sorted.length; k++) {
-              if (sorted[k].from < sorted[k - 1].to)
-                problems.push(`${where}: ${title} has overlapping edits`);
-            }
+            if (sorted.some((e, k) => k > 0 && e.from < itemAt(sorted, k - 1).to))
+              problems.push(`${where}: ${title} has overlapping edits`);
             if (!variantParses) return;
             stats.parsingFixes++;
             const fixed = apply(variant.text, edits);
@@ -196,16 +195,19 @@ describe('fix safety checks', () => {
       '{\n  nix.linux-builder = {\n    enable = true;\n    sshOptions = [ "-p" "31022" ];\n  };\n}\n';
     const fix = fixesOf(text, 'ssh-options').find((f) => /protocol/.test(f.title));
     assert.ok(fix);
-    const fixed = apply(text, offsetEdits(text, { ...analyzeNix(text).findings[0], fixes: [fix] })[0]);
+    const fixed = apply(
+      text,
+      itemAt(offsetEdits(text, { ...itemAt(analyzeNix(text).findings, 0), fixes: [fix] }), 0),
+    );
     assert.equal(fixed, '{\n  nix.linux-builder = {\n    enable = true;\n    protocol = "ssh";\n  };\n}\n');
   });
 
   it('removing the only binding of a set and adding two others there gives one edit', () => {
     const text = '{ lib, ... }:\n{\n  nix.linux-builder.sshOptions = [ "-p" "31022" ];\n}\n';
     for (const fix of fixesOf(text, 'ssh-options')) {
-      const edits = offsetEdits(text, { ...analyzeNix(text).findings[0], fixes: [fix] })[0];
+      const edits = itemAt(offsetEdits(text, { ...itemAt(analyzeNix(text).findings, 0), fixes: [fix] }), 0);
       const sorted = [...edits].sort((a, b) => a.from - b.from);
-      for (let k = 1; k < sorted.length; k++) assert.ok(sorted[k].from >= sorted[k - 1].to, fix.title);
+      sorted.forEach((e, k) => assert.ok(k === 0 || e.from >= itemAt(sorted, k - 1).to, fix.title));
       assert.ok(parses(apply(text, edits)), `${fix.title}:\n${apply(text, edits)}`);
     }
   });
@@ -213,7 +215,10 @@ describe('fix safety checks', () => {
   it('a misspelt name next to the real one is not moved onto it (Nix: attribute already defined)', () => {
     const text = '{\n  nix.linux-builder.enable = true;\n  nix.linux-buildr = true;\n}\n';
     for (const fix of fixesOf(text, 'unknown-option')) {
-      const fixed = apply(text, offsetEdits(text, { ...analyzeNix(text).findings[0], fixes: [fix] })[0]);
+      const fixed = apply(
+        text,
+        itemAt(offsetEdits(text, { ...itemAt(analyzeNix(text).findings, 0), fixes: [fix] }), 0),
+      );
       assert.ok(parses(fixed), `${fix.title}:\n${fixed}`);
     }
     const renamed = '{\n  nix.linux-builder.enable = true;\n  nix.linux-buildr.enable = false;\n}\n';
@@ -235,7 +240,7 @@ describe('fix safety checks', () => {
     assert.ok(remove);
     const finding = analyzeNix(text).findings.find((f) => f.code === 'ssh-options')!;
     assert.match(
-      apply(text, offsetEdits(text, { ...finding, fixes: [remove] })[0]),
+      apply(text, itemAt(offsetEdits(text, { ...finding, fixes: [remove] }), 0)),
       /inherit \(cfg\) maxJobs;/,
     );
     assert.ok(
@@ -255,7 +260,10 @@ describe('fix safety checks', () => {
     const fixes = fixesOf(text, 'ssh-options');
     assert.ok(fixes.length >= 3);
     for (const fix of fixes) {
-      const fixed = apply(text, offsetEdits(text, { ...analyzeNix(text).findings[0], fixes: [fix] })[0]);
+      const fixed = apply(
+        text,
+        itemAt(offsetEdits(text, { ...itemAt(analyzeNix(text).findings, 0), fixes: [fix] }), 0),
+      );
       assert.doesNotMatch(fixed, /[^\r]\n/, `${fix.title}: a bare LF in\n${JSON.stringify(fixed)}`);
       assert.ok(parses(fixed), fix.title);
     }

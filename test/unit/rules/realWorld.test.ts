@@ -16,7 +16,7 @@ function planted(text: string): string[] {
     .split('\n')
     .flatMap((line, i) => {
       const match = /# expect: ([a-z0-9, -]+)$/.exec(line);
-      return match ? match[1].split(',').map((code) => `${i + 1} ${code.trim()}`) : [];
+      return match?.[1] !== undefined ? match[1].split(',').map((code) => `${i + 1} ${code.trim()}`) : [];
     })
     .sort();
 }

@@ -99,7 +99,7 @@ describe('real-world corpus: every finding judged by hand (test/fixtures/realWor
     assert.ok(new Set(files.map(repoOf)).size >= 30, `${new Set(files.map(repoOf)).size} repositories`);
     const manifest = readFileSync(join(dir, 'MANIFEST.md'), 'utf8');
     for (const file of files) {
-      const first = readFileSync(join(dir, file), 'utf8').split('\n', 1)[0];
+      const first = readFileSync(join(dir, file), 'utf8').split('\n', 1)[0] ?? '';
       assert.match(
         first,
         /^# source: https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{40}\/\S+ \(licence: [^;]+; (whole|reduced)\)$/,

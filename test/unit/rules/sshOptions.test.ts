@@ -5,6 +5,7 @@ import { expectFindings, expectFixesWork } from './expect.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from '../../util/paths.js';
+import { itemAt } from '../../util/itemAt.js';
 
 /** The configuration from the user's report, as the parser tests use it too. */
 const REPORT = readFileSync(join(fixturesDir, 'nix', 'userReport.nix'), 'utf8');
@@ -25,8 +26,8 @@ describe('rule ssh-options', () => {
     const [hit] = expectFindings(REPORT, 'ssh-options', [8]);
     assert.equal(hit.fixes.length, 3);
     assert.equal(hit.fixes.filter((f) => f.isPreferred).length, 1);
-    assert.equal(hit.fixes[0].title, 'Remove sshOptions');
-    assert.match(hit.fixes[2].title, /Nix 2\.31/);
+    assert.equal(itemAt(hit.fixes, 0).title, 'Remove sshOptions');
+    assert.match(itemAt(hit.fixes, 2).title, /Nix 2\.31/);
     const [removed, viaProtocol, viaMachines] = expectFixesWork(REPORT, 'ssh-options', 3);
     assert.doesNotMatch(removed, /sshOptions =/);
     assert.match(viaProtocol, /protocol = "ssh";/);
@@ -41,7 +42,7 @@ describe('rule ssh-options', () => {
 
   it('takes user and key of the declared builder from the sshOptions, the port from the VM', () => {
     const text = REPORT.replace('"31022"', '"31023"').replace('"-l" "builder"', '"-o" "User=vmuser"');
-    const fix = findings(text).find((f) => f.code === 'ssh-options')!.fixes[2];
+    const fix = itemAt(findings(text).find((f) => f.code === 'ssh-options')?.fixes, 2);
     const inserted = fix.edits.map((e) => e.newText).join('\n');
     assert.match(
       inserted,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { expectFindings, expectFixesWork, expectNone } from './expect.js';
+import { itemAt } from '../../util/itemAt.js';
 
 describe('rule unknown-option', () => {
   it('says publicHostKey under nix.linux-builder does not exist and that the key is already pinned', () => {
@@ -108,7 +109,7 @@ describe('rule unknown-option moves next to existing sets', () => {
     const text =
       '{\n  nix.linux-builder = {\n    hostPort = 31023;\n    config.virtualisation.darwin-builder.hostPort = 31023;\n  };\n}\n';
     const [hit] = expectFindings(text, 'unknown-option', [3]);
-    assert.match(hit.fixes[0].title, /already set/);
+    assert.match(itemAt(hit.fixes, 0).title, /already set/);
     const [fixed] = expectFixesWork(text, 'unknown-option');
     assert.doesNotMatch(fixed, /^\s*hostPort/m);
   });

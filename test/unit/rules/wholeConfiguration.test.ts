@@ -199,7 +199,7 @@ describe('the builder package and the Mac decide which system the VM emulates', 
     `{ pkgs, ... }:\n{\n  nix.linux-builder = {\n    enable = true;\n${extra}    systems = ${systems};\n  };\n}\n`;
   const emulatedAfter = (text: string, finding: Finding): string[] => {
     const fixed = applied(text, finding, /emulatedSystems/);
-    return [...fixed.matchAll(/emulatedSystems = \[ ([^\]]*) \]/g)].map((m) => m[1].trim());
+    return [...fixed.matchAll(/emulatedSystems = \[ ([^\]]*) \]/g)].map((m) => (m[1] ?? '').trim());
   };
 
   it('linux-builder-vz (Rosetta): no x86 or Rosetta warning', () => {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
 import { composeChange, type TextChange } from '../../../src/server/textChanges.js';
 import { seededRandom } from '../../util/random.js';
+import { itemAt } from '../../util/itemAt.js';
 
 /** One block of realistic bindings; the module repeats it under many names. */
 const block = (i: number): string => `  machine${i} = {
@@ -78,11 +79,11 @@ describe('incremental reparse from composed LSP changes', function () {
       for (let i = 0; i < count; i++) {
         const from = int(text.length + 1);
         let to = random() < 0.4 ? from : Math.min(text.length, from + 1 + int(30));
-        let insert = random() < 0.3 ? '' : TOKENS[int(TOKENS.length)];
+        let insert = random() < 0.3 ? '' : itemAt(TOKENS, int(TOKENS.length));
         if (random() < 0.4) {
           // A same-length replacement keeps offsets aligned: only a correct changed range stops
           // the parser from reusing the old subtree there.
-          insert = TOKENS[int(TOKENS.length)]!;
+          insert = itemAt(TOKENS, int(TOKENS.length));
           to = Math.min(text.length, from + insert.length);
         }
         changes = composeChange(changes, from, to, insert.length);

@@ -18,6 +18,7 @@ import { readDiagnosticData, toDiagnostic } from '../../../src/server/diagnostic
 import { parseSettings } from '../../../src/server/settings.js';
 import { probeRunOptions } from '../../../src/server/probeOptions.js';
 import type { AnalyzedVersion, DocumentState } from '../../../src/server/documents.js';
+import { itemAt } from '../../util/itemAt.js';
 
 const TEXT = `{ ... }:
 {
@@ -253,9 +254,9 @@ describe('server mapping helpers', function () {
           ['other', false, 'quickfix'],
         ],
       );
-      const edit = actions[0].edit!.documentChanges![0] as TextDocumentEdit;
+      const edit = itemAt(itemAt(actions, 0).edit?.documentChanges, 0) as TextDocumentEdit;
       assert.deepEqual(edit.textDocument, { uri: 'file:///t.nix', version: 3 });
-      assert.deepEqual(edit.edits, finding.fixes[0].edits);
+      assert.deepEqual(edit.edits, itemAt(finding.fixes, 0).edits);
     });
 
     it('finds fixes by range when the client sends no diagnostics', function () {
@@ -281,7 +282,7 @@ describe('server mapping helpers', function () {
         actions.map((a) => a.diagnostics?.[0]?.code),
         ['ssh-options', 'ssh-options'],
       );
-      assert.equal((actions[0].diagnostics![0].data as { index: number }).index, 1);
+      assert.equal((itemAt(itemAt(actions, 0).diagnostics, 0).data as { index: number }).index, 1);
     });
 
     it('tags removed options as deprecated', function () {

@@ -35,7 +35,7 @@ function sources(dir: string): string {
     .join('\n');
 }
 
-const literals = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => m[1]);
+const literals = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => m[1] ?? '');
 
 describe('settings: what is read is declared, with the right scope', () => {
   it('the server reads exactly SERVER_SETTING_KEYS', () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { EXTENSION_ID, hostEnv, pollUntil } from './hostEnv.js';
+import { itemAt } from '../../util/itemAt.js';
 
 interface DoctorApi {
   activationMs: number;
@@ -142,7 +143,7 @@ describe('extension in a real VS Code (code-server 1.139)', () => {
     });
     const preferred = actions.filter((a) => a.isPreferred);
     assert.equal(preferred.length, 1, `one preferred fix among: ${actions.map((a) => a.title).join(' | ')}`);
-    const promised = applyLspEdits(document, lspEditsFor(preferred[0], document.uri.toString()));
+    const promised = applyLspEdits(document, lspEditsFor(itemAt(preferred, 0), document.uri.toString()));
 
     // Applied the way a user does: cursor on the problem, "Auto Fix..." (the preferred quick fix).
     const editor = await vscode.window.showTextDocument(document);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, hostEnv } from './hostEnv.js';
+import { itemAt } from '../../util/itemAt.js';
 
 // Local mirrors of the shapes (src/protocol/probes.ts); the in-host bundle stays self-contained.
 interface ProbeResult {
@@ -63,7 +64,7 @@ describe('"Fix…" with a hostile value runs nothing', () => {
     assert.ok(probe.fix, 'it has a fix');
     assert.equal(probe.fix.commands, undefined, `no command: ${JSON.stringify(probe.fix)}`);
     assert.match(probe.fix.summary, /control character/);
-    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const folder = itemAt(vscode.workspace.workspaceFolders, 0).uri.fsPath;
     const terminalsBefore = vscode.window.terminals.length;
     // A fix without commands shows its text in a message that waits for the user: not awaited here.
     void vscode.commands.executeCommand('linuxBuilderDoctor.fixProbe', probe.id);

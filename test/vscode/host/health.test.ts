@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, hostEnv, labelOf, pollUntil } from './hostEnv.js';
 import { assertRenderedAndClosable, dirtyDocuments } from './rendered.js';
+import { itemAt } from '../../util/itemAt.js';
 
 // Local mirrors of the shapes (src/protocol/probes.ts); the in-host bundle stays self-contained.
 interface ProbeResult {
@@ -199,7 +200,7 @@ describe('Builder Health view', () => {
     const probe = report.results.find((r) => r.evidence.some((e) => e.argv && e.argv.length > 0));
     assert.ok(probe, 'some probe ran a command');
     const copied = await vscode.commands.executeCommand<string>('linuxBuilderDoctor.copyCommand', probe.id);
-    assert.ok(copied.startsWith(probe.evidence.find((e) => e.argv)!.argv![0]), copied);
+    assert.ok(copied.startsWith(itemAt(probe.evidence.find((e) => e.argv)?.argv, 0)), copied);
     assert.equal(await vscode.env.clipboard.readText(), copied);
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, pollUntil } from './hostEnv.js';
 import { assertRenderedAndClosable, dirtyDocuments } from './rendered.js';
+import { itemAt } from '../../util/itemAt.js';
 
 /**
  * Rule pages (issue 9 item 2): the code link of a diagnostic in Problems and "Show documentation"
@@ -18,7 +19,7 @@ describe('rule documentation', () => {
 
   it("a diagnostic's rule link runs Show Documentation, which renders the packaged page", async () => {
     const dirtyBefore = dirtyDocuments();
-    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const folder = itemAt(vscode.workspace.workspaceFolders, 0).uri.fsPath;
     const uri = vscode.Uri.file(join(folder, 'darwin-configuration.nix'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const diagnostic = await pollUntil('the ssh-options diagnostic', 60_000, () =>

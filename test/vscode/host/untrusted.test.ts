@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from './hostEnv.js';
+import { itemAt } from '../../util/itemAt.js';
 
 // Runs only in the session started WITHOUT --disable-workspace-trust (run.ts), where the
 // fixture workspace opens in Restricted Mode.
@@ -28,7 +29,7 @@ describe('untrusted workspace', () => {
       !vscode.window.terminals.some((t) => t.name === 'Test Linux Builder'),
       'no test-build terminal',
     );
-    const [file] = await vscode.workspace.findFiles('**/darwin-configuration.nix');
+    const file = itemAt(await vscode.workspace.findFiles('**/darwin-configuration.nix'), 0);
     const document = await vscode.workspace.openTextDocument(file);
     const deadline = Date.now() + 30_000;
     while (!vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'linux-builder-doctor')) {
