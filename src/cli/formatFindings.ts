@@ -1,6 +1,6 @@
 /** Human-readable `check` output: compiler-style locations (clickable in terminals and editors). */
 import type { Finding } from '../protocol/findings.js';
-import { printable, printablePath } from './printable.js';
+import { printable, printablePath } from '../protocol/shellText.js';
 
 export function formatFindingsText(
   findings: readonly Finding[],
@@ -21,9 +21,12 @@ export function formatFindingsText(
         f.range.end.line === f.range.start.line
           ? Math.max(1, f.range.end.character - f.range.start.character)
           : Math.max(1, source.length - f.range.start.character);
-      out.push(`    ${printable(source)}`);
+      out.push(`    ${printable(source, { keepTabs: true })}`);
       // The caret stays under the finding when escapes lengthened the line before it.
-      const indent = printable(source.slice(0, f.range.start.character)).replace(/[^\t]/g, ' ');
+      const indent = printable(source.slice(0, f.range.start.character), { keepTabs: true }).replace(
+        /[^\t]/g,
+        ' ',
+      );
       out.push(`    ${indent}${'^'.repeat(width)}`);
     }
     // The full explanation stays in the terminal (the editor shows it on hover).

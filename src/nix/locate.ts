@@ -20,6 +20,7 @@ import type {
 } from './model.js';
 import type { ParsedNix } from './parse.js';
 import { innerIndent } from './indent.js';
+import { samePath } from '../schema/index.js';
 import { isExpression, spanOf, staticValue } from './staticValue.js';
 import { stringValue } from './strings.js';
 import { splitAtMissingSemicolon } from './recover.js';
@@ -112,10 +113,6 @@ function modulePath(node: SyntaxNode, text: string): string | null {
   if (node.name !== 'Path' || node.getChild('PathStart')) return null;
   const path = text.slice(node.from, node.to);
   return path.startsWith('./') || path.startsWith('../') ? path : null;
-}
-
-function samePath(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The list literals a list-valued expression is made of: `[ … ]`, `[ … ] ++ [ … ]`, `([ … ])`. */

@@ -6,7 +6,10 @@ import { TreeFragment, type PartialParse, type SyntaxNode, type Tree } from '@le
 import { parser } from './generated/parser.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
 
-/** One edited range, as Lezer's ChangedRange: [fromA, toA) in the old text became [fromB, toB). */
+/**
+ * One edited range, as Lezer's ChangedRange: [fromA, toA) in the old text became [fromB, toB).
+ * Offsets are UTF-16 code units, like LSP positions (server/textChanges.ts composes LSP's edits into these).
+ */
 export interface TextChange {
   fromA: number;
   toA: number;

@@ -15,7 +15,11 @@
 
 /** C0/C1 controls and DEL, Unicode format characters (bidi marks, zero widths), U+2028/U+2029. */
 const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-const CONTROL_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+/** What `printable` escapes: those, and a lone UTF-16 surrogate (no terminal can show it as text). */
+const UNSAFE =
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+const UNSAFE_TEST = new RegExp(UNSAFE.source, 'u');
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
 /** Bare words: no shell meaning anywhere (a leading `=` is zsh's `=cmd` expansion, so quoted). */
 const SAFE_WORD = /^[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*$/;
 
@@ -49,21 +53,34 @@ export function shellCommandOrUndefined(argv: readonly string[]): string | undef
   return argv.some(hasControlCharacter) ? undefined : shellCommand(argv);
 }
 
+function escapeCharacter(char: string): string {
+  const named = NAMED_ESCAPES[char];
+  if (named !== undefined) return named;
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
 /**
- * For reading only (evidence, reports): control characters shown as escapes (\n, \x1b, \u202e),
- * so the text can neither break a line nor drive the terminal. Not a command to run: a value with
- * an escape shown here is not the value that ran.
+ * The one way text from the outside world (evidence, file names and contents, option names) is
+ * shown, in reports, the CLI's output and the editor: every control character written as a visible
+ * escape (`\n`, `\e`, `\x9b`, `\u{202e}`), so the text can neither break a line nor drive the
+ * terminal. Not a command to run: a value with an escape shown here is not the value that ran.
+ * `keepTabs` leaves tabs as they are (harmless on a terminal; source lines keep their look).
  */
-export function printable(text: string): string {
-  return text.replace(CONTROL_ALL, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    const code = c.codePointAt(0) ?? 0;
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+export function printable(text: string, options: { keepTabs?: boolean } = {}): string {
+  return text.replace(UNSAFE, (char) =>
+    char === '\t' && options.keepTabs === true ? char : escapeCharacter(char),
+  );
+}
+
+/**
+ * A path as it is printed: unchanged when it is plain (so `file:line:col` stays clickable),
+ * otherwise in double quotes with escapes, so a name with a newline cannot fake another line of
+ * output and an escape sequence is shown, not obeyed.
+ */
+export function printablePath(path: string): string {
+  if (!UNSAFE_TEST.test(path)) return path;
+  return `"${path.replace(/["\\]/g, (c) => `\\${c}`).replace(UNSAFE, escapeCharacter)}"`;
 }
 
 /** An argv for reading: quoted as shellCommand, control characters shown as escapes. */

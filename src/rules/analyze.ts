@@ -4,7 +4,7 @@
  * Findings in LSP positions. A rule that throws is reported, never allowed to silence the others.
  */
 import type { Finding, RelatedInformation, RuleId } from '../protocol/findings.js';
-import { LazyLineIndex } from '../nix/lazyLines.js';
+import { LineIndex } from '../nix/lines.js';
 import { locate } from '../nix/locate.js';
 import type { Located } from '../nix/model.js';
 import { BeyondParserLimits, parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
@@ -107,7 +107,7 @@ export function analyzeParsed(
   ruleLocated?: Located,
 ): Analysis {
   const { text } = parsed;
-  const lines = new LazyLineIndex(text);
+  const lines = new LineIndex(text);
   const disabled = new Set(options.disabledRules ?? []);
   const findings: Finding[] = [];
   // Every fix passes the same safety checks (fixGuard.ts) on its way out.
@@ -125,14 +125,14 @@ export function analyzeParsed(
     if ('dropped' in verdict) options.onDroppedFix?.(code, fix.title, verdict.dropped);
     return 'fix' in verdict ? [verdict.fix] : [];
   };
-  const otherLines = new Map<string, LazyLineIndex | undefined>();
-  const linesOf = (file: string): LazyLineIndex | undefined => {
+  const otherLines = new Map<string, LineIndex | undefined>();
+  const linesOf = (file: string): LineIndex | undefined => {
     if (!otherLines.has(file)) {
       // (Any configuration's view of the other files has their texts: the same files.)
       let other: string | undefined;
       for (const source of [options.elsewhere, ...(options.contexts ?? []).map((c) => c.elsewhere)])
         other ??= source?.textOf?.(file);
-      otherLines.set(file, other === undefined ? undefined : new LazyLineIndex(other));
+      otherLines.set(file, other === undefined ? undefined : new LineIndex(other));
     }
     return otherLines.get(file);
   };

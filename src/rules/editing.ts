@@ -3,13 +3,10 @@
  * wherever the file already spells part of that path.
  */
 import { EditChain } from '../nix/editChain.js';
+import { samePath, startsWith } from '../schema/index.js';
 import type { AttrSetInfo, ModuleInfo, OptionDefinition } from '../nix/model.js';
 import { insertIntoSet, nixAttrPath, removeBinding, type OffsetEdit } from '../nix/print.js';
 import { darwinModuleOf, definitionsAt, type RuleContext } from './rule.js';
-
-function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {
-  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
-}
 
 function inside(module: ModuleInfo, set: AttrSetInfo): boolean {
   return set.span.from >= module.span.from && set.span.to <= module.span.to;
@@ -41,7 +38,7 @@ export function deepestSetFor(
   if (path.includes('*')) return undefined;
   return ctx.located.attrsets
     .filter(
-      (s) => !s.entrySpan && isPrefix(s.path, path) && s.path.length < path.length && ownedBy(module, s),
+      (s) => !s.entrySpan && startsWith(path, s.path) && s.path.length < path.length && ownedBy(module, s),
     )
     .sort((a, b) => b.path.length - a.path.length || a.span.to - a.span.from - (b.span.to - b.span.from))[0];
 }
@@ -110,8 +107,9 @@ export function bindingValueText(text: string, def: OptionDefinition): string {
   return binding.slice(eq + 1, semi < 0 ? undefined : semi).trim();
 }
 
-const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && isPrefix(a, b);
-const strictPrefix = (a: readonly string[], b: readonly string[]) => a.length < b.length && isPrefix(a, b);
+/** `prefix` leads to `path` and is shorter: `path` is inside it. */
+const strictPrefix = (prefix: readonly string[], path: readonly string[]) =>
+  prefix.length < path.length && startsWith(path, prefix);
 
 /**
  * Whether giving `moved` definitions their new paths would make Nix refuse the file: a path
@@ -203,7 +201,7 @@ export function moveDefinition(
     if (addDefinitionAfter(chain, ctx, darwinModuleOf(ctx, def), target, text))
       return { edits: chain.edits, alreadySet: false };
   }
-  if (!isPrefix(enclosing, target) || clashes(ctx, def, target, enclosing.length)) return undefined;
+  if (!startsWith(target, enclosing) || clashes(ctx, def, target, enclosing.length)) return undefined;
   return {
     edits: [
       {

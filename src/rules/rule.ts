@@ -5,6 +5,7 @@
 import type { RuleId, Severity } from '../protocol/findings.js';
 import type { ListInfo, Located, ModuleInfo, OptionDefinition, Span } from '../nix/model.js';
 import type { OffsetEdit } from '../nix/print.js';
+import { samePath } from '../schema/index.js';
 
 export interface OffsetFix {
   /** Plain text, at most 70 characters: what the fix does (the reasoning is in the finding's detail). */
@@ -100,9 +101,7 @@ export function relatedTo(ctx: RuleContext, def: OptionDefinition, message: stri
 
 /** Option-valued lists at `path`, here or in another file of the configuration. */
 export function listsAnywhere(ctx: RuleContext, path: readonly string[]): ListInfo[] {
-  const here = ctx.located.lists.filter(
-    (l) => l.path.length === path.length && l.path.every((p, i) => p === path[i]),
-  );
+  const here = ctx.located.lists.filter((l) => samePath(l.path, path));
   return [...here, ...(ctx.elsewhere?.listsAt(path) ?? [])];
 }
 
@@ -157,9 +156,7 @@ export interface Rule {
 
 /** Definitions at exactly `path`. */
 export function definitionsAt(ctx: RuleContext, path: readonly string[]): OptionDefinition[] {
-  return ctx.located.definitions.filter(
-    (d) => d.path.length === path.length && d.path.every((p, i) => p === path[i]),
-  );
+  return ctx.located.definitions.filter((d) => samePath(d.path, path));
 }
 
 /** Definitions strictly below `prefix`. */

@@ -68,6 +68,7 @@ export const CLOSED_SETS: readonly (readonly string[])[] = [
   BUILDER_VM_PATH,
 ];
 
+/** Whether option path `path` begins with `prefix` (the one comparison of option paths; see samePath). */
 export function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
   return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
 }

@@ -11,7 +11,8 @@ import { analysisFailed, analyzeParsed, type Analysis, type AnalyzeOptions } fro
 import type { FileFacts } from '../rules/factsIndex.js';
 import type { Finding } from '../protocol/findings.js';
 import type { Located } from '../nix/model.js';
-import { composeChange, type TextChange } from './textChanges.js';
+import type { TextChange } from '../nix/parse.js';
+import { composeChange } from './textChanges.js';
 
 type ParsedNix = Analysis['parsed'];
 

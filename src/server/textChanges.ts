@@ -7,13 +7,7 @@
  * the parser reuse stale subtrees, so it is unit-tested against random edit sequences.
  */
 
-/** Structurally Lezer's `ChangedRange`; offsets are UTF-16 code units, like LSP positions. */
-export interface TextChange {
-  fromA: number;
-  toA: number;
-  fromB: number;
-  toB: number;
-}
+import type { TextChange } from '../nix/parse.js';
 
 const lengthChange = (c: TextChange): number => c.toB - c.fromB - (c.toA - c.fromA);
 

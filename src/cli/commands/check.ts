@@ -8,7 +8,7 @@ import type { Finding } from '../../protocol/findings.js';
 import { parseArgs, UsageError, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { formatFindingsText } from '../formatFindings.js';
-import { printable, printablePath } from '../printable.js';
+import { printable, printablePath } from '../../protocol/shellText.js';
 import { checkFiles } from '../../workspace/checkFiles.js';
 import { nodeFs } from '../../workspace/fileSystem.js';
 import { collectNixFiles } from '../../workspace/nixFiles.js';

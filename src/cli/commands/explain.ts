@@ -14,7 +14,7 @@ import { attachDefinitions } from '../../workspace/explainDefinitions.js';
 import { nodeFs } from '../../workspace/fileSystem.js';
 import { parseArgs, UsageError, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { printable, printablePath } from '../printable.js';
+import { printable, printablePath } from '../../protocol/shellText.js';
 
 export type ExplainOutputProblem = ExplainedProblem & { definitions?: ExplainDefinition[] };
 
@@ -30,7 +30,7 @@ function formatText(problems: ExplainOutputProblem[], bytes: number): string {
       `[${p.cause}] ${printable(p.summary)}${p.occurrences > 1 ? ` (${p.occurrences} times)` : ''}`,
     );
     out.push('  seen in:');
-    for (const line of p.evidence) out.push(`    | ${printable(line)}`);
+    for (const line of p.evidence) out.push(`    | ${printable(line, { keepTabs: true })}`);
     for (const d of p.definitions ?? [])
       out.push(
         `  defined at: ${printablePath(d.file)}:${d.line}:${d.column} [${d.rule}] ${printable(d.message)}`,

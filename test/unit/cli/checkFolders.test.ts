@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../../src/protocol/findings.js';
-import { printable, printablePath } from '../../../src/cli/printable.js';
+import { printable, printablePath } from '../../../src/protocol/shellText.js';
 import { distCli } from '../../util/paths.js';
 
 /** Root reads everything: the CLI then runs as `nobody`, for whom a mode-000 file is unreadable. */
@@ -110,6 +110,7 @@ describe('printable paths and text', () => {
     assert.equal(printablePath('a\nb'), '"a\\nb"');
     assert.equal(printablePath('x\u009b31m"\\'), '"x\\x9b31m\\"\\\\"');
     assert.equal(printablePath('evil\u202ezin.nix'), '"evil\\u{202e}zin.nix"');
-    assert.equal(printable('tab\tstays, \u001b does not'), 'tab\tstays, \\e does not');
+    assert.equal(printable('tab\tstays, \u001b does not', { keepTabs: true }), 'tab\tstays, \\e does not');
+    assert.equal(printable('tab\tgoes'), 'tab\\tgoes');
   });
 });

@@ -68,7 +68,7 @@ describe('shell text: one quoting rule for fix commands and copied commands', fu
       assert.ok(!hasControlCharacter(printable(value)), JSON.stringify(printable(value)));
       assert.ok(!hasControlCharacter(displayCommand(['ls', value])));
     }
-    assert.equal(printable('a\nb\x1b[2K\u202e'), 'a\\nb\\x1b[2K\\u202e');
+    assert.equal(printable('a\nb\x1b[2K\u202e\x9b\ud800'), 'a\\nb\\e[2K\\u{202e}\\x9b\\u{d800}');
   });
 
   describe('what the editor types into a terminal ("Fix…") or copies ("Copy Command")', function () {

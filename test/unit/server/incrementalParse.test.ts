@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
-import { composeChange, type TextChange } from '../../../src/server/textChanges.js';
+import type { TextChange } from '../../../src/nix/parse.js';
+import { composeChange } from '../../../src/server/textChanges.js';
 import { seededRandom } from '../../util/random.js';
 import { itemAt } from '../../util/itemAt.js';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { composeChange, type TextChange } from '../../../src/server/textChanges.js';
+import type { TextChange } from '../../../src/nix/parse.js';
+import { composeChange } from '../../../src/server/textChanges.js';
 import { seededRandom } from '../../util/random.js';
 
 /** Checks that `changes` really describe old -> new: sorted, disjoint, and every gap unchanged. */
