@@ -10,6 +10,7 @@ import type { Evidence } from '../../protocol/probes.js';
 import type { EffectiveSsh, ProbeDefinition } from '../context.js';
 import { commandEvidence } from '../context.js';
 import { isNotInstalled } from '../exec.js';
+import { hostMatches } from '../sshConfig.js';
 import { failure, skip } from './common.js';
 
 /** The name ssh looks the host key up under. */
@@ -25,23 +26,9 @@ export function knownHostsNameMatches(field: string, name: string): boolean {
     if (salt === undefined || hash === undefined) return false;
     return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
   }
-  let matched = false;
-  for (const pattern of field.split(',')) {
-    const negated = pattern.startsWith('!');
-    const p = negated ? pattern.slice(1) : pattern;
-    const regex = new RegExp(
-      `^${p
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.')}$`,
-      'i',
-    );
-    if (regex.test(name)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
+  // Plain names are patterns, matched as ssh matches Host lines (OpenSSH match.c: match_hostname
+  // and ssh_config's Host both use match_pattern_list).
+  return hostMatches([field], name);
 }
 
 /** `type blob` pairs recorded for `name` in known_hosts text. */

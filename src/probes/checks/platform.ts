@@ -3,6 +3,7 @@ import { arch, platform, release } from 'node:os';
 import type { ProbeDefinition } from '../context.js';
 import { commandEvidence } from '../context.js';
 import { isNotInstalled } from '../exec.js';
+import { defaultSystem } from '../testBuild.js';
 
 export const platformProbe: ProbeDefinition = {
   id: 'platform',
@@ -21,7 +22,7 @@ export const platformProbe: ProbeDefinition = {
     }
     const version = result.stdout.trim();
     ctx.facts.platform = `macOS ${version} (${machine})`;
-    const guest = arch() === 'arm64' ? 'aarch64-linux' : 'x86_64-linux';
+    const guest = defaultSystem();
     return {
       status: 'ok',
       summary: `${ctx.facts.platform}; nix-darwin's builder VM runs ${guest}`,
