@@ -5,7 +5,7 @@
  * quoted and interpolated names, and values wrapped in mkIf/mkMerge/mkDefault/…/if-then-else.
  * Reads only the syntax tree; parts that failed to parse are skipped, never fatal.
  */
-import type { SyntaxNode } from '@lezer/common';
+import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
 import type {
   AttrSetInfo,
   ListInfo,
@@ -24,7 +24,9 @@ import { samePath } from '../schema/index.js';
 import { isExpression, spanOf, staticValue } from './staticValue.js';
 import { stringValue } from './strings.js';
 import { splitAtMissingSemicolon } from './recover.js';
-import { errorNodes, newTreeMemo } from './treeMemo.js';
+import { errorNodes, memoFor, newTreeMemo } from './treeMemo.js';
+import { replay, type Recording } from './locateMemo.js';
+import { locateIndex, type LocateIndex } from './locateIndex.js';
 import {
   attrName,
   calleeName,
@@ -70,6 +72,29 @@ const moduleKeys = new Set([
   'freeformType',
   '_class',
 ]);
+/** The top-level names topKeys reports, as bits. */
+const KEY_CONFIG = 1;
+const KEY_OPTIONS = 2;
+const KEY_INPUTS = 4;
+const KEY_OUTPUTS = 8;
+const topKeyFlags = new Map([
+  ['config', KEY_CONFIG],
+  ['options', KEY_OPTIONS],
+  ['inputs', KEY_INPUTS],
+  ['outputs', KEY_OUTPUTS],
+]);
+
+/** A number per path filter, for the memo's keys (what a subtree gives depends on the filter). */
+const filterIds = new WeakMap<PathFilter, number>();
+let filtersSeen = 0;
+function filterId(filter: PathFilter): number {
+  let id = filterIds.get(filter);
+  if (id === undefined) {
+    id = ++filtersSeen;
+    filterIds.set(filter, id);
+  }
+  return id;
+}
 const builderConfigPath = ['nix', 'linux-builder', 'config'];
 const systemBuilders = new Set(['darwinSystem', 'nixosSystem']);
 
@@ -85,7 +110,7 @@ const flakeModuleSets: readonly (readonly string[])[] = [
   ['flake', 'darwinModules'],
   ['flake', 'modules', 'darwin'],
 ];
-/** Text that must occur for any of them to be written (without it the search is skipped). */
+/** The mentions that can make a binding one of them (read only inside the bindings locateIndex finds). */
 const FLAKE_MODULE_HINT = /\bdarwin(?:Modules)?\b/g;
 
 /**
@@ -171,7 +196,8 @@ class Locator implements Located {
   readonly systems: SystemCall[] = [];
   readonly imports: ModuleImport[] = [];
   private readonly moduleBodies = new Set<number>();
-  private readonly topKeysOf = new Map<number, Set<string>>();
+  /** Bumped by whatever reads beyond the subtree it is in (modules, imports): not kept then. */
+  private impure = 0;
 
   constructor(
     private readonly text: string,
@@ -179,6 +205,10 @@ class Locator implements Located {
     /** Every error node's span, in document order: a binding without one inside did not lose
      *  its `;` (recover.ts). Null: not known, any binding may have. */
     private readonly errors: readonly Span[] | null = null,
+    /** Per-subtree results of earlier locates of the same document (locateMemo.ts), if any. */
+    private readonly memo: WeakMap<Tree, Map<string, Recording>> | null = null,
+    /** Per-subtree top-level key flags (topKeys). */
+    private readonly keysMemo: WeakMap<Tree, number> | null = null,
   ) {}
 
   /** Whether an error node lies within [from, to]. */
@@ -210,17 +240,34 @@ class Locator implements Located {
     return { names, spans };
   }
 
-  /** The top-level names a set binds (first path element of each binding). */
-  private topKeys(set: SyntaxNode): Set<string> {
-    const cached = this.topKeysOf.get(set.from);
-    if (cached) return cached;
-    const keys = new Set<string>();
-    this.eachItem(set, 1, (binding, names) => {
-      const [first] = names;
-      if (binding && first !== undefined) keys.add(first);
-    });
-    this.topKeysOf.set(set.from, keys);
-    return keys;
+  /**
+   * Which of the top-level names the locator asks about (`config`/`options`: an explicit module;
+   * `inputs`/`outputs`: a flake) a set binds, as a bit set. Read per subtree and kept by it
+   * (treeMemo.ts), so a big set costs its rebuilt spine after a keystroke, not every binding.
+   */
+  private topKeys(set: SyntaxNode): number {
+    const cursor = set.cursor(IterMode.IncludeAnonymous);
+    const memo = this.keysMemo;
+    const collect = (): number => {
+      let flags = 0;
+      if (!cursor.firstChild()) return flags;
+      do {
+        if (cursor.type.isAnonymous) {
+          const tree = cursor.tree;
+          let own = tree ? memo?.get(tree) : undefined;
+          if (own === undefined) {
+            own = collect();
+            if (tree) memo?.set(tree, own);
+          }
+          flags |= own;
+        } else if (cursor.name === 'Binding') {
+          flags |= topKeyFlags.get(this.firstNames(cursor, 1)[0] ?? '') ?? 0;
+        }
+      } while (cursor.nextSibling());
+      cursor.parent();
+      return flags;
+    };
+    return collect();
   }
 
   /**
@@ -310,8 +357,8 @@ class Locator implements Located {
     // `let m = { imports = [ m ]; }; in m` must not loop: each set is read as a module once.
     if (!node || this.moduleBodies.has(node.from)) return null;
     this.moduleBodies.add(node.from);
-    const keys = this.topKeys(node);
-    const explicitConfig = keys.has('config') || keys.has('options');
+    this.impure++;
+    const explicitConfig = (this.topKeys(node) & (KEY_CONFIG | KEY_OPTIONS)) !== 0;
     const module: ModuleInfo = {
       span: spanOf(expr),
       body: spanOf(node),
@@ -344,25 +391,25 @@ class Locator implements Located {
 
   /** The top level of a module: `imports`, `config` (explicit modules) and option definitions. */
   private readModuleSet(set: SyntaxNode, scope: Scope, explicit: boolean): void {
+    if (!explicit) {
+      this.readItems(set, scope, 'module');
+      return;
+    }
+    // An explicit module defines options only under `config` (and reads `imports`).
     let bodyFound = false;
     const items: SyntaxNode[] = [];
-    this.eachItem(set, 2, (binding, first, node, from, to) => {
-      if (binding && !explicit && this.filteredOut(scope, first, from, to) && !moduleKeys.has(first[0] ?? ''))
-        return;
+    this.eachItem(set, 2, (_binding, _first, node) => {
       items.push(node());
     });
     for (const item of items) {
-      if (item.name === 'Inherit') {
-        if (!explicit) this.readInherit(item, scope);
-        continue;
-      }
+      if (item.name === 'Inherit') continue;
       const pathNode = item.getChild('AttrPath');
       if (!pathNode) continue;
       const { names, spans } = this.attrPath(pathNode);
       const first = names[0] ?? '';
       if (first === 'imports' && names.length === 1) {
         this.readImports(item, scope);
-      } else if (explicit && first === 'config') {
+      } else if (first === 'config') {
         if (names.length > 1) {
           this.readBinding(item, names.slice(1), spans.slice(1), scope);
           continue;
@@ -377,10 +424,164 @@ class Locator implements Located {
           this.attrsets.push(this.attrSetInfo(scope.path, u.node, scope.module));
           this.readSet(u.node, inner);
         }
-      } else if (!moduleKeys.has(first)) {
-        if (!explicit) this.readBinding(item, names, spans, scope);
       }
     }
+  }
+
+  /** One Binding or Inherit of a module's top level (a module without explicit `config`). */
+  private moduleItem(item: SyntaxNode, scope: Scope): void {
+    if (item.name === 'Inherit') {
+      this.readInherit(item, scope);
+      return;
+    }
+    const pathNode = item.getChild('AttrPath');
+    if (!pathNode) return;
+    const { names, spans } = this.attrPath(pathNode);
+    const first = names[0] ?? '';
+    if (first === 'imports' && names.length === 1) this.readImports(item, scope);
+    else if (!moduleKeys.has(first)) this.readBinding(item, names, spans, scope);
+  }
+
+  /** One Binding or Inherit of a set below a module's top level. */
+  private setItem(item: SyntaxNode, scope: Scope): void {
+    if (item.name === 'Inherit') {
+      this.readInherit(item, scope);
+      return;
+    }
+    const pathNode = item.getChild('AttrPath');
+    if (!pathNode) return;
+    const { names, spans } = this.attrPath(pathNode);
+    this.readBinding(item, names, spans, scope);
+  }
+
+  private readSet(set: SyntaxNode, scope: Scope): void {
+    this.readItems(set, scope, 'set');
+  }
+
+  /**
+   * Reads the items of a set in document order, keeping what each subtree (a balanced run of
+   * items, or an item kept as its own Tree) gave in the memo and replaying it when the same
+   * subtree comes back after an edit (locateMemo.ts).
+   */
+  private readItems(set: SyntaxNode, scope: Scope, kind: 'module' | 'set'): void {
+    const cursor = set.cursor(IterMode.IncludeAnonymous);
+    if (!cursor.firstChild()) return;
+    const key = this.memo
+      ? [
+          filterId(this.only),
+          kind,
+          scope.path.join('\u0000'),
+          scope.conditional ? 1 : 0,
+          scope.priority,
+          scope.module.kind,
+          scope.entrySpan ? 1 : 0,
+        ].join('\u0001')
+      : '';
+    this.readRun(cursor, scope, kind, key);
+  }
+
+  private readRun(cursor: TreeCursor, scope: Scope, kind: 'module' | 'set', key: string): void {
+    do {
+      const tree = cursor.tree;
+      if (cursor.type.isAnonymous) {
+        const children = (): void => {
+          if (!cursor.firstChild()) return;
+          this.readRun(cursor, scope, kind, key);
+          cursor.parent();
+        };
+        if (tree) this.memoised(tree, cursor, scope, key, children);
+        else children();
+        continue;
+      }
+      const binding = cursor.name === 'Binding';
+      if (!binding && cursor.name !== 'Inherit') continue;
+      const item = (): void => this.readItemAt(cursor, binding, scope, kind);
+      if (tree) this.memoised(tree, cursor, scope, key, item);
+      else item();
+    } while (cursor.nextSibling());
+  }
+
+  /** The item at the cursor, unless the filter rules it out (the cursor is left where it was). */
+  private readItemAt(cursor: TreeCursor, binding: boolean, scope: Scope, kind: 'module' | 'set'): void {
+    if (binding) {
+      const { from, to } = cursor;
+      const names = this.firstNames(cursor, 2);
+      if (this.filteredOut(scope, names, from, to) && (kind === 'set' || !moduleKeys.has(names[0] ?? '')))
+        return;
+    }
+    const node = cursor.node;
+    if (kind === 'module') this.moduleItem(node, scope);
+    else this.setItem(node, scope);
+  }
+
+  /** The first `count` names of the attribute path of the Binding at the cursor (left there). */
+  private firstNames(cursor: TreeCursor, count: number): string[] {
+    const names: string[] = [];
+    // (A function, so the compiler does not narrow the name across cursor moves.)
+    const name = (): string => cursor.name;
+    if (!cursor.firstChild()) return names;
+    while (name() !== 'AttrPath' && cursor.nextSibling());
+    if (name() === 'AttrPath' && cursor.firstChild()) {
+      do {
+        const element = name();
+        if (element === 'AttrName') names.push(this.text.slice(cursor.from, cursor.to));
+        else if (element === 'String' || element === 'Interpolation')
+          names.push(attrName(cursor.node, this.text, this.decode));
+      } while (names.length < count && cursor.nextSibling());
+      cursor.parent();
+    }
+    cursor.parent();
+    return names;
+  }
+
+  /**
+   * Runs `read` for the subtree at the cursor, or replays what it gave before. Kept only when
+   * nothing in it depends on more than its own text: no error node within it or at its edges
+   * (a binding that lost its `;` reads on, recover.ts), nothing that reads beyond it
+   * (`impure`); the text before it on its first line (an indentation) is part of the key.
+   */
+  private memoised(tree: Tree, cursor: TreeCursor, scope: Scope, key: string, read: () => void): void {
+    const { memo } = this;
+    const { from, to } = cursor;
+    if (!memo || this.errorWithin(from, to)) {
+      read();
+      return;
+    }
+    const fullKey = `${key}\u0001${this.text.slice(this.text.lastIndexOf('\n', from - 1) + 1, from)}`;
+    let byKey = memo.get(tree);
+    const known = byKey?.get(fullKey);
+    if (byKey && known) {
+      byKey.set(
+        fullKey,
+        replay(known, from, {
+          definitions: this.definitions,
+          attrsets: this.attrsets,
+          lists: this.lists,
+          module: scope.module,
+          outerSpans: scope.spans,
+          outerEntry: scope.entrySpan,
+        }),
+      );
+      return;
+    }
+    const definitions = this.definitions.length;
+    const attrsets = this.attrsets.length;
+    const lists = this.lists.length;
+    const impure = this.impure;
+    read();
+    if (this.impure !== impure) return;
+    if (!byKey) {
+      byKey = new Map();
+      memo.set(tree, byKey);
+    }
+    byKey.set(fullKey, {
+      from,
+      outerSpans: scope.spans,
+      outerEntry: scope.entrySpan,
+      definitions: this.definitions.slice(definitions),
+      attrsets: this.attrsets.slice(attrsets),
+      lists: this.lists.slice(lists),
+    });
   }
 
   private inner(scope: Scope, u: { conditional: boolean; priority: Priority }): Scope {
@@ -404,6 +605,8 @@ class Locator implements Located {
   }
 
   private readImports(binding: SyntaxNode, scope: Scope): void {
+    // Its modules and the variables it resolves lie beyond the binding: never kept (memoised).
+    this.impure++;
     for (const u of this.valueOf(binding)) {
       if (u.node.name !== 'List') continue;
       const path = [...scope.path, 'imports'];
@@ -433,21 +636,6 @@ class Locator implements Located {
             scope.module.system,
           );
       }
-    }
-  }
-
-  private readSet(set: SyntaxNode, scope: Scope): void {
-    const items: SyntaxNode[] = [];
-    this.eachItem(set, 2, (binding, first, node, from, to) => {
-      if (!binding || !this.filteredOut(scope, first, from, to)) items.push(node());
-    });
-    for (const item of items) {
-      if (item.name === 'Inherit') this.readInherit(item, scope);
-      if (item.name !== 'Binding') continue;
-      const pathNode = item.getChild('AttrPath');
-      if (!pathNode) continue;
-      const { names, spans } = this.attrPath(pathNode);
-      this.readBinding(item, names, spans, scope);
     }
   }
 
@@ -621,6 +809,7 @@ class Locator implements Located {
    * (docs/dev/domain.md#determinate-nix), recorded as an implied definition at the import.
    */
   private noteKnownModule(element: SyntaxNode, importer: ModuleInfo | undefined, conditional: boolean): void {
+    this.impure++;
     if (element.name !== 'Select' || importer?.nixos || importer?.prefix.length) return;
     const written = this.text.slice(element.from, element.to);
     if (!/(^|\.)determinate\.darwinModules\.default$/.test(written)) return;
@@ -650,25 +839,35 @@ class Locator implements Located {
   }
 
   /** `…darwinSystem { modules = [ … ]; }` / `…nixosSystem { … }` anywhere in the file. */
-  readSystemCalls(top: SyntaxNode): void {
-    // The callee's name is written out in the text: without it there is no call to find, and the
-    // walk over every node is skipped.
-    if (![...systemBuilders].some((name) => this.text.includes(name))) return;
+  readSystemCalls(top: SyntaxNode, index: LocateIndex): void {
+    // A call's callee ends in the name (calleeName): the calls are among the outermost
+    // applications around the names the index found, met in document order (as a walk would).
+    const calls: SyntaxNode[] = [];
+    const seenCall = new Set<string>();
+    for (const at of index.systemNames) {
+      for (let node: SyntaxNode | null = top.resolveInner(at, 1); node; node = node.parent) {
+        if (node.name !== 'Apply' || node.parent?.name === 'Apply') continue;
+        const key = `${node.from}:${node.to}`;
+        if (seenCall.has(key)) continue;
+        seenCall.add(key);
+        calls.push(node);
+      }
+    }
+    if (calls.length === 0) return;
+    calls.sort((a, b) => a.from - b.from || b.to - a.to);
     const seen = new Set<number>();
-    const cursor = top.cursor();
-    do {
-      if (cursor.name !== 'Apply' || cursor.node.parent?.name === 'Apply') continue;
-      const { callee, args } = flattenApply(cursor.node);
+    for (const call of calls) {
+      const { callee, args } = flattenApply(call);
       const name = calleeName(callee, this.text);
       if (!name || !systemBuilders.has(name) || args.length !== 1) continue;
       let arg: SyntaxNode | undefined = args[0];
       while (arg?.name === 'Parens') arg = expressionChildren(arg)[0];
       if (arg?.name !== 'AttrSet') continue;
       const system: SystemCall = {
-        name: this.hostName(cursor.node),
+        name: this.hostName(call),
         key: '',
         builder: name === 'nixosSystem' ? 'nixosSystem' : 'darwinSystem',
-        span: spanOf(cursor.node),
+        span: spanOf(call),
         modulePaths: [],
       };
       this.systems.push(system);
@@ -691,7 +890,7 @@ class Locator implements Located {
           }
         }
       }
-    } while (cursor.next());
+    }
     this.keySystems();
   }
 
@@ -723,15 +922,27 @@ class Locator implements Located {
    * (`flake = { darwinModules = { x = …; }; }`). Found from the text's mentions of `darwin`, so a
    * file without one costs one search.
    */
-  readFlakeModules(tree: SyntaxNode): void {
+  readFlakeModules(tree: SyntaxNode, index: LocateIndex): void {
     const seen = new Set<number>();
-    for (const match of this.text.matchAll(FLAKE_MODULE_HINT)) {
-      let node: SyntaxNode | null = tree.resolveInner(match.index, 1);
-      while (node && node.name !== 'Binding') node = node.parent;
-      if (!node || seen.has(node.from)) continue;
-      seen.add(node.from);
-      const path = this.fullBindingPath(node);
-      if (path) this.readFlakeModuleBinding(node, path);
+    const { flakeBindings } = index;
+    // Only a binding whose path starts with `flake` or `darwinModules` can publish one: the
+    // mentions inside those (index) are all that can matter.
+    for (let k = 0; k < flakeBindings.length; k += 2) {
+      const from = flakeBindings[k] ?? 0;
+      const to = flakeBindings[k + 1] ?? 0;
+      // One character either side, so `\b` sees what the whole text has there.
+      const start = Math.max(0, from - 1);
+      const part = this.text.slice(start, Math.min(this.text.length, to + 16));
+      for (const match of part.matchAll(FLAKE_MODULE_HINT)) {
+        const at = start + match.index;
+        if (at < from || at >= to) continue;
+        let node: SyntaxNode | null = tree.resolveInner(at, 1);
+        while (node && node.name !== 'Binding') node = node.parent;
+        if (!node || seen.has(node.from)) continue;
+        seen.add(node.from);
+        const path = this.fullBindingPath(node);
+        if (path) this.readFlakeModuleBinding(node, path);
+      }
     }
   }
 
@@ -780,8 +991,7 @@ class Locator implements Located {
     while (node && ['Lambda', 'Let', 'With', 'Parens', 'Assert'].includes(node.name))
       node = expressionChildren(node).at(-1);
     if (node?.name !== 'AttrSet') return false;
-    const keys = this.topKeys(node);
-    return keys.has('outputs') || keys.has('inputs');
+    return (this.topKeys(node) & (KEY_INPUTS | KEY_OUTPUTS)) !== 0;
   }
 }
 
@@ -792,12 +1002,20 @@ class Locator implements Located {
  */
 export function locate(parsed: ParsedNix, options: LocateOptions = {}): Located {
   const errors = parsed.hasErrors === false ? [] : errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).all;
-  const locator = new Locator(parsed.text, options.only, errors);
+  const memo = parsed.memo;
+  const locator = new Locator(
+    parsed.text,
+    options.only,
+    errors,
+    memo ? memoFor<Map<string, Recording>>(memo, 'locate') : null,
+    memo ? memoFor<number>(memo, 'topKeys') : null,
+  );
   const top = parsed.tree.topNode;
   const expr = expressionChildren(top)[0];
   if (expr && !locator.isFlake(expr)) locator.addModule(expr, 'file', [], [], false);
-  locator.readSystemCalls(top);
-  locator.readFlakeModules(top);
+  const index = locateIndex(parsed.tree, parsed.text, memo);
+  locator.readSystemCalls(top, index);
+  locator.readFlakeModules(top, index);
   const { definitions, attrsets, lists, modules, systems, imports } = locator;
   return { definitions, attrsets, lists, modules, systems, imports };
 }

@@ -137,3 +137,42 @@ export function generateDarwinConfig(lines: number, seed = 1): string {
   }
   return `${text}}\n`;
 }
+
+/**
+ * Other shapes of a big file (issue 8, goal 1: the keystroke cost must follow the edit whatever
+ * the shape): `nested`, sets inside sets four deep; `flat`, one set of `lines` bindings under one
+ * option; `modules`, many small inline modules in one `imports` list. Valid Nix, deterministic.
+ */
+export function generateShape(shape: 'nested' | 'flat' | 'modules', lines: number): string {
+  const out: string[] = ['{ config, lib, pkgs, ... }:', '{'];
+  if (shape === 'flat') {
+    out.push('  environment.variables = {');
+    for (let i = 0; out.length < lines - 3; i++) out.push(`    VAR_${i} = "value ${i}";`);
+    out.push('  };');
+  } else if (shape === 'nested') {
+    for (let a = 0; out.length < lines - 1; a++) {
+      out.push(`  services.group${a} = {`);
+      for (let b = 0; b < 4; b++) {
+        out.push(`    sub${b} = {`);
+        for (let c = 0; c < 4; c++)
+          out.push(
+            `      leaf${c} = { enable = ${c % 2 === 0}; port = ${1000 + c}; name = "n${a}-${b}-${c}"; };`,
+          );
+        out.push('    };');
+      }
+      out.push('  };');
+    }
+  } else {
+    out.push('  nix.linux-builder.enable = true;', '  imports = [');
+    for (let i = 0; out.length < lines - 3; i++)
+      out.push(
+        '    {',
+        `      launchd.daemons.d${i}.serviceConfig.RunAtLoad = true;`,
+        `      users.users.u${i}.uid = ${500 + i};`,
+        '    }',
+      );
+    out.push('  ];');
+  }
+  out.push('}', '');
+  return out.join('\n');
+}

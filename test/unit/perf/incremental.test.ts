@@ -7,7 +7,7 @@ import { analyzeNix, type Analysis } from '../../../src/rules/analyze.js';
 import { ruleRelevance } from '../../../src/rules/registry.js';
 import { errorNodes, newTreeMemo } from '../../../src/nix/treeMemo.js';
 import { corpus } from '../../util/corpus.js';
-import { generateDarwinConfig } from '../../util/generateConfig.js';
+import { generateDarwinConfig, generateShape } from '../../util/generateConfig.js';
 import { seededRandom } from '../../util/random.js';
 import { duplicateAttributes as duplicatesBefore } from './duplicatesOracle.js';
 import { itemAt } from '../../util/itemAt.js';
@@ -109,11 +109,14 @@ describe('incremental analysis gives what a fresh one gives', function () {
           where,
         );
         assert.deepEqual(syntaxProblems(parsed), syntaxProblems(fresh), where);
+        // Both locates keep per-subtree results across the edits (locateMemo.ts): each must equal
+        // a fresh one, the rules' and the full one (hover, completion).
         assert.deepEqual(
           locate(parsed, { only: ruleRelevance }),
           locate(fresh, { only: ruleRelevance }),
           where,
         );
+        assert.deepEqual(locate(parsed), locate(fresh), where);
         edits++;
       }
     }
@@ -143,4 +146,34 @@ describe('incremental analysis gives what a fresh one gives', function () {
       assert.deepEqual({ ...analysis.located }, { ...fresh.located }, `keystroke ${i}`);
     }
   });
+
+  for (const shape of ['generated', 'nested', 'flat', 'modules'] as const) {
+    it(`the rules' and the full locate after each keystroke in a ${shape} file equal a fresh parse's`, () => {
+      let text = shape === 'generated' ? generateDarwinConfig(3000, 5) : generateShape(shape, 3000);
+      let parsed = parseNix(text);
+      locate(parsed, { only: ruleRelevance });
+      locate(parsed);
+      const next = seededRandom(shape.length);
+      for (let i = 0; i < 40; i++) {
+        // Mostly typing where the user is (a run of keystrokes), now and then somewhere else.
+        const edit = randomEdit(text, next);
+        const changed = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
+        parsed = parseNix(changed, {
+          parsed,
+          changes: [
+            { fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length },
+          ],
+        });
+        text = changed;
+        const fresh = parseNix(text);
+        const where = `${shape}, keystroke ${i} ${JSON.stringify(edit)}`;
+        assert.deepEqual(
+          locate(parsed, { only: ruleRelevance }),
+          locate(fresh, { only: ruleRelevance }),
+          where,
+        );
+        assert.deepEqual(locate(parsed), locate(fresh), where);
+      }
+    });
+  }
 });

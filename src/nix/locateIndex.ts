@@ -1,0 +1,140 @@
+/**
+ * Where in a parse the locator's two searches of the whole file can find anything, kept per
+ * subtree (treeMemo.ts) so that after a keystroke only the rebuilt subtrees are scanned, not the
+ * text (issue 8, goal 1):
+ * - the names `darwinSystem`/`nixosSystem` written as an identifier or an attribute name (a system
+ *   call's callee ends in one, unwrap.ts calleeName);
+ * - the bindings whose attribute path may start with `flake` or `darwinModules` (where modules are
+ *   published by name, locate.ts flakeModuleSets): a quoted or computed first name counts as may.
+ * Tree buffers are read as raw (type, from, to, end) quads in prefix order, as treeHasError does.
+ */
+import { Tree, type TreeBuffer } from '@lezer/common';
+import { parser } from './generated/parser.js';
+import { memoFor, type TreeMemo } from './treeMemo.js';
+
+export interface LocateIndex {
+  /** Start offsets of the name tokens `darwinSystem`/`nixosSystem`. */
+  systemNames: number[];
+  /** [from, to) pairs, flattened, of the outermost bindings that may publish modules by name. */
+  flakeBindings: number[];
+}
+
+const typeId = (name: string): number => parser.nodeSet.types.find((t) => t.name === name)?.id ?? -1;
+const BINDING = typeId('Binding');
+const ATTR_PATH = typeId('AttrPath');
+const ATTR_NAME = typeId('AttrName');
+const IDENTIFIER = typeId('Identifier');
+const STRING = typeId('String');
+
+const systemNames = new Set(['darwinSystem', 'nixosSystem']);
+const flakeNames = new Set(['flake', 'darwinModules']);
+
+/** Whether a binding whose path starts with the element (type, from, to) may start with a flake name. */
+function mayBeFlakeName(type: number, from: number, to: number, text: string): boolean {
+  if (type === ATTR_NAME) return flakeNames.has(text.slice(from, to));
+  if (type !== STRING) return true; // `${…}` or an unexpected shape: may be anything
+  const raw = text.slice(from, to);
+  return raw === '"flake"' || raw === '"darwinModules"' || /[\\$]/.test(raw);
+}
+
+function isSystemName(type: number, from: number, to: number, text: string): boolean {
+  const length = to - from;
+  return (
+    (type === IDENTIFIER || type === ATTR_NAME) &&
+    (length === 12 || length === 11) &&
+    systemNames.has(text.slice(from, to))
+  );
+}
+
+/** The first element of a Binding tree's attribute path (absolute offsets), or null if it has none. */
+function firstPathElement(binding: Tree, at: number): { type: number; from: number; to: number } | null {
+  let node: Tree | TreeBuffer | undefined = binding.children[0];
+  let pos = at + (binding.positions[0] ?? 0);
+  let sawPath = false;
+  while (node instanceof Tree) {
+    if (!sawPath) {
+      if (node.type.id !== ATTR_PATH) return null;
+      sawPath = true;
+    } else return { type: node.type.id, from: pos, to: pos + node.length };
+    pos += node.positions[0] ?? 0;
+    node = node.children[0];
+  }
+  if (!node) return null;
+  const b = node.buffer;
+  let i = 0;
+  if (!sawPath) {
+    if (b[0] !== ATTR_PATH || (b[3] ?? 0) <= 4) return null;
+    i = 4;
+  }
+  return { type: b[i] ?? -1, from: pos + (b[i + 1] ?? 0), to: pos + (b[i + 2] ?? 0) };
+}
+
+function scanBuffer(buffer: TreeBuffer, at: number, text: string): LocateIndex {
+  const found: LocateIndex = { systemNames: [], flakeBindings: [] };
+  const b = buffer.buffer;
+  for (let i = 0; i < b.length;) {
+    const type = b[i] ?? -1;
+    const from = b[i + 1] ?? 0;
+    const to = b[i + 2] ?? 0;
+    const end = b[i + 3] ?? i + 4;
+    if (type === BINDING) {
+      // Its AttrPath first, that path's first element next (prefix order); any other shape: may.
+      const hasPath = end > i + 4 && b[i + 4] === ATTR_PATH && (b[i + 7] ?? 0) > i + 8;
+      if (!hasPath || mayBeFlakeName(b[i + 8] ?? -1, at + (b[i + 9] ?? 0), at + (b[i + 10] ?? 0), text)) {
+        found.flakeBindings.push(from, to);
+        // The names inside are still wanted.
+        for (let j = i + 4; j < end; j += 4)
+          if (isSystemName(b[j] ?? -1, at + (b[j + 1] ?? 0), at + (b[j + 2] ?? 0), text))
+            found.systemNames.push(b[j + 1] ?? 0);
+        i = end;
+        continue;
+      }
+    } else if (isSystemName(type, at + from, at + to, text)) found.systemNames.push(from);
+    i += 4;
+  }
+  return found;
+}
+
+function scan(
+  node: Tree | TreeBuffer,
+  at: number,
+  text: string,
+  memo: WeakMap<Tree | TreeBuffer, LocateIndex>,
+): LocateIndex {
+  const known = memo.get(node);
+  if (known) return known;
+  let found: LocateIndex;
+  if (!(node instanceof Tree)) found = scanBuffer(node, at, text);
+  else {
+    found = { systemNames: [], flakeBindings: [] };
+    let flake = false;
+    if (node.type.id === BINDING) {
+      const first = firstPathElement(node, at);
+      flake = !first || mayBeFlakeName(first.type, first.from, first.to, text);
+      if (flake) found.flakeBindings.push(0, node.length);
+    } else if (isSystemName(node.type.id, at, at + node.length, text)) found.systemNames.push(0);
+    node.children.forEach((child, i) => {
+      const offset = node.positions[i] ?? 0;
+      const inner = scan(child, at + offset, text, memo);
+      for (const p of inner.systemNames) found.systemNames.push(p + offset);
+      if (!flake) for (const p of inner.flakeBindings) found.flakeBindings.push(p + offset);
+    });
+  }
+  // Most subtrees hold neither: one shared empty index, not two arrays each.
+  const kept = found.systemNames.length || found.flakeBindings.length ? found : NOTHING;
+  memo.set(node, kept);
+  return kept;
+}
+
+const NOTHING: LocateIndex = Object.freeze({
+  systemNames: Object.freeze([]) as unknown as number[],
+  flakeBindings: Object.freeze([]) as unknown as number[],
+});
+
+/** The index of a whole parse tree, offsets absolute (`memo`: the parse's, when it has one). */
+export function locateIndex(tree: Tree, text: string, memo: TreeMemo | undefined): LocateIndex {
+  const nodes = memo
+    ? (memoFor<LocateIndex>(memo, 'locateIndex') as WeakMap<Tree | TreeBuffer, LocateIndex>)
+    : new WeakMap<Tree | TreeBuffer, LocateIndex>();
+  return scan(tree, 0, text, nodes);
+}
