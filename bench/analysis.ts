@@ -33,26 +33,8 @@ export function benchAnalysis(lines = 20_000): void {
   const ratioOfPairs = spread(pairs.ratios);
   const cold = coldSpread.median;
 
-  // Keystrokes: type one character at a time in the middle of the file, re-analysing after each
-  // with the previous parse, as the language server does.
-  let analysis: Analysis = analyzeNix(text);
-  let current = text;
-  const at = current.indexOf('\n', current.length >> 1) + 1;
-  const keystrokes: number[] = [];
-  for (let i = 0; i < 40; i++) {
-    const insert = i % 2 === 0 ? '#' : ' ';
-    const offset = at + i;
-    const next = current.slice(0, offset) + insert + current.slice(offset);
-    const start = performance.now();
-    analysis = analyzeNix(
-      next,
-      {},
-      { parsed: analysis.parsed, changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }] },
-    );
-    keystrokes.push(performance.now() - start);
-    current = next;
-  }
-  const keystroke = median(keystrokes.slice(5));
+  // (One keystroke's cost, at several sizes and shapes: keystrokes.ts.)
+  const analysis: Analysis = analyzeNix(text);
   // The rules read a few option paths; the whole file's definitions (hover, completion) are
   // located when first read: what the first hover after an edit costs.
   const fullLocate =
@@ -89,7 +71,6 @@ export function benchAnalysis(lines = 20_000): void {
   console.log(`  raw Lezer parse (floor)        ${msSpread(rawSpread)}`);
   console.log(`  cold parse + analysis          ${msSpread(coldSpread)}`);
   console.log(`  cold / raw, per pair           ${ratioSpread(ratioOfPairs)}   (target <= 1.3x median)`);
-  console.log(`keystroke re-analysis (median)   ${ms(keystroke)}   (target <= 10 ms)`);
   console.log(
     `full locate, first read (hover)  ${ms(fullLocate)}   (every definition, for hover/completion; analysis defers it)`,
   );

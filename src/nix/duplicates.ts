@@ -202,10 +202,6 @@ export function checkedDuplicates(set: SyntaxNode, text: string): DuplicateAttri
  * IterMode.IncludeAnonymous) is at the set, and is left there.
  */
 export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree, string[]>): boolean {
-  const decode = (n: SyntaxNode): string | null => stringValue(n, text);
-  // The name of the element at the cursor (by its role: only AttrName needs no SyntaxNode).
-  const element = (role: number): string =>
-    role === Role.AttrName ? text.slice(cursor.from, cursor.to) : attrName(cursor.node, text, decode);
   // A balanced subtree inside a binding (never seen in practice): leave it to the full check.
   let unsure = false;
   const collect = (keys: string[]): void => {
@@ -221,34 +217,8 @@ export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree
           if (tree) memo?.set(tree, own);
         }
         for (const key of own) keys.push(key);
-      } else if (role === Role.Inherit) {
-        // Conservative: every name in it, the source's too.
-        if (!cursor.firstChild()) continue;
-        do {
-          const inner = roles[cursor.type.id] ?? Role.Other;
-          if (inner === Role.Anonymous) unsure = true;
-          else if (inner <= Role.Interpolation) keys.push(`${element(inner)}\u0000`);
-        } while (cursor.nextSibling());
-        cursor.parent();
-      } else if (role === Role.Binding && cursor.firstChild()) {
-        let inner = roles[cursor.type.id] ?? Role.Other;
-        while (inner !== Role.AttrPath && inner !== Role.Anonymous && cursor.nextSibling())
-          inner = roles[cursor.type.id] ?? Role.Other;
-        if (inner === Role.Anonymous) unsure = true;
-        if (inner === Role.AttrPath && cursor.firstChild()) {
-          let key = '';
-          do {
-            const part = roles[cursor.type.id] ?? Role.Other;
-            if (part === Role.Anonymous) unsure = true;
-            if (part > Role.Interpolation) continue;
-            const name = element(part);
-            if (name === '${…}') break;
-            key += `${name}\u0000`;
-          } while (cursor.nextSibling());
-          cursor.parent();
-          if (key) keys.push(key);
-        }
-        cursor.parent();
+      } else if (role === Role.Inherit || role === Role.Binding) {
+        if (itemKeys(cursor, text, keys)) unsure = true;
       }
     } while (cursor.nextSibling());
     cursor.parent();
@@ -263,16 +233,69 @@ export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree
     seen.add(key);
   }
   // A proper prefix ends at a NUL before the last one.
-  for (const key of keys) {
-    for (
-      let end = key.indexOf('\u0000');
-      end >= 0 && end < key.length - 1;
-      end = key.indexOf('\u0000', end + 1)
-    ) {
-      if (seen.has(key.slice(0, end + 1))) return true;
-    }
-  }
+  for (const key of keys) for (const prefix of properPrefixes(key)) if (seen.has(prefix)) return true;
   return false;
+}
+
+/** The keys of `a.b.c` are `a\0b\0`, `a\0`: each proper prefix, ending at a NUL before the last. */
+export function properPrefixes(key: string): string[] {
+  const out: string[] = [];
+  for (
+    let end = key.indexOf('\u0000');
+    end >= 0 && end < key.length - 1;
+    end = key.indexOf('\u0000', end + 1)
+  )
+    out.push(key.slice(0, end + 1));
+  return out;
+}
+
+/** What a node is to the clash test: an item (Binding, Inherit), a balanced run (anonymous), or other. */
+export function clashRole(typeId: number): 'item' | 'run' | 'other' {
+  const role = roles[typeId] ?? Role.Other;
+  return role === Role.Binding || role === Role.Inherit ? 'item' : role === Role.Anonymous ? 'run' : 'other';
+}
+
+/**
+ * Appends the keys of the Binding or Inherit at `cursor` (IncludeAnonymous; left there) to
+ * `keys` (see mayClashAt); true when its shape is beyond the quick test (an anonymous node inside).
+ */
+export function itemKeys(cursor: TreeCursor, text: string, keys: string[]): boolean {
+  const decode = (n: SyntaxNode): string | null => stringValue(n, text);
+  // The name of the element at the cursor (by its role: only AttrName needs no SyntaxNode).
+  const element = (role: number): string =>
+    role === Role.AttrName ? text.slice(cursor.from, cursor.to) : attrName(cursor.node, text, decode);
+  let unsure = false;
+  const role = roles[cursor.type.id] ?? Role.Other;
+  if (role === Role.Inherit) {
+    // Conservative: every name in it, the source's too.
+    if (!cursor.firstChild()) return false;
+    do {
+      const inner = roles[cursor.type.id] ?? Role.Other;
+      if (inner === Role.Anonymous) unsure = true;
+      else if (inner <= Role.Interpolation) keys.push(`${element(inner)}\u0000`);
+    } while (cursor.nextSibling());
+    cursor.parent();
+  } else if (role === Role.Binding && cursor.firstChild()) {
+    let inner = roles[cursor.type.id] ?? Role.Other;
+    while (inner !== Role.AttrPath && inner !== Role.Anonymous && cursor.nextSibling())
+      inner = roles[cursor.type.id] ?? Role.Other;
+    if (inner === Role.Anonymous) unsure = true;
+    if (inner === Role.AttrPath && cursor.firstChild()) {
+      let key = '';
+      do {
+        const part = roles[cursor.type.id] ?? Role.Other;
+        if (part === Role.Anonymous) unsure = true;
+        if (part > Role.Interpolation) continue;
+        const name = element(part);
+        if (name === '${…}') break;
+        key += `${name}\u0000`;
+      } while (cursor.nextSibling());
+      cursor.parent();
+      if (key) keys.push(key);
+    }
+    cursor.parent();
+  }
+  return unsure;
 }
 
 /** Every attribute defined twice in a set or `let` of the tree rooted at `top`. */

@@ -11,7 +11,8 @@ import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/co
 import type { Span } from './model.js';
 import { checkedDuplicates, mayClashAt, ownDuplicates, type DuplicateAttribute } from './duplicates.js';
 import type { ParsedNix } from './parse.js';
-import { errorNodes, memoFor, newTreeMemo } from './treeMemo.js';
+import { errorNodes, memoFor, newTreeMemo, type TreeMemo } from './treeMemo.js';
+import { isBigSet, mayClashInBigSet } from './clashState.js';
 import { parser } from './generated/parser.js';
 
 export interface SyntaxProblem {
@@ -318,6 +319,7 @@ function checkTree(
   memo: WeakMap<Tree, Found>,
   keysMemo: WeakMap<Tree, string[]>,
   out: Found,
+  memos: TreeMemo,
 ): void {
   // A Formals' check depends on its parent (the Lambda's `@` name): never kept by its own tree.
   const tree = cursor.type.id === formalsType ? null : cursor.tree;
@@ -333,13 +335,15 @@ function checkTree(
   const type = cursor.type.id;
   if (setTypes.has(type)) {
     // The quick test reads the set's paths with the walk's cursor: most sets need no SyntaxNode.
-    if (mayClashAt(cursor, text, keysMemo))
+    // A big set is followed across keystrokes (clashState.ts), not tested key by key again.
+    const set = cursor.tree;
+    if (isBigSet(set) ? mayClashInBigSet(set, cursor, text, memos) : mayClashAt(cursor, text, keysMemo))
       for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
   } else if (checked[type] && worthChecking(cursor, type)) {
     checkNode(cursor.node, text, out, keysMemo);
   }
   if (cursor.firstChild()) {
-    do checkTree(cursor, text, memo, keysMemo, out);
+    do checkTree(cursor, text, memo, keysMemo, out, memos);
     while (cursor.nextSibling());
     cursor.parent();
   }
@@ -371,6 +375,7 @@ function semanticAndDuplicates(parsed: ParsedNix): {
     memo,
     memoFor<string[]>(memos, 'attributePaths'),
     found,
+    memos,
   );
   const duplicates = found.duplicates.map((d) => ({
     span: d.span,

@@ -17,7 +17,8 @@ export const hostPortMismatchRule: Rule = {
   severity: 'warning',
   reads: [
     ['nix', 'linux-builder'],
-    ['environment', 'etc'],
+    // Only the builder's ssh_config file: not every other /etc file a configuration writes.
+    SSH_FILE,
   ],
   docs: 'docs/rules/host-port-mismatch.md',
   check(ctx) {

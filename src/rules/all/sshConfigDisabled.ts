@@ -11,7 +11,8 @@ export const sshConfigDisabledRule: Rule = {
   id: 'ssh-config-disabled',
   severity: 'warning',
   reads: [
-    ['environment', 'etc'],
+    // Only the builder's ssh_config file: not every other /etc file a configuration writes.
+    ['environment', 'etc', LINUX_BUILDER_SSH_CONFIG_FILE],
     ['nix', 'linux-builder'],
   ],
   docs: 'docs/rules/ssh-config-disabled.md',

@@ -15,7 +15,8 @@ export const sshConfigNotForcedRule: Rule = {
   severity: 'warning',
   reads: [
     ['nix', 'linux-builder'],
-    ['environment', 'etc'],
+    // Only the builder's ssh_config file: not every other /etc file a configuration writes.
+    SSH_CONFIG_FILE_OPTION,
   ],
   docs: 'docs/rules/ssh-config-not-forced.md',
   check(ctx) {

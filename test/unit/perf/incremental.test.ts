@@ -154,6 +154,8 @@ describe('incremental analysis gives what a fresh one gives', function () {
       locate(parsed, { only: ruleRelevance });
       locate(parsed);
       const next = seededRandom(shape.length);
+      let clashes = 0;
+      syntaxProblems(parsed);
       for (let i = 0; i < 40; i++) {
         // Mostly typing where the user is (a run of keystrokes), now and then somewhere else.
         const edit = randomEdit(text, next);
@@ -173,7 +175,11 @@ describe('incremental analysis gives what a fresh one gives', function () {
           where,
         );
         assert.deepEqual(locate(parsed), locate(fresh), where);
+        // A big set's clash test is carried across keystrokes (clashState.ts).
+        assert.deepEqual(syntaxProblems(parsed), syntaxProblems(fresh), where);
+        if (syntaxProblems(fresh).some((p) => p.message.includes('already defined'))) clashes++;
       }
+      assert.ok(shape !== 'flat' || clashes > 0, `${shape}: no edit made a clash`);
     });
   }
 });
