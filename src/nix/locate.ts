@@ -84,6 +84,19 @@ const topKeyFlags = new Map([
   ['outputs', KEY_OUTPUTS],
 ]);
 
+/** A subtree being recorded (Locator.memoStart). */
+interface Mark {
+  tree: Tree;
+  fullKey: string;
+  from: number;
+  scope: Scope;
+  definitions: number;
+  attrsets: number;
+  lists: number;
+  impure: number;
+}
+const REPLAYED = 'replayed';
+
 /** A number per path filter, for the memo's keys (what a subtree gives depends on the filter). */
 const filterIds = new WeakMap<PathFilter, number>();
 let filtersSeen = 0;
@@ -428,32 +441,6 @@ class Locator implements Located {
     }
   }
 
-  /** One Binding or Inherit of a module's top level (a module without explicit `config`). */
-  private moduleItem(item: SyntaxNode, scope: Scope): void {
-    if (item.name === 'Inherit') {
-      this.readInherit(item, scope);
-      return;
-    }
-    const pathNode = item.getChild('AttrPath');
-    if (!pathNode) return;
-    const { names, spans } = this.attrPath(pathNode);
-    const first = names[0] ?? '';
-    if (first === 'imports' && names.length === 1) this.readImports(item, scope);
-    else if (!moduleKeys.has(first)) this.readBinding(item, names, spans, scope);
-  }
-
-  /** One Binding or Inherit of a set below a module's top level. */
-  private setItem(item: SyntaxNode, scope: Scope): void {
-    if (item.name === 'Inherit') {
-      this.readInherit(item, scope);
-      return;
-    }
-    const pathNode = item.getChild('AttrPath');
-    if (!pathNode) return;
-    const { names, spans } = this.attrPath(pathNode);
-    this.readBinding(item, names, spans, scope);
-  }
-
   private readSet(set: SyntaxNode, scope: Scope): void {
     this.readItems(set, scope, 'set');
   }
@@ -461,7 +448,8 @@ class Locator implements Located {
   /**
    * Reads the items of a set in document order, keeping what each subtree (a balanced run of
    * items, or an item kept as its own Tree) gave in the memo and replaying it when the same
-   * subtree comes back after an edit (locateMemo.ts).
+   * subtree comes back after an edit (locateMemo.ts). One loop over the runs, not a recursion:
+   * a set nested 5,000 deep costs the stack no more per level than reading its binding does.
    */
   private readItems(set: SyntaxNode, scope: Scope, kind: 'module' | 'set'): void {
     const cursor = set.cursor(IterMode.IncludeAnonymous);
@@ -477,41 +465,52 @@ class Locator implements Located {
           scope.entrySpan ? 1 : 0,
         ].join('\u0001')
       : '';
-    this.readRun(cursor, scope, kind, key);
-  }
-
-  private readRun(cursor: TreeCursor, scope: Scope, kind: 'module' | 'set', key: string): void {
-    do {
+    // The memo marks of the runs the cursor is inside (null: not kept).
+    const open: (Mark | null)[] = [];
+    for (;;) {
       const tree = cursor.tree;
       if (cursor.type.isAnonymous) {
-        const children = (): void => {
-          if (!cursor.firstChild()) return;
-          this.readRun(cursor, scope, kind, key);
-          cursor.parent();
-        };
-        if (tree) this.memoised(tree, cursor, scope, key, children);
-        else children();
-        continue;
+        const mark = tree ? this.memoStart(tree, cursor, scope, key) : null;
+        if (mark !== REPLAYED) {
+          if (cursor.firstChild()) {
+            open.push(mark);
+            continue;
+          }
+          if (mark) this.memoEnd(mark);
+        }
+      } else if (cursor.name === 'Binding' || cursor.name === 'Inherit') {
+        const mark = tree ? this.memoStart(tree, cursor, scope, key) : null;
+        if (mark !== REPLAYED) {
+          this.readItemAt(cursor, scope, kind);
+          if (mark) this.memoEnd(mark);
+        }
       }
-      const binding = cursor.name === 'Binding';
-      if (!binding && cursor.name !== 'Inherit') continue;
-      const item = (): void => this.readItemAt(cursor, binding, scope, kind);
-      if (tree) this.memoised(tree, cursor, scope, key, item);
-      else item();
-    } while (cursor.nextSibling());
+      while (!cursor.nextSibling()) {
+        if (open.length === 0) return;
+        cursor.parent();
+        const mark = open.pop();
+        if (mark) this.memoEnd(mark);
+      }
+    }
   }
 
   /** The item at the cursor, unless the filter rules it out (the cursor is left where it was). */
-  private readItemAt(cursor: TreeCursor, binding: boolean, scope: Scope, kind: 'module' | 'set'): void {
-    if (binding) {
-      const { from, to } = cursor;
-      const names = this.firstNames(cursor, 2);
-      if (this.filteredOut(scope, names, from, to) && (kind === 'set' || !moduleKeys.has(names[0] ?? '')))
-        return;
+  private readItemAt(cursor: TreeCursor, scope: Scope, kind: 'module' | 'set'): void {
+    const { from, to } = cursor;
+    if (cursor.name === 'Inherit') {
+      this.readInherit(cursor.node, scope);
+      return;
     }
-    const node = cursor.node;
-    if (kind === 'module') this.moduleItem(node, scope);
-    else this.setItem(node, scope);
+    const first = this.firstNames(cursor, 2);
+    if (this.filteredOut(scope, first, from, to) && (kind === 'set' || !moduleKeys.has(first[0] ?? '')))
+      return;
+    const item = cursor.node;
+    const pathNode = item.getChild('AttrPath');
+    if (!pathNode) return;
+    const { names, spans } = this.attrPath(pathNode);
+    if (kind === 'set') this.readBinding(item, names, spans, scope);
+    else if (names[0] === 'imports' && names.length === 1) this.readImports(item, scope);
+    else if (!moduleKeys.has(names[0] ?? '')) this.readBinding(item, names, spans, scope);
   }
 
   /** The first `count` names of the attribute path of the Binding at the cursor (left there). */
@@ -535,20 +534,23 @@ class Locator implements Located {
   }
 
   /**
-   * Runs `read` for the subtree at the cursor, or replays what it gave before. Kept only when
-   * nothing in it depends on more than its own text: no error node within it or at its edges
-   * (a binding that lost its `;` reads on, recover.ts), nothing that reads beyond it
-   * (`impure`); the text before it on its first line (an indentation) is part of the key.
+   * Replays what the subtree at the cursor gave before (REPLAYED), or starts recording what it
+   * gives (a mark for memoEnd; null when it cannot be kept). Kept only when nothing in it depends
+   * on more than its own text: no error node within it or at its edges (a binding that lost its
+   * `;` reads on, recover.ts), nothing that reads beyond it (`impure`); the text before it on its
+   * first line (an indentation) is part of the key.
    */
-  private memoised(tree: Tree, cursor: TreeCursor, scope: Scope, key: string, read: () => void): void {
+  private memoStart(
+    tree: Tree,
+    cursor: TreeCursor,
+    scope: Scope,
+    key: string,
+  ): Mark | null | typeof REPLAYED {
     const { memo } = this;
     const { from, to } = cursor;
-    if (!memo || this.errorWithin(from, to)) {
-      read();
-      return;
-    }
+    if (!memo || this.errorWithin(from, to)) return null;
     const fullKey = `${key}\u0001${this.text.slice(this.text.lastIndexOf('\n', from - 1) + 1, from)}`;
-    let byKey = memo.get(tree);
+    const byKey = memo.get(tree);
     const known = byKey?.get(fullKey);
     if (byKey && known) {
       byKey.set(
@@ -562,25 +564,35 @@ class Locator implements Located {
           outerEntry: scope.entrySpan,
         }),
       );
-      return;
+      return REPLAYED;
     }
-    const definitions = this.definitions.length;
-    const attrsets = this.attrsets.length;
-    const lists = this.lists.length;
-    const impure = this.impure;
-    read();
-    if (this.impure !== impure) return;
+    return {
+      tree,
+      fullKey,
+      from,
+      scope,
+      definitions: this.definitions.length,
+      attrsets: this.attrsets.length,
+      lists: this.lists.length,
+      impure: this.impure,
+    };
+  }
+
+  private memoEnd(mark: Mark): void {
+    const { memo } = this;
+    if (!memo || this.impure !== mark.impure) return;
+    let byKey = memo.get(mark.tree);
     if (!byKey) {
       byKey = new Map();
-      memo.set(tree, byKey);
+      memo.set(mark.tree, byKey);
     }
-    byKey.set(fullKey, {
-      from,
-      outerSpans: scope.spans,
-      outerEntry: scope.entrySpan,
-      definitions: this.definitions.slice(definitions),
-      attrsets: this.attrsets.slice(attrsets),
-      lists: this.lists.slice(lists),
+    byKey.set(mark.fullKey, {
+      from: mark.from,
+      outerSpans: mark.scope.spans,
+      outerEntry: mark.scope.entrySpan,
+      definitions: this.definitions.slice(mark.definitions),
+      attrsets: this.attrsets.slice(mark.attrsets),
+      lists: this.lists.slice(mark.lists),
     });
   }
 
