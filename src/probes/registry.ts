@@ -1,35 +1,14 @@
-/** Every probe, one file each, in the chain order the verdict reads them. */
+/**
+ * Every probe: the files under probes/checks/ that declare one (listed by scripts/build.mjs in
+ * checks/index.ts, so adding a probe touches no list here), in the chain order the verdict reads
+ * them, which is the order of PROBE_IDS (src/protocol/probes.ts, the public contract).
+ */
+import { PROBE_IDS } from '../protocol/probes.js';
 import type { ProbeDefinition } from './context.js';
-import { builderKeyProbe } from './checks/builderKey.js';
-import { buildersSettingProbe } from './checks/buildersSetting.js';
-import { determinateProbe } from './checks/determinate.js';
-import { hostKeyProbe } from './checks/hostKey.js';
-import { hostnameResolutionProbe } from './checks/hostnameResolution.js';
-import { launchdServiceProbe } from './checks/launchdService.js';
-import { machinesFileProbe } from './checks/machinesFile.js';
-import { nixInstallProbe } from './checks/nixInstall.js';
-import { platformProbe } from './checks/platform.js';
-import { remoteNixProbe } from './checks/remoteNix.js';
-import { sshConfigIncludeProbe } from './checks/sshConfigInclude.js';
-import { sshEffectiveConfigProbe } from './checks/sshEffectiveConfig.js';
-import { sshLoginProbe } from './checks/sshLogin.js';
-import { testBuildProbe } from './checks/testBuild.js';
-import { vmPortProbe } from './checks/vmPort.js';
+import { ALL_PROBES } from './checks/index.js';
 
-export const PROBES: readonly ProbeDefinition[] = [
-  platformProbe,
-  nixInstallProbe,
-  determinateProbe,
-  buildersSettingProbe,
-  machinesFileProbe,
-  sshConfigIncludeProbe,
-  sshEffectiveConfigProbe,
-  hostnameResolutionProbe,
-  builderKeyProbe,
-  launchdServiceProbe,
-  vmPortProbe,
-  hostKeyProbe,
-  sshLoginProbe,
-  remoteNixProbe,
-  testBuildProbe,
-];
+const chainPosition = (probe: ProbeDefinition): number => PROBE_IDS.indexOf(probe.id);
+
+export const PROBES: readonly ProbeDefinition[] = [...ALL_PROBES].sort(
+  (a, b) => chainPosition(a) - chainPosition(b),
+);

@@ -7,7 +7,7 @@ import { projectRoot } from '../../util/paths.js';
 
 /**
  * Adding a probe is one file under src/probes/checks/ (its id, title, requires/after and run in one
- * declaration), one line in the registry and its id in PROBE_IDS (the public contract the JSON
+ * declaration; the build lists the folder's files) and its id in PROBE_IDS (the public contract the JSON
  * output and the extension share), one row in the README's probe table, and a test. This fails
  * when one of those is missing.
  */

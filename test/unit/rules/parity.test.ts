@@ -11,7 +11,7 @@ import { projectRoot } from '../../util/paths.js';
 
 /**
  * Adding a rule is its file under src/rules/all/ (id, severity, the option paths it reads, its page
- * and `check`), its line in the registry, its page under docs/rules/ and a test. This fails when a
+ * and `check`; the build lists the folder's files), its page under docs/rules/ and a test. This fails when a
  * declaration is missing or does not match what `check` does.
  */
 describe('rule declarations and their parity', function () {
