@@ -98,3 +98,34 @@ export const EXPLAIN_REQUEST = new RequestType<ExplainParams, ExplainResult, voi
  */
 export const EXPLAIN_LINK_LINE =
   /cannot build on '|failed to start SSH connection|Host key verification failed|is required to build|Required system: '|The option [`'‘][^`'’]+[`'’] does not exist|has conflicting definition values|Could not resolve hostname|Permission denied \(publickey|connect to host \S+ port \d+: Connection refused|Unexpected files in \/etc|Determinate detected|requires [`'‘]?nix\.enable|Failed to find a machine for remote build|UNPROTECTED PRIVATE KEY FILE|kex_exchange_identification/;
+
+/**
+ * Notification (client to server): what a health check or test build the client ran showed about
+ * the builder. Advice for a first setup (`config-needs-bootstrap`) is quiet while `works` is true.
+ * The server learns the same from the probe runs it serves itself (RUN_PROBES_REQUEST, REPORT_REQUEST).
+ */
+export const BUILDER_STATUS_METHOD = 'linuxBuilderDoctor/builderStatus';
+
+export interface BuilderStatusParams {
+  works: boolean;
+  /** What showed it (for the server's log). */
+  source: 'health-check' | 'test-build';
+}
+
+export const BUILDER_STATUS_NOTIFICATION = new NotificationType<BuilderStatusParams>(BUILDER_STATUS_METHOD);
+
+/**
+ * Commands a client runs itself for the code actions that carry them (the VS Code extension declares
+ * them in `initializationOptions.clientCommands`); a client that declares none gets no such action.
+ */
+export const DISABLE_RULE_COMMAND = 'linuxBuilderDoctor.disableRule';
+/** Arguments: [ruleId] — opens the rule's documentation page. */
+export const SHOW_RULE_DOCUMENTATION_COMMAND = 'linuxBuilderDoctor.showRuleDocumentation';
+/**
+ * Served by the server (workspace/executeCommand) for clients without the command above that can show
+ * documents (`window/showDocument`): arguments [ruleId]; the server asks the client to open the page.
+ */
+export const OPEN_RULE_PAGE_SERVER_COMMAND = 'linuxBuilderDoctor.server.openRulePage';
+
+/** The kind of the "fix all" source action (`editor.codeActionsOnSave: { "source.fixAll": … }` runs it). */
+export const FIX_ALL_KIND = 'source.fixAll.linuxBuilderDoctor';

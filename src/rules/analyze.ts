@@ -56,6 +56,11 @@ export interface AnalyzeOptions {
    * host and the findings are merged (perHost.ts). Replaces `elsewhere`.
    */
   contexts?: readonly ConfigurationContext[] | undefined;
+  /**
+   * A health check or test build has shown the builder works: rules that only advise how to get a
+   * first working builder (`Rule.untilBuilderWorks`) stay quiet.
+   */
+  builderWorks?: boolean | undefined;
 }
 
 /** What the rules read of a parse: the definitions, sets and lists at the paths they check. */
@@ -199,7 +204,7 @@ export function analyzeParsed(
     };
     const out: RuleResult[] = [];
     for (const rule of RULES) {
-      if (disabled.has(rule.id)) continue;
+      if (disabled.has(rule.id) || (options.builderWorks && rule.untilBuilderWorks)) continue;
       try {
         for (const finding of rule.check(ctx)) out.push({ rule: rule.id, finding });
       } catch (error) {

@@ -151,6 +151,11 @@ export interface Rule {
   reads: readonly OptionPattern[];
   /** Its documentation page, `docs/rules/<id>.md` (the diagnostic links to it). */
   docs: string;
+  /**
+   * Advice for a builder that has not worked yet: the rule is quiet once a health check or a test
+   * build has shown the builder works (`AnalyzeOptions.builderWorks`).
+   */
+  untilBuilderWorks?: boolean;
   check(ctx: RuleContext): RuleFinding[];
 }
 

@@ -43,6 +43,8 @@ export interface ServerLifetime {
   refuseAfterShutdown: () => void;
   /** Aborted at `shutdown`: runs in flight stop. */
   lifetime: AbortSignal;
+  /** Every finished probe run (what it showed about the builder). */
+  onReport?: (report: RunProbesResult) => void;
 }
 
 export function registerProbeRequests(
@@ -59,10 +61,12 @@ export function registerProbeRequests(
       const abort = abortOn(token, server.lifetime);
       const runId = optionalString(params?.runId) ?? '';
       try {
-        return await runProbes(probeRunOptions(params, settings(), abort.signal), (result, total) => {
+        const report = await runProbes(probeRunOptions(params, settings(), abort.signal), (result, total) => {
           const progress: ProbeProgressParams = { runId, result, total };
           void connection.sendNotification(PROBE_PROGRESS_NOTIFICATION, progress).catch(() => undefined);
         });
+        if (!abort.signal.aborted) server.onReport?.(report);
+        return report;
       } finally {
         abort.dispose();
       }
@@ -76,6 +80,7 @@ export function registerProbeRequests(
       const abort = abortOn(token, server.lifetime);
       try {
         const report = await runProbes(probeRunOptions(params, settings(), abort.signal));
+        if (!abort.signal.aborted) server.onReport?.(report);
         return { markdown: renderMarkdownReport(report, { toolVersion }) };
       } finally {
         abort.dispose();

@@ -21,7 +21,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { DocumentStore, isNixDocument, type DocumentState } from './documents.js';
-import { toDiagnostic } from './diagnostics.js';
+import { ruleDocsUrl, toDiagnostic } from './diagnostics.js';
 import { codeActionsFor } from './codeActions.js';
 import { hoverAt } from './hover.js';
 import { completionsAt } from './completion.js';
@@ -30,6 +30,15 @@ import { registerProbeRequests } from './probeRequests.js';
 import { registerExplainRequest } from './explainRequest.js';
 import { SETTINGS_SECTION, defaultDocsBaseUrl, parseSettings, type ServerSettings } from './settings.js';
 import { TOOL_VERSION } from '../protocol/version.js';
+import {
+  BUILDER_STATUS_NOTIFICATION,
+  FIX_ALL_KIND,
+  OPEN_RULE_PAGE_SERVER_COMMAND,
+  SHOW_RULE_DOCUMENTATION_COMMAND,
+} from '../protocol/lsp.js';
+import { analyzeNix, type AnalyzeOptions } from '../rules/analyze.js';
+import { RULE_IDS } from '../rules/registry.js';
+import { BuilderStatus } from './builderStatus.js';
 import { Workspace, type FactsChange, type FileChange } from '../workspace/workspace.js';
 import { filePathOf } from './uris.js';
 
@@ -51,6 +60,10 @@ export function startServer(connection: Connection): { dispose: () => void } {
   let registerForConfiguration = false;
   /** Whether the client tells us of .nix files changed on disk (then nothing on disk is polled). */
   let watchingFiles = false;
+  /** Commands the client runs itself for our code actions (initializationOptions.clientCommands). */
+  let clientCommands: ReadonlySet<string> = new Set();
+  /** The client opens documents the server names (window/showDocument). */
+  let showDocument = false;
   const log = (message: string): void => connection.console.error(message);
   /**
    * LSP: after `shutdown` the server answers every request with InvalidRequest and drops every
@@ -117,24 +130,30 @@ export function startServer(connection: Connection): { dispose: () => void } {
     }
   };
 
+  /** Whether a health check or test build showed the builder works (quiets first-setup advice). */
+  const builder = new BuilderStatus(log, () => store.reanalyzeAll());
+
+  const analyzeOptions = (uri: string): AnalyzeOptions => {
+    const path = filePathOf(uri);
+    return {
+      disabledRules: settings.disabledRules,
+      builderWorks: builder.works,
+      // The other modules of the same configuration (per host), as `check` sees them; the other
+      // files' texts place related information in them.
+      contexts:
+        path === undefined
+          ? undefined
+          : workspace
+              .contextsFor(path)
+              .map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
+      // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
+      onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
+    };
+  };
+
   const store: DocumentStore = new DocumentStore({
     debounceMs: DEBOUNCE_MS,
-    analyzeOptions: (uri) => {
-      const path = filePathOf(uri);
-      return {
-        disabledRules: settings.disabledRules,
-        // The other modules of the same configuration (per host), as `check` sees them; the other
-        // files' texts place related information in them.
-        contexts:
-          path === undefined
-            ? undefined
-            : workspace
-                .contextsFor(path)
-                .map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
-        // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
-        onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
-      };
-    },
+    analyzeOptions,
     onAnalyzed: (state) => {
       publish(state);
       const path = filePathOf(state.uri);
@@ -183,6 +202,13 @@ export function startServer(connection: Connection): { dispose: () => void } {
     watchingFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     initialSettings = params.initializationOptions;
     settings = parseSettings(initialSettings, docsDefault);
+    clientCommands = declaredClientCommands(initialSettings);
+    showDocument = params.capabilities.window?.showDocument?.support === true;
+    // The server opens rule pages only for a client that has no command of its own for it.
+    const serverCommands =
+      showDocument && !clientCommands.has(SHOW_RULE_DOCUMENTATION_COMMAND)
+        ? [OPEN_RULE_PAGE_SERVER_COMMAND]
+        : [];
     return {
       capabilities: {
         textDocumentSync: {
@@ -190,7 +216,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
           change: TextDocumentSyncKind.Incremental,
           save: { includeText: false },
         },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        ...(serverCommands.length > 0 ? { executeCommandProvider: { commands: serverCommands } } : {}),
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['.'], resolveProvider: false },
       },
@@ -277,7 +304,14 @@ export function startServer(connection: Connection): { dispose: () => void } {
     refuseAfterShutdown();
     return guard('codeAction', [], () => {
       const state = store.current(params.textDocument.uri);
-      return state ? codeActionsFor(state, params, settings.docsBaseUrl) : [];
+      return state
+        ? codeActionsFor(state, params, {
+            docsBaseUrl: settings.docsBaseUrl,
+            clientCommands,
+            showDocument,
+            analyze: (text) => analyzeNix(text, analyzeOptions(state.uri)).findings,
+          })
+        : [];
     });
   });
 
@@ -301,9 +335,30 @@ export function startServer(connection: Connection): { dispose: () => void } {
     });
   });
 
+  connection.onExecuteCommand(async (params) => {
+    refuseAfterShutdown();
+    const rule: unknown = params.arguments?.[0];
+    if (
+      params.command !== OPEN_RULE_PAGE_SERVER_COMMAND ||
+      typeof rule !== 'string' ||
+      !RULE_IDS.includes(rule)
+    )
+      throw new ResponseError(ErrorCodes.InvalidParams, `unknown command or rule: ${params.command}`);
+    const uri = ruleDocsUrl(settings.docsBaseUrl, rule);
+    // A page shipped with the server opens in the editor; the repository's in the browser.
+    await connection.window.showDocument({ uri, external: !uri.startsWith('file:') });
+    return null;
+  });
+
+  connection.onNotification(BUILDER_STATUS_NOTIFICATION, (params) => {
+    if (running() && typeof params?.works === 'boolean')
+      builder.set(params.works, typeof params.source === 'string' ? params.source : 'client');
+  });
+
   registerProbeRequests(connection, () => settings, version, {
     refuseAfterShutdown,
     lifetime: lifetime.signal,
+    onReport: (report) => builder.fromReport(report),
   });
   registerExplainRequest(connection, refuseAfterShutdown);
 
@@ -314,4 +369,13 @@ export function startServer(connection: Connection): { dispose: () => void } {
   });
 
   return { dispose: () => store.dispose() };
+}
+
+/** The commands a client says it runs itself (any client can send anything: strings only). */
+function declaredClientCommands(initializationOptions: unknown): ReadonlySet<string> {
+  const list: unknown =
+    typeof initializationOptions === 'object' && initializationOptions !== null
+      ? (initializationOptions as { clientCommands?: unknown }).clientCommands
+      : undefined;
+  return new Set(Array.isArray(list) ? list.filter((c): c is string => typeof c === 'string') : []);
 }

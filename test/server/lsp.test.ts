@@ -68,14 +68,17 @@ describe('language server over stdio', function () {
     assert.equal(code, 0, `server exit code; stderr: ${client.stderr.join('')}`);
   });
 
-  it('announces incremental sync, quick fixes, hover and completion', function () {
+  it('announces incremental sync, quick fixes and fix all, hover and completion', function () {
     const caps = initialize.capabilities;
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     assert.equal(caps.hoverProvider, true);
     assert.ok(caps.completionProvider?.triggerCharacters?.includes('.'));
     assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, [
       'quickfix',
+      'source.fixAll.linuxBuilderDoctor',
     ]);
+    // No server-side commands for a client that cannot show documents (this one).
+    assert.equal(caps.executeCommandProvider, undefined);
     assert.equal(initialize.serverInfo?.name, 'linux-builder-doctor');
   });
 

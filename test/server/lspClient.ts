@@ -16,6 +16,8 @@ import type {
   PublishDiagnosticsParams,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { distServer, projectRoot } from '../util/paths.js';
 
 export interface Notification {
@@ -34,6 +36,12 @@ export interface ClientOptions {
   args?: string[];
   /** Announce that the client can watch files for the server (didChangeWatchedFiles dynamic registration). */
   watchFiles?: boolean;
+  /** Announce window/showDocument support (the requests are recorded in `shownDocuments`, answered with success). */
+  showDocument?: boolean;
+  /** Announce work-done progress support (window/workDoneProgress/create is answered either way). */
+  workDoneProgress?: boolean;
+  /** The workspace folders given at initialize (absolute paths). */
+  workspaceFolders?: string[];
 }
 
 /** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
@@ -52,6 +60,8 @@ export class LspClient {
   readonly stderr: string[] = [];
   /** Every client/registerCapability registration the server asked for. */
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  /** Every window/showDocument request the server made. */
+  readonly shownDocuments: { uri: string; external?: boolean; takeFocus?: boolean }[] = [];
   exitCode: number | null | undefined;
   private readonly versions = new Map<string, number>();
 
@@ -93,20 +103,32 @@ export class LspClient {
       },
     );
     connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('window/showDocument', (params: { uri: string; external?: boolean }) => {
+      client.shownDocuments.push(params);
+      return { success: true };
+    });
     connection.listen();
     const initialize = await connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders:
+        options.workspaceFolders?.map((path) => ({ uri: pathToFileURL(path).href, name: basename(path) })) ??
+        null,
       capabilities: {
+        window: {
+          ...(options.showDocument ? { showDocument: { support: true } } : {}),
+          ...(options.workDoneProgress ? { workDoneProgress: true } : {}),
+        },
         workspace: {
           configuration: options.configurationSupport ?? options.configuration !== undefined,
           didChangeConfiguration: { dynamicRegistration: true },
           ...(options.watchFiles ? { didChangeWatchedFiles: { dynamicRegistration: true } } : {}),
+          workspaceFolders: options.workspaceFolders !== undefined,
         },
         textDocument: {
           publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           codeAction: {
-            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } },
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } },
             isPreferredSupport: true,
             dataSupport: true,
           },

@@ -1,5 +1,6 @@
 /**
- * `config-needs-bootstrap` (information): a customised `nix.linux-builder.config` is a new VM image.
+ * `config-needs-bootstrap` (hint: advice, not a mistake, so no squiggle on a healthy configuration;
+ * quiet once a health check or test build has shown the builder works): a customised `nix.linux-builder.config` is a new VM image.
  * nix-darwin's option description says "You should first use the Linux builder without changing the
  * builder configuration otherwise you may not be able to build the Linux builder"
  * (modules/nix/linux-builder.nix): *may*, because the changed image is built on Linux only when the
@@ -11,7 +12,8 @@ import { builderMayRun } from '../builderState.js';
 
 export const configNeedsBootstrapRule: Rule = {
   id: 'config-needs-bootstrap',
-  severity: 'information',
+  severity: 'hint',
+  untilBuilderWorks: true,
   reads: [['nix', 'linux-builder']],
   docs: 'docs/rules/config-needs-bootstrap.md',
   check(ctx) {
@@ -29,7 +31,7 @@ export const configNeedsBootstrapRule: Rule = {
     return [
       {
         span,
-        severity: 'information',
+        severity: 'hint',
         message:
           'A customised builder config is a new VM image, which may need a working Linux builder to build.',
         detail:

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { expectFindings, expectFixesWork, expectNone } from './expect.js';
+import { analyzeNix } from '../../../src/rules/analyze.js';
 
 describe('rule removed-option', () => {
   it('replaces nix.linux-builder.modules with config.imports', () => {
@@ -155,7 +156,14 @@ describe('rule config-needs-bootstrap', () => {
       'config-needs-bootstrap',
       [2],
     );
-    assert.equal(hit.severity, 'information');
+    assert.equal(hit.severity, 'hint', 'advice, not a mistake: no squiggle on a healthy configuration');
+  });
+  it('is quiet once the builder is known to work (a health check or test build showed it)', () => {
+    const text = '{\n  nix.linux-builder.config = { virtualisation.cores = 4; };\n}\n';
+    assert.ok(analyzeNix(text).findings.some((f) => f.code === 'config-needs-bootstrap'));
+    assert.ok(
+      !analyzeNix(text, { builderWorks: true }).findings.some((f) => f.code === 'config-needs-bootstrap'),
+    );
   });
   it('is quiet for an empty config', () => {
     expectNone('{ nix.linux-builder.config = { }; }\n', 'config-needs-bootstrap');

@@ -13,7 +13,7 @@ import {
   namespaceNames,
   typedAttrPath,
 } from '../../../src/server/completion.js';
-import { codeActionsFor, rangesMeet } from '../../../src/server/codeActions.js';
+import { codeActionsFor, rangesMeet, type CodeActionOptions } from '../../../src/server/codeActions.js';
 import { readDiagnosticData, toDiagnostic } from '../../../src/server/diagnostics.js';
 import { parseSettings } from '../../../src/server/settings.js';
 import { probeRunOptions } from '../../../src/server/probeOptions.js';
@@ -226,6 +226,12 @@ describe('server mapping helpers', function () {
       pending: [],
       dirty: false,
     });
+    const options: CodeActionOptions = {
+      docsBaseUrl: 'x',
+      clientCommands: new Set(),
+      showDocument: false,
+      analyze: () => [],
+    };
     const params = (
       diagnostics: CodeActionParams['context']['diagnostics'],
       only?: string[],
@@ -246,7 +252,7 @@ describe('server mapping helpers', function () {
     });
 
     it('offers one versioned quick fix per fix, the preferred one marked', function () {
-      const actions = codeActionsFor(state(3), params([toDiagnostic(finding, 0, 3, 'x')]), 'x');
+      const actions = codeActionsFor(state(3), params([toDiagnostic(finding, 0, 3, 'x')]), options);
       assert.deepEqual(
         actions.map((a) => [a.title, a.isPreferred, a.kind]),
         [
@@ -260,12 +266,12 @@ describe('server mapping helpers', function () {
     });
 
     it('finds fixes by range when the client sends no diagnostics', function () {
-      assert.equal(codeActionsFor(state(3), params([]), 'x').length, 2);
+      assert.equal(codeActionsFor(state(3), params([]), options).length, 2);
     });
 
     it('refuses diagnostics from another version and analyses of an older text', function () {
-      assert.deepEqual(codeActionsFor(state(4), params([toDiagnostic(finding, 0, 3, 'x')]), 'x'), []);
-      assert.deepEqual(codeActionsFor(state(4, 3), params([]), 'x'), []);
+      assert.deepEqual(codeActionsFor(state(4), params([toDiagnostic(finding, 0, 3, 'x')]), options), []);
+      assert.deepEqual(codeActionsFor(state(4, 3), params([]), options), []);
     });
 
     it('ignores a same-version diagnostic whose index now names another finding (re-analysed after a settings change)', function () {
@@ -277,7 +283,7 @@ describe('server mapping helpers', function () {
       const s = state(3);
       s.analysis.findings = [elsewhere, finding];
       // The client's diagnostic says index 0, but index 0 is now another finding far away.
-      const actions = codeActionsFor(s, params([toDiagnostic(finding, 0, 3, 'x')]), 'x');
+      const actions = codeActionsFor(s, params([toDiagnostic(finding, 0, 3, 'x')]), options);
       assert.deepEqual(
         actions.map((a) => a.diagnostics?.[0]?.code),
         ['ssh-options', 'ssh-options'],
@@ -290,9 +296,53 @@ describe('server mapping helpers', function () {
       assert.equal(toDiagnostic(finding, 0, 1, 'x').tags, undefined);
     });
 
-    it('answers only for quick fixes', function () {
-      assert.deepEqual(codeActionsFor(state(3), params([], ['refactor']), 'x'), []);
-      assert.equal(codeActionsFor(state(3), params([], ['quickfix']), 'x').length, 2);
+    it('answers only for the kinds asked for (quick fixes, or source.fixAll and its parents)', function () {
+      assert.deepEqual(codeActionsFor(state(3), params([], ['refactor']), options), []);
+      assert.equal(codeActionsFor(state(3), params([], ['quickfix']), options).length, 2);
+      for (const only of [['source'], ['source.fixAll'], ['source.fixAll.linuxBuilderDoctor']])
+        assert.deepEqual(
+          codeActionsFor(state(3), params([], only), options).map((a) => a.kind),
+          ['source.fixAll.linuxBuilderDoctor'],
+          only.join(),
+        );
+      assert.deepEqual(codeActionsFor(state(3), params([], ['source.organizeImports']), options), []);
+      // Without `only` (the lightbulb), no source action: editors list those in their own menu.
+      assert.ok(codeActionsFor(state(3), params([]), options).every((a) => a.kind === 'quickfix'));
+    });
+
+    it('offers Disable rule and Show documentation once per rule, carrying the client commands', function () {
+      const withCommands: CodeActionOptions = {
+        ...options,
+        clientCommands: new Set([
+          'linuxBuilderDoctor.disableRule',
+          'linuxBuilderDoctor.showRuleDocumentation',
+        ]),
+      };
+      const s = state(3);
+      s.analysis.findings = [finding, { ...finding, fixes: [] }];
+      const actions = codeActionsFor(s, params([]), withCommands);
+      assert.deepEqual(
+        actions.map((a) => [a.title, a.command?.command, a.command?.arguments, a.diagnostics?.length]),
+        [
+          ['remove', undefined, undefined, 1],
+          ['other', undefined, undefined, 1],
+          ['Disable rule ssh-options', 'linuxBuilderDoctor.disableRule', ['ssh-options'], 2],
+          [
+            'Show documentation for ssh-options',
+            'linuxBuilderDoctor.showRuleDocumentation',
+            ['ssh-options'],
+            2,
+          ],
+        ],
+      );
+    });
+
+    it('opens documentation through the server for a client that can show documents but has no command', function () {
+      const actions = codeActionsFor(state(3), params([]), { ...options, showDocument: true });
+      assert.deepEqual(
+        actions.slice(2).map((a) => [a.title, a.command?.command, a.command?.arguments]),
+        [['Show documentation for ssh-options', 'linuxBuilderDoctor.server.openRulePage', ['ssh-options']]],
+      );
     });
 
     it('treats touching ranges as meeting', function () {
