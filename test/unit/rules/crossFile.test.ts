@@ -14,7 +14,7 @@ function merged(...others: string[]): Elsewhere {
 function codesWith(text: string, ...others: string[]): string[] {
   const elsewhere = merged(...others);
   return analyzeNix(text, { elsewhere })
-    .findings.filter((f) => f.severity !== 'information')
+    .findings.filter((f) => f.severity !== 'information' && f.severity !== 'hint')
     .map((f) => `${f.range.start.line + 1} ${f.code}`);
 }
 
