@@ -39,6 +39,8 @@ import {
 import { analyzeNix, type AnalyzeOptions } from '../rules/analyze.js';
 import { RULE_IDS } from '../rules/registry.js';
 import { BuilderStatus } from './builderStatus.js';
+import { WorkspaceProblems } from './workspaceProblems.js';
+import { nodeFs } from '../workspace/fileSystem.js';
 import { Workspace, type FactsChange, type FileChange } from '../workspace/workspace.js';
 import { filePathOf } from './uris.js';
 
@@ -98,6 +100,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
     watched: () => watchingFiles,
     // A big configuration is read in the background; then its open documents are judged with it.
     onReady: (root) => {
+      problems.rootReady(root);
       for (const uri of store.uris()) {
         const path = filePathOf(uri);
         if (path !== undefined && workspace.inRoot(path, root)) store.refresh(uri);
@@ -131,7 +134,16 @@ export function startServer(connection: Connection): { dispose: () => void } {
   };
 
   /** Whether a health check or test build showed the builder works (quiets first-setup advice). */
-  const builder = new BuilderStatus(log, () => store.reanalyzeAll());
+  const builder = new BuilderStatus(log, () => {
+    store.reanalyzeAll();
+    problems.judgeAll();
+  });
+  /** The workspace folders given at initialize (and changed since): their configurations' files are published. */
+  let folders: string[] = [];
+  /** The client shows progress the server starts (window/workDoneProgress). */
+  let workDoneProgress = false;
+  /** The client tells of workspace folders added and removed. */
+  let folderChanges = false;
 
   const analyzeOptions = (uri: string): AnalyzeOptions => {
     const path = filePathOf(uri);
@@ -158,8 +170,35 @@ export function startServer(connection: Connection): { dispose: () => void } {
       publish(state);
       const path = filePathOf(state.uri);
       const facts = state.analysis?.facts;
-      if (path !== undefined && facts)
-        refreshConfigurationOf(path, workspace.setOpen(path, facts), state.uri);
+      if (path !== undefined && facts) {
+        const change = workspace.setOpen(path, facts);
+        refreshConfigurationOf(path, change, state.uri);
+        if (change !== 'none') problems.configurationChanged(path);
+      }
+    },
+    log,
+  });
+
+  // The files of the configuration nobody opened: their findings in Problems too (workspaceProblems.ts).
+  const problems = new WorkspaceProblems({
+    workspace,
+    fs: nodeFs,
+    isOpen: (uri) => store.has(uri),
+    analyzeOptions,
+    publish: (uri, findings) => {
+      // Version -1: no open document has it, so no code action is ever computed from these.
+      const diagnostics = findings
+        .slice(0, MAX_DIAGNOSTICS)
+        .map((f, i) => toDiagnostic(f, i, -1, settings.docsBaseUrl, uri));
+      connection
+        .sendDiagnostics({ uri, diagnostics })
+        .catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
+    },
+    startProgress: async (title) => {
+      if (!workDoneProgress) return undefined;
+      const reporter = await connection.window.createWorkDoneProgress();
+      reporter.begin(title, 0, undefined, false);
+      return reporter;
     },
     log,
   });
@@ -192,6 +231,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
       settings = parseSettings(pushed, docsDefault);
     }
     store.reanalyzeAll();
+    problems.judgeAll();
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -204,6 +244,11 @@ export function startServer(connection: Connection): { dispose: () => void } {
     settings = parseSettings(initialSettings, docsDefault);
     clientCommands = declaredClientCommands(initialSettings);
     showDocument = params.capabilities.window?.showDocument?.support === true;
+    workDoneProgress = params.capabilities.window?.workDoneProgress === true;
+    folderChanges = params.capabilities.workspace?.workspaceFolders === true;
+    folders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
+      .map((f) => filePathOf(f.uri))
+      .filter((p): p is string => p !== undefined);
     // The server opens rule pages only for a client that has no command of its own for it.
     const serverCommands =
       showDocument && !clientCommands.has(SHOW_RULE_DOCUMENTATION_COMMAND)
@@ -220,6 +265,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
         ...(serverCommands.length > 0 ? { executeCommandProvider: { commands: serverCommands } } : {}),
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['.'], resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'linux-builder-doctor', version },
     };
@@ -232,7 +278,23 @@ export function startServer(connection: Connection): { dispose: () => void } {
         .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
         .catch(() => undefined);
     }
-    if (pullConfiguration) refreshSettings().catch((e: unknown) => log(describeError(e)));
+    // The whole configuration is judged once the settings are known (no findings of disabled rules flash).
+    const scan = (): void => guard('workspace scan', undefined, () => problems.setFolders(folders));
+    if (pullConfiguration)
+      refreshSettings()
+        .catch((e: unknown) => log(describeError(e)))
+        .finally(scan);
+    else scan();
+    if (folderChanges)
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        if (!running()) return;
+        const removed = new Set(event.removed.map((f) => filePathOf(f.uri)));
+        folders = [
+          ...folders.filter((f) => !removed.has(f)),
+          ...event.added.map((f) => filePathOf(f.uri)).filter((p): p is string => p !== undefined),
+        ];
+        guard('workspace folders', undefined, () => problems.setFolders(folders));
+      });
     if (watchingFiles) {
       // .nix files (flake.nix included) changed on disk by git, a formatter or another editor;
       // and deleted folders, which are reported as the folder alone.
@@ -258,7 +320,10 @@ export function startServer(connection: Connection): { dispose: () => void } {
           const kind = changeKinds[change.type];
           if (path !== undefined && kind) changed.set(path, workspace.fileChanged(path, kind));
         }
-        for (const [path, change] of changed) refreshConfigurationOf(path, change);
+        for (const [path, change] of changed) {
+          refreshConfigurationOf(path, change);
+          problems.diskChanged(path);
+        }
       });
   });
 
@@ -267,8 +332,10 @@ export function startServer(connection: Connection): { dispose: () => void } {
       guard('didSave', undefined, () => {
         // What is on disk now is what the editor had: forget the older copy read from disk.
         const path = filePathOf(textDocument.uri);
-        if (path !== undefined)
+        if (path !== undefined) {
           refreshConfigurationOf(path, workspace.fileChanged(path, 'changed'), textDocument.uri);
+          problems.diskChanged(path);
+        }
       });
   });
 
@@ -280,7 +347,11 @@ export function startServer(connection: Connection): { dispose: () => void } {
 
   connection.onDidOpenTextDocument(({ textDocument: doc }) => {
     if (!running() || !isNixDocument(doc.uri, doc.languageId)) return;
-    guard('didOpen', undefined, () => store.open(doc.uri, doc.languageId, doc.version, doc.text));
+    guard('didOpen', undefined, () => {
+      const path = filePathOf(doc.uri);
+      if (path !== undefined) problems.opened(path);
+      store.open(doc.uri, doc.languageId, doc.version, doc.text);
+    });
   });
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
@@ -297,7 +368,10 @@ export function startServer(connection: Connection): { dispose: () => void } {
     // Unsaved edits are gone: the other modules see the file on disk again.
     const path = filePathOf(textDocument.uri);
     if (path !== undefined)
-      guard('didClose', undefined, () => refreshConfigurationOf(path, workspace.close(path)));
+      guard('didClose', undefined, () => {
+        refreshConfigurationOf(path, workspace.close(path));
+        problems.closed(path); // part of a configuration: its file on disk is published again
+      });
   });
 
   connection.onCodeAction((params): CodeAction[] => {
@@ -366,9 +440,15 @@ export function startServer(connection: Connection): { dispose: () => void } {
     refuseAfterShutdown(); // a second shutdown is a request after shutdown too
     lifetime.abort();
     store.dispose();
+    problems.dispose();
   });
 
-  return { dispose: () => store.dispose() };
+  return {
+    dispose: () => {
+      store.dispose();
+      problems.dispose();
+    },
+  };
 }
 
 /** The commands a client says it runs itself (any client can send anything: strings only). */

@@ -92,6 +92,21 @@ export class Workspace {
     this.onReady = options.onReady;
   }
 
+  /** The root of the configuration `file` belongs to (a flake's folder, or the file's own folder). */
+  configurationRoot(file: string): string {
+    return this.rootOf(file);
+  }
+
+  /** The files of the configuration rooted at `root` (listed on disk, at most `maxFiles`, plus open ones). */
+  filesOf(root: string): string[] {
+    return [...this.configuration(root).members];
+  }
+
+  /** Whether `root` is being read in the background (its files are judged once `onReady` says so). */
+  isWarming(root: string): boolean {
+    return this.warming.has(root);
+  }
+
   /** Whether `file` lies in the configuration rooted at `root` (see `onReady`). */
   inRoot(file: string, root: string): boolean {
     return this.rootOf(file) === root;
