@@ -11,7 +11,7 @@ const value = { type: 'string' } as const;
 const toggle = { type: 'boolean' } as const;
 
 export const COMMAND_FLAGS = {
-  check: { format: value, 'disable-rule': { type: 'string', multiple: true } },
+  check: { format: value, fix: toggle, 'disable-rule': { type: 'string', multiple: true } },
   explain: { format: value, config: value },
   probe: {
     format: value,

@@ -10,9 +10,11 @@ export interface CliIo {
 
 export const USAGE = `usage: linux-builder-doctor <command> [options]
 
-  check [--format text|json] [--disable-rule ID]... PATH...
+  check [--format text|json] [--fix] [--disable-rule ID]... PATH...
                                           check .nix files or folders for builder configuration mistakes
-                                          (--disable-rule: skip that rule; repeat for several)
+                                          (--disable-rule: skip that rule; repeat for several;
+                                          --fix: apply the preferred fixes that are safe together,
+                                          in place, say what changed, then print what remains)
   explain [--format text|json] [--config DIR] [FILE|-]
                                           read darwin-rebuild/nix/ssh/CI output (stdin by default) and
                                           name each builder problem in it with its cause and fix;
