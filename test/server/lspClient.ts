@@ -92,6 +92,10 @@ export class LspClient {
     connection.onNotification((method, params) => {
       client.notifications.push({ method, params, at: performance.now() });
     });
+    // vscode-jsonrpc routes $/progress to handlers by token; the server's own tokens reach this one.
+    connection.onUnhandledProgress((params) => {
+      client.notifications.push({ method: '$/progress', params, at: performance.now() });
+    });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map(() => client.configuration ?? null),
     );

@@ -60,7 +60,7 @@ function check(args: string[], io: CliIo): number {
   if (parsed.flags.has('fix')) {
     const fixing = fixFiles(collected.files, nodeFs, options);
     // What changed goes where a reader of the chosen format looks: with JSON, stdout stays the array.
-    const say = format === 'json' ? io.stderr : io.stdout;
+    const say = (text: string): void => (format === 'json' ? io.stderr(text) : io.stdout(text));
     const lines = [
       ...fixing.fixed.map(
         ({ file, finding, title }) =>
