@@ -69,12 +69,15 @@ export function codeActionsFor(
   const only = params.context.only;
   const version = state.document.version;
   if (state.analysis.version !== version) return [];
-  // A client that asks with diagnostics from an older version is looking at another text.
+  // A client that asks with diagnostics from an older version is looking at another text: no quick
+  // fixes for what it shows. Fix all does not depend on them (it fixes the current text, versioned):
+  // a save right after typing sends the older diagnostics, and must still be fixed.
   const ours = params.context.diagnostics.map(readDiagnosticData).filter((d) => d !== undefined);
-  if (ours.some((d) => d.version !== version)) return [];
+  const stale = ours.some((d) => d.version !== version);
 
   const actions: CodeAction[] = [];
-  if (kindWanted(only, CodeActionKind.QuickFix)) actions.push(...quickFixes(state, params, options));
+  if (!stale && kindWanted(only, CodeActionKind.QuickFix))
+    actions.push(...quickFixes(state, params, options));
   // Source actions only when asked for by kind: editors list them in their own menu (and on save).
   if (only !== undefined && kindWanted(only, FIX_ALL_KIND)) {
     const action = fixAllAction(state, options);

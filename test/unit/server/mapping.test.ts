@@ -272,6 +272,13 @@ describe('server mapping helpers', function () {
     it('refuses diagnostics from another version and analyses of an older text', function () {
       assert.deepEqual(codeActionsFor(state(4), params([toDiagnostic(finding, 0, 3, 'x')]), options), []);
       assert.deepEqual(codeActionsFor(state(4, 3), params([]), options), []);
+      // Fix all fixes the current text whatever the client shows (a save right after typing).
+      assert.deepEqual(
+        codeActionsFor(state(4), params([toDiagnostic(finding, 0, 3, 'x')], ['source.fixAll']), options).map(
+          (a) => a.kind,
+        ),
+        ['source.fixAll.linuxBuilderDoctor'],
+      );
     });
 
     it('ignores a same-version diagnostic whose index now names another finding (re-analysed after a settings change)', function () {
