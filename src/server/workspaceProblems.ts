@@ -51,6 +51,9 @@ interface Kept {
   parsed: ParsedNix | undefined;
 }
 
+/** At most this many folders are listed per workspace folder (a home folder opened as a workspace). */
+const MAX_FOLDERS = 5000;
+
 /** Scans of more files than this show progress. */
 const PROGRESS_ABOVE = 20;
 
@@ -141,7 +144,7 @@ export class WorkspaceProblems {
     const before = new Set(this.roots);
     this.roots.clear();
     for (const folder of this.folders) {
-      const { files } = nixFilesUnder(folder, fs, this.options.maxFiles ?? 2000);
+      const { files } = nixFilesUnder(folder, fs, this.options.maxFiles ?? 2000, MAX_FOLDERS);
       for (const file of files) {
         const root = workspace.configurationRoot(file);
         if (this.roots.has(root)) continue;

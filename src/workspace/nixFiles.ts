@@ -39,13 +39,17 @@ class Walker {
   private readonly realFiles = new Set<string>();
   private readonly realDirs = new Set<string>();
 
+  /** Folders listed so far (a folder of many folders and few .nix files, like a home folder, is bounded too). */
+  private dirs = 0;
+
   constructor(
     private readonly fs: WorkspaceFs,
     private readonly limit: number,
+    private readonly dirLimit = Number.POSITIVE_INFINITY,
   ) {}
 
   get full(): boolean {
-    return this.files.length >= this.limit;
+    return this.files.length >= this.limit || this.dirs >= this.dirLimit;
   }
 
   addFile(path: string): void {
@@ -67,8 +71,9 @@ class Walker {
     try {
       real = this.fs.realpath(dir);
       // A symlink back to an ancestor (or two spellings of one folder) is walked once.
-      if (this.realDirs.has(real)) return;
+      if (this.realDirs.has(real) || this.full) return;
       this.realDirs.add(real);
+      this.dirs++;
       entries = this.fs.list(dir);
     } catch (error) {
       this.skipped.push({ path: dir, reason: reasonOf(error) });
@@ -100,9 +105,17 @@ class Walker {
   }
 }
 
-/** The .nix files under `dir` (at most `limit`, to stay cheap in a big repository). */
-export function nixFilesUnder(dir: string, fs: WorkspaceFs, limit = Number.POSITIVE_INFINITY): NixFileList {
-  const walker = new Walker(fs, limit);
+/**
+ * The .nix files under `dir` (at most `limit`, and at most `dirLimit` folders listed, to stay cheap in a
+ * big repository or a home folder).
+ */
+export function nixFilesUnder(
+  dir: string,
+  fs: WorkspaceFs,
+  limit = Number.POSITIVE_INFINITY,
+  dirLimit = Number.POSITIVE_INFINITY,
+): NixFileList {
+  const walker = new Walker(fs, limit, dirLimit);
   walker.walk(resolve(dir));
   return { files: walker.files, skipped: walker.skipped };
 }
