@@ -28,7 +28,7 @@ import {
 } from '../protocol/lsp.js';
 import { fixAll, singleEdit } from '../rules/fixAll.js';
 import type { DocumentState, AnalyzedVersion } from './documents.js';
-import { readDiagnosticData, toDiagnostic } from './diagnostics.js';
+import { DISK_VERSION, readDiagnosticData, toDiagnostic } from './diagnostics.js';
 
 const before = (a: Range['start'], b: Range['start']): boolean =>
   a.line < b.line || (a.line === b.line && a.character < b.character);
@@ -73,7 +73,9 @@ export function codeActionsFor(
   // fixes for what it shows. Fix all does not depend on them (it fixes the current text, versioned):
   // a save right after typing sends the older diagnostics, and must still be fixed.
   const ours = params.context.diagnostics.map(readDiagnosticData).filter((d) => d !== undefined);
-  const stale = ours.some((d) => d.version !== version);
+  // (Diagnostics of the file as read from disk, published before the editor opened it, name no
+  // version: fixes are then found by position in the current analysis, as without diagnostics.)
+  const stale = ours.some((d) => d.version !== version && d.version !== DISK_VERSION);
 
   const actions: CodeAction[] = [];
   if (!stale && kindWanted(only, CodeActionKind.QuickFix))

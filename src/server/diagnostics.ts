@@ -14,6 +14,9 @@ import type { Finding, Severity } from '../protocol/findings.js';
 
 export const DIAGNOSTIC_SOURCE = 'linux-builder-doctor';
 
+/** The version in the data of a closed file's diagnostics (read from disk, no document version). */
+export const DISK_VERSION = -1;
+
 /** What `Diagnostic.data` holds for our diagnostics. */
 export interface DiagnosticData {
   /** Document version the finding was computed for. */

@@ -21,7 +21,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { DocumentStore, isNixDocument, type DocumentState } from './documents.js';
-import { ruleDocsUrl, toDiagnostic } from './diagnostics.js';
+import { DISK_VERSION, ruleDocsUrl, toDiagnostic } from './diagnostics.js';
 import { codeActionsFor } from './codeActions.js';
 import { hoverAt } from './hover.js';
 import { completionsAt } from './completion.js';
@@ -186,10 +186,10 @@ export function startServer(connection: Connection): { dispose: () => void } {
     isOpen: (uri) => store.has(uri),
     analyzeOptions,
     publish: (uri, findings) => {
-      // Version -1: no open document has it, so no code action is ever computed from these.
+      // DISK_VERSION: no document version (code actions find fixes by position in the open text).
       const diagnostics = findings
         .slice(0, MAX_DIAGNOSTICS)
-        .map((f, i) => toDiagnostic(f, i, -1, settings.docsBaseUrl, uri));
+        .map((f, i) => toDiagnostic(f, i, DISK_VERSION, settings.docsBaseUrl, uri));
       connection
         .sendDiagnostics({ uri, diagnostics })
         .catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));

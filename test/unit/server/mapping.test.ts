@@ -272,6 +272,8 @@ describe('server mapping helpers', function () {
     it('refuses diagnostics from another version and analyses of an older text', function () {
       assert.deepEqual(codeActionsFor(state(4), params([toDiagnostic(finding, 0, 3, 'x')]), options), []);
       assert.deepEqual(codeActionsFor(state(4, 3), params([]), options), []);
+      // Diagnostics of the file as read from disk (published before it was opened) are not stale.
+      assert.equal(codeActionsFor(state(4), params([toDiagnostic(finding, 0, -1, 'x')]), options).length, 2);
       // Fix all fixes the current text whatever the client shows (a save right after typing).
       assert.deepEqual(
         codeActionsFor(state(4), params([toDiagnostic(finding, 0, 3, 'x')], ['source.fixAll']), options).map(
