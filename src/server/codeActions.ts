@@ -18,6 +18,7 @@ import {
   type Diagnostic,
   type Range,
   type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { Finding } from '../protocol/findings.js';
 import {
@@ -159,7 +160,7 @@ function commandFor(
   return options.clientCommands.has(command) ? { title, command, arguments: [rule] } : undefined;
 }
 
-function versionedEdit(state: DocumentState, edits: readonly TextEdit[]): CodeAction['edit'] {
+function versionedEdit(state: DocumentState, edits: readonly TextEdit[]): WorkspaceEdit {
   return {
     documentChanges: [
       {

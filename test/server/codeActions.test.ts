@@ -103,6 +103,7 @@ describe('code actions: disable rule, documentation, fix all', function () {
     });
     assert.equal(client.shownDocuments.length, 1);
     const shown = client.shownDocuments[0];
+    assert.ok(shown);
     assert.ok(shown.uri.startsWith('file:') && shown.uri.endsWith('/docs/rules/ssh-options.md'), shown.uri);
     assert.equal(shown.external, false, 'the shipped page opens in the editor');
     assert.ok(readFileSync(new URL(shown.uri), 'utf8').includes('ssh-options'), 'the page exists');
@@ -136,6 +137,7 @@ describe('code actions: disable rule, documentation, fix all', function () {
     const actions = await request(['source.fixAll']);
     assert.equal(actions.length, 1);
     const [fixAll] = actions;
+    assert.ok(fixAll);
     assert.equal(fixAll.kind, 'source.fixAll.linuxBuilderDoctor');
     assert.ok(fixAll.title.length <= 70, fixAll.title);
     const change = fixAll.edit?.documentChanges?.[0] as TextDocumentEdit;
