@@ -95,32 +95,77 @@ function scanBuffer(buffer: TreeBuffer, at: number, text: string): LocateIndex {
   return found;
 }
 
+/** A Tree node being scanned: what it found so far and which child comes next. */
+interface Frame {
+  node: Tree;
+  at: number;
+  /** Its position inside its parent (what its finds are shifted by there). */
+  offset: number;
+  found: LocateIndex;
+  /** A binding that may be a flake binding: its own range covers whatever it holds. */
+  flake: boolean;
+  next: number;
+}
+
+/**
+ * The index of one subtree, offsets relative to it, memoised per subtree. Post-order with an
+ * explicit stack, not recursion: the depth of the tree comes from the file (thousands of nested
+ * parentheses are valid Nix), and the stack must not overflow (docs/dev/security.md).
+ */
 function scan(
-  node: Tree | TreeBuffer,
+  root: Tree | TreeBuffer,
   at: number,
   text: string,
   memo: WeakMap<Tree | TreeBuffer, LocateIndex>,
 ): LocateIndex {
-  const known = memo.get(node);
+  const known = memo.get(root);
   if (known) return known;
-  let found: LocateIndex;
-  if (!(node instanceof Tree)) found = scanBuffer(node, at, text);
-  else {
-    found = { systemNames: [], flakeBindings: [] };
-    let flake = false;
-    if (node.type.id === BINDING) {
-      const first = firstPathElement(node, at);
-      flake = !first || mayBeFlakeName(first.type, first.from, first.to, text);
-      if (flake) found.flakeBindings.push(0, node.length);
-    } else if (isSystemName(node.type.id, at, at + node.length, text)) found.systemNames.push(0);
-    node.children.forEach((child, i) => {
-      const offset = node.positions[i] ?? 0;
-      const inner = scan(child, at + offset, text, memo);
-      for (const p of inner.systemNames) found.systemNames.push(p + offset);
-      if (!flake) for (const p of inner.flakeBindings) found.flakeBindings.push(p + offset);
-    });
+  if (!(root instanceof Tree)) return keep(root, scanBuffer(root, at, text), memo);
+  const stack: Frame[] = [open(root, at, 0, text)];
+  let result: LocateIndex = NOTHING;
+  for (let frame = stack.at(-1); frame !== undefined; frame = stack.at(-1)) {
+    const i = frame.next++;
+    const child = frame.node.children[i];
+    if (child !== undefined) {
+      const offset = frame.node.positions[i] ?? 0;
+      let inner = memo.get(child);
+      if (!inner && !(child instanceof Tree))
+        inner = keep(child, scanBuffer(child, frame.at + offset, text), memo);
+      if (inner) merge(frame, inner, offset);
+      else stack.push(open(child as Tree, frame.at + offset, offset, text));
+      continue;
+    }
+    stack.pop();
+    const kept = keep(frame.node, frame.found, memo);
+    const parent = stack.at(-1);
+    if (parent) merge(parent, kept, frame.offset);
+    else result = kept;
   }
-  // Most subtrees hold neither: one shared empty index, not two arrays each.
+  return result;
+}
+
+function open(node: Tree, at: number, offset: number, text: string): Frame {
+  const found: LocateIndex = { systemNames: [], flakeBindings: [] };
+  let flake = false;
+  if (node.type.id === BINDING) {
+    const first = firstPathElement(node, at);
+    flake = !first || mayBeFlakeName(first.type, first.from, first.to, text);
+    if (flake) found.flakeBindings.push(0, node.length);
+  } else if (isSystemName(node.type.id, at, at + node.length, text)) found.systemNames.push(0);
+  return { node, at, offset, found, flake, next: 0 };
+}
+
+function merge(frame: Frame, inner: LocateIndex, offset: number): void {
+  for (const p of inner.systemNames) frame.found.systemNames.push(p + offset);
+  if (!frame.flake) for (const p of inner.flakeBindings) frame.found.flakeBindings.push(p + offset);
+}
+
+/** Most subtrees hold neither: one shared empty index, not two arrays each. */
+function keep(
+  node: Tree | TreeBuffer,
+  found: LocateIndex,
+  memo: WeakMap<Tree | TreeBuffer, LocateIndex>,
+): LocateIndex {
   const kept = found.systemNames.length || found.flakeBindings.length ? found : NOTHING;
   memo.set(node, kept);
   return kept;

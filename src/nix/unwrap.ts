@@ -71,14 +71,33 @@ const priorities: Record<string, Priority> = {
   mkOverride: 'mkOverride',
 };
 
+/**
+ * The values a binding's right-hand side stands for once the module-system wrappers (mkIf, mkForce,
+ * mkMerge, …), parentheses, let/with/assert and if/else are looked through, in source order.
+ * An explicit stack, not recursion: the nesting depth comes from the file, and 5,000 nested
+ * parentheses are valid Nix that must not overflow the stack (docs/dev/security.md).
+ */
 export function unwrapValue(
   node: SyntaxNode,
   text: string,
   conditional = false,
   priority: Priority = 'normal',
 ): Unwrapped[] {
-  const again = (next: SyntaxNode | undefined, c = conditional, p = priority): Unwrapped[] =>
-    next ? unwrapValue(next, text, c, p) : [{ node, conditional, priority }];
+  const out: Unwrapped[] = [];
+  const stack: Unwrapped[] = [{ node, conditional, priority }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const step = unwrapStep(item, text);
+    if ('final' in step) out.push(step.final);
+    else for (let i = step.next.length - 1; i >= 0; i--) stack.push(step.next[i] as Unwrapped);
+  }
+  return out;
+}
+
+/** One layer of {@link unwrapValue}: the value itself (final), or what to look through next. */
+function unwrapStep(item: Unwrapped, text: string): { final: Unwrapped } | { next: Unwrapped[] } {
+  const { node, conditional, priority } = item;
+  const again = (next: SyntaxNode | undefined, c = conditional, p = priority) =>
+    next ? { next: [{ node: next, conditional: c, priority: p }] } : { final: item };
   switch (node.name) {
     case 'Parens':
     case 'Let':
@@ -87,10 +106,15 @@ export function unwrapValue(
       return again(expressionChildren(node).at(-1));
     case 'If': {
       const [condition, yes, no] = expressionChildren(node);
-      if (!yes || !no) return [{ node, conditional, priority }];
+      if (!yes || !no) return { final: item };
       // `if false then … else v` is v.
-      if (condition && isLiteralFalse(condition, text)) return unwrapValue(no, text, conditional, priority);
-      return [...unwrapValue(yes, text, true, priority), ...unwrapValue(no, text, true, priority)];
+      if (condition && isLiteralFalse(condition, text)) return again(no);
+      return {
+        next: [
+          { node: yes, conditional: true, priority },
+          { node: no, conditional: true, priority },
+        ],
+      };
     }
     case 'Apply': {
       const { callee, args } = flattenApply(node);
@@ -100,7 +124,7 @@ export function unwrapValue(
         case 'mkIf':
           // `mkIf false …` never applies: opaque, like a value we cannot read (nothing in it is located).
           if (args.length === 2 && isLiteralFalse(args[0], text))
-            return [{ node, conditional: true, priority }];
+            return { final: { node, conditional: true, priority } };
           if (args.length === 2) return again(args[1], true);
           break;
         case 'mkDefault':
@@ -118,12 +142,12 @@ export function unwrapValue(
           let list = args.length === 1 ? args[0] : undefined;
           while (list?.name === 'Parens') list = expressionChildren(list)[0];
           if (list?.name === 'List')
-            return expressionChildren(list).flatMap((item) => unwrapValue(item, text, conditional, priority));
+            return { next: expressionChildren(list).map((n) => ({ node: n, conditional, priority })) };
           break;
         }
       }
       break;
     }
   }
-  return [{ node, conditional, priority }];
+  return { final: item };
 }

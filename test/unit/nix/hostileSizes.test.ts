@@ -122,6 +122,19 @@ describe('extreme inputs', function () {
     }
   });
 
+  it("an option's value inside 2,700 parentheses is looked through without a stack overflow", () => {
+    // unwrapValue looked through each parenthesis with one recursive call: the server fuzz test
+    // (seed 1505543665) overflowed the stack in hover and analysis.
+    const depth = 2_700;
+    const text = `{ nix.linux-builder.enable = ${'('.repeat(depth)}true${')'.repeat(depth)}; }\n`;
+    assert.deepEqual(syntaxProblems(parseNix(text)), []);
+    const analysis = analyzeNix(text);
+    assert.ok(
+      analysis.located.definitions.some((d) => d.path.join('.') === 'nix.linux-builder.enable'),
+      'the definition is located',
+    );
+  });
+
   it('check gives a file nested 100,000 deep its one finding and exits 1, and checks the others', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lbd-deep-'));
     try {
