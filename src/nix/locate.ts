@@ -303,21 +303,7 @@ class Locator implements Located {
       const binding = name() === 'Binding';
       if (!binding && name() !== 'Inherit') continue;
       const { from, to } = cursor;
-      const names: string[] = [];
-      if (binding && cursor.firstChild()) {
-        // The first AttrPath child, as getChild('AttrPath') finds it.
-        while (name() !== 'AttrPath' && cursor.nextSibling());
-        if (name() === 'AttrPath' && cursor.firstChild()) {
-          do {
-            const element = name();
-            if (element === 'AttrName') names.push(this.text.slice(cursor.from, cursor.to));
-            else if (element === 'String' || element === 'Interpolation')
-              names.push(attrName(cursor.node, this.text, this.decode));
-          } while (names.length < count && cursor.nextSibling());
-          cursor.parent();
-        }
-        cursor.parent();
-      }
+      const names = binding ? this.firstNames(cursor, count) : [];
       visit(binding, names, node, from, to);
     } while (cursor.nextSibling());
   }

@@ -88,27 +88,19 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
     await buildersSettingProbe.run(ctx);
     await machinesFileProbe.run(ctx);
     system ??= builderSystem(ctx.facts);
+    const notBuilt = (reason: string) => ({
+      system,
+      durationMs: Date.now() - started,
+      argv: testBuildArgv(system, options.features),
+      ok: false,
+      cause: 'unknown' as const,
+      summary: `not built: ${reason}`,
+    });
     const optionLike = optionLikeDestination(ctx.facts.machines?.entries ?? []);
-    if (optionLike !== undefined)
-      return {
-        system,
-        durationMs: Date.now() - started,
-        argv: testBuildArgv(system, options.features),
-        ok: false,
-        cause: 'unknown',
-        summary: `not built: ${optionLike}`,
-      };
+    if (optionLike !== undefined) return notBuilt(optionLike);
     // A staged root whose files would make nix-build's ssh run a command here is not built on.
     const refused = ctx.refusalFor(testBuildArgv(system, options.features));
-    if (refused !== undefined)
-      return {
-        system,
-        durationMs: Date.now() - started,
-        argv: testBuildArgv(system, options.features),
-        ok: false,
-        cause: 'unknown',
-        summary: `not built: ${refused}`,
-      };
+    if (refused !== undefined) return notBuilt(refused);
     // Nix sets no ConnectTimeout: against a port that accepts and never speaks the build would
     // hang until our timeout. A bounded look at the port first (about a second when healthy).
     const port = await runProbes({ ...runOptions, only: ['vm-port'], timeoutMs: 15_000 });
