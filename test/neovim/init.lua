@@ -35,10 +35,15 @@ local function follow_up(id, diagnostics)
     local hover = client.request_sync('textDocument/hover', hover_params, 5000, bufnr)
     emit('hover', hover and hover.result or vim.NIL)
     if #diagnostics > 0 then
+      -- The ssh-options diagnostic (the one with quick fixes), wherever it comes in the list.
+      local wanted = diagnostics[1]
+      for _, d in ipairs(diagnostics) do
+        if d.code == 'ssh-options' then wanted = d break end
+      end
       local actions = client.request_sync('textDocument/codeAction', {
         textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-        range = diagnostics[1].range,
-        context = { diagnostics = { diagnostics[1] } },
+        range = wanted.range,
+        context = { diagnostics = { wanted } },
       }, 5000, bufnr)
       emit('codeActions', actions and actions.result or vim.NIL)
     end
