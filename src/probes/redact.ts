@@ -14,6 +14,7 @@
  * The probes themselves never record the values of the ssh options that run commands or pass
  * environment (describeSshSetting), so those stay out even with `--no-redact`.
  */
+import { shellQuote } from '../protocol/shellText.js';
 import { homedir } from 'node:os';
 import type { Evidence, ProbeFix, ProbeReport, ProbeResult, Verdict } from '../protocol/probes.js';
 import { classifyStderr } from './stderrClassifier.js';
@@ -258,6 +259,49 @@ export function redactHomes(text: string, home: string = homedir()): string {
   return out;
 }
 
+/**
+ * A fix command names paths under the user's home as shellQuote writes them
+ * (`'/Users/me/.ssh/my key'`); redacting the home inside the quotes would give `'~/.ssh/my key'`,
+ * which the shell does not expand, and the printed command would no longer paste. So each word
+ * that holds the home is decoded and written again with the home outside the quotes: `~` at the
+ * start of a word, `"$HOME"` inside one (`-oFile=…`: no tilde expansion there, POSIX sh
+ * "Tilde Expansion"). A word the decoder does not fully understand is left for redactHomes.
+ */
+function moveHomeOutOfQuotes(command: string, home: string): string {
+  const own = home.replace(/\/+$/, '');
+  if (own.length === 0 || !command.includes(own)) return command;
+  return command.replace(/(?:[^\s'"\\]+|'[^']*'|\\.)+/g, (word) => {
+    if (!word.includes(own)) return word;
+    const value = decodeShellWord(word);
+    return value === undefined ? word : encodeWithHome(value, own);
+  });
+}
+
+/** A word of `'…'`, `\x` and plain characters without expansions; undefined for anything else. */
+function decodeShellWord(word: string): string | undefined {
+  let out = '';
+  for (const part of word.match(/'[^']*'|\\.|[^'\\]+/g) ?? []) {
+    if (part.startsWith("'")) out += part.slice(1, -1);
+    else if (part.startsWith('\\')) out += part.slice(1);
+    else if (/[$`"*?[\]{}~!&|;<>()]/.test(part)) return undefined;
+    else out += part;
+  }
+  return out;
+}
+
+function encodeWithHome(value: string, own: string): string {
+  const [first = '', ...afterHome] = value.split(
+    new RegExp(`${PATH_CHAR_BEFORE}${escapeRegExp(own)}(?=/|$)`),
+  );
+  let out = first === '' ? '' : shellQuote(first);
+  for (const piece of afterHome) {
+    // The slash stays unquoted: a quoted one would end the tilde-prefix inside quotes.
+    const rest = piece.slice(1);
+    out += `${out === '' ? '~' : '"$HOME"'}${piece.startsWith('/') ? '/' : ''}${rest === '' ? '' : shellQuote(rest)}`;
+  }
+  return out;
+}
+
 const PATH_WORDS = new Set([
   'etc',
   'var',
@@ -342,9 +386,10 @@ export function redactReport(report: ProbeReport, home: string = homedir()): Pro
     if (e.detail !== undefined) out.detail = text(e.detail);
     return out;
   };
+  const command = (value: string): string => text(moveHomeOutOfQuotes(value, home));
   const fix = (f: ProbeFix): ProbeFix => ({
     summary: text(f.summary),
-    ...(f.commands ? { commands: f.commands.map(text) } : {}),
+    ...(f.commands ? { commands: f.commands.map(command) } : {}),
     ...(f.docs !== undefined ? { docs: f.docs } : {}),
   });
   const result = (r: ProbeResult): ProbeResult => ({

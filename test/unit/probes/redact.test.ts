@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { shellCommand } from '../../../src/protocol/shellText.js';
+import type { ProbeReport } from '../../../src/protocol/probes.js';
 import {
   describeSshSetting,
   redactArgv,
   redactHomes,
+  redactReport,
   redactStderr,
   redactText,
 } from '../../../src/probes/redact.js';
@@ -126,5 +130,37 @@ describe('redaction by allow-list (issue 10 item 2)', function () {
     );
     assert.equal(describeSshSetting('proxycommand', 'nc %h %p'), 'proxycommand (set, value not shown)');
     assert.equal(describeSshSetting('setenv', 'A=B'), 'setenv (set, value not shown)');
+  });
+
+  it('fix commands under the home keep pasting: the home goes in front of the quotes, and sh expands it back', function () {
+    const home = '/Users/me';
+    const argvs = [
+      ['chmod', '600', '/Users/me/.ssh/my key'],
+      ['ssh', "-oUserKnownHostsFile=/Users/me/it's known", 'builder@linux-builder'],
+      ['ls', '/Users/me'],
+      ['ls', '/Users/me/plain', '/Users/meg/x'],
+    ];
+    const report: ProbeReport = {
+      platform: 'darwin',
+      nixVersion: null,
+      results: [],
+      verdict: { cause: 'ok', summary: 's', fix: { summary: 'f', commands: argvs.map(shellCommand) } },
+    };
+    const commands = redactReport(report, home).verdict.fix?.commands ?? [];
+    assert.deepEqual(commands, [
+      "chmod 600 ~/'.ssh/my key'",
+      `ssh -oUserKnownHostsFile="$HOME"/'it'\\''s known' builder@linux-builder`,
+      'ls ~',
+      'ls ~/plain /Users/[user]/x',
+    ]);
+    // What the user pastes runs with their own home: sh turns each back into the argv (another
+    // user's home stays hidden, so that one is not compared).
+    for (const [i, command] of commands.slice(0, 3).entries()) {
+      const words = execFileSync('sh', ['-c', `printf '%s\\n' ${command}`], {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home },
+        encoding: 'utf8',
+      });
+      assert.deepEqual(words.split('\n').slice(0, -1), argvs[i], command);
+    }
   });
 });
