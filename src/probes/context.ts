@@ -17,6 +17,7 @@ import { runCommand, type CommandResult } from './exec.js';
 import type { ExternalBuilder } from './externalBuilders.js';
 import type { MachineEntry, MachinesParse } from './machinesFile.js';
 import { rootPaths, type RootPaths } from './rootPaths.js';
+import { SharedSsh } from './sharedSsh.js';
 import { contentHash, pruneStale, stableSubdir, writeWhole } from './stableFiles.js';
 import { writeRootedSshConfig, type ConfigReading } from './sshConfig.js';
 
@@ -157,6 +158,8 @@ export class ProbeContext {
   private directivesFound: RootDirectives | undefined;
   private rootedConfig: string | undefined;
   private daemonOpts: string[] | undefined;
+  /** The run's one SSH connection to the builder (sharedSsh.ts), closed by closeSharedSsh(). */
+  private readonly sharedSsh: SharedSsh;
 
   constructor(options: ContextOptions) {
     this.env = options.env ?? process.env;
@@ -166,6 +169,7 @@ export class ProbeContext {
     this.builderHost = options.builderHost;
     this.needsSudo = options.root === undefined && process.getuid?.() !== 0;
     this.trustRoot = options.trustRoot === true;
+    this.sharedSsh = new SharedSsh(this.env, (argv) => this.asRoot(argv));
   }
 
   /** The settings in the (staged or real) files that make ssh or nix run commands (commandDirectives.ts). */
@@ -192,11 +196,20 @@ export class ProbeContext {
     return Math.max(0, this.deadline - Date.now());
   }
 
-  /** Run a command bounded by its own timeout and by what is left of the run. */
-  run(
+  /**
+   * Run a command bounded by its own timeout and by what is left of the run. `shared`: an ssh
+   * command to the builder (`'ssh'`, from nixLikeSshArgv) or a nix command connecting to it
+   * (`'nix'`, for a Nix that can: nixJoinsSharedSsh) runs over the run's one SSH connection (sharedSsh.ts); the result names the command
+   * as given, without the socket, so evidence and "Copy Command" work when pasted alone.
+   */
+  async run(
     argv: string[],
     timeoutMs: number,
-    extra?: { env?: NodeJS.ProcessEnv | undefined; onOutput?: ((chunk: string) => void) | undefined },
+    extra?: {
+      env?: NodeJS.ProcessEnv | undefined;
+      onOutput?: ((chunk: string) => void) | undefined;
+      shared?: 'ssh' | 'nix' | undefined;
+    },
   ): Promise<CommandResult> {
     const refused = this.refusalFor(argv);
     if (refused !== undefined) {
@@ -213,12 +226,60 @@ export class ProbeContext {
         durationMs: 0,
       });
     }
-    return runCommand(argv, {
-      timeoutMs: Math.max(1, Math.min(timeoutMs, this.remainingMs())),
-      env: extra?.env ?? this.env,
-      signal: this.signal,
-      onOutput: extra?.onOutput,
-    });
+    const env = extra?.env ?? this.env;
+    const start = (
+      command: string[],
+      commandEnv: NodeJS.ProcessEnv,
+      onKill?: () => void,
+    ): Promise<CommandResult> =>
+      runCommand(command, {
+        timeoutMs: Math.max(1, Math.min(timeoutMs, this.remainingMs())),
+        env: commandEnv,
+        signal: this.signal,
+        onOutput: extra?.onOutput,
+        onKill,
+      });
+    const shared = extra?.shared === undefined ? undefined : this.sharedCommand(argv, env, extra.shared);
+    if (shared === undefined) return start(argv, env);
+    // Killed (timeout, deadline, cancel): the master holds the command's output pipes until its
+    // remote side ends, so end the master too; later commands connect on their own.
+    const result = await start(shared.argv, shared.env, () => void this.sharedSsh.close());
+    // sudo refused `env` (a sudoers rule for nix alone): run the command as given.
+    if (shared.throughEnv && result.exitCode !== 0 && /^sudo: /m.test(result.stderr)) return start(argv, env);
+    return { ...result, argv };
+  }
+
+  /** The argv and environment that run `argv` over the shared connection; undefined: run it as given. */
+  private sharedCommand(
+    argv: string[],
+    env: NodeJS.ProcessEnv,
+    kind: 'ssh' | 'nix',
+  ): { argv: string[]; env: NodeJS.ProcessEnv; throughEnv?: true } | undefined {
+    const at = argv[0] === 'sudo' ? 2 : 0;
+    if (kind === 'ssh') {
+      if (argv[at] !== 'ssh') return undefined;
+      const options = this.sharedSsh.sshOptions();
+      if (options.length === 0) return undefined;
+      return { argv: [...argv.slice(0, at + 1), ...options, ...argv.slice(at + 1)], env };
+    }
+    const options = this.sharedSsh.nixSshOpts();
+    if (options.length === 0) return undefined;
+    // Ours first: ssh keeps the first value of an option (docs/dev/domain.md#how-nix-connects-to-a-remote-builder).
+    if (at === 0) {
+      const sshopts = [...options, env.NIX_SSHOPTS ?? ''].filter((s) => s !== '').join(' ');
+      return { argv, env: { ...env, NIX_SSHOPTS: sshopts } };
+    }
+    // sudo resets the environment (env_reset): hand the variable to root's nix through env(1).
+    return {
+      argv: [...argv.slice(0, at), 'env', `NIX_SSHOPTS=${options.join(' ')}`, ...argv.slice(at)],
+      env,
+      throughEnv: true,
+    };
+  }
+
+  /** Ends the run's shared SSH connection and removes its socket directory (sharedSsh.ts). */
+  closeSharedSsh(): Promise<void> {
+    return this.sharedSsh.close();
   }
 
   /** argv as root: the nix-daemon is root, so root's view is the one that matters. */

@@ -299,6 +299,8 @@ export async function runProbeList(
   } finally {
     clearTimeout(deadlineTimer);
     options.signal?.removeEventListener('abort', abort);
+    // Also after a failure, the deadline or a cancel: no master outlives the run (sharedSsh.ts).
+    await ctx.closeSharedSsh();
     ctx.dispose();
   }
 }

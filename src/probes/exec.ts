@@ -13,6 +13,12 @@ export interface CommandOptions {
   cwd?: string | undefined;
   /** Called with each chunk of stdout and stderr as it arrives (the test build streams). */
   onOutput?: ((chunk: string) => void) | undefined;
+  /**
+   * Called when the timeout or the abort kills the command. A command run over a shared SSH
+   * connection (sharedSsh.ts) handed its stdout and stderr to the master, which keeps them open
+   * until the remote side ends: the caller ends the master then, or we would wait for it.
+   */
+  onKill?: (() => void) | undefined;
 }
 
 export interface CommandResult {
@@ -66,10 +72,12 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup(child.pid);
+    options.onKill?.();
   }, options.timeoutMs);
   const onAbort = (): void => {
     aborted = true;
     killGroup(child.pid);
+    options.onKill?.();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.onOutput) {

@@ -10,6 +10,7 @@ import { commandEvidence, needsAdmin, sshTimeouts } from '../context.js';
 import { classifyStderr, describeNixWrapper } from '../stderrClassifier.js';
 import { describeTarget, failure, skip } from './common.js';
 import { nixVersionAtLeast, skipsSshForLocalhost } from './nixInstall.js';
+import { nixJoinsSharedSsh } from '../sharedSsh.js';
 
 /** The store URI with the machines entry's key and host key as store parameters (what build-remote passes). */
 export function storeUriFor(target: BuilderTarget): string {
@@ -31,7 +32,8 @@ export const remoteNixProbe: ProbeDefinition = {
     const program = target.scheme === 'ssh' ? ['nix-store', '--version'] : ['nix-daemon', '--version'];
     const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
     const argv = ctx.nixLikeSshArgv(target, program, connectTimeoutS);
-    const direct = await ctx.run(argv, commandMs);
+    // Over the login's connection (sharedSsh.ts): no second key exchange and login.
+    const direct = await ctx.run(argv, commandMs, { shared: 'ssh' });
     const evidence: Evidence[] = [
       commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined),
     ];
@@ -85,13 +87,15 @@ export const remoteNixProbe: ProbeDefinition = {
         '--store',
         storeUriFor(target),
       ]);
-    let store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv() });
+    // Nix's ssh joins the same connection through NIX_SSHOPTS where this Nix allows it.
+    const shared = nixJoinsSharedSsh(ctx.facts.nixVersion) ? 'nix' : undefined;
+    let store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared });
     if (
       store.exitCode !== 0 &&
       /is not a recogni[sz]ed command|unrecognised command|unrecognized command/i.test(store.stderr)
     ) {
       sub = sub === 'info' ? 'ping' : 'info';
-      store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv() });
+      store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared });
     }
     // Nix 2.8 prints the store facts on stderr, newer versions on stdout: read both.
     const output = `${store.stdout}\n${store.stderr}`;

@@ -13,13 +13,16 @@ export const sshLoginProbe: ProbeDefinition = {
   title: 'SSH login as root (like the nix-daemon)',
   // A bad key or host key does not stop the login attempt: ssh's own words then corroborate it.
   requires: ['ssh-effective-config', 'hostname-resolution', 'vm-port'],
-  after: ['builder-key', 'host-key'],
+  // Not after host-key: ssh-keyscan and the login are two connections that need nothing of each
+  // other, so they run side by side.
+  after: ['builder-key'],
   async run(ctx) {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
     const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
     const argv = ctx.nixLikeSshArgv(target, ['true'], connectTimeoutS);
-    const result = await ctx.run(argv, commandMs);
+    // The first command of the run's shared connection (sharedSsh.ts): remote-nix runs over it.
+    const result = await ctx.run(argv, commandMs, { shared: 'ssh' });
     const admin = needsAdmin(ctx, argv, 'The SSH login the nix-daemon makes', result);
     if (admin) return admin;
     const evidence = [commandEvidence(result)];
