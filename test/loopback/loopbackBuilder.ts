@@ -61,6 +61,8 @@ export class LoopbackBuilder {
   /** The client key the builder accepts (stands for /etc/nix/builder_ed25519). */
   readonly clientKey: string;
   private child: ChildProcess | undefined;
+  /** What sshd has logged so far (-e: on stderr), e.g. one `Accepted publickey for …` per login. */
+  sshdLog = '';
 
   private constructor(base: string, port: number) {
     this.base = base;
@@ -161,6 +163,7 @@ export class LoopbackBuilder {
     let stderr = '';
     this.child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
+      this.sshdLog += d.toString();
     });
     if (!(await waitForSsh(this.port, 10_000))) {
       this.stop();
@@ -194,6 +197,11 @@ export class LoopbackBuilder {
       }
     }
     this.child = undefined;
+  }
+
+  /** Logins sshd has accepted so far. */
+  logins(): number {
+    return this.sshdLog.split('\n').filter((line) => line.includes('Accepted publickey for ')).length;
   }
 
   dispose(): void {

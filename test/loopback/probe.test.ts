@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ProbeReport } from '../../src/protocol/probes.js';
 import { copyableCommand } from '../../src/extension/health/format.js';
 import { distCli } from '../util/paths.js';
@@ -497,6 +500,96 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       );
     });
     assert.equal(pasted.code, 0, `${command}\n${pasted.stderr}`);
+  });
+
+  /** ssh processes whose command line names `dir` (a master left running would). */
+  function sshProcessesIn(dir: string): Promise<string> {
+    return new Promise((resolve) =>
+      execFile('pgrep', ['-a', '-f', `ControlPath=${dir}`], (_error, stdout) => resolve(stdout.trim())),
+    );
+  }
+
+  /** Waits until sshd has logged `count` more logins than `before` (it logs each as it happens), or 3 s. */
+  async function loginsSince(loopback: LoopbackBuilder, before: number, count: number): Promise<number> {
+    const deadline = Date.now() + 3000;
+    while (loopback.logins() - before < count && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    // A moment more: a login too many would show up now.
+    await new Promise((r) => setTimeout(r, 300));
+    return loopback.logins() - before;
+  }
+
+  it("healthy builder: one SSH login for the whole run (ssh-login, remote-nix's ssh and Nix's ssh share it), closed at the end", async function () {
+    assert.ok(builder);
+    const loopback = builder;
+    // The run's temporary folder: where the private socket directory is made (and must be gone after).
+    const scratch = mkdtempSync(join(tmpdir(), 'lbd-mux-test-'));
+    try {
+      const mac = stageMac(loopback, 'shared-connection', {});
+      const before = loopback.logins();
+      const run = await cli(['probe', '--root', mac.root, '--format', 'json'], {
+        ...mac.env,
+        TMPDIR: scratch,
+      });
+      const report = JSON.parse(run.stdout) as ProbeReport;
+      assertCause(report, run, 'ok', /Nix 2\.8/);
+      // Each connection of its own is one more login in sshd's log: three before the shared one.
+      assert.equal(await loginsSince(loopback, before, 1), 1, loopback.sshdLog.slice(-3000));
+      const left = readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-'));
+      assert.deepEqual(left, [], 'the socket directory is removed at the end of the run');
+      assert.equal(await sshProcessesIn(scratch), '', 'no ssh master outlives the run');
+      // What a user reads and pastes never names the socket: it is gone after the run.
+      const text = JSON.stringify(report);
+      assert.doesNotMatch(text, /Control(Path|Master|Persist)|lbd-ssh-/);
+      const remote = report.results.find((r) => r.id === 'remote-nix');
+      assert.ok(remote);
+      const shown = copyableCommand(remote);
+      assert.ok(shown !== undefined && /nix-daemon --version/.test(shown), shown);
+      const pasted = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile('sh', ['-c', shown], { timeout: 20_000 }, (error, stdout, stderr) =>
+          resolve({
+            code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+            stdout,
+            stderr,
+          }),
+        );
+      });
+      assert.equal(pasted.code, 0, `${shown}\n${pasted.stderr}`);
+      assert.match(pasted.stdout, /2\.8/);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('a run cut short while Nix on the builder hangs: the shared connection is closed and its directory removed', async function () {
+    assert.ok(builder);
+    const loopback = builder;
+    // The login works (`true` is bash's own), `nix-daemon --version` never answers.
+    const slow = join(loopback.base, 'slow-bin');
+    mkdirSync(slow, { recursive: true });
+    writeFileSync(join(slow, 'nix-daemon'), '#!/bin/sh\nexec /bin/sleep 60\n');
+    chmodSync(slow, 0o755);
+    chmodSync(join(slow, 'nix-daemon'), 0o755);
+    const pub = readFileSync(`${loopback.clientKey}.pub`, 'utf8');
+    loopback.setAuthorizedKeys(`environment="PATH=${slow}" ${pub}`);
+    const scratch = mkdtempSync(join(tmpdir(), 'lbd-mux-test-'));
+    try {
+      const mac = stageMac(loopback, 'shared-connection-hung', {});
+      const run = await cli(['probe', '--root', mac.root, '--format', 'json', '--timeout-ms', '5000'], {
+        ...mac.env,
+        TMPDIR: scratch,
+      });
+      const report = JSON.parse(run.stdout) as ProbeReport;
+      assert.equal(report.results.find((r) => r.id === 'ssh-login')?.status, 'ok', run.stdout);
+      assert.notEqual(report.verdict.cause, 'ok', 'a run cut short proves nothing');
+      assert.ok(run.ms < 10_000, `bounded: took ${run.ms} ms`);
+      const left = readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-'));
+      assert.deepEqual(left, [], 'the socket directory is removed after the deadline too');
+      assert.equal(await sshProcessesIn(scratch), '', 'no ssh master outlives the run');
+    } finally {
+      loopback.resetAuthorizedKeys();
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('text format: progress on stderr as probes complete, verdict on stdout', async function () {
