@@ -72,6 +72,9 @@ function bindingOfValue(node: SyntaxNode): SyntaxNode | null {
 
 function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
   const { text } = parsed;
+  // Put there by stringBreaks.ts only where the file does not parse with the string running on.
+  if (error.name === 'MissingQuote')
+    return 'Syntax error: the string is not closed: add a closing double quote here (without one it runs on to the next double quote or the end of the file, and the file does not parse)';
   let hasContent = false;
   for (let c = parsed.tree.topNode.firstChild; c && !hasContent; c = c.nextSibling) {
     if (!c.type.isError && c.name !== 'LineComment' && c.name !== 'BlockComment') hasContent = true;
@@ -124,7 +127,11 @@ function lezerErrors(parsed: ParsedNix): SyntaxProblem[] {
   const problems: SyntaxProblem[] = [];
   let last: { from: number; to: number } | null = null;
   for (const node of errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).outermost) {
-    const span = visibleSpan(parsed.text, node.from, node.to);
+    // A string read as unclosed: underline it, from its opening quote to where it should close.
+    const span =
+      node.name === 'MissingQuote' && node.parent
+        ? { from: node.parent.from, to: node.from }
+        : visibleSpan(parsed.text, node.from, node.to);
     // Recovery often leaves several error nodes for one mistake: report it once.
     if (last && span.from <= last.to + 1) {
       last.to = Math.max(last.to, span.to);

@@ -19,6 +19,7 @@ import {
   IndentedContent,
   Uri,
   indStringEnd,
+  MissingQuote,
   PathContent,
   pathInterpStart,
   pathLiteral,
@@ -41,6 +42,8 @@ const ch = {
   closeBrace: 125, // }
   tilde: 126, // ~
   colon: 58, // :
+  semicolon: 59, // ;
+  newline: 10,
 } as const;
 
 /** Nix's PATH_CHAR: [a-zA-Z0-9._\-+]. */
@@ -60,10 +63,57 @@ function isWhitespace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
-/** Content of a "…" string up to the closing quote, an unescaped `${`, or the end of input. */
-export const stringTokens = new ExternalTokenizer((input) => {
+/**
+ * How one parse reads "…" strings beyond the grammar (parse.ts): where a string is taken to end
+ * with a MissingQuote, and, when asked, where each string content that runs over a line break
+ * would be cut. Keyed by the parse's InputStream, like RunCache.
+ */
+export interface StringReading {
+  /** Positions (ascending) where a string's content stops and a MissingQuote ends the string. */
+  readonly breaks: readonly number[];
+  /** When set, every content token read that holds a line break, with where it would be cut. */
+  readonly multiLine?: MultiLineContent[] | undefined;
+}
+
+export interface MultiLineContent {
+  /** Where the content token ends (the closing quote or `${` that ended it, or the text's end). */
+  end: number;
+  /**
+   * Where a MissingQuote could go if the string were not meant to run on, most likely first:
+   * before each `;` of its first line (`x = "abc;` or `{ x = "abc; }` most likely meant `"abc";`),
+   * then at that line's end.
+   */
+  cuts: number[];
+}
+
+/** Semicolons of a string's first line tried as the place of a missing quote. */
+const MAX_SEMICOLON_CUTS = 3;
+
+export const stringReadings = new WeakMap<InputStream, StringReading>();
+
+/** The first break at or after `pos`, or -1. */
+function nextBreak(breaks: readonly number[], pos: number): number {
+  for (const b of breaks) if (b >= pos) return b;
+  return -1;
+}
+
+/**
+ * Content of a "…" string up to the closing quote, an unescaped `${`, or the end of input; or,
+ * where the parse's StringReading puts a break, up to the break, and there a MissingQuote.
+ */
+export const stringTokens = new ExternalTokenizer((input, stack) => {
+  const reading = stringReadings.get(input);
+  const stopAt = reading && reading.breaks.length > 0 ? nextBreak(reading.breaks, input.pos) : -1;
+  if (stopAt === input.pos) {
+    if (stack.canShift(MissingQuote)) input.acceptToken(MissingQuote, 0);
+    return;
+  }
   let length = 0;
+  // The first unescaped line break, and the `;`s before it.
+  let newline = -1;
+  const semicolons: number[] = [];
   for (;;) {
+    if (input.pos + length === stopAt) break;
     const c = input.peek(length);
     if (c < 0 || c === ch.quote) break;
     const n = input.peek(length + 1);
@@ -75,10 +125,20 @@ export const stringTokens = new ExternalTokenizer((input) => {
       else length += 2;
       continue;
     }
+    if (newline < 0) {
+      if (c === ch.newline) newline = length;
+      else if (c === ch.semicolon && semicolons.length < MAX_SEMICOLON_CUTS) semicolons.push(length);
+    }
     // A backslash escapes whatever follows, including a quote or `$`.
     length += c === ch.backslash && n >= 0 ? 2 : 1;
   }
-  if (length > 0) input.acceptToken(StringContent, length);
+  if (length === 0) return;
+  if (reading?.multiLine && newline >= 0)
+    reading.multiLine.push({
+      end: input.pos + length,
+      cuts: [...semicolons, newline].map((at) => input.pos + at),
+    });
+  input.acceptToken(StringContent, length);
 });
 
 /**

@@ -5,7 +5,7 @@
  * WeakMap keyed by that object and read back after the next keystroke, shifted to wherever the
  * subtree now starts. The memo travels with the parse (ParsedNix.memo), never in module state.
  */
-import { IterMode, Tree, type NodeSet, type SyntaxNode, type TreeBuffer } from '@lezer/common';
+import { IterMode, Tree, type NodeSet, type NodeType, type SyntaxNode, type TreeBuffer } from '@lezer/common';
 import type { Span } from './model.js';
 import { parser } from './generated/parser.js';
 
@@ -32,11 +32,19 @@ export function memoFor<T>(memo: TreeMemo, key: string): WeakMap<Tree, T> {
   return map as WeakMap<Tree, T>;
 }
 
+/**
+ * Whether nodes of this type are syntax errors: Lezer's error nodes, and the MissingQuote that
+ * ends a string read as unclosed (stringBreaks.ts), which is one too but a grammar token.
+ */
+function isErrorType(type: NodeType): boolean {
+  return type.isError || type.name === 'MissingQuote';
+}
+
 /** Which type ids of the grammar are error types (isError is a getter: too slow per node). */
-const errorTypes = Uint8Array.from(parser.nodeSet.types, (type) => (type.isError ? 1 : 0));
+const errorTypes = Uint8Array.from(parser.nodeSet.types, (type) => (isErrorType(type) ? 1 : 0));
 
 function errorTypesOf(set: NodeSet): ArrayLike<number> {
-  return set === parser.nodeSet ? errorTypes : set.types.map((type) => (type.isError ? 1 : 0));
+  return set === parser.nodeSet ? errorTypes : set.types.map((type) => (isErrorType(type) ? 1 : 0));
 }
 
 /**
@@ -49,7 +57,7 @@ export function treeHasError(tree: Tree | TreeBuffer, memo: TreeMemo): boolean {
   if (known !== undefined) return known;
   let found = false;
   if (tree instanceof Tree) {
-    if (tree.type.isError) found = true;
+    if (isErrorType(tree.type)) found = true;
     else
       for (const child of tree.children)
         if (treeHasError(child, memo)) {
@@ -89,7 +97,7 @@ export function errorNodes(tree: Tree, memo: TreeMemo): ErrorNodes {
   const visit = (insideError: boolean): void => {
     const subtree = cursor.tree;
     if (subtree && !treeHasError(subtree, memo)) return;
-    const isError = cursor.type.isError;
+    const isError = isErrorType(cursor.type);
     if (isError) {
       found.all.push({ from: cursor.from, to: cursor.to });
       if (!insideError) found.outermost.push(cursor.node);

@@ -47,6 +47,32 @@ describe('syntaxProblems', () => {
     assert.match(only('if a then b').message, /"if" needs "then" and "else"/);
   });
 
+  it('reports a string left unclosed in the middle of a file once, at the string, and reads the rest as written', () => {
+    // Without its closing quote, `"x;` runs on to the next `"`, and every later string reads as
+    // code: Nix reports the first thing that then does not parse; the editor shows the string.
+    for (const [text, unclosed] of [
+      ['{\n  a = "x;\n  b = "y";\n  c = { d = "e"; };\n}\n', '"x'],
+      ['{\n  a = [ { b = "x; } ];\n  c = "y";\n}\n', '"x'],
+    ] as const) {
+      const parsed = parseNix(text);
+      const found = syntaxProblems(parsed);
+      assert.equal(found.length, 1, `${text}: ${JSON.stringify(found)}`);
+      const [problem] = found;
+      assert.ok(problem);
+      assert.equal(text.slice(problem.span.from, problem.span.to), unclosed, text);
+      assert.match(problem.message, /the string is not closed: add a closing double quote here/);
+      // The later bindings are read as written (c is a binding, not string content).
+      const c = text.indexOf('c = ');
+      assert.equal(parsed.tree.resolveInner(c, 1).name, 'AttrName', text);
+    }
+  });
+
+  it('leaves a string that runs over several lines alone when the file parses', () => {
+    const text = '{\n  a = "x;\n  b = ";\n  c = 1;\n}\n';
+    assert.deepEqual(problems(text), []);
+    assert.equal(parseNix(text).tree.resolveInner(text.indexOf('b = '), 1).name, 'StringContent');
+  });
+
   it('underlines the unexpected token', () => {
     const text = '{ a = 1; b = = 2; }';
     const p = only(text);

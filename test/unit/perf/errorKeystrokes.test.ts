@@ -63,19 +63,48 @@ describe('keystrokes in a file with one syntax error', function () {
     });
   }
 
-  it('mistyped-in: a keystroke after the error reuses the bindings the error did not shape', () => {
-    const { text, at } = oneSyntaxError(generateDarwinConfig(3000, 7), 'mistyped-in');
-    const parsed: ParsedNix = parseNix(text);
-    const offset = text.indexOf('\n', at + ((text.length - at) >> 1)) + 1;
-    const next = `${text.slice(0, offset)} ${text.slice(offset)}`;
-    const incremental = parseNix(next, {
-      parsed,
-      changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }],
+  for (const kind of ['mistyped-in', 'unclosed-string'] as const)
+    it(`${kind}: a keystroke after the error reuses the bindings the error did not shape`, () => {
+      const { text, at } = oneSyntaxError(generateDarwinConfig(3000, 7), kind);
+      const parsed: ParsedNix = parseNix(text);
+      const offset = text.indexOf('\n', at + ((text.length - at) >> 1)) + 1;
+      const next = `${text.slice(0, offset)} ${text.slice(offset)}`;
+      const incremental = parseNix(next, {
+        parsed,
+        changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }],
+      });
+      assert.equal(dump(incremental), dump(parseNix(next)));
+      // Reused subtrees are the very same objects; before, nothing after the error was reused (an
+      // unclosed string turned every later string into code and the rest of the file into errors).
+      const old = pieces(parsed.tree);
+      const reusedAfterError = [...pieces(incremental.tree)].filter((p) => old.has(p)).length;
+      assert.ok(reusedAfterError > 100, `only ${reusedAfterError} pieces reused`);
     });
-    assert.equal(dump(incremental), dump(parseNix(next)));
-    // Reused subtrees are the very same objects; before, nothing after the error was reused.
-    const old = pieces(parsed.tree);
-    const reusedAfterError = [...pieces(incremental.tree)].filter((p) => old.has(p)).length;
-    assert.ok(reusedAfterError > 100, `only ${reusedAfterError} pieces reused`);
+
+  it('typing a string value character by character: every keystroke parses and analyses as a fresh parse would', () => {
+    // Each prefix of the typed binding is a file with an unclosed string (or a missing `;`), as
+    // while typing; the string's quote flips every later string until it is closed.
+    const base = generateDarwinConfig(800, 5);
+    const at = base.indexOf('\n  nix.buildMachines') + 1;
+    const typed = '  networking.hostName = "builder; a\\"b";\n';
+    let text = base;
+    let analysis: Analysis = analyzeNix(text);
+    for (let i = 0; i < typed.length; i++) {
+      const offset = at + i;
+      text = text.slice(0, offset) + typed.charAt(i) + text.slice(offset);
+      analysis = analyzeNix(
+        text,
+        {},
+        {
+          parsed: analysis.parsed,
+          changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }],
+        },
+      );
+      const fresh = analyzeNix(text);
+      const where = `after typing ${JSON.stringify(typed.slice(0, i + 1))}`;
+      assert.equal(dump(analysis.parsed), dump(fresh.parsed), where);
+      assert.deepEqual(analysis.findings, fresh.findings, where);
+    }
+    assert.equal(analysis.parsed.hasErrors, false, 'the finished binding parses');
   });
 });

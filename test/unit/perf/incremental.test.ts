@@ -52,12 +52,15 @@ function randomEdit(text: string, next: () => number): { from: number; to: numbe
   };
 }
 
-/** The outermost error nodes as tree.iterate meets them (what the memoised walk must find). */
+/**
+ * The outermost error nodes as tree.iterate meets them (what the memoised walk must find): Lezer's
+ * and the MissingQuote of a string read as unclosed (src/nix/stringBreaks.ts).
+ */
 function iteratedErrors(parsed: ParsedNix): string[] {
   const found: string[] = [];
   parsed.tree.iterate({
     enter: (node) => {
-      if (!node.type.isError) return undefined;
+      if (!node.type.isError && node.name !== 'MissingQuote') return undefined;
       found.push(`${node.from}:${node.to}`);
       return false;
     },
