@@ -6,6 +6,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { DISABLE_RULE_COMMAND, SHOW_RULE_DOCUMENTATION_COMMAND } from '../protocol/lsp.js';
 import { readSettings, SECTION } from './config.js';
 import type { ServerState } from './status.js';
 
@@ -39,7 +40,11 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
     outputChannel: log,
     // The server pulls `linuxBuilderDoctor` through workspace/configuration and re-reads it on
     // didChangeConfiguration, so settings apply live; the same section seeds it at start.
-    initializationOptions: { [SECTION]: vscode.workspace.getConfiguration(SECTION) },
+    // The commands our code actions may carry that this extension runs (Disable rule, Show documentation).
+    initializationOptions: {
+      [SECTION]: vscode.workspace.getConfiguration(SECTION),
+      clientCommands: [DISABLE_RULE_COMMAND, SHOW_RULE_DOCUMENTATION_COMMAND],
+    },
     synchronize: { configurationSection: SECTION },
     middleware: {
       handleDiagnostics: (uri, diagnostics, next) => {

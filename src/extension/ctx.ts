@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { REPORT_REQUEST, type ReportParams } from '../protocol/lsp.js';
+import {
+  BUILDER_STATUS_NOTIFICATION,
+  builderWorksFromVerdict,
+  REPORT_REQUEST,
+  type BuilderStatusParams,
+  type ReportParams,
+} from '../protocol/lsp.js';
 import type { ProbeReport } from '../protocol/probes.js';
 import { readSettings } from './config.js';
 import { DOC_SCHEME, DoctorDocuments } from './documents/provider.js';
@@ -31,6 +37,8 @@ export class Ctx implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private clientSubscriptions: vscode.Disposable[] = [];
   private currentRun: Promise<ProbeReport | undefined> | undefined;
+  /** What the last test build or health check showed about the builder, told to every (re)started server. */
+  private builderStatus: BuilderStatusParams | undefined;
   /** Measurements for the bench and the tests: activate() itself, and the deferred client load. */
   activationMs = 0;
   clientLoadMs = 0;
@@ -106,6 +114,7 @@ export class Ctx implements vscode.Disposable {
     try {
       await client.start();
       this.status.setServer('running');
+      if (this.builderStatus) await client.sendNotification(BUILDER_STATUS_NOTIFICATION, this.builderStatus);
     } catch (error) {
       this.status.setServer('failed');
       this.log.error(`language server failed to start: ${String(error)}`);
@@ -115,6 +124,18 @@ export class Ctx implements vscode.Disposable {
           if (c) this.log.show();
         });
     }
+  }
+
+  /**
+   * Tells the language server what a test build or a health check of the view showed about the
+   * builder (advice for a first setup, config-needs-bootstrap, is quiet while it works). Remembered
+   * for a restarted server, which has forgotten its own runs, and for runs made with the CLI while
+   * the server was not running.
+   */
+  async reportBuilderStatus(status: BuilderStatusParams): Promise<void> {
+    this.builderStatus = status;
+    const client = this.client;
+    if (client?.isRunning()) await client.sendNotification(BUILDER_STATUS_NOTIFICATION, status);
   }
 
   async stopClient(): Promise<void> {
@@ -172,6 +193,11 @@ export class Ctx implements vscode.Disposable {
       );
       this.log.info(`health checks: ${report.verdict.cause} in ${Date.now() - started} ms`);
       this.model.finishRun(report);
+      const works = builderWorksFromVerdict(report.verdict.cause);
+      if (works !== undefined)
+        await this.reportBuilderStatus({ works, source: 'health-check' }).catch((e: unknown) =>
+          this.log.warn(`telling the server the health check's result failed: ${String(e)}`),
+        );
       await this.updateContext();
       return report;
     } catch (error) {

@@ -114,6 +114,19 @@ export interface BuilderStatusParams {
 
 export const BUILDER_STATUS_NOTIFICATION = new NotificationType<BuilderStatusParams>(BUILDER_STATUS_METHOD);
 
+/** Verdicts that say nothing about whether the builder works (the checks could not look). */
+const UNDECIDED_CAUSES: readonly CauseId[] = ['needs-admin', 'unknown'];
+
+/**
+ * What a health check's verdict shows about the builder: `ok` that it works, a named failure that it
+ * does not, and nothing when the checks could not look. One reading for the server (its own runs)
+ * and the client (runs it made with the CLI while the server was down, told after a restart).
+ */
+export function builderWorksFromVerdict(cause: CauseId): boolean | undefined {
+  if (cause === 'ok') return true;
+  return UNDECIDED_CAUSES.includes(cause) ? undefined : false;
+}
+
 /**
  * Commands a client runs itself for the code actions that carry them (the VS Code extension declares
  * them in `initializationOptions.clientCommands`); a client that declares none gets no such action.

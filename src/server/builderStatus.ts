@@ -3,10 +3,8 @@
  * client reports) or a test build (the client reports it) has shown that it works. Advice for a
  * first setup (`config-needs-bootstrap`) is quiet while it does, and back when a later run fails.
  */
-import type { CauseId, ProbeReport } from '../protocol/probes.js';
-
-/** Verdicts that say nothing about whether the builder works (the checks could not look). */
-const UNDECIDED: readonly CauseId[] = ['needs-admin', 'unknown'];
+import { builderWorksFromVerdict } from '../protocol/lsp.js';
+import type { ProbeReport } from '../protocol/probes.js';
 
 export class BuilderStatus {
   private known = false;
@@ -31,7 +29,7 @@ export class BuilderStatus {
   /** A finished probe run: `ok` shows the builder works; a named failure shows it does not. */
   fromReport(report: ProbeReport): void {
     const cause = report.verdict.cause;
-    if (cause === 'ok') this.set(true, 'health check');
-    else if (!UNDECIDED.includes(cause)) this.set(false, `health check: ${cause}`);
+    const works = builderWorksFromVerdict(cause);
+    if (works !== undefined) this.set(works, works ? 'health check' : `health check: ${cause}`);
   }
 }

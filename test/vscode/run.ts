@@ -308,7 +308,7 @@ async function main(): Promise<void> {
         install,
         scratch,
         'healthy',
-        ['activation', 'health', 'testBuilder', 'admin', 'fixHostile'],
+        ['activation', 'codeActions', 'health', 'testBuilder', 'admin', 'fixHostile'],
         true,
         staged('vscode-healthy', {}, true),
         testsPath,
@@ -323,7 +323,7 @@ async function main(): Promise<void> {
         'down',
         builder
           ? ['health', 'testBuilder', 'explain', 'ruleDocs']
-          : ['activation', 'health', 'testBuilder', 'explain', 'ruleDocs'],
+          : ['activation', 'codeActions', 'health', 'testBuilder', 'explain', 'ruleDocs'],
         true,
         down,
         testsPath,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
 import { copyCommand } from './copyCommand.js';
 import { copyFix } from './copyFix.js';
+import { disableRule } from './disableRule.js';
 import { explainErrorText } from './explainErrorText.js';
 import { fixProbe } from './fixProbe.js';
 import { copyReport, openReport } from './openReport.js';
@@ -31,6 +32,8 @@ const COMMANDS: Record<string, Factory> = {
   'linuxBuilderDoctor.copyReport': copyReport,
   'linuxBuilderDoctor.showRuleDocumentation': showRuleDocumentation,
   'linuxBuilderDoctor.showTestBuildFix': showTestBuildFix,
+  // Both carried by the server's code actions (protocol/lsp.ts: DISABLE_RULE_COMMAND and the docs one).
+  'linuxBuilderDoctor.disableRule': disableRule,
 };
 
 export function registerCommands(ctx: Ctx): void {

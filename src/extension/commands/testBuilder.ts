@@ -59,6 +59,13 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
       'linuxBuilderDoctor.testBuildFailed',
       outcome.exitCode !== 0 && outcome.fix !== undefined,
     );
+    // Exit 0: built on the builder; 1: the build failed (2 is a usage error, a spawn error says nothing).
+    if (outcome.exitCode === 0 || outcome.exitCode === 1)
+      await ctx
+        .reportBuilderStatus({ works: outcome.exitCode === 0, source: 'test-build' })
+        .catch((e: unknown) =>
+          ctx.log.warn(`telling the server the test build's result failed: ${String(e)}`),
+        );
     ctx.log.info(`test build ended: ${outcome.error ?? `exit ${outcome.exitCode ?? '?'}`}`);
     notify(ctx, outcome);
     return outcome;
