@@ -8,6 +8,8 @@ import {
 } from 'vscode-languageclient/node';
 import { DISABLE_RULE_COMMAND, SHOW_RULE_DOCUMENTATION_COMMAND } from '../protocol/lsp.js';
 import { readSettings, SECTION } from './config.js';
+import { renderedHover, ruleLinkUri } from './documents/ruleLinks.js';
+import { RULE_ID } from './documents/rulePages.js';
 import type { ServerState } from './status.js';
 
 export const CLIENT_ID = SECTION; // the client reads `linuxBuilderDoctor.trace.server` by this id
@@ -50,6 +52,10 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
       handleDiagnostics: (uri, diagnostics, next) => {
         next(uri, diagnostics.map(renderedRuleLink));
       },
+      provideHover: async (document, position, token, next) => {
+        const hover = await next(document, position, token);
+        return hover ? renderedHover(hover) : hover;
+      },
     },
   };
   return new LanguageClient(CLIENT_ID, 'Linux Builder Doctor', serverOptions, clientOptions);
@@ -57,21 +63,13 @@ export function createClient(serverModule: string, log: vscode.LogOutputChannel)
 
 /**
  * The server links each diagnostic's code to its rule page as a file (docs/rules/<id>.md, what any
- * LSP client can open). In VS Code the link runs "Show documentation" instead, which renders the
- * packaged page inside VS Code (commands/showRuleDocumentation.ts). The Problems panel opens code
- * links with command URIs allowed.
+ * LSP client can open). In VS Code the link opens the packaged page rendered (documents/ruleLinks.ts).
  */
 export function renderedRuleLink(diagnostic: vscode.Diagnostic): vscode.Diagnostic {
   const code = diagnostic.code;
-  if (typeof code !== 'object' || typeof code.value !== 'string') return diagnostic;
-  diagnostic.code = {
-    value: code.value,
-    target: vscode.Uri.from({
-      scheme: 'command',
-      path: 'linuxBuilderDoctor.showRuleDocumentation',
-      query: JSON.stringify([code.value]),
-    }),
-  };
+  if (typeof code !== 'object' || typeof code.value !== 'string' || !RULE_ID.test(code.value))
+    return diagnostic;
+  diagnostic.code = { value: code.value, target: ruleLinkUri(code.value) };
   return diagnostic;
 }
 

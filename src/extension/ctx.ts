@@ -15,6 +15,7 @@ import { HealthModel } from './health/model.js';
 import { HealthTreeProvider } from './health/tree.js';
 import { verdictBadge, verdictMessage } from './health/verdict.js';
 import { RULE_DOCS_PREFIX, rulePage } from './documents/rulePages.js';
+import { renderRuleLinks } from './documents/ruleLinks.js';
 import { bundlePaths, type BundlePaths } from './paths.js';
 import { runProbesInServer, runProbesWithCli } from './probes.js';
 import { DoctorStatus } from './status.js';
@@ -56,6 +57,7 @@ export class Ctx implements vscode.Disposable {
     });
     this.pushExt(this.model, this.tree, this.status, this.view, this.documents);
     this.pushExt(vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, this.documents));
+    this.pushExt(renderRuleLinks());
     this.documents.addSource('/evidence/', (path) => this.evidencePage(path));
     this.documents.addSource(RULE_DOCS_PREFIX, (path) => rulePage((p) => extension.asAbsolutePath(p), path));
     this.pushExt(

@@ -51,6 +51,25 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ timeout: 20_000 });
 }
 
+/**
+ * Waits for the rendered page of `name` (the Markdown preview's tab), checks no editable copy of
+ * it stayed open as text, and closes the preview with its tab's close button (a document that
+ * asked to be saved would keep the tab open behind the dialog).
+ */
+async function closePreview(page: Page, name: string, screenshot?: string): Promise<void> {
+  const preview = page.locator('.tabs-container .tab', {
+    hasText: new RegExp(`Preview.*${name.replace('.', '\\.')}`),
+  });
+  await preview.first().waitFor({ timeout: 20_000 });
+  const text = page.locator('.tabs-container .tab', { hasText: name }).filter({ hasNotText: 'Preview' });
+  await text.first().waitFor({ state: 'detached', timeout: 10_000 });
+  if (screenshot) await page.screenshot({ path: screenshot });
+  // The close button of the (active) preview tab, as a user closes it: nothing asks to save.
+  await preview.first().hover();
+  await preview.first().locator('.tab-actions .action-label').first().click();
+  await preview.first().waitFor({ state: 'detached', timeout: 10_000 });
+}
+
 /** Drags the sash right of the primary sidebar until the sidebar is `width` px wide (either way). */
 async function setSidebarWidth(page: Page, width: number): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -127,6 +146,35 @@ export async function runUiChecks(
         const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'ssh-options' }).first();
         await row.waitFor({ timeout: 60_000 });
         await page.screenshot({ path: join(artifacts, 'problems.png') });
+      },
+    );
+
+    await check(
+      stats,
+      page,
+      artifacts,
+      "the rule link in Problems, the diagnostic hover and the server's hover open the rendered rule page",
+      async () => {
+        const problemsLink = page
+          .locator('.markers-panel .monaco-list-row', { hasText: 'ssh-options' })
+          .first()
+          .locator('a.monaco-link');
+        await problemsLink.click();
+        await closePreview(page, 'ssh-options.md', join(artifacts, 'ruleLink.png'));
+        // The hover over the squiggle: the diagnostic's code link and the rule link of our own hover.
+        const word = page.locator('.monaco-editor .view-line span', { hasText: 'sshOptions' }).first();
+        await word.hover();
+        const codeLink = page.locator('.monaco-hover a.code-link', { hasText: 'ssh-options' }).first();
+        await codeLink.waitFor({ timeout: 20_000 });
+        await codeLink.click();
+        await closePreview(page, 'ssh-options.md');
+        await word.hover();
+        const ruleLink = page
+          .locator('.monaco-hover a[data-href^="command:linuxBuilderDoctor.showRuleDocumentation"]')
+          .first();
+        await ruleLink.waitFor({ timeout: 20_000 });
+        await ruleLink.click();
+        await closePreview(page, 'ssh-options.md');
       },
     );
 
