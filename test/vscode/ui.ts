@@ -269,7 +269,7 @@ export async function runUiChecks(
       stats,
       page,
       artifacts,
-      'a `cannot build on …` line printed in a terminal is a link; opening it shows the cause',
+      'a `cannot build on …` line printed in a terminal is a link; opening it shows the cause, Show Details renders it',
       async () => {
         await page.keyboard.press('F1');
         const input = page.locator('.quick-input-widget input');
@@ -330,6 +330,14 @@ export async function runUiChecks(
           .first()
           .waitFor({ timeout: 30_000 });
         await page.screenshot({ path: join(artifacts, 'explain.png') });
+        // "Show Details" renders the explanation read-only; its tab closes without asking to save.
+        await page
+          .locator('.notification-list-item', { hasText: /ssh-connection-failed/ })
+          .first()
+          .locator('.monaco-button', { hasText: 'Show Details' })
+          .first()
+          .click();
+        await closePreview(page, 'details.md', join(artifacts, 'explainDetails.png'));
         await page.keyboard.press('Escape');
       },
     );

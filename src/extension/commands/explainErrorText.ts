@@ -18,6 +18,6 @@ export function explainErrorText(ctx: Ctx): () => Promise<Shown | undefined> {
       );
       return undefined;
     }
-    return showExplanation(await explain(ctx, text));
+    return showExplanation(ctx.documents, await explain(ctx, text));
   };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExplainProblem, ExplainResult } from '../../protocol/lsp.js';
+import { showRendered, type DoctorDocuments } from '../documents/provider.js';
 
 /** What was shown for one explanation: the tests read it from the command's result. */
 export interface Shown {
@@ -7,7 +8,11 @@ export interface Shown {
   /** The notification's text ('' when nothing was recognised and nothing shown but the "nothing" message). */
   message: string;
   actions: string[];
+  /** What "Show Details" does: every problem found, rendered read-only (linux-builder-doctor:/explain/details.md). */
+  showDetails: () => Promise<vscode.TextDocument>;
 }
+
+const DETAILS_PATH = '/explain/details.md';
 
 const RUN_HEALTH_CHECKS = 'Run Health Checks';
 const OPEN_DEFINITION = 'Open Definition';
@@ -40,12 +45,20 @@ async function openDefinition(p: ExplainProblem): Promise<void> {
  * Checks, Open Definition for option errors found in the workspace, Show Details for everything.
  * Does not wait for the user's choice.
  */
-export function showExplanation(result: ExplainResult): Shown {
+export function showExplanation(documents: DoctorDocuments, result: ExplainResult): Shown {
+  // A document of our read-only scheme, not an untitled one: closing it asks nothing.
+  const showDetails = (): Promise<vscode.TextDocument> =>
+    showRendered(
+      documents.set(
+        DETAILS_PATH,
+        `# Linux Builder Doctor: explained\n\n${result.problems.map(problemMarkdown).join('\n\n')}\n`,
+      ),
+    );
   const first = result.problems[0];
   if (!first) {
     const message = 'Linux Builder Doctor: this text shows no builder problem it knows.';
     void vscode.window.showInformationMessage(message);
-    return { result, message, actions: [] };
+    return { result, message, actions: [], showDetails };
   }
   const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more: Show Details)` : '';
   const message = `Linux Builder Doctor: ${first.cause}: ${first.summary}.${first.fix ? ` Fix: ${first.fix.summary}` : ''}${more}`;
@@ -54,13 +67,7 @@ export function showExplanation(result: ExplainResult): Shown {
     if (choice === RUN_HEALTH_CHECKS)
       await vscode.commands.executeCommand('linuxBuilderDoctor.runHealthChecks');
     else if (choice === OPEN_DEFINITION) await openDefinition(first);
-    else if (choice === SHOW_DETAILS) {
-      const document = await vscode.workspace.openTextDocument({
-        language: 'markdown',
-        content: `# Linux Builder Doctor: explained\n\n${result.problems.map(problemMarkdown).join('\n\n')}\n`,
-      });
-      await vscode.window.showTextDocument(document);
-    }
+    else if (choice === SHOW_DETAILS) await showDetails();
   });
-  return { result, message, actions };
+  return { result, message, actions, showDetails };
 }

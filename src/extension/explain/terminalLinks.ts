@@ -40,7 +40,7 @@ export class ExplainLinkProvider implements vscode.TerminalLinkProvider<ExplainL
   /** What a click does, with what it showed (for the extension-host tests). */
   async explainLink(link: ExplainLink): Promise<Shown | undefined> {
     try {
-      return showExplanation(await explain(this.ctx, link.line));
+      return showExplanation(this.ctx.documents, await explain(this.ctx, link.line));
     } catch (error) {
       this.ctx.log.error(`explain failed: ${String(error)}`);
       void vscode.window

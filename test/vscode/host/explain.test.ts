@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from './hostEnv.js';
+import { assertRenderedAndClosable, dirtyDocuments } from './rendered.js';
 
 interface ExplainProblem {
   cause: string;
@@ -21,6 +22,7 @@ interface Shown {
   result: { problems: ExplainProblem[] };
   message: string;
   actions: string[];
+  showDetails: () => Promise<vscode.TextDocument>;
 }
 interface ExplainLink extends vscode.TerminalLink {
   line: string;
@@ -78,6 +80,12 @@ describe('explain: terminal links and "Explain Error Text"', () => {
       );
       assert.match(shown.message, /ssh-connection-failed: .*Fix: /);
       assert.ok(shown.actions.includes('Run Health Checks'));
+      // "Show Details": the explanation rendered read-only, not an untitled document to save.
+      assert.ok(shown.actions.includes('Show Details'));
+      const before = dirtyDocuments();
+      const details = await shown.showDetails();
+      assert.ok(details.getText().includes('ssh-connection-failed'), details.getText());
+      await assertRenderedAndClosable(details, 'details.md', before);
     } finally {
       terminal.dispose();
     }
