@@ -6,6 +6,9 @@
 import { ProposedFeatures, createConnection, type Connection } from 'vscode-languageserver/node';
 import { startServer } from './server.js';
 import { TOOL_VERSION } from '../protocol/version.js';
+import { keepHeapSmall } from './heapLimits.js';
+
+keepHeapSmall();
 
 const argv = process.argv.slice(2);
 if (argv.includes('--version')) {
