@@ -199,6 +199,10 @@ async function inHostSession(
   });
   const workspace = join(base, 'ws', 'workspace');
   cpSync(join(projectRoot, 'test', 'vscode', 'fixtures', 'workspace'), workspace, { recursive: true });
+  // A flake of several modules inside the folder (wholeConfig.test.ts: Problems lists the modules nobody opened).
+  cpSync(join(projectRoot, 'examples', 'corporate-mac'), join(workspace, 'corporate-mac'), {
+    recursive: true,
+  });
   const env = {
     statsFile: join(base, 'stats.json'),
     logFile: join(base, 'host.log'),
@@ -322,8 +326,8 @@ async function main(): Promise<void> {
         scratch,
         'down',
         builder
-          ? ['health', 'testBuilder', 'explain', 'ruleDocs']
-          : ['activation', 'codeActions', 'health', 'testBuilder', 'explain', 'ruleDocs'],
+          ? ['health', 'testBuilder', 'explain', 'ruleDocs', 'wholeConfig']
+          : ['activation', 'codeActions', 'health', 'testBuilder', 'explain', 'ruleDocs', 'wholeConfig'],
         true,
         down,
         testsPath,
