@@ -2,10 +2,13 @@
  * `check` over many files, linear in their number: each file is read and parsed once, each
  * configuration's merged facts are built once (indexed by option path), and each file is then
  * judged with the facts of the other members of its configuration, once per host that uses it.
+ * The three steps (readForCheck, CheckJudge, judge) are also what each thread of a parallel check
+ * runs on its share of the files (parallelCheck.ts).
  */
 import { resolve } from 'node:path';
 import type { Finding, RuleId } from '../protocol/findings.js';
 import { analysisFailed, analyzeParsed, configurationFacts, locateForRules } from '../rules/analyze.js';
+import type { FileFacts } from '../rules/factsIndex.js';
 import { parseNix } from '../nix/parse.js';
 import { kindOf, type WorkspaceFs } from './fileSystem.js';
 import { RootConfigurations } from './configurations.js';
@@ -13,16 +16,68 @@ import type { Skipped } from './nixFiles.js';
 import { RootCache } from './roots.js';
 
 export interface CheckOptions {
-  disabledRules?: readonly string[];
+  disabledRules?: readonly string[] | undefined;
   onRuleError?: (file: string, rule: RuleId, error: unknown) => void;
+}
+
+export interface CheckedFile {
+  file: string;
+  text: string;
+  findings: Finding[];
 }
 
 export interface CheckResult {
   /** The files read, in the order given, with their findings. */
-  checked: { file: string; text: string; findings: Finding[] }[];
+  checked: CheckedFile[];
   /** Files that could not be read. */
   skipped: Skipped[];
 }
+
+/** A file read and parsed, with what the rules read of it. */
+export interface ReadForCheck {
+  file: string;
+  /** Grouping follows module paths, which resolve to absolute paths: files are keyed the same way. */
+  key: string;
+  parsed: ReturnType<typeof parseNix>;
+  located: ReturnType<typeof locateForRules>;
+}
+
+/** What one file of the check is to the others: its facts, and its text for related information. */
+export interface CheckMember {
+  file: string;
+  key: string;
+  facts: FileFacts;
+}
+
+/** One file read: parsed, or unreadable (skipped), or its parse threw (its one analysis-failed finding). */
+export type FileRead = { read: ReadForCheck } | { skipped: Skipped } | { failed: CheckedFile };
+
+export function readForCheck(file: string, fs: WorkspaceFs): FileRead {
+  let text: string;
+  try {
+    text = fs.readText(file);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return {
+      skipped: {
+        path: file,
+        reason: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message,
+      },
+    };
+  }
+  try {
+    const parsed = parseNix(text);
+    return { read: { file, key: resolve(file), parsed, located: locateForRules(parsed) } };
+  } catch (error) {
+    return { failed: { file, text, findings: [{ file, ...analysisFailed(error) }] } };
+  }
+}
+
+export const memberOf = (r: ReadForCheck): CheckMember => ({
+  file: r.file,
+  key: r.key,
+  facts: configurationFacts(r.located),
+});
 
 /** The finding with its file named, and its related information in the same file too (the JSON
  *  contract is `related: [{ file, range, message }]`). */
@@ -35,66 +90,47 @@ function withFile(file: string, f: Finding, nameOf: (key: string) => string): Fi
   return { file, ...f, ...(related ? { related } : {}) };
 }
 
-export function checkFiles(
-  files: readonly string[],
-  fs: WorkspaceFs,
-  options: CheckOptions = {},
-): CheckResult {
-  const skipped: Skipped[] = [];
-  const read: {
-    file: string;
-    key: string;
-    parsed: ReturnType<typeof parseNix>;
-    located: ReturnType<typeof locateForRules>;
-  }[] = [];
-  /** Files whose parse threw: each gets its one analysis-failed finding. */
-  const unreadable: { file: string; text: string; findings: Finding[] }[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readText(file);
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      skipped.push({
-        path: file,
-        reason: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message,
-      });
-      continue;
+/**
+ * Each root's configurations (one per host when hosts are found) and their merged facts, built
+ * once from every member of the check (in the order given: it orders what the rules see), and the
+ * judging of one file with them. `textOf` gives another member's text (by key), to place related
+ * information in it.
+ */
+export class CheckJudge {
+  private readonly roots: RootCache;
+  private readonly configurationsOf = new Map<string, RootConfigurations>();
+  private readonly fileOf: Map<string, string>;
+
+  constructor(
+    members: readonly CheckMember[],
+    fs: WorkspaceFs,
+    private readonly textOf: (key: string) => string | undefined,
+  ) {
+    this.roots = new RootCache(fs);
+    this.fileOf = new Map(members.map((m) => [m.key, m.file]));
+    const byRoot = new Map<string, CheckMember[]>();
+    for (const m of members) {
+      const root = this.roots.rootOf(m.file);
+      const list = byRoot.get(root);
+      if (list) list.push(m);
+      else byRoot.set(root, [m]);
     }
-    try {
-      const parsed = parseNix(text);
-      // Grouping follows module paths, which resolve to absolute paths: key files the same way.
-      read.push({ file, key: resolve(file), parsed, located: locateForRules(parsed) });
-    } catch (error) {
-      unreadable.push({ file, text, findings: [{ file, ...analysisFailed(error) }] });
+    for (const [root, list] of byRoot) {
+      const facts = new Map(list.map((m) => [m.key, m.facts]));
+      this.configurationsOf.set(
+        root,
+        new RootConfigurations(
+          list.map((m) => m.key),
+          (file) => facts.get(file),
+          (path) => kindOf(fs, path),
+        ),
+      );
     }
   }
-  // Each root's configurations (one per host when hosts are found) and their merged facts, built once.
-  const roots = new RootCache(fs);
-  const byRoot = new Map<string, typeof read>();
-  for (const r of read) {
-    const root = roots.rootOf(r.file);
-    const members = byRoot.get(root);
-    if (members) members.push(r);
-    else byRoot.set(root, [r]);
-  }
-  const configurationsOf = new Map<string, RootConfigurations>();
-  for (const [root, members] of byRoot) {
-    const facts = new Map(members.map((m) => [m.key, configurationFacts(m.located)]));
-    configurationsOf.set(
-      root,
-      new RootConfigurations(
-        members.map((m) => m.key),
-        (file) => facts.get(file),
-        (path) => kindOf(fs, path),
-      ),
-    );
-  }
-  // (The other files' texts place related information in them; the index knows files by their keys.)
-  const byKey = new Map(read.map((r) => [r.key, r]));
-  const textOf = (key: string): string | undefined => byKey.get(key)?.parsed.text;
-  const checked = read.map(({ file, key, parsed, located }) => {
-    const contexts = configurationsOf.get(roots.rootOf(file))?.contextsFor(key);
+
+  judge({ file, key, parsed, located }: ReadForCheck, options: CheckOptions): CheckedFile {
+    const contexts = this.configurationsOf.get(this.roots.rootOf(file))?.contextsFor(key);
+    const textOf = this.textOf;
     let findings: Finding[];
     try {
       findings = analyzeParsed(
@@ -111,11 +147,27 @@ export function checkFiles(
       findings = [analysisFailed(error)];
     }
     // (Related files are named as the user named them, like the findings' own.)
-    return {
-      file,
-      text: parsed.text,
-      findings: findings.map((f) => withFile(file, f, (other) => byKey.get(other)?.file ?? other)),
-    };
-  });
+    const nameOf = (other: string) => this.fileOf.get(other) ?? other;
+    return { file, text: parsed.text, findings: findings.map((f) => withFile(file, f, nameOf)) };
+  }
+}
+
+export function checkFiles(
+  files: readonly string[],
+  fs: WorkspaceFs,
+  options: CheckOptions = {},
+): CheckResult {
+  const skipped: Skipped[] = [];
+  const read: ReadForCheck[] = [];
+  const unreadable: CheckedFile[] = [];
+  for (const file of files) {
+    const result = readForCheck(file, fs);
+    if ('read' in result) read.push(result.read);
+    else if ('skipped' in result) skipped.push(result.skipped);
+    else unreadable.push(result.failed);
+  }
+  const byKey = new Map(read.map((r) => [r.key, r]));
+  const judge = new CheckJudge(read.map(memberOf), fs, (key) => byKey.get(key)?.parsed.text);
+  const checked = read.map((r) => judge.judge(r, options));
   return { checked: [...checked, ...unreadable], skipped };
 }
