@@ -3,7 +3,8 @@
 //    changed) and the lists of rules and probes (src/rules/all/index.ts, src/probes/checks/index.ts)
 //    from the files in those folders, so adding a rule or a probe touches no hand-kept list,
 // 2. `tsc` type-checks src/, test/ and bench/ and emits ESM to out/ (what the tests run),
-// 3. esbuild bundles the three entry points to dist/ (what users run).
+// 3. esbuild bundles the entry points to dist/ (what users run): the extension, the server, the CLI
+//    and the bundles the CLI loads when needed (its other commands, the threads of a parallel check).
 // Flags: --quiet (less output), --production (minified bundles, no source maps),
 // --grammar-only (step 1 alone: what lint and editors need). Type errors always fail the build.
 import { build } from 'esbuild';
@@ -101,11 +102,36 @@ async function bundle() {
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' },
   };
+  // The CLI's commands other than `check` are bundles of their own, loaded when they run
+  // (src/cli/main.ts imports them dynamically): `import('./commands/probe.js')` in the CLI's source
+  // becomes an import of dist/cli-probe.cjs in dist/cli.cjs.
+  const lazyCommands = ['explain', 'probe', 'test', 'report'];
+  const lazyCommandsExternal = {
+    name: 'lazy-cli-commands',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/\w+\.js$/ }, (args) => {
+        const name = /(\w+)\.js$/.exec(args.path)?.[1];
+        if (args.kind !== 'dynamic-import' || !lazyCommands.includes(name)) return undefined;
+        return { path: `./cli-${name}.cjs`, external: true };
+      });
+    },
+  };
   const entries = [
     { in: 'src/extension/main.ts', out: 'dist/extension.cjs', external: ['vscode'] },
     // Engine bundles must not reach VS Code: no external 'vscode' here, so a stray import fails.
     { in: 'src/server/main.ts', out: 'dist/server.cjs', external: [] },
-    { in: 'src/cli/main.ts', out: 'dist/cli.cjs', external: [], shebang: true },
+    {
+      in: 'src/cli/main.ts',
+      out: 'dist/cli.cjs',
+      external: [],
+      shebang: true,
+      plugins: [lazyCommandsExternal],
+    },
+    ...lazyCommands.map((name) => ({
+      in: `src/cli/commands/${name}.ts`,
+      out: `dist/cli-${name}.cjs`,
+      external: [],
+    })),
   ];
   for (const entry of entries) {
     if (!existsSync(join(root, entry.in))) continue;
@@ -114,6 +140,7 @@ async function bundle() {
       entryPoints: [join(root, entry.in)],
       outfile: join(root, entry.out),
       external: entry.external,
+      plugins: entry.plugins ?? [],
       banner: { js: (entry.shebang ? '#!/usr/bin/env node\n' : '') + common.banner.js },
     });
   }

@@ -3,19 +3,22 @@
  * Each command lives in its own file and returns the process exit code.
  */
 import { runCheckCommand } from './commands/check.js';
-import { runExplainCommand } from './commands/explain.js';
-import { runProbeCommand } from './commands/probe.js';
-import { runTestCommand } from './commands/test.js';
-import { runReportCommand } from './commands/report.js';
 import { TOOL_VERSION } from '../protocol/version.js';
 import { USAGE, type CliIo } from './io.js';
 
-const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  check: runCheckCommand,
-  explain: runExplainCommand,
-  probe: runProbeCommand,
-  test: runTestCommand,
-  report: runReportCommand,
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/**
+ * Each command loaded when it runs: `check` is in the main bundle; the probes, the test build and
+ * the error explainer (most of the code: execa, the probe chain, the explain corpus) are bundles
+ * of their own (scripts/build.mjs), so a `check` does not load or compile them.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  check: () => Promise.resolve(runCheckCommand),
+  explain: async () => (await import('./commands/explain.js')).runExplainCommand,
+  probe: async () => (await import('./commands/probe.js')).runProbeCommand,
+  test: async () => (await import('./commands/test.js')).runTestCommand,
+  report: async () => (await import('./commands/report.js')).runReportCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -35,12 +38,12 @@ async function main(argv: string[]): Promise<number> {
     io.stdout(`${TOOL_VERSION}\n`);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     io.stderr(`linux-builder-doctor: unknown command '${name}'\n\n${USAGE}`);
     return 2;
   }
-  return command(rest, io);
+  return (await load())(rest, io);
 }
 
 main(process.argv.slice(2)).then(

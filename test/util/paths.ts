@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,3 +8,11 @@ export const fixturesDir = join(projectRoot, 'test', 'fixtures');
 export const examplesDir = join(projectRoot, 'examples');
 export const distCli = join(projectRoot, 'dist', 'cli.cjs');
 export const distServer = join(projectRoot, 'dist', 'server.cjs');
+
+/** The CLI's bundles: dist/cli.cjs and those it loads when needed (for a test that copies the CLI elsewhere). */
+export function distCliBundles(): string[] {
+  const dist = dirname(distCli);
+  return readdirSync(dist)
+    .filter((f) => /^(cli(-\w+)?|checkWorker)\.cjs$/.test(f))
+    .map((f) => join(dist, f));
+}

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMAND_FLAGS, parseArgs, UsageError, type CommandName } from '../../../src/cli/args.js';
 import { USAGE } from '../../../src/cli/io.js';
-import { projectRoot } from '../../util/paths.js';
+import { distCli, projectRoot } from '../../util/paths.js';
 
 /** The flags named in a synopsis: `[--root DIR [--trust-root]]` → root, trust-root. */
 const flagsIn = (synopsis: string): string[] =>
@@ -87,6 +88,19 @@ describe('CLI flags: one table, one parser, documented exactly', function () {
   ] as const) {
     it(`${command} ${args.join(' ')}: a usage error`, function () {
       assert.throws(() => parseArgs(command, [...args]), UsageError);
+    });
+  }
+});
+
+describe('CLI: an unknown command', function () {
+  this.timeout(30_000);
+  for (const name of ['frobnicate', 'toString', 'constructor']) {
+    it(`'${name}' is a usage error (exit 2, usage on stderr), never run as a command`, () => {
+      // (An Object method's name used to be looked up like a command and crashed the CLI.)
+      const run = spawnSync(process.execPath, [distCli, name], { encoding: 'utf8' });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, new RegExp(`^linux-builder-doctor: unknown command '${name}'\n\nusage:`));
+      assert.equal(run.stdout, '');
     });
   }
 });

@@ -36,7 +36,7 @@ const NEEDED = [
   /^CHANGELOG\.md$/,
   /^LICENSE$/,
   /^language-configuration\.json$/,
-  /^dist\/(extension|server|cli)\.cjs$/,
+  /^dist\/(extension|server|cli|cli-\w+)\.cjs$/,
   /^syntaxes\/nix\.tmLanguage\.json$/,
   /^media\/(icon\.png|builder\.svg)$/,
   /^media\/walkthrough\/\w+\.md$/,
@@ -70,6 +70,16 @@ describe('the .vsix and its extension page', function () {
       assert.ok(files.includes(image), `${image} is not in the .vsix (.vscodeignore)`);
     }
     assert.match(pkg.scripts.package ?? '', /--no-rewrite-relative-links/);
+  });
+
+  it("packages every bundle the CLI loads (its commands' bundles)", () => {
+    const cli = readFileSync(join(projectRoot, 'dist', 'cli.cjs'), 'utf8');
+    const loaded = [...cli.matchAll(/"(?:\.\/)?([\w-]+\.cjs)"/g)].map((m) => `dist/${m[1] ?? ''}`);
+    assert.ok(loaded.includes('dist/cli-probe.cjs'), loaded.join());
+    assert.deepEqual(
+      loaded.filter((f) => !files.includes(f)),
+      [],
+    );
   });
 
   it('packages nothing the extension or its page does not need', () => {

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ProbeReport } from '../../../src/protocol/probes.js';
-import { distCli } from '../../util/paths.js';
+import { distCliBundles } from '../../util/paths.js';
 import { findExecutable } from '../../util/prerequisites.js';
 
 describe('builder key in a folder this account may not read', function () {
@@ -23,8 +23,11 @@ describe('builder key in a folder this account may not read', function () {
     }
     dir = mkdtempSync(join(tmpdir(), 'lbd-key-access-'));
     chmodSync(dir, 0o755);
-    copyFileSync(distCli, join(dir, 'cli.cjs'));
-    chmodSync(join(dir, 'cli.cjs'), 0o644);
+    // (The CLI with the bundles it loads, where the other user can read them.)
+    for (const bundle of distCliBundles()) {
+      copyFileSync(bundle, join(dir, basename(bundle)));
+      chmodSync(join(dir, basename(bundle)), 0o644);
+    }
     const root = join(dir, 'root');
     for (const d of ['etc/ssh/ssh_config.d', 'etc/nix', 'var/root/.ssh', 'secret'])
       mkdirSync(join(root, d), { recursive: true, mode: 0o755 });

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ProbeReport } from '../../../src/protocol/probes.js';
-import { distCli } from '../../util/paths.js';
+import { distCliBundles } from '../../util/paths.js';
 import { findExecutable } from '../../util/prerequisites.js';
 
 describe('privileges: sudo -n, never a prompt', function () {
@@ -22,9 +22,12 @@ describe('privileges: sudo -n, never a prompt', function () {
     dir = mkdtempSync(join(tmpdir(), 'lbd-priv-'));
     chmodSync(dir, 0o755);
     // The checkout may sit in a folder `nobody` cannot enter (mktemp -d makes 0700 folders): run a
-    // copy of the self-contained CLI bundle from here, with this folder as the working directory.
-    copyFileSync(distCli, join(dir, 'cli.cjs'));
-    chmodSync(join(dir, 'cli.cjs'), 0o644);
+    // copy of the CLI bundles from here, with this folder as the working directory.
+    // (The CLI with the bundles it loads, where the other user can read them.)
+    for (const bundle of distCliBundles()) {
+      copyFileSync(bundle, join(dir, basename(bundle)));
+      chmodSync(join(dir, basename(bundle)), 0o644);
+    }
     writeFileSync(
       join(dir, 'sudo'),
       '#!/bin/sh\n[ "$1" = "-n" ] || { echo "test sudo: called without -n" >&2; exit 99; }\necho "sudo: a password is required" >&2\nexit 1\n',
