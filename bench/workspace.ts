@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,7 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { checkFiles } from '../src/workspace/checkFiles.js';
 import { nodeFs } from '../src/workspace/fileSystem.js';
 import { nixFilesUnder } from '../src/workspace/nixFiles.js';
+import { threadsFor } from '../src/workspace/parallelCheck.js';
 import { generateDarwinConfig } from '../test/util/generateConfig.js';
 import { distCli } from '../test/util/paths.js';
 import { LspClient, waitFor } from '../test/server/lspClient.js';
@@ -140,7 +141,10 @@ export async function benchWorkspace(): Promise<void> {
         console.log(`nix-instantiate --parse unavailable: ${String(error).slice(0, 200)}`);
       }
     }
-    console.log(`check, ${files.length} files (whole process):     ${spread(ours)}`);
+    // (The check adds threads only on idle cores, like make -l: say how many it would use now.)
+    console.log(
+      `check, ${files.length} files (whole process):     ${spread(ours)}   threads: ${threadsFor(files.length)} (load ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
+    );
     if (nix.length) {
       console.log(`nix-instantiate --parse, same files:   ${spread(nix)}`);
       const ratios = ours.map((o, i) => o / (nix[i] ?? NaN));

@@ -132,6 +132,8 @@ async function bundle() {
       out: `dist/cli-${name}.cjs`,
       external: [],
     })),
+    // A thread of a parallel `check` (src/workspace/parallelCheck.ts finds it beside dist/cli.cjs).
+    { in: 'src/workspace/checkWorker.ts', out: 'dist/checkWorker.cjs', external: [] },
   ];
   for (const entry of entries) {
     if (!existsSync(join(root, entry.in))) continue;

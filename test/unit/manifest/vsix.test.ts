@@ -36,7 +36,7 @@ const NEEDED = [
   /^CHANGELOG\.md$/,
   /^LICENSE$/,
   /^language-configuration\.json$/,
-  /^dist\/(extension|server|cli|cli-\w+)\.cjs$/,
+  /^dist\/(extension|server|cli|cli-\w+|checkWorker)\.cjs$/,
   /^syntaxes\/nix\.tmLanguage\.json$/,
   /^media\/(icon\.png|builder\.svg)$/,
   /^media\/walkthrough\/\w+\.md$/,
@@ -72,10 +72,13 @@ describe('the .vsix and its extension page', function () {
     assert.match(pkg.scripts.package ?? '', /--no-rewrite-relative-links/);
   });
 
-  it("packages every bundle the CLI loads (its commands' bundles)", () => {
+  it("packages every bundle the CLI loads (its commands' bundles, the check worker)", () => {
     const cli = readFileSync(join(projectRoot, 'dist', 'cli.cjs'), 'utf8');
     const loaded = [...cli.matchAll(/"(?:\.\/)?([\w-]+\.cjs)"/g)].map((m) => `dist/${m[1] ?? ''}`);
-    assert.ok(loaded.includes('dist/cli-probe.cjs'), loaded.join());
+    assert.ok(
+      loaded.includes('dist/cli-probe.cjs') && loaded.includes('dist/checkWorker.cjs'),
+      loaded.join(),
+    );
     assert.deepEqual(
       loaded.filter((f) => !files.includes(f)),
       [],
