@@ -4,6 +4,7 @@
  * command (test/unit/cli/usage.test.ts compares them), so a new flag cannot go undocumented.
  */
 import { parseArgs as parseFlags, type ParseArgsConfig } from 'node:util';
+import { errorText } from '../protocol/errorText.js';
 
 type FlagTable = NonNullable<ParseArgsConfig['options']>;
 
@@ -49,7 +50,7 @@ export function parseArgs(command: CommandName, args: string[]): ParsedArgs {
   try {
     parsed = parseFlags({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorText(error));
   }
   const flags = new Map<string, string>();
   const repeated = new Map<string, string[]>();

@@ -9,6 +9,7 @@ import { fixAllPass, MAX_FIX_PASSES, type HeldFix } from '../rules/fixAll.js';
 import { checkFiles, type CheckOptions, type CheckResult } from '../workspace/checkFiles.js';
 import type { WorkspaceFs } from '../workspace/fileSystem.js';
 import { replaceFileText } from './replaceFile.js';
+import { errorText } from '../protocol/errorText.js';
 
 export interface FixedFinding {
   file: string;
@@ -50,7 +51,7 @@ export function fixFiles(
         write(file, text, fixes.text);
       } catch (error) {
         unwritable.add(file);
-        failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
+        failed.push({ file, reason: errorText(error) });
         continue;
       }
       changed = true;

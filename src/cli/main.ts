@@ -5,6 +5,7 @@
 import { runCheckCommand } from './commands/check.js';
 import { TOOL_VERSION } from '../protocol/version.js';
 import { USAGE, type CliIo } from './io.js';
+import { errorText } from '../protocol/errorText.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -51,9 +52,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `linux-builder-doctor: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`linux-builder-doctor: internal error: ${errorText(error, { stack: true })}\n`);
     process.exitCode = 2;
   },
 );

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { nativeLinuxSystem } from '../protocol/nativeSystem.js';
 
 /** The `linuxBuilderDoctor.*` settings the extension reads (package.json `contributes.configuration`). */
 export interface DoctorSettings {
@@ -63,5 +64,5 @@ export function readSettings(): DoctorSettings {
  */
 export function testSystem(settings: DoctorSettings): string {
   if (settings.testSystem) return settings.testSystem;
-  return process.arch === 'arm64' ? 'aarch64-linux' : 'x86_64-linux';
+  return nativeLinuxSystem(process.arch);
 }

@@ -8,9 +8,11 @@ import {
   type ReportParams,
 } from '../protocol/lsp.js';
 import type { ProbeReport } from '../protocol/probes.js';
+import { renderReportMarkdown } from '../protocol/reportMarkdown.js';
+import { TOOL_VERSION } from '../protocol/version.js';
 import { readSettings } from './config.js';
 import { DOC_SCHEME, DoctorDocuments } from './documents/provider.js';
-import { evidenceMarkdown, reportMarkdown, verdictMarkdown } from './health/format.js';
+import { evidenceMarkdown, verdictMarkdown } from './health/format.js';
 import { HealthModel } from './health/model.js';
 import { HealthTreeProvider } from './health/tree.js';
 import { verdictBadge, verdictMessage } from './health/verdict.js';
@@ -20,6 +22,7 @@ import { bundlePaths, type BundlePaths } from './paths.js';
 import { runProbesInServer, runProbesWithCli } from './probes.js';
 import { DoctorStatus } from './status.js';
 import { refuseUntrusted, type Refused } from './trust.js';
+import { errorText } from '../protocol/errorText.js';
 
 export const HEALTH_VIEW_ID = 'linuxBuilderDoctor.health';
 
@@ -119,7 +122,7 @@ export class Ctx implements vscode.Disposable {
       if (this.builderStatus) await client.sendNotification(BUILDER_STATUS_NOTIFICATION, this.builderStatus);
     } catch (error) {
       this.status.setServer('failed');
-      this.log.error(`language server failed to start: ${String(error)}`);
+      this.log.error(`language server failed to start: ${errorText(error)}`);
       void vscode.window
         .showErrorMessage('Linux Builder Doctor: the language server failed to start.', 'Show Logs')
         .then((c) => {
@@ -148,7 +151,7 @@ export class Ctx implements vscode.Disposable {
       try {
         await client.dispose(2000);
       } catch (error) {
-        this.log.warn(`language server did not stop cleanly: ${String(error)}`);
+        this.log.warn(`language server did not stop cleanly: ${errorText(error)}`);
       }
     }
   }
@@ -203,7 +206,7 @@ export class Ctx implements vscode.Disposable {
       await this.updateContext();
       return report;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       this.log.error(`health checks failed: ${message}`);
       this.model.finishRun(undefined, message);
       return undefined;
@@ -240,14 +243,16 @@ export class Ctx implements vscode.Disposable {
         const result = await client.sendRequest(REPORT_REQUEST, params);
         return result.markdown;
       } catch (error) {
-        this.log.warn(`server report failed, building it from a CLI probe run: ${String(error)}`);
+        this.log.warn(`server report failed, building it from a CLI probe run: ${errorText(error)}`);
       }
     }
     // Not from the last run in the view: that one is unredacted (it is shown only here), while
     // `probe --format json` redacts like the server's report (docs/dev/security.md#secrets-in-the-report).
     const source = new vscode.CancellationTokenSource();
     try {
-      return reportMarkdown(await runProbesWithCli(this.paths.cli, settings, source.token));
+      return renderReportMarkdown(await runProbesWithCli(this.paths.cli, settings, source.token), {
+        toolVersion: TOOL_VERSION,
+      });
     } finally {
       source.dispose();
     }

@@ -23,6 +23,7 @@ import {
   type ProbeOutcome,
 } from './context.js';
 import { decideVerdict } from './verdict.js';
+import { errorText } from '../protocol/errorText.js';
 
 export interface ProbeRunOptions {
   /** Read system paths under this dir instead of '/' (rootPaths.ts documents the semantics). */
@@ -236,7 +237,7 @@ export async function runProbeList(
         outcome = {
           status: 'fail',
           cause: 'unknown',
-          summary: `internal error in this probe: ${error instanceof Error ? error.message : String(error)}`,
+          summary: `internal error in this probe: ${errorText(error)}`,
           evidence: [],
         };
       }

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import type { CauseId, ProbeFix } from '../protocol/probes.js';
+import { nativeLinuxSystem } from '../protocol/nativeSystem.js';
 import type { Facts, ProbeContext } from './context.js';
 import { classifyStderr, describeNixWrapper } from './stderrClassifier.js';
 import { fixFor } from './fixes.js';
@@ -81,7 +82,7 @@ export function builderSystem(facts: Facts): string {
 
 /** The builder's native system for this Mac when nothing names one (aarch64-linux on Apple silicon). */
 export function defaultSystem(): string {
-  return arch() === 'arm64' ? 'aarch64-linux' : 'x86_64-linux';
+  return nativeLinuxSystem(arch());
 }
 
 /** nix-build's argv for the test build: the function above, the values as --argstr. */

@@ -15,13 +15,14 @@ import { RULES, ruleRelevance } from './registry.js';
 import { type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
 import { factsOf, type FileFacts } from './factsIndex.js';
 import { locatedForSystem, mergeContexts, type ConfigurationContext, type RuleResult } from './perHost.js';
+import { errorText } from '../protocol/errorText.js';
 
 /**
  * The one finding of a file whose analysis threw (a bug, or an input beyond what the engine can
  * take): said at the top of the file, so a file is never silently left without findings.
  */
 export function analysisFailed(error: unknown): Finding {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorText(error);
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 'error',

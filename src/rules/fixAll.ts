@@ -16,6 +16,7 @@
 import type { Finding, Fix, TextEdit } from '../protocol/findings.js';
 import { LineIndex } from '../nix/lines.js';
 import { parseNix } from '../nix/parse.js';
+import type { OffsetEdit } from '../nix/print.js';
 
 export interface AppliedFix {
   finding: Finding;
@@ -36,12 +37,6 @@ export interface FixAllPass {
   applied: AppliedFix[];
   /** Preferred fixes that could not be applied with the others, and why. */
   held: HeldFix[];
-}
-
-interface OffsetEdit {
-  from: number;
-  to: number;
-  newText: string;
 }
 
 const parses = (text: string): boolean => parseNix(text).hasErrors !== true;

@@ -5,7 +5,7 @@
 import type { RuleId, Severity } from '../protocol/findings.js';
 import type { ListInfo, Located, ModuleInfo, OptionDefinition, Span } from '../nix/model.js';
 import type { OffsetEdit } from '../nix/print.js';
-import { samePath } from '../schema/index.js';
+import { samePath, startsWith } from '../schema/index.js';
 
 export interface OffsetFix {
   /** Plain text, at most 70 characters: what the fix does (the reasoning is in the finding's detail). */
@@ -166,9 +166,7 @@ export function definitionsAt(ctx: RuleContext, path: readonly string[]): Option
 
 /** Definitions strictly below `prefix`. */
 export function definitionsUnder(ctx: RuleContext, prefix: readonly string[]): OptionDefinition[] {
-  return ctx.located.definitions.filter(
-    (d) => d.path.length > prefix.length && prefix.every((p, i) => d.path[i] === p),
-  );
+  return ctx.located.definitions.filter((d) => d.path.length > prefix.length && startsWith(d.path, prefix));
 }
 
 /** The first definition that is literally `true` / `false` at `path`, unconditional ones first. */

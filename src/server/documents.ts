@@ -13,6 +13,7 @@ import type { Finding } from '../protocol/findings.js';
 import type { Located } from '../nix/model.js';
 import type { TextChange } from '../nix/parse.js';
 import { composeChange } from './textChanges.js';
+import { errorText } from '../protocol/errorText.js';
 
 type ParsedNix = Analysis['parsed'];
 
@@ -57,9 +58,6 @@ export interface DocumentStoreOptions {
 export function isNixDocument(uri: string, languageId: string): boolean {
   return languageId === 'nix' || /\.nix$/i.test(uri.split(/[?#]/)[0] ?? '');
 }
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? (error.stack ?? error.message) : String(error);
 
 export class DocumentStore {
   private readonly docs = new Map<string, DocumentState>();
@@ -228,7 +226,7 @@ export class DocumentStore {
             incremental = false;
           } else
             this.options.log(
-              `analysis of ${state.uri} v${version} failed${incremental ? ' (incremental; retrying from scratch)' : ''}: ${describeError(error)}`,
+              `analysis of ${state.uri} v${version} failed${incremental ? ' (incremental; retrying from scratch)' : ''}: ${errorText(error, { stack: true })}`,
             );
           if (incremental) {
             // Once more from scratch, in the next slices.
@@ -266,7 +264,7 @@ export class DocumentStore {
     try {
       this.options.onAnalyzed(state);
     } catch (error) {
-      this.options.log(`publishing results for ${state.uri} failed: ${describeError(error)}`);
+      this.options.log(`publishing results for ${state.uri} failed: ${errorText(error, { stack: true })}`);
     }
   }
 }

@@ -2,6 +2,7 @@
 import { locate } from '../nix/locate.js';
 import type { Located } from '../nix/model.js';
 import type { AnalyzedVersion } from './documents.js';
+import { errorText } from '../protocol/errorText.js';
 
 export function locatedOf(analysis: AnalyzedVersion, log: (message: string) => void): Located | null {
   if (analysis.located !== undefined) return analysis.located;
@@ -10,9 +11,7 @@ export function locatedOf(analysis: AnalyzedVersion, log: (message: string) => v
   try {
     located = locate(analysis.parsed);
   } catch (error) {
-    log(
-      `locating options failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
+    log(`locating options failed: ${errorText(error, { stack: true })}`);
     located = null;
   }
   analysis.located = located;

@@ -7,6 +7,7 @@ import { ProposedFeatures, createConnection, type Connection } from 'vscode-lang
 import { startServer } from './server.js';
 import { TOOL_VERSION } from '../protocol/version.js';
 import { keepHeapSmall } from './heapLimits.js';
+import { errorText } from '../protocol/errorText.js';
 
 keepHeapSmall();
 
@@ -29,7 +30,7 @@ const connection: Connection = transportGiven
 const report =
   (kind: string) =>
   (error: unknown): void => {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const text = errorText(error, { stack: true });
     try {
       connection.console.error(`${kind}: ${text}`);
     } catch {

@@ -43,14 +43,12 @@ import { WorkspaceProblems } from './workspaceProblems.js';
 import { nodeFs } from '../workspace/fileSystem.js';
 import { Workspace, type FactsChange, type FileChange } from '../workspace/workspace.js';
 import { filePathOf } from './uris.js';
+import { errorText } from '../protocol/errorText.js';
 
 /** Long enough to coalesce a burst of keystrokes, short enough to feel immediate. */
 const DEBOUNCE_MS = 75;
 /** A broken file can yield thousands of syntax findings; no editor needs more than this many. */
 const MAX_DIAGNOSTICS = 1000;
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? (error.stack ?? error.message) : String(error);
 
 export function startServer(connection: Connection): { dispose: () => void } {
   const docsDefault = defaultDocsBaseUrl();
@@ -92,7 +90,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
     );
     connection
       .sendDiagnostics({ uri: state.uri, version: analysis.version, diagnostics })
-      .catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
+      .catch((e: unknown) => log(`sendDiagnostics: ${errorText(e, { stack: true })}`));
   };
 
   // The configurations around the open documents: which modules belong together and what each defines.
@@ -159,7 +157,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
               .contextsFor(path)
               .map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
       // A throwing rule is a bug: the engine keeps the other rules' findings; we make it visible.
-      onRuleError: (rule, error) => log(`rule ${rule} failed: ${describeError(error)}`),
+      onRuleError: (rule, error) => log(`rule ${rule} failed: ${errorText(error, { stack: true })}`),
     };
   };
 
@@ -192,7 +190,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
         .map((f, i) => toDiagnostic(f, i, DISK_VERSION, settings.docsBaseUrl, uri));
       connection
         .sendDiagnostics({ uri, diagnostics })
-        .catch((e: unknown) => log(`sendDiagnostics: ${describeError(e)}`));
+        .catch((e: unknown) => log(`sendDiagnostics: ${errorText(e, { stack: true })}`));
     },
     startProgress: async (title) => {
       if (!workDoneProgress) return undefined;
@@ -208,7 +206,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
     try {
       return handler();
     } catch (error) {
-      log(`${what} failed: ${describeError(error)}`);
+      log(`${what} failed: ${errorText(error, { stack: true })}`);
       return fallback;
     }
   }
@@ -225,7 +223,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
           docsDefault,
         );
       } catch (error) {
-        log(`reading settings failed: ${describeError(error)}`);
+        log(`reading settings failed: ${errorText(error, { stack: true })}`);
       }
     } else if (pushed !== undefined) {
       settings = parseSettings(pushed, docsDefault);
@@ -282,7 +280,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
     const scan = (): void => guard('workspace scan', undefined, () => problems.setFolders(folders));
     if (pullConfiguration)
       refreshSettings()
-        .catch((e: unknown) => log(describeError(e)))
+        .catch((e: unknown) => log(errorText(e, { stack: true })))
         .finally(scan);
     else scan();
     if (folderChanges)
@@ -300,7 +298,9 @@ export function startServer(connection: Connection): { dispose: () => void } {
       // and deleted folders, which are reported as the folder alone.
       const watchers = [{ globPattern: '**/*.nix' }, { globPattern: '**/*', kind: WatchKind.Delete }];
       connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((e: unknown) => {
-        log(`watching .nix files failed, reading the disk again every few seconds: ${describeError(e)}`);
+        log(
+          `watching .nix files failed, reading the disk again every few seconds: ${errorText(e, { stack: true })}`,
+        );
         watchingFiles = false;
       });
     }
@@ -342,7 +342,7 @@ export function startServer(connection: Connection): { dispose: () => void } {
   connection.onDidChangeConfiguration((params) => {
     if (!running()) return;
     const pushed: unknown = params.settings;
-    refreshSettings(pushed).catch((e: unknown) => log(describeError(e)));
+    refreshSettings(pushed).catch((e: unknown) => log(errorText(e, { stack: true })));
   });
 
   connection.onDidOpenTextDocument(({ textDocument: doc }) => {

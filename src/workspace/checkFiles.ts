@@ -14,6 +14,7 @@ import { kindOf, type WorkspaceFs } from './fileSystem.js';
 import { RootConfigurations } from './configurations.js';
 import type { Skipped } from './nixFiles.js';
 import { RootCache } from './roots.js';
+import { errorText } from '../protocol/errorText.js';
 
 export interface CheckOptions {
   disabledRules?: readonly string[] | undefined;
@@ -57,13 +58,7 @@ export function readForCheck(file: string, fs: WorkspaceFs): FileRead {
   try {
     text = fs.readText(file);
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    return {
-      skipped: {
-        path: file,
-        reason: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.message,
-      },
-    };
+    return { skipped: { path: file, reason: errorText(error) } };
   }
   try {
     const parsed = parseNix(text);

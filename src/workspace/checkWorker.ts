@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CheckJudge, memberOf, readForCheck, type ReadForCheck } from './checkFiles.js';
 import { nodeFs } from './fileSystem.js';
+import { errorText } from '../protocol/errorText.js';
 import type { JudgeRequest, ReadReply, ShardRequest, JudgedReply } from './parallelCheck.js';
 
 function run(port: NonNullable<typeof parentPort>, { files, disabledRules }: ShardRequest): void {
@@ -26,7 +27,7 @@ function run(port: NonNullable<typeof parentPort>, { files, disabledRules }: Sha
       (r) =>
         judge.judge(r, {
           disabledRules,
-          onRuleError: (file, rule, error) => ruleErrors.push({ file, rule, error: String(error) }),
+          onRuleError: (file, rule, error) => ruleErrors.push({ file, rule, error: errorText(error) }),
         }).findings,
     );
     const judged: JudgedReply = { findings, ruleErrors };

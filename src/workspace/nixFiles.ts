@@ -6,6 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { WorkspaceFs } from './fileSystem.js';
+import { errorText } from '../protocol/errorText.js';
 
 /** Folders that hold no configuration of the user's (build results, VCS data, dependencies). */
 export const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'result', '.direnv']);
@@ -21,17 +22,6 @@ export interface NixFileList {
   /** Paths that could not be read or followed, with why. */
   skipped: Skipped[];
 }
-
-const reasonOf = (error: unknown): string => {
-  const e = error as NodeJS.ErrnoException;
-  return e.code === 'EACCES' || e.code === 'EPERM'
-    ? 'permission denied'
-    : e.code === 'ELOOP'
-      ? 'too many levels of symbolic links'
-      : e.code === 'ENOENT'
-        ? 'no such file or folder'
-        : e.message;
-};
 
 class Walker {
   readonly files: string[] = [];
@@ -58,7 +48,7 @@ class Walker {
       try {
         real = this.fs.realpath(path);
       } catch (error) {
-        this.skipped.push({ path, reason: reasonOf(error) });
+        this.skipped.push({ path, reason: errorText(error) });
         return;
       }
     }
@@ -78,7 +68,7 @@ class Walker {
       this.dirs++;
       entries = this.fs.list(dir);
     } catch (error) {
-      this.skipped.push({ path: dir, reason: reasonOf(error) });
+      this.skipped.push({ path: dir, reason: errorText(error) });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -144,7 +134,7 @@ export function collectNixFiles(
         walker.skipped.push({ path, reason: 'cannot be read' });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') missing.push(path);
-        else walker.skipped.push({ path, reason: reasonOf(error) });
+        else walker.skipped.push({ path, reason: errorText(error) });
       }
     } else if (info.isDirectory) {
       walker.walk(path);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RuleId } from '../protocol/findings.js';
 import type { Finding } from '../protocol/findings.js';
+import { errorText } from '../protocol/errorText.js';
 import {
   CheckJudge,
   checkFiles,
@@ -168,7 +169,7 @@ async function runShards(
       ? [
           judge.judge(r.read, {
             disabledRules: options.disabledRules,
-            onRuleError: (file, rule, error) => ruleErrors[0]?.push({ file, rule, error: String(error) }),
+            onRuleError: (file, rule, error) => ruleErrors[0]?.push({ file, rule, error: errorText(error) }),
           }).findings,
         ]
       : [],

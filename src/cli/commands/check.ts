@@ -18,6 +18,7 @@ import type { HeldReason } from '../../rules/fixAll.js';
 import { fixFiles } from '../fixFiles.js';
 import { nodeFs } from '../../workspace/fileSystem.js';
 import { collectNixFiles } from '../../workspace/nixFiles.js';
+import { errorText } from '../../protocol/errorText.js';
 
 export function runCheckCommand(args: string[], io: CliIo): Promise<number> {
   return check(args, io);
@@ -54,7 +55,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     disabledRules: parsed.repeated.get('disable-rule') ?? [],
     onRuleError: (file, rule, error) =>
       io.stderr(
-        `linux-builder-doctor check: rule ${rule} failed on ${printablePath(file)}: ${printable(String(error))}\n`,
+        `linux-builder-doctor check: rule ${rule} failed on ${printablePath(file)}: ${printable(errorText(error))}\n`,
       ),
   };
   let result: CheckResult;

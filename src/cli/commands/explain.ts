@@ -15,6 +15,7 @@ import { nodeFs } from '../../workspace/fileSystem.js';
 import { parseArgs, UsageError, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printable, printablePath } from '../../protocol/shellText.js';
+import { errorText } from '../../protocol/errorText.js';
 
 export type ExplainOutputProblem = ExplainedProblem & { definitions?: ExplainDefinition[] };
 
@@ -83,7 +84,7 @@ export async function runExplainCommand(args: string[], io: CliIo): Promise<numb
   try {
     await readInto(explainer, source === '-' && stdin !== undefined ? stdin : createReadStream(source));
   } catch (error) {
-    io.stderr(`linux-builder-doctor explain: ${(error as NodeJS.ErrnoException).message}\n`);
+    io.stderr(`linux-builder-doctor explain: ${errorText(error)}\n`);
     return 2;
   }
   const result = explainer.finish();

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { EXPLAIN_REQUEST, type ExplainParams, type ExplainResult } from '../../protocol/lsp.js';
 import type { Ctx } from '../ctx.js';
 import { nodeCommand } from '../paths.js';
+import { errorText } from '../../protocol/errorText.js';
 
 /** The folders of the open workspace: option errors get their definitions there. */
 function configPaths(): string[] {
@@ -41,7 +42,7 @@ function explainWithCli(cli: string, text: string, paths: string[]): Promise<Exp
         try {
           resolve(JSON.parse(stdout) as ExplainResult);
         } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
+          reject(new Error(`linux-builder-doctor explain printed no JSON: ${errorText(error)}`));
         }
       } else reject(new Error(`linux-builder-doctor explain exited ${String(code)}: ${stderr}`));
     });
@@ -61,7 +62,7 @@ export async function explain(ctx: Ctx, text: string): Promise<ExplainResult> {
     try {
       return await client.sendRequest(EXPLAIN_REQUEST, params);
     } catch (error) {
-      ctx.log.warn(`explain request failed, using the bundled CLI: ${String(error)}`);
+      ctx.log.warn(`explain request failed, using the bundled CLI: ${errorText(error)}`);
     }
   }
   return explainWithCli(ctx.paths.cli, text, paths);

@@ -3,6 +3,7 @@ import { EXPLAIN_LINK_LINE } from '../../protocol/lsp.js';
 import type { Ctx } from '../ctx.js';
 import { explain } from './request.js';
 import { showExplanation, type Shown } from './show.js';
+import { errorText } from '../../protocol/errorText.js';
 
 export interface ExplainLink extends vscode.TerminalLink {
   /** The whole terminal line, what the engine explains. */
@@ -42,7 +43,7 @@ export class ExplainLinkProvider implements vscode.TerminalLinkProvider<ExplainL
     try {
       return showExplanation(this.ctx.documents, await explain(this.ctx, link.line));
     } catch (error) {
-      this.ctx.log.error(`explain failed: ${String(error)}`);
+      this.ctx.log.error(`explain failed: ${errorText(error)}`);
       void vscode.window
         .showErrorMessage('Linux Builder Doctor: could not explain this line.', 'Show Logs')
         .then((c) => {

@@ -1,6 +1,7 @@
 import { causeHeadline } from '../../protocol/causeHeadlines.js';
 import type { TestBuildOutcome } from './model.js';
-import type { Evidence, ProbeResult, ProbeReport, Verdict } from '../../protocol/probes.js';
+import type { Evidence, ProbeResult, Verdict } from '../../protocol/probes.js';
+import { fence } from '../../protocol/reportMarkdown.js';
 import { displayCommand, hasControlCharacter, shellCommandOrUndefined } from '../../protocol/shellText.js';
 
 /** An argv for reading (tree rows, evidence documents): quoted, control characters shown as escapes. */
@@ -48,11 +49,6 @@ export function copyableCommand(result: ProbeResult): string | undefined {
 
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function fence(text: string): string {
-  const ticks = text.includes('```') ? '````' : '```';
-  return `${ticks}\n${text.trimEnd()}\n${ticks}`;
 }
 
 function evidenceAndFix(evidence: readonly Evidence[], fix: ProbeResult['fix']): string[] {
@@ -104,21 +100,4 @@ export function testBuildMarkdown(outcome: TestBuildOutcome): string {
   if (outcome.cause)
     parts.push(`_Cause \`${outcome.cause}\`; the build's log is in the "Test Linux Builder" terminal._`);
   return parts.join('\n');
-}
-
-/** A short Markdown summary used when the server is unavailable for the full report. */
-export function reportMarkdown(report: ProbeReport): string {
-  const rows = report.results.map((r) => `| ${r.id} | ${r.status} | ${r.summary.replace(/\|/g, '\\|')} |`);
-  return [
-    '# Linux Builder Doctor report',
-    '',
-    `Platform: ${report.platform}; Nix: ${report.nixVersion ?? 'not found'}`,
-    '',
-    `**Verdict: ${report.verdict.cause}** — ${report.verdict.summary}`,
-    '',
-    '| probe | status | summary |',
-    '|---|---|---|',
-    ...rows,
-    '',
-  ].join('\n');
 }

@@ -11,6 +11,7 @@ import { isSshBuilder, parseMachines, parseStoreUri, type MachineEntry } from '.
 import { readConfigChain } from '../sshConfig.js';
 import { DETERMINATE_VM_HOSTS, failure, NIX_DARWIN_HOSTS, realPath } from './common.js';
 import { nixVersionAtLeast } from './nixInstall.js';
+import { errorText } from '../../protocol/errorText.js';
 
 function targetOf(entry: MachineEntry, source: string): BuilderTarget {
   const target: BuilderTarget = {
@@ -56,7 +57,7 @@ export const machinesFileProbe: ProbeDefinition = {
         try {
           text = readFileSync(file, 'utf8');
         } catch (error) {
-          evidence.push({ file, detail: `unreadable: ${(error as Error).message}` });
+          evidence.push({ file, detail: `unreadable: ${errorText(error)}` });
           continue;
         }
         const parsed = parseMachines(text);
