@@ -3,7 +3,9 @@
 //    changed) and the lists of rules and probes (src/rules/all/index.ts, src/probes/checks/index.ts)
 //    from the files in those folders, so adding a rule or a probe touches no hand-kept list,
 // 2. `tsc` type-checks src/, test/ and bench/ and emits ESM to out/ (what the tests run),
-// 3. esbuild bundles the entry points to dist/ (what users run): the extension, the server, the CLI
+// 3. the committed files derived from the rule and probe declarations (the rule and probe tables
+//    of README.md and docs/rules/README.md, package.json's rules.disabled enum), from the compiled code,
+// 4. esbuild bundles the entry points to dist/ (what users run): the extension, the server, the CLI
 //    and the bundles the CLI loads when needed (its other commands, the threads of a parallel check).
 // Flags: --quiet (less output), --production (minified bundles, no source maps),
 // --grammar-only (step 1 alone: what lint and editors need). Type errors always fail the build.
@@ -12,7 +14,7 @@ import { buildParserFile } from '@lezer/generator';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -156,8 +158,28 @@ generateIndex(
   'ALL_PROBES',
   'Every file declaring a ProbeDefinition is one.',
 );
+/**
+ * The committed files derived from the rule and probe declarations (src/cli/generatedDocs.ts: the
+ * rule and probe tables, package.json's rules.disabled enum), rewritten from the compiled
+ * declarations when they differ. Not under CI: there the committed files are what is tested, and
+ * test/unit/docs/generatedDocs.test.ts fails on a stale one.
+ */
+async function writeGeneratedDocs() {
+  const { generatedFiles } = await import(pathToFileURL(join(root, 'out/src/cli/generatedDocs.js')).href);
+  for (const { path, text } of generatedFiles((p) => readFileSync(join(root, p), 'utf8'))) {
+    if (readFileSync(join(root, path), 'utf8') === text) continue;
+    if (process.env.CI) {
+      console.error(`${path} is stale: run npm run build and commit it`);
+      continue;
+    }
+    writeFileSync(join(root, path), text);
+    console.error(`wrote ${path} from the rule and probe declarations: commit it`);
+  }
+}
+
 // --grammar-only: just the generated sources, which lint and editors need to resolve their types.
 if (!process.argv.includes('--grammar-only')) {
   typeCheckAndEmit();
+  await writeGeneratedDocs();
   await bundle();
 }

@@ -32,6 +32,12 @@ export interface ProbeOutcome {
 export interface ProbeDefinition {
   id: ProbeId;
   title: string;
+  /**
+   * What it checks, and the verdicts it typically leads to, one line of Markdown each: its row in
+   * README.md's probe table, which scripts/build.mjs generates from these (src/cli/generatedDocs.ts).
+   */
+  checks: string;
+  verdicts: string;
   /** Must have run and not failed; otherwise this probe is skipped, naming the one that failed. */
   requires: ProbeId[];
   /** Run after these (their facts are used when present) but run even if they failed. */

@@ -9,12 +9,27 @@ import { relevanceOf, type Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = ALL_RULES;
 
-/** Every diagnostic code: the syntax check's, the one for a file that could not be analysed, then each rule's. */
-export const RULE_IDS: readonly string[] = [
-  'syntax-error',
-  'analysis-failed',
-  ...RULES.map((rule) => rule.id),
+/**
+ * The diagnostic codes that are not a rule's: the syntax check's and the one for a file that could
+ * not be analysed. Declared like a rule's (id, severity, page, summary) for the same tables.
+ */
+export const ENGINE_CODES: readonly Pick<Rule, 'id' | 'severity' | 'docs' | 'summary'>[] = [
+  {
+    id: 'syntax-error',
+    severity: 'error',
+    docs: 'docs/rules/syntax-error.md',
+    summary: 'Nix that does not parse (reported once; the other rules still check the rest)',
+  },
+  {
+    id: 'analysis-failed',
+    severity: 'error',
+    docs: 'docs/rules/analysis-failed.md',
+    summary: 'A file the checker itself could not analyse: said once at its top instead of showing nothing',
+  },
 ];
+
+/** Every diagnostic code: the engine's own, then each rule's. */
+export const RULE_IDS: readonly string[] = [...ENGINE_CODES, ...RULES].map((code) => code.id);
 
 /** What locate keeps for the rules: the union of the option paths they declare they read. */
 export const ruleRelevance = relevanceOf(RULES.flatMap((rule) => rule.reads));

@@ -136,7 +136,8 @@ export function relevanceOf(
 
 /**
  * A rule declares what the rest of the project derives from it: the registry's `RULE_IDS` (the
- * diagnostic codes), the option paths locate keeps for the rules (`ruleRelevance`), and its page.
+ * diagnostic codes, also the setting `rules.disabled` in package.json), the option paths locate keeps
+ * for the rules (`ruleRelevance`), its page, and its rows in the rule tables.
  * The parity test (test/unit/rules/parity.test.ts) checks the declarations against `check`.
  */
 export interface Rule {
@@ -151,6 +152,11 @@ export interface Rule {
   reads: readonly OptionPattern[];
   /** Its documentation page, `docs/rules/<id>.md` (the diagnostic links to it). */
   docs: string;
+  /**
+   * What it flags, in one line of Markdown: its row in the rule tables of README.md and
+   * docs/rules/README.md, which scripts/build.mjs generates from this (src/cli/generatedDocs.ts).
+   */
+  summary: string;
   /**
    * Advice for a builder that has not worked yet: the rule is quiet once a health check or a test
    * build has shown the builder works (`AnalyzeOptions.builderWorks`).

@@ -92,6 +92,9 @@ async function unreadable(
 export const builderKeyProbe: ProbeDefinition = {
   id: 'builder-key',
   title: 'Builder SSH key',
+  checks:
+    "the key exists, owner and mode (never its contents); root-only 0600 is correct; whether it needs a passphrase (`ssh-keygen -y -P ''`, as root: we never read the key)",
+  verdicts: '`key-missing`, `key-permissions`, `key-passphrase`, `key-unreadable`',
   requires: ['machines-file'],
   // launchd-service: whether the builder is nix-darwin's decides the key-missing fix.
   after: ['ssh-effective-config', 'launchd-service'],

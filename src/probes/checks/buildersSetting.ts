@@ -95,6 +95,9 @@ export function machinesFilesOf(value: string): string[] {
 export const buildersSettingProbe: ProbeDefinition = {
   id: 'builders-setting',
   title: 'Effective builders setting',
+  checks:
+    'effective `builders` (`nix config show builders`, `nix show-config` before 2.20); when empty, which file or `NIX_CONFIG` emptied it',
+  verdicts: '`distributed-builds-off`, `builders-overridden`',
   requires: [],
   after: ['nix-install'],
   async run(ctx) {

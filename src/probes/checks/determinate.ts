@@ -6,6 +6,8 @@ import { failure, realPath } from './common.js';
 export const determinateProbe: ProbeDefinition = {
   id: 'determinate',
   title: 'Determinate Nix',
+  checks: '`determinate-nixd` present while nix-darwin manages Nix',
+  verdicts: '`determinate-conflict`',
   requires: [],
   run(ctx) {
     const nixd = ctx.paths.determinateNixd;

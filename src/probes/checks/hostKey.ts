@@ -48,6 +48,8 @@ const typeAndBlob = (line: string): string => line.trim().split(/\s+/).slice(0, 
 export const hostKeyProbe: ProbeDefinition = {
   id: 'host-key',
   title: 'Builder host key',
+  checks: "the key the VM presents (`ssh-keyscan`) against the pinned `publicHostKey` or root's known_hosts",
+  verdicts: '`host-key-mismatch`, `host-key-unknown`',
   requires: ['vm-port'],
   async run(ctx) {
     const eff = ctx.facts.effective;

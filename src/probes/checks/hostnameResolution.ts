@@ -10,6 +10,8 @@ const LOOKUP_SCRIPT =
 export const hostnameResolutionProbe: ProbeDefinition = {
   id: 'hostname-resolution',
   title: 'Host name resolution',
+  checks: 'the host name ssh will connect to resolves',
+  verdicts: '`hostname-unresolved`',
   requires: ['ssh-effective-config'],
   // launchd-service: whether the builder is nix-darwin's decides the hostname-unresolved fix.
   after: ['ssh-config-include', 'launchd-service'],

@@ -86,6 +86,9 @@ export function qemuCrashReports(ctx: ProbeContext): Array<{ file: string; mtime
 export const launchdServiceProbe: ProbeDefinition = {
   id: 'launchd-service',
   title: 'Builder VM service (launchd)',
+  checks:
+    '`launchctl print system/org.nixos.linux-builder` (macOS only; skipped elsewhere): state, runs, last exit code; the names of QEMU crash reports in `/Library/Logs/DiagnosticReports`',
+  verdicts: '`builder-crash-loop`; evidence for `builder-down`',
   requires: [],
   after: ['machines-file'],
   async run(ctx) {

@@ -36,6 +36,9 @@ function describe(entry: MachineEntry): string {
 export const machinesFileProbe: ProbeDefinition = {
   id: 'machines-file',
   title: 'Builder machines',
+  checks:
+    "`/etc/nix/machines` column by column (base64 host key decoded); picks the builder to check (nix-darwin's, Determinate's, or the first Linux SSH builder); without an SSH builder, Determinate's native builder (`external-builders` in nix.conf, run by `determinate-nixd builder`) counts as the builder: reported, and `test` builds through it",
+  verdicts: '`no-builder-configured`',
   requires: ['builders-setting'],
   after: ['nix-install'],
   run(ctx) {

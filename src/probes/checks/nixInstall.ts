@@ -8,6 +8,8 @@ import { directiveWarnings } from './common.js';
 export const nixInstallProbe: ProbeDefinition = {
   id: 'nix-install',
   title: 'Nix installation and daemon',
+  checks: 'Nix version, daemon socket',
+  verdicts: '—',
   requires: [],
   async run(ctx) {
     const result = await ctx.run(['nix', '--version'], 5000, { env: ctx.nixEnv() });

@@ -8,6 +8,8 @@ import { defaultSystem } from '../testBuild.js';
 export const platformProbe: ProbeDefinition = {
   id: 'platform',
   title: 'Platform and architecture',
+  checks: 'macOS version (`sw_vers`) and architecture',
+  verdicts: '—',
   requires: [],
   async run(ctx) {
     const result = await ctx.run(['sw_vers', '-productVersion'], 3000);

@@ -25,6 +25,9 @@ export function storeUriFor(target: BuilderTarget): string {
 export const remoteNixProbe: ProbeDefinition = {
   id: 'remote-nix',
   title: 'Nix on the builder',
+  checks:
+    "`nix-daemon --stdio` / `nix-store --serve` on the builder's PATH, then `nix store info` through Nix's SSH store, and trust; not on Nix 2.31.0–2.31.2 with a `localhost` host, which skip SSH and would ask the local daemon (NixOS/nix#14148)",
+  verdicts: '`remote-nix-missing`, `builder-untrusted`, `localhost-skips-ssh`',
   requires: ['ssh-login'],
   async run(ctx) {
     const target = ctx.facts.target;

@@ -24,6 +24,9 @@ function readable(dir: string): boolean {
 export const sshConfigIncludeProbe: ProbeDefinition = {
   id: 'ssh-config-include',
   title: 'ssh_config Include coverage for root',
+  checks:
+    'which ssh_config files root reads, and whether `ssh_config.d/100-linux-builder.conf` is among them',
+  verdicts: '`ssh-config-not-included`',
   requires: ['machines-file'],
   after: ['ssh-effective-config'],
   run(ctx) {

@@ -41,6 +41,8 @@ export function parseSshG(stdout: string): EffectiveSsh {
 export const sshEffectiveConfigProbe: ProbeDefinition = {
   id: 'ssh-effective-config',
   title: "Root's effective ssh settings for the builder",
+  checks: "root's `ssh -G <user@host>`: hostname, port, user, HostKeyAlias, identity file",
+  verdicts: '`ssh-config-not-included`',
   requires: ['machines-file'],
   async run(ctx) {
     const target = ctx.facts.target;

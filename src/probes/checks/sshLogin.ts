@@ -11,6 +11,9 @@ import { lookupName } from './hostKey.js';
 export const sshLoginProbe: ProbeDefinition = {
   id: 'ssh-login',
   title: 'SSH login as root (like the nix-daemon)',
+  checks:
+    '`ssh -o BatchMode=yes` as root, exactly as Nix runs it (user, key, port, pinned known_hosts), stderr classified',
+  verdicts: '`auth-rejected`, `key-permissions`, `host-key-*`',
   // A bad key or host key does not stop the login attempt: ssh's own words then corroborate it.
   requires: ['ssh-effective-config', 'hostname-resolution', 'vm-port'],
   // Not after host-key: ssh-keyscan and the login are two connections that need nothing of each

@@ -6,6 +6,8 @@ import { skip } from './common.js';
 export const testBuildProbe: ProbeDefinition = {
   id: 'test-build',
   title: 'Test build on the builder',
+  checks: 'the real test build (only with `--only test-build`, or the `test` command)',
+  verdicts: 'any of the above',
   requires: ['remote-nix'],
   onlyWhenAsked: true,
   async run(ctx) {

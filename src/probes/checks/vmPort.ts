@@ -130,6 +130,9 @@ export const BANNER_PATIENCE_MS = 5_000;
 export const vmPortProbe: ProbeDefinition = {
   id: 'vm-port',
   title: 'Builder SSH port',
+  checks:
+    'TCP connect and SSH banner: refused / accepts-then-closes / never speaks (waits 10 s; a banner after 3 s is a slow VM, a warning, and the later ssh probes allow it the same time)',
+  verdicts: '`builder-down`, `builder-booting`, `builder-unresponsive`',
   requires: ['hostname-resolution'],
   after: ['launchd-service'],
   async run(ctx) {

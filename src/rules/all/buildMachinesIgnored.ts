@@ -32,6 +32,8 @@ export const buildMachinesIgnoredRule: Rule = {
   severity: 'warning',
   reads: [['nix']],
   docs: 'docs/rules/build-machines-ignored.md',
+  summary:
+    "`nix.buildMachines` while `nix.distributedBuilds` is never enabled (only nix-darwin's builder enables it)",
   check(ctx) {
     // Any definition of distributedBuilds (true, false, or an expression) decides it elsewhere:
     // `false` is distributed-builds-off's finding.

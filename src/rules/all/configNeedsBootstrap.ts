@@ -16,6 +16,8 @@ export const configNeedsBootstrapRule: Rule = {
   untilBuilderWorks: true,
   reads: [['nix', 'linux-builder']],
   docs: 'docs/rules/config-needs-bootstrap.md',
+  summary:
+    'a customised VM `config` is a new image, which may need a working builder to build it (when the cache does not have it)',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const nested = definitionsUnder(ctx, BUILDER_CONFIG_PATH);

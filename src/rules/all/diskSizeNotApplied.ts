@@ -38,6 +38,7 @@ export const diskSizeNotAppliedRule: Rule = {
   severity: 'information',
   reads: [['nix', 'linux-builder']],
   docs: 'docs/rules/disk-size-not-applied.md',
+  summary: 'a new `diskSize` is not applied to the existing VM disk; gives the command',
   check(ctx) {
     if (!builderMayRun(ctx)) return [];
     // ephemeral = true removes the image before each start: the new size applies at once.

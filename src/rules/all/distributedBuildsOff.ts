@@ -12,6 +12,8 @@ export const distributedBuildsOffRule: Rule = {
   severity: 'warning',
   reads: [['nix']],
   docs: 'docs/rules/distributed-builds-off.md',
+  summary:
+    "`nix.distributedBuilds = false`: nix-darwin writes an empty `builders` setting, so the machines file and nix-darwin's builder are ignored",
   check(ctx) {
     const off = boolAt(ctx, ['nix', 'distributedBuilds'], false);
     if (!off) return [];

@@ -17,6 +17,8 @@ export const hostNameHasSchemeRule: Rule = {
   severity: 'error',
   reads: [['nix', 'buildMachines']],
   docs: 'docs/rules/host-name-has-scheme.md',
+  summary:
+    '`hostName = "ssh://builder@host"`: nix-darwin prepends the scheme again (`ssh://ssh://…`); splits it into `hostName`/`sshUser`/`protocol`',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const entry of machineEntries(ctx)) {

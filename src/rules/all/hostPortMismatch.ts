@@ -21,6 +21,7 @@ export const hostPortMismatchRule: Rule = {
     SSH_FILE,
   ],
   docs: 'docs/rules/host-port-mismatch.md',
+  summary: 'a changed VM `hostPort` while the ssh config still says `Port 31022`',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const overridden = ['text', 'source'].some((leaf) => definedAnywhere(ctx, [...SSH_FILE, leaf]));

@@ -41,6 +41,8 @@ export const invalidSystemRule: Rule = {
     ['nix', 'buildMachines'],
   ],
   docs: 'docs/rules/invalid-system.md',
+  summary:
+    'a `system`/`systems` value that is no Nix system double (`"x86_64"`, `"arm64-linux"`, `"aarch64-darwin "`)',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

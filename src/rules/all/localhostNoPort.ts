@@ -17,6 +17,8 @@ export const localhostNoPortRule: Rule = {
   severity: 'warning',
   reads: [['nix'], ['*', 'buildMachines'], ['programs', 'ssh'], ['virtualisation', 'darwin-builder']],
   docs: 'docs/rules/localhost-no-port.md',
+  summary:
+    'a Linux builder `hostName = "localhost"` (or `127.0.0.1`, `::1`) with a user and no port: ssh goes to port 22 of the Mac, not the VM (not when the configuration\'s own VM listens on 22)',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const entry of machineEntries(ctx)) {

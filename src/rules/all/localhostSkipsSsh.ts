@@ -16,6 +16,8 @@ export const localhostSkipsSshRule: Rule = {
   severity: 'error',
   reads: [['nix'], ['*', 'buildMachines'], ['programs', 'ssh'], ['virtualisation', 'darwin-builder']],
   docs: 'docs/rules/localhost-skips-ssh.md',
+  summary:
+    '`hostName = "localhost"` without a user for Linux systems: Nix builds locally and never uses SSH (not with `protocol = null`, nix-darwin\'s deliberate local machine)',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const entry of machineEntries(ctx)) {

@@ -69,6 +69,8 @@ export const publicHostKeyFormatRule: Rule = {
   severity: 'error',
   reads: [['*', 'buildMachines']],
   docs: 'docs/rules/public-host-key-format.md',
+  summary:
+    '`publicHostKey` that is not base64 of the whole key line (bare blob, plain line, invalid base64); computes the right value',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

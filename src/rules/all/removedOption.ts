@@ -11,6 +11,7 @@ export const removedOptionRule: Rule = {
   severity: 'error',
   reads: [['nix', 'linux-builder']],
   docs: 'docs/rules/removed-option.md',
+  summary: '`nix.linux-builder.modules` (replaced by `config`)',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

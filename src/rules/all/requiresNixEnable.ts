@@ -54,6 +54,8 @@ export const requiresNixEnableRule: Rule = {
   severity: 'error',
   reads: [['nix']],
   docs: 'docs/rules/requires-nix-enable.md',
+  summary:
+    "the builder with `nix.enable = false`, in any module, or with Determinate's module imported (it sets that itself): a fix for each way out, related information at the other definition",
   check(ctx) {
     const builderHere = definitionsAt(ctx, BUILDER_ENABLE).filter(isBool(true)).sort(byCertainty)[0];
     const offHere = definitionsAt(ctx, NIX_ENABLE).filter(isBool(false)).sort(byCertainty)[0];

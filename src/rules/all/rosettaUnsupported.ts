@@ -21,6 +21,8 @@ export const rosettaUnsupportedRule: Rule = {
     ['nixpkgs', 'hostPlatform'],
   ],
   docs: 'docs/rules/rosetta-unsupported.md',
+  summary:
+    '`virtualisation.rosetta.enable` in a QEMU builder VM (the default or `linux-builder-x86_64`; not `linux-builder-vz`)',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     // linux-builder-vz runs on Virtualization.framework, which has Rosetta; a package we cannot read may too.

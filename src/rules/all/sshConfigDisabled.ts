@@ -16,6 +16,8 @@ export const sshConfigDisabledRule: Rule = {
     ['nix', 'linux-builder'],
   ],
   docs: 'docs/rules/ssh-config-disabled.md',
+  summary:
+    'disabling `/etc/ssh/ssh_config.d/100-linux-builder.conf`, the only `linux-builder` → localhost:31022 mapping',
   check(ctx) {
     const off = boolAt(ctx, ['environment', 'etc', LINUX_BUILDER_SSH_CONFIG_FILE, 'enable'], false);
     if (!off) return [];

@@ -19,6 +19,7 @@ export const sshConfigNotForcedRule: Rule = {
     SSH_CONFIG_FILE_OPTION,
   ],
   docs: 'docs/rules/ssh-config-not-forced.md',
+  summary: "the builder's `ssh_config.d` text without `lib.mkForce`: joined with nix-darwin's own Host block",
   check(ctx) {
     // Without nix-darwin's builder there is no block of its own to merge with.
     if (builderEnableDefinitions(ctx).length === 0 || builderState(ctx) === 'off') return [];

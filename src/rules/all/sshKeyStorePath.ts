@@ -16,6 +16,8 @@ export const sshKeyStorePathRule: Rule = {
   severity: 'error',
   reads: [['*', 'buildMachines']],
   docs: 'docs/rules/ssh-key-store-path.md',
+  summary:
+    '`sshKey = ./path/literal` (a type error: the option is a string) or `"${./key}"` (copies the private key into the world-readable store)',
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

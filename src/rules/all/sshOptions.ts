@@ -194,6 +194,8 @@ export const sshOptionsRule: Rule = {
   severity: 'error',
   reads: [['nix'], ['*', 'buildMachines'], ['programs', 'ssh'], ['virtualisation', 'darwin-builder']],
   docs: 'docs/rules/ssh-options.md',
+  summary:
+    "`sshOptions` anywhere: Nix has no SSH-options field. Fixes: remove it (nix-darwin already sets all of it), or `protocol = \"ssh\"`, or add a `nix.buildMachines` entry `127.0.0.1:<the VM's port>` with its host key pinned (Nix 2.31+; added to the list, other modules' builders kept, maxJobs/systems as the builder's)",
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

@@ -118,6 +118,7 @@ export const typeMismatchRule: Rule = {
   severity: 'error',
   reads: [['nix'], ['*', 'buildMachines']],
   docs: 'docs/rules/type-mismatch.md',
+  summary: 'a literal of the wrong type: `systems = "aarch64-linux"`, `maxJobs = "4"`, `protocol = "ssh+ng"`',
   check(ctx: RuleContext) {
     const findings: RuleFinding[] = [];
     for (const def of ctx.located.definitions) {

@@ -108,6 +108,8 @@ export const unknownOptionRule: Rule = {
   severity: 'error',
   reads: [['nix'], ['*', 'buildMachines']],
   docs: 'docs/rules/unknown-option.md',
+  summary:
+    "an option that does not exist under `nix.linux-builder`, a `nix.buildMachines` entry, the VM's `config` or `virtualisation.darwin-builder`; says where it really lives or the closest real name, and moves it",
   check(ctx) {
     const seen = new Set<string>();
     const findings: RuleFinding[] = [];

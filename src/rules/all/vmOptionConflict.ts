@@ -20,6 +20,7 @@ export const vmOptionConflictRule: Rule = {
   severity: 'error',
   reads: [['nix', 'linux-builder']],
   docs: 'docs/rules/vm-option-conflict.md',
+  summary: '`config.virtualisation.memorySize`/`diskSize` set plainly: the builder profile defines them too',
   check(ctx) {
     if (!builderMayRun(ctx)) return [];
     const findings: RuleFinding[] = [];

@@ -56,6 +56,8 @@ export const x86NeedsEmulationRule: Rule = {
     ['nixpkgs', 'hostPlatform'],
   ],
   docs: 'docs/rules/x86-needs-emulation.md',
+  summary:
+    'a Linux system in `nix.linux-builder.systems` that the VM does not run natively (x86_64-linux on Apple silicon; aarch64-linux on an Intel Mac or with `linux-builder-x86_64`), without `boot.binfmt.emulatedSystems` in the VM; not with `linux-builder-vz`',
   check(ctx) {
     if (!builderMayRun(ctx)) return []; // a builder that is off runs no VM (builderState.ts)
     const vm = builderVmSystem(ctx);

@@ -93,7 +93,7 @@ describe('package.json contributes', () => {
     assert.deepEqual(
       disabled?.items?.enum,
       [...RULE_IDS],
-      'copy RULE_IDS (src/rules/registry.ts) into package.json',
+      'npm run build writes RULE_IDS (src/rules/registry.ts) into package.json',
     );
   });
 

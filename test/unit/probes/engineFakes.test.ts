@@ -13,6 +13,8 @@ const fake = (
 ): ProbeDefinition => ({
   id,
   title: id,
+  checks: '',
+  verdicts: '',
   requires: deps.requires ?? [],
   ...(deps.after ? { after: deps.after } : {}),
   run,

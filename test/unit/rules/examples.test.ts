@@ -13,17 +13,16 @@ function nixFiles(dir: string): string[] {
 }
 
 describe('bundled examples', () => {
-  it('the broken examples trigger every rule except syntax-error and analysis-failed', () => {
-    const seen = new Set<string>();
-    for (const file of ['corporate-mac', 'determinate-mac', 'hand-written-builders'].flatMap((dir) =>
-      nixFiles(join(examplesDir, dir)),
-    )) {
-      for (const f of findings(readFileSync(file, 'utf8'))) seen.add(f.code);
+  // Every rule's own example is the "Wrong" block of its page (test/unit/rules/messageStyle.test.ts
+  // fails on a rule no page example triggers), so a new rule needs no line here: these folders show
+  // the tool at work on whole configurations.
+  it('each broken example has errors or warnings the rules report', () => {
+    for (const dir of ['corporate-mac', 'determinate-mac', 'hand-written-builders']) {
+      const serious = nixFiles(join(examplesDir, dir))
+        .flatMap((file) => findings(readFileSync(file, 'utf8')))
+        .filter((f) => (f.severity === 'error' || f.severity === 'warning') && RULE_IDS.includes(f.code));
+      assert.ok(serious.length > 0, `${dir}: nothing to show`);
     }
-    const missing = RULE_IDS.filter(
-      (id) => id !== 'syntax-error' && id !== 'analysis-failed' && !seen.has(id),
-    );
-    assert.deepEqual(missing, []);
   });
 
   it('the healthy example has no error or warning', () => {
