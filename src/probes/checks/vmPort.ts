@@ -130,8 +130,8 @@ export const BANNER_PATIENCE_MS = 5_000;
 export const vmPortProbe: ProbeDefinition = {
   id: 'vm-port',
   title: 'Builder SSH port',
-  checks:
-    'TCP connect and SSH banner: refused / accepts-then-closes / never speaks (waits 10 s; a banner after 3 s is a slow VM, a warning, and the later ssh probes allow it the same time)',
+  // From the constants, so the README row (generated from this) says what the probe does.
+  checks: `TCP connect and SSH banner: refused / accepts-then-closes / never speaks (waits ${BANNER_PATIENCE_MS / 1000} s; a banner after ${DEFAULT_CONNECT_TIMEOUT_MS / 1000} s is a slow VM, a warning, and the later ssh probes allow it the same time)`,
   verdicts: '`builder-down`, `builder-booting`, `builder-unresponsive`',
   requires: ['hostname-resolution'],
   after: ['launchd-service'],
