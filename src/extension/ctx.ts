@@ -201,7 +201,7 @@ export class Ctx implements vscode.Disposable {
       const works = builderWorksFromVerdict(report.verdict.cause);
       if (works !== undefined)
         await this.reportBuilderStatus({ works, source: 'health-check' }).catch((e: unknown) =>
-          this.log.warn(`telling the server the health check's result failed: ${String(e)}`),
+          this.log.warn(`telling the server the health check's result failed: ${errorText(e)}`),
         );
       await this.updateContext();
       return report;

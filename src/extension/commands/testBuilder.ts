@@ -10,6 +10,7 @@ import { showRendered } from '../documents/provider.js';
 import { testBuildMarkdown } from '../health/format.js';
 import { parseTestOutput } from '../health/testBuildResult.js';
 import { refuseUntrusted, type Refused } from '../trust.js';
+import { errorText } from '../../protocol/errorText.js';
 
 export const TEST_TERMINAL_NAME = 'Test Linux Builder';
 
@@ -64,7 +65,7 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
       await ctx
         .reportBuilderStatus({ works: outcome.exitCode === 0, source: 'test-build' })
         .catch((e: unknown) =>
-          ctx.log.warn(`telling the server the test build's result failed: ${String(e)}`),
+          ctx.log.warn(`telling the server the test build's result failed: ${errorText(e)}`),
         );
     ctx.log.info(`test build ended: ${outcome.error ?? `exit ${outcome.exitCode ?? '?'}`}`);
     notify(ctx, outcome);
