@@ -2,7 +2,7 @@
  * Parsing .nix text with the project's Lezer grammar (nix.grammar, compiled at build time),
  * incrementally when the previous parse and the edits since are known.
  */
-import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
+import { TreeFragment, type Tree } from '@lezer/common';
 import { parseReadingStrings } from './stringBreaks.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
 
@@ -62,9 +62,10 @@ export function startParseNix(
   text: string,
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): NixParseInProgress {
-  const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
+  let reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
   const slice = { until: 0 };
-  const parse = parseReadingStrings(text, reusable, slice);
+  let parse = parseReadingStrings(text, reusable, slice);
+  let retries = 0;
   return {
     advance(budgetMs) {
       slice.until = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
@@ -73,10 +74,20 @@ export function startParseNix(
       const tree = step.value;
       const memo = previous?.parsed.memo ?? newTreeMemo();
       const hasErrors = treeHasError(tree, memo);
+      const regions = hasErrors ? errorRegions(tree, memo) : [];
+      // An error the edit made can lie next to a node reused from the last parse, which a fresh
+      // parse's recovery would not have read as that node (errorRegions): parse again without
+      // what was reused there, and from scratch if that keeps happening.
+      if (regions.some((r) => reusable.some((f) => r.fromB < f.to && r.toB > f.from))) {
+        reusable = ++retries < MAX_REUSE_RETRIES ? TreeFragment.applyChanges(reusable, regions) : [];
+        parse = parseReadingStrings(text, reusable, slice);
+        return null;
+      }
+      const fragments = TreeFragment.addTree(tree);
       return {
         text,
         tree,
-        fragments: hasErrors ? withoutErrorRegions(tree, memo) : TreeFragment.addTree(tree),
+        fragments: regions.length > 0 ? TreeFragment.applyChanges(fragments, regions) : fragments,
         memo,
         hasErrors,
       };
@@ -84,23 +95,26 @@ export function startParseNix(
   };
 }
 
+/** Parses again without the nodes reused next to new errors, before one from scratch. */
+const MAX_REUSE_RETRIES = 3;
+
 /**
- * Fragments of `tree` for the next parse, minus the nodes around error nodes. Error recovery
- * decides how broken text nests; a subtree built during one recovery and reused in another
- * parse can nest differently from what a fresh parse would give, so those are never reused.
+ * The ranges around error nodes, as changes that cut the fragments of a tree for the next parse
+ * (fromA = fromB: nothing moves, the nodes there are not reused). Error recovery decides how
+ * broken text nests; a subtree built during one recovery and reused in another parse can nest
+ * differently from what a fresh parse would give, so those are never reused.
  *
- * What recovery shapes is bounded: the nodes it reduces by force end at the error (the error's
- * ancestors, which overlap it anyway), and the parser read one token of lookahead, the last token
- * before the error, to reduce what ended there; after the error, the first token it resumed with.
- * So the region runs from the start of the last token before the error to the end of the first
- * token after it. Nodes further away are reusable: with the whole neighbours excluded, a `let`
- * whose `in` is mistyped (it runs to the end of the file) or an unclosed string made every
- * keystroke re-parse everything after the error (issue 8, goal 2).
+ * Its whole neighbours are excluded too. Recovery is not bounded by the token before and the one
+ * after the error: Lezer keeps several recovering stacks and picks among them by how the text after
+ * the error parses, so a node reused from the last parse next to an error changes which one wins.
+ * Bounding the region by those tokens made incremental parses differ from fresh ones (the
+ * equivalence oracle, test/unit/perf/incremental.test.ts, found keystrokes in a flat set and in a
+ * list of inline modules where they did).
  */
-function withoutErrorRegions(tree: Tree, memo: TreeMemo): readonly TreeFragment[] {
+function errorRegions(tree: Tree, memo: TreeMemo): TextChange[] {
   const regions = errorNodes(tree, memo).outermost.map((node) => ({
-    from: node.prevSibling ? lastLeaf(node.prevSibling).from : node.from,
-    to: node.nextSibling ? firstLeaf(node.nextSibling).to : node.to,
+    from: node.prevSibling?.from ?? node.from,
+    to: node.nextSibling?.to ?? node.to,
   }));
   regions.sort((a, b) => a.from - b.from);
   const errors: TextChange[] = [];
@@ -109,19 +123,5 @@ function withoutErrorRegions(tree: Tree, memo: TreeMemo): readonly TreeFragment[
     if (last && from <= last.toA) last.toA = last.toB = Math.max(last.toA, to);
     else errors.push({ fromA: from, toA: to, fromB: from, toB: to });
   }
-  const fragments = TreeFragment.addTree(tree);
-  return errors.length > 0 ? TreeFragment.applyChanges(fragments, errors) : fragments;
-}
-
-/** The last token inside `node` (itself when it has no children), without recursion. */
-function lastLeaf(node: SyntaxNode): SyntaxNode {
-  let leaf = node;
-  for (let child = leaf.lastChild; child; child = leaf.lastChild) leaf = child;
-  return leaf;
-}
-
-function firstLeaf(node: SyntaxNode): SyntaxNode {
-  let leaf = node;
-  for (let child = leaf.firstChild; child; child = leaf.firstChild) leaf = child;
-  return leaf;
+  return errors;
 }

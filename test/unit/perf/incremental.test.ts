@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { locate } from '../../../src/nix/locate.js';
-import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
+import { BeyondParserLimits, parseNix, type ParsedNix, type TextChange } from '../../../src/nix/parse.js';
 import { duplicateAttributes } from '../../../src/nix/duplicates.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
 import { analyzeNix, type Analysis } from '../../../src/rules/analyze.js';
@@ -11,6 +11,22 @@ import { generateDarwinConfig, generateShape } from '../../util/generateConfig.j
 import { seededRandom } from '../../util/random.js';
 import { duplicateAttributes as duplicatesBefore } from './duplicatesOracle.js';
 import { itemAt } from '../../util/itemAt.js';
+import { oneSyntaxError } from '../../util/syntaxErrors.js';
+import { dump } from '../nix/helpers.js';
+
+/** The analysis of `text`, or the parser's refusal of a text beyond its limits (the server then
+ *  reports the file as not checked and parses the next version from scratch). */
+function analyzeOrLimit(
+  text: string,
+  previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
+): { analysis: Analysis } | { beyond: string } {
+  try {
+    return { analysis: analyzeNix(text, {}, previous) };
+  } catch (error) {
+    if (error instanceof BeyondParserLimits) return { beyond: error.message };
+    throw error;
+  }
+}
 
 /** Typing, deleting and pasting: single characters that matter to Nix, and pieces of the file itself. */
 function randomEdit(text: string, next: () => number): { from: number; to: number; insert: string } {
@@ -146,46 +162,82 @@ describe('incremental analysis gives what a fresh one gives', function () {
       text = changed;
       const fresh = analyzeNix(text);
       assert.deepEqual(analysis.findings, fresh.findings, `keystroke ${i} ${JSON.stringify(edit)}`);
-      assert.deepEqual({ ...analysis.located }, { ...fresh.located }, `keystroke ${i}`);
+      assert.deepEqual(locate(analysis.parsed), locate(fresh.parsed), `keystroke ${i}`);
     }
   });
 
-  for (const shape of ['generated', 'flat'] as const) {
-    it(`the rules' and the full locate after each keystroke in a ${shape} file equal a fresh parse's`, () => {
-      let text = shape === 'generated' ? generateDarwinConfig(3000, 5) : generateShape(shape, 3000);
-      let parsed = parseNix(text);
-      locate(parsed, { only: ruleRelevance });
-      locate(parsed);
-      const next = seededRandom(shape.length);
-      let clashes = 0;
-      syntaxProblems(parsed);
-      for (let i = 0; i < 40; i++) {
-        // Mostly typing where the user is (a run of keystrokes), now and then somewhere else.
-        const edit = randomEdit(text, next);
-        const changed = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
-        parsed = parseNix(changed, {
-          parsed,
-          changes: [
-            { fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length },
-          ],
-        });
-        text = changed;
-        const fresh = parseNix(text);
-        const where = `${shape}, keystroke ${i} ${JSON.stringify(edit)}`;
-        assert.deepEqual(
-          locate(parsed, { only: ruleRelevance }),
-          locate(fresh, { only: ruleRelevance }),
-          where,
-        );
-        assert.deepEqual(locate(parsed), locate(fresh), where);
-        // A big set's clash test is carried across keystrokes (clashState.ts): its findings, the
-        // duplicates (the parser's own messages are the parse's business, checked above).
-        const duplicates = (p: ParsedNix) =>
-          syntaxProblems(p).filter((problem) => problem.message.includes('already defined'));
-        assert.deepEqual(duplicates(parsed), duplicates(fresh), where);
-        if (syntaxProblems(fresh).some((p) => p.message.includes('already defined'))) clashes++;
-      }
-      assert.ok(shape !== 'flat' || clashes > 0, `${shape}: no edit made a clash`);
-    });
-  }
+  // Every shape, clean and with a syntax error already in it (the normal state while typing): at
+  // each keystroke the incremental analysis (parse, syntax problems, duplicates carried across
+  // keystrokes by clashState.ts, the rules' findings) and both locates (the rules' and the full
+  // one, memoised per subtree by locateMemo.ts) equal a fresh analysis of the same text, and so
+  // does the tree. A text beyond the parser's limits must be so both ways.
+  const shapes = ['generated', 'nested', 'flat', 'modules'] as const;
+  const starts = ['clean', 'missing-semicolon', 'unclosed-string'] as const;
+  for (const shape of shapes)
+    for (const startWith of starts) {
+      if (shape === 'modules' && startWith === 'unclosed-string') continue; // (it has no strings)
+      it(`typing in a ${shape} file (${startWith}): every keystroke analyses and locates as a fresh parse would`, () => {
+        const lines = startWith === 'clean' ? 2000 : 1200;
+        const generated =
+          shape === 'generated' ? generateDarwinConfig(lines, 5) : generateShape(shape, lines);
+        let text = startWith === 'clean' ? generated : oneSyntaxError(generated, startWith).text;
+        const next = seededRandom(shape.length * 10 + startWith.length);
+        let outcome = analyzeOrLimit(text);
+        if ('analysis' in outcome) {
+          locate(outcome.analysis.parsed);
+          assert.equal(outcome.analysis.parsed.hasErrors, startWith !== 'clean', 'the error is there');
+        }
+        let clashes = 0;
+        let broken = 0;
+        let cursor = text.indexOf('\n', text.length >> 1) + 1;
+        for (let i = 0; i < 30; i++) {
+          // Mostly typing where the user is (a run of keystrokes), now and then somewhere else.
+          const edit =
+            next() < 0.7
+              ? next() < 0.8
+                ? {
+                    from: cursor,
+                    to: cursor,
+                    insert: itemAt(['a', ' ', '#', ';', '"', '=', '{', '}'], Math.floor(next() * 8)),
+                  }
+                : { from: Math.max(0, cursor - 1), to: cursor, insert: '' }
+              : randomEdit(text, next);
+          const changed = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
+          const change = {
+            fromA: edit.from,
+            toA: edit.to,
+            fromB: edit.from,
+            toB: edit.from + edit.insert.length,
+          };
+          const incremental = analyzeOrLimit(
+            changed,
+            'analysis' in outcome ? { parsed: outcome.analysis.parsed, changes: [change] } : undefined,
+          );
+          text = changed;
+          cursor = change.toB;
+          const fresh = analyzeOrLimit(text);
+          const where = `${shape} (${startWith}), keystroke ${i} ${JSON.stringify(edit)}`;
+          if ('beyond' in fresh || 'beyond' in incremental) {
+            assert.deepEqual(incremental, fresh, where);
+            outcome = incremental;
+            continue;
+          }
+          const [a, b] = [incremental.analysis, fresh.analysis];
+          assert.equal(dump(a.parsed), dump(b.parsed), where);
+          assert.deepEqual(a.findings, b.findings, where);
+          assert.deepEqual(a.facts, b.facts, where);
+          assert.deepEqual(
+            locate(a.parsed, { only: ruleRelevance }),
+            locate(b.parsed, { only: ruleRelevance }),
+            where,
+          );
+          assert.deepEqual(locate(a.parsed), locate(b.parsed), where);
+          if (b.findings.some((f) => f.message.includes('already defined'))) clashes++;
+          if (b.parsed.hasErrors) broken++;
+          outcome = incremental;
+        }
+        assert.ok(shape !== 'flat' || startWith !== 'clean' || clashes > 0, `${shape}: no edit made a clash`);
+        assert.ok(broken > 0, `${shape} (${startWith}): no keystroke left a syntax error`);
+      });
+    }
 });
