@@ -20,7 +20,7 @@ import { msSpread, spread } from './stats.js';
 function typeInto(text: string, count: number, copies: number[] = []): number[] {
   let analysis: Analysis = analyzeNix(text);
   let current = text;
-  const at = current.indexOf('\n', current.length >> 1) + 1;
+  const at = typingPlace(text);
   const times: number[] = [];
   for (let i = 0; i < count + 5; i++) {
     const insert = i % 2 === 0 ? '#' : ' ';
@@ -40,10 +40,26 @@ function typeInto(text: string, count: number, copies: number[] = []): number[] 
     if (i >= 5) times.push(performance.now() - start);
     current = next;
   }
+  if (analysis.parsed.hasErrors) console.log('(these keystrokes left a syntax error: not clean keystrokes)');
   return times;
 }
 
 const lineCount = (text: string) => text.split('\n').length - 1;
+
+/**
+ * Where the keystrokes go: the start of the first line after the middle that is a whole binding
+ * (`name = value;`), so the `#` typed there comments out a binding and the file stays valid (the
+ * middle line of the many-module shape is a module's `}`: commenting it out is the broken-file
+ * case, measured in hostile.ts).
+ */
+function typingPlace(text: string): number {
+  let at = text.indexOf('\n', text.length >> 1) + 1;
+  for (;;) {
+    const end = text.indexOf('\n', at);
+    if (end < 0 || /^\s*[\w."-]+ = [^\n]*;$/.test(text.slice(at, end))) return at;
+    at = end + 1;
+  }
+}
 
 function residentMiB(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid ?? 0}/status`, 'utf8');
@@ -58,8 +74,7 @@ async function throughServer(text: string): Promise<void> {
     await client.open(uri, text);
     await client.diagnostics(uri, 1, 120_000);
     const afterOpen = residentMiB(client.process.pid);
-    // Where typeInto types: the start of the line after the middle of the text.
-    const at = text.indexOf('\n', text.length >> 1) + 1;
+    const at = typingPlace(text);
     const line = text.slice(0, at).split('\n').length - 1;
     const times: number[] = [];
     for (let i = 0; i < 100; i++) {

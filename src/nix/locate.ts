@@ -93,6 +93,9 @@ interface Mark {
   definitions: number;
   attrsets: number;
   lists: number;
+  modules: number;
+  imports: number;
+  bodies: number;
   impure: number;
 }
 const REPLAYED = 'replayed';
@@ -209,7 +212,10 @@ class Locator implements Located {
   readonly systems: SystemCall[] = [];
   readonly imports: ModuleImport[] = [];
   private readonly moduleBodies = new Set<number>();
-  /** Bumped by whatever reads beyond the subtree it is in (modules, imports): not kept then. */
+  /** What moduleBodies got, in order (a recording keeps its part, locateMemo.ts). */
+  private readonly bodyLog: number[] = [];
+  /** Bumped by whatever reads beyond the subtree it is in (a variable's binding, a set already
+   *  read as a module elsewhere): what encloses it is not kept then. */
   private impure = 0;
 
   constructor(
@@ -353,10 +359,15 @@ class Locator implements Located {
       }
       node = expressionChildren(node).at(-1);
     }
-    // `let m = { imports = [ m ]; }; in m` must not loop: each set is read as a module once.
-    if (!node || this.moduleBodies.has(node.from)) return null;
+    if (!node) return null;
+    // `let m = { imports = [ m ]; }; in m` must not loop: each set is read as a module once (which
+    // depends on what was read before, beyond the subtree being recorded).
+    if (this.moduleBodies.has(node.from)) {
+      this.impure++;
+      return null;
+    }
     this.moduleBodies.add(node.from);
-    this.impure++;
+    this.bodyLog.push(node.from);
     const explicitConfig = (this.topKeys(node) & (KEY_CONFIG | KEY_OPTIONS)) !== 0;
     const module: ModuleInfo = {
       span: spanOf(expr),
@@ -431,16 +442,9 @@ class Locator implements Located {
     this.readItems(set, scope, 'set');
   }
 
-  /**
-   * Reads the items of a set in document order, keeping what each subtree (a balanced run of
-   * items, or an item kept as its own Tree) gave in the memo and replaying it when the same
-   * subtree comes back after an edit (locateMemo.ts). One loop over the runs, not a recursion:
-   * a set nested 5,000 deep costs the stack no more per level than reading its binding does.
-   */
-  private readItems(set: SyntaxNode, scope: Scope, kind: 'module' | 'set'): void {
-    const cursor = set.cursor(IterMode.IncludeAnonymous);
-    if (!cursor.firstChild()) return;
-    const key = this.memo
+  /** What, besides the subtree itself, decides what reading it gives (the memo's key). */
+  private memoKey(kind: string, scope: Scope): string {
+    return this.memo
       ? [
           filterId(this.only),
           kind,
@@ -448,9 +452,30 @@ class Locator implements Located {
           scope.conditional ? 1 : 0,
           scope.priority,
           scope.module.kind,
+          scope.module.nixos ? 1 : 0,
+          scope.module.system ? 1 : 0,
           scope.entrySpan ? 1 : 0,
         ].join('\u0001')
       : '';
+  }
+
+  /**
+   * Reads the items of a set (`module`, `set`) or the elements of an `imports` list (`imports`,
+   * with whether the list is conditional) in document order, through the balanced runs Lezer keeps
+   * long sets and lists in, keeping what each run or item kept as its own Tree gave in the memo and
+   * replaying it when the same subtree comes back after an edit (locateMemo.ts). One loop over the
+   * runs, not a recursion, and no callback: a set nested 5,000 deep costs the stack no more per
+   * level than reading its binding does.
+   */
+  private readItems(
+    node: SyntaxNode,
+    scope: Scope,
+    kind: 'module' | 'set' | 'imports',
+    conditional = scope.conditional,
+  ): void {
+    const cursor = node.cursor(IterMode.IncludeAnonymous);
+    if (!cursor.firstChild()) return;
+    const key = this.memoKey(kind === 'imports' && conditional ? 'imports?' : kind, scope);
     // The memo marks of the runs the cursor is inside (null: not kept).
     const open: (Mark | null)[] = [];
     for (;;) {
@@ -464,10 +489,13 @@ class Locator implements Located {
           }
           if (mark) this.memoEnd(mark);
         }
-      } else if (cursor.name === 'Binding' || cursor.name === 'Inherit') {
+      } else if (
+        kind === 'imports' ? isExpression(cursor) : cursor.name === 'Binding' || cursor.name === 'Inherit'
+      ) {
         const mark = tree ? this.memoStart(tree, cursor, scope, key) : null;
         if (mark !== REPLAYED) {
-          this.readItemAt(cursor, scope, kind);
+          if (kind === 'imports') this.readImport(cursor.node, scope, conditional);
+          else this.readItemAt(cursor, scope, kind);
           if (mark) this.memoEnd(mark);
         }
       }
@@ -545,6 +573,10 @@ class Locator implements Located {
           definitions: this.definitions,
           attrsets: this.attrsets,
           lists: this.lists,
+          modules: this.modules,
+          imports: this.imports,
+          bodies: this.moduleBodies,
+          bodyLog: this.bodyLog,
           module: scope.module,
           outerSpans: scope.spans,
           outerEntry: scope.entrySpan,
@@ -560,6 +592,9 @@ class Locator implements Located {
       definitions: this.definitions.length,
       attrsets: this.attrsets.length,
       lists: this.lists.length,
+      modules: this.modules.length,
+      imports: this.imports.length,
+      bodies: this.bodyLog.length,
       impure: this.impure,
     };
   }
@@ -574,11 +609,15 @@ class Locator implements Located {
     }
     byKey.set(mark.fullKey, {
       from: mark.from,
+      outerModule: mark.scope.module,
       outerSpans: mark.scope.spans,
       outerEntry: mark.scope.entrySpan,
       definitions: this.definitions.slice(mark.definitions),
       attrsets: this.attrsets.slice(mark.attrsets),
       lists: this.lists.slice(mark.lists),
+      modules: this.modules.slice(mark.modules),
+      imports: this.imports.slice(mark.imports),
+      bodies: this.bodyLog.slice(mark.bodies),
     });
   }
 
@@ -603,8 +642,6 @@ class Locator implements Located {
   }
 
   private readImports(binding: SyntaxNode, scope: Scope): void {
-    // Its modules and the variables it resolves lie beyond the binding: never kept (memoised).
-    this.impure++;
     for (const u of this.valueOf(binding)) {
       if (u.node.name !== 'List') continue;
       const path = [...scope.path, 'imports'];
@@ -615,26 +652,35 @@ class Locator implements Located {
           innerIndent: innerIndent(this.text, u.node, isExpression),
           module: scope.module,
         });
-      for (const element of expressionChildren(u.node)) {
-        const file = modulePath(element, this.text);
-        if (file !== null) {
-          this.imports.push({ path: file, span: spanOf(element), module: scope.module });
-          continue;
-        }
-        this.noteKnownModule(element, scope.module, scope.conditional || u.conditional);
-        const module = element.name === 'Identifier' ? resolveVariable(element, this.text) : element;
-        if (module)
-          this.addModule(
-            module,
-            'inline',
-            scope.module.prefix,
-            scope.spans.slice(0, scope.module.prefix.length),
-            scope.conditional || u.conditional,
-            scope.module.nixos,
-            scope.module.system,
-          );
-      }
+      // A long list of inline modules is read run by run, like a set's bindings.
+      this.readItems(u.node, scope, 'imports', scope.conditional || u.conditional);
     }
+  }
+
+  /** One element of an `imports` list: a file named by path, a known flake module, or a module. */
+  private readImport(element: SyntaxNode, scope: Scope, conditional: boolean): void {
+    const file = modulePath(element, this.text);
+    if (file !== null) {
+      this.imports.push({ path: file, span: spanOf(element), module: scope.module });
+      return;
+    }
+    this.noteKnownModule(element, scope.module, conditional);
+    let module: SyntaxNode | null = element;
+    if (element.name === 'Identifier') {
+      // Its binding lies beyond the element (and beyond any run it is in).
+      this.impure++;
+      module = resolveVariable(element, this.text);
+    }
+    if (module)
+      this.addModule(
+        module,
+        'inline',
+        scope.module.prefix,
+        scope.spans.slice(0, scope.module.prefix.length),
+        conditional,
+        scope.module.nixos,
+        scope.module.system,
+      );
   }
 
   private readInherit(item: SyntaxNode, scope: Scope): void {
@@ -807,13 +853,14 @@ class Locator implements Located {
    * (docs/dev/domain.md#determinate-nix), recorded as an implied definition at the import.
    */
   private noteKnownModule(element: SyntaxNode, importer: ModuleInfo | undefined, conditional: boolean): void {
-    this.impure++;
     if (element.name !== 'Select' || importer?.nixos || importer?.prefix.length) return;
     const written = this.text.slice(element.from, element.to);
     if (!/(^|\.)determinate\.darwinModules\.default$/.test(written)) return;
     const path = ['nix', 'enable'];
     if (this.only(path) !== 'all') return;
     const span = spanOf(element);
+    // (Without an importer, a module of its own that no recording knows of: never kept.)
+    if (!importer) this.impure++;
     const module = importer ?? {
       span,
       body: span,

@@ -8,7 +8,7 @@ export function spanOf(node: { from: number; to: number }): Span {
 }
 
 /** The expression children of a node (skipping punctuation, keywords and error nodes). */
-export function isExpression(node: SyntaxNode): boolean {
+export function isExpression(node: { readonly name: string }): boolean {
   return expressionNames.has(node.name);
 }
 
