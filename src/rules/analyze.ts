@@ -86,11 +86,10 @@ export function configurationFacts(source: string | ParsedNix | Located): FileFa
 
 export interface Analysis {
   findings: Finding[];
-  /** Keep it and pass it back with the next edit's changes for an incremental re-parse. */
+  /** Keep it and pass it back with the next edit's changes for an incremental re-parse. Every
+   *  option definition of the file (hover, completion) is `locate(parsed)`: locate it when needed
+   *  (the language server does on the first hover after an edit, server/located.ts). */
   parsed: ParsedNix;
-  /** Every option definition of the file (the language server's hover and completion), located
-   *  when first read: its four fields are computed together on the first access to any of them. */
-  located: Located;
   /** What this file contributes to its configuration (`configurationFacts` of this parse). */
   facts: FileFacts;
 }
@@ -190,10 +189,8 @@ export function analyzeParsed(
       );
     });
   }
-  // The rules read a few option paths: locate only those for them (a fraction of the work), and
-  // the whole file's definitions for the language server's hover and completion on first use.
+  // The rules read a few option paths: locate only those for them (a fraction of the work).
   const forRules = ruleLocated ?? locateForRules(parsed);
-  const located = lazyLocated(() => locate(parsed));
   const contexts: readonly ConfigurationContext[] = options.contexts?.length
     ? options.contexts
     : [{ elsewhere: options.elsewhere }];
@@ -215,30 +212,5 @@ export function analyzeParsed(
     return out;
   });
   for (const { rule, finding } of mergeContexts(contexts, results)) findings.push(toFinding(rule, finding));
-  return { findings, parsed, located, facts: configurationFacts(forRules) };
-}
-
-/** A Located whose fields are computed on first access, then plain data properties. */
-function lazyLocated(compute: () => Located): Located {
-  const lazy = {} as Located;
-  const fields = ['definitions', 'attrsets', 'lists', 'modules', 'systems', 'imports'] as const;
-  const materialise = (): Located => {
-    const full = compute();
-    for (const field of fields)
-      Object.defineProperty(lazy, field, {
-        value: full[field],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    return full;
-  };
-  for (const field of fields) {
-    Object.defineProperty(lazy, field, {
-      get: () => materialise()[field],
-      enumerable: true,
-      configurable: true,
-    });
-  }
-  return lazy;
+  return { findings, parsed, facts: configurationFacts(forRules) };
 }

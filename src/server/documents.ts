@@ -256,7 +256,6 @@ export class DocumentStore {
       version,
       findings: result?.findings ?? [analysisFailed(failure)],
       parsed: result?.parsed,
-      located: result?.located,
       facts: result?.facts,
     };
     state.pending = result ? [] : 'fresh';

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { locate } from '../../../src/nix/locate.js';
 import { BeyondParserLimits, parseNix } from '../../../src/nix/parse.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
 import { analysisFailed, analyzeNix } from '../../../src/rules/analyze.js';
@@ -118,7 +119,7 @@ describe('extreme inputs', function () {
       // with the deepest tree the parser builds: the stack does not overflow.
       const analysis = analyzeNix(hostileShapes[shape](n));
       assert.deepEqual(analysis.findings, [], `${shape} × ${n}`);
-      assert.ok(Array.isArray(analysis.located.definitions));
+      assert.ok(Array.isArray(locate(analysis.parsed).definitions));
     }
   });
 
@@ -130,7 +131,7 @@ describe('extreme inputs', function () {
     assert.deepEqual(syntaxProblems(parseNix(text)), []);
     const analysis = analyzeNix(text);
     assert.ok(
-      analysis.located.definitions.some((d) => d.path.join('.') === 'nix.linux-builder.enable'),
+      locate(analysis.parsed).definitions.some((d) => d.path.join('.') === 'nix.linux-builder.enable'),
       'the definition is located',
     );
   });

@@ -6,6 +6,8 @@ import { analyzeNix } from '../../../src/rules/analyze.js';
 import { RULES } from '../../../src/rules/registry.js';
 import { ruleRelevance } from '../../../src/rules/registry.js';
 import { corpus } from '../../util/corpus.js';
+import type { AnalyzedVersion } from '../../../src/server/documents.js';
+import { locatedOf } from '../../../src/server/located.js';
 
 /** The full result cut down to what `ruleRelevance` admits, as locate's filter promises. */
 function filtered(full: Located): Located {
@@ -53,12 +55,17 @@ describe('rules read only the option paths ruleRelevance admits', function () {
     }
   });
 
-  it("analyzeNix hands out the whole file's definitions, located on first read", () => {
+  it("the server locates the whole file's definitions on first need, once per analysed version", () => {
     for (const { name, text } of texts.slice(0, 40)) {
       const analysis = analyzeNix(text);
-      const full = locate(parseNix(text));
-      assert.deepEqual({ ...analysis.located }, full, name);
-      assert.deepEqual(analysis.located.definitions, full.definitions, name);
+      const version: AnalyzedVersion = { version: 1, findings: analysis.findings, parsed: analysis.parsed };
+      const located = locatedOf(version, () => undefined);
+      assert.deepEqual(located, locate(parseNix(text)), name);
+      assert.equal(
+        locatedOf(version, () => undefined),
+        located,
+        `${name}: located again`,
+      );
     }
   });
 });
