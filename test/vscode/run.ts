@@ -101,8 +101,9 @@ function packageVsix(out: string): void {
     if (!existsSync(join(projectRoot, bundle))) throw new Error(`${bundle} missing: run npm run build first`);
   }
   const vsce = join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // The same flags as `npm run package`: README links stay relative, so its images load from the
-  // packaged files inside VS Code, and no made-up repository URL ends up in the .vsix.
+  // The same flags as `npm run package`: README links stay relative, and no made-up repository URL
+  // ends up in the .vsix. (The extension details page shows no README image then: VS Code keeps only
+  // http(s) image sources there, see CONTRIBUTING.md "README images".)
   const flags = ['--no-rewrite-relative-links', '--allow-missing-repository'];
   const run = spawnSync(
     process.execPath,
