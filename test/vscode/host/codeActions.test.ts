@@ -83,6 +83,42 @@ describe('code actions by convention', () => {
     await pollUntil('ssh-options to come back', 30_000, () => has(document.uri, 'ssh-options') || undefined);
   });
 
+  it('"Disable rule" for this workspace starts from the user\'s list (lists are not merged); for the user it adds to a workspace list too', async () => {
+    const config = (): vscode.WorkspaceConfiguration =>
+      vscode.workspace.getConfiguration('linuxBuilderDoctor');
+    const lists = (): [string[] | undefined, string[] | undefined] => {
+      const values = config().inspect<string[]>('rules.disabled');
+      return [values?.globalValue, values?.workspaceValue];
+    };
+    await config().update('rules.disabled', ['host-name-has-scheme'], vscode.ConfigurationTarget.Global);
+    try {
+      // The second argument answers "Where?" (as another extension or a keybinding may).
+      const first = await vscode.commands.executeCommand(
+        'linuxBuilderDoctor.disableRule',
+        'ssh-options',
+        'workspace',
+      );
+      assert.equal(first, vscode.ConfigurationTarget.Workspace);
+      assert.deepEqual(lists(), [['host-name-has-scheme'], ['host-name-has-scheme', 'ssh-options']]);
+      const second = await vscode.commands.executeCommand(
+        'linuxBuilderDoctor.disableRule',
+        'unknown-option',
+        'user',
+      );
+      assert.equal(second, vscode.ConfigurationTarget.Global);
+      assert.deepEqual(lists(), [
+        ['host-name-has-scheme', 'unknown-option'],
+        ['host-name-has-scheme', 'ssh-options', 'unknown-option'],
+      ]);
+      // Already disabled: nothing is written twice.
+      await vscode.commands.executeCommand('linuxBuilderDoctor.disableRule', 'ssh-options', 'workspace');
+      assert.deepEqual(lists()[1], ['host-name-has-scheme', 'ssh-options', 'unknown-option']);
+    } finally {
+      await config().update('rules.disabled', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('rules.disabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('"Show documentation" opens the rule page as a rendered preview that is never dirty', async () => {
     const document = await openNew('docs.nix', SSH_OPTIONS);
     const diagnostic = await pollUntil('ssh-options', 30_000, () =>
