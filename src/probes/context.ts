@@ -161,6 +161,8 @@ export class ProbeContext {
   readonly trustRoot: boolean;
   /** Messages of the commands refused on a staged root (refusalFor), in the order they happened. */
   readonly refusals = new Set<string>();
+  /** The probes this run runs (the engine sets it): work for a probe not run is not started. */
+  selected: ReadonlySet<ProbeId> = new Set<ProbeId>();
   private directivesFound: RootDirectives | undefined;
   private rootedConfig: string | undefined;
   private daemonOpts: string[] | undefined;
@@ -245,11 +247,17 @@ export class ProbeContext {
         onOutput: extra?.onOutput,
         onKill,
       });
-    const shared = extra?.shared === undefined ? undefined : this.sharedCommand(argv, env, extra.shared);
+    const kind = extra?.shared;
+    const shared = kind === undefined ? undefined : this.sharedCommand(argv, env, kind);
     if (shared === undefined) return start(argv, env);
     // Killed (timeout, deadline, cancel): the master holds the command's output pipes until its
     // remote side ends, so end the master too; later commands connect on their own.
     const result = await start(shared.argv, shared.env, () => void this.sharedSsh.close());
+    if (kind === 'ssh') {
+      // What ssh printed while the master connected is what this command would have printed.
+      const opening = this.sharedSsh.takeOpeningStderr();
+      if (opening !== '') return { ...result, argv, stderr: `${opening}${result.stderr}` };
+    }
     // sudo refused `env` (a sudoers rule for nix alone): run the command as given.
     if (shared.throughEnv && result.exitCode !== 0 && /^sudo: /m.test(result.stderr)) return start(argv, env);
     return { ...result, argv };
@@ -281,6 +289,24 @@ export class ProbeContext {
       env,
       throughEnv: true,
     };
+  }
+
+  /**
+   * Starts the run's shared SSH connection to `target` in the background, as the login will make
+   * it (nixLikeSshArgv), so the login and what follows it only join it (sharedSsh.ts). Not on a
+   * staged root whose files would make ssh run a command (refusalFor), and only in a run that
+   * logs in (`selected`).
+   */
+  openSharedSsh(target: BuilderTarget): void {
+    if (!this.selected.has('ssh-login')) return;
+    const argv = this.nixLikeSshArgv(target, []);
+    if (this.refusalFor(argv) !== undefined) return;
+    this.sharedSsh.open(argv, Math.min(DEFAULT_SSH_TIMEOUT_MS, this.remainingMs()), this.signal);
+  }
+
+  /** Resolves once the connection openSharedSsh started is up or has failed. */
+  sharedSshReady(): Promise<void> {
+    return this.sharedSsh.ready();
   }
 
   /** Ends the run's shared SSH connection and removes its socket directory (sharedSsh.ts). */

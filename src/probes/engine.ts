@@ -171,6 +171,7 @@ export async function runProbeList(
     trustRoot: options.trustRoot,
   });
   const selected = selectProbes(probes, options.only);
+  ctx.selected = new Set(selected.map((p) => p.id));
   const order = new Map(probes.map((p, i) => [p.id, i]));
   const cyclic = probesOnCycles(selected);
   const total = selected.length;

@@ -1,8 +1,11 @@
 /**
  * One SSH connection for a probe run's own ssh commands (issue 8 goal 5): OpenSSH's connection
- * sharing (ssh_config(5): ControlMaster, ControlPath, ControlPersist). The login becomes the master
- * and stays in the background; the commands after it (remote-nix's ssh, and Nix's own ssh through
- * NIX_SSHOPTS) run over it instead of a new TCP connection, key exchange and login each.
+ * sharing (ssh_config(5): ControlMaster, ControlPath, ControlPersist). The master is opened ahead,
+ * in the background, as soon as root's ssh settings for the builder are known (open()), so its key
+ * exchange and login overlap the probes still checking the name, port and host key; where it
+ * failed, the login's own ssh becomes the master. The login and the commands after it
+ * (remote-nix's ssh, and Nix's own ssh through NIX_SSHOPTS) run over it instead of a new TCP
+ * connection, key exchange and login each.
  *
  * The socket lies in a directory made for this run only (mkdtemp: 0700, this user's), so no other
  * run and no other user can reach it; under `sudo -n` root's ssh uses it (root passes the mode
@@ -19,7 +22,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from './exec.js';
+import { runCommand, type CommandResult } from './exec.js';
 
 /** Seconds an idle master waits for the next command before it exits by itself. */
 export const MASTER_PERSIST_S = 30;
@@ -80,12 +83,58 @@ export class SharedSsh {
   /** undefined: not made yet; null: no usable directory (every command connects on its own). */
   private dir: string | null | undefined;
   private closing: Promise<void> | undefined;
+  /** The master opened ahead of the login (open()), while it connects or once it is up. */
+  private opening: Promise<CommandResult> | undefined;
+  private readonly stopOpening = new AbortController();
+  /** What ssh printed while the master connected: the first command over it reports it as its own. */
+  private openingStderr = '';
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     /** Wraps an argv to run as root (`sudo -n …`) when the run's ssh does. */
     private readonly asRoot: (argv: string[]) => string[],
   ) {}
+
+  /**
+   * Opens the master in the background (`ssh -N`, given as the login's argv without a remote
+   * command) while other probes still run, so the login only joins it. It never adds or updates a
+   * known host (StrictHostKeyChecking=yes, UpdateHostKeys=no, ahead of any config): where the
+   * login's own settings would, the master fails and the login connects on its own, as without it.
+   */
+  open(loginArgv: string[], timeoutMs: number, signal: AbortSignal | undefined): void {
+    if (this.opening !== undefined) return;
+    const path = this.socketPath();
+    if (path === undefined) return;
+    const at = loginArgv[0] === 'sudo' ? 2 : 0;
+    if (loginArgv[at] !== 'ssh') return;
+    const argv = [
+      ...loginArgv.slice(0, at + 1),
+      '-N',
+      '-oControlMaster=yes',
+      `-oControlPath=${path}`,
+      `-oControlPersist=${MASTER_PERSIST_S}`,
+      '-oStrictHostKeyChecking=yes',
+      '-oUpdateHostKeys=no',
+      ...loginArgv.slice(at + 1),
+    ];
+    signal?.addEventListener('abort', () => this.stopOpening.abort(), { once: true });
+    this.opening = runCommand(argv, { timeoutMs, env: this.env, signal: this.stopOpening.signal });
+    void this.opening.then((result) => {
+      if (result.exitCode === 0) this.openingStderr = result.stderr;
+    });
+  }
+
+  /** Resolves once the master opened ahead is up or has failed (at once when none was). */
+  async ready(): Promise<void> {
+    await this.opening;
+  }
+
+  /** ssh's messages while the master connected, once: for the first command that runs over it. */
+  takeOpeningStderr(): string {
+    const text = this.openingStderr;
+    this.openingStderr = '';
+    return text;
+  }
 
   /** The socket's path, making the run's directory on first use; undefined when sharing is off. */
   socketPath(): string | undefined {
@@ -126,6 +175,13 @@ export class SharedSsh {
 
   private async end(dir: string): Promise<void> {
     const path = join(dir, 'ssh');
+    // A master still connecting (the login never came: an earlier probe failed) is stopped; one
+    // that ssh started as root under sudo ends by itself (ConnectTimeout), and cannot bind its
+    // socket once the directory is gone.
+    if (this.opening !== undefined) {
+      this.stopOpening.abort();
+      await Promise.race([this.opening, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
+    }
     if (existsSync(path)) {
       // No config file: the socket is all `-O exit` needs, and nothing in a config runs here.
       await runCommand(

@@ -35,12 +35,35 @@ export const remoteNixProbe: ProbeDefinition = {
     const program = target.scheme === 'ssh' ? ['nix-store', '--version'] : ['nix-daemon', '--version'];
     const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
     const argv = ctx.nixLikeSshArgv(target, program, connectTimeoutS);
-    // Over the login's connection (sharedSsh.ts): no second key exchange and login.
+    // `store info` is the Nix 2.19+ name of `store ping`; try the other name if this Nix does not know one.
+    let sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
+    const storeArgv = (name: string): string[] =>
+      ctx.asRoot([
+        'nix',
+        '--extra-experimental-features',
+        'nix-command',
+        'store',
+        name,
+        '--store',
+        storeUriFor(target),
+      ]);
+    // Nix's ssh joins the same connection through NIX_SSHOPTS where this Nix allows it.
+    const shared = nixJoinsSharedSsh(ctx.facts.nixVersion) ? 'nix' : undefined;
+    // On these versions `nix store info --store ssh-ng://…@localhost…` asks the LOCAL daemon and
+    // "succeeds": what ssh reaches is not what Nix would use, so Nix is not asked at all (below).
+    const skipsSsh = target.host === 'localhost' && skipsSshForLocalhost(ctx.facts.nixVersion);
+    // Over the login's connection (sharedSsh.ts) both commands cost no login: ask Nix at once,
+    // alongside the direct check, and use its answer only when that check passed.
+    const asked =
+      shared !== undefined && !skipsSsh
+        ? ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared })
+        : undefined;
     const direct = await ctx.run(argv, commandMs, { shared: 'ssh' });
     const evidence: Evidence[] = [
       commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined),
     ];
     if (direct.exitCode !== 0) {
+      await asked; // nothing of the run outlives it
       const admin = needsAdmin(ctx, argv, 'Nix on the builder', direct);
       if (admin) return admin;
       const found = classifyStderr(direct.stderr);
@@ -65,9 +88,7 @@ export const remoteNixProbe: ProbeDefinition = {
         evidence,
       };
     }
-    // On these versions `nix store info --store ssh-ng://…@localhost…` asks the LOCAL daemon and
-    // "succeeds": what ssh reached above is not what Nix would use, so do not ask Nix at all.
-    if (target.host === 'localhost' && skipsSshForLocalhost(ctx.facts.nixVersion)) {
+    if (skipsSsh) {
       evidence.push({
         detail: `nix --version: ${ctx.facts.nixVersion ?? '?'} (NixOS/nix#14148 affects 2.31.0 to 2.31.2)`,
       });
@@ -78,21 +99,8 @@ export const remoteNixProbe: ProbeDefinition = {
         evidence,
       );
     }
-    // `store info` is the Nix 2.19+ name of `store ping`; try the other name if this Nix does not know one.
-    let sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
-    const storeArgv = (name: string): string[] =>
-      ctx.asRoot([
-        'nix',
-        '--extra-experimental-features',
-        'nix-command',
-        'store',
-        name,
-        '--store',
-        storeUriFor(target),
-      ]);
-    // Nix's ssh joins the same connection through NIX_SSHOPTS where this Nix allows it.
-    const shared = nixJoinsSharedSsh(ctx.facts.nixVersion) ? 'nix' : undefined;
-    let store = await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared });
+    // Asked alongside the check above when they share the connection, else now.
+    let store = await (asked ?? ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared }));
     if (
       store.exitCode !== 0 &&
       /is not a recogni[sz]ed command|unrecognised command|unrecognized command/i.test(store.stderr)

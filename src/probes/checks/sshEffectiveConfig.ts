@@ -93,6 +93,9 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
         { hostBlockFile: blockFile },
       );
     }
+    // Root's settings for the builder are known: connect now, while the name, the port and the
+    // host key are checked, so the login only joins the connection (src/probes/sharedSsh.ts).
+    ctx.openSharedSsh(target);
     return {
       status: 'ok',
       summary: `${describeTarget(ctx)}: ${line}${eff.proxy !== undefined ? `, via ${eff.proxy}` : ''}`,

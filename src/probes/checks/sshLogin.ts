@@ -23,6 +23,8 @@ export const sshLoginProbe: ProbeDefinition = {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
     const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
+    // The connection ssh-effective-config started meanwhile: join it once it is up (or failed).
+    await ctx.sharedSshReady();
     const argv = ctx.nixLikeSshArgv(target, ['true'], connectTimeoutS);
     // The first command of the run's shared connection (sharedSsh.ts): remote-nix runs over it.
     const result = await ctx.run(argv, commandMs, { shared: 'ssh' });

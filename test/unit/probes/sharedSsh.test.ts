@@ -5,7 +5,7 @@
  * and `sudo` on PATH print what they were given (the loopback suite runs the real ones).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ProbeContext } from '../../../src/probes/context.js';
@@ -141,6 +141,39 @@ describe('shared SSH connection', function () {
       ['ssh', '-x'],
       'closed: the next one connects on its own',
     );
+  });
+
+  it('the connection opened ahead (ssh -N) never adds a known host, is joined by the login, whose evidence gets what ssh printed while connecting; not in a run without the login', async function () {
+    const target = {
+      uri: 'ssh-ng://builder@linux-builder',
+      scheme: 'ssh-ng',
+      host: 'linux-builder',
+      user: 'builder',
+      systems: [],
+      source: 'test',
+    };
+    // The fake master: records its argv, says what a connecting ssh may say, and exits as ssh -N does once up.
+    writeFileSync(
+      join(bin, 'ssh'),
+      `#!/bin/sh\nfor a; do [ "$a" = -N ] && { printf '%s\\n' "$@" > "${bin}/master"; echo 'Warning: connecting' >&2; exit 0; }; done\nprintf '%s\\n' ssh "$@"\n`,
+      { mode: 0o755 },
+    );
+    ctx.openSharedSsh(target);
+    assert.equal(existsSync(join(bin, 'master')), false, 'no login in this run: no connection');
+    ctx.selected = new Set(['ssh-login']);
+    ctx.openSharedSsh(target);
+    await ctx.sharedSshReady();
+    const master = lines(readFileSync(join(bin, 'master'), 'utf8'));
+    assert.deepEqual(master.slice(0, 2), ['-N', '-oControlMaster=yes']);
+    assert.ok(master.includes('-oStrictHostKeyChecking=yes') && master.includes('-oUpdateHostKeys=no'));
+    assert.ok(master.indexOf('-oStrictHostKeyChecking=yes') < master.indexOf('--'));
+    assert.deepEqual(master.slice(-2), ['--', 'builder@linux-builder'], 'no remote command');
+    const login = ctx.nixLikeSshArgv(target, ['true']);
+    const first = await ctx.run(login, 5000, { shared: 'ssh' });
+    assert.equal(first.stderr, 'Warning: connecting\n');
+    assert.equal(socketOf(lines(first.stdout)), socketOf(master), 'the login joins that socket');
+    const second = await ctx.run(login, 5000, { shared: 'ssh' });
+    assert.equal(second.stderr, '', 'only once');
   });
 
   it('a temporary folder whose path ssh or Nix would split or expand is not used: /tmp instead', async function () {
