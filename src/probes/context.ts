@@ -301,7 +301,10 @@ export class ProbeContext {
     if (!this.selected.has('ssh-login')) return;
     const argv = this.nixLikeSshArgv(target, []);
     if (this.refusalFor(argv) !== undefined) return;
-    this.sharedSsh.open(argv, Math.min(DEFAULT_SSH_TIMEOUT_MS, this.remainingMs()), this.signal);
+    // A login takes well under a second; one not up after ConnectTimeout + 2 s is left to the
+    // login's own attempt (the key exchange of a hung builder must not cost two full bounds).
+    const openMs = DEFAULT_CONNECT_TIMEOUT_MS + 2000;
+    this.sharedSsh.open(argv, Math.min(openMs, this.remainingMs()), this.signal);
   }
 
   /** Resolves once the connection openSharedSsh started is up or has failed. */

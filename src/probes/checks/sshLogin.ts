@@ -24,10 +24,14 @@ export const sshLoginProbe: ProbeDefinition = {
     if (target === undefined) return skip('no SSH builder to check');
     const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
     // The connection ssh-effective-config started meanwhile: join it once it is up (or failed).
+    // The wait counts against the login's own bound, so a builder that hangs in the key exchange
+    // costs about what one login attempt did (the opening is bounded shorter: sharedSsh.ts).
+    const waitStarted = Date.now();
     await ctx.sharedSshReady();
+    const left = Math.max(commandMs - (Date.now() - waitStarted), (connectTimeoutS + 1) * 1000);
     const argv = ctx.nixLikeSshArgv(target, ['true'], connectTimeoutS);
     // The first command of the run's shared connection (sharedSsh.ts): remote-nix runs over it.
-    const result = await ctx.run(argv, commandMs, { shared: 'ssh' });
+    const result = await ctx.run(argv, left, { shared: 'ssh' });
     const admin = needsAdmin(ctx, argv, 'The SSH login the nix-daemon makes', result);
     if (admin) return admin;
     const evidence = [commandEvidence(result)];
