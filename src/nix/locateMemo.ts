@@ -83,12 +83,27 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
   const outer = recording.outerSpans.length;
   const entry = (span: Span | undefined): Span | undefined =>
     span === undefined ? undefined : span === recording.outerEntry ? target.outerEntry : shift(span, by);
-  const modules = recording.modules.map((m) => shiftModule(m, by, recording.outerModule, target.module));
-  const moved = new Map<ModuleInfo, ModuleInfo>(recording.modules.map((m, i) => [m, modules[i] ?? m]));
+  // Not moved, and nothing of the enclosing scope to put in: what refers to nothing outside the
+  // subtree is the recorded object itself (a keystroke in a long list of inline modules then
+  // copies the modules after it, not all of them).
+  const unmoved = by === 0 && outer === 0 && !recording.outerEntry && !target.outerEntry;
+  const sameSystem = recording.outerModule.system === target.module.system;
+  const modules = recording.modules.map((m) =>
+    unmoved && (sameSystem || m.system === undefined)
+      ? m
+      : shiftModule(m, by, recording.outerModule, target.module),
+  );
+  const moved = new Map<ModuleInfo, ModuleInfo>();
+  recording.modules.forEach((m, i) => {
+    const copy = modules[i];
+    if (copy && copy !== m) moved.set(m, copy);
+  });
   // Everything recorded belongs to the outer module or to one found inside the subtree.
   const moduleOf = (m: ModuleInfo): ModuleInfo =>
     m === recording.outerModule ? target.module : (moved.get(m) ?? m);
+  const kept = (m: ModuleInfo): boolean => unmoved && m !== recording.outerModule && !moved.has(m);
   const definitions = recording.definitions.map((d): OptionDefinition => {
+    if (kept(d.module)) return d;
     const copy: OptionDefinition = {
       path: d.path,
       pathSpans: d.pathSpans.map((s, i) => (i < outer ? (target.outerSpans[i] ?? s) : shift(s, by))),
@@ -107,6 +122,7 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
     return copy;
   });
   const attrsets = recording.attrsets.map((a): AttrSetInfo => {
+    if (kept(a.module)) return a;
     const copy: AttrSetInfo = {
       path: a.path,
       span: shift(a.span, by),
@@ -117,17 +133,26 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
     if (entrySpan) copy.entrySpan = entrySpan;
     return copy;
   });
-  const lists = recording.lists.map((l): ListInfo => ({
-    path: l.path,
-    span: shift(l.span, by),
-    innerIndent: l.innerIndent,
-    module: moduleOf(l.module),
-  }));
-  const imports = recording.imports.map((i): ModuleImport => ({
-    path: i.path,
-    span: shift(i.span, by),
-    module: moduleOf(i.module),
-  }));
+  const lists = recording.lists.map((l): ListInfo =>
+    kept(l.module)
+      ? l
+      : {
+          path: l.path,
+          span: shift(l.span, by),
+          innerIndent: l.innerIndent,
+          module: moduleOf(l.module),
+        },
+  );
+
+  const imports = recording.imports.map((i): ModuleImport =>
+    kept(i.module)
+      ? i
+      : {
+          path: i.path,
+          span: shift(i.span, by),
+          module: moduleOf(i.module),
+        },
+  );
   const bodies = recording.bodies.map((b) => b + by);
   for (const d of definitions) target.definitions.push(d);
   for (const a of attrsets) target.attrsets.push(a);
