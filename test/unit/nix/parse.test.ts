@@ -150,12 +150,10 @@ describe('parseNix', function () {
     assert.ok(reused.length > 10, `only ${reused.length} pieces reused`);
   });
 
-  it('parses a 20 000-line configuration without error in well under a second', () => {
-    const text = generateDarwinConfig(20_000, 9);
-    const start = performance.now();
-    const parsed = parseNix(text);
-    const elapsed = performance.now() - start;
+  // How long it takes is the bench's business (npm run bench), not a test's: a timed assertion
+  // fails on a loaded machine and proves nothing on an idle one.
+  it('parses a 20 000-line configuration without error', () => {
+    const parsed = parseNix(generateDarwinConfig(20_000, 9));
     assert.equal(syntaxProblems(parsed).length, 0);
-    assert.ok(elapsed < 3000, `took ${elapsed} ms`);
   });
 });
