@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { nativeLinuxSystem } from '../protocol/nativeSystem.js';
 
 /** The `linuxBuilderDoctor.*` settings the extension reads (package.json `contributes.configuration`). */
 export interface DoctorSettings {
@@ -56,13 +55,4 @@ export function readSettings(): DoctorSettings {
     autoRun: config.get<boolean>('probes.autoRun', true),
     serverEnv: stringRecord(config.get<unknown>('server.env')),
   };
-}
-
-/**
- * The Linux system a test build targets: the builder's own architecture (Apple silicon runs an
- * aarch64-linux VM, Intel Macs an x86_64-linux one), unless the user chose another.
- */
-export function testSystem(settings: DoctorSettings): string {
-  if (settings.testSystem) return settings.testSystem;
-  return nativeLinuxSystem(process.arch);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readSettings, testSystem } from '../config.js';
+import { readSettings } from '../config.js';
 import type { Ctx } from '../ctx.js';
 import type { TestBuildOutcome } from '../health/model.js';
 import { nodeCommand } from '../paths.js';
@@ -24,9 +24,17 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
     const refused = refuseUntrusted('The test build');
     if (refused) return refused;
     const settings = readSettings();
-    const system = testSystem(settings);
+    // No --system unless the user chose one: the CLI then builds for the builder's own system, from
+    // its machines entry. The Mac's CPU does not tell it: an x86_64-linux VM (linux-builder-x86_64)
+    // runs on Apple silicon too (docs/dev/domain.md, "Building for another Linux system").
+    const chosen = settings.testSystem;
     const node = nodeCommand(settings.serverEnv);
-    const args = [ctx.paths.cli, 'test', '--system', system, ...rootArgs(settings)];
+    const args = [
+      ctx.paths.cli,
+      'test',
+      ...(chosen !== undefined ? ['--system', chosen] : []),
+      ...rootArgs(settings),
+    ];
     ctx.log.info(`test build: ${args.join(' ')}`);
     let stdout = '';
     const outcome = await new Promise<TestBuildOutcome>((resolve) => {
@@ -38,14 +46,16 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
         onStdout: (text) => {
           stdout += text;
         },
-        onExit: (exitCode, error) =>
+        onExit: (exitCode, error) => {
+          const { system, ...diagnosis } = parseTestOutput(stdout);
           resolve({
-            system,
+            system: system ?? chosen ?? 'Linux',
             exitCode,
             finishedAt: new Date(),
             ...(error ? { error } : {}),
-            ...(exitCode === 0 ? {} : parseTestOutput(stdout)),
-          }),
+            ...(exitCode === 0 ? {} : diagnosis),
+          });
+        },
       });
       const terminal = vscode.window.createTerminal({
         name: TEST_TERMINAL_NAME,

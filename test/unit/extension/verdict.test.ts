@@ -93,6 +93,7 @@ describe("the test build's result lines (src/cli/commands/test.ts)", () => {
       '',
     ].join('\n');
     assert.deepEqual(parseTestOutput(stdout), {
+      system: 'aarch64-linux',
       summary:
         "the test build failed (Could not resolve hostname linux-builder); root cause: root's ssh does not read it",
       cause: 'ssh-config-not-included',
@@ -103,8 +104,10 @@ describe("the test build's result lines (src/cli/commands/test.ts)", () => {
     });
   });
 
-  it('drops a cause id it does not know and reads nothing from a passed build', () => {
+  it('drops a cause id it does not know and reads only the system from a passed build', () => {
     assert.deepEqual(parseTestOutput('failed: x\ncause: made-up\n'), { summary: 'x' });
-    assert.deepEqual(parseTestOutput('ok: built on the builder\nsystem: aarch64-linux\n'), {});
+    assert.deepEqual(parseTestOutput('ok: built on the builder\nsystem: x86_64-linux\n'), {
+      system: 'x86_64-linux',
+    });
   });
 });
