@@ -10,6 +10,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ProbeContext } from '../../../src/probes/context.js';
 import { nixJoinsSharedSsh } from '../../../src/probes/sharedSsh.js';
+import type { BuilderTarget } from '../../../src/probes/context.js';
+
+/** nix-darwin's builder as the machines file names it. */
+const TARGET: BuilderTarget = {
+  uri: 'ssh-ng://builder@linux-builder',
+  scheme: 'ssh-ng',
+  host: 'linux-builder',
+  user: 'builder',
+  systems: [],
+  source: 'test',
+};
 
 describe('shared SSH connection', function () {
   it('Nix joins through NIX_SSHOPTS except 2.15.0–2.16.1 (they wait for LocalCommand) and unknown versions', function () {
@@ -100,17 +111,7 @@ describe('shared SSH connection', function () {
 
   it('as a user: ssh runs as `sudo -n ssh <socket options> …`, nix through env(1) (sudo resets the environment), and without env when sudo refuses it', async function () {
     ctx = newContext({}, true);
-    const ssh = ctx.nixLikeSshArgv(
-      {
-        uri: 'ssh-ng://builder@linux-builder',
-        scheme: 'ssh-ng',
-        host: 'linux-builder',
-        user: 'builder',
-        systems: [],
-        source: 'test',
-      },
-      ['true'],
-    );
+    const ssh = ctx.nixLikeSshArgv(TARGET, ['true']);
     assert.deepEqual(ssh.slice(0, 3), ['sudo', '-n', 'ssh']);
     const login = await ctx.run(ssh, 5000, { shared: 'ssh' });
     assert.deepEqual(login.argv, ssh);
@@ -144,14 +145,7 @@ describe('shared SSH connection', function () {
   });
 
   it('the connection opened ahead (ssh -N) never adds a known host, is joined by the login, whose evidence gets what ssh printed while connecting; not in a run without the login', async function () {
-    const target = {
-      uri: 'ssh-ng://builder@linux-builder',
-      scheme: 'ssh-ng',
-      host: 'linux-builder',
-      user: 'builder',
-      systems: [],
-      source: 'test',
-    };
+    const target = TARGET;
     // The fake master: records its argv, says what a connecting ssh may say, and exits as ssh -N does once up.
     writeFileSync(
       join(bin, 'ssh'),

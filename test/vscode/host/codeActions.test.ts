@@ -42,22 +42,30 @@ const BOOTSTRAP =
 
 const SSH_OPTIONS = `{\n  nix.linux-builder = {\n    enable = true;\n    config.sshOptions = [ "-p" "31022" ];\n  };\n}\n`;
 
+/** A new document with the ssh-options finding, and the quick fixes offered on it. */
+async function sshOptionsQuickFixes(
+  name: string,
+): Promise<{ document: vscode.TextDocument; actions: vscode.CodeAction[] }> {
+  const document = await openNew(name, SSH_OPTIONS);
+  const diagnostic = await pollUntil('ssh-options', 30_000, () =>
+    ours(document.uri).find((d) => codeOf(d) === 'ssh-options'),
+  );
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    document.uri,
+    diagnostic.range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
+  return { document, actions };
+}
+
 describe('code actions by convention', () => {
   before(async () => {
     await vscode.extensions.getExtension<{ serverReady: Promise<void> }>(EXTENSION_ID)!.activate();
   });
 
   it('"Disable rule" asks where, writes rules.disabled in the workspace, and the rule\'s diagnostics go', async () => {
-    const document = await openNew('disable.nix', SSH_OPTIONS);
-    const diagnostic = await pollUntil('ssh-options', 30_000, () =>
-      ours(document.uri).find((d) => codeOf(d) === 'ssh-options'),
-    );
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider',
-      document.uri,
-      diagnostic.range,
-      vscode.CodeActionKind.QuickFix.value,
-    );
+    const { document, actions } = await sshOptionsQuickFixes('disable.nix');
     const disable = actions.find((a) => a.title === 'Disable rule ssh-options');
     assert.ok(disable?.command, actions.map((a) => a.title).join(' | '));
     assert.deepEqual(disable.command.arguments, ['ssh-options']);
@@ -120,16 +128,7 @@ describe('code actions by convention', () => {
   });
 
   it('"Show documentation" opens the rule page as a rendered preview that is never dirty', async () => {
-    const document = await openNew('docs.nix', SSH_OPTIONS);
-    const diagnostic = await pollUntil('ssh-options', 30_000, () =>
-      ours(document.uri).find((d) => codeOf(d) === 'ssh-options'),
-    );
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider',
-      document.uri,
-      diagnostic.range,
-      vscode.CodeActionKind.QuickFix.value,
-    );
+    const { actions } = await sshOptionsQuickFixes('docs.nix');
     const docs = actions.find((a) => a.title === 'Show documentation for ssh-options');
     assert.ok(docs?.command);
     const dirtyBefore = dirtyDocuments();
