@@ -26,7 +26,7 @@ export function testBuilder(ctx: Ctx): () => Promise<TestBuildOutcome | Refused>
     const settings = readSettings();
     // No --system unless the user chose one: the CLI then builds for the builder's own system, from
     // its machines entry. The Mac's CPU does not tell it: an x86_64-linux VM (linux-builder-x86_64)
-    // runs on Apple silicon too (docs/dev/domain.md, "Building for another Linux system").
+    // runs on Apple silicon too (docs/dev/domain.md#building-for-another-linux-system).
     const chosen = settings.testSystem;
     const node = nodeCommand(settings.serverEnv);
     const args = [
