@@ -138,7 +138,7 @@ export const LINUX_BUILDER_MISPLACED: readonly MisplacedOption[] = [
   {
     path: [...P, 'publicHostKey'],
     advice:
-      'nix-darwin already pins the VM\'s fixed host key in the generated nix.buildMachines entry; there is nothing to set. To pin the key of a builder of your own, use publicHostKey in its nix.buildMachines entry (base64 of the whole "ssh-ed25519 AAAA… comment" line).',
+      'nix-darwin already pins the VM\'s fixed host key: it is in the generated nix.buildMachines entry, so there is nothing to set. To pin the key of a builder of your own, use publicHostKey in its nix.buildMachines entry (base64 of the whole "ssh-ed25519 AAAA… comment" line).',
   },
   { path: [...P, 'sshUser'], advice: fixedBy('user builder') },
   { path: [...P, 'sshKey'], advice: fixedBy('key /etc/nix/builder_ed25519') },

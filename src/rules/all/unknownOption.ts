@@ -134,7 +134,8 @@ export const unknownOptionRule: Rule = {
           ? [...unknown.misplaced.correctPath, ...def.path.slice(unknown.index + 1)]
           : undefined;
         // Where it lives, or the advice's first clause ("entries have no port field").
-        const clause = /^[^.;:]+/.exec(unknown.misplaced.advice)?.[0] ?? '';
+        // A sentence ends at a stop before a space, not at the dots of an option name.
+        const clause = /^.+?(?=[.;:](?:\s|$)|$)/.exec(unknown.misplaced.advice)?.[0] ?? '';
         tail = unknown.misplaced.correctPath
           ? `: it is ${dotted(unknown.misplaced.correctPath)}`
           : `: ${clause.charAt(0).toLowerCase()}${clause.slice(1)}`;

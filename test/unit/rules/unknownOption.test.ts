@@ -10,6 +10,11 @@ describe('rule unknown-option', () => {
       [1],
     );
     assert.match(hit.message, /already pins/);
+    // The first clause whole: the dot of an option name does not end it.
+    assert.match(
+      hit.message,
+      /publicHostKey is not an option: nix-darwin already pins the VM's fixed host key\.$/,
+    );
     assert.match(hit.detail ?? '', /there is nothing to set/);
     assert.equal(hit.fixes.length, 0);
   });
