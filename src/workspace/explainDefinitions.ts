@@ -27,16 +27,56 @@ function lastSegment(path: string): string {
   return path.split('.').pop() ?? path;
 }
 
-/** The findings that are this problem (by rule, and by the option's last name on the finding's line). */
+/**
+ * The files an error text names as where a value was defined: Nix's module system lists them as
+ * "- In `<file>'" under "Definition values:" (from the store copy of a flake, `/nix/store/<hash>-source/…`).
+ */
+export function filesNamedIn(evidence: readonly string[]): string[] {
+  const named: string[] = [];
+  for (const line of evidence) {
+    for (const match of line.matchAll(/\bIn [`'‘]([^`'’]+)[`'’]/g)) named.push(match[1] ?? '');
+  }
+  return named.filter((f) => f.length > 0);
+}
+
+/** Path segments after a store path's `/nix/store/<hash>-<name>/` (the flake's own layout), else all of them. */
+function segmentsOf(path: string): string[] {
+  const segments = path.split(/[\\/]+/).filter((s) => s.length > 0);
+  return segments[0] === 'nix' && segments[1] === 'store' ? segments.slice(3) : segments;
+}
+
+/** How many trailing path segments `file` shares with the closest file the error text names. */
+function matchWithNamed(file: string, named: readonly string[]): number {
+  const ours = segmentsOf(file);
+  let best = 0;
+  for (const other of named.map(segmentsOf)) {
+    let shared = 0;
+    while (
+      shared < ours.length &&
+      shared < other.length &&
+      ours[ours.length - 1 - shared] === other[other.length - 1 - shared]
+    )
+      shared++;
+    best = Math.max(best, shared);
+  }
+  return best;
+}
+
+/**
+ * The findings that are this problem (by rule, and by the option's last name on the finding's line),
+ * those in the file the error text names first: with the same mistake in two hosts' files, the one
+ * this error came from is what Open Definition and `explain --config` show first.
+ */
 export function definitionsFor(
-  problem: { cause: CauseId; option?: string },
+  problem: { cause: CauseId; option?: string; evidence?: readonly string[] },
   findings: readonly Finding[],
   texts: ReadonlyMap<string, string>,
 ): ExplainDefinition[] {
   const rules = RULES_FOR[problem.cause];
   if (!rules) return [];
   const name = problem.option !== undefined ? lastSegment(problem.option) : undefined;
-  return findings
+  const named = filesNamedIn(problem.evidence ?? []);
+  const found = findings
     .filter((f) => {
       if (!rules.includes(f.code) || f.file === undefined) return false;
       if (name === undefined) return true;
@@ -50,6 +90,8 @@ export function definitionsFor(
       column: f.range.start.character + 1,
       message: f.message,
     }));
+  // Array.prototype.sort is stable: within one match length, the check's order stays.
+  return found.sort((a, b) => matchWithNamed(b.file, named) - matchWithNamed(a.file, named));
 }
 
 export interface Located<P> {
@@ -58,11 +100,9 @@ export interface Located<P> {
 }
 
 /** Check the configuration under `paths` (only when a problem can have definitions) and attach them. */
-export function attachDefinitions<P extends { cause: CauseId; option?: string }>(
-  problems: P[],
-  paths: readonly string[],
-  fs: WorkspaceFs,
-): Located<P> {
+export function attachDefinitions<
+  P extends { cause: CauseId; option?: string; evidence?: readonly string[] },
+>(problems: P[], paths: readonly string[], fs: WorkspaceFs): Located<P> {
   if (paths.length === 0 || !problems.some((p) => RULES_FOR[p.cause] !== undefined))
     return { problems, missing: [] };
   const collected = collectNixFiles(paths, fs);
