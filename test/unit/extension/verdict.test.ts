@@ -10,21 +10,19 @@ import {
   verdictMessage,
 } from '../../../src/extension/health/verdict.js';
 import { decideVerdict } from '../../../src/probes/verdict.js';
+import { probeResult } from '../../util/probeResult.js';
 
+/** A result; a failing one carries its cause and a fix with a command. */
 function result(
   id: ProbeResult['id'],
   status: ProbeResult['status'],
   cause?: ProbeResult['cause'],
 ): ProbeResult {
-  return {
+  return probeResult(
     id,
-    title: id,
     status,
-    summary: `${id} ${status}`,
-    evidence: [{ detail: `${id} evidence` }],
-    durationMs: 5,
-    ...(cause ? { cause, fix: { summary: `fix ${cause}`, commands: [`echo ${id}`] } } : {}),
-  };
+    cause ? { cause, fix: { summary: `fix ${cause}`, commands: [`echo ${id}`] } } : {},
+  );
 }
 
 function report(results: ProbeResult[]): ProbeReport {

@@ -1,29 +1,13 @@
 import assert from 'node:assert/strict';
-import type { ProbeResult } from '../../../src/protocol/probes.js';
 import { decideVerdict } from '../../../src/probes/verdict.js';
-
-function result(
-  id: ProbeResult['id'],
-  status: ProbeResult['status'],
-  extra: Partial<ProbeResult> = {},
-): ProbeResult {
-  return {
-    id,
-    title: id,
-    status,
-    summary: `${id} ${status}`,
-    evidence: [{ detail: `${id} evidence` }],
-    durationMs: 1,
-    ...extra,
-  };
-}
+import { probeResult } from '../../util/probeResult.js';
 
 describe('verdict: one root cause in chain order', function () {
   it('is ok when nothing failed, quoting the remote Nix result', function () {
     const v = decideVerdict([
-      result('ssh-login', 'ok'),
-      result('remote-nix', 'ok'),
-      result('launchd-service', 'skip'),
+      probeResult('ssh-login', 'ok'),
+      probeResult('remote-nix', 'ok'),
+      probeResult('launchd-service', 'skip'),
     ]);
     assert.equal(v.cause, 'ok');
     assert.equal(v.probe, 'remote-nix');
@@ -31,8 +15,8 @@ describe('verdict: one root cause in chain order', function () {
 
   it('picks the first failure in chain order, not in completion order', function () {
     const v = decideVerdict([
-      result('ssh-login', 'fail', { cause: 'auth-rejected' }),
-      result('vm-port', 'fail', { cause: 'builder-down', fix: { summary: 'start it' } }),
+      probeResult('ssh-login', 'fail', { cause: 'auth-rejected' }),
+      probeResult('vm-port', 'fail', { cause: 'builder-down', fix: { summary: 'start it' } }),
     ]);
     assert.equal(v.cause, 'builder-down');
     assert.equal(v.probe, 'vm-port');
@@ -41,24 +25,24 @@ describe('verdict: one root cause in chain order', function () {
 
   it('never lets warnings or skips decide', function () {
     const v = decideVerdict([
-      result('launchd-service', 'warn', { cause: 'builder-down' }),
-      result('platform', 'skip'),
-      result('remote-nix', 'ok'),
+      probeResult('launchd-service', 'warn', { cause: 'builder-down' }),
+      probeResult('platform', 'skip'),
+      probeResult('remote-nix', 'ok'),
     ]);
     assert.equal(v.cause, 'ok');
   });
 
   it('adds the evidence of later probes that failed for the same cause', function () {
     const v = decideVerdict([
-      result('ssh-effective-config', 'fail', {
+      probeResult('ssh-effective-config', 'fail', {
         cause: 'ssh-config-not-included',
         evidence: [{ argv: ['ssh', '-G', 'linux-builder'], detail: 'hostname linux-builder, port 22' }],
       }),
-      result('ssh-config-include', 'fail', {
+      probeResult('ssh-config-include', 'fail', {
         cause: 'ssh-config-not-included',
         evidence: [{ file: '/etc/ssh/ssh_config', detail: 'no Include' }],
       }),
-      result('hostname-resolution', 'fail', { cause: 'hostname-unresolved' }),
+      probeResult('hostname-resolution', 'fail', { cause: 'hostname-unresolved' }),
     ]);
     assert.equal(v.cause, 'ssh-config-not-included');
     assert.equal(v.probe, 'ssh-config-include');
@@ -70,13 +54,13 @@ describe('verdict: one root cause in chain order', function () {
 
   it('adds corroborating warnings of the same cause without letting them decide', function () {
     const v = decideVerdict([
-      result('launchd-service', 'warn', {
+      probeResult('launchd-service', 'warn', {
         cause: 'builder-down',
         evidence: [
           { argv: ['launchctl', 'print', 'system/org.nixos.linux-builder'], detail: 'state = not running' },
         ],
       }),
-      result('vm-port', 'fail', { cause: 'builder-down', evidence: [{ detail: 'ECONNREFUSED' }] }),
+      probeResult('vm-port', 'fail', { cause: 'builder-down', evidence: [{ detail: 'ECONNREFUSED' }] }),
     ]);
     assert.equal(v.probe, 'vm-port');
     assert.deepEqual(
@@ -86,7 +70,7 @@ describe('verdict: one root cause in chain order', function () {
   });
 
   it('names needs-admin when sudo would have to ask, and unknown for a failure without a cause', function () {
-    assert.equal(decideVerdict([result('ssh-effective-config', 'needs-admin')]).cause, 'needs-admin');
-    assert.equal(decideVerdict([result('nix-install', 'fail')]).cause, 'unknown');
+    assert.equal(decideVerdict([probeResult('ssh-effective-config', 'needs-admin')]).cause, 'needs-admin');
+    assert.equal(decideVerdict([probeResult('nix-install', 'fail')]).cause, 'unknown');
   });
 });
