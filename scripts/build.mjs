@@ -60,7 +60,8 @@ function generateParser() {
 function generateIndex(folder, type, listName, note) {
   const dir = join(root, folder);
   if (!existsSync(dir)) return;
-  const declaration = new RegExp(`^export const (\\w+): ${type} = \\{`, 'm');
+  // `ProbeDefinition<Early>`: a probe with an early start names what it hands to run().
+  const declaration = new RegExp(`^export const (\\w+): ${type}(?:<\\w+>)? = \\{`, 'm');
   const found = readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
     .sort()

@@ -29,7 +29,21 @@ export interface ProbeOutcome {
   cause?: CauseId;
 }
 
-export interface ProbeDefinition {
+/**
+ * Commands a probe runs before it may decide anything: once the probes in `after` have finished
+ * (start() sees their facts and results only), so they run alongside the ones its `requires` or
+ * `after` still wait for. Only for work whose commands need none of what those probes find, just
+ * their verdict: run() then receives what start() resolved to (once its commands are done) and
+ * decides as it would have; when the probe is not run after all (something it requires failed),
+ * the commands are cancelled through `signal` and waited for. start() resolving to undefined (or
+ * throwing) leaves the work to run().
+ */
+export interface EarlyStart<Early> {
+  after: ProbeId[];
+  start(ctx: ProbeContext, signal: AbortSignal): Promise<Early | undefined>;
+}
+
+export interface ProbeDefinition<Early = unknown> {
   id: ProbeId;
   title: string;
   /**
@@ -44,7 +58,9 @@ export interface ProbeDefinition {
   after?: ProbeId[];
   /** Not part of a default run, only when selected (`--only`): the test build takes seconds. */
   onlyWhenAsked?: boolean;
-  run(ctx: ProbeContext): Promise<ProbeOutcome>;
+  /** Commands started ahead of `requires`/`after` (EarlyStart); run() gets what they returned. */
+  early?: EarlyStart<Early>;
+  run(ctx: ProbeContext, early?: Early): Promise<ProbeOutcome>;
 }
 
 /** The builder the chain is checked for: a machines entry, or a host given with --builder. */
@@ -209,6 +225,9 @@ export class ProbeContext {
    * command to the builder (`'ssh'`, from nixLikeSshArgv) or a nix command connecting to it
    * (`'nix'`, for a Nix that can: nixJoinsSharedSsh) runs over the run's one SSH connection (sharedSsh.ts); the result names the command
    * as given, without the socket, so evidence and "Copy Command" work when pasted alone.
+   * `reportsOpening`: this ssh command (the login) reports what ssh printed while the connection
+   * opened ahead connected, as its own. `signal`: also stop the command when it aborts (an early
+   * start that is not needed after all: EarlyStart).
    */
   async run(
     argv: string[],
@@ -217,6 +236,8 @@ export class ProbeContext {
       env?: NodeJS.ProcessEnv | undefined;
       onOutput?: ((chunk: string) => void) | undefined;
       shared?: 'ssh' | 'nix' | undefined;
+      reportsOpening?: boolean | undefined;
+      signal?: AbortSignal | undefined;
     },
   ): Promise<CommandResult> {
     const refused = this.refusalFor(argv);
@@ -235,6 +256,8 @@ export class ProbeContext {
       });
     }
     const env = extra?.env ?? this.env;
+    const signals = [this.signal, extra?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const start = (
       command: string[],
       commandEnv: NodeJS.ProcessEnv,
@@ -243,7 +266,7 @@ export class ProbeContext {
       runCommand(command, {
         timeoutMs: Math.max(1, Math.min(timeoutMs, this.remainingMs())),
         env: commandEnv,
-        signal: this.signal,
+        signal,
         onOutput: extra?.onOutput,
         onKill,
       });
@@ -253,8 +276,8 @@ export class ProbeContext {
     // Killed (timeout, deadline, cancel): the master holds the command's output pipes until its
     // remote side ends, so end the master too; later commands connect on their own.
     const result = await start(shared.argv, shared.env, () => void this.sharedSsh.close());
-    if (kind === 'ssh') {
-      // What ssh printed while the master connected is what this command would have printed.
+    if (kind === 'ssh' && extra?.reportsOpening === true) {
+      // What ssh printed while the master connected is what the login would have printed.
       const opening = this.sharedSsh.takeOpeningStderr();
       if (opening !== '') return { ...result, argv, stderr: `${opening}${result.stderr}` };
     }
@@ -310,6 +333,11 @@ export class ProbeContext {
   /** Resolves once the connection openSharedSsh started is up or has failed. */
   sharedSshReady(): Promise<void> {
     return this.sharedSsh.ready();
+  }
+
+  /** Once that connection is up or has failed: whether it is up (commands over it cost no login). */
+  sharedSshUp(): Promise<boolean> {
+    return this.sharedSsh.up();
   }
 
   /** Ends the run's shared SSH connection and removes its socket directory (sharedSsh.ts). */

@@ -42,10 +42,14 @@ export interface ProbeRunOptions {
 
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
 
-/** What a probe waits for: the probes it needs and the ones it runs after. */
+/**
+ * What a probe waits for: the probes it needs, the ones it runs after, and the ones its early
+ * start waits for (so these are selected with it and a cycle through them is found).
+ */
 export const dependenciesOf = (probe: ProbeDefinition): ProbeId[] => [
   ...probe.requires,
   ...(probe.after ?? []),
+  ...(probe.early?.after ?? []),
 ];
 
 /**
@@ -190,23 +194,51 @@ export async function runProbeList(
   /** Probes skipped because something they need failed (a chosen skip, e.g. not macOS, blocks nothing). */
   const blocked = new Set<ProbeId>();
 
-  const runOne = async (probe: ProbeDefinition): Promise<ProbeResult> => {
-    const deps = cyclic.has(probe.id) ? [] : dependenciesOf(probe).flatMap((d) => byId.get(d) ?? []);
-    await Promise.all(deps.map(start));
-    // Merge the dependencies' facts in list order, so the view is the same whatever finished first.
+  /** The facts and results of these finished probes, merged in list order (the same whatever finished first). */
+  const viewAfter = (
+    deps: readonly ProbeDefinition[],
+  ): { facts: Facts; results: Map<ProbeId, ProbeResult> } => {
     const facts: Facts = { otherTargets: [] };
     const results = new Map<ProbeId, ProbeResult>();
     for (const dep of [...deps].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))) {
       Object.assign(facts, factsAfter.get(dep.id));
       for (const [id, result] of dependencyResults.get(dep.id) ?? []) results.set(id, result);
     }
-    const probeStarted = Date.now();
-    let outcome: ProbeOutcome;
-    const failedDep = probe.requires
+    return { facts, results };
+  };
+  /** The first of these probes that failed, or was not run because something it needs failed. */
+  const failedAmong = (ids: readonly ProbeId[]): ProbeResult | undefined =>
+    ids
       .map((d) => ctx.results.get(d))
       .find(
         (r) => r !== undefined && (r.status === 'fail' || r.status === 'needs-admin' || blocked.has(r.id)),
       );
+  /** A probe's early start (EarlyStart): begun once its own `after` have finished and none failed. */
+  const startEarly = (
+    probe: ProbeDefinition,
+  ): { work: Promise<unknown>; stop: AbortController } | undefined => {
+    const early = probe.early;
+    if (early === undefined || cyclic.has(probe.id)) return undefined;
+    const stop = new AbortController();
+    const work = (async () => {
+      const deps = early.after.flatMap((d) => byId.get(d) ?? []);
+      await Promise.all(deps.map(start));
+      if (controller.signal.aborted || stop.signal.aborted || failedAmong(early.after) !== undefined)
+        return undefined;
+      const view = viewAfter(deps);
+      return early.start(probeView(ctx, view.facts, view.results), stop.signal);
+    })().catch(() => undefined);
+    return { work, stop };
+  };
+
+  const runOne = async (probe: ProbeDefinition): Promise<ProbeResult> => {
+    const deps = cyclic.has(probe.id) ? [] : dependenciesOf(probe).flatMap((d) => byId.get(d) ?? []);
+    const early = startEarly(probe);
+    await Promise.all(deps.map(start));
+    const { facts, results } = viewAfter(deps);
+    const probeStarted = Date.now();
+    let outcome: ProbeOutcome;
+    const failedDep = failedAmong(probe.requires);
     if (cyclic.has(probe.id)) {
       blocked.add(probe.id);
       outcome = {
@@ -233,7 +265,7 @@ export async function runProbeList(
       };
     } else {
       try {
-        outcome = await probe.run(probeView(ctx, facts, results));
+        outcome = await probe.run(probeView(ctx, facts, results), await early?.work);
       } catch (error) {
         outcome = {
           status: 'fail',
@@ -257,6 +289,11 @@ export async function runProbeList(
         };
         delete outcome.cause;
       }
+    }
+    if (early !== undefined) {
+      // Not run, or done with it: nothing started early outlives the probe.
+      early.stop.abort();
+      await early.work;
     }
     // Summaries quote values from files we do not control: one line, no terminal escapes.
     const result: ProbeResult = {

@@ -129,6 +129,15 @@ export class SharedSsh {
     await this.opening;
   }
 
+  /**
+   * Once the master opened ahead is up or has failed: true when it is up (ssh -N exits 0 once
+   * logged in, leaving the master in the background) and not closed since.
+   */
+  async up(): Promise<boolean> {
+    const opened = await this.opening;
+    return opened?.exitCode === 0 && typeof this.dir === 'string';
+  }
+
   /** ssh's messages while the master connected, once: for the first command that runs over it. */
   takeOpeningStderr(): string {
     const text = this.openingStderr;

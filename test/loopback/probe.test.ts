@@ -592,6 +592,39 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     }
   });
 
+  it('a login whose sessions fail while the connection is up: remote-nix, started alongside the login, is not run and none of its commands outlives the run', async function () {
+    assert.ok(builder);
+    const loopback = builder;
+    // The key logs in (the connection opened ahead comes up), but every session runs `exit 3`.
+    const pub = readFileSync(`${loopback.clientKey}.pub`, 'utf8');
+    loopback.setAuthorizedKeys(`command="exit 3" ${pub}`);
+    const scratch = mkdtempSync(join(tmpdir(), 'lbd-mux-test-'));
+    try {
+      const mac = stageMac(loopback, 'shared-connection-session-fails', {});
+      const run = await cli(['probe', '--root', mac.root, '--format', 'json'], {
+        ...mac.env,
+        TMPDIR: scratch,
+      });
+      const report = JSON.parse(run.stdout) as ProbeReport;
+      const login = report.results.find((r) => r.id === 'ssh-login');
+      assert.equal(login?.status, 'fail', run.stdout);
+      assert.match(login?.summary ?? '', /exit 3/);
+      const remote = report.results.find((r) => r.id === 'remote-nix');
+      assert.equal(remote?.status, 'skip', JSON.stringify(remote));
+      assert.match(remote?.summary ?? '', /^not run: ssh login as root \(like the nix-daemon\) failed/);
+      assert.deepEqual(remote?.evidence, [], 'nothing of what it started early is reported');
+      assert.equal(report.verdict.cause, 'unknown');
+      assert.equal(await sshProcessesIn(scratch), '', 'no ssh of the run outlives it');
+      assert.deepEqual(
+        readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-')),
+        [],
+      );
+    } finally {
+      loopback.resetAuthorizedKeys();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('text format: progress on stderr as probes complete, verdict on stdout', async function () {
     assert.ok(builder);
     const mac = stageMac(builder, 'text', {});

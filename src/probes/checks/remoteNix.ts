@@ -5,7 +5,8 @@
  * whether the builder trusts the user (newer Nix).
  */
 import type { Evidence } from '../../protocol/probes.js';
-import type { BuilderTarget, ProbeDefinition } from '../context.js';
+import type { BuilderTarget, ProbeContext, ProbeDefinition } from '../context.js';
+import type { CommandResult } from '../exec.js';
 import { commandEvidence, needsAdmin, sshTimeouts } from '../context.js';
 import { classifyStderr, describeNixWrapper } from '../stderrClassifier.js';
 import { describeTarget, failure, skip } from './common.js';
@@ -22,48 +23,84 @@ export function storeUriFor(target: BuilderTarget): string {
   return `${target.uri}${target.uri.includes('?') ? '&' : '?'}${params.join('&')}`;
 }
 
-export const remoteNixProbe: ProbeDefinition = {
+/** What the two checks found: the direct one and, where it shares the connection, Nix's (asked at once). */
+interface RemoteChecks {
+  direct: CommandResult;
+  asked: CommandResult | undefined;
+}
+
+/** The remote program's argv, `nix store info|ping`'s, and what the checks run with: all from the facts. */
+function remoteCommands(ctx: ProbeContext, target: BuilderTarget) {
+  const program = target.scheme === 'ssh' ? ['nix-store', '--version'] : ['nix-daemon', '--version'];
+  const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
+  const argv = ctx.nixLikeSshArgv(target, program, connectTimeoutS);
+  // `store info` is the Nix 2.19+ name of `store ping`; try the other name if this Nix does not know one.
+  const sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
+  const storeArgv = (name: string): string[] =>
+    ctx.asRoot([
+      'nix',
+      '--extra-experimental-features',
+      'nix-command',
+      'store',
+      name,
+      '--store',
+      storeUriFor(target),
+    ]);
+  // Nix's ssh joins the same connection through NIX_SSHOPTS where this Nix allows it.
+  const shared = nixJoinsSharedSsh(ctx.facts.nixVersion) ? ('nix' as const) : undefined;
+  // On these versions `nix store info --store ssh-ng://…@localhost…` asks the LOCAL daemon and
+  // "succeeds": what ssh reaches is not what Nix would use, so Nix is not asked at all (below).
+  const skipsSsh = target.host === 'localhost' && skipsSshForLocalhost(ctx.facts.nixVersion);
+  return { program, argv, commandMs, sub, storeArgv, shared, skipsSsh };
+}
+
+/**
+ * Over the login's connection (sharedSsh.ts) both commands cost no login: ask Nix at once,
+ * alongside the direct check (run() uses its answer only when that check passed).
+ */
+async function runChecks(
+  ctx: ProbeContext,
+  target: BuilderTarget,
+  signal?: AbortSignal,
+): Promise<RemoteChecks> {
+  const { argv, commandMs, sub, storeArgv, shared, skipsSsh } = remoteCommands(ctx, target);
+  const asked =
+    shared !== undefined && !skipsSsh
+      ? ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared, signal })
+      : undefined;
+  const direct = await ctx.run(argv, commandMs, { shared: 'ssh', signal });
+  return { direct, asked: await asked };
+}
+
+export const remoteNixProbe: ProbeDefinition<RemoteChecks> = {
   id: 'remote-nix',
   title: 'Nix on the builder',
   checks:
     "`nix-daemon --stdio` / `nix-store --serve` on the builder's PATH, then `nix store info` through Nix's SSH store, and trust; not on Nix 2.31.0–2.31.2 with a `localhost` host, which skip SSH and would ask the local daemon (NixOS/nix#14148)",
   verdicts: '`remote-nix-missing`, `builder-untrusted`, `localhost-skips-ssh`',
   requires: ['ssh-login'],
-  async run(ctx) {
+  // The checks need the builder, Nix's version and the banner delay, as the login has them, and
+  // nothing the login finds but its verdict: over the connection opened ahead (sharedSsh.ts) they
+  // start as soon as it is up, alongside the login, and are decided on once the login passed. Where
+  // it did not open, they wait for the login (which then makes the connection).
+  early: {
+    after: ['ssh-effective-config', 'hostname-resolution', 'vm-port'],
+    async start(ctx, signal) {
+      const target = ctx.facts.target;
+      if (target === undefined || !(await ctx.sharedSshUp())) return undefined;
+      return runChecks(ctx, target, signal);
+    },
+  },
+  async run(ctx, early) {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
-    const program = target.scheme === 'ssh' ? ['nix-store', '--version'] : ['nix-daemon', '--version'];
-    const { connectTimeoutS, commandMs } = sshTimeouts(ctx.facts);
-    const argv = ctx.nixLikeSshArgv(target, program, connectTimeoutS);
-    // `store info` is the Nix 2.19+ name of `store ping`; try the other name if this Nix does not know one.
-    let sub = nixVersionAtLeast(ctx.facts.nixVersion, 2, 19) ? 'info' : 'ping';
-    const storeArgv = (name: string): string[] =>
-      ctx.asRoot([
-        'nix',
-        '--extra-experimental-features',
-        'nix-command',
-        'store',
-        name,
-        '--store',
-        storeUriFor(target),
-      ]);
-    // Nix's ssh joins the same connection through NIX_SSHOPTS where this Nix allows it.
-    const shared = nixJoinsSharedSsh(ctx.facts.nixVersion) ? 'nix' : undefined;
-    // On these versions `nix store info --store ssh-ng://…@localhost…` asks the LOCAL daemon and
-    // "succeeds": what ssh reaches is not what Nix would use, so Nix is not asked at all (below).
-    const skipsSsh = target.host === 'localhost' && skipsSshForLocalhost(ctx.facts.nixVersion);
-    // Over the login's connection (sharedSsh.ts) both commands cost no login: ask Nix at once,
-    // alongside the direct check, and use its answer only when that check passed.
-    const asked =
-      shared !== undefined && !skipsSsh
-        ? ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared })
-        : undefined;
-    const direct = await ctx.run(argv, commandMs, { shared: 'ssh' });
+    const { program, argv, commandMs, storeArgv, shared, skipsSsh, ...first } = remoteCommands(ctx, target);
+    let sub = first.sub;
+    const { direct, asked } = early ?? (await runChecks(ctx, target));
     const evidence: Evidence[] = [
       commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined),
     ];
     if (direct.exitCode !== 0) {
-      await asked; // nothing of the run outlives it
       const admin = needsAdmin(ctx, argv, 'Nix on the builder', direct);
       if (admin) return admin;
       const found = classifyStderr(direct.stderr);
@@ -100,7 +137,7 @@ export const remoteNixProbe: ProbeDefinition = {
       );
     }
     // Asked alongside the check above when they share the connection, else now.
-    let store = await (asked ?? ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared }));
+    let store = asked ?? (await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared }));
     if (
       store.exitCode !== 0 &&
       /is not a recogni[sz]ed command|unrecognised command|unrecognized command/i.test(store.stderr)

@@ -30,8 +30,9 @@ export const sshLoginProbe: ProbeDefinition = {
     await ctx.sharedSshReady();
     const left = Math.max(commandMs - (Date.now() - waitStarted), (connectTimeoutS + 1) * 1000);
     const argv = ctx.nixLikeSshArgv(target, ['true'], connectTimeoutS);
-    // The first command of the run's shared connection (sharedSsh.ts): remote-nix runs over it.
-    const result = await ctx.run(argv, left, { shared: 'ssh' });
+    // Over the run's shared connection (sharedSsh.ts), which remote-nix's commands join too; what
+    // ssh printed while that connection logged in is what this login would have printed.
+    const result = await ctx.run(argv, left, { shared: 'ssh', reportsOpening: true });
     const admin = needsAdmin(ctx, argv, 'The SSH login the nix-daemon makes', result);
     if (admin) return admin;
     const evidence = [commandEvidence(result)];

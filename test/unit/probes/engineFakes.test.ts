@@ -174,4 +174,141 @@ describe('probe engine with fake probes', function () {
       ['platform', 'nix-install', 'test-build'],
     );
   });
+
+  describe('early start (commands a probe begins before what it requires has finished)', function () {
+    it('begins once its own `after` have finished, sees only their facts, and hands its work to run()', async function () {
+      const log: string[] = [];
+      let earlyFacts: string | undefined;
+      let handed: unknown;
+      const probes: ProbeDefinition[] = [
+        fake('platform', (ctx) => {
+          ctx.facts.platform = 'fake-os';
+          return Promise.resolve(ok());
+        }),
+        fake('nix-install', async (ctx) => {
+          ctx.facts.nixVersion = '2.99';
+          await tick(80);
+          log.push('end nix-install');
+          return ok();
+        }),
+        {
+          ...fake(
+            'determinate',
+            (_ctx, early) => {
+              handed = early;
+              return Promise.resolve(ok());
+            },
+            { requires: ['nix-install'] },
+          ),
+          early: {
+            after: ['platform'],
+            start(ctx) {
+              log.push('early determinate');
+              earlyFacts = `${ctx.facts.platform ?? '-'} ${ctx.facts.nixVersion ?? '-'}`;
+              return Promise.resolve('started early');
+            },
+          },
+        },
+      ];
+      const report = await runProbeList(probes, {});
+      assert.deepEqual(log, ['early determinate', 'end nix-install'], 'before its requirement ended');
+      assert.equal(earlyFacts, 'fake-os -', 'the facts of its early `after` only');
+      assert.equal(handed, 'started early');
+      assert.equal(report.results.find((r) => r.id === 'determinate')?.status, 'ok');
+    });
+
+    it('when what it requires fails, run() is not called and the early work is cancelled and waited for', async function () {
+      let ran = false;
+      let cancelled = false;
+      let finished = false;
+      const probes: ProbeDefinition[] = [
+        fake('platform', () => Promise.resolve(ok())),
+        fake('nix-install', async () => {
+          await tick(30);
+          return { status: 'fail', cause: 'unknown', summary: 'no nix', evidence: [] };
+        }),
+        {
+          ...fake(
+            'determinate',
+            () => {
+              ran = true;
+              return Promise.resolve(ok());
+            },
+            { requires: ['nix-install'] },
+          ),
+          early: {
+            after: ['platform'],
+            start(_ctx, signal) {
+              // Work that only ends when told to: the engine must stop it, then wait for it.
+              const work = new Promise<string>((resolve) =>
+                signal.addEventListener('abort', () => {
+                  cancelled = true;
+                  setTimeout(() => {
+                    finished = true;
+                    resolve('stopped');
+                  }, 20);
+                }),
+              );
+              return Promise.resolve(work);
+            },
+          },
+        },
+      ];
+      const report = await runProbeList(probes, { timeoutMs: 5000 });
+      const result = report.results.find((r) => r.id === 'determinate');
+      assert.equal(result?.status, 'skip');
+      assert.match(result?.summary ?? '', /^not run: nix-install failed/);
+      assert.equal(ran, false);
+      assert.ok(cancelled && finished, 'stopped, and done before the run ended');
+    });
+
+    it('is not begun when one of its own `after` failed; an early start that throws leaves the work to run()', async function () {
+      let begun = false;
+      const handed: unknown[] = [];
+      const probes: ProbeDefinition[] = [
+        fake('platform', () => Promise.resolve({ status: 'fail', summary: 'x', evidence: [] })),
+        {
+          ...fake('nix-install', () => Promise.resolve(ok())),
+          early: {
+            after: ['platform'],
+            start() {
+              begun = true;
+              return Promise.resolve('never');
+            },
+          },
+        },
+        {
+          ...fake('determinate', (_ctx, early) => {
+            handed.push(early);
+            return Promise.resolve(ok());
+          }),
+          early: { after: [], start: () => Promise.reject(new Error('boom')) },
+        },
+      ];
+      const report = await runProbeList(probes, {});
+      assert.equal(begun, false);
+      assert.equal(report.results.find((r) => r.id === 'nix-install')?.status, 'ok');
+      assert.deepEqual(handed, [undefined]);
+    });
+
+    it('its `after` count as dependencies: selected with it, and a cycle through them is found', function () {
+      const probes: ProbeDefinition[] = [
+        fake('platform', () => Promise.resolve(ok()), { after: ['nix-install'] }),
+        {
+          ...fake('nix-install', () => Promise.resolve(ok())),
+          early: { after: ['platform'], start: () => Promise.resolve(undefined) },
+        },
+        fake('determinate', () => Promise.resolve(ok())),
+      ];
+      assert.deepEqual([...probesOnCycles(probes)].sort(), ['nix-install', 'platform']);
+      const [, withEarly] = probes;
+      assert.ok(withEarly);
+      assert.deepEqual(
+        selectProbes([fake('platform', () => Promise.resolve(ok())), withEarly], ['nix-install']).map(
+          (p) => p.id,
+        ),
+        ['platform', 'nix-install'],
+      );
+    });
+  });
 });
