@@ -9,7 +9,7 @@
  * it report theirs themselves. That keeps a set's findings a function of its own subtree, so
  * syntaxProblems can keep them per subtree across keystrokes.
  */
-import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
+import { IterMode, type SyntaxNode, type Tree, type TreeBuffer, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
 import { stringValue } from './strings.js';
 import { attrName, expressionChildren } from './unwrap.js';
@@ -232,8 +232,14 @@ export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree
     if (seen.has(key)) return true;
     seen.add(key);
   }
-  // A proper prefix ends at a NUL before the last one.
-  for (const key of keys) for (const prefix of properPrefixes(key)) if (seen.has(prefix)) return true;
+  // A proper prefix ends at a NUL before the last one (properPrefixes, without its arrays).
+  for (const key of keys)
+    for (
+      let end = key.indexOf('\u0000');
+      end >= 0 && end < key.length - 1;
+      end = key.indexOf('\u0000', end + 1)
+    )
+      if (seen.has(key.slice(0, end + 1))) return true;
   return false;
 }
 
@@ -260,6 +266,14 @@ export function clashRole(typeId: number): 'item' | 'run' | 'other' {
  * `keys` (see mayClashAt); true when its shape is beyond the quick test (an anonymous node inside).
  */
 export function itemKeys(cursor: TreeCursor, text: string, keys: string[]): boolean {
+  const raw = bufferedBindingKey(cursor, text);
+  if (raw === undefined) return cursorItemKeys(cursor, text, keys);
+  if (raw) keys.push(raw);
+  return false;
+}
+
+/** itemKeys read with the cursor only (the shape of any item; bufferedBindingKey is tested against it). */
+export function cursorItemKeys(cursor: TreeCursor, text: string, keys: string[]): boolean {
   const decode = (n: SyntaxNode): string | null => stringValue(n, text);
   // The name of the element at the cursor (by its role: only AttrName needs no SyntaxNode).
   const element = (role: number): string =>
@@ -296,6 +310,46 @@ export function itemKeys(cursor: TreeCursor, text: string, keys: string[]): bool
     cursor.parent();
   }
   return unsure;
+}
+
+/** The parts of @lezer/common's TreeCursor read here: not in its public types, checked at run time. */
+interface CursorInternals {
+  /** The tree buffer the cursor is in, when it is at a node inside one. */
+  buffer?: { buffer?: TreeBuffer; start?: number } | null;
+  /** The node's index in that buffer's (type, from, to, end) quads, prefix order. */
+  index?: number;
+}
+
+const typeOf = (name: string): number => parser.nodeSet.types.find((t) => t.name === name)?.id ?? -1;
+const BINDING = typeOf('Binding');
+const ATTR_PATH = typeOf('AttrPath');
+
+/**
+ * itemKeys' key of the Binding at `cursor` read straight from its tree buffer (where nearly every
+ * binding is), without moving the cursor: '' when it has no path, undefined when it is not in a
+ * buffer or its path has an element other than a plain name (a string or `${…}`: itemKeys reads
+ * those with its cursor) or a node it does not expect.
+ */
+export function bufferedBindingKey(cursor: TreeCursor, text: string): string | undefined {
+  const { buffer: context, index } = cursor as unknown as CursorInternals;
+  const tree = context?.buffer;
+  const start = context?.start;
+  if (!tree || index === undefined || start === undefined || tree.set !== parser.nodeSet) return undefined;
+  const b = tree.buffer;
+  if (b[index] !== BINDING) return undefined;
+  const end = b[index + 3] ?? index;
+  let path = index + 4;
+  for (; path < end && b[path] !== ATTR_PATH; path = b[path + 3] ?? end)
+    if (roles[b[path] ?? 0] === Role.Anonymous) return undefined;
+  if (path >= end) return '';
+  let key = '';
+  for (let part = path + 4, pathEnd = b[path + 3] ?? path; part < pathEnd; part = b[part + 3] ?? pathEnd) {
+    const role = roles[b[part] ?? 0] ?? Role.Other;
+    if (role === Role.AttrName)
+      key += `${text.slice(start + (b[part + 1] ?? 0), start + (b[part + 2] ?? 0))}\u0000`;
+    else if (role <= Role.Interpolation || role === Role.Anonymous) return undefined;
+  }
+  return key;
 }
 
 /** Every attribute defined twice in a set or `let` of the tree rooted at `top`. */

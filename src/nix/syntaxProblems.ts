@@ -7,7 +7,7 @@
  * Together they reject exactly what `nix-instantiate --parse` (Nix 2.8) rejects:
  * scripts/prove-grammar.mjs and test/unit/nix/grammarProof.test.ts check that.
  */
-import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
+import { IterMode, type SyntaxNode, type Tree, type TreeBuffer, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
 import { checkedDuplicates, mayClashAt, ownDuplicates, type DuplicateAttribute } from './duplicates.js';
 import type { ParsedNix } from './parse.js';
@@ -306,6 +306,64 @@ function worthChecking(cursor: TreeCursor, type: number): boolean {
   return worth;
 }
 
+/**
+ * Which node types the walk acts on (1), or on when longer than 18 characters (2: an Int), by id: a
+ * node with none of them below it holds no problem of its own subtree's, and the walk does not
+ * enter it. (A BinaryExpr is checked only with a CompareOp child, which is one of them.)
+ */
+const holds = Uint8Array.from(parser.nodeSet.types, (type) =>
+  type.name === 'Int'
+    ? 2
+    : ['AttrSet', 'LetSet', 'PathTrailingSlash', 'Inherit', 'Let', 'Lambda', 'Formals', 'CompareOp'].includes(
+          type.name,
+        )
+      ? 1
+      : 0,
+);
+
+/** The parts of @lezer/common's TreeCursor read here: not in its public types, checked at run time. */
+interface CursorInternals {
+  /** The tree buffer the cursor is in, when it is at a node inside one. */
+  buffer?: { buffer?: TreeBuffer } | null;
+  /** The node's index in that buffer's (type, from, to, end) quads. */
+  index?: number;
+}
+
+/**
+ * For each tree buffer the walk meets: how many nodes the walk acts on come before each node (in
+ * the buffer's prefix order), so that whether a node's children hold one is one subtraction.
+ */
+type BufferCounts = Map<TreeBuffer, Uint32Array>;
+
+function countsOf(buffer: TreeBuffer, counts: BufferCounts): Uint32Array {
+  let known = counts.get(buffer);
+  if (known) return known;
+  const b = buffer.buffer;
+  const nodes = b.length >> 2;
+  known = new Uint32Array(nodes + 1);
+  let seen = 0;
+  for (let k = 0, i = 0; k < nodes; k++, i += 4) {
+    const kind = holds[b[i] ?? 0];
+    if (kind === 1 || (kind === 2 && (b[i + 2] ?? 0) - (b[i + 1] ?? 0) > 18)) seen++;
+    known[k + 1] = seen;
+  }
+  counts.set(buffer, known);
+  return known;
+}
+
+/**
+ * Whether the children of the node at `cursor` may hold a problem: false only for a node inside a
+ * tree buffer (most nodes are) with none of the types the walk acts on below it.
+ */
+function childrenMayHold(cursor: TreeCursor, counts: BufferCounts): boolean {
+  const { buffer, index } = cursor as unknown as CursorInternals;
+  const tree = buffer?.buffer;
+  if (!tree || index === undefined || tree.set !== parser.nodeSet) return true;
+  const prefix = countsOf(tree, counts);
+  const end = tree.buffer[index + 3] ?? tree.buffer.length;
+  return (prefix[end >> 2] ?? 1) - (prefix[(index >> 2) + 1] ?? 0) > 0;
+}
+
 const shiftSpan = (span: Span, by: number): Span => ({ from: span.from + by, to: span.to + by });
 
 /** Appends `found` (relative to a subtree at `by`) to `out`, or the reverse with a negative `by`. */
@@ -315,19 +373,28 @@ function appendShifted(out: Found, found: Found, by: number): void {
     out.duplicates.push({ span: shiftSpan(d.span, by), path: d.path, first: shiftSpan(d.first, by) });
 }
 
+/** What one walk of a parse shares among its steps. */
+interface Walk {
+  text: string;
+  /** The whole parse's tree (clashState.ts tells a document's first parse from the next ones by it). */
+  top: Tree;
+  memo: WeakMap<Tree, Found>;
+  keysMemo: WeakMap<Tree, string[]>;
+  memos: TreeMemo;
+  counts: BufferCounts;
+  /** Enter every node (what the shortcuts are tested against). */
+  everyNode: boolean;
+  out: Found;
+}
+
 /**
- * Walks the tree depth first and checks every node, reusing what an earlier parse of the same
- * document found in a subtree it shares with this one (same Tree object, same text: see
- * treeMemo.ts). After a keystroke only the subtrees the re-parse rebuilt are checked again.
+ * Walks the tree depth first and checks every node that may hold a problem, reusing what an
+ * earlier parse of the same document found in a subtree it shares with this one (same Tree
+ * object, same text: see treeMemo.ts). After a keystroke only the subtrees the re-parse rebuilt
+ * are checked again.
  */
-function checkTree(
-  cursor: TreeCursor,
-  text: string,
-  memo: WeakMap<Tree, Found>,
-  keysMemo: WeakMap<Tree, string[]>,
-  out: Found,
-  memos: TreeMemo,
-): void {
+function checkTree(cursor: TreeCursor, walk: Walk): void {
+  const { text, memo, keysMemo, out } = walk;
   // A Formals' check depends on its parent (the Lambda's `@` name): never kept by its own tree.
   const tree = cursor.type.id === formalsType ? null : cursor.tree;
   if (tree) {
@@ -344,13 +411,17 @@ function checkTree(
     // The quick test reads the set's paths with the walk's cursor: most sets need no SyntaxNode.
     // A big set is followed across keystrokes (clashState.ts), not tested key by key again.
     const set = cursor.tree;
-    if (isBigSet(set) ? mayClashInBigSet(set, cursor, text, memos) : mayClashAt(cursor, text, keysMemo))
+    if (
+      isBigSet(set)
+        ? mayClashInBigSet(set, cursor, text, walk.memos, walk.top)
+        : mayClashAt(cursor, text, keysMemo)
+    )
       for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
   } else if (checked[type] && worthChecking(cursor, type)) {
     checkNode(cursor.node, text, out, keysMemo);
   }
-  if (cursor.firstChild()) {
-    do checkTree(cursor, text, memo, keysMemo, out, memos);
+  if ((walk.everyNode || childrenMayHold(cursor, walk.counts)) && cursor.firstChild()) {
+    do checkTree(cursor, walk);
     while (cursor.nextSibling());
     cursor.parent();
   }
@@ -368,22 +439,26 @@ function checkTree(
   memo.set(tree, own);
 }
 
-function semanticAndDuplicates(parsed: ParsedNix): {
+function semanticAndDuplicates(
+  parsed: ParsedNix,
+  everyNode: boolean,
+): {
   semantic: SyntaxProblem[];
   duplicates: SyntaxProblem[];
 } {
   const { text } = parsed;
   const memos = parsed.memo ?? newTreeMemo();
-  const memo = memoFor<Found>(memos, 'syntaxProblems');
   const found: Found = { semantic: [], duplicates: [] };
-  checkTree(
-    parsed.tree.cursor(IterMode.IncludeAnonymous),
+  checkTree(parsed.tree.cursor(IterMode.IncludeAnonymous), {
     text,
-    memo,
-    memoFor<string[]>(memos, 'attributePaths'),
-    found,
+    top: parsed.tree,
+    memo: memoFor<Found>(memos, 'syntaxProblems'),
+    keysMemo: memoFor<string[]>(memos, 'attributePaths'),
     memos,
-  );
+    counts: new Map(),
+    everyNode,
+    out: found,
+  });
   const duplicates = found.duplicates.map((d) => ({
     span: d.span,
     message: `Syntax error: "${d.path}" is already defined on line ${lineOf(text, d.first.from)} (Nix refuses that)`,
@@ -391,10 +466,14 @@ function semanticAndDuplicates(parsed: ParsedNix): {
   return { semantic: found.semantic, duplicates };
 }
 
-/** Every syntax problem in the parse, in document order. */
-export function syntaxProblems(parsed: ParsedNix): SyntaxProblem[] {
+/**
+ * Every syntax problem in the parse, in document order. `everyNode`: walk into every node, past
+ * the shortcut that skips subtrees without anything to check (for the test that proves it,
+ * test/unit/perf/coldShortcuts.test.ts).
+ */
+export function syntaxProblems(parsed: ParsedNix, { everyNode = false } = {}): SyntaxProblem[] {
   // An error-free parse (known from the memoised scan in parse.ts) has no Lezer errors to walk for.
   const lezer = parsed.hasErrors === false ? [] : lezerErrors(parsed);
-  const { semantic, duplicates } = semanticAndDuplicates(parsed);
+  const { semantic, duplicates } = semanticAndDuplicates(parsed, everyNode);
   return [...lezer, ...semantic, ...duplicates].sort((a, b) => a.span.from - b.span.from);
 }

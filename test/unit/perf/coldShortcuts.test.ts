@@ -1,0 +1,110 @@
+/**
+ * The shortcuts of a cold analysis (issue 8, goal 6) against the slow ways they replace, on the
+ * grammar proof's corpus (the snippets Nix decided on, the examples and fixtures, generated
+ * configurations of every shape, and broken variants of one): the syntax-problem walk that skips
+ * subtrees without anything to check finds what a walk of every node finds, and a binding's key
+ * read straight from its tree buffer is the one its cursor reads.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { IterMode } from '@lezer/common';
+import { bufferedBindingKey, cursorItemKeys } from '../../../src/nix/duplicates.js';
+import { parseNix } from '../../../src/nix/parse.js';
+import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
+import { newTreeMemo } from '../../../src/nix/treeMemo.js';
+import { generateDarwinConfig, generateShape } from '../../util/generateConfig.js';
+import { examplesDir, fixturesDir } from '../../util/paths.js';
+import { snippets } from '../nix/snippets.js';
+
+function nixFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => f.endsWith('.nix') && statSync(f).isFile());
+}
+
+/** Deletions and stray tokens in a generated configuration (as the grammar proof makes them). */
+function brokenVariants(count: number): string[] {
+  const base = generateDarwinConfig(150, 5);
+  const pieces = [';', '{', '}', '"', "''", '${', '(', ')', '[', ']', '=', '.', '/', ':', 'in', '#', '-'];
+  let seed = 11;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  return Array.from({ length: count }, (_, i) => {
+    const at = rnd(base.length);
+    return i % 2 === 0
+      ? base.slice(0, at) + base.slice(at + 1 + rnd(3))
+      : base.slice(0, at) + (pieces[rnd(pieces.length)] ?? ';') + base.slice(at);
+  });
+}
+
+const corpus = (): { name: string; text: string }[] => [
+  ...snippets.map((s, i) => ({ name: `snippet ${i}: ${s.text.slice(0, 40)}`, text: s.text })),
+  ...[...nixFilesUnder(examplesDir), ...nixFilesUnder(fixturesDir)].map((file) => ({
+    name: file,
+    text: readFileSync(file, 'utf8'),
+  })),
+  ...[200, 3000].map((lines, i) => ({
+    name: `generated ${lines}`,
+    text: generateDarwinConfig(lines, i + 1),
+  })),
+  ...(['nested', 'flat', 'modules'] as const).map((shape) => ({
+    name: `generated ${shape}`,
+    text: generateShape(shape, 2000),
+  })),
+  // Duplicates and the Nix-only checks in sets big enough to be kept as balanced subtrees.
+  {
+    name: 'big set with clashes',
+    text: `{\n${Array.from({ length: 3000 }, (_, i) => `  a${i % 2900}.b${i} = ${i % 7 === 0 ? '1 == 2 == 3' : i};\n`).join('')}  x = 99999999999999999999;\n  y = ./a/;\n  inherit (z) ${'${"q"}'};\n}\n`,
+  },
+  ...brokenVariants(60).map((text, i) => ({ name: `broken variant ${i}`, text })),
+];
+
+describe('cold analysis shortcuts agree with the slow ways', function () {
+  this.timeout(120_000);
+
+  it('the walk that skips subtrees without anything to check finds what a walk of every node finds', () => {
+    let withProblems = 0;
+    for (const { name, text } of corpus()) {
+      let parsed;
+      try {
+        parsed = parseNix(text);
+      } catch {
+        continue; // beyond the parser's limits: no walk at all
+      }
+      const fast = syntaxProblems(parsed);
+      const slow = syntaxProblems({ ...parsed, memo: newTreeMemo() }, { everyNode: true });
+      assert.deepEqual(fast, slow, name);
+      if (fast.length > 0) withProblems++;
+    }
+    // (Not a vacuous agreement: many of them have problems to find.)
+    assert.ok(withProblems > 40, `only ${withProblems} texts with problems`);
+  });
+
+  it("a binding's key read from its tree buffer is the key its cursor reads", () => {
+    let read = 0;
+    for (const { name, text } of corpus()) {
+      let tree;
+      try {
+        tree = parseNix(text).tree;
+      } catch {
+        continue;
+      }
+      const cursor = tree.cursor(IterMode.IncludeAnonymous);
+      do {
+        if (cursor.name !== 'Binding') continue;
+        const raw = bufferedBindingKey(cursor, text);
+        if (raw === undefined) continue;
+        const keys: string[] = [];
+        const at = `${name} at ${cursor.from}`;
+        assert.equal(cursorItemKeys(cursor, text, keys), false, at);
+        assert.deepEqual(keys, raw ? [raw] : [], at);
+        assert.equal(cursor.name, 'Binding', `${at}: the cursor was moved`);
+        read++;
+      } while (cursor.next());
+    }
+    assert.ok(read > 10_000, `only ${read} bindings read from their buffers`);
+  });
+});
