@@ -26,6 +26,9 @@ export function closest(name: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // Each character more or fewer costs one: a candidate that differs in length by more than the
+    // limit cannot be within it (most names met are nothing like any candidate: no table to fill).
+    if (Math.abs(candidate.length - name.length) > limit) continue;
     const d = editDistance(name, candidate);
     if (d < bestDistance) {
       best = candidate;
