@@ -137,6 +137,8 @@ export interface ContextOptions {
   builderHost?: string | undefined;
   /** Run ssh/nix on a staged root even when its files would make them run commands (`--trust-root`). */
   trustRoot?: boolean | undefined;
+  /** Resolve host names in a child process only (ProbeRunOptions.lookupNamesInChild). */
+  lookupNamesInChild?: boolean | undefined;
 }
 
 const NIX_PROGRAMS = new Set([
@@ -175,6 +177,8 @@ export class ProbeContext {
   /** Commands that need root's view go through `sudo -n` unless we are root or a root dir is staged. */
   readonly needsSudo: boolean;
   readonly trustRoot: boolean;
+  /** Host names are resolved in a child process only (nameLookup.ts), for a process that must end. */
+  readonly lookupNamesInChild: boolean;
   /** Messages of the commands refused on a staged root (refusalFor), in the order they happened. */
   readonly refusals = new Set<string>();
   /** The probes this run runs (the engine sets it): work for a probe not run is not started. */
@@ -193,6 +197,7 @@ export class ProbeContext {
     this.builderHost = options.builderHost;
     this.needsSudo = options.root === undefined && process.getuid?.() !== 0;
     this.trustRoot = options.trustRoot === true;
+    this.lookupNamesInChild = options.lookupNamesInChild === true;
     this.sharedSsh = new SharedSsh(this.env, (argv) => this.asRoot(argv));
   }
 

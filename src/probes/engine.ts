@@ -38,6 +38,12 @@ export interface ProbeRunOptions {
   signal?: AbortSignal | undefined;
   /** Run ssh/nix on a staged root even when its files would make them run commands (`--trust-root`). */
   trustRoot?: boolean | undefined;
+  /**
+   * Resolve host names in a child process, killed at its bound, never in this one: for a process
+   * that must end when it is done (the CLI), since a lookup it started cannot be abandoned and
+   * even process.exit waits for it (nameLookup.ts).
+   */
+  lookupNamesInChild?: boolean | undefined;
 }
 
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
@@ -173,6 +179,7 @@ export async function runProbeList(
     env: options.env,
     builderHost: options.builderHost,
     trustRoot: options.trustRoot,
+    lookupNamesInChild: options.lookupNamesInChild,
   });
   const selected = selectProbes(probes, options.only);
   ctx.selected = new Set(selected.map((p) => p.id));

@@ -29,6 +29,8 @@ export interface TestBuilderOptions {
   features?: string[] | undefined;
   /** Run nix/ssh on a staged root even when its files would make them run commands (`--trust-root`). */
   trustRoot?: boolean | undefined;
+  /** The probe runs resolve host names in a child process only (ProbeRunOptions.lookupNamesInChild). */
+  lookupNamesInChild?: boolean | undefined;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function testLinuxBuilder(options: TestBuilderOptions): Promise<Tes
   });
   const runOptions: ProbeRunOptions = {
     trustRoot: options.trustRoot,
+    lookupNamesInChild: options.lookupNamesInChild,
     root: options.root,
     env: options.env,
     signal: options.signal,

@@ -18,7 +18,8 @@ import { USAGE, type CliIo } from '../io.js';
 
 /** The run options shared by probe, test and report. */
 export function runOptionsFrom(parsed: ParsedArgs, io: CliIo): ProbeRunOptions {
-  const options: ProbeRunOptions = { env: io.env };
+  // The CLI ends when it is done: a host name lookup must never hold it (ProbeRunOptions).
+  const options: ProbeRunOptions = { env: io.env, lookupNamesInChild: true };
   const root = parsed.flags.get('root');
   if (root !== undefined) {
     const abs = resolve(io.cwd, root);

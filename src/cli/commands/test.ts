@@ -24,6 +24,7 @@ export async function runTestCommand(args: string[], io: CliIo): Promise<number>
       root: run.root,
       timeoutMs: run.timeoutMs,
       trustRoot: run.trustRoot,
+      lookupNamesInChild: run.lookupNamesInChild,
     };
     announceStagedRefusal(run, io);
     const system = parsed.flags.get('system');

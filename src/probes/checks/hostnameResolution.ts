@@ -1,13 +1,33 @@
 /** Resolve the host name ssh will connect to (after the Host block's HostName), with a timeout. */
-import type { ProbeDefinition } from '../context.js';
+import type { ProbeContext, ProbeDefinition } from '../context.js';
 import { commandEvidence, DEFAULT_CONNECT_TIMEOUT_MS } from '../context.js';
+import { lookupName, type NameAnswer } from '../nameLookup.js';
 import { failure, skip } from './common.js';
 
-/** Run by this runtime in a child process: getaddrinfo (what ssh uses) for argv[1], as JSON. */
-const LOOKUP_SCRIPT =
-  "require('node:dns').lookup(process.argv[1], { all: true }, (e, a) => process.stdout.write(JSON.stringify(e ? { code: e.code ?? e.message } : { addresses: a.map((x) => x.address) })))";
+/** The answer for the name ssh connects to, and the bound it had. */
+interface Resolved {
+  limit: number;
+  answer: NameAnswer;
+}
 
-export const hostnameResolutionProbe: ProbeDefinition = {
+/** getaddrinfo for ssh's host name (nameLookup.ts); undefined when ssh does not resolve it here. */
+async function resolveTarget(ctx: ProbeContext, signal?: AbortSignal): Promise<Resolved | undefined> {
+  const eff = ctx.facts.effective;
+  if (eff === undefined || ctx.facts.target === undefined || eff.proxy !== undefined) return undefined;
+  const limit = Math.min(DEFAULT_CONNECT_TIMEOUT_MS, ctx.remainingMs());
+  const signals = [ctx.signal, signal].filter((s): s is AbortSignal => s !== undefined);
+  const answer = await lookupName(
+    eff.hostname,
+    limit,
+    signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    ctx.env,
+    (argv, timeoutMs, env) => ctx.run(argv, timeoutMs, { env, signal }),
+    ctx.lookupNamesInChild,
+  );
+  return { limit, answer };
+}
+
+export const hostnameResolutionProbe: ProbeDefinition<Resolved> = {
   id: 'hostname-resolution',
   title: 'Host name resolution',
   checks: 'the host name ssh will connect to resolves',
@@ -15,27 +35,29 @@ export const hostnameResolutionProbe: ProbeDefinition = {
   requires: ['ssh-effective-config'],
   // launchd-service: whether the builder is nix-darwin's decides the hostname-unresolved fix.
   after: ['ssh-config-include', 'launchd-service'],
-  async run(ctx) {
+  // The name and the bound are known once ssh -G ran: resolve it then, while launchctl still runs;
+  // what launchd-service finds only shapes the fix.
+  early: {
+    after: ['ssh-effective-config'],
+    start: (ctx, signal) => resolveTarget(ctx, signal),
+  },
+  async run(ctx, early) {
     const eff = ctx.facts.effective;
     const target = ctx.facts.target;
     if (eff === undefined || target === undefined) return skip('no effective ssh settings');
     if (eff.proxy !== undefined)
       return skip(`ssh reaches ${eff.hostname} through ${eff.proxy}; it is not resolved here`);
-    const limit = Math.min(DEFAULT_CONNECT_TIMEOUT_MS, ctx.remainingMs());
-    // getaddrinfo cannot be abandoned in this process: a resolver that never answers would hold a
-    // thread-pool thread and keep the CLI alive for the resolver's own timeouts (15 s and more).
-    // In a child process it is killed at the bound, and nothing here waits for it.
-    const env: NodeJS.ProcessEnv = { ...ctx.env, ELECTRON_RUN_AS_NODE: '1' };
-    delete env.NODE_OPTIONS;
-    const result = await ctx.run([process.execPath, '-e', LOOKUP_SCRIPT, '--', eff.hostname], limit, { env });
-    if (result.aborted)
+    const resolved = early ?? (await resolveTarget(ctx));
+    if (resolved === undefined) return skip('no effective ssh settings');
+    const { limit, answer } = resolved;
+    if (answer.kind === 'aborted')
       return {
         status: 'fail',
         cause: 'unknown',
         summary: `resolving ${eff.hostname} was cancelled`,
         evidence: [],
       };
-    if (result.timedOut) {
+    if (answer.kind === 'timeout') {
       return failure(
         ctx,
         'hostname-unresolved',
@@ -47,13 +69,7 @@ export const hostnameResolutionProbe: ProbeDefinition = {
         ],
       );
     }
-    let answer: { addresses?: string[]; code?: string } = {};
-    try {
-      answer = JSON.parse(result.stdout) as typeof answer;
-    } catch {
-      /* reported below */
-    }
-    if (answer.addresses !== undefined) {
+    if (answer.kind === 'addresses') {
       ctx.facts.addresses = answer.addresses;
       return {
         status: 'ok',
@@ -61,7 +77,8 @@ export const hostnameResolutionProbe: ProbeDefinition = {
         evidence: [{ detail: `getaddrinfo(${eff.hostname}) → ${answer.addresses.join(', ')}` }],
       };
     }
-    if (answer.code === undefined) {
+    if (answer.kind === 'failed') {
+      const result = answer.result;
       return {
         status: 'fail',
         cause: 'unknown',

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeReport } from '../../../src/protocol/probes.js';
-import { distCli } from '../../util/paths.js';
+import { distCli, projectRoot } from '../../util/paths.js';
 import { requireTools } from '../../util/prerequisites.js';
 
 /** Somewhere in 127/8 (all loopback on Linux), so test runs in parallel do not share port 53. */
@@ -48,14 +48,22 @@ describe('a name server that never answers', function () {
       'ssh-ng://builder@lbd-silent-dns.example x86_64-linux - 1 1 - - -\n',
     );
     writeFileSync(join(dir, 'resolv.conf'), `nameserver ${SILENT_SERVER}\noptions timeout:5 attempts:3\n`);
+    // Gives up sooner: a process holding a lookup can only exit once it does (nameLookup.ts).
+    writeFileSync(
+      join(dir, 'resolv-short.conf'),
+      `nameserver ${SILENT_SERVER}\noptions timeout:2 attempts:1\n`,
+    );
   });
   after(function () {
     server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The CLI with /etc/resolv.conf replaced, in its own mount namespace; wall time included. */
-  function probe(extra: string[]): Promise<{ ms: number; report: ProbeReport; stderr: string }> {
+  /** `command` with /etc/resolv.conf replaced, in its own mount namespace: stdout and wall time. */
+  function withSilentResolver(
+    command: string[],
+    resolvConf = 'resolv.conf',
+  ): Promise<{ ms: number; stdout: string; stderr: string }> {
     const started = Date.now();
     const script = 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"';
     const argv = [
@@ -67,7 +75,19 @@ describe('a name server that never answers', function () {
       '-c',
       script,
       'sh',
-      join(dir, 'resolv.conf'),
+      join(dir, resolvConf),
+      ...command,
+    ];
+    return new Promise((resolve) => {
+      execFile('unshare', argv, { timeout: 60_000 }, (_error, stdout, stderr) =>
+        resolve({ ms: Date.now() - started, stdout, stderr }),
+      );
+    });
+  }
+
+  /** The CLI with that resolver; wall time included. */
+  async function probe(extra: string[]): Promise<{ ms: number; report: ProbeReport; stderr: string }> {
+    const { ms, stdout, stderr } = await withSilentResolver([
       process.execPath,
       distCli,
       'probe',
@@ -76,16 +96,12 @@ describe('a name server that never answers', function () {
       '--format',
       'json',
       ...extra,
-    ];
-    return new Promise((resolve, reject) => {
-      execFile('unshare', argv, { timeout: 60_000 }, (_error, stdout, stderr) => {
-        try {
-          resolve({ ms: Date.now() - started, report: JSON.parse(stdout) as ProbeReport, stderr });
-        } catch (e) {
-          reject(new Error(`${String(e)}\nstdout: ${stdout}\nstderr: ${stderr}`));
-        }
-      });
-    });
+    ]);
+    try {
+      return { ms, report: JSON.parse(stdout) as ProbeReport, stderr };
+    } catch (e) {
+      throw new Error(`${String(e)}\nstdout: ${stdout}\nstderr: ${stderr}`);
+    }
   }
 
   it('--timeout-ms 2000: the CLI exits within its bound', async function () {
@@ -103,5 +119,42 @@ describe('a name server that never answers', function () {
     assert.equal(result?.cause, 'hostname-unresolved', JSON.stringify(result));
     assert.match(result?.summary ?? '', /did not finish within \d+ ms/);
     assert.ok(ms < 8000, `took ${ms} ms`);
+  });
+
+  it('in a long-lived process a lookup still waiting on the resolver is the only one: the next goes to a child process, killed at its bound', async function () {
+    this.timeout(60_000);
+    // What the language server does on two runs in a row, in a process of its own: bound 300 ms,
+    // while the resolver gives up after 2 s, so the first lookup still holds its thread for the second.
+    const lookupModule = join(projectRoot, 'out/src/probes/nameLookup.js');
+    const execModule = join(projectRoot, 'out/src/probes/exec.js');
+    const script = `
+      const { lookupName, lookupPending } = await import(${JSON.stringify(lookupModule)});
+      const { runCommand } = await import(${JSON.stringify(execModule)});
+      const children = [];
+      const run = (argv, timeoutMs, env) => (children.push(argv[0]), runCommand(argv, { timeoutMs, env }));
+      const name = 'lbd-silent-dns.example';
+      const first = await lookupName(name, 300, undefined, process.env, run);
+      const held = lookupPending();
+      const second = await lookupName(name, 300, undefined, process.env, run);
+      const inChild = await lookupName(name, 300, undefined, process.env, run, true);
+      console.log(JSON.stringify({ first: first.kind, held, second: second.kind, inChild: inChild.kind, children }));
+      process.exit(0);`;
+    const { stdout, stderr } = await withSilentResolver(
+      [process.execPath, '--input-type=module', '-e', script],
+      'resolv-short.conf',
+    );
+    let seen: unknown;
+    try {
+      seen = JSON.parse(stdout);
+    } catch {
+      throw new Error(`stdout: ${stdout}\nstderr: ${stderr}`);
+    }
+    assert.deepEqual(seen, {
+      first: 'timeout',
+      held: true,
+      second: 'timeout',
+      inChild: 'timeout',
+      children: [process.execPath, process.execPath],
+    });
   });
 });
