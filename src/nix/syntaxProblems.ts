@@ -330,25 +330,33 @@ interface CursorInternals {
 }
 
 /**
- * For each tree buffer the walk meets: how many nodes the walk acts on come before each node (in
- * the buffer's prefix order), so that whether a node's children hold one is one subtraction.
+ * How many nodes the walk acts on come before each node of the tree buffer it is in (in the
+ * buffer's prefix order), so that whether a node's children hold one is one subtraction. One
+ * array serves every buffer, refilled whenever the walk is in another one than last time: a depth
+ * first walk finishes a buffer before it enters the next (a buffer holds no Tree), so each is
+ * counted once.
  */
-type BufferCounts = Map<TreeBuffer, Uint32Array>;
+interface BufferCounts {
+  buffer: TreeBuffer | null;
+  prefix: Uint32Array;
+}
 
 function countsOf(buffer: TreeBuffer, counts: BufferCounts): Uint32Array {
-  let known = counts.get(buffer);
-  if (known) return known;
+  if (counts.buffer === buffer) return counts.prefix;
   const b = buffer.buffer;
   const nodes = b.length >> 2;
-  known = new Uint32Array(nodes + 1);
+  if (counts.prefix.length < nodes + 1)
+    counts.prefix = new Uint32Array(Math.max(nodes + 1, counts.prefix.length * 2));
+  const prefix = counts.prefix;
   let seen = 0;
+  prefix[0] = 0;
   for (let k = 0, i = 0; k < nodes; k++, i += 4) {
     const kind = holds[b[i] ?? 0];
     if (kind === 1 || (kind === 2 && (b[i + 2] ?? 0) - (b[i + 1] ?? 0) > 18)) seen++;
-    known[k + 1] = seen;
+    prefix[k + 1] = seen;
   }
-  counts.set(buffer, known);
-  return known;
+  counts.buffer = buffer;
+  return prefix;
 }
 
 /**
@@ -455,7 +463,7 @@ function semanticAndDuplicates(
     memo: memoFor<Found>(memos, 'syntaxProblems'),
     keysMemo: memoFor<string[]>(memos, 'attributePaths'),
     memos,
-    counts: new Map(),
+    counts: { buffer: null, prefix: new Uint32Array(1024) },
     everyNode,
     out: found,
   });
