@@ -11,7 +11,7 @@
  */
 import { IterMode, type SyntaxNode, type Tree, type TreeBuffer, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
-import { stringValue } from './strings.js';
+import { stringValue, unescapeDoubleQuoted } from './strings.js';
 import { attrName, expressionChildren } from './unwrap.js';
 import { parser } from './generated/parser.js';
 
@@ -323,6 +323,8 @@ interface CursorInternals {
 const typeOf = (name: string): number => parser.nodeSet.types.find((t) => t.name === name)?.id ?? -1;
 const BINDING = typeOf('Binding');
 const ATTR_PATH = typeOf('AttrPath');
+const INTERPOLATION = typeOf('Interpolation');
+const STRING_CONTENT = typeOf('StringContent');
 
 /**
  * itemKeys' key of the Binding at `cursor` read straight from its tree buffer (where nearly every
@@ -347,9 +349,29 @@ export function bufferedBindingKey(cursor: TreeCursor, text: string): string | u
     const role = roles[b[part] ?? 0] ?? Role.Other;
     if (role === Role.AttrName)
       key += `${text.slice(start + (b[part + 1] ?? 0), start + (b[part + 2] ?? 0))}\u0000`;
-    else if (role <= Role.Interpolation || role === Role.Anonymous) return undefined;
+    else if (role === Role.String) {
+      const value = bufferedStringValue(b, part, start, text);
+      if (value === undefined) return undefined;
+      key += `${value}\u0000`;
+    } else if (role <= Role.Interpolation || role === Role.Anonymous) return undefined;
   }
   return key;
+}
+
+/**
+ * stringValue of the String at `at` in the buffer `b` (which starts at `start`): its first
+ * StringContent unescaped, '' without one; undefined when it interpolates (attrName's `${…}`,
+ * which ends a key: left to the cursor).
+ */
+function bufferedStringValue(b: Uint16Array, at: number, start: number, text: string): string | undefined {
+  let content = -1;
+  for (let child = at + 4, end = b[at + 3] ?? at; child < end; child = b[child + 3] ?? end) {
+    const type = b[child] ?? 0;
+    if (type === INTERPOLATION) return undefined;
+    if (type === STRING_CONTENT && content < 0) content = child;
+  }
+  if (content < 0) return '';
+  return unescapeDoubleQuoted(text.slice(start + (b[content + 1] ?? 0), start + (b[content + 2] ?? 0)));
 }
 
 /** Every attribute defined twice in a set or `let` of the tree rooted at `top`. */

@@ -59,6 +59,19 @@ const corpus = (): { name: string; text: string }[] => [
     name: 'big set with clashes',
     text: `{\n${Array.from({ length: 3000 }, (_, i) => `  a${i % 2900}.b${i} = ${i % 7 === 0 ? '1 == 2 == 3' : i};\n`).join('')}  x = 99999999999999999999;\n  y = ./a/;\n  inherit (z) ${'${"q"}'};\n}\n`,
   },
+  // Quoted names: escapes, interpolations, empty, dots inside; clashes between spellings of one name.
+  {
+    name: 'quoted names',
+    text: String.raw`{ x, y }: {
+  "a" = 1; a = 2; "\a" = 3; "b
+c".d = 4; "b
+c" = { e = 5; }; "f\${x}" = 6; "g\$\{" = 7;
+  ${'${"h"}'} = 8; h = 9; "" = 10; "i.j" = 11; i.j = 12; "k"l" = 13; "k"l".m = 14;
+  "n${'${x}'}o" = 15; "n${'${x}'}o" = 16; p."q" = 17; "p".q = 18; r."s	t" = 19; r.${'"s\tt"'} = 20;
+  u = { "v" = 1; "v" = 2; "w\" = 3; }; "x
+y"."z" = 21;
+}`,
+  },
   ...brokenVariants(60).map((text, i) => ({ name: `broken variant ${i}`, text })),
 ];
 
