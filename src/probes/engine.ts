@@ -272,7 +272,9 @@ export async function runProbeList(
       };
     } else {
       try {
-        outcome = await probe.run(probeView(ctx, facts, results), await early?.work);
+        // Not `await early?.work`: a tick for nothing would let later probes start their commands first.
+        const handed = early === undefined ? undefined : await early.work;
+        outcome = await probe.run(probeView(ctx, facts, results), handed);
       } catch (error) {
         outcome = {
           status: 'fail',

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import type { Evidence } from '../../protocol/probes.js';
 import type { BuildersSetting, ProbeDefinition } from '../context.js';
 import { commandEvidence } from '../context.js';
+import type { CommandResult } from '../exec.js';
 import { describeExternal, readExternalBuilders } from '../externalBuilders.js';
 import { parseMachines } from '../machinesFile.js';
 import { failure, realPath } from './common.js';
@@ -92,25 +93,52 @@ export function machinesFilesOf(value: string): string[] {
     .map((s) => s.slice(1).trim());
 }
 
-export const buildersSettingProbe: ProbeDefinition = {
+const SHOW_CONFIG = ['nix', '--extra-experimental-features', 'nix-command', 'show-config'];
+const CONFIG_SHOW = ['nix', '--extra-experimental-features', 'nix-command', 'config', 'show', 'builders'];
+
+/** What the two spellings printed, run side by side (the early start). */
+interface BothSpellings {
+  configShow: CommandResult;
+  showConfig: CommandResult;
+}
+
+export const buildersSettingProbe: ProbeDefinition<BothSpellings> = {
   id: 'builders-setting',
   title: 'Effective builders setting',
   checks:
     'effective `builders` (`nix config show builders`, `nix show-config` before 2.20); when empty, which file or `NIX_CONFIG` emptied it',
   verdicts: '`distributed-builds-off`, `builders-overridden`',
   requires: [],
+  // nix-install's version says which spelling this Nix knows; the version only orders the reading.
   after: ['nix-install'],
-  async run(ctx) {
+  // Each spelling is a whole nix start, and waiting for `nix --version` first put two of them one
+  // after the other at the head of every run: both run alongside it instead (the one not needed
+  // costs a nix start that fails or prints the settings), and run() reads them as the version says.
+  early: {
+    after: [],
+    async start(ctx, signal) {
+      const [configShow, showConfig] = await Promise.all([
+        ctx.run(CONFIG_SHOW, 5000, { env: ctx.nixEnv(), signal }),
+        ctx.run(SHOW_CONFIG, 5000, { env: ctx.nixEnv(), signal }),
+      ]);
+      return { configShow, showConfig };
+    },
+  },
+  async run(ctx, early) {
     const evidence: Evidence[] = [];
     let setting: BuildersSetting | undefined;
-    const showConfig = ['nix', '--extra-experimental-features', 'nix-command', 'show-config'];
-    const configShow = ['nix', '--extra-experimental-features', 'nix-command', 'config', 'show', 'builders'];
+    const showConfig = SHOW_CONFIG;
+    const configShow = CONFIG_SHOW;
+    const spelled = (argv: string[]): Promise<CommandResult> => {
+      const ran = early?.[argv === configShow ? 'configShow' : 'showConfig'];
+      return ran !== undefined ? Promise.resolve(ran) : ctx.run(argv, 5000, { env: ctx.nixEnv() });
+    };
     // `nix config show` is Nix 2.20+; older ones (and forks) only know `show-config`: try the other on failure.
     let modern = nixVersionAtLeast(ctx.facts.nixVersion, 2, 20);
     let argv = modern ? configShow : showConfig;
-    let result = await ctx.run(argv, 5000, { env: ctx.nixEnv() });
+    let result = await spelled(argv);
     if (result.exitCode !== 0 && result.spawnError === undefined) {
-      const retry = await ctx.run(modern ? showConfig : configShow, 5000, { env: ctx.nixEnv() });
+      const retry = await spelled(modern ? showConfig : configShow);
       if (retry.exitCode === 0) {
         result = retry;
         modern = !modern;
