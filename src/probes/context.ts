@@ -186,6 +186,8 @@ export class ProbeContext {
   private directivesFound: RootDirectives | undefined;
   private rootedConfig: string | undefined;
   private daemonOpts: string[] | undefined;
+  /** The pinned known_hosts files this run wrote, by content (pinnedKnownHosts). */
+  private readonly pinnedFiles = new Map<string, string>();
   /** The run's one SSH connection to the builder (sharedSsh.ts), closed by closeSharedSsh(). */
   private readonly sharedSsh: SharedSsh;
 
@@ -401,8 +403,13 @@ export class ProbeContext {
   pinnedKnownHosts(target: BuilderTarget): string | undefined {
     if (target.publicHostKey === undefined) return undefined;
     const content = `# linux-builder-doctor: the publicHostKey of ${target.source.replace(/[\r\n]/g, ' ')} for ${target.host.replace(/[\r\n]/g, ' ')}, as Nix pins it (Nix writes this line to a temporary file); kept so that the ssh commands it shows work when pasted. Safe to delete.\n${target.host} ${target.publicHostKey}\n`;
-    const file = join(stableSubdir(this.env, 'known_hosts'), contentHash(content));
-    writeWhole(file, content);
+    // Every ssh argv of the run names it (the connection, the login, remote-nix): written once a run.
+    let file = this.pinnedFiles.get(content);
+    if (file === undefined) {
+      file = join(stableSubdir(this.env, 'known_hosts'), contentHash(content));
+      writeWhole(file, content);
+      this.pinnedFiles.set(content, file);
+    }
     return file;
   }
 

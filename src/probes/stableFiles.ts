@@ -12,7 +12,16 @@
  * to others) is never used; then `$XDG_CACHE_HOME/linux-builder-doctor` (default `~/.cache`).
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,8 +70,22 @@ export function stableSubdir(env: NodeJS.ProcessEnv, ...sub: string[]): string {
 
 /** Staged roots come and go (tests stage one per scenario): their configs older than a week go. */
 export const STALE_MS = 7 * 24 * 3600 * 1000;
+/**
+ * A sweep looks at every entry (thousands where tests stage a root per scenario: 2,600 cost a
+ * probe run 13 ms), for entries that go after a week: once an hour is enough.
+ */
+export const SWEEP_EVERY_MS = 3600 * 1000;
+/** The file whose mtime says when `dir` was last swept. */
+const SWEPT = '.swept';
 
 export function pruneStale(dir: string, now = Date.now()): void {
+  const stamp = join(dir, SWEPT);
+  try {
+    const age = now - statSync(stamp).mtimeMs;
+    if (age >= 0 && age < SWEEP_EVERY_MS) return;
+  } catch {
+    /* never swept */
+  }
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -70,11 +93,18 @@ export function pruneStale(dir: string, now = Date.now()): void {
     return;
   }
   for (const name of names) {
+    if (name === SWEPT) continue;
     const path = join(dir, name);
     try {
       if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
     } catch {
       /* gone meanwhile */
     }
+  }
+  try {
+    writeFileSync(stamp, '', { mode: 0o600 });
+    utimesSync(stamp, now / 1000, now / 1000);
+  } catch {
+    /* not writable: the next run sweeps again */
   }
 }
