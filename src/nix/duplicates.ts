@@ -9,9 +9,10 @@
  * it report theirs themselves. That keeps a set's findings a function of its own subtree, so
  * syntaxProblems can keep them per subtree across keystrokes.
  */
-import { IterMode, type SyntaxNode, type Tree, type TreeBuffer, type TreeCursor } from '@lezer/common';
+import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
-import { stringValue, unescapeDoubleQuoted } from './strings.js';
+import { stringValue } from './strings.js';
+import { ATTR_PATH, BINDING, bufferPlace, bufferedStringValue } from './bufferedNames.js';
 import { attrName, expressionChildren } from './unwrap.js';
 import { parser } from './generated/parser.js';
 
@@ -312,20 +313,6 @@ export function cursorItemKeys(cursor: TreeCursor, text: string, keys: string[])
   return unsure;
 }
 
-/** The parts of @lezer/common's TreeCursor read here: not in its public types, checked at run time. */
-interface CursorInternals {
-  /** The tree buffer the cursor is in, when it is at a node inside one. */
-  buffer?: { buffer?: TreeBuffer; start?: number } | null;
-  /** The node's index in that buffer's (type, from, to, end) quads, prefix order. */
-  index?: number;
-}
-
-const typeOf = (name: string): number => parser.nodeSet.types.find((t) => t.name === name)?.id ?? -1;
-const BINDING = typeOf('Binding');
-const ATTR_PATH = typeOf('AttrPath');
-const INTERPOLATION = typeOf('Interpolation');
-const STRING_CONTENT = typeOf('StringContent');
-
 /**
  * itemKeys' key of the Binding at `cursor` read straight from its tree buffer (where nearly every
  * binding is), without moving the cursor: '' when it has no path, undefined when it is not in a
@@ -333,11 +320,9 @@ const STRING_CONTENT = typeOf('StringContent');
  * those with its cursor) or a node it does not expect.
  */
 export function bufferedBindingKey(cursor: TreeCursor, text: string): string | undefined {
-  const { buffer: context, index } = cursor as unknown as CursorInternals;
-  const tree = context?.buffer;
-  const start = context?.start;
-  if (!tree || index === undefined || start === undefined || tree.set !== parser.nodeSet) return undefined;
-  const b = tree.buffer;
+  const place = bufferPlace(cursor);
+  if (!place) return undefined;
+  const { b, index, start } = place;
   if (b[index] !== BINDING) return undefined;
   const end = b[index + 3] ?? index;
   let path = index + 4;
@@ -351,27 +336,11 @@ export function bufferedBindingKey(cursor: TreeCursor, text: string): string | u
       key += `${text.slice(start + (b[part + 1] ?? 0), start + (b[part + 2] ?? 0))}\u0000`;
     else if (role === Role.String) {
       const value = bufferedStringValue(b, part, start, text);
-      if (value === undefined) return undefined;
+      if (value === null) return undefined;
       key += `${value}\u0000`;
     } else if (role <= Role.Interpolation || role === Role.Anonymous) return undefined;
   }
   return key;
-}
-
-/**
- * stringValue of the String at `at` in the buffer `b` (which starts at `start`): its first
- * StringContent unescaped, '' without one; undefined when it interpolates (attrName's `${…}`,
- * which ends a key: left to the cursor).
- */
-function bufferedStringValue(b: Uint16Array, at: number, start: number, text: string): string | undefined {
-  let content = -1;
-  for (let child = at + 4, end = b[at + 3] ?? at; child < end; child = b[child + 3] ?? end) {
-    const type = b[child] ?? 0;
-    if (type === INTERPOLATION) return undefined;
-    if (type === STRING_CONTENT && content < 0) content = child;
-  }
-  if (content < 0) return '';
-  return unescapeDoubleQuoted(text.slice(start + (b[content + 1] ?? 0), start + (b[content + 2] ?? 0)));
 }
 
 /** Every attribute defined twice in a set or `let` of the tree rooted at `top`. */

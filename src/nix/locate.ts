@@ -27,6 +27,7 @@ import { splitAtMissingSemicolon } from './recover.js';
 import { errorNodes, memoFor, newTreeMemo } from './treeMemo.js';
 import { replay, type Recording } from './locateMemo.js';
 import { locateIndex, type LocateIndex } from './locateIndex.js';
+import { firstNames } from './bufferedNames.js';
 import {
   attrName,
   calleeName,
@@ -529,22 +530,7 @@ class Locator implements Located {
 
   /** The first `count` names of the attribute path of the Binding at the cursor (left there). */
   private firstNames(cursor: TreeCursor, count: number): string[] {
-    const names: string[] = [];
-    // (A function, so the compiler does not narrow the name across cursor moves.)
-    const name = (): string => cursor.name;
-    if (!cursor.firstChild()) return names;
-    while (name() !== 'AttrPath' && cursor.nextSibling());
-    if (name() === 'AttrPath' && cursor.firstChild()) {
-      do {
-        const element = name();
-        if (element === 'AttrName') names.push(this.text.slice(cursor.from, cursor.to));
-        else if (element === 'String' || element === 'Interpolation')
-          names.push(attrName(cursor.node, this.text, this.decode));
-      } while (names.length < count && cursor.nextSibling());
-      cursor.parent();
-    }
-    cursor.parent();
-    return names;
+    return firstNames(cursor, this.text, count);
   }
 
   /**

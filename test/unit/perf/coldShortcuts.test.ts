@@ -3,13 +3,15 @@
  * grammar proof's corpus (the snippets Nix decided on, the examples and fixtures, generated
  * configurations of every shape, and broken variants of one): the syntax-problem walk that skips
  * subtrees without anything to check finds what a walk of every node finds, and a binding's key
- * read straight from its tree buffer is the one its cursor reads.
+ * and first names (duplicates.ts, locate.ts) read straight from its tree buffer are the ones its
+ * cursor reads.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IterMode } from '@lezer/common';
 import { bufferedBindingKey, cursorItemKeys } from '../../../src/nix/duplicates.js';
+import { bufferedFirstNames, cursorFirstNames } from '../../../src/nix/bufferedNames.js';
 import { parseNix } from '../../../src/nix/parse.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
 import { newTreeMemo } from '../../../src/nix/treeMemo.js';
@@ -117,6 +119,34 @@ describe('cold analysis shortcuts agree with the slow ways', function () {
         assert.equal(cursor.name, 'Binding', `${at}: the cursor was moved`);
         read++;
       } while (cursor.next());
+    }
+    assert.ok(read > 10_000, `only ${read} bindings read from their buffers`);
+  });
+
+  it("a binding's first names read from its tree buffer are the names its cursor reads", () => {
+    let read = 0;
+    for (const { name, text } of corpus()) {
+      let tree;
+      try {
+        tree = parseNix(text).tree;
+      } catch {
+        continue;
+      }
+      // (locate reads them with both kinds of cursor.)
+      for (const mode of [IterMode.IncludeAnonymous, 0 as IterMode]) {
+        const cursor = tree.cursor(mode);
+        do {
+          if (cursor.name !== 'Binding') continue;
+          for (const count of [1, 2, 9]) {
+            const raw = bufferedFirstNames(cursor, text, count);
+            if (raw === undefined) continue;
+            const at = `${name} at ${cursor.from}, ${count} names`;
+            assert.deepEqual(raw, cursorFirstNames(cursor, text, count), at);
+            assert.equal(cursor.name, 'Binding', `${at}: the cursor was moved`);
+            read++;
+          }
+        } while (cursor.next());
+      }
     }
     assert.ok(read > 10_000, `only ${read} bindings read from their buffers`);
   });
