@@ -119,10 +119,29 @@ async function bundle() {
       });
     },
   };
+  // Likewise the language server's probe and explain requests load their engines when first asked
+  // (src/server/probeRun.ts, explainAnswer.ts): a server that only checks .nix files neither
+  // parses nor keeps them (~7 MiB resident).
+  const lazyServerParts = { './probeRun.js': 'server-probes', './explainAnswer.js': 'server-explain' };
+  const lazyServerPartsExternal = {
+    name: 'lazy-server-parts',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/\w+\.js$/ }, (args) => {
+        const name = Object.hasOwn(lazyServerParts, args.path) ? lazyServerParts[args.path] : undefined;
+        if (args.kind !== 'dynamic-import' || name === undefined) return undefined;
+        return { path: `./${name}.cjs`, external: true };
+      });
+    },
+  };
   const entries = [
     { in: 'src/extension/main.ts', out: 'dist/extension.cjs', external: ['vscode'] },
     // Engine bundles must not reach VS Code: no external 'vscode' here, so a stray import fails.
-    { in: 'src/server/main.ts', out: 'dist/server.cjs', external: [] },
+    { in: 'src/server/main.ts', out: 'dist/server.cjs', external: [], plugins: [lazyServerPartsExternal] },
+    ...Object.entries(lazyServerParts).map(([source, name]) => ({
+      in: `src/server/${source.slice(2, -3)}.ts`,
+      out: `dist/${name}.cjs`,
+      external: [],
+    })),
     {
       in: 'src/cli/main.ts',
       out: 'dist/cli.cjs',

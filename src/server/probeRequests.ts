@@ -1,7 +1,8 @@
 /**
  * The custom requests of src/protocol/lsp.ts: run the environment probes (streaming one
  * progress notification per result) and render the Markdown doctor report. LSP cancellation
- * becomes an AbortSignal the probe engine passes to every command it runs.
+ * becomes an AbortSignal the probe engine passes to every command it runs. The engine is loaded on
+ * the first request (probeRun.ts).
  */
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import {
@@ -14,8 +15,6 @@ import {
   type RunProbesParams,
   type RunProbesResult,
 } from '../protocol/lsp.js';
-import { runProbes } from '../probes/run.js';
-import { renderMarkdownReport } from '../probes/markdownReport.js';
 import type { ServerSettings } from './settings.js';
 import { optionalString, probeRunOptions } from './probeOptions.js';
 
@@ -61,6 +60,7 @@ export function registerProbeRequests(
       const abort = abortOn(token, server.lifetime);
       const runId = optionalString(params?.runId) ?? '';
       try {
+        const { runProbes } = await import('./probeRun.js');
         const report = await runProbes(probeRunOptions(params, settings(), abort.signal), (result, total) => {
           const progress: ProbeProgressParams = { runId, result, total };
           void connection.sendNotification(PROBE_PROGRESS_NOTIFICATION, progress).catch(() => undefined);
@@ -79,6 +79,7 @@ export function registerProbeRequests(
       server.refuseAfterShutdown();
       const abort = abortOn(token, server.lifetime);
       try {
+        const { runProbes, renderMarkdownReport } = await import('./probeRun.js');
         const report = await runProbes(probeRunOptions(params, settings(), abort.signal));
         if (!abort.signal.aborted) server.onReport?.(report);
         return { markdown: renderMarkdownReport(report, { toolVersion }) };

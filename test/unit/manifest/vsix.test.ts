@@ -36,7 +36,7 @@ const NEEDED = [
   /^CHANGELOG\.md$/,
   /^LICENSE$/,
   /^language-configuration\.json$/,
-  /^dist\/(extension|server|cli|cli-\w+|checkWorker)\.cjs$/,
+  /^dist\/(extension|server|server-\w+|cli|cli-\w+|checkWorker)\.cjs$/,
   /^syntaxes\/nix\.tmLanguage\.json$/,
   /^media\/(icon\.png|builder\.svg)$/,
   /^media\/walkthrough\/\w+\.md$/,
@@ -72,11 +72,27 @@ describe('the .vsix and its extension page', function () {
     assert.match(pkg.scripts.package ?? '', /--no-rewrite-relative-links/);
   });
 
+  const bundlesLoadedBy = (bundle: string): string[] => {
+    const text = readFileSync(join(projectRoot, 'dist', bundle), 'utf8');
+    return [...text.matchAll(/"(?:\.\/)?([\w-]+\.cjs)"/g)].map((m) => `dist/${m[1] ?? ''}`);
+  };
+
   it("packages every bundle the CLI loads (its commands' bundles, the check worker)", () => {
-    const cli = readFileSync(join(projectRoot, 'dist', 'cli.cjs'), 'utf8');
-    const loaded = [...cli.matchAll(/"(?:\.\/)?([\w-]+\.cjs)"/g)].map((m) => `dist/${m[1] ?? ''}`);
+    const loaded = bundlesLoadedBy('cli.cjs');
     assert.ok(
       loaded.includes('dist/cli-probe.cjs') && loaded.includes('dist/checkWorker.cjs'),
+      loaded.join(),
+    );
+    assert.deepEqual(
+      loaded.filter((f) => !files.includes(f)),
+      [],
+    );
+  });
+
+  it('packages every bundle the language server loads (the probe and explain engines)', () => {
+    const loaded = bundlesLoadedBy('server.cjs');
+    assert.ok(
+      loaded.includes('dist/server-probes.cjs') && loaded.includes('dist/server-explain.cjs'),
       loaded.join(),
     );
     assert.deepEqual(
