@@ -8,6 +8,7 @@
 import type { TreeBuffer, TreeCursor } from '@lezer/common';
 import { parser } from './generated/parser.js';
 import { stringValue, unescapeDoubleQuoted } from './strings.js';
+import { ownText } from './ownText.js';
 import { attrName } from './unwrap.js';
 
 /** The parts of @lezer/common's TreeCursor read here: not in its public types, checked at run time. */
@@ -54,7 +55,9 @@ export function bufferedStringValue(b: Uint16Array, at: number, start: number, t
     if (type === STRING_CONTENT && content < 0) content = child;
   }
   if (content < 0) return '';
-  return unescapeDoubleQuoted(text.slice(start + (b[content + 1] ?? 0), start + (b[content + 2] ?? 0)));
+  return ownText(
+    unescapeDoubleQuoted(text.slice(start + (b[content + 1] ?? 0), start + (b[content + 2] ?? 0))),
+  );
 }
 
 /**
@@ -76,7 +79,8 @@ export function bufferedFirstNames(cursor: TreeCursor, text: string, count: numb
   for (let part = path + 4, pathEnd = b[path + 3] ?? path; part < pathEnd; part = b[part + 3] ?? pathEnd) {
     const type = b[part] ?? 0;
     if (anonymous[type] || type === INTERPOLATION) return undefined;
-    if (type === ATTR_NAME) names.push(text.slice(start + (b[part + 1] ?? 0), start + (b[part + 2] ?? 0)));
+    if (type === ATTR_NAME)
+      names.push(ownText(text.slice(start + (b[part + 1] ?? 0), start + (b[part + 2] ?? 0))));
     else if (type === STRING) names.push(bufferedStringValue(b, part, start, text) ?? '${…}');
     else continue;
     if (names.length >= count) break;
@@ -94,7 +98,7 @@ export function cursorFirstNames(cursor: TreeCursor, text: string, count: number
   if (name() === 'AttrPath' && cursor.firstChild()) {
     do {
       const element = name();
-      if (element === 'AttrName') names.push(text.slice(cursor.from, cursor.to));
+      if (element === 'AttrName') names.push(ownText(text.slice(cursor.from, cursor.to)));
       else if (element === 'String' || element === 'Interpolation')
         names.push(attrName(cursor.node, text, (n) => stringValue(n, text)));
     } while (names.length < count && cursor.nextSibling());

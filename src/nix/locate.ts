@@ -36,6 +36,7 @@ import {
   unwrapValue,
   type Unwrapped,
 } from './unwrap.js';
+import { ownText } from './ownText.js';
 
 /**
  * Which part of a file to read: `all` of what lies at and below `path`, `some` (read on, keep
@@ -154,7 +155,7 @@ function modulePath(node: SyntaxNode, text: string): string | null {
   }
   if (node.name !== 'Path' || node.getChild('PathStart')) return null;
   const path = text.slice(node.from, node.to);
-  return path.startsWith('./') || path.startsWith('../') ? path : null;
+  return path.startsWith('./') || path.startsWith('../') ? ownText(path) : null;
 }
 
 /** The list literals a list-valued expression is made of: `[ … ]`, `[ … ] ++ [ … ]`, `([ … ])`. */
@@ -348,13 +349,13 @@ class Locator implements Located {
         if (f && !formals) {
           const names = f.getChildren('Formal').map((x) => {
             const p = x.getChild('Param');
-            return p ? this.text.slice(p.from, p.to) : '';
+            return p ? ownText(this.text.slice(p.from, p.to)) : '';
           });
           formals = { names, hasEllipsis: f.getChild('Ellipsis') !== null, span: spanOf(f) };
         }
       } else if (node.name === 'With') {
         const scope = expressionChildren(node)[0];
-        if (scope) withScopes.push(this.text.slice(scope.from, scope.to));
+        if (scope) withScopes.push(ownText(this.text.slice(scope.from, scope.to)));
       } else if (!['Parens', 'Let', 'Assert'].includes(node.name)) {
         return null;
       }
@@ -593,7 +594,8 @@ class Locator implements Located {
       byKey = new Map();
       memo.set(mark.tree, byKey);
     }
-    byKey.set(mark.fullKey, {
+    // The key's indentation is a piece of this version's text: kept as its own string.
+    byKey.set(ownText(mark.fullKey), {
       from: mark.from,
       outerModule: mark.scope.module,
       outerSpans: mark.scope.spans,
@@ -671,7 +673,7 @@ class Locator implements Located {
 
   private readInherit(item: SyntaxNode, scope: Scope): void {
     const source = item.getChild('(') ? expressionChildren(item)[0] : undefined;
-    const prefix = source ? `${this.text.slice(source.from, source.to)}.` : '';
+    const prefix = source ? ownText(`${this.text.slice(source.from, source.to)}.`) : '';
     for (let c = item.firstChild; c; c = c.nextSibling) {
       if (c.name !== 'AttrName' && c.name !== 'String') continue;
       if (source && c.from < source.to) continue;
@@ -748,7 +750,7 @@ class Locator implements Located {
     if (values.length === 0) {
       if (wanted !== 'all') return;
       const span = otherSpan ?? { from: bindingSpan.to, to: bindingSpan.to };
-      const value: StaticValue = { kind: 'other', text: this.text.slice(span.from, span.to), span };
+      const value: StaticValue = { kind: 'other', text: ownText(this.text.slice(span.from, span.to)), span };
       this.pushDefinition(
         {
           path,

@@ -2,6 +2,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { Span, StaticValue } from './model.js';
 import { stringValue } from './strings.js';
+import { ownText } from './ownText.js';
 
 export function spanOf(node: { from: number; to: number }): Span {
   return { from: node.from, to: node.to };
@@ -50,7 +51,7 @@ export function staticValue(node: SyntaxNode, text: string): StaticValue {
       return { kind: 'float', value: Number(text.slice(node.from, node.to)), span };
     case 'Path':
     case 'SearchPath':
-      return { kind: 'path', text: text.slice(node.from, node.to), span };
+      return { kind: 'path', text: ownText(text.slice(node.from, node.to)), span };
     case 'Identifier': {
       const name = text.slice(node.from, node.to);
       if (name === 'true' || name === 'false') return { kind: 'bool', value: name === 'true', span };
@@ -87,5 +88,5 @@ export function staticValue(node: SyntaxNode, text: string): StaticValue {
       break;
     }
   }
-  return { kind: 'other', text: text.slice(node.from, node.to), span };
+  return { kind: 'other', text: ownText(text.slice(node.from, node.to)), span };
 }

@@ -4,6 +4,7 @@
  * String / IndentedString nodes; returns null when the string has interpolations.
  */
 import type { SyntaxNode } from '@lezer/common';
+import { ownText } from './ownText.js';
 
 /** `\n` `\r` `\t` become control characters, `\x` becomes x; CR and CR LF become LF. */
 export function unescapeDoubleQuoted(raw: string): string {
@@ -134,11 +135,11 @@ export function stringValue(node: SyntaxNode, text: string): string | null {
     if (c.name === 'StringContent') content ??= c;
   }
   if (node.name === 'String') {
-    return content ? unescapeDoubleQuoted(text.slice(content.from, content.to)) : '';
+    return content ? ownText(unescapeDoubleQuoted(text.slice(content.from, content.to))) : '';
   }
   const open = node.firstChild;
   const close = node.lastChild;
   if (!open || !close || close.from === open.from) return null;
   const end = close.name === 'IndentedContent' ? close.to : close.from;
-  return decodeIndented(text.slice(open.to, end));
+  return ownText(decodeIndented(text.slice(open.to, end)));
 }

@@ -8,6 +8,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { Priority } from './model.js';
 import { isExpression } from './staticValue.js';
+import { ownText } from './ownText.js';
 
 export interface Unwrapped {
   node: SyntaxNode;
@@ -25,7 +26,7 @@ export function expressionChildren(node: SyntaxNode): SyntaxNode[] {
 
 /** The static name of one attribute-path element: `a`, `"a"`, `${"a"}`; `${…}` when computed. */
 export function attrName(node: SyntaxNode, text: string, decode: (n: SyntaxNode) => string | null): string {
-  if (node.name === 'AttrName') return text.slice(node.from, node.to);
+  if (node.name === 'AttrName') return ownText(text.slice(node.from, node.to));
   if (node.name === 'String') return decode(node) ?? '${…}';
   if (node.name === 'Interpolation') {
     const inner = expressionChildren(node);
