@@ -187,6 +187,8 @@ export async function runProbeList(
   const cyclic = probesOnCycles(selected);
   const total = selected.length;
   const byId = new Map(selected.map((p) => [p.id, p]));
+  /** Probes another selected probe waits for: the chain whose commands should start first. */
+  const awaited = new Set(selected.flatMap(dependenciesOf));
   const running = new Map<ProbeId, Promise<ProbeResult>>();
   /** The facts each finished probe saw and added: what the probes after it may read. */
   const factsAfter = new Map<ProbeId, Facts>();
@@ -242,6 +244,9 @@ export async function runProbeList(
     const deps = cyclic.has(probe.id) ? [] : dependenciesOf(probe).flatMap((d) => byId.get(d) ?? []);
     const early = startEarly(probe);
     await Promise.all(deps.map(start));
+    // Each command's fork holds this thread for milliseconds: a probe nothing waits for (platform's
+    // sw_vers) starts its commands after the ones the chain waits for (nix --version) have theirs.
+    if (!awaited.has(probe.id)) await new Promise((resolve) => setImmediate(resolve));
     const { facts, results } = viewAfter(deps);
     const probeStarted = Date.now();
     let outcome: ProbeOutcome;

@@ -83,6 +83,24 @@ describe('probe engine with fake probes', function () {
     assert.ok(log.indexOf('start determinate') > log.indexOf('end platform'));
   });
 
+  it('a probe nothing waits for starts after the probes others wait for, though listed first', async function () {
+    const started: string[] = [];
+    const starts = (id: ProbeId, deps?: { requires?: ProbeId[] }) =>
+      fake(
+        id,
+        () => {
+          started.push(id);
+          return Promise.resolve(ok());
+        },
+        deps,
+      );
+    await runProbeList(
+      [starts('platform'), starts('nix-install'), starts('determinate', { requires: ['nix-install'] })],
+      {},
+    );
+    assert.deepEqual(started.slice(0, 2), ['nix-install', 'platform']);
+  });
+
   it('a probe sees the facts of the probes it declares, and never those of others, whatever finished first', async function () {
     const seen: Record<string, string | undefined> = {};
     const probes = [
