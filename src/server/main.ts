@@ -8,6 +8,8 @@ import { startServer } from './server.js';
 import { TOOL_VERSION } from '../protocol/version.js';
 import { keepHeapSmall } from './heapLimits.js';
 import { errorText } from '../protocol/errorText.js';
+import { coalescedOutput } from './coalescedOutput.js';
+import { format } from 'node:util';
 
 keepHeapSmall();
 
@@ -22,9 +24,19 @@ if (argv.includes('--version')) {
 const transportGiven = argv.some(
   (a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='),
 );
-const connection: Connection = transportGiven
-  ? createConnection(ProposedFeatures.all)
-  : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+// Over stdio the replies go out once per turn of the event loop (coalescedOutput.ts).
+const stdio = !transportGiven || argv.includes('--stdio');
+const connection: Connection = stdio
+  ? createConnection(ProposedFeatures.all, process.stdin, coalescedOutput(process.stdout))
+  : createConnection(ProposedFeatures.all);
+if (stdio) {
+  // stdout is the LSP channel: what a dependency prints goes to the client's log instead (the
+  // library does this itself only when it opens stdio from --stdio).
+  const toLog = (...args: unknown[]): void => connection.console.log(format(...args));
+  console.log = toLog;
+  console.info = toLog;
+  console.debug = toLog;
+}
 
 // The server must outlive any bug: report it to the client and keep serving.
 const report =
