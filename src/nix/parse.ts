@@ -3,6 +3,7 @@
  * incrementally when the previous parse and the edits since are known.
  */
 import { TreeFragment, type Tree } from '@lezer/common';
+import type { Recovery } from './parseWithinLimits.js';
 import { parseReadingStrings } from './stringBreaks.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
 
@@ -62,27 +63,26 @@ export function startParseNix(
   text: string,
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): NixParseInProgress {
-  let reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
+  const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
   const slice = { until: 0 };
   let parse = parseReadingStrings(text, reusable, slice);
-  let retries = 0;
+  let reused = reusable.length > 0;
   return {
     advance(budgetMs) {
       slice.until = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
       const step = parse.next();
       if (!step.done) return null;
-      const tree = step.value;
-      const memo = previous?.parsed.memo ?? newTreeMemo();
-      const hasErrors = treeHasError(tree, memo);
-      const regions = hasErrors ? errorRegions(tree, memo) : [];
-      // An error the edit made can lie next to a node reused from the last parse, which a fresh
-      // parse's recovery would not have read as that node (errorRegions): parse again without
-      // what was reused there, and from scratch if that keeps happening.
-      if (regions.some((r) => reusable.some((f) => r.fromB < f.to && r.toB > f.from))) {
-        reusable = ++retries < MAX_REUSE_RETRIES ? TreeFragment.applyChanges(reusable, regions) : [];
-        parse = parseReadingStrings(text, reusable, slice);
+      const { tree, recoveries, proven } = step.value;
+      // Where the reasoning in parseWithinLimits.ts does not hold (Lezer changed, or the grammar
+      // became ambiguous), only a parse from scratch is sure to equal one.
+      if (reused && !proven) {
+        reused = false;
+        parse = parseReadingStrings(text, [], slice);
         return null;
       }
+      const memo = previous?.parsed.memo ?? newTreeMemo();
+      const hasErrors = treeHasError(tree, memo);
+      const regions = hasErrors ? notReusable(tree, memo, recoveries) : [];
       const fragments = TreeFragment.addTree(tree);
       return {
         text,
@@ -95,33 +95,33 @@ export function startParseNix(
   };
 }
 
-/** Parses again without the nodes reused next to new errors, before one from scratch. */
-const MAX_REUSE_RETRIES = 3;
-
 /**
- * The ranges around error nodes, as changes that cut the fragments of a tree for the next parse
- * (fromA = fromB: nothing moves, the nodes there are not reused). Error recovery decides how
- * broken text nests; a subtree built during one recovery and reused in another parse can nest
- * differently from what a fresh parse would give, so those are never reused.
+ * What the next parse must not reuse, as changes that cut the fragments of a tree (fromA = fromB:
+ * nothing moves, the nodes there are not reused): every stretch where Lezer recovered from a
+ * syntax error (parseWithinLimits.ts: a node it reduced there may look valid but a plain parse
+ * would not build it; the margin of one character also takes the nodes that end where the stuck
+ * stack had reduced to), every error node, and each MissingQuote with its neighbours (the string
+ * breaks are decided afresh on every parse, stringBreaks.ts).
  *
- * Its whole neighbours are excluded too. Recovery is not bounded by the token before and the one
- * after the error: Lezer keeps several recovering stacks and picks among them by how the text after
- * the error parses, so a node reused from the last parse next to an error changes which one wins.
- * Bounding the region by those tokens made incremental parses differ from fresh ones (the
- * equivalence oracle, test/unit/perf/incremental.test.ts, found keystrokes in a flat set and in a
- * list of inline modules where they did).
+ * Nothing more around an error is needed: the parse itself reuses nothing while it recovers
+ * (parseWithinLimits.ts), so however far Lezer's racing stacks look ahead, they read what a
+ * fresh parse reads.
  */
-function errorRegions(tree: Tree, memo: TreeMemo): TextChange[] {
-  const regions = errorNodes(tree, memo).outermost.map((node) => ({
-    from: node.prevSibling?.from ?? node.from,
-    to: node.nextSibling?.to ?? node.to,
-  }));
+function notReusable(tree: Tree, memo: TreeMemo, recoveries: readonly Recovery[]): TextChange[] {
+  const regions = [
+    ...recoveries.map((r) => ({ from: Math.max(0, r.from - 1), to: Math.min(tree.length, r.to + 1) })),
+    ...errorNodes(tree, memo).outermost.map((node) =>
+      node.name === 'MissingQuote'
+        ? { from: node.prevSibling?.from ?? node.from, to: node.nextSibling?.to ?? node.to }
+        : { from: node.from, to: node.to },
+    ),
+  ];
   regions.sort((a, b) => a.from - b.from);
-  const errors: TextChange[] = [];
+  const merged: TextChange[] = [];
   for (const { from, to } of regions) {
-    const last = errors[errors.length - 1];
+    const last = merged[merged.length - 1];
     if (last && from <= last.toA) last.toA = last.toB = Math.max(last.toA, to);
-    else errors.push({ fromA: from, toA: to, fromB: from, toB: to });
+    else merged.push({ fromA: from, toA: to, fromB: from, toB: to });
   }
-  return errors;
+  return merged;
 }

@@ -2,10 +2,11 @@
  * One Lezer parse of .nix text, in slices, within the limits the parser can follow (see
  * BeyondParserLimits), able to pause at its first syntax error (stringBreaks.ts looks there).
  */
-import type { PartialParse, Tree, TreeFragment } from '@lezer/common';
+import { Tree, type PartialParse, type TreeFragment } from '@lezer/common';
 import type { InputStream } from '@lezer/lr';
 import { parser } from './generated/parser.js';
 import { stringReadings, type StringReading } from './tokens.js';
+import { longestCountedNode, MIN_BIG_REDUCTION } from './bigReductions.js';
 
 /** Parser steps between two looks at the clock. */
 const STEPS_PER_CLOCK_CHECK = 256;
@@ -50,16 +51,41 @@ const LEZER_CUT_DEPTH = 2800 * 3;
 const STACK_MARGIN = 60;
 const MAX_STACK_LEVELS = Math.floor((LEZER_CUT_DEPTH - STACK_MARGIN) / 3);
 const MAX_LEFT_CHAIN = 300;
-const MIN_BIG_REDUCTION = 2000;
+
+/** The parts of a @lezer/lr parse stack read here: not in its public types, checked at run time. */
+interface StackInternals {
+  stack?: readonly number[];
+  pos?: number;
+  score?: number;
+  /** Where its last reduction ended: nodes it reduces from here on end there or later. */
+  reducePos?: number;
+}
 
 /** The parts of @lezer/lr's Parse read here: not in its public types, checked at run time. */
 interface ParseInternals {
-  stacks?: readonly { stack?: readonly number[]; pos?: number; score?: number }[];
+  stacks?: readonly StackInternals[];
   bigReductionCount?: number;
+  /** The length of the reduction bigReductionCount counts (see bigReductions.ts). */
+  lastBigReductionSize?: number;
   /** Non-zero while (and right after) Lezer recovers from a syntax error. */
   recovering?: number;
+  /** The cursor over the reusable fragments (null when nothing is reused). */
+  fragments?: unknown;
   /** The parse's InputStream, which the tokenizers see (tokens.ts keys per-parse state by it). */
   stream?: InputStream;
+}
+
+/** The parts of @lezer/lr's FragmentCursor that its Parse reads. */
+interface FragmentCursorInternals {
+  nodeAt(pos: number): Tree | null;
+  readonly lastRepeat: Tree | null;
+  readonly lastRepeatPos: number;
+}
+
+/** A stretch of text where Lezer recovered from syntax errors (see ParseWithinLimits.recoveries). */
+export interface Recovery {
+  from: number;
+  to: number;
 }
 
 /** What `ParseWithinLimits.advance` may stop at besides the end of the parse. */
@@ -77,6 +103,30 @@ export type ParseStep = Tree | 'error' | 'reached' | null;
  * parser.parse in slices, stopped with BeyondParserLimits where Lezer would start cutting the
  * tree, and able to pause at its first syntax error (then continue from there as if it had not
  * paused) or once it has passed a position.
+ *
+ * While Lezer recovers from a syntax error, nothing is reused from the fragments, and where it did
+ * is recorded (`recoveries`): that is what makes an incremental parse of a broken file equal a
+ * fresh one without re-parsing everything around the error. Why it is enough (@lezer/lr 1.4,
+ * src/parse.ts, Parse.advance and runRecovery):
+ * - Outside recovery (`recovering` is 0) a parse has one stack: stacks split only in runRecovery,
+ *   which runs only while recovering, or on an ambiguous action, which this grammar has none of
+ *   (no `~` markers; `proven` turns false if two stacks are ever seen outside recovery). With one
+ *   stack the parse is plain LR, and reusing a node there is Lezer's ordinary incremental contract,
+ *   the one every clean keystroke relies on.
+ * - Recovery ends only through `recovering == 1`, where the stacks are cut down to the best one
+ *   (Rec.MaxRemainingPerStep), so it always hands on exactly one stack. While it runs, the stacks
+ *   are chosen by score and order alone; their output buffers' lengths (which reused nodes
+ *   shorten) decide only in the pruning of several stacks outside recovery, which cannot happen
+ *   (above). So with nothing reused during recovery, the stacks that come out of it are those of a
+ *   fresh parse, however long the racing stacks look ahead.
+ * - A node reduced during recovery may look valid (a forced reduction leaves no error node) but a
+ *   plain parse would not build it; it ends at or after the stuck stack's `reducePos` and at or
+ *   before where recovery ended. parse.ts keeps those stretches out of the next parse's fragments.
+ * - One more thing a reused node changes: Lezer counts long reductions to cut left-associative
+ *   chains (bigReductionCount), and a reused node's inner reductions are not done again. A node is
+ *   offered only when no named node in it is long enough to change that count (bigReductions.ts),
+ *   else its first child is tried, so the count, and any cut, is a fresh parse's. A cut makes
+ *   nodes no plain parse would, so where it happens is recorded like a recovery.
  */
 export class ParseWithinLimits {
   private readonly parse: PartialParse;
@@ -84,6 +134,19 @@ export class ParseWithinLimits {
   firstError: number | null = null;
   /** The tree, once finished (it can finish in the step that meets the first error). */
   private tree: Tree | null = null;
+  /**
+   * Where Lezer recovered from syntax errors or cut a left-associative chain short: every node it
+   * reduced meanwhile lies within one.
+   */
+  readonly recoveries: Recovery[] = [];
+  /**
+   * Whether the reasoning above holds for this parse (Lezer's internals are as read here, and no
+   * two stacks ran outside recovery). When not, a parse that reused fragments must be redone
+   * without them.
+   */
+  proven = true;
+  /** The stacks before the current step (one of them is the one that gets stuck, if any). */
+  private stacksBefore: readonly StackInternals[] = [];
 
   constructor(
     private readonly text: string,
@@ -91,8 +154,76 @@ export class ParseWithinLimits {
     reading?: StringReading,
   ) {
     this.parse = parser.startParse(text, fragments);
-    const stream = (this.parse as unknown as ParseInternals).stream;
-    if (reading && stream) stringReadings.set(stream, reading);
+    const internals = this.parse as unknown as ParseInternals;
+    if (reading && internals.stream) stringReadings.set(internals.stream, reading);
+    this.watchRecovery(internals);
+  }
+
+  /**
+   * Turns Lezer's `recovering` and `fragments` fields into accessors: recovery's start and end
+   * are recorded, and no fragment is offered while it runs.
+   */
+  private watchRecovery(internals: ParseInternals): void {
+    const own = (key: keyof ParseInternals) => Object.getOwnPropertyDescriptor(internals, key);
+    const recoveringField = own('recovering');
+    const fragmentsField = own('fragments');
+    if (
+      typeof recoveringField?.value !== 'number' ||
+      typeof internals.lastBigReductionSize !== 'number' ||
+      !fragmentsField ||
+      !('value' in fragmentsField)
+    ) {
+      this.proven = false;
+      return;
+    }
+    let recovering: number = recoveringField.value;
+    let cursor = fragmentsField.value as FragmentCursorInternals | null;
+    // Only nodes whose reuse leaves Lezer's left-chain count as a fresh parse keeps it (`proven`).
+    const counted = (node: Tree | null | undefined): Tree | null => {
+      let found = node ?? null;
+      while (found && longestCountedNode(found) > (internals.lastBigReductionSize ?? 0)) {
+        const first = found.children[0];
+        found = found.positions[0] === 0 && first instanceof Tree ? first : null;
+      }
+      return found;
+    };
+    const offered: FragmentCursorInternals = {
+      nodeAt: (pos) => counted(cursor?.nodeAt(pos)),
+      get lastRepeat() {
+        return counted(cursor?.lastRepeat);
+      },
+      get lastRepeatPos() {
+        return cursor?.lastRepeatPos ?? -1;
+      },
+    };
+    Object.defineProperty(internals, 'recovering', {
+      configurable: true,
+      enumerable: true,
+      get: () => recovering,
+      set: (value: number) => {
+        if (recovering === 0 && value > 0) {
+          // Every stack of the step got stuck (that is when Lezer starts recovering); they are
+          // the objects of stacksBefore, advanced in place up to where they stopped.
+          const from = this.stacksBefore.reduce(
+            (min, s) => Math.min(min, s.reducePos ?? 0),
+            this.text.length,
+          );
+          this.recoveries.push({ from, to: this.text.length });
+        } else if (recovering > 0 && value === 0) {
+          const last = this.recoveries[this.recoveries.length - 1];
+          if (last) last.to = Math.max(...(internals.stacks ?? []).map((s) => s.pos ?? this.text.length));
+        }
+        recovering = value;
+      },
+    });
+    Object.defineProperty(internals, 'fragments', {
+      configurable: true,
+      enumerable: true,
+      get: () => (recovering > 0 || !cursor ? null : offered),
+      set: (value: FragmentCursorInternals | null) => {
+        cursor = value;
+      },
+    });
   }
 
   get parsedPos(): number {
@@ -107,6 +238,13 @@ export class ParseWithinLimits {
       if (this.tree) return this.tree;
       if (watch.reach !== undefined && parse.parsedPos >= watch.reach) return 'reached';
       const before = parse.parsedPos;
+      this.stacksBefore = internals.stacks ?? [];
+      if (this.stacksBefore.length > 1 && !internals.recovering) this.proven = false;
+      const alone = this.stacksBefore.length === 1 ? this.stacksBefore[0] : undefined;
+      // This step starts with Lezer's left-chain cut (in a broken file, see below): it force-reduces
+      // the chain where the stack stands, and a node so made is no plain parse's either.
+      if ((internals.bigReductionCount ?? 0) > MAX_LEFT_CHAIN && alone)
+        this.recoveries.push({ from: alone.reducePos ?? 0, to: alone.pos ?? text.length });
       const tree = parse.advance();
       if (this.firstError === null && internals.recovering) this.firstError = before;
       if (tree) {

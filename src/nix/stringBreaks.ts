@@ -3,7 +3,7 @@
  * `arch = "aarch64-darwin;⏎ …` the string runs on to the next `"` (the opening quote of the next
  * string), and from there on every string reads as code and every piece of code as a string:
  * thousands of syntax errors to the end of the file, all of them re-parsed on every keystroke
- * (error regions are never reused, see withoutErrorRegions in parse.ts).
+ * (what Lezer recovered in is never reused, see notReusable in parse.ts).
  *
  * So when a parse meets a syntax error, each string shortly before it that runs over a line break
  * is tried as if its closing quote were missing before a `;` of its first line, or at that line's
@@ -18,7 +18,7 @@
  * reuse like an error's, and each step here cuts the fragments around the breaks it tries.
  */
 import { TreeFragment, type Tree } from '@lezer/common';
-import { ParseWithinLimits, type ParseStep, type ParseWatch } from './parseWithinLimits.js';
+import { ParseWithinLimits, type ParseStep, type ParseWatch, type Recovery } from './parseWithinLimits.js';
 import type { MultiLineContent } from './tokens.js';
 
 /** How far before the first error a string may end and still be the one left unclosed. */
@@ -67,6 +67,19 @@ function endOfNextLine(text: string, offset: number): number {
   return second < 0 ? text.length : second;
 }
 
+/** A finished parse: its tree, and what ParseWithinLimits says about how Lezer recovered in it. */
+export interface ReadStrings {
+  tree: Tree;
+  recoveries: readonly Recovery[];
+  proven: boolean;
+}
+
+const finished = (parse: ParseWithinLimits, tree: Tree): ReadStrings => ({
+  tree,
+  recoveries: parse.recoveries,
+  proven: parse.proven,
+});
+
 /**
  * Parses `text` with `fragments` reused, deciding which strings read as unclosed; yields between
  * slices of work (the deadline is read from `slice` each time).
@@ -75,7 +88,7 @@ export function* parseReadingStrings(
   text: string,
   fragments: readonly TreeFragment[],
   slice: Slice,
-): Generator<void, Tree> {
+): Generator<void, ReadStrings> {
   let breaks: number[] = [];
   // A parse without fragments reads every string itself: what it records is complete.
   const fresh = fragments.length === 0;
@@ -83,7 +96,7 @@ export function* parseReadingStrings(
   let parse = new ParseWithinLimits(text, fragments, { breaks, multiLine: recorded });
   for (;;) {
     const first = yield* run(parse, { firstError: true }, slice);
-    if (first !== 'error' && first !== 'reached') return first;
+    if (first !== 'error' && first !== 'reached') return finished(parse, first);
     const error = parse.firstError ?? text.length;
     if (breaks.length >= MAX_BREAKS) break;
     // The strings read before the error, from a parse that reads everything near it afresh (one
@@ -132,5 +145,5 @@ export function* parseReadingStrings(
   // No break helps (or enough were made): the parse reads on from its error as it would have.
   const rest = yield* run(parse, {}, slice);
   if (rest === 'error' || rest === 'reached') throw new Error('unreachable: the parse was not watched');
-  return rest;
+  return finished(parse, rest);
 }

@@ -11,6 +11,8 @@ import { analyzeNix, type Analysis } from '../../../src/rules/analyze.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';
 import { dump } from '../nix/helpers.js';
 import { oneSyntaxError, type SyntaxErrorKind } from '../../util/syntaxErrors.js';
+import { seededRandom } from '../../util/random.js';
+import { itemAt } from '../../util/itemAt.js';
 
 function pieces(tree: Tree): Set<object> {
   const out = new Set<object>();
@@ -23,7 +25,21 @@ function pieces(tree: Tree): Set<object> {
   return out;
 }
 
+/** The characters of `tree` inside subtrees taken over from the previous tree (`old`). */
+function reusedLength(tree: Tree, old: Set<object>): number {
+  let total = 0;
+  const stack: Tree[] = [tree];
+  for (let t = stack.pop(); t; t = stack.pop())
+    for (const child of t.children) {
+      if (old.has(child)) total += child.length;
+      else if (child instanceof Tree) stack.push(child);
+    }
+  return total;
+}
+
 const KINDS: SyntaxErrorKind[] = ['unclosed-string', 'mistyped-in', 'missing-semicolon'];
+/** What the random typing inserts: single characters that matter to Nix, and keywords. */
+const TYPED = ['"', '{', '}', ';', '=', ' ', 'a', '#', '\n', 'in ', 'let ', "''", '['] as const;
 
 describe('keystrokes in a file with one syntax error', function () {
   this.timeout(180_000);
@@ -62,6 +78,67 @@ describe('keystrokes in a file with one syntax error', function () {
       }
     });
   }
+
+  // Typing at random places before, inside and after each error, at several seeds: runs of
+  // keystrokes that matter to Nix (quotes, braces, `;`, `in`, deletions), each checked against a
+  // fresh parse and analysis. Inside means within a line of the error, where Lezer's recovery
+  // reads (parseWithinLimits.ts says why nothing reused there can change it).
+  for (const kind of KINDS)
+    for (const seed of [1, 2, 3])
+      it(`${kind}, seed ${seed}: typing before, at and after the error analyses as a fresh parse would`, () => {
+        const next = seededRandom(seed * 31 + kind.length);
+        const { text: start, at: errorAt } = oneSyntaxError(generateDarwinConfig(700, seed), kind);
+        let text = start;
+        let analysis: Analysis = analyzeNix(text);
+        let errorNow = errorAt;
+        const pick = (from: number, to: number): number => from + Math.floor(next() * (to - from));
+        for (const where of ['before', 'inside', 'after'] as const) {
+          let offset =
+            where === 'before'
+              ? pick(0, errorNow)
+              : where === 'inside'
+                ? pick(Math.max(0, errorNow - 40), Math.min(text.length, errorNow + 40))
+                : pick(errorNow, text.length);
+          for (let i = 0; i < 8; i++) {
+            const r = next();
+            const edit =
+              r < 0.2 && offset > 0
+                ? { from: offset - 1, to: offset, insert: '' }
+                : { from: offset, to: offset, insert: itemAt(TYPED, Math.floor(next() * TYPED.length)) };
+            text = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
+            const change = {
+              fromA: edit.from,
+              toA: edit.to,
+              fromB: edit.from,
+              toB: edit.from + edit.insert.length,
+            };
+            analysis = analyzeNix(text, {}, { parsed: analysis.parsed, changes: [change] });
+            const fresh = analyzeNix(text);
+            const here = `${kind}, seed ${seed}, ${where}, keystroke ${i} ${JSON.stringify(edit)}`;
+            assert.equal(dump(analysis.parsed), dump(fresh.parsed), here);
+            assert.deepEqual(analysis.findings, fresh.findings, here);
+            const delta = edit.insert.length - (edit.to - edit.from);
+            if (edit.from < errorNow) errorNow += delta;
+            offset = change.toB;
+          }
+        }
+      });
+
+  it('after a mistyped `in`, a keystroke re-parses a bounded stretch, not the rest of the file', () => {
+    // With `let … inn` the let runs to the end of the file. Excluding its whole neighbours from
+    // reuse re-parsed everything after the error on every keystroke (26x a clean keystroke).
+    const { text, at } = oneSyntaxError(generateDarwinConfig(3000, 7), 'mistyped-in');
+    const parsed: ParsedNix = parseNix(text);
+    const offset = text.indexOf('\n', at + ((text.length - at) >> 1)) + 1;
+    const next = `${text.slice(0, offset)} ${text.slice(offset)}`;
+    const incremental = parseNix(next, {
+      parsed,
+      changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }],
+    });
+    assert.equal(dump(incremental), dump(parseNix(next)));
+    const reread = next.length - reusedLength(incremental.tree, pieces(parsed.tree));
+    assert.ok(reread < 20_000, `${reread} of ${next.length} characters parsed again`);
+  });
 
   for (const kind of ['mistyped-in', 'unclosed-string'] as const)
     it(`${kind}: a keystroke after the error reuses the bindings the error did not shape`, () => {
