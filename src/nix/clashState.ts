@@ -11,7 +11,7 @@
  * match (one sharing most subtrees) only makes the update cheap.
  */
 import type { Tree, TreeCursor } from '@lezer/common';
-import { clashRole, itemKeys, mayClashAt, properPrefixes } from './duplicates.js';
+import { clashRole, itemKeys, properPrefixes } from './duplicates.js';
 import type { TreeMemo } from './treeMemo.js';
 import { memoFor } from './treeMemo.js';
 
@@ -91,39 +91,13 @@ function account(state: ClashState, summary: Summary, sign: 1 | -1): void {
   if (summary.unsure) state.unsure += sign;
 }
 
-/**
- * The parse tree of the document's first parse, while the counts wait for the next one: a cold
- * analysis (opening a file, each file of `check`) may never see another parse, and building the
- * counts costs about twice the quick test.
- */
-const firstParseOf = new WeakMap<TreeMemo, Tree>();
-
-/**
- * Whether the big set at `cursor` (IncludeAnonymous; left there) may have a clash. `parseTree` is
- * the tree of the whole parse the set is in.
- */
-export function mayClashInBigSet(
-  set: Tree,
-  cursor: TreeCursor,
-  text: string,
-  treeMemo: TreeMemo,
-  parseTree: Tree,
-): boolean {
-  let states = statesOf.get(treeMemo);
-  if (!states) {
-    // The document's first parse: the quick test; the counts from its next parse on (the first
-    // keystroke builds them from scratch, then updates them).
-    const first = firstParseOf.get(treeMemo);
-    if (first === undefined || first === parseTree) {
-      firstParseOf.set(treeMemo, parseTree);
-      return mayClashAt(cursor, text, memoFor<string[]>(treeMemo, 'attributePaths'));
-    }
-    states = [];
-    statesOf.set(treeMemo, states);
-  }
+/** Whether the big set at `cursor` (IncludeAnonymous; left there) may have a clash. */
+export function mayClashInBigSet(set: Tree, cursor: TreeCursor, text: string, treeMemo: TreeMemo): boolean {
   const memo = memoFor<Summary>(treeMemo, 'clashSummaries');
   const top = summarize(cursor, text, memo);
   memo.set(set, top);
+  const states = statesOf.get(treeMemo) ?? [];
+  statesOf.set(treeMemo, states);
   // The state of a version this one shares a subtree with: under the rebuilt spine (the new
   // nodes from the set down to the edit) lie the old version's untouched runs.
   const shares = (state: ClashState, summary: Summary, budget: { nodes: number }): boolean =>

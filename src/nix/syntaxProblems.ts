@@ -384,8 +384,6 @@ function appendShifted(out: Found, found: Found, by: number): void {
 /** What one walk of a parse shares among its steps. */
 interface Walk {
   text: string;
-  /** The whole parse's tree (clashState.ts tells a document's first parse from the next ones by it). */
-  top: Tree;
   memo: WeakMap<Tree, Found>;
   keysMemo: WeakMap<Tree, string[]>;
   memos: TreeMemo;
@@ -419,11 +417,7 @@ function checkTree(cursor: TreeCursor, walk: Walk): void {
     // The quick test reads the set's paths with the walk's cursor: most sets need no SyntaxNode.
     // A big set is followed across keystrokes (clashState.ts), not tested key by key again.
     const set = cursor.tree;
-    if (
-      isBigSet(set)
-        ? mayClashInBigSet(set, cursor, text, walk.memos, walk.top)
-        : mayClashAt(cursor, text, keysMemo)
-    )
+    if (isBigSet(set) ? mayClashInBigSet(set, cursor, text, walk.memos) : mayClashAt(cursor, text, keysMemo))
       for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
   } else if (checked[type] && worthChecking(cursor, type)) {
     checkNode(cursor.node, text, out, keysMemo);
@@ -459,7 +453,6 @@ function semanticAndDuplicates(
   const found: Found = { semantic: [], duplicates: [] };
   checkTree(parsed.tree.cursor(IterMode.IncludeAnonymous), {
     text,
-    top: parsed.tree,
     memo: memoFor<Found>(memos, 'syntaxProblems'),
     keysMemo: memoFor<string[]>(memos, 'attributePaths'),
     memos,
