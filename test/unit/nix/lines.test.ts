@@ -28,6 +28,8 @@ const TEXTS = [
   '{\r\n  a = 1;\r\n}\r\n',
   'x\r',
   'x\r\n',
+  'ab\n\ncde\nf',
+  '\n\n x\n',
 ];
 
 /** Offsets (and lines) in three orders: the index scans lazily, so the order of questions must not matter. */
