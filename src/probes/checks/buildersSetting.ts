@@ -3,8 +3,9 @@
  * (older), falling back to reading nix.conf when nix cannot run. Empty means the machines file is
  * ignored: nix-darwin writes `builders =` when nix.distributedBuilds = false (docs/dev/domain.md#the-machines-file-and-buildmachines).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Evidence } from '../../protocol/probes.js';
 import type { BuildersSetting, ProbeDefinition } from '../context.js';
 import { commandEvidence } from '../context.js';
@@ -96,13 +97,38 @@ export function machinesFilesOf(value: string): string[] {
 const SHOW_CONFIG = ['nix', '--extra-experimental-features', 'nix-command', 'show-config'];
 const CONFIG_SHOW = ['nix', '--extra-experimental-features', 'nix-command', 'config', 'show', 'builders'];
 
-/** What the two spellings printed, run side by side (the early start). */
-interface BothSpellings {
-  configShow: CommandResult;
-  showConfig: CommandResult;
+/** What the spellings started early printed (run() runs a missing one itself). */
+interface Spellings {
+  configShow?: CommandResult;
+  showConfig?: CommandResult;
 }
 
-export const buildersSettingProbe: ProbeDefinition<BothSpellings> = {
+/**
+ * The version each nix binary reported, by its real path and mtime (a store path never changes; a
+ * binary replaced in place gets a new mtime): a process that runs the probes again (the language
+ * server) starts only the spelling that version knows. Only a guide: run() decides from this run's
+ * `nix --version` and runs whatever is missing.
+ */
+const versionOfNix = new Map<string, string>();
+
+/** The `nix` a command run with this environment's PATH executes, as real path and mtime. */
+function nixBinaryKey(env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(':')) {
+    if (!dir.startsWith('/')) continue;
+    try {
+      const file = realpathSync(join(dir, 'nix'));
+      const info = statSync(file);
+      if (info.isFile() && (info.mode & 0o111) !== 0) return `${file}\0${info.mtimeMs}`;
+    } catch {
+      /* not in this directory */
+    }
+  }
+  return undefined;
+}
+
+const isModern = (version: string | undefined): boolean => nixVersionAtLeast(version, 2, 20);
+
+export const buildersSettingProbe: ProbeDefinition<Spellings> = {
   id: 'builders-setting',
   title: 'Effective builders setting',
   checks:
@@ -112,16 +138,24 @@ export const buildersSettingProbe: ProbeDefinition<BothSpellings> = {
   // nix-install's version says which spelling this Nix knows; the version only orders the reading.
   after: ['nix-install'],
   // Each spelling is a whole nix start, and waiting for `nix --version` first put two of them one
-  // after the other at the head of every run: both run alongside it instead (the one not needed
-  // costs a nix start that fails or prints the settings), and run() reads them as the version says.
+  // after the other at the head of every run: they run alongside it instead, and run() reads them
+  // as the version says. Both, unless this process saw this nix binary's version before (then the
+  // one that version knows: the other would only cost a nix start that fails or prints the settings).
   early: {
     after: [],
     async start(ctx, signal) {
+      const env = ctx.nixEnv();
+      const key = nixBinaryKey(env);
+      const known = key === undefined ? undefined : versionOfNix.get(key);
+      const wanted = (modern: boolean): boolean => known === undefined || isModern(known) === modern;
       const [configShow, showConfig] = await Promise.all([
-        ctx.run(CONFIG_SHOW, 5000, { env: ctx.nixEnv(), signal }),
-        ctx.run(SHOW_CONFIG, 5000, { env: ctx.nixEnv(), signal }),
+        wanted(true) ? ctx.run(CONFIG_SHOW, 5000, { env, signal }) : undefined,
+        wanted(false) ? ctx.run(SHOW_CONFIG, 5000, { env, signal }) : undefined,
       ]);
-      return { configShow, showConfig };
+      return {
+        ...(configShow !== undefined ? { configShow } : {}),
+        ...(showConfig !== undefined ? { showConfig } : {}),
+      };
     },
   },
   async run(ctx, early) {
@@ -133,8 +167,11 @@ export const buildersSettingProbe: ProbeDefinition<BothSpellings> = {
       const ran = early?.[argv === configShow ? 'configShow' : 'showConfig'];
       return ran !== undefined ? Promise.resolve(ran) : ctx.run(argv, 5000, { env: ctx.nixEnv() });
     };
+    const version = ctx.facts.nixVersion;
+    const key = nixBinaryKey(ctx.nixEnv());
+    if (version !== undefined && key !== undefined) versionOfNix.set(key, version);
     // `nix config show` is Nix 2.20+; older ones (and forks) only know `show-config`: try the other on failure.
-    let modern = nixVersionAtLeast(ctx.facts.nixVersion, 2, 20);
+    let modern = isModern(version);
     let argv = modern ? configShow : showConfig;
     let result = await spelled(argv);
     if (result.exitCode !== 0 && result.spawnError === undefined) {

@@ -6,7 +6,7 @@
  * else to it, as the loopback suite stages Nix releases.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -64,4 +64,40 @@ describe('builders-setting: the spelling the Nix version names, whichever finish
       });
     }
   }
+
+  it('a process that saw this nix binary before starts only the spelling its version knows; a binary replaced in place is asked both again', async function () {
+    this.timeout(30_000);
+    const bin = join(root, 'bin-logged');
+    mkdirSync(bin);
+    const log = join(root, 'nix-calls');
+    const stage = (version: string): void => {
+      writeFileSync(
+        join(bin, 'nix'),
+        `#!/bin/sh\necho "$*" >> '${log}'\nif [ "$1" = --version ]; then echo 'nix (Nix) ${version}'; exit 0; fi\nexec '${realNix}' "$@"\n`,
+        { mode: 0o755 },
+      );
+    };
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const spellingsAsked = async (): Promise<string[]> => {
+      writeFileSync(log, '');
+      const report = await runProbes({ root, env, only: ['builders-setting'] });
+      const result = report.results.find((r) => r.id === 'builders-setting');
+      assert.equal(result?.summary, `builders = @${root}/etc/nix/machines`);
+      assert.deepEqual(result?.evidence[0]?.argv?.slice(-1), ['show-config']);
+      return readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => / (show-config|config show builders)$/.test(l))
+        .map((l) => (l.endsWith('show-config') ? 'show-config' : 'config show'))
+        .sort();
+    };
+    stage('2.8.0');
+    assert.deepEqual(await spellingsAsked(), ['config show', 'show-config'], 'first run: both');
+    assert.deepEqual(await spellingsAsked(), ['show-config'], 'known 2.8: the one it knows');
+    // Replaced in place (a newer mtime): its version is not known any more.
+    stage('2.24.9');
+    utimesSync(join(bin, 'nix'), new Date(), new Date(Date.now() + 5000));
+    assert.deepEqual(await spellingsAsked(), ['config show', 'show-config']);
+    // Known as 2.24.9 (it only says so): `config show` alone first, which the real 2.8 refuses, then show-config.
+    assert.deepEqual(await spellingsAsked(), ['config show', 'show-config']);
+  });
 });
