@@ -52,6 +52,8 @@ export interface DocumentStoreOptions {
   debounceMs: number;
   analyzeOptions: (uri: string) => AnalyzeOptions;
   onAnalyzed: (state: DocumentState) => void;
+  /** After the analysis of a text parsed from scratch (opened, replaced whole) is recorded. */
+  onParsedFromScratch?: (textLength: number) => void;
   log: (message: string) => void;
 }
 
@@ -238,6 +240,7 @@ export class DocumentStore {
         }
         if (state.job === job) state.job = undefined;
         this.record(state, version, result, failure);
+        if (!unchanged && !incremental) this.options.onParsedFromScratch?.(text.length);
         return true;
       },
     };

@@ -44,6 +44,7 @@ import { nodeFs } from '../workspace/fileSystem.js';
 import { Workspace, type FactsChange, type FileChange } from '../workspace/workspace.js';
 import { filePathOf } from './uris.js';
 import { errorText } from '../protocol/errorText.js';
+import { COLLECT_AFTER_PARSING, collectGarbageNow } from './heapLimits.js';
 
 /** Long enough to coalesce a burst of keystrokes, short enough to feel immediate. */
 const DEBOUNCE_MS = 75;
@@ -173,6 +174,10 @@ export function startServer(connection: Connection): { dispose: () => void } {
         refreshConfigurationOf(path, change, state.uri);
         if (change !== 'none') problems.configurationChanged(path);
       }
+    },
+    // After the results of a large file parsed from scratch are sent (heapLimits.ts).
+    onParsedFromScratch: (length) => {
+      if (length >= COLLECT_AFTER_PARSING) setImmediate(collectGarbageNow);
     },
     log,
   });

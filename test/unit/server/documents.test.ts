@@ -50,6 +50,28 @@ async function until(what: string, check: () => boolean, timeoutMs = 2000): Prom
 }
 
 describe('document store', function () {
+  it('says when it parsed a text from scratch (opened, replaced whole), not after an edit', function () {
+    const fresh: number[] = [];
+    const s = new DocumentStore({
+      debounceMs: 20,
+      analyzeOptions: () => ({}),
+      onAnalyzed: () => undefined,
+      onParsedFromScratch: (length) => fresh.push(length),
+      log: () => undefined,
+    });
+    s.open('file:///a.nix', 'nix', 1, MODULE);
+    assert.deepEqual(fresh, [MODULE.length]);
+    s.change('file:///a.nix', 2, [insert(1, 0, '# ')]);
+    assert.ok(s.current('file:///a.nix'));
+    assert.deepEqual(fresh, [MODULE.length]);
+    s.reanalyzeAll(); // settings changed: the same parse, no new one
+    assert.deepEqual(fresh, [MODULE.length]);
+    s.change('file:///a.nix', 3, [{ text: '{ }' }]);
+    assert.ok(s.current('file:///a.nix'));
+    assert.deepEqual(fresh, [MODULE.length, 3]);
+    s.dispose();
+  });
+
   it('analyses on open at once', function () {
     const { s, analysed } = store();
     s.open('file:///a.nix', 'nix', 1, MODULE);
