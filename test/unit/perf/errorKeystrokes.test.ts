@@ -41,6 +41,23 @@ const KINDS: SyntaxErrorKind[] = ['unclosed-string', 'mistyped-in', 'missing-sem
 /** What the random typing inserts: single characters that matter to Nix, and keywords. */
 const TYPED = ['"', '{', '}', ';', '=', ' ', 'a', '#', '\n', 'in ', 'let ', "''", '['] as const;
 
+/** A 3,000-line config with one error, and a space typed at a line start halfway between the error and the end. */
+function spaceTypedAfterError(kind: 'mistyped-in' | 'unclosed-string'): {
+  parsed: ParsedNix;
+  next: string;
+  incremental: ParsedNix;
+} {
+  const { text, at } = oneSyntaxError(generateDarwinConfig(3000, 7), kind);
+  const parsed = parseNix(text);
+  const offset = text.indexOf('\n', at + ((text.length - at) >> 1)) + 1;
+  const next = `${text.slice(0, offset)} ${text.slice(offset)}`;
+  const incremental = parseNix(next, {
+    parsed,
+    changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }],
+  });
+  return { parsed, next, incremental };
+}
+
 describe('keystrokes in a file with one syntax error', function () {
   this.timeout(180_000);
 
@@ -127,14 +144,7 @@ describe('keystrokes in a file with one syntax error', function () {
   it('after a mistyped `in`, a keystroke re-parses a bounded stretch, not the rest of the file', () => {
     // With `let … inn` the let runs to the end of the file. Excluding its whole neighbours from
     // reuse re-parsed everything after the error on every keystroke (26x a clean keystroke).
-    const { text, at } = oneSyntaxError(generateDarwinConfig(3000, 7), 'mistyped-in');
-    const parsed: ParsedNix = parseNix(text);
-    const offset = text.indexOf('\n', at + ((text.length - at) >> 1)) + 1;
-    const next = `${text.slice(0, offset)} ${text.slice(offset)}`;
-    const incremental = parseNix(next, {
-      parsed,
-      changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }],
-    });
+    const { parsed, next, incremental } = spaceTypedAfterError('mistyped-in');
     assert.equal(dump(incremental), dump(parseNix(next)));
     const reread = next.length - reusedLength(incremental.tree, pieces(parsed.tree));
     assert.ok(reread < 20_000, `${reread} of ${next.length} characters parsed again`);
@@ -142,14 +152,7 @@ describe('keystrokes in a file with one syntax error', function () {
 
   for (const kind of ['mistyped-in', 'unclosed-string'] as const)
     it(`${kind}: a keystroke after the error reuses the bindings the error did not shape`, () => {
-      const { text, at } = oneSyntaxError(generateDarwinConfig(3000, 7), kind);
-      const parsed: ParsedNix = parseNix(text);
-      const offset = text.indexOf('\n', at + ((text.length - at) >> 1)) + 1;
-      const next = `${text.slice(0, offset)} ${text.slice(offset)}`;
-      const incremental = parseNix(next, {
-        parsed,
-        changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }],
-      });
+      const { parsed, next, incremental } = spaceTypedAfterError(kind);
       assert.equal(dump(incremental), dump(parseNix(next)));
       // Reused subtrees are the very same objects; before, nothing after the error was reused (an
       // unclosed string turned every later string into code and the rest of the file into errors).
