@@ -4,9 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Finding } from '../../../src/protocol/findings.js';
 import { printable, printablePath } from '../../../src/protocol/shellText.js';
 import { distCli } from '../../util/paths.js';
@@ -14,8 +23,23 @@ import { distCli } from '../../util/paths.js';
 /** Root reads everything: the CLI then runs as `nobody`, for whom a mode-000 file is unreadable. */
 const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
+/**
+ * The CLI's bundles where `nobody` can read them: a clone in a private folder (`mktemp -d` makes
+ * it 0700) would otherwise fail every test here with "Cannot find module".
+ */
+function readableCli(): string {
+  if (!('uid' in unprivileged)) return distCli;
+  const copy = mkdtempSync(join(tmpdir(), 'lbd-cli-'));
+  chmodSync(copy, 0o755);
+  for (const bundle of readdirSync(dirname(distCli)).filter((name) => name.endsWith('.cjs')))
+    copyFileSync(join(dirname(distCli), bundle), join(copy, bundle));
+  return join(copy, 'cli.cjs');
+}
+
+let cli = distCli;
+
 function check(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [distCli, 'check', ...args], {
+  const run = spawnSync(process.execPath, [cli, 'check', ...args], {
     encoding: 'utf8',
     timeout: 30_000,
     ...unprivileged,
@@ -26,6 +50,10 @@ function check(...args: string[]): { code: number | null; stdout: string; stderr
 const BAD = '{ nix.linux-builder.config.sshOptions = [ "-p" "31022" ]; }\n';
 
 describe('cli: check of folders', () => {
+  before(() => (cli = readableCli()));
+  after(() => {
+    if (cli !== distCli) rmSync(dirname(cli), { recursive: true, force: true });
+  });
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'lbd-folders-'));
