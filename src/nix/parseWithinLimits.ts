@@ -145,8 +145,6 @@ export class ParseWithinLimits {
    * without them.
    */
   proven = true;
-  /** The stacks before the current step (one of them is the one that gets stuck, if any). */
-  private stacksBefore: readonly StackInternals[] = [];
 
   constructor(
     private readonly text: string,
@@ -160,15 +158,17 @@ export class ParseWithinLimits {
   }
 
   /**
-   * Turns Lezer's `recovering` and `fragments` fields into accessors: recovery's start and end
-   * are recorded, and no fragment is offered while it runs.
+   * Puts a cursor of our own in Lezer's `fragments` field: it offers nothing while the parse
+   * recovers, and only nodes that leave the left-chain count as a fresh parse keeps it. The
+   * field stays a plain data field: accessors on the Parse object (the first way this was done)
+   * turned it into a slow, dictionary-mode object for V8, and every field Lezer's loop reads cost
+   * more: a clean keystroke on the 20k-line config took ~1.7x as long, a cold parse ~1.2x.
+   * Recovery's start and end are read between steps instead (advance below).
    */
   private watchRecovery(internals: ParseInternals): void {
-    const own = (key: keyof ParseInternals) => Object.getOwnPropertyDescriptor(internals, key);
-    const recoveringField = own('recovering');
-    const fragmentsField = own('fragments');
+    const fragmentsField = Object.getOwnPropertyDescriptor(internals, 'fragments');
     if (
-      typeof recoveringField?.value !== 'number' ||
+      typeof internals.recovering !== 'number' ||
       typeof internals.lastBigReductionSize !== 'number' ||
       !fragmentsField ||
       !('value' in fragmentsField)
@@ -176,54 +176,44 @@ export class ParseWithinLimits {
       this.proven = false;
       return;
     }
-    let recovering: number = recoveringField.value;
-    let cursor = fragmentsField.value as FragmentCursorInternals | null;
+    const cursor = fragmentsField.value as FragmentCursorInternals | null;
+    if (!cursor) return;
     // Only nodes whose reuse leaves Lezer's left-chain count as a fresh parse keeps it (`proven`).
-    const counted = (node: Tree | null | undefined): Tree | null => {
-      let found = node ?? null;
+    const counted = (node: Tree | null): Tree | null => {
+      let found = node;
       while (found && longestCountedNode(found) > (internals.lastBigReductionSize ?? 0)) {
         const first = found.children[0];
         found = found.positions[0] === 0 && first instanceof Tree ? first : null;
       }
       return found;
     };
+    // Asked at every reuse attempt: nothing is offered while the parse recovers.
     const offered: FragmentCursorInternals = {
-      nodeAt: (pos) => counted(cursor?.nodeAt(pos)),
+      nodeAt: (pos) => (internals.recovering ? null : counted(cursor.nodeAt(pos))),
       get lastRepeat() {
-        return counted(cursor?.lastRepeat);
+        return internals.recovering ? null : counted(cursor.lastRepeat);
       },
       get lastRepeatPos() {
-        return cursor?.lastRepeatPos ?? -1;
+        return cursor.lastRepeatPos;
       },
     };
-    Object.defineProperty(internals, 'recovering', {
-      configurable: true,
-      enumerable: true,
-      get: () => recovering,
-      set: (value: number) => {
-        if (recovering === 0 && value > 0) {
-          // Every stack of the step got stuck (that is when Lezer starts recovering); they are
-          // the objects of stacksBefore, advanced in place up to where they stopped.
-          const from = this.stacksBefore.reduce(
-            (min, s) => Math.min(min, s.reducePos ?? 0),
-            this.text.length,
-          );
-          this.recoveries.push({ from, to: this.text.length });
-        } else if (recovering > 0 && value === 0) {
-          const last = this.recoveries[this.recoveries.length - 1];
-          if (last) last.to = Math.max(...(internals.stacks ?? []).map((s) => s.pos ?? this.text.length));
-        }
-        recovering = value;
-      },
-    });
-    Object.defineProperty(internals, 'fragments', {
-      configurable: true,
-      enumerable: true,
-      get: () => (recovering > 0 || !cursor ? null : offered),
-      set: (value: FragmentCursorInternals | null) => {
-        cursor = value;
-      },
-    });
+    internals.fragments = offered;
+  }
+
+  /**
+   * Records the start and end of a recovery, read after the step that started or ended it. Lezer
+   * (@lezer/lr 1.4.12, src/parse.ts, Parse.advance) sets `recovering` when every stack of a step
+   * got stuck, and counts it down at the end of a step, after which the step's stacks do not move:
+   * where they stand then is where recovery ended.
+   */
+  private noteRecovery(recoveringBefore: number, reducedBefore: number): void {
+    const internals = this.parse as unknown as ParseInternals;
+    const recovering = internals.recovering ?? 0;
+    if (!recoveringBefore && recovering) this.recoveries.push({ from: reducedBefore, to: this.text.length });
+    else if (recoveringBefore && !recovering) {
+      const last = this.recoveries[this.recoveries.length - 1];
+      if (last) last.to = Math.max(...(internals.stacks ?? []).map((s) => s.pos ?? this.text.length));
+    }
   }
 
   get parsedPos(): number {
@@ -238,14 +228,19 @@ export class ParseWithinLimits {
       if (this.tree) return this.tree;
       if (watch.reach !== undefined && parse.parsedPos >= watch.reach) return 'reached';
       const before = parse.parsedPos;
-      this.stacksBefore = internals.stacks ?? [];
-      if (this.stacksBefore.length > 1 && !internals.recovering) this.proven = false;
-      const alone = this.stacksBefore.length === 1 ? this.stacksBefore[0] : undefined;
+      const stacksBefore = internals.stacks ?? [];
+      const recoveringBefore = internals.recovering ?? 0;
+      if (stacksBefore.length > 1 && !recoveringBefore) this.proven = false;
+      const alone = stacksBefore.length === 1 ? stacksBefore[0] : undefined;
       // This step starts with Lezer's left-chain cut (in a broken file, see below): it force-reduces
       // the chain where the stack stands, and a node so made is no plain parse's either.
       if ((internals.bigReductionCount ?? 0) > MAX_LEFT_CHAIN && alone)
         this.recoveries.push({ from: alone.reducePos ?? 0, to: alone.pos ?? text.length });
+      // Where the stacks stood before this step: if it starts a recovery, every node reduced from
+      // then on ends here or later (a stack's reducePos only grows while it advances).
+      const reducedBefore = recoveringBefore ? 0 : lowestReducePos(stacksBefore, text.length);
       const tree = parse.advance();
+      this.noteRecovery(recoveringBefore, reducedBefore);
       if (this.firstError === null && internals.recovering) this.firstError = before;
       if (tree) {
         this.tree = tree;
@@ -267,4 +262,10 @@ export class ParseWithinLimits {
       if (steps % STEPS_PER_CLOCK_CHECK === 0 && performance.now() >= until) return null;
     }
   }
+}
+
+function lowestReducePos(stacks: readonly StackInternals[], end: number): number {
+  let lowest = end;
+  for (const stack of stacks) lowest = Math.min(lowest, stack.reducePos ?? 0);
+  return lowest;
 }
