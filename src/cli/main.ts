@@ -11,8 +11,9 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 
 /**
  * Each command loaded when it runs: `check` is in the main bundle; the probes, the test build and
- * the error explainer (most of the code: execa, the probe chain, the explain corpus) are bundles
- * of their own (scripts/build.mjs), so a `check` does not load or compile them.
+ * the error explainer (most of the code: the probe chain, the SSH configuration reader, the
+ * explain corpus) are bundles of their own (scripts/build.mjs), so a `check` does not load or
+ * compile them.
  */
 const commands: Record<string, () => Promise<Command>> = {
   check: () => Promise.resolve(runCheckCommand),
