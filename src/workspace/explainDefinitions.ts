@@ -28,8 +28,10 @@ function lastSegment(path: string): string {
 }
 
 /**
- * The files an error text names as where a value was defined: Nix's module system lists them as
- * "- In `<file>'" under "Definition values:" (from the store copy of a flake, `/nix/store/<hash>-source/…`).
+ * The files an error text names as where a value was defined: the module system lists each
+ * definition as "- In `<file>'" followed by its value (nixpkgs lib/options.nix, showDefs, used by
+ * "The option … has conflicting definition values" and "… is not of type …"); for a flake the
+ * file is its store copy, `/nix/store/<hash>-source/…`.
  */
 export function filesNamedIn(evidence: readonly string[]): string[] {
   const named: string[] = [];
