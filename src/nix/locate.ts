@@ -25,7 +25,7 @@ import { isExpression, spanOf, staticValue } from './staticValue.js';
 import { stringValue } from './strings.js';
 import { splitAtMissingSemicolon } from './recover.js';
 import { errorNodes, memoFor, newTreeMemo } from './treeMemo.js';
-import { replay, type Recording } from './locateMemo.js';
+import { replay, type Recording, type ReplayedBodies } from './locateMemo.js';
 import { locateIndex, type LocateIndex } from './locateIndex.js';
 import { firstNames } from './bufferedNames.js';
 import {
@@ -91,6 +91,7 @@ interface Mark {
   tree: Tree;
   fullKey: string;
   from: number;
+  to: number;
   scope: Scope;
   definitions: number;
   attrsets: number;
@@ -213,8 +214,10 @@ class Locator implements Located {
   readonly modules: ModuleInfo[] = [];
   readonly systems: SystemCall[] = [];
   readonly imports: ModuleImport[] = [];
+  /** Where the sets read as module bodies so far start: those read here, and those replayed. */
   private readonly moduleBodies = new Set<number>();
-  /** What moduleBodies got, in order (a recording keeps its part, locateMemo.ts). */
+  private readonly replayedBodies: ReplayedBodies[] = [];
+  /** Every body, in order (a recording keeps its part, locateMemo.ts). */
   private readonly bodyLog: number[] = [];
   /** Bumped by whatever reads beyond the subtree it is in (a variable's binding, a set already
    *  read as a module elsewhere): what encloses it is not kept then. */
@@ -364,7 +367,7 @@ class Locator implements Located {
     if (!node) return null;
     // `let m = { imports = [ m ]; }; in m` must not loop: each set is read as a module once (which
     // depends on what was read before, beyond the subtree being recorded).
-    if (this.moduleBodies.has(node.from)) {
+    if (this.readAsModule(node.from)) {
       this.impure++;
       return null;
     }
@@ -388,6 +391,14 @@ class Locator implements Located {
       this.attrsets.push(this.attrSetInfo(prefix, node, module));
     this.readModuleSet(node, scope, explicitConfig);
     return module;
+  }
+
+  /** Whether the set starting at `from` has been read as a module body already. */
+  private readAsModule(from: number): boolean {
+    if (this.moduleBodies.has(from)) return true;
+    for (const run of this.replayedBodies)
+      if (from >= run.from && from < run.to && run.bodies.includes(from)) return true;
+    return false;
   }
 
   private attrSetInfo(path: string[], set: SyntaxNode, module: ModuleInfo, entrySpan?: Span): AttrSetInfo {
@@ -562,7 +573,7 @@ class Locator implements Located {
           lists: this.lists,
           modules: this.modules,
           imports: this.imports,
-          bodies: this.moduleBodies,
+          replayedBodies: this.replayedBodies,
           bodyLog: this.bodyLog,
           module: scope.module,
           outerSpans: scope.spans,
@@ -575,6 +586,7 @@ class Locator implements Located {
       tree,
       fullKey,
       from,
+      to,
       scope,
       definitions: this.definitions.length,
       attrsets: this.attrsets.length,
@@ -589,6 +601,9 @@ class Locator implements Located {
   private memoEnd(mark: Mark): void {
     const { memo } = this;
     if (!memo || this.impure !== mark.impure) return;
+    const bodies = this.bodyLog.slice(mark.bodies);
+    // A replay hands its bodies on as one range (readAsModule): all must lie in it.
+    if (bodies.some((b) => b < mark.from || b >= mark.to)) return;
     let byKey = memo.get(mark.tree);
     if (!byKey) {
       byKey = new Map();
@@ -597,6 +612,7 @@ class Locator implements Located {
     // The key's indentation is a piece of this version's text: kept as its own string.
     byKey.set(ownText(mark.fullKey), {
       from: mark.from,
+      to: mark.to,
       outerModule: mark.scope.module,
       outerSpans: mark.scope.spans,
       outerEntry: mark.scope.entrySpan,
@@ -605,7 +621,7 @@ class Locator implements Located {
       lists: this.lists.slice(mark.lists),
       modules: this.modules.slice(mark.modules),
       imports: this.imports.slice(mark.imports),
-      bodies: this.bodyLog.slice(mark.bodies),
+      bodies,
     });
   }
 

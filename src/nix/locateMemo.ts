@@ -17,8 +17,9 @@ import type {
 } from './model.js';
 
 export interface Recording {
-  /** Where the subtree started when this was recorded. */
+  /** Where the subtree started and ended when this was recorded. */
   from: number;
+  to: number;
   /** The module being read around the subtree then: its place is taken by the target's. */
   outerModule: ModuleInfo;
   /** The enclosing scope's path spans and list entry at that time: kept as they are, not shifted. */
@@ -30,8 +31,31 @@ export interface Recording {
   /** Modules inside the subtree, in the order they were found. */
   modules: ModuleInfo[];
   imports: ModuleImport[];
-  /** Where the sets read as module bodies start (locate reads each set as a module once). */
+  /** Where the sets read as module bodies start (locate reads each set as a module once); all
+   *  within [from, to), which is what lets a replay hand them on as one range (ReplayedBodies). */
   bodies: number[];
+  /**
+   * Whose each definition, set, list and import is, by index into `modules` (or OUTER, OTHER): worked
+   * out on the first replay and handed on, so later replays need no lookup per object.
+   */
+  owners?: Owners;
+}
+
+/** The module an object belongs to: the recorded outer module, or one the recording does not hold. */
+const OUTER = -1;
+const OTHER = -2;
+interface Owners {
+  definitions: Int32Array;
+  attrsets: Int32Array;
+  lists: Int32Array;
+  imports: Int32Array;
+}
+
+/** The module bodies a replay added: its subtree's range, and where in it they start. */
+export interface ReplayedBodies {
+  from: number;
+  to: number;
+  bodies: readonly number[];
 }
 
 /** Where the replayed objects go, and what replaces the recorded scope's own parts. */
@@ -41,8 +65,9 @@ export interface ReplayTarget {
   lists: ListInfo[];
   modules: ModuleInfo[];
   imports: ModuleImport[];
-  /** The module bodies read so far, as a set and in order. */
-  bodies: Set<number>;
+  /** The module bodies replayed so far, by subtree (a set of every one would cost a keystroke in
+   *  a file of many modules an insertion per module), and all bodies in order. */
+  replayedBodies: ReplayedBodies[];
   bodyLog: number[];
   module: ModuleInfo;
   outerSpans: readonly Span[];
@@ -74,6 +99,19 @@ function shiftModule(m: ModuleInfo, by: number, outer: ModuleInfo, target: Modul
   return copy;
 }
 
+function ownersOf(recording: Recording): Owners {
+  const index = new Map<ModuleInfo, number>();
+  recording.modules.forEach((m, i) => index.set(m, i));
+  const owner = (item: { module: ModuleInfo }): number =>
+    item.module === recording.outerModule ? OUTER : (index.get(item.module) ?? OTHER);
+  return {
+    definitions: Int32Array.from(recording.definitions, owner),
+    attrsets: Int32Array.from(recording.attrsets, owner),
+    lists: Int32Array.from(recording.lists, owner),
+    imports: Int32Array.from(recording.imports, owner),
+  };
+}
+
 /**
  * Appends the recorded objects to `target`, shifted by the distance the subtree moved, and returns
  * the recording of what was appended (the new objects, so the memo and the result share them).
@@ -93,24 +131,22 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
       ? m
       : shiftModule(m, by, recording.outerModule, target.module),
   );
-  const moved = new Map<ModuleInfo, ModuleInfo>();
-  recording.modules.forEach((m, i) => {
-    const copy = modules[i];
-    if (copy && copy !== m) moved.set(m, copy);
-  });
+  const owners = recording.owners ?? ownersOf(recording);
   // Everything recorded belongs to the outer module or to one found inside the subtree.
-  const moduleOf = (m: ModuleInfo): ModuleInfo =>
-    m === recording.outerModule ? target.module : (moved.get(m) ?? m);
-  const kept = (m: ModuleInfo): boolean => unmoved && m !== recording.outerModule && !moved.has(m);
-  const definitions = recording.definitions.map((d): OptionDefinition => {
-    if (kept(d.module)) return d;
+  const moduleOf = (owner: number, m: ModuleInfo): ModuleInfo =>
+    owner === OUTER ? target.module : owner === OTHER ? m : (modules[owner] ?? m);
+  const kept = (owner: number): boolean =>
+    unmoved && owner !== OUTER && (owner === OTHER || modules[owner] === recording.modules[owner]);
+  const definitions = recording.definitions.map((d, i): OptionDefinition => {
+    const owner = owners.definitions[i] ?? OTHER;
+    if (kept(owner)) return d;
     const copy: OptionDefinition = {
       path: d.path,
       pathSpans: d.pathSpans.map((s, i) => (i < outer ? (target.outerSpans[i] ?? s) : shift(s, by))),
       ownLength: d.ownLength,
       nameSpan: shift(d.nameSpan, by),
       bindingSpan: shift(d.bindingSpan, by),
-      module: moduleOf(d.module),
+      module: moduleOf(owner, d.module),
       value: shiftValue(d.value, by),
       conditional: d.conditional,
       priority: d.priority,
@@ -121,50 +157,52 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
     if (d.implied !== undefined) copy.implied = d.implied;
     return copy;
   });
-  const attrsets = recording.attrsets.map((a): AttrSetInfo => {
-    if (kept(a.module)) return a;
+  const attrsets = recording.attrsets.map((a, i): AttrSetInfo => {
+    const owner = owners.attrsets[i] ?? OTHER;
+    if (kept(owner)) return a;
     const copy: AttrSetInfo = {
       path: a.path,
       span: shift(a.span, by),
       innerIndent: a.innerIndent,
-      module: moduleOf(a.module),
+      module: moduleOf(owner, a.module),
     };
     const entrySpan = entry(a.entrySpan);
     if (entrySpan) copy.entrySpan = entrySpan;
     return copy;
   });
-  const lists = recording.lists.map((l): ListInfo =>
-    kept(l.module)
+  const lists = recording.lists.map((l, i): ListInfo => {
+    const owner = owners.lists[i] ?? OTHER;
+    return kept(owner)
       ? l
       : {
           path: l.path,
           span: shift(l.span, by),
           innerIndent: l.innerIndent,
-          module: moduleOf(l.module),
-        },
-  );
+          module: moduleOf(owner, l.module),
+        };
+  });
 
-  const imports = recording.imports.map((i): ModuleImport =>
-    kept(i.module)
-      ? i
+  const imports = recording.imports.map((imported, i): ModuleImport => {
+    const owner = owners.imports[i] ?? OTHER;
+    return kept(owner)
+      ? imported
       : {
-          path: i.path,
-          span: shift(i.span, by),
-          module: moduleOf(i.module),
-        },
-  );
-  const bodies = recording.bodies.map((b) => b + by);
+          path: imported.path,
+          span: shift(imported.span, by),
+          module: moduleOf(owner, imported.module),
+        };
+  });
+  const bodies = by === 0 ? recording.bodies : recording.bodies.map((b) => b + by);
   for (const d of definitions) target.definitions.push(d);
   for (const a of attrsets) target.attrsets.push(a);
   for (const l of lists) target.lists.push(l);
   for (const m of modules) target.modules.push(m);
   for (const i of imports) target.imports.push(i);
-  for (const b of bodies) {
-    target.bodies.add(b);
-    target.bodyLog.push(b);
-  }
+  if (bodies.length > 0) target.replayedBodies.push({ from, to: recording.to + by, bodies });
+  for (const b of bodies) target.bodyLog.push(b);
   return {
     from,
+    to: recording.to + by,
     outerModule: target.module,
     outerSpans: target.outerSpans,
     outerEntry: target.outerEntry,
@@ -174,5 +212,6 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
     modules,
     imports,
     bodies,
+    owners,
   };
 }
