@@ -136,6 +136,12 @@ export class DocumentStore {
     for (const state of this.docs.values()) this.analyzeNow(state);
   }
 
+  /** Whether a document's analysis is under way in slices (analyzeInSlices). */
+  analysing(): boolean {
+    for (const state of this.docs.values()) if (state.job) return true;
+    return false;
+  }
+
   /** The open documents' URIs. */
   uris(): string[] {
     return [...this.docs.keys()];

@@ -105,6 +105,8 @@ export function startServer(connection: Connection): { dispose: () => void } {
         if (path !== undefined && workspace.inRoot(path, root)) store.refresh(uri);
       }
     },
+    // The document being opened first: its diagnostics are what the user waits for.
+    urgent: () => store.analysing(),
   });
 
   /**

@@ -35,6 +35,11 @@ export interface WorkspaceOptions {
   backgroundAbove?: number;
   /** A configuration read in the background is ready: its open documents should be judged again. */
   onReady?: (root: string) => void;
+  /**
+   * Whether something more urgent is under way (an open document's analysis, in slices): the
+   * background read waits for it, so the document's first diagnostics are not held up by it.
+   */
+  urgent?: () => boolean;
 }
 
 export type FileChange = 'created' | 'changed' | 'deleted';
@@ -77,6 +82,7 @@ export class Workspace {
   private rootsCheckedAt: number;
   private readonly backgroundAbove: number;
   private readonly onReady: ((root: string) => void) | undefined;
+  private readonly urgent: () => boolean;
   /** Roots being read in the background. */
   private readonly warming = new Set<string>();
 
@@ -90,6 +96,7 @@ export class Workspace {
     this.rootsCheckedAt = this.now();
     this.backgroundAbove = options.backgroundAbove ?? 64;
     this.onReady = options.onReady;
+    this.urgent = options.urgent ?? (() => false);
   }
 
   /** The root of the configuration `file` belongs to (a flake's folder, or the file's own folder). */
@@ -257,6 +264,10 @@ export class Workspace {
     if (pending.length <= this.backgroundAbove) return false;
     this.warming.add(config.root);
     const step = (): void => {
+      if (this.urgent()) {
+        setImmediate(step);
+        return;
+      }
       const until = performance.now() + 8;
       for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
         this.factsOf(next);
