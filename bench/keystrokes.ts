@@ -11,13 +11,19 @@ import { performance } from 'node:perf_hooks';
 import { analyzeNix, type Analysis } from '../src/rules/analyze.js';
 import { generateDarwinConfig, generateShape } from '../test/util/generateConfig.js';
 import { LspClient } from '../test/server/lspClient.js';
-import { msSpread, spread } from './stats.js';
+import { median, msSpread, spread } from './stats.js';
+
+/** What making each new text cost: wall time, and the memory pages the process touched for the first time. */
+interface Copies {
+  times: number[];
+  pageFaults: number[];
+}
 
 /**
  * Wall times of `count` keystrokes typed one after another in the middle of `text` (after 5
  * unmeasured), and of making each new text.
  */
-function typeInto(text: string, count: number, copies: number[] = []): number[] {
+function typeInto(text: string, count: number, copies: Copies = { times: [], pageFaults: [] }): number[] {
   let analysis: Analysis = analyzeNix(text);
   let current = text;
   const at = typingPlace(text);
@@ -25,12 +31,16 @@ function typeInto(text: string, count: number, copies: number[] = []): number[] 
   for (let i = 0; i < count + 5; i++) {
     const insert = i % 2 === 0 ? '#' : ' ';
     const offset = at + i;
+    const faults = process.resourceUsage().minorPageFault;
     let start = performance.now();
     const next = current.slice(0, offset) + insert + current.slice(offset);
     // The new text is a rope until first read; reading it copies the whole file once (the
     // editor's document does the same): timed on its own, not as re-analysis.
     next.charCodeAt(0);
-    if (i >= 5) copies.push(performance.now() - start);
+    if (i >= 5) {
+      copies.times.push(performance.now() - start);
+      copies.pageFaults.push(process.resourceUsage().minorPageFault - faults);
+    }
     start = performance.now();
     analysis = analyzeNix(
       next,
@@ -107,9 +117,10 @@ export async function benchKeystrokes(): Promise<void> {
   // Warm up the JIT, or the first series (1k lines) pays for compiling the engine.
   typeInto(generateDarwinConfig(2_000, 2), 20);
   let previous: { lines: number; median: number } | undefined;
+  let newText: { text: string; copies: Copies } | undefined;
   for (const lines of [1_000, 20_000, 80_000, 320_000]) {
     const text = generateDarwinConfig(lines, 1);
-    const copies: number[] = [];
+    const copies: Copies = { times: [], pageFaults: [] };
     const times = spread(typeInto(text, 25, copies));
     const growth = previous
       ? `   x${(times.median / previous.median).toFixed(2)} for x${(lines / previous.lines).toFixed(0)} lines`
@@ -119,11 +130,21 @@ export async function benchKeystrokes(): Promise<void> {
       `generated, ${String(lineCount(text)).padStart(6)} lines   ${msSpread(times)}${growth}${target}`,
     );
     previous = { lines, median: times.median };
+    if (lines === 20_000) newText = { text, copies };
   }
   for (const shape of ['nested', 'flat', 'modules'] as const) {
     const text = generateShape(shape, 20_000);
     console.log(
       `${`${shape},`.padEnd(10)} ${String(lineCount(text)).padStart(6)} lines   ${msSpread(spread(typeInto(text, 25)))}`,
+    );
+  }
+  if (newText) {
+    // A JavaScript string is flat: each keystroke's text is a new copy of the file, which any
+    // editor's document pays (vscode-languageserver-textdocument's update makes it). What that
+    // copy costs is mostly the fresh memory it lands in: page faults, expensive in some VMs.
+    const { text, copies } = newText;
+    console.log(
+      `the new text itself, ${lineCount(text)} lines (${(text.length / 1024).toFixed(0)} KiB): ${msSpread(spread(copies.times))}, ${median(copies.pageFaults)} page faults each   (not in the figures above; the server's didChange pays it)`,
     );
   }
   await throughServer(generateDarwinConfig(20_000, 1));
