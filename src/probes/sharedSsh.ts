@@ -19,7 +19,7 @@
  * close() ends the master (`ssh -O exit`) and removes the directory, whatever the probes did;
  * ControlPersist bounds a master that close() could not reach (our process killed).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand, type CommandResult } from './exec.js';
@@ -64,10 +64,41 @@ export function nixJoinsSharedSsh(version: string | undefined): boolean {
   return minor > 16 || (minor === 16 && patch >= 2);
 }
 
+/** A run's directory older than this is no live run's (a run is bounded well below it). */
+export const STALE_SOCKET_DIR_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the empty socket directories of runs that could not clean up (the process was killed:
+ * its master then exits after ControlPersist and takes its socket along, leaving the folder).
+ * Only empty ones, only this user's, only older than any run lasts: rmdir never removes a folder
+ * that still holds a socket, and /tmp's sticky bit keeps other users' out of reach anyway.
+ */
+export function sweepStaleSocketDirs(base: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(base).filter((name) => name.startsWith('lbd-ssh-'));
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const dir = join(base, name);
+    try {
+      const info = statSync(dir);
+      if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
+      if (now - info.mtimeMs < STALE_SOCKET_DIR_MS) continue;
+      rmdirSync(dir); // fails, and is left, when not empty
+    } catch {
+      /* gone meanwhile, not empty, or not ours: left as it is */
+    }
+  }
+}
+
 /** The directory for the socket: the user's temporary folder, else /tmp; undefined if neither fits. */
 function makeSocketDir(): string | undefined {
   for (const base of [tmpdir(), '/tmp']) {
     if (!PLAIN_PATH.test(base)) continue;
+    sweepStaleSocketDirs(base);
     try {
       const dir = mkdtempSync(join(base, 'lbd-ssh-'));
       if (PLAIN_PATH.test(dir) && join(dir, 'ssh').length <= MAX_SOCKET_PATH) return dir;

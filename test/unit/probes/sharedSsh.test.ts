@@ -5,11 +5,24 @@
  * and `sudo` on PATH print what they were given (the loopback suite runs the real ones).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ProbeContext } from '../../../src/probes/context.js';
-import { nixJoinsSharedSsh } from '../../../src/probes/sharedSsh.js';
+import {
+  nixJoinsSharedSsh,
+  STALE_SOCKET_DIR_MS,
+  sweepStaleSocketDirs,
+} from '../../../src/probes/sharedSsh.js';
 import type { BuilderTarget } from '../../../src/probes/context.js';
 
 /** nix-darwin's builder as the machines file names it. */
@@ -184,6 +197,29 @@ describe('shared SSH connection', function () {
       assert.match(socketOf(lines(result.stdout)), /^\/tmp\/lbd-ssh-[A-Za-z0-9]+\/ssh$/);
     } finally {
       rmSync(spaced, { recursive: true, force: true });
+    }
+  });
+
+  it("removes the empty socket folders a killed run left, and nothing else: not a live run's, not one with a socket, not another program's", function () {
+    const base = mkdtempSync(join(tmpdir(), 'lbd-sweep-'));
+    try {
+      const old = (Date.now() - STALE_SOCKET_DIR_MS - 60_000) / 1000;
+      const make = (name: string, aged: boolean, withFile = false): string => {
+        const dir = join(base, name);
+        mkdirSync(dir);
+        if (withFile) writeFileSync(join(dir, 'ssh'), '');
+        if (aged) utimesSync(dir, old, old);
+        return dir;
+      };
+      const killedRun = make('lbd-ssh-killed', true);
+      const liveRun = make('lbd-ssh-live', false);
+      const withSocket = make('lbd-ssh-socket', true, true);
+      const otherProgram = make('other-program', true);
+      sweepStaleSocketDirs(base);
+      assert.equal(existsSync(killedRun), false, 'the killed run folder is removed');
+      for (const kept of [liveRun, withSocket, otherProgram]) assert.equal(existsSync(kept), true, kept);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
     }
   });
 });
