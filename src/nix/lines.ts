@@ -9,70 +9,168 @@
  */
 import type { Position } from '../protocol/findings.js';
 
+/** One edited range ([fromA, toA) of the old text became [fromB, toB), as parse.ts's TextChange). */
+interface Change {
+  fromA: number;
+  toA: number;
+  fromB: number;
+  toB: number;
+}
+
 export class LineIndex {
-  /** Every line start found so far, ascending. */
-  private readonly starts: number[] = [0];
+  /**
+   * Every line start found so far, ascending, in the first `count` places. A typed array: its
+   * memory comes from outside the JavaScript heap and is reused, where a 20,000-entry array made on
+   * every keystroke cost page faults (~0.7 ms each time on the CI machine, CONTRIBUTING.md).
+   */
+  private starts = new Int32Array(64);
+  private count = 1;
   /** The text before this offset has been scanned for line breaks. */
   private scanned = 0;
+  /** Whether the text has a \r (else its breaks are found with indexOf, several times faster). */
+  private carriageReturns: boolean | undefined;
 
   constructor(private readonly text: string) {}
+
+  /**
+   * The index of `text`, made from `previous` (the index of the text before `changes`): the line
+   * starts before the first change are kept, those after the last are moved, and only the text
+   * between is searched again. A syntax error at the end of a 20,000-line file has its position
+   * asked on every keystroke: searching all its lines again each time cost ~0.5 ms. With a \r in
+   * either text (a change could join \r and \n), or changes that do not add up to `text`, the
+   * new index starts from nothing.
+   */
+  static after(previous: LineIndex, changes: readonly Change[], text: string): LineIndex {
+    const index = new LineIndex(text);
+    const first = changes[0];
+    const last = changes[changes.length - 1];
+    const moved = changes.reduce((sum, c) => sum + (c.toB - c.fromB) - (c.toA - c.fromA), 0);
+    if (!first || !last || previous.text.length + moved !== text.length || previous.scanned === 0)
+      return index;
+    previous.carriageReturns ??= previous.text.includes('\r');
+    index.carriageReturns = text.includes('\r');
+    if (previous.carriageReturns || index.carriageReturns) return index;
+    // Before the first change nothing moved: a start at p follows a break at p - 1 < fromA.
+    const kept = previous.countUpTo(first.fromA);
+    const after = previous.count - previous.countUpTo(last.toA);
+    index.starts = new Int32Array(Math.max(64, kept + after + 64));
+    index.starts.set(previous.starts.subarray(0, kept));
+    index.count = kept;
+    if (previous.scanned <= first.fromA) {
+      index.scanned = previous.scanned;
+      return index;
+    }
+    // The changed stretch (and what lies between changes), searched in the new text.
+    for (let lf = text.indexOf('\n', first.fromB); lf >= 0 && lf < last.toB; lf = text.indexOf('\n', lf + 1))
+      index.push(lf + 1);
+    index.scanned = last.toB;
+    if (previous.scanned <= last.toA) return index;
+    // After the last change, every start found before moves with the text: a break at p - 1 >= toA.
+    const shift = last.toB - last.toA;
+    index.reserve(after);
+    const { starts } = index;
+    for (let i = previous.count - after, j = index.count; i < previous.count; i++, j++)
+      starts[j] = (previous.starts[i] ?? 0) + shift;
+    index.count += after;
+    index.scanned = previous.scanned + shift;
+    return index;
+  }
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     this.scan(clamped);
-    const { starts } = this;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((starts[mid] ?? 0) <= clamped) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, character: clamped - (starts[low] ?? 0) };
+    const line = this.countUpTo(clamped) - 1;
+    return { line, character: clamped - (this.starts[line] ?? 0) };
   }
 
   offsetAt(position: Position): number {
     const line = Math.max(0, position.line);
     // Up to the start of the line after it, which bounds the character.
     this.scan(this.text.length, line + 1);
-    const start = this.starts[line];
-    if (start === undefined) return this.text.length;
-    const next = this.starts[line + 1] ?? this.text.length;
+    if (line >= this.count) return this.text.length;
+    const start = this.starts[line] ?? 0;
+    const next = line + 1 < this.count ? (this.starts[line + 1] ?? 0) : this.text.length;
     return Math.min(start + Math.max(0, position.character), next);
   }
 
-  /** Whether the text has a \r (else its breaks are found with indexOf, several times faster). */
-  private carriageReturns: boolean | undefined;
+  /** How many of the starts found are at or before `offset`. */
+  private countUpTo(offset: number): number {
+    const { starts } = this;
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((starts[mid] ?? 0) <= offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** Room for `more` starts. */
+  private reserve(more: number): void {
+    if (this.count + more <= this.starts.length) return;
+    const grown = new Int32Array(Math.max(this.starts.length * 2, this.count + more));
+    grown.set(this.starts.subarray(0, this.count));
+    this.starts = grown;
+  }
+
+  private push(start: number): void {
+    if (this.count === this.starts.length) this.reserve(1);
+    this.starts[this.count++] = start;
+  }
 
   /** Finds the line starts before `offset` (a start follows a break), stopping once `lines` + 1 are known. */
   private scan(offset: number, lines = Infinity): void {
-    const { text, starts } = this;
+    const { text } = this;
     if (this.scanned >= offset) return;
     this.carriageReturns ??= text.includes('\r');
     if (!this.carriageReturns) {
       // A syntax error at the end of a 20,000-line file has its position asked on every keystroke.
       let i = this.scanned;
-      while (starts.length <= lines) {
+      while (this.count <= lines) {
         const lf = text.indexOf('\n', i);
         if (lf < 0 || lf >= offset) {
           i = offset;
           break;
         }
-        starts.push(lf + 1);
+        this.push(lf + 1);
         i = lf + 1;
       }
       this.scanned = Math.max(this.scanned, i);
       return;
     }
     let i = this.scanned;
-    for (; i < offset && starts.length <= lines; i++) {
+    for (; i < offset && this.count <= lines; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
+      if (c === 10) this.push(i + 1);
       else if (c === 13) {
         if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+        this.push(i + 1);
       }
     }
     this.scanned = Math.max(this.scanned, i);
   }
+}
+
+/** Each parse's line index, made on first use (lineIndexOf) or from the previous parse's (carryLines). */
+const indexes = new WeakMap<object, LineIndex>();
+
+/** The line index of a parse (any object with the text it was made from). */
+export function lineIndexOf(parsed: { readonly text: string }): LineIndex {
+  let index = indexes.get(parsed);
+  if (!index) {
+    index = new LineIndex(parsed.text);
+    indexes.set(parsed, index);
+  }
+  return index;
+}
+
+/** Gives `next` (the parse of the text `changes` made of `previous`'s) an index made from `previous`'s, if it has one. */
+export function carryLines(
+  previous: { readonly text: string },
+  changes: readonly Change[],
+  next: { readonly text: string },
+): void {
+  const before = indexes.get(previous);
+  if (before && !indexes.has(next)) indexes.set(next, LineIndex.after(before, changes, next.text));
 }

@@ -4,7 +4,7 @@
  * Findings in LSP positions. A rule that throws is reported, never allowed to silence the others.
  */
 import type { Finding, RelatedInformation, RuleId } from '../protocol/findings.js';
-import { LineIndex } from '../nix/lines.js';
+import { carryLines, LineIndex, lineIndexOf } from '../nix/lines.js';
 import { locate } from '../nix/locate.js';
 import type { Located } from '../nix/model.js';
 import { BeyondParserLimits, parseNix, type ParsedNix, type TextChange } from '../nix/parse.js';
@@ -99,7 +99,9 @@ export function analyzeNix(
   options: AnalyzeOptions = {},
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): Analysis {
-  return analyzeParsed(parseNix(text, previous), options);
+  const parsed = parseNix(text, previous);
+  if (previous) carryLines(previous.parsed, previous.changes, parsed);
+  return analyzeParsed(parsed, options);
 }
 
 /**
@@ -112,7 +114,7 @@ export function analyzeParsed(
   ruleLocated?: Located,
 ): Analysis {
   const { text } = parsed;
-  const lines = new LineIndex(text);
+  const lines = lineIndexOf(parsed);
   const disabled = new Set(options.disabledRules ?? []);
   const findings: Finding[] = [];
   // Every fix passes the same safety checks (fixGuard.ts) on its way out.

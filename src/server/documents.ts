@@ -14,6 +14,7 @@ import type { Located } from '../nix/model.js';
 import type { TextChange } from '../nix/parse.js';
 import { composeChange } from './textChanges.js';
 import { errorText } from '../protocol/errorText.js';
+import { carryLines } from '../nix/lines.js';
 
 type ParsedNix = Analysis['parsed'];
 
@@ -224,6 +225,8 @@ export class DocumentStore {
             parse ??= startParseNix(text, incremental ? previous : undefined);
             parsed = parse.advance(budgetMs) ?? undefined;
             if (!parsed) return false;
+            // (From the text and the edits alone, whichever way it was parsed.)
+            if (previous) carryLines(previous.parsed, previous.changes, parsed);
           }
           result = analyzeParsed(parsed, analyzeOptions);
         } catch (error) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { LineIndex } from '../../../src/nix/lines.js';
+import type { TextChange } from '../../../src/nix/parse.js';
 import type { Position } from '../../../src/protocol/findings.js';
 
 /** The oracle: every offset's position, by walking the text once (breaks: \n, \r\n, \r). */
@@ -82,5 +83,58 @@ describe('LineIndex', () => {
         }
       }
     }
+  });
+
+  it('made from the index of the text before an edit (LineIndex.after), gives what a fresh index gives, however far the old one had searched', () => {
+    // A small seeded generator, so a failure names a case that can be run again.
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ['a', 'bc', '\n', ' = 1;\n', '\n\n', 'x'];
+    const someText = (withReturn: boolean): string => {
+      let text = '';
+      for (let n = random(40); n > 0; n--) text += pieces[random(pieces.length)] ?? '';
+      return withReturn && text.length > 0 ? `${text.slice(0, 3)}\r${text.slice(3)}` : text;
+    };
+    let multiple = 0;
+    for (let round = 0; round < 400; round++) {
+      const before = someText(round % 25 === 0);
+      // Up to three edits, in order and apart, as LSP's composed changes are (server/textChanges.ts).
+      const changes: TextChange[] = [];
+      let after = '';
+      let a = 0; // where the unchanged text since the last edit starts
+      for (let k = random(3) + 1; k > 0; k--) {
+        const fromA = a + (changes.length > 0 ? 1 : 0) + random(Math.max(1, before.length - a));
+        if (fromA > before.length) break;
+        const toA = Math.min(before.length, fromA + random(4));
+        const inserted = someText(round % 31 === 0).slice(0, random(6));
+        after += before.slice(a, fromA);
+        const fromB = after.length;
+        after += inserted;
+        changes.push({ fromA, toA, fromB, toB: after.length });
+        a = toA;
+      }
+      if (changes.length === 0) continue;
+      after += before.slice(a);
+      let replayed = before;
+      for (const c of [...changes].reverse())
+        replayed = replayed.slice(0, c.fromA) + after.slice(c.fromB, c.toB) + replayed.slice(c.toA);
+      assert.equal(replayed, after, 'the changes describe the edit');
+      multiple += changes.length > 1 ? 1 : 0;
+      const old = new LineIndex(before);
+      // The old index searched some way into its text (or not at all).
+      if (random(4) > 0) old.positionAt(random(before.length + 1));
+      const derived = LineIndex.after(old, changes, after);
+      const expected = positionsOf(after);
+      for (const offset of orders(Array.from({ length: after.length + 1 }, (_, i) => i))[random(3)] ?? [])
+        assert.deepEqual(
+          derived.positionAt(offset),
+          expected[offset],
+          `${JSON.stringify(before)} → ${JSON.stringify(after)} ${JSON.stringify(changes)} at ${offset}`,
+        );
+    }
+    assert.ok(multiple > 50, `edits of several changes were tried (${multiple})`);
   });
 });
