@@ -84,9 +84,11 @@ function shiftValue(value: StaticValue, by: number): StaticValue {
 
 /** A recorded module moved by `by`, in the target's module (its system and NixOS-ness are the outer module's). */
 function shiftModule(m: ModuleInfo, by: number, outer: ModuleInfo, target: ModuleInfo): ModuleInfo {
+  const span = shift(m.span, by);
   const copy: ModuleInfo = {
-    span: shift(m.span, by),
-    body: shift(m.body, by),
+    span,
+    // (A module that is a set is its own body: one span object for both, a third fewer to make.)
+    body: m.body.from === m.span.from && m.body.to === m.span.to ? span : shift(m.body, by),
     prefix: m.prefix,
     kind: m.kind,
     withScopes: m.withScopes,
@@ -160,9 +162,20 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
   const attrsets = recording.attrsets.map((a, i): AttrSetInfo => {
     const owner = owners.attrsets[i] ?? OTHER;
     if (kept(owner)) return a;
+    // A module's body set has the module's body span: the copy shares the moved module's.
+    const recorded = owner >= 0 ? recording.modules[owner] : undefined;
+    const moved = owner >= 0 ? modules[owner] : undefined;
+    const span =
+      recorded &&
+      moved &&
+      moved !== recorded &&
+      a.span.from === recorded.body.from &&
+      a.span.to === recorded.body.to
+        ? moved.body
+        : shift(a.span, by);
     const copy: AttrSetInfo = {
       path: a.path,
-      span: shift(a.span, by),
+      span,
       innerIndent: a.innerIndent,
       module: moduleOf(owner, a.module),
     };
