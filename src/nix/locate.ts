@@ -725,18 +725,25 @@ class Locator implements Located {
       ? splitAtMissingSemicolon(binding, this.text, this.decode)
       : null;
     if (split) {
-      this.define(spanOf(binding), names, spans, scope, this.piecesValue(split.head), piecesSpan(split.head));
+      this.define(
+        spanOf(binding),
+        names,
+        spans,
+        scope,
+        () => this.piecesValue(split.head),
+        piecesSpan(split.head),
+      );
       this.define(
         split.bindingSpan,
         split.names,
         split.spans,
         scope,
-        this.piecesValue(split.rest),
+        () => this.piecesValue(split.rest),
         piecesSpan(split.rest),
       );
       return;
     }
-    this.define(spanOf(binding), names, spans, scope, this.valueOf(binding));
+    this.define(spanOf(binding), names, spans, scope, () => this.valueOf(binding));
   }
 
   /** The value made of call pieces recovered from a missing `;`: the node itself when only one. */
@@ -752,12 +759,15 @@ class Locator implements Located {
     names: string[],
     spans: Span[],
     scope: Scope,
-    values: Unwrapped[],
+    /** Read only when the path is wanted: a binding the filter rules out may be huge (a `let`
+     *  whose `in` is mistyped takes the rest of the file, and unwrapping it walks all of that). */
+    valuesOf: () => Unwrapped[],
     otherSpan?: Span,
   ): void {
     const path = [...scope.path, ...names];
     const wanted = this.only(path);
     if (wanted === 'none') return;
+    const values = valuesOf();
     const pathSpans = [...scope.spans, ...spans];
     const nameSpan = spans.at(-1) ?? bindingSpan;
     const ownLength = names.length;
