@@ -9,7 +9,7 @@
  */
 import { IterMode, type SyntaxNode, type Tree, type TreeBuffer, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
-import { checkedDuplicates, mayClashAt, ownDuplicates, type DuplicateAttribute } from './duplicates.js';
+import { checkedDuplicates, mayClashAt, type DuplicateAttribute } from './duplicates.js';
 import type { ParsedNix } from './parse.js';
 import { errorNodes, memoFor, newTreeMemo, type TreeMemo } from './treeMemo.js';
 import { isBigSet, mayClashInBigSet } from './clashState.js';
@@ -182,7 +182,7 @@ interface Found {
 const nothing: Found = { semantic: [], duplicates: [] };
 
 /** What Nix refuses at one node, from the node's own subtree only (so it can be memoised). */
-function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap<Tree, string[]>): void {
+function checkNode(node: SyntaxNode, text: string, out: Found): void {
   const problems = out.semantic;
   switch (node.name) {
     case 'BinaryExpr': {
@@ -222,18 +222,6 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
         }
       }
       break;
-    case 'Let':
-      // Nix builds `let` bindings before anything is evaluated: their names must be constant.
-      for (const binding of node.getChildren('Binding')) {
-        const first = binding.getChild('AttrPath')?.firstChild;
-        if (first && !isStaticInheritName(first)) {
-          problems.push({
-            span: { from: first.from, to: first.to },
-            message: 'Syntax error: "let" cannot bind a computed name',
-          });
-        }
-      }
-      break;
     case 'Lambda':
       // `args@{ args, … }:` names the same argument twice too: checked here, where both are.
       for (const formals of node.getChildren('Formals'))
@@ -243,9 +231,67 @@ function checkNode(node: SyntaxNode, text: string, out: Found, keysMemo: WeakMap
       if (node.parent?.name !== 'Lambda') duplicateFormals(node, null, text, problems);
       break;
   }
-  // (Sets are checked by the walk itself: checkTree.)
+  // (Sets and `let`s are checked by the walk itself: checkTree, checkLet.)
+}
+
+/** Problems of the bindings of one run of a `let` (offsets relative to the run), per run Tree. */
+const noProblems: readonly SyntaxProblem[] = [];
+
+/**
+ * Nix builds `let` bindings before anything is evaluated: their names must be constant. Reads the
+ * bindings of the `let` at `cursor` (IncludeAnonymous; left there) as SyntaxNode.getChildren
+ * would (through anonymous nodes only), with the problems of each balanced run of bindings kept
+ * by its Tree: a `let` that runs to the end of the file (its `in` mistyped) is rebuilt by every
+ * keystroke after it, and reading all its bindings again cost more than the rest of the walk.
+ */
+function letNames(
+  cursor: TreeCursor,
+  memo: WeakMap<Tree, readonly SyntaxProblem[]>,
+  out: SyntaxProblem[],
+): void {
+  if (!cursor.firstChild()) return;
+  do {
+    if (cursor.type.isAnonymous) {
+      const run = cursor.tree;
+      const known = run ? memo.get(run) : undefined;
+      if (known) {
+        for (const p of known) out.push({ span: shiftSpan(p.span, cursor.from), message: p.message });
+        continue;
+      }
+      const before = out.length;
+      letNames(cursor, memo, out);
+      if (run)
+        memo.set(
+          run,
+          out.length === before
+            ? noProblems
+            : out.slice(before).map((p) => ({ span: shiftSpan(p.span, -cursor.from), message: p.message })),
+        );
+    } else if (bindingTypes.has(cursor.type.id)) {
+      const first = cursor.node.getChild('AttrPath')?.firstChild;
+      if (first && !isStaticInheritName(first))
+        out.push({
+          span: { from: first.from, to: first.to },
+          message: 'Syntax error: "let" cannot bind a computed name',
+        });
+    }
+  } while (cursor.nextSibling());
+  cursor.parent();
+}
+
+/**
+ * The `let` at `cursor` (left there): its computed names, then its duplicates, which a long one
+ * (kept as balanced runs, like a big set) counts across keystrokes as a big set does (clashState.ts).
+ */
+function checkLet(cursor: TreeCursor, walk: Walk): void {
+  const { text, out } = walk;
+  letNames(cursor, memoFor<readonly SyntaxProblem[]>(walk.memos, 'letNames'), out.semantic);
+  const tree = cursor.tree;
+  const mayClash = isBigSet(tree)
+    ? mayClashInBigSet(tree, cursor, text, walk.memos)
+    : mayClashAt(cursor, text, walk.keysMemo);
   // A loop, not push(...): a spread of 100k arguments overflows the stack.
-  if (node.name === 'Let') for (const d of ownDuplicates(node, text, keysMemo)) out.duplicates.push(d);
+  if (mayClash) for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
 }
 
 function duplicateFormals(
@@ -291,6 +337,8 @@ const binaryTypes = typeIds('BinaryExpr');
 const compareTypes = typeIds('CompareOp');
 const setTypes = typeIds('AttrSet', 'LetSet');
 const formalsType = parser.nodeSet.types.find((type) => type.name === 'Formals')?.id;
+const letTypes = typeIds('Let');
+const bindingTypes = typeIds('Binding');
 
 /**
  * Cheap tests, with the walk's cursor, that spare most nodes the SyntaxNode and the full check:
@@ -419,8 +467,10 @@ function checkTree(cursor: TreeCursor, walk: Walk): void {
     const set = cursor.tree;
     if (isBigSet(set) ? mayClashInBigSet(set, cursor, text, walk.memos) : mayClashAt(cursor, text, keysMemo))
       for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
+  } else if (letTypes.has(type)) {
+    checkLet(cursor, walk);
   } else if (checked[type] && worthChecking(cursor, type)) {
-    checkNode(cursor.node, text, out, keysMemo);
+    checkNode(cursor.node, text, out);
   }
   if ((walk.everyNode || childrenMayHold(cursor, walk.counts)) && cursor.firstChild()) {
     do checkTree(cursor, walk);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNix } from '../../../src/nix/parse.js';
+import { ownDuplicates } from '../../../src/nix/duplicates.js';
 import { syntaxProblems, type SyntaxProblem } from '../../../src/nix/syntaxProblems.js';
 import { fixturesDir } from '../../util/paths.js';
 
@@ -121,4 +122,93 @@ describe('syntaxProblems', () => {
       [...froms].sort((x, y) => x - y),
     );
   });
+});
+
+describe('syntaxProblems of a long let, keystroke after keystroke', function () {
+  this.timeout(60_000);
+
+  /**
+   * A `let` long enough to be kept as balanced runs of bindings, with computed names (`${x}`; a
+   * constant `${"…"}` is allowed) and names bound twice; `inn` for `in` makes it run to the end of
+   * the file, the shape a mistyped `in` gives (bench/hostile.ts benchErrorKeystrokes).
+   */
+  const longLet = (keyword: 'in' | 'inn'): string =>
+    `x: let\n${Array.from({ length: 3000 }, (_, i) =>
+      i % 500 === 7
+        ? `  \${x} = ${i};\n`
+        : i % 500 === 9
+          ? `  \${"c${i}"} = ${i};\n`
+          : `  a${i % 2950}.b${(i % 2950) % 3} = ${i};\n`,
+    ).join('')}${keyword} {\n  y = 1;\n}\n`;
+
+  /** What the walk reports for a `let`, read the plain way: every Binding through SyntaxNode, ownDuplicates. */
+  function letProblemsByHand(text: string): { computed: number[]; duplicates: number[] } {
+    const parsed = parseNix(text);
+    const computed: number[] = [];
+    const duplicates: number[] = [];
+    parsed.tree.iterate({
+      enter: (ref) => {
+        if (ref.name !== 'Let') return;
+        for (const binding of ref.node.getChildren('Binding')) {
+          const first = binding.getChild('AttrPath')?.firstChild;
+          if (first?.name === 'Interpolation' && first.firstChild?.nextSibling?.name !== 'String')
+            computed.push(first.from);
+        }
+        for (const d of ownDuplicates(ref.node, text)) duplicates.push(d.span.from);
+      },
+    });
+    return { computed, duplicates };
+  }
+
+  for (const keyword of ['in', 'inn'] as const)
+    it(`${keyword === 'in' ? 'a long let' : 'a let whose in is mistyped'}: each keystroke finds what a fresh walk and a plain reading find`, () => {
+      let text = longLet(keyword);
+      let parsed = parseNix(text);
+      syntaxProblems(parsed);
+      // Typing into a value, making a computed name constant and back, binding a name twice, deleting a line.
+      /** The line (with its break) that starts at or after `from`. */
+      const lineAfter = (t: string, from: number): { at: number; remove: number } => {
+        const at = t.indexOf('\n', from) + 1;
+        return { at, remove: t.indexOf('\n', at) + 1 - at };
+      };
+      const edits: ((t: string) => { at: number; remove: number; insert: string })[] = [
+        (t) => ({ at: t.indexOf(' = 1500;'), remove: 0, insert: '1' }),
+        (t) => ({ at: t.indexOf('${x} = 2007;') + 2, remove: 1, insert: '"x"' }),
+        (t) => ({ at: t.indexOf('${"x"} = 2007;') + 2, remove: 3, insert: 'x' }),
+        (t) => ({ at: t.indexOf('  a100.b1 = 100;'), remove: 0, insert: '  a2000.b2 = 0;\n' }),
+        (t) => ({ at: t.indexOf('  a2000.b2 = 0;\n'), remove: '  a2000.b2 = 0;\n'.length, insert: '' }),
+        (t) => ({ ...lineAfter(t, t.indexOf('  a2900.')), insert: '' }),
+        (t) => ({ at: t.indexOf('  a10.b1 = 10;'), remove: 0, insert: '  a10 = 5;\n' }),
+      ];
+      let checked = 0;
+      for (const place of [...edits, ...edits]) {
+        const edit = place(text);
+        const { at } = edit;
+        assert.ok(at > 0 && edit.remove >= 0, `no place for ${JSON.stringify(edit.insert)}`);
+        const next = text.slice(0, at) + edit.insert + text.slice(at + edit.remove);
+        parsed = parseNix(next, {
+          parsed,
+          changes: [{ fromA: at, toA: at + edit.remove, fromB: at, toB: at + edit.insert.length }],
+        });
+        text = next;
+        const found = syntaxProblems(parsed);
+        assert.deepEqual(
+          found,
+          syntaxProblems(parseNix(text)),
+          `after ${JSON.stringify(edit.insert)} at ${at}`,
+        );
+        const byHand = letProblemsByHand(text);
+        assert.deepEqual(
+          found.filter((p) => p.message.includes('computed name')).map((p) => p.span.from),
+          byHand.computed,
+        );
+        assert.deepEqual(
+          found.filter((p) => p.message.includes('already defined')).map((p) => p.span.from),
+          byHand.duplicates.sort((a, b) => a - b),
+        );
+        assert.ok(byHand.computed.length >= 5 && byHand.duplicates.length >= 40, 'problems to find');
+        checked++;
+      }
+      assert.equal(checked, 2 * edits.length);
+    });
 });
