@@ -4,7 +4,7 @@
  */
 import { TreeFragment, type Tree } from '@lezer/common';
 import type { Recovery } from './parseWithinLimits.js';
-import { parseReadingStrings } from './stringBreaks.js';
+import { parseReadingStrings, type BreakDecision } from './stringBreaks.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
 
 export { BeyondParserLimits } from './parseWithinLimits.js';
@@ -29,6 +29,8 @@ export interface ParsedNix {
   memo?: TreeMemo;
   /** Whether the tree has any error node (computed with the memo; absent means unknown). */
   hasErrors?: boolean;
+  /** Which strings the parse read as unclosed, and what that depended on (stringBreaks.ts). */
+  breaks?: BreakDecision;
 }
 
 /**
@@ -65,14 +67,18 @@ export function startParseNix(
 ): NixParseInProgress {
   const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
   const slice = { until: 0 };
-  let parse = parseReadingStrings(text, reusable, slice);
+  // The last parse's string breaks hold while the edits leave what they depended on alone.
+  const earlier = previous?.parsed.breaks;
+  const settled =
+    earlier && previous.changes.every((change) => change.fromA >= earlier.dependsTo) ? earlier : undefined;
+  let parse = parseReadingStrings(text, reusable, slice, settled);
   let reused = reusable.length > 0;
   return {
     advance(budgetMs) {
       slice.until = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
       const step = parse.next();
       if (!step.done) return null;
-      const { tree, recoveries, proven } = step.value;
+      const { tree, recoveries, proven, decision } = step.value;
       // Where the reasoning in parseWithinLimits.ts does not hold (Lezer changed, or the grammar
       // became ambiguous), only a parse from scratch is sure to equal one.
       if (reused && !proven) {
@@ -90,6 +96,7 @@ export function startParseNix(
         fragments: regions.length > 0 ? TreeFragment.applyChanges(fragments, regions) : fragments,
         memo,
         hasErrors,
+        breaks: decision,
       };
     },
   };

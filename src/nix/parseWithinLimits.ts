@@ -2,7 +2,7 @@
  * One Lezer parse of .nix text, in slices, within the limits the parser can follow (see
  * BeyondParserLimits), able to pause at its first syntax error (stringBreaks.ts looks there).
  */
-import { Tree, type PartialParse, type TreeFragment } from '@lezer/common';
+import { NodeProp, Tree, type Input, type PartialParse, type TreeFragment } from '@lezer/common';
 import type { InputStream } from '@lezer/lr';
 import { parser } from './generated/parser.js';
 import { stringReadings, type StringReading } from './tokens.js';
@@ -82,6 +82,46 @@ interface FragmentCursorInternals {
   readonly lastRepeatPos: number;
 }
 
+/** How far past its end Lezer lets a reused node's tokens have looked without saying so (Lookahead.Margin). */
+const REUSE_MARGIN = 25;
+
+/** Characters handed to Lezer at a time (it asks for more as it reads on). */
+const CHUNK = 1024;
+
+/**
+ * The text as Lezer reads it: in chunks, so that how far a parse has read is known (`readTo`).
+ * Lezer and the tokenizers (tokens.ts) read the text only through Lezer's InputStream, which reads
+ * it only through `chunk` and `read` (@lezer/lr 1.4.12, InputStream: getChunk, peek, read); so a
+ * parse's steps up to a point are a function of the text before `readTo` then (stringBreaks.ts
+ * replays the string breaks decided there when the edits since lie after it).
+ */
+class ChunkedInput implements Input {
+  /** Every position read so far lies before this; past the text's length once its end was seen. */
+  readTo = 0;
+
+  constructor(private readonly text: string) {}
+
+  get length(): number {
+    return this.text.length;
+  }
+
+  get lineChunks(): boolean {
+    return false;
+  }
+
+  chunk(from: number): string {
+    const to = from + CHUNK;
+    // (A chunk that reaches the end shows where the text ends: a text made longer reads otherwise.)
+    this.readTo = Math.max(this.readTo, to >= this.text.length ? this.text.length + 1 : to);
+    return this.text.slice(from, to);
+  }
+
+  read(from: number, to: number): string {
+    this.readTo = Math.max(this.readTo, to >= this.text.length ? this.text.length + 1 : to);
+    return this.text.slice(from, to);
+  }
+}
+
 /** A stretch of text where Lezer recovered from syntax errors (see ParseWithinLimits.recoveries). */
 export interface Recovery {
   from: number;
@@ -130,6 +170,7 @@ export type ParseStep = Tree | 'error' | 'reached' | null;
  */
 export class ParseWithinLimits {
   private readonly parse: PartialParse;
+  private readonly input: ChunkedInput;
   /** Where the parse met its first syntax error, once it has. */
   firstError: number | null = null;
   /** The tree, once finished (it can finish in the step that meets the first error). */
@@ -151,7 +192,8 @@ export class ParseWithinLimits {
     fragments: readonly TreeFragment[],
     reading?: StringReading,
   ) {
-    this.parse = parser.startParse(text, fragments);
+    this.input = new ChunkedInput(text);
+    this.parse = parser.startParse(this.input, fragments);
     const internals = this.parse as unknown as ParseInternals;
     if (reading && internals.stream) stringReadings.set(internals.stream, reading);
     this.watchRecovery(internals);
@@ -174,10 +216,18 @@ export class ParseWithinLimits {
       !('value' in fragmentsField)
     ) {
       this.proven = false;
+      this.reusedTo = Infinity;
       return;
     }
     const cursor = fragmentsField.value as FragmentCursorInternals | null;
     if (!cursor) return;
+    const noteReuse = (node: Tree | null, start: number): Tree | null => {
+      if (node) {
+        const lookAhead = Math.max(REUSE_MARGIN, node.prop(NodeProp.lookAhead) ?? 0);
+        this.reusedTo = Math.max(this.reusedTo, start + node.length + lookAhead + 1);
+      }
+      return node;
+    };
     // Only nodes whose reuse leaves Lezer's left-chain count as a fresh parse keeps it (`proven`).
     const counted = (node: Tree | null): Tree | null => {
       let found = node;
@@ -189,9 +239,9 @@ export class ParseWithinLimits {
     };
     // Asked at every reuse attempt: nothing is offered while the parse recovers.
     const offered: FragmentCursorInternals = {
-      nodeAt: (pos) => (internals.recovering ? null : counted(cursor.nodeAt(pos))),
+      nodeAt: (pos) => (internals.recovering ? null : noteReuse(counted(cursor.nodeAt(pos)), pos)),
       get lastRepeat() {
-        return internals.recovering ? null : counted(cursor.lastRepeat);
+        return internals.recovering ? null : noteReuse(counted(cursor.lastRepeat), cursor.lastRepeatPos);
       },
       get lastRepeatPos() {
         return cursor.lastRepeatPos;
@@ -214,6 +264,23 @@ export class ParseWithinLimits {
       const last = this.recoveries[this.recoveries.length - 1];
       if (last) last.to = Math.max(...(internals.stacks ?? []).map((s) => s.pos ?? this.text.length));
     }
+  }
+
+  /**
+   * Where the nodes offered for reuse so far end, with the lookahead they were built with: a reused
+   * node stands for the text it covers and what its tokens looked at past it (at most Lezer's
+   * margin of 25 characters unless the node says more, NodeProp.lookAhead; @lezer/lr 1.4.12,
+   * FragmentCursor.nodeAt and cutAt). Infinity when reuse could not be watched.
+   */
+  private reusedTo = 0;
+
+  /**
+   * What the parse so far has depended on lies before this position (past the text's length: all
+   * of it, and where it ends): the text it read, and the text of the nodes it was offered for reuse.
+   * A parse of another text equal before it would have gone the same way so far.
+   */
+  get dependsTo(): number {
+    return Math.max(this.input.readTo, this.reusedTo);
   }
 
   get parsedPos(): number {

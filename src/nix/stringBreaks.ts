@@ -67,38 +67,94 @@ function endOfNextLine(text: string, offset: number): number {
   return second < 0 ? text.length : second;
 }
 
+/**
+ * The breaks a parse settled on, and what that depended on: the next parse of a text equal before
+ * `dependsTo` settles on them too, without searching again (parseReadingStrings).
+ */
+export interface BreakDecision {
+  /** The breaks kept, ascending. */
+  readonly breaks: readonly number[];
+  /**
+   * The error where the search stopped (no break helped there, or enough were made), after which
+   * the parse read on as it was; null when the parse with `breaks` went on looking for errors.
+   */
+  readonly stopAt: number | null;
+  /** Every parse of the search, up to each of its decisions, depended only on the text before this. */
+  readonly dependsTo: number;
+}
+
 /** A finished parse: its tree, and what ParseWithinLimits says about how Lezer recovered in it. */
 export interface ReadStrings {
   tree: Tree;
   recoveries: readonly Recovery[];
   proven: boolean;
+  decision: BreakDecision;
 }
 
-const finished = (parse: ParseWithinLimits, tree: Tree): ReadStrings => ({
+const finished = (parse: ParseWithinLimits, tree: Tree, decision: BreakDecision): ReadStrings => ({
   tree,
   recoveries: parse.recoveries,
   proven: parse.proven,
+  decision,
 });
 
 /**
  * Parses `text` with `fragments` reused, deciding which strings read as unclosed; yields between
  * slices of work (the deadline is read from `slice` each time).
+ *
+ * `earlier`: what the last parse of the document decided, when the edits since lie after its
+ * `dependsTo` (the caller checks). The search is a function of the text before that, so it would
+ * go the same way: the parse starts with those breaks, as the kept trial did, and searches only at
+ * errors after them. (If the parse does not stop where the earlier one did, which the reasoning
+ * excludes, the search is made afresh.) A keystroke two thirds into a 20k-line file with an error a
+ * third in was spending as much on the search, a parse around the error, as on the rest.
  */
 export function* parseReadingStrings(
   text: string,
   fragments: readonly TreeFragment[],
   slice: Slice,
+  earlier?: BreakDecision,
 ): Generator<void, ReadStrings> {
   let breaks: number[] = [];
   // A parse without fragments reads every string itself: what it records is complete.
   const fresh = fragments.length === 0;
   let recorded: MultiLineContent[] | undefined = fresh ? [] : undefined;
-  let parse = new ParseWithinLimits(text, fragments, { breaks, multiLine: recorded });
+  let dependsTo = 0;
+  let stopAt: number | null = null;
+  let replay =
+    !fresh && earlier && (earlier.breaks.length > 0 || earlier.stopAt !== null) ? earlier : undefined;
+  let parse: ParseWithinLimits;
+  if (replay) {
+    breaks = [...replay.breaks];
+    dependsTo = replay.dependsTo;
+    parse = new ParseWithinLimits(text, cut(fragments, breaks, text.length), { breaks });
+  } else parse = new ParseWithinLimits(text, fragments, { breaks, multiLine: recorded });
   for (;;) {
     const first = yield* run(parse, { firstError: true }, slice);
-    if (first !== 'error' && first !== 'reached') return finished(parse, first);
+    if (first !== 'error' && first !== 'reached')
+      return finished(parse, first, { breaks, stopAt, dependsTo });
     const error = parse.firstError ?? text.length;
-    if (breaks.length >= MAX_BREAKS) break;
+    if (replay) {
+      const { stopAt: stoppedAt } = replay;
+      replay = undefined;
+      dependsTo = Math.max(dependsTo, parse.dependsTo);
+      if (stoppedAt === error) {
+        stopAt = error;
+        break;
+      }
+      if (stoppedAt !== null) {
+        breaks = [];
+        dependsTo = 0;
+        parse = new ParseWithinLimits(text, fragments, { breaks });
+        continue;
+      }
+      // (An error after the earlier search: searched as usual.)
+    }
+    dependsTo = Math.max(dependsTo, parse.dependsTo);
+    if (breaks.length >= MAX_BREAKS) {
+      stopAt = error;
+      break;
+    }
     // The strings read before the error, from a parse that reads everything near it afresh (one
     // with fragments may have reused pieces there, and so not seen their strings).
     let multiLine = recorded;
@@ -115,6 +171,7 @@ export function* parseReadingStrings(
       );
       yield* run(look, { firstError: true }, slice);
       seenAt = look.firstError ?? text.length;
+      dependsTo = Math.max(dependsTo, look.dependsTo);
     }
     const candidates = multiLine
       .filter((s) => s.end > seenAt - WINDOW && s.end <= seenAt)
@@ -123,6 +180,8 @@ export function* parseReadingStrings(
       .sort((a, b) => a - b)
       .slice(0, MAX_CANDIDATES);
     const past = endOfNextLine(text, seenAt);
+    // (Finding `past` read the text up to it, and its end when there is no line after.)
+    dependsTo = Math.max(dependsTo, past < text.length ? past + 1 : text.length + 1);
     let kept: ParseWithinLimits | null = null;
     for (const candidate of candidates) {
       const tried = [...breaks, candidate].sort((a, b) => a - b);
@@ -132,6 +191,7 @@ export function* parseReadingStrings(
         multiLine: recorded,
       });
       const step = yield* run(trial, { firstError: true, reach: past }, slice);
+      dependsTo = Math.max(dependsTo, trial.dependsTo);
       const clean = step === 'reached' || (step !== 'error' && trial.firstError === null);
       if (clean || (trial.firstError ?? 0) > past) {
         kept = trial;
@@ -139,11 +199,14 @@ export function* parseReadingStrings(
         break;
       }
     }
-    if (!kept) break;
+    if (!kept) {
+      stopAt = error;
+      break;
+    }
     parse = kept;
   }
   // No break helps (or enough were made): the parse reads on from its error as it would have.
   const rest = yield* run(parse, {}, slice);
   if (rest === 'error' || rest === 'reached') throw new Error('unreachable: the parse was not watched');
-  return finished(parse, rest);
+  return finished(parse, rest, { breaks, stopAt, dependsTo });
 }

@@ -161,6 +161,60 @@ describe('keystrokes in a file with one syntax error', function () {
       assert.ok(reusedAfterError > 100, `only ${reusedAfterError} pieces reused`);
     });
 
+  // parse.ts hands the last parse's string breaks (stringBreaks.ts) on when every edit lies after
+  // what the search for them depended on (`dependsTo`): edits just before, at and after that bound,
+  // at the error, one that closes the string, and new errors after the decision (a quote, an
+  // unclosed brace) must each parse, and decide the breaks, as a fresh parse does.
+  for (const kind of KINDS)
+    it(`${kind}: the string breaks are carried over only where the edit leaves their search alone`, () => {
+      const { text: start, at } = oneSyntaxError(generateDarwinConfig(700, 4), kind);
+      const first = parseNix(start);
+      const bound = first.breaks?.dependsTo ?? Infinity;
+      assert.ok(bound > at && bound < start.length, `the search depended on ${bound} of ${start.length}`);
+      const far = start.indexOf('\n', bound + ((start.length - bound) >> 1)) + 1;
+      // A string far after it left unclosed, which a break mends, and closed again.
+      const quote = start.indexOf('";\n', far);
+      const edits: { from: number; to: number; insert: string }[] = [
+        { from: quote, to: quote + 1, insert: '' },
+        { from: quote, to: quote, insert: '"' },
+        { from: far, to: far, insert: '#' },
+        { from: far, to: far, insert: '"' },
+        { from: far, to: far + 1, insert: '' },
+        { from: at, to: at, insert: kind === 'unclosed-string' ? '"' : kind === 'mistyped-in' ? ' ' : ';' },
+        { from: far, to: far, insert: '#' },
+        { from: at, to: at + 1, insert: '' },
+        { from: bound + 1, to: bound + 1, insert: ' ' },
+        { from: bound, to: bound, insert: '"' },
+        { from: bound - 1, to: bound, insert: '' },
+        { from: far, to: far, insert: '"' },
+        { from: far, to: far + 1, insert: '' },
+        { from: far, to: far, insert: '{ ' },
+        { from: far, to: far, insert: ' ' },
+      ];
+      let text = start;
+      let parsed = first;
+      let carried = 0;
+      for (const [i, edit] of edits.entries()) {
+        const before = parsed.breaks;
+        text = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
+        const change = {
+          fromA: edit.from,
+          toA: edit.to,
+          fromB: edit.from,
+          toB: edit.from + edit.insert.length,
+        };
+        parsed = parseNix(text, { parsed, changes: [change] });
+        const fresh = parseNix(text);
+        const where = `${kind}, edit ${i} ${JSON.stringify(edit)} (search depended on ${before?.dependsTo})`;
+        assert.equal(dump(parsed), dump(fresh), where);
+        assert.deepEqual(parsed.breaks?.breaks, fresh.breaks?.breaks, where);
+        assert.equal(parsed.breaks?.stopAt, fresh.breaks?.stopAt, where);
+        if (before && edit.from >= before.dependsTo && (before.breaks.length > 0 || before.stopAt !== null))
+          carried++;
+      }
+      assert.ok(carried >= 4, `the breaks were carried over ${carried} times`);
+    });
+
   it('typing a string value character by character: every keystroke parses and analyses as a fresh parse would', () => {
     // Each prefix of the typed binding is a file with an unclosed string (or a missing `;`), as
     // while typing; the string's quote flips every later string until it is closed.
