@@ -4,11 +4,17 @@
  * judged with the facts of the other members of its configuration, once per host that uses it.
  * The three steps (readForCheck, CheckJudge, judge) are also what each thread of a parallel check
  * runs on its share of the files (parallelCheck.ts).
+ * What a file's findings owe to it alone (its syntax problems) is found when it is read, so that
+ * what waits for the others is small: its text, what the rules read of it, and its tree only when
+ * it has syntax errors. Holding every file's tree and memo until the last file was read cost a
+ * tenth of a big check in garbage collection.
  */
 import { resolve } from 'node:path';
 import type { Finding, RuleId } from '../protocol/findings.js';
+import { Tree } from '@lezer/common';
 import { analysisFailed, analyzeParsed, configurationFacts, locateForRules } from '../rules/analyze.js';
 import type { FileFacts } from '../rules/factsIndex.js';
+import { RULES } from '../rules/registry.js';
 import { parseNix, type ParsedNix } from '../nix/parse.js';
 import { kindOf, type WorkspaceFs } from './fileSystem.js';
 import { RootConfigurations } from './configurations.js';
@@ -39,8 +45,12 @@ export interface ReadForCheck {
   file: string;
   /** Grouping follows module paths, which resolve to absolute paths: files are keyed the same way. */
   key: string;
-  parsed: ReturnType<typeof parseNix>;
+  /** What judging still reads of the parse (see `judgedParse`). */
+  parsed: ParsedNix;
   located: ReturnType<typeof locateForRules>;
+  facts: FileFacts;
+  /** The file's syntax findings (the first part of its analysis), or what made that analysis throw. */
+  syntax: { findings: Finding[] } | { error: unknown };
 }
 
 /** What one file of the check is to the others: its facts, and its text for related information. */
@@ -53,34 +63,75 @@ export interface CheckMember {
 /** One file read: parsed, or unreadable (skipped), or its parse threw (its one analysis-failed finding). */
 export type FileRead = { read: ReadForCheck } | { skipped: Skipped } | { failed: CheckedFile };
 
-export function readForCheck(file: string, fs: WorkspaceFs): FileRead {
+/**
+ * The analysis is split in two: the syntax findings when the file is read (every rule off), the
+ * rules' findings when it is judged (syntax-error off). analyzeParsed lists the syntax findings
+ * first, then the rules': the two lists end to end are its one list.
+ */
+const RULE_IDS = RULES.map((rule) => rule.id);
+const syntaxOnly = (disabled: readonly string[] | undefined): string[] => [...(disabled ?? []), ...RULE_IDS];
+const rulesOnly = (disabled: readonly string[] | undefined): string[] => [
+  ...(disabled ?? []),
+  'syntax-error',
+];
+
+export function readForCheck(file: string, fs: WorkspaceFs, options: CheckOptions): FileRead {
   let text: string;
   try {
     text = fs.readText(file);
   } catch (error) {
     return { skipped: { path: file, reason: errorText(error) } };
   }
+  let parsed: ParsedNix;
+  let located: ReadForCheck['located'];
   try {
-    const parsed = parseNix(text);
-    // A check parses each file once: what locate keeps per subtree for the next parse of the same
-    // document (locateMemo.ts, a quarter of its time) would be built only to be dropped.
-    const located = locateForRules(withoutMemo(parsed));
-    return { read: { file, key: resolve(file), parsed, located } };
+    // A check parses each file once: what locate and the syntax check keep per subtree for the next
+    // parse of the same document (treeMemo.ts, locateMemo.ts, a quarter of locate's time) would be
+    // built only to be dropped.
+    parsed = withoutMemo(parseNix(text));
+    located = locateForRules(parsed);
   } catch (error) {
     return { failed: { file, text, findings: [{ file, ...analysisFailed(error) }] } };
   }
+  let syntax: ReadForCheck['syntax'];
+  let facts: FileFacts | undefined;
+  try {
+    const analysis = analyzeParsed(parsed, { disabledRules: syntaxOnly(options.disabledRules) }, located);
+    syntax = { findings: analysis.findings };
+    facts = analysis.facts;
+  } catch (error) {
+    // (Said when the file is judged, in its place among the others, as a throw there would be.)
+    syntax = { error };
+  }
+  return {
+    read: {
+      file,
+      key: resolve(file),
+      parsed: judgedParse(parsed),
+      located,
+      facts: facts ?? configurationFacts(located),
+      syntax,
+    },
+  };
 }
 
-/** The parse without its per-subtree memo: locate keeps nothing for a next parse then. */
-function withoutMemo({ text, tree, fragments, hasErrors }: ParsedNix): ParsedNix {
-  return hasErrors === undefined ? { text, tree, fragments } : { text, tree, fragments, hasErrors };
+/** The parse without its per-subtree memo and fragments, which only a next parse would use. */
+function withoutMemo({ text, tree, hasErrors }: ParsedNix): ParsedNix {
+  return hasErrors === undefined ? { text, tree, fragments: [] } : { text, tree, fragments: [], hasErrors };
 }
 
-export const memberOf = (r: ReadForCheck): CheckMember => ({
-  file: r.file,
-  key: r.key,
-  facts: configurationFacts(r.located),
-});
+/**
+ * What the rules' half of the analysis reads of a parse: its text, and its error nodes, which the
+ * fix guard (fixGuard.ts) looks for in the tree unless the parse is known to have none. An
+ * error-free file's tree is not kept (its syntax was checked when it was read).
+ */
+function judgedParse(parsed: ParsedNix): ParsedNix {
+  return parsed.hasErrors === false
+    ? { text: parsed.text, tree: Tree.empty, fragments: [], hasErrors: false }
+    : parsed;
+}
+
+export const memberOf = (r: ReadForCheck): CheckMember => ({ file: r.file, key: r.key, facts: r.facts });
 
 /** The finding with its file named, and its related information in the same file too (the JSON
  *  contract is `related: [{ file, range, message }]`). */
@@ -131,20 +182,22 @@ export class CheckJudge {
     }
   }
 
-  judge({ file, key, parsed, located }: ReadForCheck, options: CheckOptions): CheckedFile {
+  judge({ file, key, parsed, located, syntax }: ReadForCheck, options: CheckOptions): CheckedFile {
     const contexts = this.configurationsOf.get(this.roots.rootOf(file))?.contextsFor(key);
     const textOf = this.textOf;
     let findings: Finding[];
     try {
-      findings = analyzeParsed(
+      if ('error' in syntax) throw syntax.error;
+      const rules = analyzeParsed(
         parsed,
         {
-          disabledRules: options.disabledRules,
+          disabledRules: rulesOnly(options.disabledRules),
           contexts: contexts?.map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
           onRuleError: (rule, error) => options.onRuleError?.(file, rule, error),
         },
         located,
       ).findings;
+      findings = syntax.findings.length > 0 ? [...syntax.findings, ...rules] : rules;
     } catch (error) {
       // One file that cannot be analysed says so and does not stop the others.
       findings = [analysisFailed(error)];
@@ -164,7 +217,7 @@ export function checkFiles(
   const read: ReadForCheck[] = [];
   const unreadable: CheckedFile[] = [];
   for (const file of files) {
-    const result = readForCheck(file, fs);
+    const result = readForCheck(file, fs, options);
     if ('read' in result) read.push(result.read);
     else if ('skipped' in result) skipped.push(result.skipped);
     else unreadable.push(result.failed);

@@ -14,7 +14,7 @@ function run(port: NonNullable<typeof parentPort>, { files, disabledRules }: Sha
   const read: ReadForCheck[] = [];
   const reply: ReadReply = {
     results: files.map((file) => {
-      const result = readForCheck(file, nodeFs);
+      const result = readForCheck(file, nodeFs, { disabledRules });
       if (!('read' in result)) return result;
       read.push(result.read);
       return { member: memberOf(result.read), text: result.read.parsed.text };

@@ -135,7 +135,7 @@ async function runShards(
   workers: readonly ShardWorker[],
   options: CheckOptions,
 ): Promise<CheckResult> {
-  const own = (shards[0] ?? []).map((file) => readForCheck(file, nodeFs));
+  const own = (shards[0] ?? []).map((file) => readForCheck(file, nodeFs, options));
   const replies = await Promise.all(workers.map((w) => w.read()));
   // Each shard's results, as one list per shard: this thread's own, then the workers'.
   type Result = ReadReply['results'][number] | FileRead;
