@@ -1,11 +1,12 @@
 /**
- * `check` of many files on every core: the files are dealt round-robin to this thread and to
- * worker threads (checkWorker.ts), each reads and parses its share, the facts come together here
- * and go out to every thread (each builds the same configurations from them, checkFiles.ts'
- * CheckJudge), and each judges its own files. The result is exactly checkFiles' (same order, same
- * findings); a worker that cannot start or fails makes it checkFiles' own run, in this thread.
- * Parsing is most of a check's time, and a Mac has 8 or more cores: `nix-instantiate --parse`
- * uses one.
+ * `check` of many files on every core: this thread and worker threads (checkWorker.ts) take the
+ * files one at a time, in order, from a counter they share (so a thread that starts late or runs
+ * on a busier core reads fewer), each reads and parses what it took, the facts come together here
+ * and each thread is sent the facts it lacks (each builds the same configurations from them,
+ * checkFiles.ts' CheckJudge), and each judges its own files. The result is exactly checkFiles'
+ * (same order, same findings); a worker that cannot start or fails makes it checkFiles' own run,
+ * in this thread. Parsing is most of a check's time, and a Mac has 8 or more cores:
+ * `nix-instantiate --parse` uses one.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -35,24 +36,45 @@ export const PARALLEL_MIN_FILES = 200;
 const MIN_FILES_PER_THREAD = 100;
 const MAX_THREADS = 8;
 
-/** What a worker is given: its share of the files. */
+/** What a worker is given: every file, and the counter the threads take them from. */
 export interface ShardRequest {
   files: string[];
   disabledRules: readonly string[] | undefined;
+  /** Over a SharedArrayBuffer (see `Claims`). */
+  claims: Int32Array;
+  /** This worker's state in `claims`. */
+  slot: number;
 }
-/** Per file of the share: its facts and text, or why it was not parsed. */
+/** What a thread made of one file it took: its facts and text, or why it was not parsed. */
+export type ReadResult = { member: CheckMember; text: string } | Exclude<FileRead, { read: ReadForCheck }>;
+/** Per file the worker took (by its index in `files`, in increasing order). */
 export interface ReadReply {
-  results: ({ member: CheckMember; text: string } | Exclude<FileRead, { read: ReadForCheck }>)[];
+  results: { index: number; result: ReadResult }[];
 }
-/** Every file's facts (in the order given), and the texts related information may point into. */
+/** The facts of the files other threads read (by index), and the texts related information may point into. */
 export interface JudgeRequest {
-  members: CheckMember[];
+  others: { index: number; member: CheckMember }[];
   texts: Map<string, string>;
 }
 export interface JudgedReply {
-  /** Per parsed file of the share, in order. */
+  /** Per parsed file the worker took, in order. */
   findings: Finding[][];
   ruleErrors: { file: string; rule: RuleId; error: string }[];
+}
+
+/**
+ * The counter the threads take files from (`claims[0]`: the next file's index) and each worker's
+ * state (`claims[slot]`): a worker that has not started when this thread has read everything is
+ * told not to (its start-up is not waited for), one that has started is waited for.
+ */
+export const NOT_STARTED = 0;
+export const STARTED = 1;
+export const CANCELLED = 2;
+
+/** The next file for this thread to read (its index), or undefined when every file is taken. */
+export function claimNext(claims: Int32Array, count: number): number | undefined {
+  const index = Atomics.add(claims, 0, 1);
+  return index < count ? index : undefined;
 }
 
 /** The worker's script next to this module's: dist/checkWorker.cjs beside the bundle, or out/'s checkWorker.js. */
@@ -115,13 +137,15 @@ export async function checkFilesInParallel(
 ): Promise<CheckResult> {
   const script = workerScript();
   if (threads <= 1 || !script) return checkFiles(files, nodeFs, options);
-  const shards = Array.from({ length: threads }, (_, s) => files.filter((_, i) => i % threads === s));
+  const claims = new Int32Array(new SharedArrayBuffer(4 * threads));
   const workers: ShardWorker[] = [];
   try {
-    // The workers start first: they load while this thread reads its own share.
-    for (const shard of shards.slice(1))
-      workers.push(new ShardWorker(script, { files: shard, disabledRules: options.disabledRules }));
-    return await runShards(shards, workers, options);
+    // The workers start first: they load while this thread reads.
+    for (let slot = 1; slot < threads; slot++)
+      workers.push(
+        new ShardWorker(script, { files: [...files], disabledRules: options.disabledRules, claims, slot }),
+      );
+    return await runShards(files, claims, workers, options);
   } catch {
     // (A worker that cannot start or fails: the check is still owed, here.)
     return checkFiles(files, nodeFs, options);
@@ -131,43 +155,66 @@ export async function checkFilesInParallel(
 }
 
 async function runShards(
-  shards: readonly string[][],
+  files: readonly string[],
+  claims: Int32Array,
   workers: readonly ShardWorker[],
   options: CheckOptions,
 ): Promise<CheckResult> {
-  const own = (shards[0] ?? []).map((file) => readForCheck(file, nodeFs, options));
-  const replies = await Promise.all(workers.map((w) => w.read()));
-  // Each shard's results, as one list per shard: this thread's own, then the workers'.
-  type Result = ReadReply['results'][number] | FileRead;
-  const results: Result[][] = [own, ...replies.map((r) => r.results)];
-  // Back in the order given: file i is the (i / threads)-th of shard i % threads.
-  const threads = shards.length;
-  const ordered: { result: Result; shard: number }[] = [];
-  const total = shards.reduce((n, s) => n + s.length, 0);
-  for (let i = 0; i < total; i++) {
-    const result = results[i % threads]?.[Math.floor(i / threads)];
-    if (!result) throw new Error(`no result for file ${i} from its thread`);
-    ordered.push({ result, shard: i % threads });
-  }
-  const members: CheckMember[] = [];
-  const texts = new Map<string, string>();
-  for (const { result } of ordered) {
-    const member = 'read' in result ? memberOf(result.read) : 'member' in result ? result.member : undefined;
-    if (!member) continue;
-    members.push(member);
-    texts.set(member.key, 'read' in result ? result.read.parsed.text : 'text' in result ? result.text : '');
-  }
-  // Related information points only at definitions: the texts of files that have some.
-  const pointedAt = new Map(
-    members.filter((m) => m.facts.definitions.length > 0).map((m) => [m.key, texts.get(m.key) ?? '']),
+  const own: { index: number; result: FileRead }[] = [];
+  for (
+    let index = claimNext(claims, files.length);
+    index !== undefined;
+    index = claimNext(claims, files.length)
+  )
+    own.push({ index, result: readForCheck(files[index] ?? '', nodeFs, options) });
+  // A worker still loading now would find nothing left to take: it is not waited for.
+  const active = workers.filter(
+    (_, k) => Atomics.compareExchange(claims, k + 1, NOT_STARTED, CANCELLED) !== NOT_STARTED,
   );
-  const judged = workers.map((w) => w.judge({ members, texts: pointedAt }));
-  const judge = new CheckJudge(members, nodeFs, (key) => texts.get(key));
+  const replies = await Promise.all(active.map((w) => w.read()));
+  // Every file's result and the thread that has it (0: this one, k: active worker k - 1).
+  const byIndex: { result: ReadResult | FileRead; thread: number }[] = [];
+  for (const { index, result } of own) byIndex[index] = { result, thread: 0 };
+  replies.forEach((reply, k) => {
+    for (const { index, result } of reply.results) byIndex[index] = { result, thread: k + 1 };
+  });
+  const members: { index: number; member: CheckMember; thread: number }[] = [];
+  const texts = new Map<string, string>();
+  for (let index = 0; index < files.length; index++) {
+    const taken = byIndex[index];
+    if (!taken) throw new Error(`no thread read file ${index}`);
+    const { result, thread } = taken;
+    if ('read' in result) {
+      members.push({ index, member: memberOf(result.read), thread });
+      texts.set(result.read.key, result.read.parsed.text);
+    } else if ('member' in result) {
+      members.push({ index, member: result.member, thread });
+      texts.set(result.member.key, result.text);
+    }
+  }
+  // Each worker is sent what it lacks: the facts of the files others read, and of those the texts
+  // related information may point into (it points only at definitions).
+  const judged = active.map((w, k) => {
+    const others = members.filter((m) => m.thread !== k + 1);
+    return w.judge({
+      others: others.map(({ index, member }) => ({ index, member })),
+      texts: new Map(
+        others
+          .filter((m) => m.member.facts.definitions.length > 0)
+          .map((m) => [m.member.key, texts.get(m.member.key) ?? '']),
+      ),
+    });
+  });
+  const judge = new CheckJudge(
+    members.map((m) => m.member),
+    nodeFs,
+    (key) => texts.get(key),
+  );
   const ruleErrors: JudgedReply['ruleErrors'][] = [[]];
-  const ownFindings = own.flatMap((r) =>
-    'read' in r
+  const ownFindings = own.flatMap(({ result }) =>
+    'read' in result
       ? [
-          judge.judge(r.read, {
+          judge.judge(result.read, {
             disabledRules: options.disabledRules,
             onRuleError: (file, rule, error) => ruleErrors[0]?.push({ file, rule, error: errorText(error) }),
           }).findings,
@@ -188,13 +235,14 @@ async function runShards(
   const errorsByFile = new Map<string, JudgedReply['ruleErrors']>();
   for (const list of ruleErrors)
     for (const e of list) errorsByFile.set(e.file, [...(errorsByFile.get(e.file) ?? []), e]);
-  for (const { result, shard } of ordered) {
+  for (const { result, thread } of byIndex) {
     if ('skipped' in result) skipped.push(result.skipped);
     else if ('failed' in result) failed.push(result.failed);
     else {
-      const next = nextFinding[shard] ?? 0;
-      nextFinding[shard] = next + 1;
-      const findings = findingsOf[shard]?.[next] ?? [];
+      // (Each thread's findings come in the order it took its files: increasing indices.)
+      const next = nextFinding[thread] ?? 0;
+      nextFinding[thread] = next + 1;
+      const findings = findingsOf[thread]?.[next] ?? [];
       const file = 'read' in result ? result.read.file : result.member.file;
       const text = 'read' in result ? result.read.parsed.text : result.text;
       for (const e of errorsByFile.get(file) ?? []) options.onRuleError?.(file, e.rule, e.error);
