@@ -66,6 +66,15 @@ describe('workspace: check in parallel', function () {
     });
   }
 
+  it("gives checkFiles' result when this thread reads every file before the workers start", async () => {
+    // (Two small files are read long before a worker has loaded: the workers are told not to start.)
+    const few = [join(dir, 'flat', 'builder.nix'), join(dir, 'flat', 'nix.nix')];
+    const serial = checkFiles(few, nodeFs);
+    assert.deepEqual(await checkFilesInParallel(few, {}, 3), serial);
+    // (One file's finding points into the other.)
+    assert.ok(serial.checked.some((c) => c.findings.some((f) => f.related?.some((r) => r.file !== c.file))));
+  });
+
   it('uses one thread for few files, on one core and on a busy machine; else a thread per idle core', () => {
     assert.equal(threadsFor(PARALLEL_MIN_FILES - 1, 8, 0), 1);
     assert.equal(threadsFor(3_500, 1, 0), 1);
