@@ -127,9 +127,21 @@ function withoutMemo({ text, tree, hasErrors }: ParsedNix): ParsedNix {
  */
 function judgedParse(parsed: ParsedNix): ParsedNix {
   return parsed.hasErrors === false
-    ? { text: parsed.text, tree: Tree.empty, fragments: [], hasErrors: false }
+    ? { text: parsed.text, tree: NOT_KEPT, fragments: [], hasErrors: false }
     : parsed;
 }
+
+/**
+ * Stands for the tree not kept: should the rules' half of the analysis ever read it, the file gets
+ * its analysis-failed finding (and the tests of check see it) rather than findings from an empty tree.
+ */
+const NOT_KEPT: Tree = new Proxy(Tree.empty, {
+  get() {
+    throw new Error(
+      "the tree of an error-free file was read after the check dropped it (checkFiles.ts' judgedParse)",
+    );
+  },
+});
 
 export const memberOf = (r: ReadForCheck): CheckMember => ({ file: r.file, key: r.key, facts: r.facts });
 
