@@ -139,9 +139,13 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
     owner === OUTER ? target.module : owner === OTHER ? m : (modules[owner] ?? m);
   const kept = (owner: number): boolean =>
     unmoved && owner !== OUTER && (owner === OTHER || modules[owner] === recording.modules[owner]);
-  const definitions = recording.definitions.map((d, i): OptionDefinition => {
-    const owner = owners.definitions[i] ?? OTHER;
-    if (kept(owner)) return d;
+  // Each recorded object is kept as it is or copied, moved and given its module in the target.
+  const each = <T>(items: readonly T[], owned: Int32Array, copy: (item: T, owner: number) => T): T[] =>
+    items.map((item, i) => {
+      const owner = owned[i] ?? OTHER;
+      return kept(owner) ? item : copy(item, owner);
+    });
+  const definitions = each(recording.definitions, owners.definitions, (d, owner): OptionDefinition => {
     const copy: OptionDefinition = {
       path: d.path,
       pathSpans: d.pathSpans.map((s, i) => (i < outer ? (target.outerSpans[i] ?? s) : shift(s, by))),
@@ -159,9 +163,7 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
     if (d.implied !== undefined) copy.implied = d.implied;
     return copy;
   });
-  const attrsets = recording.attrsets.map((a, i): AttrSetInfo => {
-    const owner = owners.attrsets[i] ?? OTHER;
-    if (kept(owner)) return a;
+  const attrsets = each(recording.attrsets, owners.attrsets, (a, owner): AttrSetInfo => {
     // A module's body set has the module's body span: the copy shares the moved module's.
     const recorded = owner >= 0 ? recording.modules[owner] : undefined;
     const moved = owner >= 0 ? modules[owner] : undefined;
@@ -183,28 +185,17 @@ export function replay(recording: Recording, from: number, target: ReplayTarget)
     if (entrySpan) copy.entrySpan = entrySpan;
     return copy;
   });
-  const lists = recording.lists.map((l, i): ListInfo => {
-    const owner = owners.lists[i] ?? OTHER;
-    return kept(owner)
-      ? l
-      : {
-          path: l.path,
-          span: shift(l.span, by),
-          innerIndent: l.innerIndent,
-          module: moduleOf(owner, l.module),
-        };
-  });
-
-  const imports = recording.imports.map((imported, i): ModuleImport => {
-    const owner = owners.imports[i] ?? OTHER;
-    return kept(owner)
-      ? imported
-      : {
-          path: imported.path,
-          span: shift(imported.span, by),
-          module: moduleOf(owner, imported.module),
-        };
-  });
+  const lists = each(recording.lists, owners.lists, (l, owner): ListInfo => ({
+    path: l.path,
+    span: shift(l.span, by),
+    innerIndent: l.innerIndent,
+    module: moduleOf(owner, l.module),
+  }));
+  const imports = each(recording.imports, owners.imports, (imported, owner): ModuleImport => ({
+    path: imported.path,
+    span: shift(imported.span, by),
+    module: moduleOf(owner, imported.module),
+  }));
   const bodies = by === 0 ? recording.bodies : recording.bodies.map((b) => b + by);
   for (const d of definitions) target.definitions.push(d);
   for (const a of attrsets) target.attrsets.push(a);

@@ -6,13 +6,24 @@
  */
 import assert from 'node:assert/strict';
 import { Tree } from '@lezer/common';
-import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
+import { parseNix, type ParsedNix, type TextChange } from '../../../src/nix/parse.js';
 import { analyzeNix, type Analysis } from '../../../src/rules/analyze.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';
 import { dump } from '../nix/helpers.js';
 import { oneSyntaxError, type SyntaxErrorKind } from '../../util/syntaxErrors.js';
 import { seededRandom } from '../../util/random.js';
 import { itemAt } from '../../util/itemAt.js';
+
+/** `text` with [from, to) replaced by `insert`, and that edit as the parser's change. */
+function applyEdit(
+  text: string,
+  edit: { from: number; to: number; insert: string },
+): { text: string; change: TextChange } {
+  return {
+    text: text.slice(0, edit.from) + edit.insert + text.slice(edit.to),
+    change: { fromA: edit.from, toA: edit.to, fromB: edit.from, toB: edit.from + edit.insert.length },
+  };
+}
 
 function pieces(tree: Tree): Set<object> {
   const out = new Set<object>();
@@ -122,13 +133,8 @@ describe('keystrokes in a file with one syntax error', function () {
               r < 0.2 && offset > 0
                 ? { from: offset - 1, to: offset, insert: '' }
                 : { from: offset, to: offset, insert: itemAt(TYPED, Math.floor(next() * TYPED.length)) };
-            text = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
-            const change = {
-              fromA: edit.from,
-              toA: edit.to,
-              fromB: edit.from,
-              toB: edit.from + edit.insert.length,
-            };
+            let change: TextChange;
+            ({ text, change } = applyEdit(text, edit));
             analysis = analyzeNix(text, {}, { parsed: analysis.parsed, changes: [change] });
             const fresh = analyzeNix(text);
             const here = `${kind}, seed ${seed}, ${where}, keystroke ${i} ${JSON.stringify(edit)}`;
@@ -196,13 +202,8 @@ describe('keystrokes in a file with one syntax error', function () {
       let carried = 0;
       for (const [i, edit] of edits.entries()) {
         const before = parsed.breaks;
-        text = text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
-        const change = {
-          fromA: edit.from,
-          toA: edit.to,
-          fromB: edit.from,
-          toB: edit.from + edit.insert.length,
-        };
+        let change: TextChange;
+        ({ text, change } = applyEdit(text, edit));
         parsed = parseNix(text, { parsed, changes: [change] });
         const fresh = parseNix(text);
         const where = `${kind}, edit ${i} ${JSON.stringify(edit)} (search depended on ${before?.dependsTo})`;
