@@ -69,6 +69,9 @@ const UNKNOWN = '\u0000unknown';
 /** The links of a file without facts: none (so learning that a new file imports nothing regroups nothing). */
 const NO_LINKS = linksFingerprint({ definitions: [], lists: [], systems: [], imports: [] });
 
+/** Turns of the event loop without urgent work before a background read step runs (readInBackground). */
+const QUIET_TURNS = 3;
+
 export class Workspace {
   private readonly fs: WorkspaceFs;
   private readonly roots: RootCache;
@@ -263,8 +266,15 @@ export class Workspace {
     const pending = [...config.members].filter((f) => !this.open.has(f) && !this.disk.has(f));
     if (pending.length <= this.backgroundAbove) return false;
     this.warming.add(config.root);
+    // Reading starts QUIET_TURNS turns of the event loop after urgent work ends (or after it was
+    // started): the diagnostics that work published leave in those turns (vscode-jsonrpc queues
+    // each write for the next turn, server/coalescedOutput.ts sends once per turn), and a slice
+    // run before them held the first diagnostics of a module opened inside a big flake ~2x as long
+    // as the same module alone's (bench: 55.5 vs 27.0 ms; with the read started 100 ms later, 22.8).
+    let quiet = 0;
     const step = (): void => {
-      if (this.urgent()) {
+      quiet = this.urgent() ? 0 : quiet + 1;
+      if (quiet <= QUIET_TURNS) {
         setImmediate(step);
         return;
       }
