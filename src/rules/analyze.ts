@@ -214,5 +214,14 @@ export function analyzeParsed(
     return out;
   });
   for (const { rule, finding } of mergeContexts(contexts, results)) findings.push(toFinding(rule, finding));
-  return { findings, parsed, facts: configurationFacts(forRules) };
+  // Worked out when first read: the language server reads them on every analysis, `check`'s
+  // judging half and a plain keystroke never do.
+  let facts: FileFacts | undefined;
+  return {
+    findings,
+    parsed,
+    get facts() {
+      return (facts ??= configurationFacts(forRules));
+    },
+  };
 }
