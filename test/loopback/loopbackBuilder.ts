@@ -46,8 +46,8 @@ export async function waitForSsh(port: number, timeoutMs: number): Promise<boole
   return false;
 }
 
-function keygen(file: string): void {
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test', '-f', file], {
+function keygen(file: string, type = 'ed25519'): void {
+  const r = spawnSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'test', '-f', file], {
     stdio: 'ignore',
   });
   if (r.status !== 0) throw new Error(`ssh-keygen failed for ${file}`);
@@ -219,8 +219,11 @@ export interface MacOptions {
   /** The client key: 'good' (accepted), 'foreign' (another key), 'missing', 'passphrase' (the accepted key, encrypted). */
   key?: 'good' | 'foreign' | 'missing' | 'passphrase';
   keyMode?: number;
-  /** publicHostKey column: the builder's key, another key's, the bare blob's base64, or `-`. */
-  publicHostKey?: 'good' | 'other' | 'bare-blob' | 'none';
+  /**
+   * publicHostKey column: the builder's key, another key's, another key of a type the builder
+   * does not serve (ECDSA; it serves only Ed25519), the bare blob's base64, or `-`.
+   */
+  publicHostKey?: 'good' | 'other' | 'other-type' | 'bare-blob' | 'none';
   /** root's known_hosts gets the builder's key under the alias (for entries without publicHostKey). */
   rootKnownHosts?: boolean;
   /** root's own /var/root/.ssh/config Includes the drop-in (the corporate fix). */
@@ -319,9 +322,9 @@ export function stageMac(
     if (o.keyOwner !== undefined) chownSync(key, o.keyOwner, o.keyOwner);
   }
   let hostKeyColumn = Buffer.from(builder.hostKeyPub).toString('base64');
-  if (o.publicHostKey === 'other') {
+  if (o.publicHostKey === 'other' || o.publicHostKey === 'other-type') {
     const other = p('other_host_key');
-    keygen(other);
+    keygen(other, o.publicHostKey === 'other' ? 'ed25519' : 'ecdsa');
     hostKeyColumn = Buffer.from(readFileSync(`${other}.pub`, 'utf8').trim()).toString('base64');
   } else if (o.publicHostKey === 'bare-blob') {
     hostKeyColumn = Buffer.from(builder.hostKeyPub.split(' ')[1] ?? '').toString('base64');

@@ -7,9 +7,9 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Evidence } from '../../protocol/probes.js';
-import type { EffectiveSsh, ProbeDefinition } from '../context.js';
+import type { EffectiveSsh, ProbeContext, ProbeDefinition } from '../context.js';
 import { commandEvidence } from '../context.js';
-import { isNotInstalled } from '../exec.js';
+import { isNotInstalled, type CommandResult } from '../exec.js';
 import { hostMatches } from '../sshConfig.js';
 import { failure, skip } from './common.js';
 
@@ -45,6 +45,31 @@ export function keysFor(text: string, name: string): string[] {
 
 const typeAndBlob = (line: string): string => line.trim().split(/\s+/).slice(0, 2).join(' ');
 
+/**
+ * ssh-keyscan's `-t` name for a key type (ssh-keyscan(1): dsa, ecdsa, ed25519, ecdsa-sk,
+ * ed25519-sk, rsa); undefined for a type it has no name for.
+ */
+export function keyscanType(keyType: string): string | undefined {
+  if (keyType === 'ssh-ed25519') return 'ed25519';
+  if (keyType === 'ssh-rsa') return 'rsa';
+  if (keyType === 'ssh-dss') return 'dsa';
+  if (keyType.startsWith('ecdsa-sha2-')) return 'ecdsa';
+  if (keyType === 'sk-ssh-ed25519@openssh.com') return 'ed25519-sk';
+  if (keyType.startsWith('sk-ecdsa-sha2-')) return 'ecdsa-sk';
+  return undefined;
+}
+
+/**
+ * The `-t` list that fetches only keys that could match `expected` (`type blob` pairs): one key
+ * exchange instead of one per type, alongside the login. Undefined (every type) when nothing is
+ * expected or a type has no keyscan name.
+ */
+export function keyscanTypes(expected: readonly string[]): string | undefined {
+  const names = expected.map((k) => keyscanType(k.split(' ')[0] ?? ''));
+  if (names.length === 0 || names.some((n) => n === undefined)) return undefined;
+  return [...new Set(names)].join(',');
+}
+
 export const hostKeyProbe: ProbeDefinition = {
   id: 'host-key',
   title: 'Builder host key',
@@ -57,25 +82,44 @@ export const hostKeyProbe: ProbeDefinition = {
     if (eff === undefined || target === undefined) return skip('no effective ssh settings');
     if (eff.proxy !== undefined)
       return skip(`ssh connects through ${eff.proxy}; the host key is checked by the login`);
+    const name = lookupName(eff);
+    // What ssh will accept, read before the scan so that the scan asks only for those key types.
+    const accepted = acceptedKeys(ctx, eff, name);
     // A builder whose banner came late (vm-port) gets that much more; the host name follows --.
     const slow = ctx.facts.bannerMs ?? 0;
-    const argv = [
-      'ssh-keyscan',
-      '-T',
-      String(Math.ceil(Math.min(3000 + slow, ctx.remainingMs()) / 1000)),
-      '-p',
-      String(eff.port),
-      '--',
-      eff.hostname,
-    ];
-    const result = await ctx.run(argv, 5000 + slow);
+    const scan = (types: string | undefined) =>
+      ctx.run(
+        [
+          'ssh-keyscan',
+          ...(types !== undefined ? ['-t', types] : []),
+          '-T',
+          String(Math.ceil(Math.min(3000 + slow, ctx.remainingMs()) / 1000)),
+          '-p',
+          String(eff.port),
+          '--',
+          eff.hostname,
+        ],
+        5000 + slow,
+      );
+    const servedBy = (scanned: CommandResult): string[] =>
+      scanned.stdout
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+        .map((l) => typeAndBlob(l.trim().split(/\s+/).slice(1).join(' ')));
+    const types = keyscanTypes(accepted.keys);
+    let result = await scan(types);
     if (isNotInstalled(result)) return skip('ssh-keyscan is not installed', [commandEvidence(result)]);
-    const served = result.stdout
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !l.startsWith('#'))
-      .map((l) => typeAndBlob(l.trim().split(/\s+/).slice(1).join(' ')));
+    let served = servedBy(result);
+    // None of the accepted types served (or the scan failed): ask for every type, to say what is.
+    if (types !== undefined && !served.some((k) => accepted.keys.includes(k)) && !result.timedOut) {
+      result = await scan(undefined);
+      served = servedBy(result);
+    }
     const evidence: Evidence[] = [
-      commandEvidence(result, `server offers: ${served.map((k) => k.split(' ')[0]).join(', ') || 'nothing'}`),
+      commandEvidence(
+        result,
+        `server offers: ${served.map((k) => k.split(' ')[0]).join(', ') || 'nothing'}${result.argv.includes('-t') ? ' (asked only for the key types ssh would accept)' : ''}`,
+      ),
     ];
     if (served.length === 0)
       return {
@@ -83,12 +127,9 @@ export const hostKeyProbe: ProbeDefinition = {
         summary: `ssh-keyscan got no host key from ${eff.hostname}:${eff.port}`,
         evidence,
       };
-    const name = lookupName(eff);
-    let expected: string[];
-    let source: string;
-    if (target.publicHostKey !== undefined) {
-      const pinned = typeAndBlob(target.publicHostKey);
-      source = `the publicHostKey of ${target.source}`;
+    if (accepted.pinned !== undefined) {
+      const pinned = accepted.pinned;
+      const source = `the publicHostKey of ${target.source}`;
       evidence.push({
         detail: `pinned (decoded publicHostKey): ${pinned}; Nix writes it as '${target.host} <key>'; ssh looks up '${name}'`,
       });
@@ -101,7 +142,6 @@ export const hostKeyProbe: ProbeDefinition = {
           evidence,
         );
       }
-      expected = [pinned];
       if (name.toLowerCase() !== target.host.toLowerCase()) {
         // The pinned key is right but filed under the URI host; only global known_hosts could still match.
         return failure(
@@ -118,21 +158,9 @@ export const hostKeyProbe: ProbeDefinition = {
         evidence,
       };
     }
-    source = "root's known_hosts";
-    expected = [];
-    for (const file of [...eff.userknownhostsfiles, ...eff.globalknownhostsfiles]) {
-      const path = file.replace(/^~(?=\/)/, ctx.paths.rootHome);
-      let text = '';
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        continue;
-      }
-      const found = keysFor(text, name);
-      evidence.push({ file: path, detail: `${found.length} key(s) for '${name}'` });
-      expected.push(...found);
-    }
-    if (expected.length === 0) {
+    const source = "root's known_hosts";
+    evidence.push(...accepted.evidence);
+    if (accepted.keys.length === 0) {
       return failure(
         ctx,
         'host-key-unknown',
@@ -140,7 +168,7 @@ export const hostKeyProbe: ProbeDefinition = {
         evidence,
       );
     }
-    if (!served.some((k) => expected.includes(k))) {
+    if (!served.some((k) => accepted.keys.includes(k))) {
       return failure(
         ctx,
         'host-key-mismatch',
@@ -151,3 +179,34 @@ export const hostKeyProbe: ProbeDefinition = {
     return { status: 'ok', summary: `the server's host key is known in ${source} as '${name}'`, evidence };
   },
 };
+
+/**
+ * The keys ssh will accept for `name`: the pinned one (Nix writes only it to the known_hosts it
+ * passes), else those in root's known_hosts files, with what each file held.
+ */
+function acceptedKeys(
+  ctx: ProbeContext,
+  eff: EffectiveSsh,
+  name: string,
+): { keys: string[]; pinned?: string; evidence: Evidence[] } {
+  const publicHostKey = ctx.facts.target?.publicHostKey;
+  if (publicHostKey !== undefined) {
+    const pinned = typeAndBlob(publicHostKey);
+    return { keys: [pinned], pinned, evidence: [] };
+  }
+  const keys: string[] = [];
+  const evidence: Evidence[] = [];
+  for (const file of [...eff.userknownhostsfiles, ...eff.globalknownhostsfiles]) {
+    const path = file.replace(/^~(?=\/)/, ctx.paths.rootHome);
+    let text = '';
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      continue;
+    }
+    const found = keysFor(text, name);
+    evidence.push({ file: path, detail: `${found.length} key(s) for '${name}'` });
+    keys.push(...found);
+  }
+  return { keys, evidence };
+}

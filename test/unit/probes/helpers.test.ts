@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import type { ProbeReport } from '../../../src/protocol/probes.js';
-import { keysFor, knownHostsNameMatches, lookupName } from '../../../src/probes/checks/hostKey.js';
+import {
+  keyscanTypes,
+  keysFor,
+  knownHostsNameMatches,
+  lookupName,
+} from '../../../src/probes/checks/hostKey.js';
 import { parseSshG } from '../../../src/probes/checks/sshEffectiveConfig.js';
 import { buildersFromConf, machinesFilesOf } from '../../../src/probes/checks/buildersSetting.js';
 import { nixVersionAtLeast, parseNixVersion } from '../../../src/probes/checks/nixInstall.js';
@@ -12,7 +17,7 @@ import { redact, renderMarkdownReport } from '../../../src/probes/markdownReport
 import { TEST_DERIVATION_FUNCTION, testBuildArgv } from '../../../src/probes/testBuild.js';
 import { fixFor } from '../../../src/probes/fixes.js';
 import { CAUSE_IDS } from '../../../src/protocol/probes.js';
-import { findExecutable } from '../../util/prerequisites.js';
+import { findExecutable, requireTools } from '../../util/prerequisites.js';
 
 describe('probe helpers', function () {
   it('ssh looks host keys up as HostKeyAlias, else [host]:port, else host', function () {
@@ -41,6 +46,42 @@ describe('probe helpers', function () {
       ),
       ['ssh-ed25519 AAAAkey1'],
     );
+  });
+
+  it('asks ssh-keyscan only for the key types ssh would accept, in names ssh-keyscan knows', function () {
+    assert.equal(keyscanTypes(['ssh-ed25519 AAAA1']), 'ed25519');
+    assert.equal(
+      keyscanTypes(['ssh-ed25519 AAAA1', 'ssh-ed25519 AAAA2', 'ecdsa-sha2-nistp256 AAAA3']),
+      'ed25519,ecdsa',
+    );
+    assert.equal(
+      keyscanTypes([
+        'ssh-rsa A',
+        'ssh-dss B',
+        'sk-ssh-ed25519@openssh.com C',
+        'sk-ecdsa-sha2-nistp256@openssh.com D',
+      ]),
+      'rsa,dsa,ed25519-sk,ecdsa-sk',
+    );
+    // Nothing expected, or a type without a name: every type.
+    assert.equal(keyscanTypes([]), undefined);
+    assert.equal(keyscanTypes(['ssh-ed25519 A', 'ssh-mldsa B']), undefined);
+    // The real ssh-keyscan takes every name we give it (it exits 255 with "Unknown key type" otherwise).
+    requireTools(this, ['ssh-keyscan']);
+    const all = keyscanTypes([
+      'ssh-ed25519 A',
+      'ecdsa-sha2-nistp521 B',
+      'ssh-rsa C',
+      'ssh-dss D',
+      'sk-ssh-ed25519@openssh.com E',
+      'sk-ecdsa-sha2-nistp256@openssh.com F',
+    ]);
+    assert.ok(all !== undefined);
+    const ran = spawnSync('ssh-keyscan', ['-t', all, '-T', '1', '-p', '1', '127.0.0.1'], {
+      encoding: 'utf8',
+    });
+    assert.doesNotMatch(ran.stderr, /unknown key type/i);
+    assert.notEqual(ran.status, 255, ran.stderr);
   });
 
   it('reads ssh -G output', function () {
