@@ -253,6 +253,22 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     );
   });
 
+  it('host key pinned of a type the builder does not serve (ECDSA against Ed25519): host-key-mismatch, naming what it serves', async function () {
+    const { report, run } = await probe('host-key-other-type', { publicHostKey: 'other-type' });
+    assertCause(
+      report,
+      run,
+      'host-key-mismatch',
+      /not the one pinned|REMOTE HOST IDENTIFICATION HAS CHANGED/,
+    );
+    const hostKey = report.results.find((r) => r.id === 'host-key');
+    assert.equal(hostKey?.cause, 'host-key-mismatch', JSON.stringify(hostKey));
+    // Asked first for ECDSA only (the type ssh would accept), which the builder does not have:
+    // the scan of every type that followed says what it does serve.
+    assert.match(hostKey?.evidence[0]?.detail ?? '', /server offers: ssh-ed25519$/);
+    assert.ok(!(hostKey?.evidence[0]?.argv ?? []).includes('-t'), JSON.stringify(hostKey?.evidence[0]));
+  });
+
   it('missing key: key-missing', async function () {
     const { report, run } = await probe('missing-key', { key: 'missing' });
     assertCause(report, run, 'key-missing', /builder_ed25519.*does not exist/);
@@ -541,17 +557,29 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       // What a user reads and pastes never names the socket: it is gone after the run.
       const text = JSON.stringify(report);
       assert.doesNotMatch(text, /Control(Path|Master|Persist)|lbd-ssh-/);
+      // ssh-keyscan asked only for the pinned key's type: one key exchange beside the login.
+      const hostKey = report.results.find((r) => r.id === 'host-key');
+      assert.deepEqual(hostKey?.evidence[0]?.argv?.slice(0, 3), ['ssh-keyscan', '-t', 'ed25519']);
+      // Nix answered over the shared connection, so the remote program was not run on its own.
       const remote = report.results.find((r) => r.id === 'remote-nix');
       assert.ok(remote);
-      const shown = copyableCommand(remote);
-      assert.ok(shown !== undefined && /nix-daemon --version/.test(shown), shown);
+      assert.match(copyableCommand(remote) ?? '', / store (info|ping) --store /);
+      assert.ok(!JSON.stringify(remote.evidence).includes('nix-daemon --version'), JSON.stringify(remote));
+      const login = report.results.find((r) => r.id === 'ssh-login');
+      assert.ok(login);
+      const shown = copyableCommand(login);
+      assert.ok(shown !== undefined && / true$/.test(shown), shown);
       const pasted = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile('sh', ['-c', shown], { timeout: 20_000 }, (error, stdout, stderr) =>
-          resolve({
-            code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
-            stdout,
-            stderr,
-          }),
+        execFile(
+          'sh',
+          ['-c', `${shown.replace(/ true$/, '')} nix-daemon --version`],
+          { timeout: 20_000 },
+          (error, stdout, stderr) =>
+            resolve({
+              code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+              stdout,
+              stderr,
+            }),
         );
       });
       assert.equal(pasted.code, 0, `${shown}\n${pasted.stderr}`);

@@ -1,11 +1,12 @@
 /**
- * Nix on the builder, reached the way Nix reaches it: the remote program (`nix-daemon --stdio` for
- * ssh-ng, `nix-store --serve` for ssh) must be on the builder user's non-interactive PATH; then
- * `nix store info` (`store ping` before 2.19) through Nix's own SSH store, which also reports
- * whether the builder trusts the user (newer Nix).
+ * Nix on the builder, reached the way Nix reaches it: `nix store info` (`store ping` before 2.19)
+ * through Nix's own SSH store, which starts the remote program (`nix-daemon --stdio` for ssh-ng,
+ * `nix-store --serve` for ssh) on the builder and reports whether the builder trusts the user
+ * (newer Nix). Only when Nix fails is the remote program run directly over ssh, whose own words
+ * ("command not found") say what Nix's error may not.
  */
 import type { Evidence } from '../../protocol/probes.js';
-import type { BuilderTarget, ProbeContext, ProbeDefinition } from '../context.js';
+import type { BuilderTarget, ProbeContext, ProbeDefinition, ProbeOutcome } from '../context.js';
 import type { CommandResult } from '../exec.js';
 import { commandEvidence, needsAdmin, sshTimeouts } from '../context.js';
 import { classifyStderr, describeNixWrapper } from '../stderrClassifier.js';
@@ -23,10 +24,13 @@ export function storeUriFor(target: BuilderTarget): string {
   return `${target.uri}${target.uri.includes('?') ? '&' : '?'}${params.join('&')}`;
 }
 
-/** What the two checks found: the direct one and, where it shares the connection, Nix's (asked at once). */
-interface RemoteChecks {
-  direct: CommandResult;
-  asked: CommandResult | undefined;
+/**
+ * What the checks started early found: Nix's answer over the shared connection, or (where Nix is
+ * not asked: NixOS/nix#14148) the direct check.
+ */
+interface EarlyChecks {
+  direct?: CommandResult;
+  asked?: CommandResult;
 }
 
 /** The remote program's argv, `nix store info|ping`'s, and what the checks run with: all from the facts. */
@@ -54,78 +58,38 @@ function remoteCommands(ctx: ProbeContext, target: BuilderTarget) {
   return { program, argv, commandMs, sub, storeArgv, shared, skipsSsh };
 }
 
-/**
- * Over the login's connection (sharedSsh.ts) both commands cost no login: ask Nix at once,
- * alongside the direct check (run() uses its answer only when that check passed).
- */
-async function runChecks(
-  ctx: ProbeContext,
-  target: BuilderTarget,
-  signal?: AbortSignal,
-): Promise<RemoteChecks> {
-  const { argv, commandMs, sub, storeArgv, shared, skipsSsh } = remoteCommands(ctx, target);
-  const asked =
-    shared !== undefined && !skipsSsh
-      ? ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared, signal })
-      : undefined;
-  const direct = await ctx.run(argv, commandMs, { shared: 'ssh', signal });
-  return { direct, asked: await asked };
-}
-
-export const remoteNixProbe: ProbeDefinition<RemoteChecks> = {
+export const remoteNixProbe: ProbeDefinition<EarlyChecks> = {
   id: 'remote-nix',
   title: 'Nix on the builder',
   checks:
-    "`nix-daemon --stdio` / `nix-store --serve` on the builder's PATH, then `nix store info` through Nix's SSH store, and trust; not on Nix 2.31.0–2.31.2 with a `localhost` host, which skip SSH and would ask the local daemon (NixOS/nix#14148)",
+    "`nix store info` through Nix's SSH store, which starts `nix-daemon --stdio` / `nix-store --serve` on the builder, and trust; when Nix fails, the remote program run directly over ssh; not on Nix 2.31.0–2.31.2 with a `localhost` host, which skip SSH and would ask the local daemon (NixOS/nix#14148)",
   verdicts: '`remote-nix-missing`, `builder-untrusted`, `localhost-skips-ssh`',
   requires: ['ssh-login'],
   // The checks need the builder, Nix's version and the banner delay, as the login has them, and
   // nothing the login finds but its verdict: over the connection opened ahead (sharedSsh.ts) they
-  // start as soon as it is up, alongside the login, and are decided on once the login passed. Where
-  // it did not open, they wait for the login (which then makes the connection).
+  // start as soon as it is up, alongside the login, and are decided on once the login passed.
+  // Where it did not open, or Nix cannot join it, they wait for the login.
   early: {
     after: ['ssh-effective-config', 'hostname-resolution', 'vm-port'],
     async start(ctx, signal) {
       const target = ctx.facts.target;
       if (target === undefined || !(await ctx.sharedSshUp())) return undefined;
-      return runChecks(ctx, target, signal);
+      const { argv, commandMs, sub, storeArgv, shared, skipsSsh } = remoteCommands(ctx, target);
+      if (skipsSsh) return { direct: await ctx.run(argv, commandMs, { shared: 'ssh', signal }) };
+      if (shared === undefined) return undefined;
+      return { asked: await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared, signal }) };
     },
   },
   async run(ctx, early) {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
     const { program, argv, commandMs, storeArgv, shared, skipsSsh, ...first } = remoteCommands(ctx, target);
-    let sub = first.sub;
-    const { direct, asked } = early ?? (await runChecks(ctx, target));
-    const evidence: Evidence[] = [
-      commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined),
-    ];
-    if (direct.exitCode !== 0) {
-      const admin = needsAdmin(ctx, argv, 'Nix on the builder', direct);
-      if (admin) return admin;
-      const found = classifyStderr(direct.stderr);
-      if (found !== null)
-        return failure(
-          ctx,
-          found.cause,
-          `${describeTarget(ctx)}: "${found.matched}": ${found.explanation}`,
-          evidence,
-        );
-      if (direct.exitCode === 127)
-        return failure(
-          ctx,
-          'remote-nix-missing',
-          `${program[0]} is not on the builder user's PATH (exit 127)`,
-          evidence,
-        );
-      return {
-        status: 'fail',
-        cause: 'unknown',
-        summary: `${program.join(' ')} on ${describeTarget(ctx)} failed (exit ${direct.exitCode ?? 'none'})`,
-        evidence,
-      };
-    }
+    const checkDirectly = (): Promise<CommandResult> => ctx.run(argv, commandMs, { shared: 'ssh' });
     if (skipsSsh) {
+      const direct = early?.direct ?? (await checkDirectly());
+      const evidence = [directEvidence(direct)];
+      const failed = directFailure(ctx, program, argv, direct, evidence);
+      if (failed !== undefined) return failed;
       evidence.push({
         detail: `nix --version: ${ctx.facts.nixVersion ?? '?'} (NixOS/nix#14148 affects 2.31.0 to 2.31.2)`,
       });
@@ -136,8 +100,10 @@ export const remoteNixProbe: ProbeDefinition<RemoteChecks> = {
         evidence,
       );
     }
-    // Asked alongside the check above when they share the connection, else now.
-    let store = asked ?? (await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared }));
+    // Nix first, as a build would reach the builder: where its SSH store answers, it ran the remote
+    // program itself, and a direct check would only cost one more session on the critical path.
+    let sub = first.sub;
+    let store = early?.asked ?? (await ctx.run(storeArgv(sub), commandMs, { env: ctx.nixEnv(), shared }));
     if (
       store.exitCode !== 0 &&
       /is not a recogni[sz]ed command|unrecognised command|unrecognized command/i.test(store.stderr)
@@ -147,39 +113,86 @@ export const remoteNixProbe: ProbeDefinition<RemoteChecks> = {
     }
     // Nix 2.8 prints the store facts on stderr, newer versions on stdout: read both.
     const output = `${store.stdout}\n${store.stderr}`;
-    evidence.push(
-      commandEvidence(store, store.exitCode === 0 ? output.trim().replace(/\n/g, '; ') : undefined),
-    );
-    if (store.exitCode !== 0) {
-      const found = classifyStderr(store.stderr);
-      if (found !== null)
+    if (store.exitCode === 0) {
+      const evidence: Evidence[] = [
+        commandEvidence(store, output.trim().replace(/\n/g, '; ')),
+        {
+          detail: `Nix's SSH store reached Nix on ${describeTarget(ctx)}: the remote program it starts there (${target.scheme === 'ssh' ? 'nix-store --serve' : 'nix-daemon --stdio'} unless the store URI names another) is on the builder user's PATH`,
+        },
+      ];
+      const trusted = /^Trusted:\s*(\d)/m.exec(output)?.[1];
+      if (trusted === '0') {
         return failure(
           ctx,
-          found.cause,
-          `nix store ${sub} ${target.uri}: "${found.matched}": ${found.explanation}`,
+          'builder-untrusted',
+          `nix store ${sub} ${target.uri} → Trusted: 0: the builder's Nix does not trust ${target.user ?? 'the SSH user'}`,
           evidence,
         );
+      }
+      const version = /^Version:\s*(\S+)/m.exec(output)?.[1];
       return {
-        status: 'fail',
-        cause: 'unknown',
-        summary: `nix store ${sub} ${target.uri} failed: ${describeNixWrapper(store.stderr) ?? store.stderr.trim().split('\n').pop() ?? ''}`,
+        status: 'ok',
+        summary: `${describeTarget(ctx)} runs Nix${version !== undefined ? ` ${version}` : ''}${trusted === '1' ? ', trusted' : ''}`,
         evidence,
       };
     }
-    const trusted = /^Trusted:\s*(\d)/m.exec(output)?.[1];
-    if (trusted === '0') {
+    // Nix failed: the remote program asked directly says in its own words whether it is there,
+    // which Nix's error often hides (docs/dev/domain.md#what-ssh-and-nix-print).
+    const direct = await checkDirectly();
+    const evidence = [directEvidence(direct)];
+    const failed = directFailure(ctx, program, argv, direct, evidence);
+    if (failed !== undefined) return failed;
+    evidence.push(commandEvidence(store));
+    const found = classifyStderr(store.stderr);
+    if (found !== null)
       return failure(
         ctx,
-        'builder-untrusted',
-        `nix store ${sub} ${target.uri} → Trusted: 0: the builder's Nix does not trust ${target.user ?? 'the SSH user'}`,
+        found.cause,
+        `nix store ${sub} ${target.uri}: "${found.matched}": ${found.explanation}`,
         evidence,
       );
-    }
-    const version = /^Version:\s*(\S+)/m.exec(output)?.[1] ?? direct.stdout.trim();
     return {
-      status: 'ok',
-      summary: `${describeTarget(ctx)} runs Nix ${version}${trusted === '1' ? ', trusted' : ''}`,
+      status: 'fail',
+      cause: 'unknown',
+      summary: `nix store ${sub} ${target.uri} failed: ${describeNixWrapper(store.stderr) ?? store.stderr.trim().split('\n').pop() ?? ''}`,
       evidence,
     };
   },
 };
+
+const directEvidence = (direct: CommandResult): Evidence =>
+  commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined);
+
+/** The outcome when the remote program, run directly over ssh, failed; undefined when it ran. */
+function directFailure(
+  ctx: ProbeContext,
+  program: string[],
+  argv: string[],
+  direct: CommandResult,
+  evidence: Evidence[],
+): ProbeOutcome | undefined {
+  if (direct.exitCode === 0) return undefined;
+  const admin = needsAdmin(ctx, argv, 'Nix on the builder', direct);
+  if (admin) return admin;
+  const found = classifyStderr(direct.stderr);
+  if (found !== null)
+    return failure(
+      ctx,
+      found.cause,
+      `${describeTarget(ctx)}: "${found.matched}": ${found.explanation}`,
+      evidence,
+    );
+  if (direct.exitCode === 127)
+    return failure(
+      ctx,
+      'remote-nix-missing',
+      `${program[0]} is not on the builder user's PATH (exit 127)`,
+      evidence,
+    );
+  return {
+    status: 'fail',
+    cause: 'unknown',
+    summary: `${program.join(' ')} on ${describeTarget(ctx)} failed (exit ${direct.exitCode ?? 'none'})`,
+    evidence,
+  };
+}
