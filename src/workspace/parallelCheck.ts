@@ -1,5 +1,5 @@
 /**
- * `check` of many files on every core: this thread and worker threads (checkWorker.ts) take the
+ * `check` of many files on the idle cores (threadsFor): this thread and worker threads (checkWorker.ts) take the
  * files one at a time, in order, from a counter they share (so a thread that starts late or runs
  * on a busier core reads fewer), each reads and parses what it took, the facts come together here
  * and each thread is sent the facts it lacks (each builds the same configurations from them,
@@ -86,15 +86,19 @@ function workerScript(): string | undefined {
 
 /**
  * How many threads a check of `count` files uses (1: no workers), on `cores` cores whose load
- * average over the last minute is `load`. Like `make -l`, no thread is added to a machine already
- * busy (load at or above its cores): there a thread gets no core of its own, only a share of the
- * same time, and costs more work in all (its start, a second compilation, the merge repeated).
- * Measured on 2 busy cores (load 12, 3,500 files): 2 threads took as long as one, with 30 % more CPU.
+ * average over the last minute is `load`. A thread is added only for an idle core, and one idle
+ * core is left over: each thread warms up its own copy of the engine (its first 250 files of the
+ * bench's 3,500 cost three times the later ones, until V8's optimising compiler has compiled the
+ * parser), and that compiler and V8's garbage collector run on background threads that need a
+ * core of their own. Measured on this 2-core machine, idle (3,500 files, 6 interleaved pairs):
+ * two threads took 2.78 s median against one thread's 2.60 s, with 4.7 s of CPU against 3.3 s;
+ * on 2 cores at load 12, two threads took as long as one with 30 % more CPU. Like `make -l`, a
+ * machine already busy (load at or above its cores) gets no thread either.
  */
 export function threadsFor(count: number, cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
   if (count < PARALLEL_MIN_FILES || load >= cores) return 1;
   const limit = Math.min(cores, MAX_THREADS, Math.floor(count / MIN_FILES_PER_THREAD));
-  return Math.max(1, Math.min(limit, Math.max(2, Math.floor(cores - load))));
+  return Math.max(1, Math.min(limit, Math.floor(cores - load) - 1));
 }
 
 /** A worker and its two replies (read, judged), kept from the moment they arrive. */

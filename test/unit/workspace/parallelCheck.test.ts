@@ -75,15 +75,18 @@ describe('workspace: check in parallel', function () {
     assert.ok(serial.checked.some((c) => c.findings.some((f) => f.related?.some((r) => r.file !== c.file))));
   });
 
-  it('uses one thread for few files, on one core and on a busy machine; else a thread per idle core', () => {
+  it('uses one thread for few files, on one or two cores and on a busy machine; else a thread per idle core but one', () => {
     assert.equal(threadsFor(PARALLEL_MIN_FILES - 1, 8, 0), 1);
     assert.equal(threadsFor(3_500, 1, 0), 1);
+    // Two idle cores: the second thread's warm-up and V8's background threads would share them.
+    assert.equal(threadsFor(3_500, 2, 0), 1);
+    assert.equal(threadsFor(3_500, 2, 1.6), 1);
     // Busy: the load average at or above the cores.
     assert.equal(threadsFor(3_500, 2, 2), 1);
-    assert.equal(threadsFor(3_500, 2, 12.5), 1);
-    assert.equal(threadsFor(3_500, 2, 1.6), 2);
-    assert.equal(threadsFor(3_500, 2, 0), 2);
-    assert.equal(threadsFor(3_500, 10, 3.2), 6);
+    assert.equal(threadsFor(3_500, 4, 4.5), 1);
+    assert.equal(threadsFor(3_500, 4, 0), 3);
+    assert.equal(threadsFor(3_500, 4, 1.5), 1);
+    assert.equal(threadsFor(3_500, 10, 3.2), 5);
     assert.equal(threadsFor(3_500, 16, 0), 8);
     // At least a hundred files per thread.
     assert.equal(threadsFor(PARALLEL_MIN_FILES, 8, 0), 2);
