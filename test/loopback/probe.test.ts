@@ -238,23 +238,9 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(report, run, 'auth-rejected', /Permission denied \(publickey/);
   });
 
-  it('host key mismatch (publicHostKey of another key): host-key-mismatch', async function () {
-    const { report, run } = await probe('host-key-mismatch', { publicHostKey: 'other' });
-    assertCause(
-      report,
-      run,
-      'host-key-mismatch',
-      /not the one pinned|REMOTE HOST IDENTIFICATION HAS CHANGED/,
-    );
-    assert.equal(
-      report.results.find((r) => r.id === 'host-key')?.cause,
-      'host-key-mismatch',
-      'the host-key probe itself finds it, before the login',
-    );
-  });
-
-  it('host key pinned of a type the builder does not serve (ECDSA against Ed25519): host-key-mismatch, naming what it serves', async function () {
-    const { report, run } = await probe('host-key-other-type', { publicHostKey: 'other-type' });
+  /** A probe run with this publicHostKey pinned: host-key-mismatch, found by host-key itself. */
+  async function pinnedMismatch(name: string, publicHostKey: 'other' | 'other-type') {
+    const { report, run } = await probe(name, { publicHostKey });
     assertCause(
       report,
       run,
@@ -262,7 +248,20 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       /not the one pinned|REMOTE HOST IDENTIFICATION HAS CHANGED/,
     );
     const hostKey = report.results.find((r) => r.id === 'host-key');
-    assert.equal(hostKey?.cause, 'host-key-mismatch', JSON.stringify(hostKey));
+    assert.equal(
+      hostKey?.cause,
+      'host-key-mismatch',
+      `the host-key probe itself finds it, before the login: ${JSON.stringify(hostKey)}`,
+    );
+    return hostKey;
+  }
+
+  it('host key mismatch (publicHostKey of another key): host-key-mismatch', async function () {
+    await pinnedMismatch('host-key-mismatch', 'other');
+  });
+
+  it('host key pinned of a type the builder does not serve (ECDSA against Ed25519): host-key-mismatch, naming what it serves', async function () {
+    const hostKey = await pinnedMismatch('host-key-other-type', 'other-type');
     // Asked first for ECDSA only (the type ssh would accept), which the builder does not have:
     // the scan of every type that followed says what it does serve.
     assert.match(hostKey?.evidence[0]?.detail ?? '', /server offers: ssh-ed25519$/);
