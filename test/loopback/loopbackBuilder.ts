@@ -255,6 +255,12 @@ export interface MacOptions {
    * everything else to the real nix): stages a Nix release without installing it.
    */
   nixVersion?: string;
+  /**
+   * With `nixVersion` 2.15 or newer: the `Trusted:` line such a Nix adds to `nix store ping|info`
+   * (docs/dev/domain.md#what-ssh-and-nix-print). The real Nix 2.8 still reaches the builder over
+   * ssh; the fake appends the line its newer self would print where that succeeded.
+   */
+  storeTrust?: '0' | '1' | 'false' | 'true';
 }
 
 /** The real nix on PATH, for the fake `nix` to pass through to. */
@@ -384,7 +390,21 @@ export function stageMac(
     if (!/^[0-9][0-9.a-z+-]*$/.test(o.nixVersion)) throw new Error(`not a version: ${o.nixVersion}`);
     writeFileSync(
       join(bin, 'nix'),
-      `#!/bin/sh\nif [ "$1" = --version ]; then echo 'nix (Nix) ${o.nixVersion}'; exit 0; fi\nexec '${realNix()}' "$@"\n`,
+      [
+        '#!/bin/sh',
+        `if [ "$1" = --version ]; then echo 'nix (Nix) ${o.nixVersion}'; exit 0; fi`,
+        // (`nix … store ping|info …`: the real one's answer, then the trust line where it succeeded.)
+        ...(o.storeTrust !== undefined
+          ? [
+              'case " $* " in *" store ping "*|*" store info "*)',
+              `  '${realNix()}' "$@" || exit $?`,
+              `  echo 'Trusted: ${o.storeTrust}' >&2; exit 0;;`,
+              'esac',
+            ]
+          : []),
+        `exec '${realNix()}' "$@"`,
+        '',
+      ].join('\n'),
       { mode: 0o755 },
     );
   }

@@ -120,8 +120,8 @@ export const remoteNixProbe: ProbeDefinition<EarlyChecks> = {
           detail: `Nix's SSH store reached Nix on ${describeTarget(ctx)}: the remote program it starts there (${target.scheme === 'ssh' ? 'nix-store --serve' : 'nix-daemon --stdio'} unless the store URI names another) is on the builder user's PATH`,
         },
       ];
-      const trusted = /^Trusted:\s*(\d)/m.exec(output)?.[1];
-      if (trusted === '0') {
+      const trusted = trustReported(output);
+      if (trusted === false) {
         return failure(
           ctx,
           'builder-untrusted',
@@ -132,7 +132,7 @@ export const remoteNixProbe: ProbeDefinition<EarlyChecks> = {
       const version = /^Version:\s*(\S+)/m.exec(output)?.[1];
       return {
         status: 'ok',
-        summary: `${describeTarget(ctx)} runs Nix${version !== undefined ? ` ${version}` : ''}${trusted === '1' ? ', trusted' : ''}`,
+        summary: `${describeTarget(ctx)} runs Nix${version !== undefined ? ` ${version}` : ''}${trusted === true ? ', trusted' : ''}`,
         evidence,
       };
     }
@@ -159,6 +159,18 @@ export const remoteNixProbe: ProbeDefinition<EarlyChecks> = {
     };
   },
 };
+
+/**
+ * Whether `nix store info|ping` says the store trusts the user: its `Trusted:` line, `1`/`0` from
+ * NixOS/nix and Lix, `true`/`false` from a fork; undefined where it prints none (Nix before 2.15,
+ * the `ssh://` store) or something else (docs/dev/domain.md#what-ssh-and-nix-print).
+ */
+export function trustReported(output: string): boolean | undefined {
+  const flag = /^Trusted:[ \t]*(\S+)[ \t]*$/m.exec(output)?.[1]?.toLowerCase();
+  if (flag === '1' || flag === 'true') return true;
+  if (flag === '0' || flag === 'false') return false;
+  return undefined;
+}
 
 const directEvidence = (direct: CommandResult): Evidence =>
   commandEvidence(direct, direct.exitCode === 0 ? `remote: ${direct.stdout.trim()}` : undefined);

@@ -11,7 +11,7 @@ import {
 import { parseSshG } from '../../../src/probes/checks/sshEffectiveConfig.js';
 import { buildersFromConf, machinesFilesOf } from '../../../src/probes/checks/buildersSetting.js';
 import { nixVersionAtLeast, parseNixVersion } from '../../../src/probes/checks/nixInstall.js';
-import { storeUriFor } from '../../../src/probes/checks/remoteNix.js';
+import { storeUriFor, trustReported } from '../../../src/probes/checks/remoteNix.js';
 import { parseMachines } from '../../../src/probes/machinesFile.js';
 import { redact, renderMarkdownReport } from '../../../src/probes/markdownReport.js';
 import { TEST_DERIVATION_FUNCTION, testBuildArgv } from '../../../src/probes/testBuild.js';
@@ -129,6 +129,19 @@ describe('probe helpers', function () {
       uri,
       /^ssh-ng:\/\/builder@linux-builder\?ssh-key=%2Fetc%2Fnix%2Fbuilder_ed25519&base64-ssh-public-host-key=/,
     );
+  });
+
+  it("reads the store's trust from `nix store info` as NixOS/nix, Lix and a fork print it, and nothing from Nix 2.8", function () {
+    const info = (trusted: string) =>
+      `Store URL: ssh-ng://builder@linux-builder\nVersion: 2.24.9\nTrusted: ${trusted}\n`;
+    assert.equal(trustReported(info('1')), true);
+    assert.equal(trustReported(info('0')), false);
+    assert.equal(trustReported(info('true')), true);
+    assert.equal(trustReported(info('false')), false);
+    // What Nix 2.8 prints (no trust line), and a line that is not a flag: not known.
+    assert.equal(trustReported('Store URL: ssh-ng://builder@linux-builder\n'), undefined);
+    assert.equal(trustReported(info('10')), undefined);
+    assert.equal(trustReported(`${info('1')}`.replace('Trusted: 1', 'Untrusted: 0')), undefined);
   });
 
   it('the test derivation is valid Nix, needs no nixpkgs and carries the nonce', function () {
