@@ -162,7 +162,11 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     cause: 'option-removed',
     kind: 'eval',
-    test: new RegExp(`The option definition ${Q} in .* no longer has any effect`),
+    // nixpkgs' mkRemovedOptionModule (lib/modules.nix) says it twice: a failed assertion where the
+    // option is defined, and a throw where something reads it (as nix-darwin's own modules may).
+    test: new RegExp(
+      `The option definition ${Q} in .* no longer has any effect|The option ${Q} can no longer be used since it's been removed`,
+    ),
     explanation: 'the configuration sets an option that was removed',
   },
   {

@@ -299,6 +299,9 @@ export class Explainer {
         const facts: TextFacts = {
           ...(option !== undefined ? { option } : {}),
           ...(expectedType !== undefined ? { expectedType } : {}),
+          ...(entry.cause === 'option-removed' && /can no longer be used/.test(line)
+            ? { removedOptionRead: true }
+            : {}),
         };
         const relevant = option !== undefined && (BUILDER_OPTION.test(option) || BUILDER_CONTEXT.test(line));
         this.pending.push({

@@ -23,6 +23,8 @@ export interface TextFacts {
   files?: string[];
   /** The store URI or host of a `cannot build on '…'` line. */
   uri?: string;
+  /** A removed option was read (mkRemovedOptionModule's throw), not defined by the configuration. */
+  removedOptionRead?: boolean;
 }
 
 const DARWIN_BUILDER_DOCS = 'https://nixos.org/manual/nixpkgs/stable/#sec-darwin-builder';
@@ -209,6 +211,13 @@ export function textFix(cause: CauseId, facts: TextFacts): ProbeFix | undefined 
     case 'option-does-not-exist':
       return optionDoesNotExist(facts);
     case 'option-removed':
+      if (facts.removedOptionRead === true) {
+        // nix-darwin/nix-darwin#1342: a newer Home Manager read an option an older nix-darwin had
+        // removed; the maintainers' answer was to update the inputs together.
+        return {
+          summary: `${facts.option ?? 'The option'} was removed, and a module still reads it (the error names no definition of yours): usually inputs out of step, such as a newer Home Manager with an older nix-darwin. Update them together (\`nix flake update\`, with each input on the release branch that matches the others), or remove the module that reads it.`,
+        };
+      }
       if (facts.option === 'nix.linux-builder.modules') {
         return {
           summary:

@@ -34,6 +34,39 @@ describe('explain engine', function () {
     );
   });
 
+  it('a removed builder option, defined (failed assertion) or read (throw): option-removed, each with its own fix; another removed option is not ours', function () {
+    // nixpkgs' mkRemovedOptionModule messages, with the instructions nix-darwin gives
+    // (modules/nix/linux-builder.nix, modules/services/nix-gc/default.nix).
+    const instructions =
+      'This option has been replaced with `nix.linux-builder.config` which allows setting options directly like `nix.linux-builder.config.networking.hostName = "banana";.';
+    const defined = `       error:\n       Failed assertions:\n       - The option definition \`nix.linux-builder.modules' in \`/Users/me/darwin/builder.nix' no longer has any effect; please remove it.\n       ${instructions}\n`;
+    const read = `       error: The option \`nix.linux-builder.modules' can no longer be used since it's been removed. ${instructions}\n`;
+    for (const text of [defined, read]) {
+      const { problems } = explainText(text);
+      assert.deepEqual(
+        problems.map((p) => p.cause),
+        ['option-removed'],
+        text,
+      );
+      assert.equal(problems[0]?.option, 'nix.linux-builder.modules');
+    }
+    // Defined: move it to its replacement. Read: nothing of the user's to delete; inputs out of step.
+    assert.match(
+      explainText(defined).problems[0]?.fix?.summary ?? '',
+      /replaced by nix\.linux-builder\.config/,
+    );
+    assert.match(
+      explainText(read).problems[0]?.fix?.summary ?? '',
+      /a module still reads it.*nix flake update/,
+    );
+    assert.deepEqual(
+      causes(
+        "       error:\n       Failed assertions:\n       - The option definition `nix.gc.user' in `/nix/store/x-source/hosts/darwin' no longer has any effect; please remove it.\n       The garbage collection service now always runs as `root`.\n",
+      ),
+      [],
+    );
+  });
+
   it('an option inside nix.linux-builder.config is named with the VM context and a fix that moves it', function () {
     const text =
       "       error: The option `sshOptions' does not exist. Definition values:\n       - In `/Users/me/darwin/builder.nix', via option nix.linux-builder.config:\n           [ ]";
