@@ -76,10 +76,33 @@ export interface ReplayTarget {
 
 const shift = (span: Span, by: number): Span => ({ from: span.from + by, to: span.to + by });
 
+/**
+ * A value moved by `by`. Each kind is built field by field: an object spread over the ten shapes a
+ * value comes in is a slow generic copy in V8, and a keystroke before a long list of inline modules
+ * moves every value after it.
+ */
 function shiftValue(value: StaticValue, by: number): StaticValue {
-  if (value.kind === 'list')
-    return { kind: 'list', items: value.items.map((v) => shiftValue(v, by)), span: shift(value.span, by) };
-  return { ...value, span: shift(value.span, by) };
+  const span = shift(value.span, by);
+  switch (value.kind) {
+    case 'list':
+      return { kind: 'list', items: value.items.map((v) => shiftValue(v, by)), span };
+    case 'string':
+      return { kind: 'string', value: value.value, quote: value.quote, span };
+    case 'int':
+      return { kind: 'int', value: value.value, span };
+    case 'float':
+      return { kind: 'float', value: value.value, span };
+    case 'bool':
+      return { kind: 'bool', value: value.value, span };
+    case 'path':
+      return { kind: 'path', text: value.text, span };
+    case 'other':
+      return { kind: 'other', text: value.text, span };
+    case 'null':
+    case 'attrs':
+    case 'function':
+      return { kind: value.kind, span };
+  }
 }
 
 /** A recorded module moved by `by`, in the target's module (its system and NixOS-ness are the outer module's). */
