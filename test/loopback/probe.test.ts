@@ -440,11 +440,14 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(fixed.report, fixed.run, 'ok', /Nix 2\.8/);
   });
 
-  it('a builder whose Nix does not trust the user (Nix 2.18 prints `Trusted: 0`): builder-untrusted; `Trusted: 1` is ok, trusted', async function () {
+  it('a builder whose Nix does not trust the user (Nix 2.18 prints `Trusted: 0`): builder-untrusted, as for the `Trusted: false` of a fork; `Trusted: true` is ok, trusted', async function () {
     const untrusted = await probe('store-untrusted', { nixVersion: '2.18.2', storeTrust: '0' });
     assertCause(untrusted.report, untrusted.run, 'builder-untrusted', /Trusted: 0.*does not trust builder/);
     const remote = untrusted.report.results.find((r) => r.id === 'remote-nix');
     assert.match(remote?.evidence[0]?.detail ?? '', /Trusted: 0/, JSON.stringify(remote));
+    // The spelling a fork prints: the summary quotes what was printed.
+    const spelled = await probe('store-untrusted-false', { nixVersion: '2.18.2', storeTrust: 'false' });
+    assertCause(spelled.report, spelled.run, 'builder-untrusted', /Trusted: false: .*does not trust builder/);
     const trusted = await probe('store-trusted', { nixVersion: '2.18.2', storeTrust: 'true' });
     assertCause(trusted.report, trusted.run, 'ok', /runs Nix 2\.8\.0, trusted/);
   });

@@ -125,7 +125,7 @@ export const remoteNixProbe: ProbeDefinition<EarlyChecks> = {
         return failure(
           ctx,
           'builder-untrusted',
-          `nix store ${sub} ${target.uri} → Trusted: 0: the builder's Nix does not trust ${target.user ?? 'the SSH user'}`,
+          `nix store ${sub} ${target.uri} → ${/^Trusted:.*$/m.exec(output)?.[0]?.trim() ?? 'Trusted: 0'}: the builder's Nix does not trust ${target.user ?? 'the SSH user'}`,
           evidence,
         );
       }
