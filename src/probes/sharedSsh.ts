@@ -1,8 +1,8 @@
 /**
  * One SSH connection for a probe run's own ssh commands (issue 8 goal 5): OpenSSH's connection
  * sharing (ssh_config(5): ControlMaster, ControlPath, ControlPersist). The master is opened ahead,
- * in the background, as soon as the builder is known (open()), so its key exchange and login
- * overlap the probes still checking root's ssh settings, the name, port and host key; where it
+ * in the background, as soon as root's ssh settings for the builder are known (open()), so its key
+ * exchange and login overlap the probes still checking the name, port and host key; where it
  * failed, the login's own ssh becomes the master. The login and the commands after it
  * (remote-nix's ssh, and Nix's own ssh through NIX_SSHOPTS) run over it instead of a new TCP
  * connection, key exchange and login each.

@@ -47,11 +47,6 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
   async run(ctx) {
     const target = ctx.facts.target;
     if (target === undefined) return skip('no SSH builder to check');
-    // The builder is known: connect now, while ssh -G, the name, the port and the host key are
-    // checked, so the login only joins the connection (src/probes/sharedSsh.ts). ssh reads its
-    // own configuration, so the connection needs nothing from ssh -G; where ssh -G finds a fault
-    // the connection fails too, and the run's end stops it.
-    ctx.openSharedSsh(target);
     const reading = readConfigChain(ctx.paths, target.host);
     ctx.facts.reading = reading;
     // The daemon's NIX_SSHOPTS are on Nix's command line, so they count here too.
@@ -98,6 +93,9 @@ export const sshEffectiveConfigProbe: ProbeDefinition = {
         { hostBlockFile: blockFile },
       );
     }
+    // Root's settings for the builder are known: connect now, while the name, the port and the
+    // host key are checked, so the login only joins the connection (src/probes/sharedSsh.ts).
+    ctx.openSharedSsh(target);
     return {
       status: 'ok',
       summary: `${describeTarget(ctx)}: ${line}${eff.proxy !== undefined ? `, via ${eff.proxy}` : ''}`,
