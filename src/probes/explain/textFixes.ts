@@ -215,7 +215,7 @@ export function textFix(cause: CauseId, facts: TextFacts): ProbeFix | undefined 
         // nix-darwin/nix-darwin#1342: a newer Home Manager read an option an older nix-darwin had
         // removed; the maintainers' answer was to update the inputs together.
         return {
-          summary: `${facts.option ?? 'The option'} was removed, and a module still reads it (the error names no definition of yours): usually inputs out of step, such as a newer Home Manager with an older nix-darwin. Update them together (\`nix flake update\`, with each input on the release branch that matches the others), or remove the module that reads it.`,
+          summary: `${facts.option ?? 'The option'} was removed, and a module still reads it (the error names no definition of yours): inputs out of step, as in nix-darwin/nix-darwin#1342, where a newer Home Manager read an option an older nix-darwin had removed. Update them together (\`nix flake update\`, with each input on the release branch that matches the others), or remove the module that reads it.`,
         };
       }
       if (facts.option === 'nix.linux-builder.modules') {
