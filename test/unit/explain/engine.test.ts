@@ -59,6 +59,16 @@ describe('explain engine', function () {
       explainText(read).problems[0]?.fix?.summary ?? '',
       /a module still reads it.*nix flake update/,
     );
+    // nix-darwin/nix-darwin#1342's title, as its reporter typed the error (Home Manager reading
+    // the nix.enable an older nix-darwin had removed): the read case, with its own fix.
+    const reported = explainText(
+      "error: The option 'nix.enable' can no longer be used since it's been removed. No 'nix-darwin' equivalent to this NixOS option.",
+    ).problems;
+    assert.deepEqual(
+      reported.map((p) => [p.cause, p.option]),
+      [['option-removed', 'nix.enable']],
+    );
+    assert.match(reported[0]?.fix?.summary ?? '', /a module still reads it/);
     assert.deepEqual(
       causes(
         "       error:\n       Failed assertions:\n       - The option definition `nix.gc.user' in `/nix/store/x-source/hosts/darwin' no longer has any effect; please remove it.\n       The garbage collection service now always runs as `root`.\n",
