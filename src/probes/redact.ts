@@ -20,6 +20,17 @@ import type { Evidence, ProbeFix, ProbeReport, ProbeResult, Verdict } from '../p
 import { classifyStderr } from './stderrClassifier.js';
 
 export const HIDDEN = '[hidden]';
+const BASE64_HIDDEN = '[base64 hidden]';
+const KEY_REMOVED = '[private key removed]';
+
+/**
+ * Whether redaction put one of its marks in `text`: a fix command holding one does not run as
+ * shown (a `--store` URI with parameters is hidden whole, as an argument that is not on the
+ * allow-list), so whoever prints it must say where the whole command is.
+ */
+export function holdsRedaction(text: string): boolean {
+  return text.includes(HIDDEN) || text.includes(BASE64_HIDDEN) || text.includes(KEY_REMOVED);
+}
 
 /** ssh options whose values say nothing secret: host names, ports, user names, file paths, switches. */
 const SAFE_VALUE_OPTIONS = new Set([
@@ -332,7 +343,7 @@ function isPathLike(run: string): boolean {
 export function redactText(text: string, home: string = homedir()): string {
   let out = text.replace(
     /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
-    '[private key removed]',
+    KEY_REMOVED,
   );
   // The rows Nix (and machinesFile.ts, in Nix's words) quote in their errors.
   out = out.replace(
@@ -353,7 +364,7 @@ export function redactText(text: string, home: string = homedir()): string {
     isPathLike(run) ||
     !((/[0-9]/.test(run) && /[A-Za-z]/.test(run)) || (/[A-Z]/.test(run) && /[a-z]/.test(run)))
       ? run
-      : '[base64 hidden]',
+      : BASE64_HIDDEN,
   );
   return redactHomes(out, home);
 }

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { PROBE_IDS, type ProbeId, type ProbeReport, type ProbeResult } from '../../protocol/probes.js';
 import { runProbes, type ProbeRunOptions } from '../../probes/run.js';
-import { redactReport } from '../../probes/redact.js';
+import { holdsRedaction, redactReport } from '../../probes/redact.js';
 import { describeDirective } from '../../probes/commandDirectives.js';
 import { ProbeContext } from '../../probes/context.js';
 import { parseArgs, UsageError, type ParsedArgs } from '../args.js';
@@ -113,6 +113,11 @@ export function renderVerdictText(report: ProbeReport): string {
   if (v.fix) {
     lines.push(`fix: ${v.fix.summary}`);
     for (const c of v.fix.commands ?? []) lines.push(`  ${c}`);
+    // Pasted as shown, a command with a hidden part fails in a way that says nothing useful.
+    if ((v.fix.commands ?? []).some(holdsRedaction))
+      lines.push(
+        '  (part of this command is hidden, as in a shared report: `linux-builder-doctor probe --no-redact` prints it whole)',
+      );
     if (v.fix.docs) lines.push(`  docs: ${v.fix.docs}`);
   }
   return `${lines.join('\n')}\n`;
