@@ -152,25 +152,24 @@ export class LineIndex {
   }
 }
 
-/** Each parse's line index, made on first use (lineIndexOf) or from the previous parse's (carryLines). */
-const indexes = new WeakMap<object, LineIndex>();
+/**
+ * A parse as far as lines are concerned: its text, and the index once made. The index is a field
+ * of the parse, not the value of a WeakMap keyed by it: with such a map every keystroke's parse,
+ * its tree and the memo's recordings stayed alive through young-generation collections until the
+ * next full one (docs/dev/architecture.md#memory-while-typing).
+ */
+export interface Lined {
+  readonly text: string;
+  lines?: LineIndex | undefined;
+}
 
-/** The line index of a parse (any object with the text it was made from). */
-export function lineIndexOf(parsed: { readonly text: string }): LineIndex {
-  let index = indexes.get(parsed);
-  if (!index) {
-    index = new LineIndex(parsed.text);
-    indexes.set(parsed, index);
-  }
-  return index;
+/** The line index of a parse, made on first use (or carried from the previous parse's, carryLines). */
+export function lineIndexOf(parsed: Lined): LineIndex {
+  return (parsed.lines ??= new LineIndex(parsed.text));
 }
 
 /** Gives `next` (the parse of the text `changes` made of `previous`'s) an index made from `previous`'s, if it has one. */
-export function carryLines(
-  previous: { readonly text: string },
-  changes: readonly Change[],
-  next: { readonly text: string },
-): void {
-  const before = indexes.get(previous);
-  if (before && !indexes.has(next)) indexes.set(next, LineIndex.after(before, changes, next.text));
+export function carryLines(previous: Lined, changes: readonly Change[], next: Lined): void {
+  const before = previous.lines;
+  if (before && !next.lines) next.lines = LineIndex.after(before, changes, next.text);
 }

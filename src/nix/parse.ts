@@ -3,6 +3,7 @@
  * incrementally when the previous parse and the edits since are known.
  */
 import { TreeFragment, type Tree } from '@lezer/common';
+import type { LineIndex } from './lines.js';
 import type { Recovery } from './parseWithinLimits.js';
 import { parseReadingStrings, type BreakDecision } from './stringBreaks.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
@@ -31,6 +32,8 @@ export interface ParsedNix {
   hasErrors?: boolean;
   /** Which strings the parse read as unclosed, and what that depended on (stringBreaks.ts). */
   breaks?: BreakDecision;
+  /** Offsets to lines and back, once asked for (lines.ts: lineIndexOf, carryLines). */
+  lines?: LineIndex | undefined;
 }
 
 /**
@@ -97,6 +100,8 @@ export function startParseNix(
         memo,
         hasErrors,
         breaks: decision,
+        // (Made with the parse, so that setting it later does not change the object's shape.)
+        lines: undefined,
       };
     },
   };

@@ -168,6 +168,62 @@ export type ParseStep = Tree | 'error' | 'reached' | null;
  *   else its first child is tried, so the count, and any cut, is a fresh parse's. A cut makes
  *   nodes no plain parse would, so where it happens is recorded like a recovery.
  */
+/**
+ * What Lezer's Parse finds in its `fragments` field instead of its own cursor (see
+ * ParseWithinLimits.watchRecovery): nothing while the parse recovers, and only nodes that leave the
+ * left-chain count as a fresh parse keeps it (`proven`), noting how far the offered nodes reach.
+ *
+ * A class, so that every parse's gate has the same shape and shares its accessors. As an object
+ * literal with getters and closures of its own per parse, it kept each parse (its text, stacks and
+ * tree) alive through young-generation collections until the next full one (V8 in Node 20; most
+ * likely the inline caches that saw each literal's own accessors, which a full collection clears).
+ * Each scavenge while typing in the 20k-line config then promoted ~16.5 MB, everything allocated
+ * since the last one, against 0.65 MB with Lezer's own cursor (node --trace-gc-nvp). The same held
+ * for the analysis result (rules/analyze.ts, AnalysisResult) and a WeakMap keyed by the parse
+ * (nix/lines.ts): docs/dev/architecture.md#memory-while-typing.
+ */
+class GatedFragments implements FragmentCursorInternals {
+  /** Where the nodes offered so far end, with their lookahead (ParseWithinLimits.dependsTo). */
+  reusedTo = 0;
+
+  constructor(
+    private readonly cursor: FragmentCursorInternals,
+    private readonly internals: ParseInternals,
+  ) {}
+
+  nodeAt(pos: number): Tree | null {
+    return this.internals.recovering ? null : this.noteReuse(this.counted(this.cursor.nodeAt(pos)), pos);
+  }
+
+  get lastRepeat(): Tree | null {
+    return this.internals.recovering
+      ? null
+      : this.noteReuse(this.counted(this.cursor.lastRepeat), this.cursor.lastRepeatPos);
+  }
+
+  get lastRepeatPos(): number {
+    return this.cursor.lastRepeatPos;
+  }
+
+  private noteReuse(node: Tree | null, start: number): Tree | null {
+    if (node) {
+      const lookAhead = Math.max(REUSE_MARGIN, node.prop(NodeProp.lookAhead) ?? 0);
+      this.reusedTo = Math.max(this.reusedTo, start + node.length + lookAhead + 1);
+    }
+    return node;
+  }
+
+  /** The node, or its first child (and so on) when reusing it would change the left-chain count. */
+  private counted(node: Tree | null): Tree | null {
+    let found = node;
+    while (found && longestCountedNode(found) > (this.internals.lastBigReductionSize ?? 0)) {
+      const first = found.children[0];
+      found = found.positions[0] === 0 && first instanceof Tree ? first : null;
+    }
+    return found;
+  }
+}
+
 export class ParseWithinLimits {
   private readonly parse: PartialParse;
   private readonly input: ChunkedInput;
@@ -216,38 +272,13 @@ export class ParseWithinLimits {
       !('value' in fragmentsField)
     ) {
       this.proven = false;
-      this.reusedTo = Infinity;
+      this.unwatched = true;
       return;
     }
     const cursor = fragmentsField.value as FragmentCursorInternals | null;
     if (!cursor) return;
-    const noteReuse = (node: Tree | null, start: number): Tree | null => {
-      if (node) {
-        const lookAhead = Math.max(REUSE_MARGIN, node.prop(NodeProp.lookAhead) ?? 0);
-        this.reusedTo = Math.max(this.reusedTo, start + node.length + lookAhead + 1);
-      }
-      return node;
-    };
-    // Only nodes whose reuse leaves Lezer's left-chain count as a fresh parse keeps it (`proven`).
-    const counted = (node: Tree | null): Tree | null => {
-      let found = node;
-      while (found && longestCountedNode(found) > (internals.lastBigReductionSize ?? 0)) {
-        const first = found.children[0];
-        found = found.positions[0] === 0 && first instanceof Tree ? first : null;
-      }
-      return found;
-    };
-    // Asked at every reuse attempt: nothing is offered while the parse recovers.
-    const offered: FragmentCursorInternals = {
-      nodeAt: (pos) => (internals.recovering ? null : noteReuse(counted(cursor.nodeAt(pos)), pos)),
-      get lastRepeat() {
-        return internals.recovering ? null : noteReuse(counted(cursor.lastRepeat), cursor.lastRepeatPos);
-      },
-      get lastRepeatPos() {
-        return cursor.lastRepeatPos;
-      },
-    };
-    internals.fragments = offered;
+    this.gate = new GatedFragments(cursor, internals);
+    internals.fragments = this.gate;
   }
 
   /**
@@ -272,7 +303,14 @@ export class ParseWithinLimits {
    * margin of 25 characters unless the node says more, NodeProp.lookAhead; @lezer/lr 1.4.12,
    * FragmentCursor.nodeAt and cutAt). Infinity when reuse could not be watched.
    */
-  private reusedTo = 0;
+  private get reusedTo(): number {
+    return this.unwatched ? Infinity : (this.gate?.reusedTo ?? 0);
+  }
+
+  /** Lezer's cursor as this parse offers it (null when nothing is reused). */
+  private gate: GatedFragments | null = null;
+  /** Whether Lezer's internals were not as read here, so reuse could not be watched. */
+  private unwatched = false;
 
   /**
    * What the parse so far has depended on lies before this position (past the text's length: all

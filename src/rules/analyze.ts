@@ -214,14 +214,25 @@ export function analyzeParsed(
     return out;
   });
   for (const { rule, finding } of mergeContexts(contexts, results)) findings.push(toFinding(rule, finding));
-  // Worked out when first read: the language server reads them on every analysis, `check`'s
-  // judging half and a plain keystroke never do.
-  let facts: FileFacts | undefined;
-  return {
-    findings,
-    parsed,
-    get facts() {
-      return (facts ??= configurationFacts(forRules));
-    },
-  };
+  return new AnalysisResult(findings, parsed, forRules);
+}
+
+/**
+ * An analysis whose `facts` are worked out when first read: the language server reads them on
+ * every analysis, `check`'s judging half and a plain keystroke never do. A class, not an object
+ * literal with a getter of its own: that kept every keystroke's analysis, and all it located, alive
+ * through young-generation collections until the next full one (docs/dev/architecture.md#memory-while-typing).
+ */
+class AnalysisResult implements Analysis {
+  private computedFacts: FileFacts | undefined;
+
+  constructor(
+    readonly findings: Finding[],
+    readonly parsed: ParsedNix,
+    private readonly forRules: Located,
+  ) {}
+
+  get facts(): FileFacts {
+    return (this.computedFacts ??= configurationFacts(this.forRules));
+  }
 }
