@@ -233,6 +233,11 @@ class Locator implements Located {
     private readonly memo: WeakMap<Tree, Map<string, Recording>> | null = null,
     /** Per-subtree top-level key flags (topKeys). */
     private readonly keysMemo: WeakMap<Tree, number> | null = null,
+    /**
+     * The subtrees met before without being recorded, when only those are recorded (after an
+     * incremental parse); null: record every subtree (the first locate of a document).
+     */
+    private readonly sightings: WeakMap<Tree, true> | null = null,
   ) {}
 
   /** Whether an error node lies within [from, to]. */
@@ -564,6 +569,14 @@ class Locator implements Located {
     const fullKey = `${key}\u0001${this.text.slice(this.text.lastIndexOf('\n', from - 1) + 1, from)}`;
     const byKey = memo.get(tree);
     const known = byKey?.get(fullKey);
+    // A subtree an incremental parse made is recorded the second time it is read, when it was
+    // kept: most are the runs around the edit, made again by the next keystroke, and recording
+    // them copied thousands of objects each time, which then outlived young-generation
+    // collections (docs/dev/architecture.md#memory-while-typing).
+    if (!byKey && this.sightings && !this.sightings.has(tree)) {
+      this.sightings.set(tree, true);
+      return null;
+    }
     if (byKey && known) {
       byKey.set(
         fullKey,
@@ -1062,12 +1075,15 @@ class Locator implements Located {
 export function locate(parsed: ParsedNix, options: LocateOptions = {}): Located {
   const errors = parsed.hasErrors === false ? [] : errorNodes(parsed.tree, parsed.memo ?? newTreeMemo()).all;
   const memo = parsed.memo;
+  // The first locate of a document records every subtree: all of them come back after an edit.
+  const first = !memo?.results.has('locate');
   const locator = new Locator(
     parsed.text,
     options.only,
     errors,
     memo ? memoFor<Map<string, Recording>>(memo, 'locate') : null,
     memo ? memoFor<number>(memo, 'topKeys') : null,
+    memo && !first ? memoFor<true>(memo, 'locateSightings') : null,
   );
   const top = parsed.tree.topNode;
   const expr = expressionChildren(top)[0];
