@@ -220,7 +220,16 @@ export class SharedSsh {
     // socket once the directory is gone.
     if (this.opening !== undefined) {
       this.stopOpening.abort();
-      await Promise.race([this.opening, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
+      // (The timer is cleared once the master ended: left running, it kept the CLI's process
+      // alive for another second after its report was out.)
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.opening,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
     }
     if (existsSync(path)) {
       // No config file: the socket is all `-O exit` needs, and nothing in a config runs here.

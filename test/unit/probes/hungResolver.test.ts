@@ -106,9 +106,14 @@ describe('a name server that never answers', function () {
 
   it('--timeout-ms 2000: the CLI exits within its bound', async function () {
     this.timeout(60_000);
+    // What starting and ending the CLI costs on this machine now, in the same wrapper: the bound
+    // is on the run, and a loaded machine (the suites in parallel) slows the rest alike. A second
+    // more is too much: a timer left running after the shared SSH master was stopped once kept
+    // the process alive for one (sharedSsh.ts).
+    const startup = (await withSilentResolver([process.execPath, distCli, '--version'])).ms;
     const { ms, report } = await probe(['--timeout-ms', '2000']);
     assert.ok(queries > 0, 'the resolver asked the silent server');
-    assert.ok(ms < 4500, `took ${ms} ms`);
+    assert.ok(ms < 2000 + startup + 1000, `took ${ms} ms (starting and ending the CLI: ${startup} ms)`);
     assert.notEqual(report.verdict.cause, 'ok');
   });
 
