@@ -140,35 +140,6 @@ export interface ParseWatch {
 export type ParseStep = Tree | 'error' | 'reached' | null;
 
 /**
- * parser.parse in slices, stopped with BeyondParserLimits where Lezer would start cutting the
- * tree, and able to pause at its first syntax error (then continue from there as if it had not
- * paused) or once it has passed a position.
- *
- * While Lezer recovers from a syntax error, nothing is reused from the fragments, and where it did
- * is recorded (`recoveries`): that is what makes an incremental parse of a broken file equal a
- * fresh one without re-parsing everything around the error. Why it is enough (@lezer/lr 1.4,
- * src/parse.ts, Parse.advance and runRecovery):
- * - Outside recovery (`recovering` is 0) a parse has one stack: stacks split only in runRecovery,
- *   which runs only while recovering, or on an ambiguous action, which this grammar has none of
- *   (no `~` markers; `proven` turns false if two stacks are ever seen outside recovery). With one
- *   stack the parse is plain LR, and reusing a node there is Lezer's ordinary incremental contract,
- *   the one every clean keystroke relies on.
- * - Recovery ends only through `recovering == 1`, where the stacks are cut down to the best one
- *   (Rec.MaxRemainingPerStep), so it always hands on exactly one stack. While it runs, the stacks
- *   are chosen by score and order alone; their output buffers' lengths (which reused nodes
- *   shorten) decide only in the pruning of several stacks outside recovery, which cannot happen
- *   (above). So with nothing reused during recovery, the stacks that come out of it are those of a
- *   fresh parse, however long the racing stacks look ahead.
- * - A node reduced during recovery may look valid (a forced reduction leaves no error node) but a
- *   plain parse would not build it; it ends at or after the stuck stack's `reducePos` and at or
- *   before where recovery ended. parse.ts keeps those stretches out of the next parse's fragments.
- * - One more thing a reused node changes: Lezer counts long reductions to cut left-associative
- *   chains (bigReductionCount), and a reused node's inner reductions are not done again. A node is
- *   offered only when no named node in it is long enough to change that count (bigReductions.ts),
- *   else its first child is tried, so the count, and any cut, is a fresh parse's. A cut makes
- *   nodes no plain parse would, so where it happens is recorded like a recovery.
- */
-/**
  * What Lezer's Parse finds in its `fragments` field instead of its own cursor (see
  * ParseWithinLimits.watchRecovery): nothing while the parse recovers, and only nodes that leave the
  * left-chain count as a fresh parse keeps it (`proven`), noting how far the offered nodes reach.
@@ -224,6 +195,35 @@ class GatedFragments implements FragmentCursorInternals {
   }
 }
 
+/**
+ * parser.parse in slices, stopped with BeyondParserLimits where Lezer would start cutting the
+ * tree, and able to pause at its first syntax error (then continue from there as if it had not
+ * paused) or once it has passed a position.
+ *
+ * While Lezer recovers from a syntax error, nothing is reused from the fragments, and where it did
+ * is recorded (`recoveries`): that is what makes an incremental parse of a broken file equal a
+ * fresh one without re-parsing everything around the error. Why it is enough (@lezer/lr 1.4,
+ * src/parse.ts, Parse.advance and runRecovery):
+ * - Outside recovery (`recovering` is 0) a parse has one stack: stacks split only in runRecovery,
+ *   which runs only while recovering, or on an ambiguous action, which this grammar has none of
+ *   (no `~` markers; `proven` turns false if two stacks are ever seen outside recovery). With one
+ *   stack the parse is plain LR, and reusing a node there is Lezer's ordinary incremental contract,
+ *   the one every clean keystroke relies on.
+ * - Recovery ends only through `recovering == 1`, where the stacks are cut down to the best one
+ *   (Rec.MaxRemainingPerStep), so it always hands on exactly one stack. While it runs, the stacks
+ *   are chosen by score and order alone; their output buffers' lengths (which reused nodes
+ *   shorten) decide only in the pruning of several stacks outside recovery, which cannot happen
+ *   (above). So with nothing reused during recovery, the stacks that come out of it are those of a
+ *   fresh parse, however long the racing stacks look ahead.
+ * - A node reduced during recovery may look valid (a forced reduction leaves no error node) but a
+ *   plain parse would not build it; it ends at or after the stuck stack's `reducePos` and at or
+ *   before where recovery ended. parse.ts keeps those stretches out of the next parse's fragments.
+ * - One more thing a reused node changes: Lezer counts long reductions to cut left-associative
+ *   chains (bigReductionCount), and a reused node's inner reductions are not done again. A node is
+ *   offered only when no named node in it is long enough to change that count (bigReductions.ts),
+ *   else its first child is tried, so the count, and any cut, is a fresh parse's. A cut makes
+ *   nodes no plain parse would, so where it happens is recorded like a recovery.
+ */
 export class ParseWithinLimits {
   private readonly parse: PartialParse;
   private readonly input: ChunkedInput;
