@@ -28,6 +28,11 @@ export const sshLoginProbe: ProbeDefinition = {
     // costs about what one login attempt did (the opening is bounded shorter: sharedSsh.ts).
     const waitStarted = Date.now();
     await ctx.sharedSshReady();
+    // What else waited for the connection starts its commands first: remote-nix's Nix over it
+    // takes several times this login, and starting a process holds the event loop for some
+    // milliseconds (more on Linux, where libuv forks: CONTRIBUTING.md), so the longer one first
+    // ends the run sooner.
+    await new Promise((resolve) => setImmediate(resolve));
     const left = Math.max(commandMs - (Date.now() - waitStarted), (connectTimeoutS + 1) * 1000);
     const argv = ctx.nixLikeSshArgv(target, ['true'], connectTimeoutS);
     // Over the run's shared connection (sharedSsh.ts), which remote-nix's commands join too; what
