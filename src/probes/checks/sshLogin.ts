@@ -31,7 +31,7 @@ export const sshLoginProbe: ProbeDefinition = {
     // What else waited for the connection starts its commands first: remote-nix's Nix over it
     // takes several times this login, and starting a process holds the event loop for some
     // milliseconds (more on Linux, where libuv forks: CONTRIBUTING.md), so the longer one first
-    // ends the run sooner.
+    // ends the run sooner (the engine orders the probes' starts the same way, runOne in engine.ts).
     await new Promise((resolve) => setImmediate(resolve));
     const left = Math.max(commandMs - (Date.now() - waitStarted), (connectTimeoutS + 1) * 1000);
     const argv = ctx.nixLikeSshArgv(target, ['true'], connectTimeoutS);
