@@ -126,6 +126,11 @@ export function runCommand(argv: string[], options: CommandOptions): Promise<Com
   });
 }
 
+/** Whether two argvs are the same command, word for word. */
+export function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((word, i) => word === b[i]);
+}
+
 /** True when the program itself could not be started because it is not installed. */
 export function isNotInstalled(result: CommandResult): boolean {
   return result.spawnError === 'ENOENT';

@@ -22,7 +22,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand, type CommandResult } from './exec.js';
+import { runCommand, sameArgv, type CommandResult } from './exec.js';
 
 /** Seconds an idle master waits for the next command before it exits by itself. */
 export const MASTER_PERSIST_S = 30;
@@ -116,6 +116,8 @@ export class SharedSsh {
   private closing: Promise<void> | undefined;
   /** The master opened ahead of the login (open()), while it connects or once it is up. */
   private opening: Promise<CommandResult> | undefined;
+  /** The login argv the master was opened as. */
+  private openedFor: string[] = [];
   private readonly stopOpening = new AbortController();
   /** What ssh printed while the master connected: the first command over it reports it as its own. */
   private openingStderr = '';
@@ -133,7 +135,13 @@ export class SharedSsh {
    * login's own settings would, the master fails and the login connects on its own, as without it.
    */
   open(loginArgv: string[], timeoutMs: number, signal: AbortSignal | undefined): void {
-    if (this.opening !== undefined) return;
+    if (this.opening !== undefined) {
+      // Opened ahead for the builder the files named (sshEffectiveConfig.ts), and the run checks
+      // another after all: that connection is not this login's, so every command connects on its own.
+      if (!sameArgv(loginArgv, this.openedFor)) void this.close();
+      return;
+    }
+    this.openedFor = loginArgv;
     const path = this.socketPath();
     if (path === undefined) return;
     const at = loginArgv[0] === 'sudo' ? 2 : 0;

@@ -5,7 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeReport } from '../../src/protocol/probes.js';
@@ -660,6 +669,70 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       );
     } finally {
       loopback.resetAuthorizedKeys();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it("a builders setting the files alone do not show (an `include` in nix.conf): the builder Nix names is the one checked, never over the connection opened ahead for the files' builder", async function () {
+    assert.ok(builder);
+    const loopback = builder;
+    const scratch = mkdtempSync(join(tmpdir(), 'lbd-mux-test-'));
+    try {
+      const mac = stageMac(loopback, 'included-builders', {});
+      // Nix follows the include; the doctor's early reading does not (likelyVmTarget), and
+      // connects ahead to /etc/nix/machines' builder, which logs in. The builder Nix names logs in
+      // as a user the VM does not have: a login that joined that connection would pass.
+      const line = readFileSync(join(mac.root, 'etc/nix/machines'), 'utf8').replace(
+        'ssh-ng://builder@',
+        'ssh-ng://nobody@',
+      );
+      writeFileSync(join(mac.root, 'etc/nix/machines-included'), line);
+      writeFileSync(
+        join(mac.root, 'etc/nix/included.conf'),
+        `builders = @${mac.root}/etc/nix/machines-included\n`,
+      );
+      appendFileSync(join(mac.root, 'etc/nix/nix.conf'), `include ${mac.root}/etc/nix/included.conf\n`);
+      const run = await cli(['probe', '--root', mac.root, '--format', 'json'], {
+        ...mac.env,
+        TMPDIR: scratch,
+      });
+      const report = JSON.parse(run.stdout) as ProbeReport;
+      assertCause(report, run, 'auth-rejected', /Permission denied \(publickey/);
+      assert.match(JSON.stringify(report), /machines-included line 2/, 'the entry Nix reads');
+      const login = report.results.find((r) => r.id === 'ssh-login');
+      assert.ok(login?.evidence[0]?.argv?.includes('nobody@linux-builder'), JSON.stringify(login));
+      assert.equal(await sshProcessesIn(scratch), '', 'no ssh master outlives the run');
+      assert.deepEqual(
+        readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-')),
+        [],
+      );
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it("root's ssh config not read (the Host block is not included): ssh-config-not-included, and the connection opened ahead is ended", async function () {
+    assert.ok(builder);
+    const scratch = mkdtempSync(join(tmpdir(), 'lbd-mux-test-'));
+    try {
+      const mac = stageMac(builder, 'not-included-ahead', { include: false });
+      const run = await cli(['probe', '--root', mac.root, '--format', 'json'], {
+        ...mac.env,
+        TMPDIR: scratch,
+      });
+      const report = JSON.parse(run.stdout) as ProbeReport;
+      assertCause(
+        report,
+        run,
+        'ssh-config-not-included',
+        /the Host block in \/etc\/ssh\/ssh_config\.d\/100-linux-builder\.conf is not read/,
+      );
+      assert.equal(await sshProcessesIn(scratch), '', 'no ssh master outlives the run');
+      assert.deepEqual(
+        readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-')),
+        [],
+      );
+    } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
   });

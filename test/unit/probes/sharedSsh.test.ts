@@ -189,6 +189,33 @@ describe('shared SSH connection', function () {
     assert.equal(second.stderr, '', 'only once');
   });
 
+  it('opened ahead for one builder, asked for another: that connection is ended and every command connects on its own', async function () {
+    writeFileSync(
+      join(bin, 'ssh'),
+      `#!/bin/sh\nfor a; do [ "$a" = -N ] && { printf '%s\\n' "$@" >> "${bin}/masters"; exit 0; }; done\nprintf '%s\\n' ssh "$@"\n`,
+      { mode: 0o755 },
+    );
+    ctx.selected = new Set(['ssh-login']);
+    // The builder read from the files ahead (sshEffectiveConfig.ts), then the one Nix names: same
+    // argv, so one connection.
+    ctx.openSharedSsh(TARGET);
+    ctx.openSharedSsh({ ...TARGET });
+    await ctx.sharedSshReady();
+    assert.equal(await ctx.sharedSshUp(), true);
+    const masters = (): number =>
+      readFileSync(join(bin, 'masters'), 'utf8')
+        .split('\n')
+        .filter((word) => word === '-N').length;
+    assert.equal(masters(), 1);
+    // Another port: not the login's connection.
+    ctx.openSharedSsh({ ...TARGET, port: 2222 });
+    assert.equal(await ctx.sharedSshUp(), false);
+    const login = ctx.nixLikeSshArgv({ ...TARGET, port: 2222 }, ['true']);
+    const ran = await ctx.run(login, 5000, { shared: 'ssh', reportsOpening: true });
+    assert.deepEqual(lines(ran.stdout), login, 'as given: no socket of the other connection');
+    assert.equal(masters(), 1, 'none opened again');
+  });
+
   it('a temporary folder whose path ssh or Nix would split or expand is not used: /tmp instead', async function () {
     const spaced = mkdtempSync(join(tmpdir(), 'lbd shared %h '));
     try {
