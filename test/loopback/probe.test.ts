@@ -577,9 +577,12 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       // What a user reads and pastes never names the socket: it is gone after the run.
       const text = JSON.stringify(report);
       assert.doesNotMatch(text, /Control(Path|Master|Persist)|lbd-ssh-/);
-      // ssh-keyscan asked only for the pinned key's type: one key exchange beside the login.
+      // ssh verified the host key when the connection logged in: no key exchange of ssh-keyscan's own.
       const hostKey = report.results.find((r) => r.id === 'host-key');
-      assert.deepEqual(hostKey?.evidence[0]?.argv?.slice(0, 3), ['ssh-keyscan', '-t', 'ed25519']);
+      assert.equal(hostKey?.status, 'ok', JSON.stringify(hostKey));
+      assert.match(hostKey?.summary ?? '', /ssh accepted the server's host key .*pinned: ssh-ed25519/);
+      assert.deepEqual(hostKey?.evidence[0]?.argv?.slice(-2), ['builder@linux-builder', 'true']);
+      assert.ok(!JSON.stringify(report).includes('ssh-keyscan'), 'no scan');
       // Nix answered over the shared connection, so the remote program was not run on its own.
       const remote = report.results.find((r) => r.id === 'remote-nix');
       assert.ok(remote);

@@ -2,12 +2,14 @@
  * The host key the server presents (ssh-keyscan) against the key ssh will accept: Nix's pinned
  * publicHostKey, written to a temporary known_hosts as `<URI host> <key>` (docs/dev/domain.md#how-nix-connects-to-a-remote-builder), or else
  * root's known_hosts. ssh looks keys up as HostKeyAlias, or `[hostname]:port` when the port is not
- * 22, so a pinned key only matches through HostKeyAlias.
+ * 22, so a pinned key only matches through HostKeyAlias. Where the run's SSH connection logged in
+ * (sharedSsh.ts: as Nix does, StrictHostKeyChecking=yes), ssh has answered that already, and the
+ * scan, a key exchange of its own, is not made.
  */
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Evidence } from '../../protocol/probes.js';
-import type { EffectiveSsh, ProbeContext, ProbeDefinition } from '../context.js';
+import type { EffectiveSsh, ProbeContext, ProbeDefinition, ProbeOutcome } from '../context.js';
 import { commandEvidence } from '../context.js';
 import { isNotInstalled, type CommandResult } from '../exec.js';
 import { hostMatches } from '../sshConfig.js';
@@ -73,7 +75,8 @@ export function keyscanTypes(expected: readonly string[]): string | undefined {
 export const hostKeyProbe: ProbeDefinition = {
   id: 'host-key',
   title: 'Builder host key',
-  checks: "the key the VM presents (`ssh-keyscan`) against the pinned `publicHostKey` or root's known_hosts",
+  checks:
+    "the key the VM presents against the pinned `publicHostKey` or root's known_hosts: ssh's own check when the run's connection logged in, else `ssh-keyscan`",
   verdicts: '`host-key-mismatch`, `host-key-unknown`',
   requires: ['vm-port'],
   async run(ctx) {
@@ -85,6 +88,8 @@ export const hostKeyProbe: ProbeDefinition = {
     const name = lookupName(eff);
     // What ssh will accept, read before the scan so that the scan asks only for those key types.
     const accepted = acceptedKeys(ctx, eff, name);
+    const verified = await connectionVerified(ctx);
+    if (verified !== undefined) return acceptedByConnection(accepted, name, verified);
     // A builder whose banner came late (vm-port) gets that much more; the host name follows --.
     const slow = ctx.facts.bannerMs ?? 0;
     const scan = (types: string | undefined) =>
@@ -179,6 +184,52 @@ export const hostKeyProbe: ProbeDefinition = {
     return { status: 'ok', summary: `the server's host key is known in ${source} as '${name}'`, evidence };
   },
 };
+
+/** How long the probe waits for the run's SSH connection before it scans the key itself. */
+const CONNECTION_WAIT_MS = 1000;
+
+/**
+ * The login the run's SSH connection made (sharedSsh.ts), once it is up: it logged in exactly as
+ * Nix does, with StrictHostKeyChecking=yes ahead of any config, so ssh itself accepted the server's
+ * host key with the known_hosts files Nix gives it, which is the question here. Undefined when
+ * there is no such connection, it failed (a refused key says nothing about the host key), or it is
+ * not up within CONNECTION_WAIT_MS: then ssh-keyscan looks.
+ */
+async function connectionVerified(ctx: ProbeContext): Promise<string[] | undefined> {
+  const target = ctx.facts.target;
+  if (target === undefined) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const up = await Promise.race([
+    ctx.sharedSshUp(),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), CONNECTION_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  return up ? ctx.nixLikeSshArgv(target, ['true']) : undefined;
+}
+
+/** ok: ssh accepted the server's host key when the run's connection logged in (connectionVerified). */
+function acceptedByConnection(
+  accepted: { keys: string[]; pinned?: string; evidence: Evidence[] },
+  name: string,
+  login: string[],
+): ProbeOutcome {
+  const evidence: Evidence[] = [
+    {
+      argv: login,
+      detail: `the run's SSH connection logged in as this command does, with StrictHostKeyChecking=yes ahead of any config (no prompt, no key added): ssh itself verified the server's host key, looked up as '${name}', with the known_hosts files this command gives it`,
+    },
+  ];
+  const pinned = accepted.pinned;
+  if (pinned !== undefined) evidence.push({ detail: `pinned (decoded publicHostKey): ${pinned}` });
+  else evidence.push(...accepted.evidence);
+  return {
+    status: 'ok',
+    summary: `ssh accepted the server's host key when the run connected as Nix does (${pinned !== undefined ? `pinned: ${pinned.split(' ')[0]}` : "root's known_hosts"}, looked up as '${name}')`,
+    evidence,
+  };
+}
 
 /**
  * The keys ssh will accept for `name`: the pinned one (Nix writes only it to the known_hosts it
