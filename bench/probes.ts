@@ -68,7 +68,7 @@ export async function benchProbes(): Promise<void> {
       { name: 'hung builder', port: hung.port },
     ];
     console.log(
-      'Interleaved: probe run, then `nix store ping` as Nix connects (one warm-up pair not counted); median (min–max).',
+      `Interleaved: probe run, then \`nix store ping\` as Nix connects (one warm-up pair not counted); median (min–max). This process: ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB resident.`,
     );
     console.log(
       '| case | runs | full probe run | verdict | SSH logins per run | nix store ping | run / ping | target |',
