@@ -545,6 +545,13 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     );
   }
 
+  /** No ssh of the run outlives it, and its socket folder is gone (src/probes/sharedSsh.ts). */
+  async function assertConnectionGone(scratch: string): Promise<void> {
+    assert.equal(await sshProcessesIn(scratch), '', 'no ssh of the run outlives it');
+    const left = readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-'));
+    assert.deepEqual(left, [], 'the socket directory is removed at the end of the run');
+  }
+
   /** Waits until sshd has logged `count` more logins than `before` (it logs each as it happens), or 3 s. */
   async function loginsSince(loopback: LoopbackBuilder, before: number, count: number): Promise<number> {
     const deadline = Date.now() + 3000;
@@ -571,9 +578,7 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       assertCause(report, run, 'ok', /Nix 2\.8/);
       // Each connection of its own is one more login in sshd's log: three before the shared one.
       assert.equal(await loginsSince(loopback, before, 1), 1, loopback.sshdLog.slice(-3000));
-      const left = readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-'));
-      assert.deepEqual(left, [], 'the socket directory is removed at the end of the run');
-      assert.equal(await sshProcessesIn(scratch), '', 'no ssh master outlives the run');
+      await assertConnectionGone(scratch);
       // What a user reads and pastes never names the socket: it is gone after the run.
       const text = JSON.stringify(report);
       assert.doesNotMatch(text, /Control(Path|Master|Persist)|lbd-ssh-/);
@@ -634,9 +639,8 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       assert.equal(report.results.find((r) => r.id === 'ssh-login')?.status, 'ok', run.stdout);
       assert.notEqual(report.verdict.cause, 'ok', 'a run cut short proves nothing');
       assert.ok(run.ms < 10_000, `bounded: took ${run.ms} ms`);
-      const left = readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-'));
-      assert.deepEqual(left, [], 'the socket directory is removed after the deadline too');
-      assert.equal(await sshProcessesIn(scratch), '', 'no ssh master outlives the run');
+      // After the deadline too.
+      await assertConnectionGone(scratch);
     } finally {
       loopback.resetAuthorizedKeys();
       rmSync(scratch, { recursive: true, force: true });
@@ -665,11 +669,7 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       assert.match(remote?.summary ?? '', /^not run: ssh login as root \(like the nix-daemon\) failed/);
       assert.deepEqual(remote?.evidence, [], 'nothing of what it started early is reported');
       assert.equal(report.verdict.cause, 'unknown');
-      assert.equal(await sshProcessesIn(scratch), '', 'no ssh of the run outlives it');
-      assert.deepEqual(
-        readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-')),
-        [],
-      );
+      await assertConnectionGone(scratch);
     } finally {
       loopback.resetAuthorizedKeys();
       rmSync(scratch, { recursive: true, force: true });
@@ -704,11 +704,7 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
       assert.match(JSON.stringify(report), /machines-included line 2/, 'the entry Nix reads');
       const login = report.results.find((r) => r.id === 'ssh-login');
       assert.ok(login?.evidence[0]?.argv?.includes('nobody@linux-builder'), JSON.stringify(login));
-      assert.equal(await sshProcessesIn(scratch), '', 'no ssh master outlives the run');
-      assert.deepEqual(
-        readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-')),
-        [],
-      );
+      await assertConnectionGone(scratch);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
@@ -730,11 +726,7 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
         'ssh-config-not-included',
         /the Host block in \/etc\/ssh\/ssh_config\.d\/100-linux-builder\.conf is not read/,
       );
-      assert.equal(await sshProcessesIn(scratch), '', 'no ssh master outlives the run');
-      assert.deepEqual(
-        readdirSync(scratch).filter((name) => name.startsWith('lbd-ssh-')),
-        [],
-      );
+      await assertConnectionGone(scratch);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
