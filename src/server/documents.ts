@@ -12,7 +12,7 @@ import type { FileFacts } from '../rules/factsIndex.js';
 import type { Finding } from '../protocol/findings.js';
 import type { Located } from '../nix/model.js';
 import type { TextChange } from '../nix/parse.js';
-import { composeChange } from './textChanges.js';
+import { combineDescending, composeChange, composeEdits } from './textChanges.js';
 import { errorText } from '../protocol/errorText.js';
 import { carryLines } from '../nix/lines.js';
 
@@ -87,6 +87,15 @@ export class DocumentStore {
     // this text's (the edits would be lost for the next incremental parse).
     state.job = undefined;
     try {
+      // Several cursors: one change, one copy of the text (combineDescending).
+      const combined = changes.every((c) => TextDocumentContentChangeEvent.isIncremental(c))
+        ? combineDescending(state.document, changes)
+        : undefined;
+      if (combined !== undefined) {
+        if (state.pending !== 'fresh') state.pending = composeEdits(state.pending, combined.edits);
+        state.document = TextDocument.update(state.document, [combined.change], version);
+        return;
+      }
       for (const change of changes) {
         if (TextDocumentContentChangeEvent.isIncremental(change)) {
           const a = state.document.offsetAt(change.range.start);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyzeNix } from '../../../src/rules/analyze.js';
+import { parseNix } from '../../../src/nix/parse.js';
 import { DocumentStore, isNixDocument, type DocumentState } from '../../../src/server/documents.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';
 import { itemAt } from '../../util/itemAt.js';
@@ -22,6 +23,15 @@ function store(debounceMs = 20) {
     log: (m) => logs.push(m),
   });
   return { s, analysed, logs };
+}
+
+/** Every node of a tree, as name:from-to. */
+function nodes(tree: { cursor(): { name: string; from: number; to: number; next(): boolean } }): string[] {
+  const out: string[] = [];
+  const cursor = tree.cursor();
+  do out.push(`${cursor.name}:${cursor.from}-${cursor.to}`);
+  while (cursor.next());
+  return out;
 }
 
 const insert = (line: number, character: number, text: string) => ({
@@ -120,6 +130,50 @@ describe('document store', function () {
       { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 2 } }, text: '' },
     ]);
     assert.equal(s.current('file:///a.nix')?.document.getText(), 'Xbcd\n');
+    s.dispose();
+  });
+
+  it('several cursors (changes from the end towards the start): one change to the document, and the parse and analysis of the text they make', function () {
+    const { s } = store();
+    const uri = 'file:///cursors.nix';
+    const text = generateDarwinConfig(400, 1);
+    s.open(uri, 'nix', 1, text);
+    const lines = text.split('\n');
+    const bindings = lines
+      .map((line, i) => (/^\s*[\w."-]+ = [^\n]*;$/.test(line) ? i : -1))
+      .filter((i) => i >= 0)
+      .filter((_, k) => k % 7 === 0)
+      .slice(0, 10);
+    let expected = text;
+    for (let round = 0; round < 4; round++) {
+      // A long insert (it comments the binding out), then a short one inside that comment.
+      const typed = round % 2 === 0 ? `#${'x'.repeat(300)}` : ' ';
+      // As an editor sends them: the last cursor first, so each range holds in the text before all.
+      s.change(
+        uri,
+        round + 2,
+        [...bindings].reverse().map((line) => insert(line, round, typed)),
+      );
+      expected = expected
+        .split('\n')
+        .map((line, i) =>
+          bindings.includes(i) ? `${line.slice(0, round)}${typed}${line.slice(round)}` : line,
+        )
+        .join('\n');
+      const current = s.current(uri);
+      assert.equal(current?.document.getText(), expected, `round ${round}`);
+      // Parsed incrementally from the recorded parse and the composed ranges: the tree a fresh
+      // parse gives, node by node. (The composed ranges themselves are checked against applying
+      // the changes one by one in textChanges.test.ts: on this regular text, ranges composed in the
+      // wrong order still gave the same tree.)
+      const parsed = current?.analysis.parsed;
+      assert.ok(parsed);
+      assert.deepEqual(nodes(parsed.tree), nodes(parseNix(expected).tree), `round ${round}`);
+      assert.deepEqual(
+        current?.analysis.findings.map((f) => [f.code, f.range.start.line]),
+        analyzeNix(expected).findings.map((f) => [f.code, f.range.start.line]),
+      );
+    }
     s.dispose();
   });
 
