@@ -84,7 +84,8 @@ interface OffsetDocument {
 /**
  * The changes of one notification as one change of the text before them, with each one's offsets
  * (from, to, inserted length, in order of application): undefined unless every change lies before
- * the one applied ahead of it (what editors send for several cursors, last one first). Then each
+ * the one applied ahead of it, which is how VS Code sends several cursors' changes, the last one
+ * first (usually, not by contract: microsoft/vscode#88570; hence the check). Then each
  * range is the same in the text before the notification as in the text its turn sees, and the
  * changes give the same text applied together as one after another.
  *
