@@ -126,6 +126,24 @@ export function runCommand(argv: string[], options: CommandOptions): Promise<Com
   });
 }
 
+/**
+ * What `promise` resolves to, or `fallback` once `ms` have passed. The timer is cleared either way:
+ * one left running kept the CLI's process alive after its report was out.
+ */
+export async function settledWithin<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<F>((resolve) => {
+        timer = setTimeout(() => resolve(fallback), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Whether two argvs are the same command, word for word. */
 export function sameArgv(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((word, i) => word === b[i]);

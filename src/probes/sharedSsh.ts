@@ -22,7 +22,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand, sameArgv, type CommandResult } from './exec.js';
+import { runCommand, sameArgv, settledWithin, type CommandResult } from './exec.js';
 
 /** Seconds an idle master waits for the next command before it exits by itself. */
 export const MASTER_PERSIST_S = 30;
@@ -228,16 +228,7 @@ export class SharedSsh {
     // socket once the directory is gone.
     if (this.opening !== undefined) {
       this.stopOpening.abort();
-      // (The timer is cleared once the master ended: left running, it kept the CLI's process
-      // alive for another second after its report was out.)
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.opening,
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
-        }),
-      ]);
-      clearTimeout(timer);
+      await settledWithin(this.opening, CLOSE_TIMEOUT_MS, undefined);
     }
     if (existsSync(path)) {
       // No config file: the socket is all `-O exit` needs, and nothing in a config runs here.

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Evidence } from '../../protocol/probes.js';
 import type { EffectiveSsh, ProbeContext, ProbeDefinition, ProbeOutcome } from '../context.js';
 import { commandEvidence } from '../context.js';
-import { isNotInstalled, type CommandResult } from '../exec.js';
+import { isNotInstalled, settledWithin, type CommandResult } from '../exec.js';
 import { hostMatches } from '../sshConfig.js';
 import { failure, skip } from './common.js';
 
@@ -198,14 +198,7 @@ const CONNECTION_WAIT_MS = 1000;
 async function connectionVerified(ctx: ProbeContext): Promise<string[] | undefined> {
   const target = ctx.facts.target;
   if (target === undefined) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const up = await Promise.race([
-    ctx.sharedSshUp(),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), CONNECTION_WAIT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
+  const up = await settledWithin(ctx.sharedSshUp(), CONNECTION_WAIT_MS, false);
   return up ? ctx.nixLikeSshArgv(target, ['true']) : undefined;
 }
 

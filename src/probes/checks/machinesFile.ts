@@ -1,7 +1,7 @@
 /**
  * The builders Nix knows: `builders` entries and the machines file(s) it names, parsed column by
- * column (machinesFile.ts parser). Chooses the builder the rest of the chain is checked for:
- * the one given with builderHost, else the first SSH builder for a Linux system.
+ * column (machinesFile.ts parser). Chooses the builder the rest of the chain is checked for
+ * (chooseTarget).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -14,6 +14,9 @@ import { DETERMINATE_VM_HOSTS, failure, NIX_DARWIN_HOSTS, realPath } from './com
 import { nixVersionAtLeast } from './nixInstall.js';
 import { buildersOrigin, nixConfFiles } from './buildersSetting.js';
 import { errorText } from '../../protocol/errorText.js';
+
+/** The builder VMs this doctor is for: nix-darwin's and Determinate's. */
+const VM_HOSTS = [...NIX_DARWIN_HOSTS, ...DETERMINATE_VM_HOSTS];
 
 function targetOf(entry: MachineEntry, source: string): BuilderTarget {
   const target: BuilderTarget = {
@@ -107,7 +110,7 @@ export function chooseTarget(
       ...(parsed.port !== undefined ? { port: parsed.port } : {}),
     };
   }
-  const known = ssh.find((e) => [...NIX_DARWIN_HOSTS, ...DETERMINATE_VM_HOSTS].includes(e.entry.host));
+  const known = ssh.find((e) => VM_HOSTS.includes(e.entry.host));
   const linux = ssh.find(
     (e) => e.entry.systems.length === 0 || e.entry.systems.some((s) => s.endsWith('-linux')),
   );
@@ -129,8 +132,7 @@ export function likelyVmTarget(ctx: ProbeContext): BuilderTarget | undefined {
   const value = origin?.value ?? `@${ctx.paths.nixConfDir}/machines`;
   const ssh = readBuilderEntries(ctx, value).entries.filter((e) => isSshBuilder(e.entry));
   const target = chooseTarget(ssh, ctx.builderHost);
-  const vm = target !== undefined && [...NIX_DARWIN_HOSTS, ...DETERMINATE_VM_HOSTS].includes(target.host);
-  return vm ? target : undefined;
+  return target !== undefined && VM_HOSTS.includes(target.host) ? target : undefined;
 }
 
 export const machinesFileProbe: ProbeDefinition = {
