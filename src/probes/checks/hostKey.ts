@@ -189,9 +189,10 @@ export const hostKeyProbe: ProbeDefinition = {
 const CONNECTION_WAIT_MS = 1000;
 
 /**
- * The login the run's SSH connection made (sharedSsh.ts), once it is up: it logged in exactly as
- * Nix does, with StrictHostKeyChecking=yes ahead of any config, so ssh itself accepted the server's
- * host key with the known_hosts files Nix gives it, which is the question here. Undefined when
+ * The login the run's SSH connection made (sharedSsh.ts), once it is up: it logged in with Nix's
+ * options and StrictHostKeyChecking=yes ahead of any config, so ssh itself accepted the server's
+ * host key with the known_hosts files Nix gives it, which is the question here
+ * (docs/dev/domain.md#how-nix-connects-to-a-remote-builder: which host keys ssh accepts). Undefined when
  * there is no such connection, it failed (a refused key says nothing about the host key), or it is
  * not up within CONNECTION_WAIT_MS: then ssh-keyscan looks.
  */
