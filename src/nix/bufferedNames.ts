@@ -5,6 +5,7 @@
  * every binding of a module, twice (its top-level keys, then each item): issue 8, goal 6.
  * test/unit/perf/coldShortcuts.test.ts checks every shortcut here against the cursor's reading.
  */
+import type { SourceText } from './sourceText.js';
 import type { TreeBuffer, TreeCursor } from '@lezer/common';
 import { parser } from './generated/parser.js';
 import { stringValue, unescapeDoubleQuoted } from './strings.js';
@@ -47,7 +48,12 @@ const anonymous = Uint8Array.from(parser.nodeSet.types, (type) => (type.isAnonym
  * stringValue of the String at `at` in the buffer `b` (which starts at `start`): its first
  * StringContent unescaped, '' without one; null when it interpolates.
  */
-export function bufferedStringValue(b: Uint16Array, at: number, start: number, text: string): string | null {
+export function bufferedStringValue(
+  b: Uint16Array,
+  at: number,
+  start: number,
+  text: SourceText,
+): string | null {
   let content = -1;
   for (let child = at + 4, end = b[at + 3] ?? at; child < end; child = b[child + 3] ?? end) {
     const type = b[child] ?? 0;
@@ -65,7 +71,11 @@ export function bufferedStringValue(b: Uint16Array, at: number, start: number, t
  * undefined when it is not in a buffer, or its path holds a `${…}` element or a node the cursor
  * would step into (anonymous): cursorFirstNames reads those.
  */
-export function bufferedFirstNames(cursor: TreeCursor, text: string, count: number): string[] | undefined {
+export function bufferedFirstNames(
+  cursor: TreeCursor,
+  text: SourceText,
+  count: number,
+): string[] | undefined {
   const place = bufferPlace(cursor);
   if (!place) return undefined;
   const { b, index, start } = place;
@@ -89,7 +99,7 @@ export function bufferedFirstNames(cursor: TreeCursor, text: string, count: numb
 }
 
 /** The first `count` names of the attribute path of the Binding at the cursor (left there). */
-export function cursorFirstNames(cursor: TreeCursor, text: string, count: number): string[] {
+export function cursorFirstNames(cursor: TreeCursor, text: SourceText, count: number): string[] {
   const names: string[] = [];
   // (A function, so the compiler does not narrow the name across cursor moves.)
   const name = (): string => cursor.name;
@@ -109,6 +119,6 @@ export function cursorFirstNames(cursor: TreeCursor, text: string, count: number
 }
 
 /** The first `count` names of the attribute path of the Binding at the cursor (left there). */
-export function firstNames(cursor: TreeCursor, text: string, count: number): string[] {
+export function firstNames(cursor: TreeCursor, text: SourceText, count: number): string[] {
   return bufferedFirstNames(cursor, text, count) ?? cursorFirstNames(cursor, text, count);
 }

@@ -10,6 +10,7 @@
  * version's text is gone. The counts are exact whatever old version they start from; a good
  * match (one sharing most subtrees) only makes the update cheap.
  */
+import type { SourceText } from './sourceText.js';
 import type { Tree, TreeCursor } from '@lezer/common';
 import { clashRole, itemKeys, properPrefixes } from './duplicates.js';
 import type { TreeMemo } from './treeMemo.js';
@@ -43,7 +44,7 @@ const statesOf = new WeakMap<TreeMemo, ClashState[]>();
 const MAX_STATES = 8;
 
 /** The summary of the node at `cursor` (a set, run or item; the cursor is left there). */
-function summarize(cursor: TreeCursor, text: string, memo: WeakMap<Tree, Summary>): Summary {
+function summarize(cursor: TreeCursor, text: SourceText, memo: WeakMap<Tree, Summary>): Summary {
   const summary: Summary = { keys: [], children: [], unsure: false };
   if (clashRole(cursor.type.id) === 'item') {
     summary.unsure = itemKeys(cursor, text, summary.keys);
@@ -92,7 +93,12 @@ function account(state: ClashState, summary: Summary, sign: 1 | -1): void {
 }
 
 /** Whether the big set at `cursor` (IncludeAnonymous; left there) may have a clash. */
-export function mayClashInBigSet(set: Tree, cursor: TreeCursor, text: string, treeMemo: TreeMemo): boolean {
+export function mayClashInBigSet(
+  set: Tree,
+  cursor: TreeCursor,
+  text: SourceText,
+  treeMemo: TreeMemo,
+): boolean {
   const memo = memoFor<Summary>(treeMemo, 'clashSummaries');
   const top = summarize(cursor, text, memo);
   memo.set(set, top);

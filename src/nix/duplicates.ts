@@ -9,6 +9,7 @@
  * it report theirs themselves. That keeps a set's findings a function of its own subtree, so
  * syntaxProblems can keep them per subtree across keystrokes.
  */
+import type { SourceText } from './sourceText.js';
 import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
 import { stringValue } from './strings.js';
@@ -69,7 +70,7 @@ const roles = Uint8Array.from(parser.nodeSet.types, (type) =>
 const hasAttrs = (e: Entry): boolean => e.attrs !== null || e.set !== null;
 
 class Checker {
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: SourceText) {}
 
   private decode = (n: SyntaxNode): string | null => stringValue(n, this.text);
 
@@ -180,14 +181,14 @@ class Checker {
  */
 export function ownDuplicates(
   set: SyntaxNode,
-  text: string,
+  text: SourceText,
   memo?: WeakMap<Tree, string[]>,
 ): DuplicateAttribute[] {
   return mayClashAt(set.cursor(IterMode.IncludeAnonymous), text, memo) ? checkedDuplicates(set, text) : [];
 }
 
 /** ownDuplicates without the quick test (for a set mayClashAt did not rule out). */
-export function checkedDuplicates(set: SyntaxNode, text: string): DuplicateAttribute[] {
+export function checkedDuplicates(set: SyntaxNode, text: SourceText): DuplicateAttribute[] {
   const found: DuplicateAttribute[] = [];
   new Checker(text).attrsOf(set, found);
   return found;
@@ -202,7 +203,7 @@ export function checkedDuplicates(set: SyntaxNode, text: string): DuplicateAttri
  * (how Lezer keeps a long run of bindings) are kept in `memo` by the subtree. `cursor` (made with
  * IterMode.IncludeAnonymous) is at the set, and is left there.
  */
-export function mayClashAt(cursor: TreeCursor, text: string, memo?: WeakMap<Tree, string[]>): boolean {
+export function mayClashAt(cursor: TreeCursor, text: SourceText, memo?: WeakMap<Tree, string[]>): boolean {
   // A balanced subtree inside a binding (never seen in practice): leave it to the full check.
   let unsure = false;
   const collect = (keys: string[]): void => {
@@ -266,7 +267,7 @@ export function clashRole(typeId: number): 'item' | 'run' | 'other' {
  * Appends the keys of the Binding or Inherit at `cursor` (IncludeAnonymous; left there) to
  * `keys` (see mayClashAt); true when its shape is beyond the quick test (an anonymous node inside).
  */
-export function itemKeys(cursor: TreeCursor, text: string, keys: string[]): boolean {
+export function itemKeys(cursor: TreeCursor, text: SourceText, keys: string[]): boolean {
   const raw = bufferedBindingKey(cursor, text);
   if (raw === undefined) return cursorItemKeys(cursor, text, keys);
   if (raw) keys.push(raw);
@@ -274,7 +275,7 @@ export function itemKeys(cursor: TreeCursor, text: string, keys: string[]): bool
 }
 
 /** itemKeys read with the cursor only (the shape of any item; bufferedBindingKey is tested against it). */
-export function cursorItemKeys(cursor: TreeCursor, text: string, keys: string[]): boolean {
+export function cursorItemKeys(cursor: TreeCursor, text: SourceText, keys: string[]): boolean {
   const decode = (n: SyntaxNode): string | null => stringValue(n, text);
   // The name of the element at the cursor (by its role: only AttrName needs no SyntaxNode).
   const element = (role: number): string =>
@@ -319,7 +320,7 @@ export function cursorItemKeys(cursor: TreeCursor, text: string, keys: string[])
  * buffer or its path has an element other than a plain name (a string or `${…}`: itemKeys reads
  * those with its cursor) or a node it does not expect.
  */
-export function bufferedBindingKey(cursor: TreeCursor, text: string): string | undefined {
+export function bufferedBindingKey(cursor: TreeCursor, text: SourceText): string | undefined {
   const place = bufferPlace(cursor);
   if (!place) return undefined;
   const { b, index, start } = place;
@@ -344,7 +345,7 @@ export function bufferedBindingKey(cursor: TreeCursor, text: string): string | u
 }
 
 /** Every attribute defined twice in a set or `let` of the tree rooted at `top`. */
-export function duplicateAttributes(top: SyntaxNode, text: string): DuplicateAttribute[] {
+export function duplicateAttributes(top: SyntaxNode, text: SourceText): DuplicateAttribute[] {
   const found: DuplicateAttribute[] = [];
   const cursor = top.cursor();
   do {

@@ -5,16 +5,17 @@
  * ("text edits ranges must never overlap"). An edit that reaches into text an earlier edit wrote
  * is merged with it into one edit.
  */
+import { replaceIn, type SourceText } from './sourceText.js';
 import type { OffsetEdit } from './print.js';
 import type { Span } from './model.js';
 
 export class EditChain {
   /** The text after every edit so far. */
-  text: string;
+  text: SourceText;
   /** Against the original text: sorted, disjoint, and never touching (touching ones are merged). */
   private readonly done: OffsetEdit[] = [];
 
-  constructor(readonly original: string) {
+  constructor(readonly original: SourceText) {
     this.text = original;
   }
 
@@ -100,6 +101,6 @@ export class EditChain {
         newText: merged,
       });
     }
-    this.text = this.text.slice(0, a) + newText + this.text.slice(b);
+    this.text = replaceIn(this.text, a, b, newText);
   }
 }

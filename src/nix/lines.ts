@@ -7,6 +7,7 @@
  * converts a handful of findings, usually near the top of a file, and should not scan all of a
  * 20,000-line file for them on every keystroke.
  */
+import type { SourceText } from './sourceText.js';
 import type { Position } from '../protocol/findings.js';
 
 /** One edited range ([fromA, toA) of the old text became [fromB, toB), as parse.ts's TextChange). */
@@ -30,7 +31,7 @@ export class LineIndex {
   /** Whether the text has a \r (else its breaks are found with indexOf, several times faster). */
   private carriageReturns: boolean | undefined;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: SourceText) {}
 
   /**
    * The index of `text`, made from `previous` (the index of the text before `changes`): the line
@@ -40,15 +41,15 @@ export class LineIndex {
    * either text (a change could join \r and \n), or changes that do not add up to `text`, the
    * new index starts from nothing.
    */
-  static after(previous: LineIndex, changes: readonly Change[], text: string): LineIndex {
+  static after(previous: LineIndex, changes: readonly Change[], text: SourceText): LineIndex {
     const index = new LineIndex(text);
     const first = changes[0];
     const last = changes[changes.length - 1];
     const moved = changes.reduce((sum, c) => sum + (c.toB - c.fromB) - (c.toA - c.fromA), 0);
     if (!first || !last || previous.text.length + moved !== text.length || previous.scanned === 0)
       return index;
-    previous.carriageReturns ??= previous.text.includes('\r');
-    index.carriageReturns = text.includes('\r');
+    previous.carriageReturns ??= previous.text.indexOf('\r') >= 0;
+    index.carriageReturns = text.indexOf('\r') >= 0;
     if (previous.carriageReturns || index.carriageReturns) return index;
     // Before the first change nothing moved: a start at p follows a break at p - 1 < fromA.
     const kept = previous.countUpTo(first.fromA);
@@ -123,7 +124,7 @@ export class LineIndex {
   private scan(offset: number, lines = Infinity): void {
     const { text } = this;
     if (this.scanned >= offset) return;
-    this.carriageReturns ??= text.includes('\r');
+    this.carriageReturns ??= text.indexOf('\r') >= 0;
     if (!this.carriageReturns) {
       // A syntax error at the end of a 20,000-line file has its position asked on every keystroke.
       let i = this.scanned;
@@ -159,7 +160,7 @@ export class LineIndex {
  * next full one (docs/dev/architecture.md#memory-while-typing).
  */
 export interface Lined {
-  readonly text: string;
+  readonly text: SourceText;
   lines?: LineIndex | undefined;
 }
 

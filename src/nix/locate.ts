@@ -5,6 +5,7 @@
  * quoted and interpolated names, and values wrapped in mkIf/mkMerge/mkDefault/…/if-then-else.
  * Reads only the syntax tree; parts that failed to parse are skipped, never fatal.
  */
+import { lineNumberAt, type SourceText } from './sourceText.js';
 import { IterMode, type SyntaxNode, type Tree, type TreeCursor } from '@lezer/common';
 import type {
   AttrSetInfo,
@@ -136,7 +137,7 @@ const FLAKE_MODULE_HINT = /\bdarwin(?:Modules)?\b/g;
  * The file a `modules`/`imports` element names by relative path: `./x.nix`, `../dir`,
  * `(import ./x.nix)`; null for anything else (interpolated paths cannot be followed statically).
  */
-function modulePath(node: SyntaxNode, text: string): string | null {
+function modulePath(node: SyntaxNode, text: SourceText): string | null {
   while (node.name === 'Parens') {
     const inner = expressionChildren(node)[0];
     if (!inner) return null;
@@ -172,7 +173,7 @@ function listOperands(node: SyntaxNode): SyntaxNode[] {
  * The expression a variable is bound to by an enclosing `let` or `rec { }`, or null (a function
  * argument of that name, `with`, or anything else that hides or makes it unknowable).
  */
-function resolveVariable(variable: SyntaxNode, text: string): SyntaxNode | null {
+function resolveVariable(variable: SyntaxNode, text: SourceText): SyntaxNode | null {
   const name = text.slice(variable.from, variable.to);
   for (let scope = variable.parent; scope; scope = scope.parent) {
     if (scope.name === 'Lambda') {
@@ -224,7 +225,7 @@ class Locator implements Located {
   private impure = 0;
 
   constructor(
-    private readonly text: string,
+    private readonly text: SourceText,
     private readonly only: PathFilter = everything,
     /** Every error node's span, in document order: a binding without one inside did not lose
      *  its `;` (recover.ts). Null: not known, any binding may have. */
@@ -983,7 +984,7 @@ class Locator implements Located {
     const count = new Map<string | undefined, number>();
     for (const s of this.systems) count.set(s.name, (count.get(s.name) ?? 0) + 1);
     for (const s of this.systems) {
-      const line = this.text.slice(0, s.span.from).split('\n').length;
+      const line = lineNumberAt(this.text, s.span.from);
       s.key = s.name !== undefined && count.get(s.name) === 1 ? s.name : `${s.name ?? s.builder}@${line}`;
     }
   }

@@ -8,6 +8,7 @@
  *   published by name, locate.ts flakeModuleSets): a quoted or computed first name counts as may.
  * Tree buffers are read as raw (type, from, to, end) quads in prefix order, as treeHasError does.
  */
+import type { SourceText } from './sourceText.js';
 import { Tree, type TreeBuffer } from '@lezer/common';
 import { parser } from './generated/parser.js';
 import { memoFor, type TreeMemo } from './treeMemo.js';
@@ -30,14 +31,14 @@ const systemNames = new Set(['darwinSystem', 'nixosSystem']);
 const flakeNames = new Set(['flake', 'darwinModules']);
 
 /** Whether a binding whose path starts with the element (type, from, to) may start with a flake name. */
-function mayBeFlakeName(type: number, from: number, to: number, text: string): boolean {
+function mayBeFlakeName(type: number, from: number, to: number, text: SourceText): boolean {
   if (type === ATTR_NAME) return flakeNames.has(text.slice(from, to));
   if (type !== STRING) return true; // `${…}` or an unexpected shape: may be anything
   const raw = text.slice(from, to);
   return raw === '"flake"' || raw === '"darwinModules"' || /[\\$]/.test(raw);
 }
 
-function isSystemName(type: number, from: number, to: number, text: string): boolean {
+function isSystemName(type: number, from: number, to: number, text: SourceText): boolean {
   const length = to - from;
   return (
     (type === IDENTIFIER || type === ATTR_NAME) &&
@@ -69,7 +70,7 @@ function firstPathElement(binding: Tree, at: number): { type: number; from: numb
   return { type: b[i] ?? -1, from: pos + (b[i + 1] ?? 0), to: pos + (b[i + 2] ?? 0) };
 }
 
-function scanBuffer(buffer: TreeBuffer, at: number, text: string): LocateIndex {
+function scanBuffer(buffer: TreeBuffer, at: number, text: SourceText): LocateIndex {
   const found: LocateIndex = { systemNames: [], flakeBindings: [] };
   const b = buffer.buffer;
   for (let i = 0; i < b.length;) {
@@ -115,7 +116,7 @@ interface Frame {
 function scan(
   root: Tree | TreeBuffer,
   at: number,
-  text: string,
+  text: SourceText,
   memo: WeakMap<Tree | TreeBuffer, LocateIndex>,
 ): LocateIndex {
   const known = memo.get(root);
@@ -144,7 +145,7 @@ function scan(
   return result;
 }
 
-function open(node: Tree, at: number, offset: number, text: string): Frame {
+function open(node: Tree, at: number, offset: number, text: SourceText): Frame {
   const found: LocateIndex = { systemNames: [], flakeBindings: [] };
   let flake = false;
   if (node.type.id === BINDING) {
@@ -177,7 +178,7 @@ const NOTHING: LocateIndex = Object.freeze({
 });
 
 /** The index of a whole parse tree, offsets absolute (`memo`: the parse's, when it has one). */
-export function locateIndex(tree: Tree, text: string, memo: TreeMemo | undefined): LocateIndex {
+export function locateIndex(tree: Tree, text: SourceText, memo: TreeMemo | undefined): LocateIndex {
   const nodes = memo
     ? (memoFor<LocateIndex>(memo, 'locateIndex') as WeakMap<Tree | TreeBuffer, LocateIndex>)
     : new WeakMap<Tree | TreeBuffer, LocateIndex>();

@@ -4,6 +4,7 @@
  */
 import { TreeFragment, type Tree } from '@lezer/common';
 import type { LineIndex } from './lines.js';
+import type { SourceText } from './sourceText.js';
 import type { Recovery } from './parseWithinLimits.js';
 import { parseReadingStrings, type BreakDecision } from './stringBreaks.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
@@ -21,8 +22,9 @@ export interface TextChange {
   toB: number;
 }
 
-export interface ParsedNix {
-  text: string;
+/** A parse of `text`: of a string when parsed from one (the CLI's files), else of any SourceText. */
+export interface ParsedNix<T extends SourceText = SourceText> {
+  text: T;
   tree: Tree;
   /** Reusable pieces of `tree` for the next incremental parse. */
   fragments: readonly TreeFragment[];
@@ -40,10 +42,10 @@ export interface ParsedNix {
  * Parse `text`. With `previous` (the last parse and the changes that turned its text into
  * `text`), unchanged subtrees are reused; the result is the same tree a full parse gives.
  */
-export function parseNix(
-  text: string,
+export function parseNix<T extends SourceText>(
+  text: T,
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
-): ParsedNix {
+): ParsedNix<T> {
   const parse = startParseNix(text, previous);
   for (;;) {
     const done = parse.advance(Infinity);
@@ -52,22 +54,22 @@ export function parseNix(
 }
 
 /** A parse that runs in slices (see startParseNix). */
-export interface NixParseInProgress {
+export interface NixParseInProgress<T extends SourceText = SourceText> {
   /**
    * Parses for about `budgetMs` (at least one step); the result once the parse is done, null
    * while there is more. Throws BeyondParserLimits like parseNix.
    */
-  advance(budgetMs: number): ParsedNix | null;
+  advance(budgetMs: number): ParsedNix<T> | null;
 }
 
 /**
  * parseNix in slices, so that a caller with other work (the language server with a small
  * document behind a large one) can yield between them. The result is exactly parseNix's.
  */
-export function startParseNix(
-  text: string,
+export function startParseNix<T extends SourceText>(
+  text: T,
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
-): NixParseInProgress {
+): NixParseInProgress<T> {
   const reusable = previous ? TreeFragment.applyChanges(previous.parsed.fragments, previous.changes) : [];
   const slice = { until: 0 };
   // The last parse's string breaks hold while the edits leave what they depended on alone.

@@ -2,6 +2,7 @@
  * One Lezer parse of .nix text, in slices, within the limits the parser can follow (see
  * BeyondParserLimits), able to pause at its first syntax error (stringBreaks.ts looks there).
  */
+import type { SourceText } from './sourceText.js';
 import { NodeProp, Tree, type Input, type PartialParse, type TreeFragment } from '@lezer/common';
 import type { InputStream } from '@lezer/lr';
 import { parser } from './generated/parser.js';
@@ -20,7 +21,7 @@ export class BeyondParserLimits extends Error {
   constructor(
     readonly limit: 'nesting' | 'chain',
     readonly offset: number,
-    text: string,
+    text: SourceText,
   ) {
     const line = lineAt(text, offset);
     super(
@@ -32,7 +33,7 @@ export class BeyondParserLimits extends Error {
   }
 }
 
-function lineAt(text: string, offset: number): number {
+function lineAt(text: SourceText, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
@@ -99,7 +100,7 @@ class ChunkedInput implements Input {
   /** Every position read so far lies before this; past the text's length once its end was seen. */
   readTo = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: SourceText) {}
 
   get length(): number {
     return this.text.length;
@@ -244,7 +245,7 @@ export class ParseWithinLimits {
   proven = true;
 
   constructor(
-    private readonly text: string,
+    private readonly text: SourceText,
     fragments: readonly TreeFragment[],
     reading?: StringReading,
   ) {

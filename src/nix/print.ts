@@ -3,6 +3,7 @@
  * keeping the file's indentation. Every fix the rules offer is built from these, and the tests
  * check every fix's output with `nix-instantiate --parse`.
  */
+import { charAt, type SourceText } from './sourceText.js';
 import type { AttrSetInfo, ModuleInfo, Span } from './model.js';
 
 /** An edit in document offsets; the engine converts it to an LSP range. */
@@ -33,9 +34,11 @@ export function nixStringList(values: readonly string[]): string {
 }
 
 /** The whitespace that starts the line holding `offset`. */
-export function lineIndent(text: string, offset: number): string {
+export function lineIndent(text: SourceText, offset: number): string {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? '';
+  let end = start;
+  while (charAt(text, end) === ' ' || charAt(text, end) === '\t') end++;
+  return text.slice(start, end);
 }
 
 /** Re-indent the lines after the first of a multi-line value to sit under `indent`. */
@@ -47,17 +50,17 @@ export function indentValue(value: string, indent: string): string {
  * Removes a binding. When it stands alone on its lines, the whole lines go (no blank line is left
  * behind); otherwise just the binding and the spaces after it.
  */
-export function removeBinding(text: string, binding: Span): OffsetEdit {
+export function removeBinding(text: SourceText, binding: Span): OffsetEdit {
   const lineStart = text.lastIndexOf('\n', binding.from - 1) + 1;
   const before = text.slice(lineStart, binding.from);
   let end = binding.to;
-  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  while (charAt(text, end) === ' ' || charAt(text, end) === '\t') end++;
   const aloneBefore = /^[ \t]*$/.test(before);
-  const aloneAfter = end >= text.length || text[end] === '\n' || text[end] === '\r';
+  const aloneAfter = end >= text.length || charAt(text, end) === '\n' || charAt(text, end) === '\r';
   if (aloneBefore && aloneAfter) {
     let to = end;
-    if (text[to] === '\r') to++;
-    if (text[to] === '\n') to++;
+    if (charAt(text, to) === '\r') to++;
+    if (charAt(text, to) === '\n') to++;
     return { from: lineStart, to, newText: '' };
   }
   return { from: binding.from, to: end, newText: '' };
@@ -68,14 +71,14 @@ export function removeBinding(text: string, binding: Span): OffsetEdit {
  * indentation. An empty `{ }` is opened onto lines.
  */
 export function insertIntoSet(
-  text: string,
+  text: SourceText,
   set: AttrSetInfo,
   relativePath: readonly string[],
   value: string,
 ): OffsetEdit {
   const close = set.span.to - 1; // the `}`
   let last = close - 1;
-  while (last > set.span.from && /\s/.test(text[last] ?? '')) last--;
+  while (last > set.span.from && /\s/.test(charAt(text, last))) last--;
   const binding = `${nixAttrPath(relativePath)} = ${indentValue(value, set.innerIndent)};`;
   if (last === set.span.from) {
     // Empty set: `{ }` → `{\n  inner…;\n}` with the closing brace at the set's own indentation.
@@ -89,12 +92,12 @@ export function insertIntoSet(
  * What to write for `lib.X` inside `module`, and the edit that brings `lib` into scope when it is
  * not: add it to the function's arguments, or make a plain-set module a function of `{ lib, ... }`.
  */
-export function libInScope(text: string, module: ModuleInfo): OffsetEdit[] {
+export function libInScope(text: SourceText, module: ModuleInfo): OffsetEdit[] {
   return argumentInScope(text, module, 'lib');
 }
 
 /** The same for any module argument (`config`): added to the formals, or the set made a function. */
-export function argumentInScope(text: string, module: ModuleInfo, name: 'lib' | 'config'): OffsetEdit[] {
+export function argumentInScope(text: SourceText, module: ModuleInfo, name: 'lib' | 'config'): OffsetEdit[] {
   if (module.formals?.names.includes(name) || (name === 'lib' && module.withScopes.includes('lib')))
     return [];
   if (module.formals) {

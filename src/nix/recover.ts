@@ -4,6 +4,7 @@
  * `1 b.c 2` with an error node for the `=`. This splits such a value back into the two
  * bindings the author meant, so the definitions after the typo are still checked.
  */
+import type { SourceText } from './sourceText.js';
 import type { SyntaxNode } from '@lezer/common';
 import type { Span } from './model.js';
 import { spanOf } from './staticValue.js';
@@ -22,7 +23,7 @@ export interface SplitBinding {
 }
 
 /** The first error node inside `node` that stands for a dropped `=`. */
-function droppedEquals(node: SyntaxNode, text: string): SyntaxNode | null {
+function droppedEquals(node: SyntaxNode, text: SourceText): SyntaxNode | null {
   let found: SyntaxNode | null = null;
   node.cursor().iterate((ref) => {
     if (found) return false;
@@ -35,7 +36,7 @@ function droppedEquals(node: SyntaxNode, text: string): SyntaxNode | null {
 /** The names of `b` or `b.c` (an Identifier or a Select without `or`), or null. */
 function namesOf(
   node: SyntaxNode,
-  text: string,
+  text: SourceText,
   decode: (n: SyntaxNode) => string | null,
 ): { names: string[]; spans: Span[] } | null {
   if (node.name === 'Identifier') return { names: [text.slice(node.from, node.to)], spans: [spanOf(node)] };
@@ -55,7 +56,7 @@ function namesOf(
 
 export function splitAtMissingSemicolon(
   binding: SyntaxNode,
-  text: string,
+  text: SourceText,
   decode: (n: SyntaxNode) => string | null,
 ): SplitBinding | null {
   const eq = binding.getChild('=');

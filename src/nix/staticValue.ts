@@ -1,4 +1,5 @@
 /** What a value expression is, as far as it can be known without evaluating Nix. */
+import type { SourceText } from './sourceText.js';
 import type { SyntaxNode } from '@lezer/common';
 import type { Span, StaticValue } from './model.js';
 import { stringValue } from './strings.js';
@@ -38,7 +39,7 @@ const expressionNames = new Set([
   'List',
 ]);
 
-export function staticValue(node: SyntaxNode, text: string): StaticValue {
+export function staticValue(node: SyntaxNode, text: SourceText): StaticValue {
   const span = spanOf(node);
   switch (node.name) {
     case 'String':

@@ -17,6 +17,7 @@
  * fragments never straddle a break: parse.ts excludes the region around each MissingQuote from
  * reuse like an error's, and each step here cuts the fragments around the breaks it tries.
  */
+import type { SourceText } from './sourceText.js';
 import { TreeFragment, type Tree } from '@lezer/common';
 import { ParseWithinLimits, type ParseStep, type ParseWatch, type Recovery } from './parseWithinLimits.js';
 import type { MultiLineContent } from './tokens.js';
@@ -60,7 +61,7 @@ function cut(fragments: readonly TreeFragment[], breaks: readonly number[], leng
 }
 
 /** The end of the line after the one holding `offset` (or the text's end). */
-function endOfNextLine(text: string, offset: number): number {
+function endOfNextLine(text: SourceText, offset: number): number {
   const first = text.indexOf('\n', offset);
   if (first < 0) return text.length;
   const second = text.indexOf('\n', first + 1);
@@ -110,7 +111,7 @@ const finished = (parse: ParseWithinLimits, tree: Tree, decision: BreakDecision)
  * third in was spending as much on the search, a parse around the error, as on the rest.
  */
 export function* parseReadingStrings(
-  text: string,
+  text: SourceText,
   fragments: readonly TreeFragment[],
   slice: Slice,
   earlier?: BreakDecision,

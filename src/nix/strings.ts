@@ -3,6 +3,7 @@
  * `unescapeStr`, src/libexpr/parser.y `stripIndentation`). Works on the syntax tree's
  * String / IndentedString nodes; returns null when the string has interpolations.
  */
+import type { SourceText } from './sourceText.js';
 import type { SyntaxNode } from '@lezer/common';
 import { ownText } from './ownText.js';
 
@@ -128,7 +129,7 @@ export function decodeIndented(raw: string): string {
 }
 
 /** The value of a String or IndentedString node, or null when it interpolates. */
-export function stringValue(node: SyntaxNode, text: string): string | null {
+export function stringValue(node: SyntaxNode, text: SourceText): string | null {
   let content: SyntaxNode | null = null;
   for (let c = node.firstChild; c; c = c.nextSibling) {
     if (c.name === 'Interpolation') return null;

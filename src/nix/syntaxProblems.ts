@@ -7,6 +7,7 @@
  * Together they reject exactly what `nix-instantiate --parse` (Nix 2.8) rejects:
  * scripts/prove-grammar.mjs and test/unit/nix/grammarProof.test.ts check that.
  */
+import { charAt, lineNumberAt, type SourceText } from './sourceText.js';
 import { IterMode, type SyntaxNode, type Tree, type TreeBuffer, type TreeCursor } from '@lezer/common';
 import type { Span } from './model.js';
 import { checkedDuplicates, mayClashAt, type DuplicateAttribute } from './duplicates.js';
@@ -35,15 +36,14 @@ const closers: Record<string, string> = {
   Inherit: '"inherit" needs ";"',
 };
 
-function describe(text: string, from: number, to: number): string {
-  const snippet = text.slice(from, to).trim().replace(/\s+/g, ' ');
+function describe(text: SourceText, from: number, to: number): string {
+  // (An error may span much of a file: its first 4,096 characters are enough unless they are all space.)
+  let snippet = text
+    .slice(from, Math.min(to, from + 4096))
+    .trim()
+    .replace(/\s+/g, ' ');
+  if (snippet.length <= 30 && to > from + 4096) snippet = text.slice(from, to).trim().replace(/\s+/g, ' ');
   return snippet.length > 30 ? `${snippet.slice(0, 30)}…` : snippet;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 function nearestContainer(node: SyntaxNode): SyntaxNode | null {
@@ -54,10 +54,10 @@ function nearestContainer(node: SyntaxNode): SyntaxNode | null {
 }
 
 /** Whether the text from `offset` on is whitespace only (as `trim` sees it), read only as far as needed. */
-function onlySpaceAfter(text: string, offset: number): boolean {
-  const nonSpace = /\S/g;
-  nonSpace.lastIndex = offset;
-  return !nonSpace.test(text);
+function onlySpaceAfter(text: SourceText, offset: number): boolean {
+  for (let at = Math.max(0, offset); at < text.length; at += 4096)
+    if (/\S/.test(text.slice(at, at + 4096))) return false;
+  return true;
 }
 
 /** The Binding whose value holds `node` directly (not inside a list, set or parentheses of it). */
@@ -101,7 +101,7 @@ function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
     const container = nearestContainer(error);
     if (unexpected === '=' && (container?.name === 'List' || container?.name === 'Parens')) {
       const close = container.name === 'List' ? ']' : ')';
-      return `Syntax error: unexpected "="; is the "${close}" of the ${container.name === 'List' ? 'list' : 'parenthesis'} opened on line ${lineOf(text, container.from)} missing?`;
+      return `Syntax error: unexpected "="; is the "${close}" of the ${container.name === 'List' ? 'list' : 'parenthesis'} opened on line ${lineNumberAt(text, container.from)} missing?`;
     }
     return `Syntax error: unexpected "${unexpected}"`;
   }
@@ -109,16 +109,20 @@ function errorMessage(parsed: ParsedNix, error: SyntaxNode): string {
   if (parent?.name === 'Binding' && !parent.getChild(';'))
     return 'Syntax error: missing ";" after the binding';
   if (parent?.name === 'Inherit' && !parent.getChild(';')) return 'Syntax error: missing ";" after "inherit"';
-  const next = text.slice(error.to).trimStart();
-  const token = describe(next, 0, Math.max(1, next.search(/\s|$/)));
+  // The next word after the error (describe shows at most 30 characters of it).
+  let start = error.to;
+  while (start < text.length && /\s/.test(charAt(text, start))) start++;
+  let end = start;
+  while (end < Math.min(text.length, start + 31) && !/\s/.test(charAt(text, end))) end++;
+  const token = describe(text, start, Math.max(start + 1, end));
   return `Syntax error: unexpected "${token}"`;
 }
 
 /** Where to underline a zero-width error: the next character, or the last one at the end. */
-function visibleSpan(text: string, from: number, to: number): Span {
+function visibleSpan(text: SourceText, from: number, to: number): Span {
   if (to > from) return { from, to };
   let at = from;
-  while (at < text.length && /\s/.test(text[at] ?? '')) at++;
+  while (at < text.length && /\s/.test(charAt(text, at))) at++;
   if (at < text.length) return { from: at, to: at + 1 };
   return { from: Math.max(0, text.length - 1), to: text.length };
 }
@@ -154,7 +158,7 @@ const nonAssociative: Record<string, string> = {
   '>=': 'cmp',
 };
 
-function operatorOf(node: SyntaxNode, text: string): string | null {
+function operatorOf(node: SyntaxNode, text: SourceText): string | null {
   const op = node.getChild('CompareOp');
   return op ? text.slice(op.from, op.to) : null;
 }
@@ -182,7 +186,7 @@ interface Found {
 const nothing: Found = { semantic: [], duplicates: [] };
 
 /** What Nix refuses at one node, from the node's own subtree only (so it can be memoised). */
-function checkNode(node: SyntaxNode, text: string, out: Found): void {
+function checkNode(node: SyntaxNode, text: SourceText, out: Found): void {
   const problems = out.semantic;
   switch (node.name) {
     case 'BinaryExpr': {
@@ -297,7 +301,7 @@ function checkLet(cursor: TreeCursor, walk: Walk): void {
 function duplicateFormals(
   formals: SyntaxNode,
   at: SyntaxNode | null,
-  text: string,
+  text: SourceText,
   problems: SyntaxProblem[],
 ): void {
   const seen = new Set<string>(at ? [text.slice(at.from, at.to)] : []);
@@ -431,7 +435,7 @@ function appendShifted(out: Found, found: Found, by: number): void {
 
 /** What one walk of a parse shares among its steps. */
 interface Walk {
-  text: string;
+  text: SourceText;
   memo: WeakMap<Tree, Found>;
   keysMemo: WeakMap<Tree, string[]>;
   memos: TreeMemo;
@@ -512,7 +516,7 @@ function semanticAndDuplicates(
   });
   const duplicates = found.duplicates.map((d) => ({
     span: d.span,
-    message: `Syntax error: "${d.path}" is already defined on line ${lineOf(text, d.first.from)} (Nix refuses that)`,
+    message: `Syntax error: "${d.path}" is already defined on line ${lineNumberAt(text, d.first.from)} (Nix refuses that)`,
   }));
   return { semantic: found.semantic, duplicates };
 }

@@ -5,6 +5,7 @@
  * parentheses, `let … in`, `with …;` and `assert …;` around a value. Names are recognised
  * whether written bare (`mkIf`, with lib in scope), `lib.mkIf` or `pkgs.lib.mkIf`.
  */
+import type { SourceText } from './sourceText.js';
 import type { SyntaxNode } from '@lezer/common';
 import type { Priority } from './model.js';
 import { isExpression } from './staticValue.js';
@@ -25,7 +26,11 @@ export function expressionChildren(node: SyntaxNode): SyntaxNode[] {
 }
 
 /** The static name of one attribute-path element: `a`, `"a"`, `${"a"}`; `${…}` when computed. */
-export function attrName(node: SyntaxNode, text: string, decode: (n: SyntaxNode) => string | null): string {
+export function attrName(
+  node: SyntaxNode,
+  text: SourceText,
+  decode: (n: SyntaxNode) => string | null,
+): string {
   if (node.name === 'AttrName') return ownText(text.slice(node.from, node.to));
   if (node.name === 'String') return decode(node) ?? '${…}';
   if (node.name === 'Interpolation') {
@@ -49,7 +54,7 @@ export function flattenApply(node: SyntaxNode): { callee: SyntaxNode; args: Synt
 }
 
 /** The last name of a callee: `lib.mkIf` and `mkIf` give `mkIf`; null when not a plain name. */
-export function calleeName(callee: SyntaxNode, text: string): string | null {
+export function calleeName(callee: SyntaxNode, text: SourceText): string | null {
   if (callee.name === 'Identifier') return text.slice(callee.from, callee.to);
   if (callee.name === 'Select' && !callee.getChild('or')) {
     const path = callee.getChild('AttrPath');
@@ -60,7 +65,7 @@ export function calleeName(callee: SyntaxNode, text: string): string | null {
 }
 
 /** The literal `false` (in parentheses or not): a condition that never holds. */
-function isLiteralFalse(node: SyntaxNode | undefined, text: string): boolean {
+function isLiteralFalse(node: SyntaxNode | undefined, text: SourceText): boolean {
   while (node?.name === 'Parens') node = expressionChildren(node)[0];
   return node?.name === 'Identifier' && text.slice(node.from, node.to) === 'false';
 }
@@ -80,7 +85,7 @@ const priorities: Record<string, Priority> = {
  */
 export function unwrapValue(
   node: SyntaxNode,
-  text: string,
+  text: SourceText,
   conditional = false,
   priority: Priority = 'normal',
 ): Unwrapped[] {
@@ -95,7 +100,7 @@ export function unwrapValue(
 }
 
 /** One layer of {@link unwrapValue}: the value itself (final), or what to look through next. */
-function unwrapStep(item: Unwrapped, text: string): { final: Unwrapped } | { next: Unwrapped[] } {
+function unwrapStep(item: Unwrapped, text: SourceText): { final: Unwrapped } | { next: Unwrapped[] } {
   const { node, conditional, priority } = item;
   const again = (next: SyntaxNode | undefined, c = conditional, p = priority) =>
     next ? { next: [{ node: next, conditional: c, priority: p }] } : { final: item };

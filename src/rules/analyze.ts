@@ -3,6 +3,7 @@
  * syntax problems once, locate option definitions in what parsed, run every rule, and return plain
  * Findings in LSP positions. A rule that throws is reported, never allowed to silence the others.
  */
+import type { SourceText } from '../nix/sourceText.js';
 import type { Finding, RelatedInformation, RuleId } from '../protocol/findings.js';
 import { carryLines, LineIndex, lineIndexOf } from '../nix/lines.js';
 import { locate } from '../nix/locate.js';
@@ -95,7 +96,7 @@ export interface Analysis {
 }
 
 export function analyzeNix(
-  text: string,
+  text: SourceText,
   options: AnalyzeOptions = {},
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): Analysis {

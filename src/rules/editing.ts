@@ -2,6 +2,7 @@
  * Edits the rules share: add a definition at an option path in the right place of a module,
  * wherever the file already spells part of that path.
  */
+import { charAt, type SourceText } from '../nix/sourceText.js';
 import { EditChain } from '../nix/editChain.js';
 import { samePath, startsWith } from '../schema/index.js';
 import type { AttrSetInfo, ModuleInfo, OptionDefinition } from '../nix/model.js';
@@ -81,26 +82,26 @@ export function addDefinitionAfter(
  * Removes one definition: its binding, or for one name of `inherit (cfg) maxJobs systems;` just
  * that name (the whole inherit only when it names nothing else).
  */
-export function removeDefinition(text: string, def: OptionDefinition): OffsetEdit {
+export function removeDefinition(text: SourceText, def: OptionDefinition): OffsetEdit {
   if (!def.inherited) return removeBinding(text, def.bindingSpan);
   const before = text.slice(def.bindingSpan.from, def.nameSpan.from);
   const after = text.slice(def.nameSpan.to, def.bindingSpan.to);
   if (/^inherit\s*(\([\s\S]*\))?\s*$/.test(before) && after.trim() === ';')
     return removeBinding(text, def.bindingSpan);
   let from = def.nameSpan.from;
-  while (from > def.bindingSpan.from && /[ \t\r\n]/.test(text[from - 1] ?? '')) from--;
+  while (from > def.bindingSpan.from && /[ \t\r\n]/.test(charAt(text, from - 1))) from--;
   return { from, to: def.nameSpan.to, newText: '' };
 }
 
 /** A chain that starts by removing a definition (`removeDefinition`). */
-export function removalChain(text: string, def: OptionDefinition): EditChain {
+export function removalChain(text: SourceText, def: OptionDefinition): EditChain {
   const chain = new EditChain(text);
   chain.add(removeDefinition(text, def));
   return chain;
 }
 
 /** The Nix text of a binding's value as written (`mkForce 4` stays `mkForce 4`). */
-export function bindingValueText(text: string, def: OptionDefinition): string {
+export function bindingValueText(text: SourceText, def: OptionDefinition): string {
   const binding = text.slice(def.nameSpan.to, def.bindingSpan.to);
   const eq = binding.indexOf('=');
   const semi = binding.lastIndexOf(';');

@@ -9,6 +9,7 @@
  *   merged into one, in the order the rule gave them;
  * - inserted line breaks are the file's own (a CRLF file gets CRLF).
  */
+import { charAt, type SourceText } from '../nix/sourceText.js';
 import { parser } from '../nix/generated/parser.js';
 import type { Span } from '../nix/model.js';
 import type { OffsetEdit } from '../nix/print.js';
@@ -17,17 +18,20 @@ import type { OffsetFix } from './rule.js';
 export type DropReason = 'syntax-error' | 'not-one-binding' | 'overlap';
 
 export interface FixGuard {
-  text: string;
+  text: SourceText;
   /** The error nodes of the parse as disjoint sorted spans (`mergeSpans`; empty when the file parses). */
   errors: readonly Span[];
   /** The file's line break: the first one it has, `\n` when it has none. */
   eol: string;
 }
 
-export function lineEnding(text: string): string {
-  const i = text.search(/[\r\n]/);
-  if (i < 0 || text[i] === '\n') return '\n';
-  return text[i + 1] === '\n' ? '\r\n' : '\r';
+export function lineEnding(text: SourceText): string {
+  // The first break: a \r before the first \n, or that \n (read no further than the first line).
+  const lf = text.indexOf('\n');
+  const cr = text.slice(0, lf < 0 ? text.length : lf).indexOf('\r');
+  const i = cr >= 0 ? cr : lf;
+  if (i < 0 || charAt(text, i) === '\n') return '\n';
+  return charAt(text, i + 1) === '\n' ? '\r\n' : '\r';
 }
 
 /** Error spans merged into disjoint ones, sorted (error nodes nest and overlap). */

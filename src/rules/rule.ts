@@ -2,6 +2,7 @@
  * What a rule is: an id and a check over one located file that returns findings in offsets.
  * Each rule owns its fixes. The engine (analyze.ts) converts offsets to LSP positions.
  */
+import type { SourceText } from '../nix/sourceText.js';
 import type { RuleId, Severity } from '../protocol/findings.js';
 import type { ListInfo, Located, ModuleInfo, OptionDefinition, Span } from '../nix/model.js';
 import type { OffsetEdit } from '../nix/print.js';
@@ -34,7 +35,7 @@ export interface RuleFinding {
 }
 
 export interface RuleContext {
-  text: string;
+  text: SourceText;
   /**
    * What the rules read of the file: the definitions at the option paths rules declare in `reads`
    * (`ruleRelevance` 'all'), the attribute sets and lists on the way to them, and every module.

@@ -9,6 +9,7 @@
  * it has syntax errors. Holding every file's tree and memo until the last file was read cost a
  * tenth of a big check in garbage collection.
  */
+import type { SourceText } from '../nix/sourceText.js';
 import { resolve } from 'node:path';
 import type { Finding, RuleId } from '../protocol/findings.js';
 import { Tree } from '@lezer/common';
@@ -46,7 +47,7 @@ export interface ReadForCheck {
   /** Grouping follows module paths, which resolve to absolute paths: files are keyed the same way. */
   key: string;
   /** What judging still reads of the parse (see `judgedParse`). */
-  parsed: ParsedNix;
+  parsed: ParsedNix<string>;
   located: ReturnType<typeof locateForRules>;
   facts: FileFacts;
   /** The file's syntax findings (the first part of its analysis), or what made that analysis throw. */
@@ -82,7 +83,7 @@ export function readForCheck(file: string, fs: WorkspaceFs, options: CheckOption
   } catch (error) {
     return { skipped: { path: file, reason: errorText(error) } };
   }
-  let parsed: ParsedNix;
+  let parsed: ParsedNix<string>;
   let located: ReadForCheck['located'];
   try {
     // A check parses each file once: what locate and the syntax check keep per subtree for the next
@@ -116,7 +117,7 @@ export function readForCheck(file: string, fs: WorkspaceFs, options: CheckOption
 }
 
 /** The parse without its per-subtree memo and fragments, which only a next parse would use. */
-function withoutMemo({ text, tree, hasErrors }: ParsedNix): ParsedNix {
+function withoutMemo<T extends SourceText>({ text, tree, hasErrors }: ParsedNix<T>): ParsedNix<T> {
   return hasErrors === undefined ? { text, tree, fragments: [] } : { text, tree, fragments: [], hasErrors };
 }
 
@@ -125,7 +126,7 @@ function withoutMemo({ text, tree, hasErrors }: ParsedNix): ParsedNix {
  * fix guard (fixGuard.ts) looks for in the tree unless the parse is known to have none. An
  * error-free file's tree is not kept (its syntax was checked when it was read).
  */
-function judgedParse(parsed: ParsedNix): ParsedNix {
+function judgedParse(parsed: ParsedNix<string>): ParsedNix<string> {
   return parsed.hasErrors === false
     ? { text: parsed.text, tree: NOT_KEPT, fragments: [], hasErrors: false }
     : parsed;

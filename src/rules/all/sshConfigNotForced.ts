@@ -6,6 +6,7 @@
  * A `mkDefault` one loses to nix-darwin's entirely. `lib.mkForce` makes it the file's only text.
  */
 import { libInScope } from '../../nix/print.js';
+import { charAt } from '../../nix/sourceText.js';
 import { builderEnableDefinitions, builderState } from '../builderState.js';
 import { SSH_CONFIG_FILE_OPTION } from '../sshHostBlock.js';
 import { darwinModuleOf, definitionsAt, type Rule, type RuleFinding } from '../rule.js';
@@ -29,7 +30,7 @@ export const sshConfigNotForcedRule: Rule = {
       // The value as written, from after `=` (a `lib.mkDefault` around it included) to its end.
       const eq = ctx.text.indexOf('=', def.nameSpan.to);
       let from = eq + 1;
-      while (/\s/.test(ctx.text[from] ?? '')) from++;
+      while (/\s/.test(charAt(ctx.text, from))) from++;
       const written = ctx.text.slice(from, def.value.span.to);
       const inner = ctx.text.slice(def.value.span.from, def.value.span.to);
       const module = darwinModuleOf(ctx, def);

@@ -3,6 +3,7 @@
  * `maxJobs = "4"`, `protocol = "ssh+ng"`): the module system rejects it with "is not of type".
  * Values that are not literals (variables, calls) are not judged.
  */
+import type { SourceText } from '../../nix/sourceText.js';
 import type { OptionDefinition, StaticValue } from '../../nix/model.js';
 import { nixString } from '../../nix/print.js';
 import { describeOption, type ValueShape } from '../../schema/index.js';
@@ -22,7 +23,7 @@ interface Problem {
   replacement?: string | undefined;
 }
 
-function judge(shape: ValueShape, value: StaticValue, text: string): Problem | undefined {
+function judge(shape: ValueShape, value: StaticValue, text: SourceText): Problem | undefined {
   const literal = text.slice(value.span.from, value.span.to);
   switch (shape.kind) {
     case 'bool':

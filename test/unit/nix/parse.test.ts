@@ -127,7 +127,7 @@ describe('parseNix', function () {
       const insert = rnd(3) === 0 ? '' : (inserts[rnd(inserts.length)] ?? '');
       const next = text.slice(0, from) + insert + text.slice(to);
       const changes: TextChange[] = [{ fromA: from, toA: to, fromB: from, toB: from + insert.length }];
-      const incremental: ParsedNix = parseNix(next, { parsed, changes });
+      const incremental: ParsedNix<string> = parseNix(next, { parsed, changes });
       assert.equal(dump(incremental), dump(parseNix(next)), `edit ${i} at ${from}`);
       text = next;
       parsed = incremental;

@@ -13,11 +13,12 @@ import { duplicateAttributes as duplicatesBefore } from './duplicatesOracle.js';
 import { itemAt } from '../../util/itemAt.js';
 import { oneSyntaxError } from '../../util/syntaxErrors.js';
 import { dump } from '../nix/helpers.js';
+import { ChunkedText, type SourceText } from '../../../src/nix/sourceText.js';
 
 /** The analysis of `text`, or the parser's refusal of a text beyond its limits (the server then
  *  reports the file as not checked and parses the next version from scratch). */
 function analyzeOrLimit(
-  text: string,
+  text: SourceText,
   previous?: { parsed: ParsedNix; changes: readonly TextChange[] },
 ): { analysis: Analysis } | { beyond: string } {
   try {
@@ -170,19 +171,22 @@ describe('incremental analysis gives what a fresh one gives', function () {
   // each keystroke the incremental analysis (parse, syntax problems, duplicates carried across
   // keystrokes by clashState.ts, the rules' findings) and both locates (the rules' and the full
   // one, memoised per subtree by locateMemo.ts) equal a fresh analysis of the same text, and so
-  // does the tree. A text beyond the parser's limits must be so both ways.
+  // does the tree. A text beyond the parser's limits must be so both ways. The incremental side reads
+  // the text as the language server does, in pieces (ChunkedText; of 97 characters here, so that
+  // pieces end inside tokens, strings and comments), the fresh side as one string.
   const shapes = ['generated', 'nested', 'flat', 'modules'] as const;
   const starts = ['clean', 'missing-semicolon', 'unclosed-string'] as const;
   for (const shape of shapes)
     for (const startWith of starts) {
       if (shape === 'modules' && startWith === 'unclosed-string') continue; // (it has no strings)
-      it(`typing in a ${shape} file (${startWith}): every keystroke analyses and locates as a fresh parse would`, () => {
+      it(`typing in a ${shape} file (${startWith}), read in pieces: every keystroke analyses and locates as a fresh parse of the string would`, () => {
         const lines = startWith === 'clean' ? 2000 : 1200;
         const generated =
           shape === 'generated' ? generateDarwinConfig(lines, 5) : generateShape(shape, lines);
         let text = startWith === 'clean' ? generated : oneSyntaxError(generated, startWith).text;
         const next = seededRandom(shape.length * 10 + startWith.length);
-        let outcome = analyzeOrLimit(text);
+        let chunked = ChunkedText.from(text, 97);
+        let outcome = analyzeOrLimit(chunked);
         if ('analysis' in outcome) {
           locate(outcome.analysis.parsed);
           assert.equal(outcome.analysis.parsed.hasErrors, startWith !== 'clean', 'the error is there');
@@ -209,8 +213,9 @@ describe('incremental analysis gives what a fresh one gives', function () {
             fromB: edit.from,
             toB: edit.from + edit.insert.length,
           };
+          chunked = chunked.replace(edit.from, edit.to, edit.insert);
           const incremental = analyzeOrLimit(
-            changed,
+            chunked,
             'analysis' in outcome ? { parsed: outcome.analysis.parsed, changes: [change] } : undefined,
           );
           text = changed;
