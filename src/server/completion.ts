@@ -5,7 +5,7 @@
  * typed (`nix.linux-builder.` at a module's top level).
  */
 import { CompletionItemKind, MarkupKind, type CompletionItem, type Position } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { OpenDocument } from './openDocument.js';
 import {
   BUILDER_CONFIG_PATH,
   BUILDER_VM_PATH,
@@ -75,7 +75,7 @@ export function namespaceNames(path: readonly string[]): string[] {
 }
 
 export function completionsAt(
-  document: TextDocument,
+  document: OpenDocument,
   located: Located,
   position: Position,
 ): CompletionItem[] {

@@ -4,15 +4,15 @@
  * a request (hover, completion, code action) needs the current text's results, so the last
  * version is never lost and never analysed twice.
  */
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { BeyondParserLimits, startParseNix, type NixParseInProgress } from '../nix/parse.js';
 import { analysisFailed, analyzeParsed, type Analysis, type AnalyzeOptions } from '../rules/analyze.js';
 import type { FileFacts } from '../rules/factsIndex.js';
 import type { Finding } from '../protocol/findings.js';
 import type { Located } from '../nix/model.js';
 import type { TextChange } from '../nix/parse.js';
-import { combineDescending, composeChange, composeEdits } from './textChanges.js';
+import { composeChange } from './textChanges.js';
+import { OpenDocument } from './openDocument.js';
 import { errorText } from '../protocol/errorText.js';
 import { carryLines } from '../nix/lines.js';
 
@@ -31,7 +31,7 @@ export interface AnalyzedVersion {
 
 export interface DocumentState {
   readonly uri: string;
-  document: TextDocument;
+  document: OpenDocument;
   analysis?: AnalyzedVersion;
   /** Edits since `analysis.parsed` was made, or 'fresh' when the next parse must start over. */
   pending: TextChange[] | 'fresh';
@@ -71,7 +71,7 @@ export class DocumentStore {
     this.close(uri);
     const state: DocumentState = {
       uri,
-      document: TextDocument.create(uri, languageId, version, text),
+      document: OpenDocument.create(uri, languageId, version, text),
       pending: 'fresh',
       dirty: true,
     };
@@ -87,27 +87,11 @@ export class DocumentStore {
     // this text's (the edits would be lost for the next incremental parse).
     state.job = undefined;
     try {
-      // Several cursors: one change, one copy of the text (combineDescending).
-      const combined = changes.every((c) => TextDocumentContentChangeEvent.isIncremental(c))
-        ? combineDescending(state.document, changes)
-        : undefined;
-      if (combined !== undefined) {
-        if (state.pending !== 'fresh') state.pending = composeEdits(state.pending, combined.edits);
-        state.document = TextDocument.update(state.document, [combined.change], version);
-        return;
-      }
-      for (const change of changes) {
-        if (TextDocumentContentChangeEvent.isIncremental(change)) {
-          const a = state.document.offsetAt(change.range.start);
-          const b = state.document.offsetAt(change.range.end);
-          if (state.pending !== 'fresh')
-            state.pending = composeChange(state.pending, Math.min(a, b), Math.max(a, b), change.text.length);
-        } else {
-          state.pending = 'fresh';
-        }
-        // One change at a time: each change's range is in the coordinates of the text before it.
-        state.document = TextDocument.update(state.document, [change], version);
-      }
+      state.document = state.document.update(changes, version, (from, to, insertedLength) => {
+        if (state.pending === 'fresh') return;
+        // (The whole text replaced: the next parse starts over.)
+        state.pending = to === Infinity ? 'fresh' : composeChange(state.pending, from, to, insertedLength);
+      });
     } catch (error) {
       // Whatever went wrong, the recorded changes may no longer describe the text: parse afresh.
       state.pending = 'fresh';
@@ -210,7 +194,7 @@ export class DocumentStore {
       clearTimeout(state.timer);
       state.timer = undefined;
     }
-    const text = state.document.getText();
+    const text = state.document.text;
     const version = state.document.version;
     const analyzeOptions = this.options.analyzeOptions(state.uri);
     const previous =

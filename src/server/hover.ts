@@ -8,7 +8,7 @@ import type { Finding } from '../protocol/findings.js';
 import { ruleDocsUrl } from './diagnostics.js';
 import { describeOption } from '../schema/index.js';
 import type { Located } from '../nix/model.js';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { OpenDocument } from './openDocument.js';
 import { touches } from './spans.js';
 import { optionMarkdown } from './optionDocs.js';
 
@@ -49,7 +49,7 @@ function findingsMarkdown(findings: readonly Finding[], position: Position, docs
 }
 
 export function hoverAt(
-  document: TextDocument,
+  document: OpenDocument,
   located: Located,
   position: Position,
   findings: readonly Finding[] = [],

@@ -133,7 +133,7 @@ describe('document store', function () {
     s.dispose();
   });
 
-  it('several cursors (changes from the end towards the start): one change to the document, and the parse and analysis of the text they make', function () {
+  it('several cursors (changes from the end towards the start): the text they make, and its parse and analysis', function () {
     const { s } = store();
     const uri = 'file:///cursors.nix';
     const text = generateDarwinConfig(400, 1);
@@ -163,9 +163,9 @@ describe('document store', function () {
       const current = s.current(uri);
       assert.equal(current?.document.getText(), expected, `round ${round}`);
       // Parsed incrementally from the recorded parse and the composed ranges: the tree a fresh
-      // parse gives, node by node. (The composed ranges themselves are checked against applying
-      // the changes one by one in textChanges.test.ts: on this regular text, ranges composed in the
-      // wrong order still gave the same tree.)
+      // parse gives, node by node. (The composed ranges themselves are checked against the real
+      // change in textChanges.test.ts: on this regular text, ranges composed in the wrong order
+      // still gave the same tree.)
       const parsed = current?.analysis.parsed;
       assert.ok(parsed);
       assert.deepEqual(nodes(parsed.tree), nodes(parseNix(expected).tree), `round ${round}`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { OpenDocument } from '../../../src/server/openDocument.js';
 import type { CodeActionParams, MarkupContent, TextDocumentEdit } from 'vscode-languageserver';
 import type { Located, ModuleInfo, OptionDefinition, Span } from '../../../src/nix/model.js';
 import type { Finding } from '../../../src/protocol/findings.js';
@@ -89,7 +89,7 @@ function located(): Located {
   };
 }
 
-const doc = (): TextDocument => TextDocument.create('file:///t.nix', 'nix', 3, TEXT);
+const doc = (): OpenDocument => OpenDocument.create('file:///t.nix', 'nix', 3, TEXT);
 
 describe('server mapping helpers', function () {
   describe('hover', function () {
@@ -131,7 +131,7 @@ describe('server mapping helpers', function () {
     const REPORT = '{\n  nix.linux-builder.config.sshOptions = [ "-p" "31022" ];\n}\n';
 
     it("shows the finding's reasoning (its detail) and the rule page, next to the option's docs", function () {
-      const d = TextDocument.create('file:///r.nix', 'nix', 1, REPORT);
+      const d = OpenDocument.create('file:///r.nix', 'nix', 1, REPORT);
       const { findings } = analyzeNix(REPORT);
       const hit = findings.find((f) => f.code === 'ssh-options');
       assert.ok(hit?.detail, 'ssh-options has a detail');
@@ -149,7 +149,7 @@ describe('server mapping helpers', function () {
     });
 
     it('says nothing of findings elsewhere in the file', function () {
-      const d = TextDocument.create('file:///r.nix', 'nix', 1, REPORT);
+      const d = OpenDocument.create('file:///r.nix', 'nix', 1, REPORT);
       const { findings } = analyzeNix(REPORT);
       assert.equal(hoverAt(d, locate(parseNix(REPORT)), { line: 0, character: 0 }, findings), null);
     });
@@ -221,7 +221,7 @@ describe('server mapping helpers', function () {
     };
     const state = (version: number, analysed = version): DocumentState & { analysis: AnalyzedVersion } => ({
       uri: 'file:///t.nix',
-      document: TextDocument.create('file:///t.nix', 'nix', version, TEXT),
+      document: OpenDocument.create('file:///t.nix', 'nix', version, TEXT),
       analysis: { version: analysed, findings: [finding] },
       pending: [],
       dirty: false,

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TextChange } from '../../../src/nix/parse.js';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Position } from 'vscode-languageserver';
-import { combineDescending, composeChange, composeEdits } from '../../../src/server/textChanges.js';
+import { composeChange } from '../../../src/server/textChanges.js';
 import { seededRandom } from '../../util/random.js';
 
 /** Checks that `changes` really describe old -> new: sorted, disjoint, and every gap unchanged. */
@@ -93,95 +91,5 @@ describe('composeChange (LSP content changes -> Lezer changed ranges)', () => {
         throw new Error(`seed ${seed}, round ${round}: ${String(error)}`);
       }
     }
-  });
-});
-
-describe('combineDescending (several cursors: one change, one copy of the text)', () => {
-  const alphabet = 'ab{};=" \n\r\n';
-  const randomText = (random: () => number, length: number): string =>
-    Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-
-  it('gives the text, the positions and the changed ranges of the changes applied one by one (3,000 random notifications, seeded)', () => {
-    const seed = Number(process.env.LBD_SEED ?? 20261202);
-    const random = seededRandom(seed);
-    let combinedCount = 0;
-    for (let round = 0; round < 3000; round++) {
-      const before = TextDocument.create(
-        'file:///t.nix',
-        'nix',
-        1,
-        randomText(random, Math.floor(random() * 60)),
-      );
-      // Positions anywhere, also past a line's end or between \r and \n (the library clamps them).
-      const position = () => ({
-        line: Math.floor(random() * (before.lineCount + 1)),
-        character: Math.floor(random() * 12),
-      });
-      // Half the notifications are ranges taken from the end of the text towards its start, as
-      // editors send several cursors; the rest are in any order (then only the fallback applies).
-      const descending = random() < 0.5;
-      const count = 2 + Math.floor(random() * 5);
-      let changes: { range: { start: Position; end: Position }; text: string }[];
-      if (descending) {
-        const offsets = Array.from({ length: count * 2 }, () =>
-          Math.floor(random() * (before.getText().length + 1)),
-        ).sort((x, y) => y - x);
-        changes = Array.from({ length: count }, (_, i) => ({
-          range: {
-            start: before.positionAt(offsets[2 * i + 1] ?? 0),
-            end: before.positionAt(offsets[2 * i] ?? 0),
-          },
-          text: randomText(random, Math.floor(random() * 4)),
-        }));
-      } else {
-        changes = Array.from({ length: count }, () => ({
-          range: { start: position(), end: position() },
-          text: randomText(random, Math.floor(random() * 4)),
-        }));
-      }
-      // One by one, as the server applied them (documents.ts), composing the changed ranges. (The
-      // library's update changes the document it is given: a copy, so `before` stays as it was.)
-      let oneByOne = TextDocument.create('file:///t.nix', 'nix', 1, before.getText());
-      let ranges: TextChange[] = [];
-      for (const change of changes) {
-        const a = oneByOne.offsetAt(change.range.start);
-        const b = oneByOne.offsetAt(change.range.end);
-        ranges = composeChange(ranges, Math.min(a, b), Math.max(a, b), change.text.length);
-        oneByOne = TextDocument.update(oneByOne, [change], 2);
-      }
-      const combined = combineDescending(before, changes);
-      if (combined === undefined) continue;
-      combinedCount++;
-      const together = TextDocument.update(
-        TextDocument.create('file:///t.nix', 'nix', 1, before.getText()),
-        [combined.change],
-        2,
-      );
-      const combinedRanges = composeEdits([], combined.edits);
-      const where = `seed ${seed}, round ${round}: ${JSON.stringify({ text: before.getText(), changes })}`;
-      assert.equal(together.getText(), oneByOne.getText(), where);
-      assert.equal(together.lineCount, oneByOne.lineCount, where);
-      for (let offset = 0; offset <= oneByOne.getText().length; offset++)
-        assert.deepEqual(together.positionAt(offset), oneByOne.positionAt(offset), where);
-      assert.deepEqual(combinedRanges, ranges, where);
-    }
-    assert.ok(combinedCount > 500, `only ${combinedCount} notifications were combined`);
-  });
-
-  it('leaves one change, and changes that touch or are not from the end towards the start, to be applied one by one', () => {
-    const document = TextDocument.create('file:///t.nix', 'nix', 1, 'abcdef\nghij\n');
-    const at = (line: number, character: number) => ({ line, character });
-    const change = (from: Position, to: Position, text = 'X') => ({ range: { start: from, end: to }, text });
-    assert.equal(combineDescending(document, [change(at(0, 1), at(0, 2))]), undefined);
-    assert.equal(
-      combineDescending(document, [change(at(0, 1), at(0, 2)), change(at(1, 1), at(1, 2))]),
-      undefined,
-    );
-    assert.equal(
-      combineDescending(document, [change(at(0, 3), at(0, 4)), change(at(0, 2), at(0, 3))]),
-      undefined,
-    );
-    const both = combineDescending(document, [change(at(1, 1), at(1, 2), 'Y'), change(at(0, 1), at(0, 2))]);
-    assert.deepEqual(both?.change, { range: { start: at(0, 1), end: at(1, 2) }, text: 'Xcdef\ngY' });
   });
 });
