@@ -9,6 +9,7 @@
 import { BeyondParserLimits, parseNix } from '../src/nix/parse.js';
 import { hostileShapes } from '../test/util/hostileShapes.js';
 import { analyzeNix } from '../src/rules/analyze.js';
+import { ChunkedText } from '../src/nix/sourceText.js';
 import { generateDarwinConfig } from '../test/util/generateConfig.js';
 import { oneSyntaxError } from '../test/util/syntaxErrors.js';
 import { msSpread, ratioSpread, spread } from './stats.js';
@@ -48,15 +49,16 @@ export function benchHostile(runs = 3): void {
  * Keystrokes while the file has one syntax error (issue 8, goal 2; target <= 2x the clean
  * keystroke): the generated 20,000-line configuration with each kind of error planted a third of
  * the way in (test/util/syntaxErrors.ts), one character typed at a time two thirds of the way in,
- * re-analysed incrementally after each as the language server does.
+ * re-analysed incrementally after each as the language server does, on the text kept in pieces as
+ * the server keeps it (ChunkedText).
  */
 export function benchErrorKeystrokes(lines = 20_000, keystrokes = 25): void {
   const base = generateDarwinConfig(lines, 1);
   const kinds = ['unclosed-string', 'mistyped-in', 'missing-semicolon'] as const;
   /** One file being typed into: its analysis, its text, and where the typing happens. */
   const typed = [base, ...kinds.map((kind) => oneSyntaxError(base, kind).text)].map((text) => ({
-    analysis: analyzeNix(text),
-    current: text,
+    analysis: analyzeNix(ChunkedText.from(text)),
+    current: ChunkedText.from(text),
     at: text.indexOf('\n', Math.floor((text.length * 2) / 3)) + 1,
     times: [] as number[],
   }));
@@ -65,11 +67,8 @@ export function benchErrorKeystrokes(lines = 20_000, keystrokes = 25): void {
   for (let i = 0; i < keystrokes + 3; i++) {
     for (const file of typed) {
       const offset = file.at + i;
-      const next = `${file.current.slice(0, offset)}${i % 2 === 0 ? '#' : ' '}${file.current.slice(offset)}`;
-      // Made flat before the clock starts, as in the keystroke series (keystrokes.ts): copying the
-      // whole file costs every file alike and would pull each ratio toward 1.
-      next.charCodeAt(0);
       const start = performance.now();
+      const next = file.current.replace(offset, offset, i % 2 === 0 ? '#' : ' ');
       file.analysis = analyzeNix(
         next,
         {},

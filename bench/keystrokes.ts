@@ -9,46 +9,54 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyzeNix, type Analysis } from '../src/rules/analyze.js';
+import { ChunkedText } from '../src/nix/sourceText.js';
 import { generateDarwinConfig, generateShape } from '../test/util/generateConfig.js';
 import { LspClient } from '../test/server/lspClient.js';
 import { median, msSpread, spread } from './stats.js';
 
-/** What making each new text cost: wall time, and the memory pages the process touched for the first time. */
-interface Copies {
-  times: number[];
-  pageFaults: number[];
+/**
+ * What a keystroke would cost to make the new text if it were kept as one string, as the server
+ * kept it before ChunkedText: V8 copies the whole rope `a + b + c` on its first read. Wall times
+ * and the memory pages first touched, per keystroke (docs/dev/architecture.md#the-text-of-an-open-document).
+ */
+function flatCopies(text: string, count: number): { times: number[]; pageFaults: number[] } {
+  const at = typingPlace(text);
+  const times: number[] = [];
+  const pageFaults: number[] = [];
+  let current = text;
+  for (let i = 0; i < count + 5; i++) {
+    const faults = process.resourceUsage().minorPageFault;
+    const start = performance.now();
+    current = current.slice(0, at + i) + (i % 2 === 0 ? '#' : ' ') + current.slice(at + i);
+    current.charCodeAt(0);
+    if (i < 5) continue;
+    times.push(performance.now() - start);
+    pageFaults.push(process.resourceUsage().minorPageFault - faults);
+  }
+  return { times, pageFaults };
 }
 
 /**
  * Wall times of `count` keystrokes typed one after another in the middle of `text` (after 5
- * unmeasured), and of making each new text.
+ * unmeasured): the edit of the text, kept in pieces as the language server keeps it (ChunkedText),
+ * and the re-analysis.
  */
-function typeInto(text: string, count: number, copies: Copies = { times: [], pageFaults: [] }): number[] {
-  let analysis: Analysis = analyzeNix(text);
-  let current = text;
+function typeInto(text: string, count: number): number[] {
+  let current = ChunkedText.from(text);
+  let analysis: Analysis = analyzeNix(current);
   const at = typingPlace(text);
   const times: number[] = [];
   for (let i = 0; i < count + 5; i++) {
     const insert = i % 2 === 0 ? '#' : ' ';
     const offset = at + i;
-    const faults = process.resourceUsage().minorPageFault;
-    let start = performance.now();
-    const next = current.slice(0, offset) + insert + current.slice(offset);
-    // The new text is a rope until first read; reading it copies the whole file once (the
-    // editor's document does the same): timed on its own, not as re-analysis.
-    next.charCodeAt(0);
-    if (i >= 5) {
-      copies.times.push(performance.now() - start);
-      copies.pageFaults.push(process.resourceUsage().minorPageFault - faults);
-    }
-    start = performance.now();
+    const start = performance.now();
+    current = current.replace(offset, offset, insert);
     analysis = analyzeNix(
-      next,
+      current,
       {},
       { parsed: analysis.parsed, changes: [{ fromA: offset, toA: offset, fromB: offset, toB: offset + 1 }] },
     );
     if (i >= 5) times.push(performance.now() - start);
-    current = next;
   }
   if (analysis.parsed.hasErrors) console.log('(these keystrokes left a syntax error: not clean keystrokes)');
   return times;
@@ -117,11 +125,10 @@ export async function benchKeystrokes(): Promise<void> {
   // Warm up the JIT, or the first series (1k lines) pays for compiling the engine.
   typeInto(generateDarwinConfig(2_000, 2), 20);
   let previous: { lines: number; median: number } | undefined;
-  let newText: { text: string; copies: Copies } | undefined;
+  let text20k: string | undefined;
   for (const lines of [1_000, 20_000, 80_000, 320_000]) {
     const text = generateDarwinConfig(lines, 1);
-    const copies: Copies = { times: [], pageFaults: [] };
-    const times = spread(typeInto(text, 25, copies));
+    const times = spread(typeInto(text, 25));
     const growth = previous
       ? `   x${(times.median / previous.median).toFixed(2)} for x${(lines / previous.lines).toFixed(0)} lines`
       : '';
@@ -130,7 +137,7 @@ export async function benchKeystrokes(): Promise<void> {
       `generated, ${String(lineCount(text)).padStart(6)} lines   ${msSpread(times)}${growth}${target}`,
     );
     previous = { lines, median: times.median };
-    if (lines === 20_000) newText = { text, copies };
+    if (lines === 20_000) text20k = text;
   }
   for (const shape of ['nested', 'flat', 'modules'] as const) {
     // Each shape takes paths of its own through the engine (a long list of inline modules replays
@@ -143,13 +150,12 @@ export async function benchKeystrokes(): Promise<void> {
       `${`${shape},`.padEnd(10)} ${String(lineCount(text)).padStart(6)} lines   ${msSpread(spread(typeInto(text, 25)))}`,
     );
   }
-  if (newText) {
-    // A JavaScript string is flat: each keystroke's text is a new copy of the file, which any
-    // editor's document pays (vscode-languageserver-textdocument's update makes it). What that
-    // copy costs is mostly the fresh memory it lands in: page faults, expensive in some VMs.
-    const { text, copies } = newText;
+  if (text20k) {
+    // For comparison: the copy the figures above no longer pay. Mostly the fresh memory it lands
+    // in: page faults, expensive in some VMs.
+    const copies = flatCopies(text20k, 25);
     console.log(
-      `the new text itself, ${lineCount(text)} lines (${(text.length / 1024).toFixed(0)} KiB): ${msSpread(spread(copies.times))}, ${median(copies.pageFaults)} page faults each   (not in the figures above; the server's didChange pays it)`,
+      `the new text as one string, ${lineCount(text20k)} lines (${(text20k.length / 1024).toFixed(0)} KiB): ${msSpread(spread(copies.times))}, ${median(copies.pageFaults)} page faults each   (what each keystroke would add if the text were kept whole; ChunkedText avoids it)`,
     );
   }
   await throughServer(generateDarwinConfig(20_000, 1));
