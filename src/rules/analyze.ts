@@ -137,7 +137,7 @@ export function analyzeParsed(
   const linesOf = (file: string): LineIndex | undefined => {
     if (!otherLines.has(file)) {
       // (Any configuration's view of the other files has their texts: the same files.)
-      let other: string | undefined;
+      let other: SourceText | undefined;
       for (const source of [options.elsewhere, ...(options.contexts ?? []).map((c) => c.elsewhere)])
         other ??= source?.textOf?.(file);
       otherLines.set(file, other === undefined ? undefined : new LineIndex(other));

@@ -65,7 +65,7 @@ export interface Elsewhere {
   fileOf(def: OptionDefinition): string | undefined;
   /** The text of such a file, to place related information in it (optional: without it, related
    *  information in other files is left out). */
-  textOf?(file: string): string | undefined;
+  textOf?(file: string): SourceText | undefined;
 }
 
 /** Definitions at exactly `path` in the other files of the configuration. */

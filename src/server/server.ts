@@ -3,6 +3,7 @@
  * completion, settings and the probe requests. Everything lives in the object this returns,
  * so a test or a second connection gets its own state (no module-level singletons).
  */
+import type { SourceText } from '../nix/sourceText.js';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
@@ -123,10 +124,10 @@ export function startServer(connection: Connection): { dispose: () => void } {
   };
 
   /** Another file's text, to place related information in it: the editor's when it is open. */
-  const textOf = (file: string): string | undefined => {
+  const textOf = (file: string): SourceText | undefined => {
     const uri = pathToFileURL(file).href;
     const open = store.has(uri) ? store.document(uri) : undefined;
-    if (open) return open.getText();
+    if (open) return open.text;
     try {
       return readFileSync(file, 'utf8');
     } catch {
