@@ -29,11 +29,6 @@ export interface SourceText {
 /** Characters per piece when a text is cut; a piece grows to twice that before it is cut again. */
 const CHUNK = 16 * 1024;
 
-/** `text` as one string: free for a string; a copy of the whole text for a ChunkedText (cold paths only). */
-export function flatText(text: SourceText): string {
-  return typeof text === 'string' ? text : text.slice();
-}
-
 /** `text` with [from, to) replaced by `insert`, of the same kind (a ChunkedText stays chunked). */
 export function replaceIn(text: SourceText, from: number, to: number, insert: string): SourceText {
   return typeof text === 'string'
