@@ -49,8 +49,11 @@ export class LineIndex {
     if (!first || !last || previous.text.length + moved !== text.length || previous.scanned === 0)
       return index;
     previous.carriageReturns ??= previous.text.indexOf('\r') >= 0;
-    index.carriageReturns = text.indexOf('\r') >= 0;
-    if (previous.carriageReturns || index.carriageReturns) return index;
+    if (previous.carriageReturns) return index;
+    // The text before had no \r, so the new one has one only where the changes wrote: searched
+    // there, not in the whole text on every keystroke.
+    index.carriageReturns = changes.some((c) => text.slice(c.fromB, c.toB).indexOf('\r') >= 0);
+    if (index.carriageReturns) return index;
     // Before the first change nothing moved: a start at p follows a break at p - 1 < fromA.
     const kept = previous.countUpTo(first.fromA);
     const after = previous.count - previous.countUpTo(last.toA);
