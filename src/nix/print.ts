@@ -4,6 +4,7 @@
  * check every fix's output with `nix-instantiate --parse`.
  */
 import { charAt, type SourceText } from './sourceText.js';
+import { lineIndent } from './indent.js';
 import type { AttrSetInfo, ModuleInfo, Span } from './model.js';
 
 /** An edit in document offsets; the engine converts it to an LSP range. */
@@ -31,14 +32,6 @@ export function nixString(value: string): string {
 
 export function nixStringList(values: readonly string[]): string {
   return values.length === 0 ? '[ ]' : `[ ${values.map(nixString).join(' ')} ]`;
-}
-
-/** The whitespace that starts the line holding `offset`. */
-export function lineIndent(text: SourceText, offset: number): string {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
-  let end = start;
-  while (charAt(text, end) === ' ' || charAt(text, end) === '\t') end++;
-  return text.slice(start, end);
 }
 
 /** Re-indent the lines after the first of a multi-line value to sit under `indent`. */
