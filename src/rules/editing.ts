@@ -108,6 +108,18 @@ export function bindingValueText(text: SourceText, def: OptionDefinition): strin
   return binding.slice(eq + 1, semi < 0 ? undefined : semi).trim();
 }
 
+/**
+ * Whether the binding's value is written as a set literal (`a = { … };`), the one kind of value Nix's
+ * parser merges with other bindings of the same name (src/libexpr/parser.y `addAttr`; ../nix/duplicates.ts).
+ * `def.value` is the value after unwrapping mkMerge/mkIf: `a = mkMerge [ { … } ];` is a set to the
+ * module system but a call to the parser, and `a.b = …;` beside it is "attribute 'a' already defined".
+ */
+function writtenAsSet(text: SourceText, def: OptionDefinition): boolean {
+  if (def.value.kind !== 'attrs' || def.inherited) return false;
+  const { from, to } = def.value.span;
+  return text.slice(from, to) === bindingValueText(text, def);
+}
+
 /** `prefix` leads to `path` and is shorter: `path` is inside it. */
 const strictPrefix = (prefix: readonly string[], path: readonly string[]) =>
   prefix.length < path.length && startsWith(path, prefix);
@@ -135,10 +147,10 @@ export function wouldClash(
       // A binding whose value holds the moved one (`config = { pkgs, ... }: { … }`) is its container.
       if (other.bindingSpan.from <= def.bindingSpan.from && def.bindingSpan.to <= other.bindingSpan.to)
         continue;
-      const bothSets = def.value.kind === 'attrs' && other.value.kind === 'attrs';
+      const bothSets = writtenAsSet(ctx.text, def) && writtenAsSet(ctx.text, other);
       if (samePath(path, other.path) && !bothSets) return true;
-      if (strictPrefix(path, other.path) && def.value.kind !== 'attrs') return true;
-      if (strictPrefix(other.path, path) && other.path.length > writtenFrom && other.value.kind !== 'attrs')
+      if (strictPrefix(path, other.path) && !writtenAsSet(ctx.text, def)) return true;
+      if (strictPrefix(other.path, path) && other.path.length > writtenFrom && !writtenAsSet(ctx.text, other))
         return true;
     }
   }

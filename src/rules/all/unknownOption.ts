@@ -13,9 +13,11 @@ import {
   describeOption,
   misplacedOption,
   removedOption,
+  samePath,
   startsWith,
   type MisplacedOption,
 } from '../../schema/index.js';
+import { nixAttrPath } from '../../nix/print.js';
 import { closest } from '../distance.js';
 import { moveDefinition, wouldClash } from '../editing.js';
 import {
@@ -34,7 +36,15 @@ const dotted = (path: readonly string[]) => path.join('.');
 function firstUnknown(
   def: OptionDefinition,
   configHasImports: boolean,
-): { index: number; siblings: string[]; misplaced?: MisplacedOption | undefined } | undefined {
+):
+  | {
+      index: number;
+      siblings: string[];
+      misplaced?: MisplacedOption | undefined;
+      /** The names the unknown one stands for, when it is two run together (`withoutDot`). */
+      joined?: string[];
+    }
+  | undefined {
   for (const closed of CLOSED_SETS) {
     if (!startsWith(def.path, closed) || def.path.length <= closed.length) continue;
     const index = closed.length;
@@ -60,10 +70,26 @@ function firstUnknown(
   if (def.path[0] === 'nix' && def.path.length >= 2) {
     const name = def.path[1] ?? '';
     const known = ['linux-builder', 'buildMachines', 'distributedBuilds'];
-    const near = known.includes(name) ? undefined : closest(name, known);
+    if (known.includes(name)) return undefined;
+    const joined = withoutDot(name);
+    if (joined) return { index: 1, siblings: [], joined };
+    const near = closest(name, known);
     if (near) return { index: 1, siblings: [near] };
   }
   return undefined;
+}
+
+/**
+ * `linux-builderconfig` is `linux-builder.config` with its dot lost: the name of an option under
+ * `nix.linux-builder`, run into the name before it. The closest single name (`linux-builder`) would
+ * move the whole value onto the builder's own set, which is not what was meant.
+ */
+function withoutDot(name: string): string[] | undefined {
+  const head = 'linux-builder';
+  if (!name.startsWith(head) || name.length === head.length) return undefined;
+  const rest = name.slice(head.length);
+  const options = childOptions(['nix', head]).map((o) => o.path[2]);
+  return options.includes(rest) ? [head, rest] : undefined;
 }
 
 function fixesFor(
@@ -86,19 +112,20 @@ function fixesFor(
     return [{ title, isPreferred: true, edits: move.edits }];
   }
   // A prefix is misspelt (`nix.linux-buildr.enable`): rename just that name, unless the renamed
-  // bindings would then clash with ones already written under the right name.
+  // bindings would then clash with ones already written under the right name. The name may stand
+  // for more than one (`linux-builderconfig` for `linux-builder.config`); what comes before it stays.
   const span = def.pathSpans[index];
-  const name = target[index];
-  if (!span || !name) return [];
+  const names = target.slice(index, index + target.length - def.path.length + 1);
+  if (!span || names.length === 0 || !samePath(target.slice(0, index), def.path.slice(0, index))) return [];
   const renamed = ctx.located.definitions
     .filter((d) => d.pathSpans[index]?.from === span.from && d.pathSpans[index]?.to === span.to)
-    .map((d) => ({ def: d, path: d.path.map((p, i) => (i === index ? name : p)) }));
+    .map((d) => ({ def: d, path: [...d.path.slice(0, index), ...names, ...d.path.slice(index + 1)] }));
   if (wouldClash(ctx, renamed, index)) return [];
   return [
     {
-      title: `Change to ${name}`,
+      title: `Change to ${dotted(names)}`,
       isPreferred: true,
-      edits: [{ from: span.from, to: span.to, newText: name }],
+      edits: [{ from: span.from, to: span.to, newText: nixAttrPath(names) }],
     },
   ];
 }
@@ -139,6 +166,9 @@ export const unknownOptionRule: Rule = {
         tail = unknown.misplaced.correctPath
           ? `: it is ${dotted(unknown.misplaced.correctPath)}`
           : `: ${clause.charAt(0).toLowerCase()}${clause.slice(1)}`;
+      } else if (unknown.joined) {
+        tail = `: did you mean ${dotted(unknown.joined)}?`;
+        target = [...parent, ...unknown.joined, ...def.path.slice(unknown.index + 1)];
       } else {
         const suggestion = closest(name, unknown.siblings);
         if (suggestion) {

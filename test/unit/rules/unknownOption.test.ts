@@ -52,6 +52,34 @@ describe('rule unknown-option', () => {
     assert.equal(fixed, '{ nix.linux-builder.enable = true; }\n');
   });
 
+  it('reads a lost dot (nix.linux-builderconfig) as linux-builder.config, not as the builder itself', () => {
+    // A typo found by the fix-safety sweep in test/fixtures/nix/builderConfig.nix: "did you mean
+    // linux-builder" moved the VM's config onto nix.linux-builder, beside nix.linux-builder.enable.
+    const text =
+      '{ lib, ... }:\nwith lib;\n{\n  nix.linux-builder.enable = true;\n  nix.linux-builderconfig = mkMerge [\n    { virtualisation.cores = 6; }\n  ];\n}\n';
+    const [hit] = expectFindings(text, 'unknown-option', [5]);
+    assert.match(hit.message, /did you mean linux-builder\.config\?/);
+    const [fixed] = expectFixesWork(text, 'unknown-option');
+    assert.match(fixed, /\n {2}nix\.linux-builder\.config = mkMerge \[\n/);
+    // Written as a prefix of other names, only that name changes.
+    const [renamed] = expectFixesWork(
+      '{ nix.linux-builderconfig.virtualisation.cores = 6; }\n',
+      'unknown-option',
+    );
+    assert.equal(renamed, '{ nix.linux-builder.config.virtualisation.cores = 6; }\n');
+  });
+
+  it('moves no mkMerge onto a name other bindings make a set of (Nix merges only sets written as sets)', () => {
+    const beside = '  nix.linux-builder.maxJobs = 2;\n}\n';
+    const merged = `{ lib, ... }:\n{\n  nix.linux-buildr = lib.mkMerge [ { enable = true; } ];\n${beside}`;
+    const [hit] = expectFindings(merged, 'unknown-option', [3]);
+    assert.deepEqual(hit.fixes, []);
+    // The same set written as a set merges with nix.linux-builder.maxJobs: that one moves.
+    const literal = `{ lib, ... }:\n{\n  nix.linux-buildr = { enable = true; };\n${beside}`;
+    const [fixed] = expectFixesWork(literal, 'unknown-option');
+    assert.match(fixed, /nix\.linux-builder = \{ enable = true; \};/);
+  });
+
   it('flags names under config that are no NixOS option, but not real NixOS namespaces', () => {
     const text =
       '{\n  nix.linux-builder.config = {\n    diskSize = 40960;\n    networking.hostName = "vm";\n    services.openssh.enable = true;\n    users.users.builder.extraGroups = [ "wheel" ];\n  };\n}\n';
