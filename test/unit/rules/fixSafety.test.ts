@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { LineIndex } from '../../../src/nix/lines.js';
 import { parseNix } from '../../../src/nix/parse.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
@@ -14,7 +14,7 @@ import type { Finding } from '../../../src/protocol/findings.js';
 import { analyzeNix } from '../../../src/rules/analyze.js';
 import { isOneBindingOrExpression, lineEnding } from '../../../src/rules/fixGuard.js';
 import { nixParseError } from '../../util/nixCheck.js';
-import { examplesDir, fixturesDir } from '../../util/paths.js';
+import { examplesDir, fixturesDir, projectRoot } from '../../util/paths.js';
 import { requireTools } from '../../util/prerequisites.js';
 import { originalOffset, typoVariants, type Typo } from '../../util/typos.js';
 import { itemAt } from '../../util/itemAt.js';
@@ -97,7 +97,8 @@ describe('quick fixes on single-typo variants of every example and fixture', fun
       const extents = bindingExtents(original);
       const variants: (Typo | { kind: 'none'; at: -1; text: string })[] = [
         { kind: 'none', at: -1, text: original },
-        ...typoVariants(file, original, settings.seed, perClassFor(file)),
+        // (Seeded by the path inside the project: a clone anywhere else sweeps the same variants.)
+        ...typoVariants(relative(projectRoot, file), original, settings.seed, perClassFor(file)),
       ];
       for (const variant of variants) {
         stats.variants++;
