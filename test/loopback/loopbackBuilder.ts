@@ -226,6 +226,11 @@ export interface MacOptions {
   publicHostKey?: 'good' | 'other' | 'other-type' | 'bare-blob' | 'none';
   /** root's known_hosts gets the builder's key under the alias (for entries without publicHostKey). */
   rootKnownHosts?: boolean;
+  /**
+   * A global known_hosts (ssh_config's GlobalKnownHostsFile, which Nix leaves alone) holds the
+   * builder's key under the name ssh looks up without HostKeyAlias (`[localhost]:port`).
+   */
+  globalKnownHosts?: boolean;
   /** root's own /var/root/.ssh/config Includes the drop-in (the corporate fix). */
   rootConfigInclude?: boolean;
   /** The builder's host alias (Determinate's VM is `nixos-vm-based-linux-builder`). */
@@ -293,8 +298,13 @@ export function stageMac(
   const p = (rel: string): string => join(root, rel);
   writeFileSync(
     p('etc/ssh/ssh_config'),
-    `${o.include === false ? '# managed by Chef: no Include\n' : `Include ${p('etc/ssh/ssh_config.d')}/*\n`}Host *\n  SendEnv LANG LC_*\n`,
+    `${o.include === false ? '# managed by Chef: no Include\n' : `Include ${p('etc/ssh/ssh_config.d')}/*\n`}Host *\n  SendEnv LANG LC_*\n${o.globalKnownHosts === true ? `  GlobalKnownHostsFile ${p('etc/ssh/ssh_known_hosts')}\n` : ''}`,
   );
+  if (o.globalKnownHosts === true)
+    writeFileSync(
+      p('etc/ssh/ssh_known_hosts'),
+      `[localhost]:${o.port ?? builder.port} ${builder.hostKeyPub}\n`,
+    );
   const key = p('etc/nix/builder_ed25519');
   const alias = o.alias ?? 'linux-builder';
   if (o.hostBlock !== false) {

@@ -365,6 +365,25 @@ describe('probe --root against a loopback builder (real sshd, ssh and Nix)', fun
     assertCause(report, run, 'host-key-unknown', /\[localhost\]:\d+/);
   });
 
+  it('Host block without HostKeyAlias, but the global known_hosts has the key under [localhost]:port: ok, as ssh accepts it', async function () {
+    // --only host-key: no run-wide connection, so host-key judges the files itself (its fallback).
+    const only = ['--only', 'host-key'];
+    const { report, run } = await probe(
+      'no-alias-global',
+      { hostKeyAlias: false, globalKnownHosts: true },
+      only,
+    );
+    const hostKey = report.results.find((r) => r.id === 'host-key');
+    assert.equal(hostKey?.status, 'ok', `${hostKey?.summary}\n${run.stderr}`);
+    assert.match(hostKey?.summary ?? '', /global known_hosts as '\[localhost\]:\d+'/);
+    // The same Mac without that file: the fallback says what the full run says (host-key-unknown).
+    const without = await probe('no-alias-only', { hostKeyAlias: false }, only);
+    assertCause(without.report, without.run, 'host-key-unknown', /\[localhost\]:\d+/);
+    // And a full run, whose connection is ssh's own answer, agrees with the first.
+    const full = await probe('no-alias-global-full', { hostKeyAlias: false, globalKnownHosts: true });
+    assertCause(full.report, full.run, 'ok', /Nix 2\.8/);
+  });
+
   it('no Host block at all (drop-in disabled): hostname-unresolved, and the fix is not /etc/hosts', async function () {
     const { report, run } = await probe('no-host-block', { hostBlock: false });
     assertCause(report, run, 'hostname-unresolved', /linux-builder/);
