@@ -142,8 +142,8 @@ export const hostKeyProbe: ProbeDefinition = {
       // `name` (docs/dev/domain.md#how-nix-connects-to-a-remote-builder: which host keys ssh accepts).
       const global = knownHostsKeys(ctx, eff.globalknownhostsfiles, name);
       const inGlobal = served.find((k) => global.keys.includes(k));
+      evidence.push(...global.evidence);
       if (inGlobal !== undefined) {
-        evidence.push(...global.evidence);
         return {
           status: 'ok',
           summary: `the server's ${inGlobal.split(' ')[0]} host key is in the global known_hosts as '${name}', where ssh finds it beside the pinned key`,
