@@ -116,8 +116,20 @@ export function bindingValueText(text: SourceText, def: OptionDefinition): strin
  */
 function writtenAsSet(text: SourceText, def: OptionDefinition): boolean {
   if (def.value.kind !== 'attrs' || def.inherited) return false;
+  // The set is the whole value between `=` and `;` (bindingValueText), read by offsets: `other`
+  // may be a whole `nix = { … }`, and this runs for every definition that shares a path.
   const { from, to } = def.value.span;
-  return text.slice(from, to) === bindingValueText(text, def);
+  const eq = text.indexOf('=', def.nameSpan.to);
+  const semi = text.lastIndexOf(';', def.bindingSpan.to - 1);
+  return eq >= 0 && eq < from && semi >= to && onlySpace(text, eq + 1, from) && onlySpace(text, to, semi);
+}
+
+function onlySpace(text: SourceText, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** `prefix` leads to `path` and is shorter: `path` is inside it. */
@@ -147,8 +159,8 @@ export function wouldClash(
       // A binding whose value holds the moved one (`config = { pkgs, ... }: { … }`) is its container.
       if (other.bindingSpan.from <= def.bindingSpan.from && def.bindingSpan.to <= other.bindingSpan.to)
         continue;
-      const bothSets = writtenAsSet(ctx.text, def) && writtenAsSet(ctx.text, other);
-      if (samePath(path, other.path) && !bothSets) return true;
+      if (samePath(path, other.path) && !(writtenAsSet(ctx.text, def) && writtenAsSet(ctx.text, other)))
+        return true;
       if (strictPrefix(path, other.path) && !writtenAsSet(ctx.text, def)) return true;
       if (strictPrefix(other.path, path) && other.path.length > writtenFrom && !writtenAsSet(ctx.text, other))
         return true;
