@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { locate } from '../src/nix/locate.js';
-import { parser } from '../src/nix/generated/parser.js';
+import { parser } from '../src/nix/parser.js';
 import { analyzeNix, type Analysis } from '../src/rules/analyze.js';
 import { generateDarwinConfig } from '../test/util/generateConfig.js';
 import { median, ms, msSpread, ratio, ratioSpread, spread, timePairs } from './stats.js';

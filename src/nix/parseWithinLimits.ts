@@ -5,7 +5,7 @@
 import type { SourceText } from './sourceText.js';
 import { NodeProp, Tree, type Input, type PartialParse, type TreeFragment } from '@lezer/common';
 import type { InputStream } from '@lezer/lr';
-import { parser } from './generated/parser.js';
+import { parser } from './parser.js';
 import { stringReadings, type StringReading } from './tokens.js';
 import { longestCountedNode, MIN_BIG_REDUCTION } from './bigReductions.js';
 

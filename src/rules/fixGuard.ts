@@ -10,7 +10,7 @@
  * - inserted line breaks are the file's own (a CRLF file gets CRLF).
  */
 import { charAt, type SourceText } from '../nix/sourceText.js';
-import { parser } from '../nix/generated/parser.js';
+import { parser } from '../nix/parser.js';
 import type { Span } from '../nix/model.js';
 import type { OffsetEdit } from '../nix/print.js';
 import type { OffsetFix } from './rule.js';
