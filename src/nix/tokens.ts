@@ -16,6 +16,16 @@
 import { ExternalTokenizer, type InputStream } from '@lezer/lr';
 import {
   identifier,
+  kwAssert,
+  kwElse,
+  kwIf,
+  kwIn,
+  kwInherit,
+  kwLet,
+  kwOr,
+  kwRec,
+  kwThen,
+  kwWith,
   IndentedContent,
   Uri,
   indStringEnd,
@@ -347,8 +357,37 @@ export const identifierTokens = new ExternalTokenizer((input) => {
   } else if (first !== 95) return; // _
   let i = 1;
   while (isIdentifierChar(input.peek(i))) i++;
-  input.acceptToken(identifier, i);
+  input.acceptToken(keywordOrIdentifier(input, i), i);
 });
+
+/** Nix's keywords (lexer.l), each with its term, as character codes. */
+const keywords = (
+  [
+    ['assert', kwAssert],
+    ['else', kwElse],
+    ['if', kwIf],
+    ['in', kwIn],
+    ['inherit', kwInherit],
+    ['let', kwLet],
+    ['or', kwOr],
+    ['rec', kwRec],
+    ['then', kwThen],
+    ['with', kwWith],
+  ] as const
+).map(([word, term]) => ({ codes: Array.from(word, (c) => c.charCodeAt(0)), term }));
+
+/** The keyword the identifier of `length` characters here is, or `identifier`; compared in place, not copied. */
+function keywordOrIdentifier(input: InputStream, length: number): number {
+  if (length < 2 || length > 7) return identifier;
+  const first = input.next;
+  for (const { codes, term } of keywords) {
+    if (codes.length !== length || codes[0] !== first) continue;
+    let k = 1;
+    while (k < length && input.peek(k) === codes[k]) k++;
+    if (k === length) return term;
+  }
+  return identifier;
+}
 
 // Character tests come before `stack.canShift`, which is the expensive part: most positions
 // where a path could start hold an ordinary identifier.
