@@ -115,7 +115,8 @@ export function analyzeParsed(
   ruleLocated?: Located,
 ): Analysis {
   const { text } = parsed;
-  const lines = lineIndexOf(parsed);
+  // (Made when a finding needs a position: most files of a `check` have none.)
+  const lines = (): LineIndex => lineIndexOf(parsed);
   const disabled = new Set(options.disabledRules ?? []);
   const findings: Finding[] = [];
   // Every fix passes the same safety checks (fixGuard.ts) on its way out.
@@ -145,14 +146,14 @@ export function analyzeParsed(
     return otherLines.get(file);
   };
   const toRelated = (r: NonNullable<RuleFinding['related']>[number]): RelatedInformation | undefined => {
-    const index = r.file === undefined ? lines : linesOf(r.file);
+    const index = r.file === undefined ? lines() : linesOf(r.file);
     if (!index) return undefined; // another file whose text we do not have: nowhere to point
     const range = { start: index.positionAt(r.span.from), end: index.positionAt(r.span.to) };
     return r.file === undefined ? { range, message: r.message } : { file: r.file, range, message: r.message };
   };
   const toFinding = (code: RuleId, f: RuleFinding): Finding => {
     const finding: Finding = {
-      range: { start: lines.positionAt(f.span.from), end: lines.positionAt(f.span.to) },
+      range: { start: lines().positionAt(f.span.from), end: lines().positionAt(f.span.to) },
       severity: f.severity,
       code,
       message: f.message,
@@ -163,7 +164,7 @@ export function analyzeParsed(
           title: fix.title,
           isPreferred: fix.isPreferred,
           edits: fix.edits.map((e) => ({
-            range: { start: lines.positionAt(e.from), end: lines.positionAt(e.to) },
+            range: { start: lines().positionAt(e.from), end: lines().positionAt(e.to) },
             newText: e.newText,
           })),
         })),
