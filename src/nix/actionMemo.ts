@@ -51,13 +51,18 @@ const LISTED = -1;
 /** One action `a`, whatever `index` is, is held as a + SINGLE. */
 const SINGLE = 2;
 
-/** Whether `parser`'s parses use the memo (false: Lezer's internals were not as expected). */
-export function memoizeActions(parser: LRParser): boolean {
+/**
+ * Whether `parser`'s parses use the memo (false: Lezer's internals were not as expected).
+ * `variant`, a parser configured from it with the same tables (another bufferLength: parser.ts),
+ * shares the memo when its tables are indeed the same objects.
+ */
+export function memoizeActions(parser: LRParser, variant?: LRParser): boolean {
   const proto = tokenCachePrototype(parser);
   const term = (parser as unknown as { maxTerm?: unknown }).maxTerm;
   if (!proto || typeof term !== 'number') return false;
   const maxTerm = term;
   if ((proto.addActions as { memoFor?: LRParser }).memoFor === parser) return true;
+  const alike = variant && sameTables(parser, variant) ? variant : parser;
   const original = proto.addActions;
   const putAction = proto.putAction;
   const codes: (Int32Array | undefined)[] = [];
@@ -93,7 +98,9 @@ export function memoizeActions(parser: LRParser): boolean {
     end: number,
     index: number,
   ): number {
-    if (stack.p.parser !== parser || token > maxTerm) return original.call(this, stack, token, end, index);
+    const from = stack.p.parser;
+    if ((from !== parser && from !== alike) || token > maxTerm)
+      return original.call(this, stack, token, end, index);
     const byToken = (codes[stack.state] ??= new Int32Array(maxTerm + 1));
     let code = byToken[token] ?? UNKNOWN;
     if (code === UNKNOWN) code = byToken[token] = encode(stack, token);
@@ -104,8 +111,8 @@ export function memoizeActions(parser: LRParser): boolean {
     for (let i = 0; i < actions.length; i++) index = this.putAction(actions[i] ?? 0, token, end, index);
     return index;
   };
-  // (The test compares the memo with Lezer's own function, kept here.)
-  Object.assign(addActions, { memoFor: parser, original });
+  // (The test compares the memo with Lezer's own function, kept here, and reads which parsers it serves.)
+  Object.assign(addActions, { memoFor: parser, original, serves: [...new Set([parser, alike])] });
   proto.addActions = addActions;
   return true;
 }
@@ -125,4 +132,15 @@ function tokenCachePrototype(parser: LRParser): TokenCacheInternals | undefined 
   )
     return undefined;
   return proto as TokenCacheInternals;
+}
+
+/** Whether two parsers read the same parse tables (what addActions reads: states and data). */
+function sameTables(a: LRParser, b: LRParser): boolean {
+  const tables = (p: LRParser) => p as unknown as { states?: unknown; data?: unknown };
+  return (
+    tables(a).states !== undefined &&
+    tables(a).states === tables(b).states &&
+    tables(a).data !== undefined &&
+    tables(a).data === tables(b).data
+  );
 }

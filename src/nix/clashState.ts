@@ -43,8 +43,16 @@ const statesOf = new WeakMap<TreeMemo, ClashState[]>();
 /** Big sets followed per document (a file with more big sets recounts the others now and then). */
 const MAX_STATES = 8;
 
-/** The summary of the node at `cursor` (a set, run or item; the cursor is left there). */
-function summarize(cursor: TreeCursor, text: SourceText, memo: WeakMap<Tree, Summary>): Summary {
+/**
+ * The summary of the node at `cursor` (a set, run or item; the cursor is left there). The trees
+ * summarized now (not found in the memo) are added to `made`.
+ */
+function summarize(
+  cursor: TreeCursor,
+  text: SourceText,
+  memo: WeakMap<Tree, Summary>,
+  made: Set<Tree>,
+): Summary {
   const summary: Summary = { keys: [], children: [], unsure: false };
   if (clashRole(cursor.type.id) === 'item') {
     summary.unsure = itemKeys(cursor, text, summary.keys);
@@ -58,7 +66,10 @@ function summarize(cursor: TreeCursor, text: SourceText, memo: WeakMap<Tree, Sum
       const tree = cursor.tree;
       if (tree) {
         summary.children.push(tree);
-        if (!memo.has(tree)) memo.set(tree, summarize(cursor, text, memo));
+        if (!memo.has(tree)) {
+          made.add(tree);
+          memo.set(tree, summarize(cursor, text, memo, made));
+        }
       } else if (role === 'run') visit();
       else if (itemKeys(cursor, text, summary.keys)) summary.unsure = true;
     } while (cursor.nextSibling());
@@ -100,19 +111,25 @@ export function mayClashInBigSet(
   treeMemo: TreeMemo,
 ): boolean {
   const memo = memoFor<Summary>(treeMemo, 'clashSummaries');
-  const top = summarize(cursor, text, memo);
+  const made = new Set<Tree>();
+  const top = summarize(cursor, text, memo, made);
   memo.set(set, top);
   const states = statesOf.get(treeMemo) ?? [];
   statesOf.set(treeMemo, states);
   // The state of a version this one shares a subtree with: under the rebuilt spine (the new
-  // nodes from the set down to the edit) lie the old version's untouched runs.
+  // nodes from the set down to the edit, the ones summarized now) lie the old version's untouched
+  // runs. Only the spine is searched: an old run that is not a member of a state was not in that
+  // state's version, and what it holds seldom is (a miss only costs a count afresh). A file with
+  // two big sets rebuilt by each keystroke (a `let` whose `in` is mistyped runs on to the end,
+  // inside the file's top set) otherwise searched 256 nodes of each set for the other's state.
   const shares = (state: ClashState, summary: Summary, budget: { nodes: number }): boolean =>
     summary.children.some((child) => {
       if (state.members.has(child)) return true;
+      if (!made.has(child)) return false;
       const inner = memo.get(child);
       return --budget.nodes > 0 && inner !== undefined && shares(state, inner, budget);
     });
-  let state = states.find((s) => s.tree === set || shares(s, top, { nodes: 256 }));
+  let state = states.find((s) => s.tree === set) ?? states.find((s) => shares(s, top, { nodes: 256 }));
   if (state && !memo.has(state.tree)) {
     // (Its summary is gone: count afresh.)
     states.splice(states.indexOf(state), 1);

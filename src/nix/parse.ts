@@ -8,6 +8,7 @@ import type { SourceText } from './sourceText.js';
 import type { Recovery } from './parseWithinLimits.js';
 import { parseReadingStrings, type BreakDecision } from './stringBreaks.js';
 import { errorNodes, newTreeMemo, treeHasError, type TreeMemo } from './treeMemo.js';
+import { parser, parserAroundErrors } from './parser.js';
 
 export { BeyondParserLimits } from './parseWithinLimits.js';
 
@@ -76,7 +77,10 @@ export function startParseNix<T extends SourceText>(
   const earlier = previous?.parsed.breaks;
   const settled =
     earlier && previous.changes.every((change) => change.fromA >= earlier.dependsTo) ? earlier : undefined;
-  let parse = parseReadingStrings(text, reusable, slice, settled);
+  // A document with a syntax error is re-parsed around it on every keystroke: small buffers make
+  // that stretch short (parser.ts, parserAroundErrors).
+  const lezer = previous?.parsed.hasErrors ? parserAroundErrors : parser;
+  let parse = parseReadingStrings(text, reusable, slice, settled, lezer);
   let reused = reusable.length > 0;
   return {
     advance(budgetMs) {
@@ -88,7 +92,7 @@ export function startParseNix<T extends SourceText>(
       // became ambiguous), only a parse from scratch is sure to equal one.
       if (reused && !proven) {
         reused = false;
-        parse = parseReadingStrings(text, [], slice);
+        parse = parseReadingStrings(text, [], slice, undefined, lezer);
         return null;
       }
       const memo = previous?.parsed.memo ?? newTreeMemo();

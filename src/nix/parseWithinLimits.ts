@@ -4,7 +4,7 @@
  */
 import type { SourceText } from './sourceText.js';
 import { NodeProp, Tree, type Input, type PartialParse, type TreeFragment } from '@lezer/common';
-import type { InputStream } from '@lezer/lr';
+import type { InputStream, LRParser } from '@lezer/lr';
 import { parser } from './parser.js';
 import { stringReadings, type StringReading } from './tokens.js';
 import { longestCountedNode, MIN_BIG_REDUCTION } from './bigReductions.js';
@@ -248,9 +248,11 @@ export class ParseWithinLimits {
     private readonly text: SourceText,
     fragments: readonly TreeFragment[],
     reading?: StringReading,
+    /** The grammar's parser, or its variant with small buffers (parser.ts). */
+    lezer: LRParser = parser,
   ) {
     this.input = new ChunkedInput(text);
-    this.parse = parser.startParse(this.input, fragments);
+    this.parse = lezer.startParse(this.input, fragments);
     const internals = this.parse as unknown as ParseInternals;
     if (reading && internals.stream) stringReadings.set(internals.stream, reading);
     this.watchRecovery(internals);

@@ -19,6 +19,7 @@
  */
 import type { SourceText } from './sourceText.js';
 import { TreeFragment, type Tree } from '@lezer/common';
+import type { LRParser } from '@lezer/lr';
 import { ParseWithinLimits, type ParseStep, type ParseWatch, type Recovery } from './parseWithinLimits.js';
 import type { MultiLineContent } from './tokens.js';
 
@@ -109,12 +110,15 @@ const finished = (parse: ParseWithinLimits, tree: Tree, decision: BreakDecision)
  * errors after them. (If the parse does not stop where the earlier one did, which the reasoning
  * excludes, the search is made afresh.) A keystroke two thirds into a 20k-line file with an error a
  * third in was spending as much on the search, a parse around the error, as on the rest.
+ *
+ * `lezer`: the parser to parse with (parser.ts: the grammar's, or its variant with small buffers).
  */
 export function* parseReadingStrings(
   text: SourceText,
   fragments: readonly TreeFragment[],
   slice: Slice,
   earlier?: BreakDecision,
+  lezer?: LRParser,
 ): Generator<void, ReadStrings> {
   let breaks: number[] = [];
   // A parse without fragments reads every string itself: what it records is complete.
@@ -128,8 +132,8 @@ export function* parseReadingStrings(
   if (replay) {
     breaks = [...replay.breaks];
     dependsTo = replay.dependsTo;
-    parse = new ParseWithinLimits(text, cut(fragments, breaks, text.length), { breaks });
-  } else parse = new ParseWithinLimits(text, fragments, { breaks, multiLine: recorded });
+    parse = new ParseWithinLimits(text, cut(fragments, breaks, text.length), { breaks }, lezer);
+  } else parse = new ParseWithinLimits(text, fragments, { breaks, multiLine: recorded }, lezer);
   for (;;) {
     const first = yield* run(parse, { firstError: true }, slice);
     if (first !== 'error' && first !== 'reached')
@@ -146,7 +150,7 @@ export function* parseReadingStrings(
       if (stoppedAt !== null) {
         breaks = [];
         dependsTo = 0;
-        parse = new ParseWithinLimits(text, fragments, { breaks });
+        parse = new ParseWithinLimits(text, fragments, { breaks }, lezer);
         continue;
       }
       // (An error after the earlier search: searched as usual.)
@@ -165,10 +169,8 @@ export function* parseReadingStrings(
       const look = new ParseWithinLimits(
         text,
         cut(fragments, breaks, text.length, Math.max(0, error - WINDOW)),
-        {
-          breaks,
-          multiLine,
-        },
+        { breaks, multiLine },
+        lezer,
       );
       yield* run(look, { firstError: true }, slice);
       seenAt = look.firstError ?? text.length;
@@ -187,10 +189,12 @@ export function* parseReadingStrings(
     for (const candidate of candidates) {
       const tried = [...breaks, candidate].sort((a, b) => a - b);
       recorded = fresh ? [] : undefined;
-      const trial = new ParseWithinLimits(text, cut(fragments, tried, text.length), {
-        breaks: tried,
-        multiLine: recorded,
-      });
+      const trial = new ParseWithinLimits(
+        text,
+        cut(fragments, tried, text.length),
+        { breaks: tried, multiLine: recorded },
+        lezer,
+      );
       const step = yield* run(trial, { firstError: true, reach: past }, slice);
       dependsTo = Math.max(dependsTo, trial.dependsTo);
       const clean = step === 'reached' || (step !== 'error' && trial.firstError === null);

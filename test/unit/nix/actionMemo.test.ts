@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { memoizeActions } from '../../../src/nix/actionMemo.js';
 import { parseNix } from '../../../src/nix/parse.js';
-import { parser } from '../../../src/nix/parser.js';
+import { parser, parserAroundErrors } from '../../../src/nix/parser.js';
 import { corpus } from '../../util/corpus.js';
 import { oneSyntaxError, type SyntaxErrorKind } from '../../util/syntaxErrors.js';
 
 type AddActions = (this: unknown, stack: unknown, token: number, end: number, index: number) => number;
 interface Installed {
-  memo: AddActions & { original: AddActions };
+  memo: AddActions & { original: AddActions; serves: unknown[] };
   proto: { addActions: AddActions; putAction: unknown };
 }
 
@@ -119,5 +119,24 @@ describe('actionMemo: the memo of Lezer parse actions', function () {
       proto.addActions = memo;
     }
     assert.deepEqual([...parsers], [parser]);
+  });
+
+  it('also serves the variant a document with a syntax error is re-parsed with', function () {
+    const { memo, proto } = installed();
+    assert.deepEqual(memo.serves, [parser, parserAroundErrors]);
+    const parsers = new Set<unknown>();
+    proto.addActions = function (this: unknown, stack: unknown, token: number, end: number, index: number) {
+      parsers.add((stack as { p: { parser: unknown } }).p.parser);
+      return memo.call(this, stack, token, end, index);
+    };
+    try {
+      const text = '{ a = 1 b = 2; }';
+      const parsed = parseNix(text);
+      assert.equal(parsed.hasErrors, true);
+      parseNix(`${text} `, { parsed, changes: [{ fromA: 16, toA: 16, fromB: 16, toB: 17 }] });
+    } finally {
+      proto.addActions = memo;
+    }
+    assert.deepEqual([...parsers], [parser, parserAroundErrors]);
   });
 });
