@@ -393,12 +393,19 @@ interface BufferCounts {
   prefix: Uint32Array;
 }
 
+/**
+ * The array every walk starts with (a walk is synchronous, and what it counted is refilled for
+ * each buffer it enters, so one walk never reads another's). Allocated per walk, its 4 KiB were
+ * the largest cost of checking a small file: `check` walks thousands of them.
+ */
+let sharedPrefix = new Uint32Array(1024);
+
 function countsOf(buffer: TreeBuffer, counts: BufferCounts): Uint32Array {
   if (counts.buffer === buffer) return counts.prefix;
   const b = buffer.buffer;
   const nodes = b.length >> 2;
   if (counts.prefix.length < nodes + 1)
-    counts.prefix = new Uint32Array(Math.max(nodes + 1, counts.prefix.length * 2));
+    counts.prefix = sharedPrefix = new Uint32Array(Math.max(nodes + 1, counts.prefix.length * 2));
   const prefix = counts.prefix;
   let seen = 0;
   prefix[0] = 0;
@@ -510,7 +517,7 @@ function semanticAndDuplicates(
     memo: memoFor<Found>(memos, 'syntaxProblems'),
     keysMemo: memoFor<string[]>(memos, 'attributePaths'),
     memos,
-    counts: { buffer: null, prefix: new Uint32Array(1024) },
+    counts: { buffer: null, prefix: sharedPrefix },
     everyNode,
     out: found,
   });
