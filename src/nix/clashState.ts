@@ -104,21 +104,22 @@ function account(state: ClashState, summary: Summary, sign: 1 | -1): void {
   if (summary.unsure) state.unsure += sign;
 }
 
-/** Whether the big set at `cursor` (IncludeAnonymous; left there) may have a clash. */
+/**
+ * Whether the big set at `cursor` (IncludeAnonymous; left there) may have a clash. `first`: this
+ * is the document's first analysis (all `check` makes), with no earlier version to update: the
+ * quick test answers, and the counts are made when a second version needs them. (Made then, they
+ * were ~5 % of a cold analysis of the 20,000-line config.)
+ */
 export function mayClashInBigSet(
   set: Tree,
   cursor: TreeCursor,
   text: SourceText,
   treeMemo: TreeMemo,
+  first: boolean,
 ): boolean {
-  // The first analysis of a document (all `check` makes) has no earlier version to update: the
-  // quick test answers, and the counts are made when a second version needs them. (Made now, they
-  // were ~5 % of a cold analysis of the 20,000-line config.)
-  const states = statesOf.get(treeMemo);
-  if (!states) {
-    statesOf.set(treeMemo, []);
-    return mayClashAt(cursor, text);
-  }
+  if (first) return mayClashAt(cursor, text);
+  const states = statesOf.get(treeMemo) ?? [];
+  statesOf.set(treeMemo, states);
   const memo = memoFor<Summary>(treeMemo, 'clashSummaries');
   const made = new Set<Tree>();
   const top = summarize(cursor, text, memo, made);

@@ -292,7 +292,7 @@ function checkLet(cursor: TreeCursor, walk: Walk): void {
   letNames(cursor, memoFor<readonly SyntaxProblem[]>(walk.memos, 'letNames'), out.semantic);
   const tree = cursor.tree;
   const mayClash = isBigSet(tree)
-    ? mayClashInBigSet(tree, cursor, text, walk.memos)
+    ? mayClashInBigSet(tree, cursor, text, walk.memos, walk.first)
     : mayClashAt(cursor, text, walk.keysMemo);
   // A loop, not push(...): a spread of 100k arguments overflows the stack.
   if (mayClash) for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
@@ -446,6 +446,8 @@ interface Walk {
   memo: WeakMap<Tree, Found>;
   keysMemo: WeakMap<Tree, string[]>;
   memos: TreeMemo;
+  /** Whether this is the first walk of the document (no earlier version to carry results from). */
+  first: boolean;
   counts: BufferCounts;
   /** Enter every node (what the shortcuts are tested against). */
   everyNode: boolean;
@@ -476,7 +478,11 @@ function checkTree(cursor: TreeCursor, walk: Walk): void {
     // The quick test reads the set's paths with the walk's cursor: most sets need no SyntaxNode.
     // A big set is followed across keystrokes (clashState.ts), not tested key by key again.
     const set = cursor.tree;
-    if (isBigSet(set) ? mayClashInBigSet(set, cursor, text, walk.memos) : mayClashAt(cursor, text, keysMemo))
+    if (
+      isBigSet(set)
+        ? mayClashInBigSet(set, cursor, text, walk.memos, walk.first)
+        : mayClashAt(cursor, text, keysMemo)
+    )
       for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
   } else if (letTypes.has(type)) {
     checkLet(cursor, walk);
@@ -512,9 +518,11 @@ function semanticAndDuplicates(
   const { text } = parsed;
   const memos = parsed.memo ?? newTreeMemo();
   const found: Found = { semantic: [], duplicates: [] };
+  const first = !memos.results.has('syntaxProblems');
   checkTree(parsed.tree.cursor(IterMode.IncludeAnonymous), {
     text,
     memo: memoFor<Found>(memos, 'syntaxProblems'),
+    first,
     keysMemo: memoFor<string[]>(memos, 'attributePaths'),
     memos,
     counts: { buffer: null, prefix: sharedPrefix },
