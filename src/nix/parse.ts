@@ -96,7 +96,14 @@ export function startParseNix<T extends SourceText>(
         return null;
       }
       const memo = previous?.parsed.memo ?? newTreeMemo();
-      const hasErrors = treeHasError(tree, memo);
+      // Lezer makes error nodes only while it recovers (or cuts a chain, recorded as a recovery),
+      // and a MissingQuote only where a string break was kept: a parse from scratch, watched
+      // throughout, that did neither has none, and is not walked to find that out (~2 % of a cold
+      // parse). An incremental parse asks the memo, which knows the reused subtrees.
+      const hasErrors =
+        !reused && proven && recoveries.length === 0 && decision.breaks.length === 0
+          ? false
+          : treeHasError(tree, memo);
       const regions = hasErrors ? notReusable(tree, memo, recoveries) : [];
       const fragments = TreeFragment.addTree(tree);
       return {

@@ -30,3 +30,28 @@ export function oneSyntaxError(text: string, kind: SyntaxErrorKind): { text: str
     }
   }
 }
+
+/**
+ * `text` damaged in the ways Lezer recovers from: each kind above where the text has a place for
+ * it, and a character deleted, a quote and a brace put in at four places.
+ */
+export function damagedVariants(text: string): string[] {
+  const kinds: SyntaxErrorKind[] = ['unclosed-string', 'mistyped-in', 'missing-semicolon'];
+  return [
+    ...kinds.flatMap((kind) => {
+      try {
+        return [oneSyntaxError(text, kind).text];
+      } catch {
+        return []; // (no place for that error in this text)
+      }
+    }),
+    ...[1, 2, 3, 4].flatMap((fifth) => {
+      const at = Math.floor((text.length * fifth) / 5);
+      return [
+        text.slice(0, at) + text.slice(at + 1),
+        `${text.slice(0, at)}"${text.slice(at)}`,
+        `${text.slice(0, at)}{${text.slice(at)}`,
+      ];
+    }),
+  ];
+}

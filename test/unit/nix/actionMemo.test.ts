@@ -8,7 +8,7 @@ import { memoizeActions } from '../../../src/nix/actionMemo.js';
 import { parseNix } from '../../../src/nix/parse.js';
 import { parser, parserAroundErrors } from '../../../src/nix/parser.js';
 import { corpus } from '../../util/corpus.js';
-import { oneSyntaxError, type SyntaxErrorKind } from '../../util/syntaxErrors.js';
+import { damagedVariants } from '../../util/syntaxErrors.js';
 
 type AddActions = (this: unknown, stack: unknown, token: number, end: number, index: number) => number;
 interface Installed {
@@ -72,25 +72,7 @@ describe('actionMemo: the memo of Lezer parse actions', function () {
   it('leaves every tree as Lezer builds it, with or without syntax errors', function () {
     const { memo, proto } = installed();
     const clean = corpus().map((c) => c.text);
-    const kinds: SyntaxErrorKind[] = ['unclosed-string', 'mistyped-in', 'missing-semicolon'];
-    const broken = clean.flatMap((text) => [
-      ...kinds.flatMap((kind) => {
-        try {
-          return [oneSyntaxError(text, kind).text];
-        } catch {
-          return []; // (no place for that error in this text)
-        }
-      }),
-      // A character deleted, a quote and a brace put in, at four places: recovery of every sort.
-      ...[1, 2, 3, 4].flatMap((fifth) => {
-        const at = Math.floor((text.length * fifth) / 5);
-        return [
-          text.slice(0, at) + text.slice(at + 1),
-          `${text.slice(0, at)}"${text.slice(at)}`,
-          `${text.slice(0, at)}{${text.slice(at)}`,
-        ];
-      }),
-    ]);
+    const broken = clean.flatMap(damagedVariants);
     const texts = [...clean, ...broken];
     const withMemo = trees(texts);
     proto.addActions = memo.original;

@@ -4,6 +4,9 @@ import { parseNix, type ParsedNix, type TextChange } from '../../../src/nix/pars
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';
 import { dump, hasError, shape } from './helpers.js';
+import { corpus } from '../../util/corpus.js';
+import { damagedVariants } from '../../util/syntaxErrors.js';
+import { newTreeMemo, treeHasError } from '../../../src/nix/treeMemo.js';
 import { snippets } from './snippets.js';
 
 function pieces(tree: Tree): Set<object> {
@@ -81,6 +84,23 @@ describe('parseNix', function () {
       assert.equal(shape(parseNix(text)), expected);
     });
   }
+
+  // parse.ts says a parse from scratch has no error without walking its tree when Lezer never
+  // recovered in it and no string break was kept: on every corpus text, clean and damaged in every
+  // way Lezer recovers from, that answer is the walk's.
+  it('knows whether a tree has an error node without walking it exactly when the walk agrees', function () {
+    this.timeout(120_000);
+    const clean = corpus().map((c) => c.text);
+    const texts = [...clean, ...clean.flatMap(damagedVariants)];
+    let broken = 0;
+    for (const [i, text] of texts.entries()) {
+      const parsed = parseNix(text);
+      const walked = treeHasError(parsed.tree, newTreeMemo());
+      assert.equal(parsed.hasErrors, walked, `text ${i} of ${texts.length}`);
+      if (walked) broken++;
+    }
+    assert.ok(broken > 500, `${broken} of ${texts.length} texts with an error`);
+  });
 
   it('flags exactly the snippets Nix rejects (table checked against nix-instantiate in grammarProof)', () => {
     const wrong = snippets.filter((s) => (syntaxProblems(parseNix(s.text)).length === 0) !== s.valid);
