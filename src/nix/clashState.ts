@@ -13,7 +13,7 @@
  */
 import type { SourceText } from './sourceText.js';
 import type { Tree, TreeCursor } from '@lezer/common';
-import { clashRole, itemKeys, mayClashAt, properPrefixes } from './duplicates.js';
+import { clashRole, itemKeys, properPrefixes } from './duplicates.js';
 import type { TreeMemo } from './treeMemo.js';
 import { memoFor } from './treeMemo.js';
 
@@ -105,9 +105,8 @@ function account(state: ClashState, summary: Summary, sign: 1 | -1): void {
 }
 
 /**
- * Whether the big set at `cursor` (IncludeAnonymous; left there) may have a clash. `first`: this
- * is the document's first analysis (all `check` makes), with no earlier version to update: the
- * quick test answers, and the counts are made when a second version needs them. (Made then, they
+ * Whether the big set at `cursor` (IncludeAnonymous; left there) may have a clash. (The first
+ * analysis of a document takes the quick test instead, syntaxProblems.ts: made then, the counts
  * were ~5 % of a cold analysis of the 20,000-line config.)
  */
 export function mayClashInBigSet(
@@ -115,9 +114,7 @@ export function mayClashInBigSet(
   cursor: TreeCursor,
   text: SourceText,
   treeMemo: TreeMemo,
-  first: boolean,
 ): boolean {
-  if (first) return mayClashAt(cursor, text);
   const states = statesOf.get(treeMemo) ?? [];
   statesOf.set(treeMemo, states);
   const memo = memoFor<Summary>(treeMemo, 'clashSummaries');

@@ -290,12 +290,20 @@ function letNames(
 function checkLet(cursor: TreeCursor, walk: Walk): void {
   const { text, out } = walk;
   letNames(cursor, memoFor<readonly SyntaxProblem[]>(walk.memos, 'letNames'), out.semantic);
-  const tree = cursor.tree;
-  const mayClash = isBigSet(tree)
-    ? mayClashInBigSet(tree, cursor, text, walk.memos, walk.first)
-    : mayClashAt(cursor, text, walk.keysMemo);
   // A loop, not push(...): a spread of 100k arguments overflows the stack.
-  if (mayClash) for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
+  if (mayClash(cursor, walk)) for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
+}
+
+/**
+ * The quick clash test of the set or `let` at `cursor` (left there), read with the walk's cursor:
+ * most sets need no SyntaxNode. A big one is followed across keystrokes (clashState.ts), not
+ * tested key by key again, from the document's second walk on: the first (all `check` makes) has
+ * no earlier version to update, and keeps no keys of it (20,000 keys stay alive with the tree).
+ */
+function mayClash(cursor: TreeCursor, walk: Walk): boolean {
+  const set = cursor.tree;
+  if (!isBigSet(set)) return mayClashAt(cursor, walk.text, walk.keysMemo);
+  return walk.first ? mayClashAt(cursor, walk.text) : mayClashInBigSet(set, cursor, walk.text, walk.memos);
 }
 
 function duplicateFormals(
@@ -461,7 +469,7 @@ interface Walk {
  * are checked again.
  */
 function checkTree(cursor: TreeCursor, walk: Walk): void {
-  const { text, memo, keysMemo, out } = walk;
+  const { text, memo, out } = walk;
   // A Formals' check depends on its parent (the Lambda's `@` name): never kept by its own tree.
   const tree = cursor.type.id === formalsType ? null : cursor.tree;
   if (tree) {
@@ -475,15 +483,7 @@ function checkTree(cursor: TreeCursor, walk: Walk): void {
   const duplicates = out.duplicates.length;
   const type = cursor.type.id;
   if (setTypes.has(type)) {
-    // The quick test reads the set's paths with the walk's cursor: most sets need no SyntaxNode.
-    // A big set is followed across keystrokes (clashState.ts), not tested key by key again.
-    const set = cursor.tree;
-    if (
-      isBigSet(set)
-        ? mayClashInBigSet(set, cursor, text, walk.memos, walk.first)
-        : mayClashAt(cursor, text, keysMemo)
-    )
-      for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
+    if (mayClash(cursor, walk)) for (const d of checkedDuplicates(cursor.node, text)) out.duplicates.push(d);
   } else if (letTypes.has(type)) {
     checkLet(cursor, walk);
   } else if (checked[type] && worthChecking(cursor, type)) {
