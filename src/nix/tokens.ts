@@ -119,8 +119,9 @@ export const stringTokens = new ExternalTokenizer((input, stack) => {
     return;
   }
   let length = 0;
-  // The first unescaped line break, and the `;`s before it.
-  let newline = -1;
+  // The first unescaped line break, and the `;`s before it (looked for only when asked).
+  const multiLine = reading?.multiLine;
+  let newline = multiLine ? -1 : 0;
   const semicolons: number[] = [];
   for (;;) {
     if (input.pos + length === stopAt) break;
@@ -143,8 +144,8 @@ export const stringTokens = new ExternalTokenizer((input, stack) => {
     length += c === ch.backslash && n >= 0 ? 2 : 1;
   }
   if (length === 0) return;
-  if (reading?.multiLine && newline >= 0)
-    reading.multiLine.push({
+  if (multiLine && newline >= 0)
+    multiLine.push({
       end: input.pos + length,
       cuts: [...semicolons, newline].map((at) => input.pos + at),
     });
@@ -230,25 +231,35 @@ interface RunCache {
 }
 
 const runCaches = new WeakMap<InputStream, RunCache>();
+/**
+ * The stream asked about last and its cache: a thread runs one parse at a time, so nearly every
+ * call is about the same stream as the one before, and this spares the WeakMap lookup (a tenth of
+ * the tokenizers' time). It keeps that one stream alive until another is asked about.
+ */
+let lastInput: InputStream | null = null;
+let lastCache: RunCache | null = null;
 
 function runCache(input: InputStream): RunCache {
+  if (input === lastInput && lastCache) return lastCache;
   let cache = runCaches.get(input);
   if (!cache) {
     cache = { pathFrom: -1, pathEnd: -1, pathLastSlash: -1, schemeFrom: -1, schemeEnd: -1 };
     runCaches.set(input, cache);
   }
+  lastInput = input;
+  lastCache = cache;
   return cache;
 }
 
 /**
  * From `start` (absolute), the end of the chain of path characters and `/`s each followed by a
- * path character, and the last such `/` in it (-1 if none): where PATH's
- * `PATH_CHAR* ('/' PATH_CHAR+)+` stops, whichever position of the chain it started from.
+ * path character (`cache.pathEnd`), and the last such `/` in it (`cache.pathLastSlash`, below
+ * `start` if none): where PATH's `PATH_CHAR* ('/' PATH_CHAR+)+` stops, whichever position of the
+ * chain it started from. Left in the cache rather than returned: the path tokenizer asks at every
+ * identifier, and an object per answer was a third of its time.
  */
-function pathChain(input: InputStream, start: number): { end: number; lastSlash: number } {
-  const cache = runCache(input);
-  if (start >= cache.pathFrom && start <= cache.pathEnd)
-    return { end: cache.pathEnd, lastSlash: cache.pathLastSlash >= start ? cache.pathLastSlash : -1 };
+function scanPathChain(input: InputStream, cache: RunCache, start: number): void {
+  if (start >= cache.pathFrom && start <= cache.pathEnd) return;
   const base = input.pos;
   let i = start - base;
   let lastSlash = -1;
@@ -263,28 +274,36 @@ function pathChain(input: InputStream, start: number): { end: number; lastSlash:
   cache.pathFrom = start;
   cache.pathEnd = base + i;
   cache.pathLastSlash = lastSlash;
-  return { end: base + i, lastSlash };
 }
 
 /**
  * The path literal starting here, if any: PATH = PATH_CHAR* ('/' PATH_CHAR+)+ '/'? and HPATH =
  * '~' ('/' PATH_CHAR+)+ '/'?, or the first piece of an interpolated path (anything ending in `/`
- * or a path followed directly by `${`). A final `/` is left for PathTrailingSlash.
+ * or a path followed directly by `${`). A final `/` is left for PathTrailingSlash. Its term, with
+ * its length in `pathLength` (0 for none: most questions are about an identifier).
  */
-function readPath(input: InputStream): { term: number; length: number } | null {
+function readPath(input: InputStream): number {
   let from = input.pos;
   if (input.next === ch.tilde) {
-    if (input.peek(1) !== ch.slash) return null;
+    if (input.peek(1) !== ch.slash) return 0;
     from++;
   }
-  const { end, lastSlash } = pathChain(input, from);
-  const i = end - input.pos;
+  const cache = runCache(input);
+  scanPathChain(input, cache, from);
+  const i = cache.pathEnd - input.pos;
+  const c = input.peek(i);
   // `a/${x}`, `~/${x}`, `a/b/${x}`: the chain stops at a `/` that an interpolation follows.
-  if (input.peek(i) === ch.slash && startsInterpolation(input, i + 1))
-    return { term: PathStart, length: i + 1 };
-  if (lastSlash < 0) return null;
-  return { term: startsInterpolation(input, i) ? PathStart : pathLiteral, length: i };
+  if (c === ch.slash && startsInterpolation(input, i + 1)) {
+    pathLength = i + 1;
+    return PathStart;
+  }
+  if (cache.pathLastSlash < from) return 0;
+  pathLength = i;
+  return c === ch.dollar && input.peek(i + 1) === ch.openBrace ? PathStart : pathLiteral;
 }
+
+/** The length of the path readPath last found. */
+let pathLength = 0;
 
 function isSchemeChar(c: number): boolean {
   return isLetter(c) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
@@ -335,30 +354,47 @@ function isIdentifierChar(c: number): boolean {
  */
 export const identifierTokens = new ExternalTokenizer((input) => {
   const first = input.next;
-  if (isLetter(first)) {
-    const cache = runCache(input);
-    const start = input.pos;
-    let end: number;
-    if (start >= cache.schemeFrom && start < cache.schemeEnd) end = cache.schemeEnd;
-    else {
-      let i = 1;
-      while (isSchemeChar(input.peek(i))) i++;
-      end = start + i;
-      cache.schemeFrom = start;
-      cache.schemeEnd = end;
-    }
-    let i = end - start;
-    if (input.peek(i) === ch.colon && isUriChar(input.peek(i + 1))) {
-      i += 2;
-      while (isUriChar(input.peek(i))) i++;
-      input.acceptToken(Uri, i);
-      return;
-    }
-  } else if (first !== 95) return; // _
-  let i = 1;
-  while (isIdentifierChar(input.peek(i))) i++;
-  input.acceptToken(keywordOrIdentifier(input, i), i);
+  if (!isLetter(first)) {
+    if (first === 95) input.acceptToken(identifier, identifierLength(input, 1)); // _
+    return;
+  }
+  // The characters an identifier and a scheme share (letters, digits, `-`) first: most
+  // identifiers end where this run ends, and then both scans are this one.
+  let shared = 1;
+  let c = input.peek(1);
+  while (isLetter(c) || (c >= 48 && c <= 57) || c === 45) c = input.peek(++shared);
+  const cache = runCache(input);
+  const start = input.pos;
+  let end: number;
+  if (start >= cache.schemeFrom && start < cache.schemeEnd) end = cache.schemeEnd;
+  else {
+    let i = shared;
+    while (isSchemeChar(input.peek(i))) i++;
+    end = start + i;
+    cache.schemeFrom = start;
+    cache.schemeEnd = end;
+  }
+  const i = end - start;
+  if (input.peek(i) === ch.colon && isUriChar(input.peek(i + 1))) {
+    input.acceptToken(Uri, uriLength(input, i + 2));
+    return;
+  }
+  const length = c === 95 || c === 39 ? identifierLength(input, shared + 1) : shared; // _ '
+  input.acceptToken(keywordOrIdentifier(input, length), length);
 });
+
+/** Where the identifier characters from `i` on end (relative to the stream's position). */
+function identifierLength(input: InputStream, from: number): number {
+  let i = from;
+  while (isIdentifierChar(input.peek(i))) i++;
+  return i;
+}
+
+function uriLength(input: InputStream, from: number): number {
+  let i = from;
+  while (isUriChar(input.peek(i))) i++;
+  return i;
+}
 
 /** Nix's keywords (lexer.l), each with its term, as character codes. */
 const keywords = (
@@ -376,10 +412,14 @@ const keywords = (
   ] as const
 ).map(([word, term]) => ({ codes: Array.from(word, (c) => c.charCodeAt(0)), term }));
 
+/** The first letters keywords start with (a bit per letter a–z): most identifiers start otherwise. */
+const KEYWORD_FIRST = keywords.reduce((bits, { codes }) => bits | (1 << ((codes[0] ?? 97) - 97)), 0);
+
 /** The keyword the identifier of `length` characters here is, or `identifier`; compared in place, not copied. */
 function keywordOrIdentifier(input: InputStream, length: number): number {
-  if (length < 2 || length > 7) return identifier;
   const first = input.next;
+  if (length < 2 || length > 7 || first < 97 || first > 122 || !(KEYWORD_FIRST & (1 << (first - 97))))
+    return identifier;
   for (const { codes, term } of keywords) {
     if (codes.length !== length || codes[0] !== first) continue;
     let k = 1;
@@ -421,8 +461,8 @@ export const pathTokens = new ExternalTokenizer(
       return;
     }
     if (next !== ch.tilde && next !== ch.slash && !isPathChar(next)) return;
-    const path = readPath(input);
-    if (path && stack.canShift(path.term)) input.acceptToken(path.term, path.length);
+    const term = readPath(input);
+    if (term && stack.canShift(term)) input.acceptToken(term, pathLength);
   },
   { contextual: true },
 );
