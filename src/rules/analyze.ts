@@ -105,6 +105,18 @@ export function analyzeNix(
   return analyzeParsed(parsed, options);
 }
 
+/** The last list of disabled rules seen, as a set: a check passes the same list for each file. */
+let lastDisabled: readonly string[] | undefined;
+let lastDisabledSet: ReadonlySet<string> = new Set();
+
+function disabledSet(list: readonly string[] | undefined): ReadonlySet<string> {
+  if (list !== lastDisabled) {
+    lastDisabled = list;
+    lastDisabledSet = new Set(list ?? []);
+  }
+  return lastDisabledSet;
+}
+
 /**
  * The analysis of a parse already made; `ruleLocated` (from `locateForRules` of the same parse)
  * when the caller located it already to collect the configuration's facts, so nothing is done twice.
@@ -117,7 +129,7 @@ export function analyzeParsed(
   const { text } = parsed;
   // (Made when a finding needs a position: most files of a `check` have none.)
   const lines = (): LineIndex => lineIndexOf(parsed);
-  const disabled = new Set(options.disabledRules ?? []);
+  const disabled = disabledSet(options.disabledRules);
   const findings: Finding[] = [];
   // Every fix passes the same safety checks (fixGuard.ts) on its way out.
   let guard: FixGuard | undefined;

@@ -70,11 +70,20 @@ export type FileRead = { read: ReadForCheck } | { skipped: Skipped } | { failed:
  * first, then the rules': the two lists end to end are its one list.
  */
 const RULE_IDS = RULES.map((rule) => rule.id);
-const syntaxOnly = (disabled: readonly string[] | undefined): string[] => [...(disabled ?? []), ...RULE_IDS];
-const rulesOnly = (disabled: readonly string[] | undefined): string[] => [
-  ...(disabled ?? []),
-  'syntax-error',
-];
+const syntaxOnly = lastOf((disabled) => [...(disabled ?? []), ...RULE_IDS]);
+const rulesOnly = lastOf((disabled) => [...(disabled ?? []), 'syntax-error']);
+
+/** `extend`, answering again with the same list for the same list (one per check, not per file:
+ *  analyzeParsed then also makes its set of disabled rules once). */
+function lastOf(
+  extend: (disabled: readonly string[] | undefined) => readonly string[],
+): (disabled: readonly string[] | undefined) => readonly string[] {
+  let last: { disabled: readonly string[] | undefined; extended: readonly string[] } | undefined;
+  return (disabled) => {
+    if (last?.disabled !== disabled || !last) last = { disabled, extended: extend(disabled) };
+    return last.extended;
+  };
+}
 
 export function readForCheck(file: string, fs: WorkspaceFs, options: CheckOptions): FileRead {
   let text: string;
