@@ -204,6 +204,8 @@ export function checkedDuplicates(set: SyntaxNode, text: SourceText): DuplicateA
  * IterMode.IncludeAnonymous) is at the set, and is left there.
  */
 export function mayClashAt(cursor: TreeCursor, text: SourceText, memo?: WeakMap<Tree, string[]>): boolean {
+  const hashed = mayClashByHashes(cursor, text);
+  if (hashed !== undefined) return hashed;
   // A balanced subtree inside a binding (never seen in practice): leave it to the full check.
   let unsure = false;
   const collect = (keys: string[]): void => {
@@ -243,6 +245,115 @@ export function mayClashAt(cursor: TreeCursor, text: SourceText, memo?: WeakMap<
     )
       if (seen.has(key.slice(0, end + 1))) return true;
   return false;
+}
+
+/**
+ * mayClashAt's test on 32-bit hashes of the keys instead of the keys (strings made and hashed
+ * anew for every binding were most of a cold syntax walk's time in a big `check`): the hash of
+ * each item's path and of each of its proper prefixes, names separated by a value no character
+ * has. Keys that clash have equal hashes, so `false` is exact; equal hashes of keys that do not
+ * clash (a collision) only send the set to the full check. undefined, for mayClashAt's keys to
+ * answer, when the set holds a balanced run, a binding not read from its buffer
+ * (bufferedBindingKey's cases), or an `inherit` of a quoted or computed name.
+ */
+function mayClashByHashes(cursor: TreeCursor, text: SourceText): boolean | undefined {
+  finals.length = 0;
+  prefixes.length = 0;
+  if (!cursor.firstChild()) return false;
+  let readable = true;
+  do {
+    const role = roles[cursor.type.id] ?? Role.Other;
+    if (role === Role.Binding) readable = hashBinding(cursor, text);
+    else if (role === Role.Inherit) readable = hashInherit(cursor, text);
+    else readable = role !== Role.Anonymous;
+  } while (readable && cursor.nextSibling());
+  cursor.parent();
+  if (!readable) return undefined;
+  if (finals.length < 2) return false;
+  for (let i = 0; i < finals.length; i++) {
+    const hash = finals[i];
+    for (let j = i + 1; j < finals.length; j++) if (finals[j] === hash) return true;
+    for (const prefix of prefixes) if (prefix === hash) return true;
+  }
+  return false;
+}
+
+/** The hashes of the items' keys and of their proper prefixes (mayClashByHashes; reused). */
+const finals: number[] = [];
+const prefixes: number[] = [];
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Ends a name in a key's hash: no UTF-16 code unit is this large. */
+const NAME_END = 0x10000;
+
+function hashChars(hash: number, text: SourceText, from: number, to: number): number {
+  let h = hash;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return Math.imul(h ^ NAME_END, FNV_PRIME);
+}
+
+/**
+ * Adds the Binding's hashes, its path read from a tree buffer as bufferedBindingKey reads its key:
+ * the binding's own buffer, or, for a binding too big for one, the buffer of its AttrPath. False
+ * when it cannot be read so.
+ */
+function hashBinding(cursor: TreeCursor, text: SourceText): boolean {
+  const place = bufferPlace(cursor);
+  if (place) {
+    const { b, index, start } = place;
+    if (b[index] !== BINDING) return false;
+    const end = b[index + 3] ?? index;
+    let path = index + 4;
+    for (; path < end && b[path] !== ATTR_PATH; path = b[path + 3] ?? end)
+      if (roles[b[path] ?? 0] === Role.Anonymous) return false;
+    return path >= end || hashPath(b, path, start, text); // (no path: no key)
+  }
+  if (!cursor.firstChild()) return true;
+  let role: number = roles[cursor.type.id] ?? Role.Other;
+  while (role !== Role.AttrPath && role !== Role.Anonymous && cursor.nextSibling())
+    role = roles[cursor.type.id] ?? Role.Other;
+  const pathPlace = role === Role.AttrPath ? bufferPlace(cursor) : undefined;
+  const readable =
+    role === Role.AttrPath
+      ? pathPlace?.b[pathPlace.index] === ATTR_PATH &&
+        hashPath(pathPlace.b, pathPlace.index, pathPlace.start, text)
+      : role !== Role.Anonymous;
+  cursor.parent();
+  return readable;
+}
+
+/** Adds the hashes of the AttrPath at `path` in the buffer `b` (which starts at `start`); false for a computed name. */
+function hashPath(b: Uint16Array, path: number, start: number, text: SourceText): boolean {
+  let hash = FNV_OFFSET;
+  let names = 0;
+  for (let part = path + 4, end = b[path + 3] ?? path; part < end; part = b[part + 3] ?? end) {
+    const role = roles[b[part] ?? 0] ?? Role.Other;
+    if (role === Role.AttrName) {
+      if (names++ > 0) prefixes.push(hash);
+      hash = hashChars(hash, text, start + (b[part + 1] ?? 0), start + (b[part + 2] ?? 0));
+    } else if (role === Role.String) {
+      const value = bufferedStringValue(b, part, start, text);
+      if (value === null) return false;
+      if (names++ > 0) prefixes.push(hash);
+      hash = hashChars(hash, value, 0, value.length);
+    } else if (role <= Role.Interpolation || role === Role.Anonymous) return false;
+  }
+  if (names > 0) finals.push(hash);
+  return true;
+}
+
+/** Adds the hash of each plain name the `inherit` at `cursor` (left there) binds; false for any other name. */
+function hashInherit(cursor: TreeCursor, text: SourceText): boolean {
+  if (!cursor.firstChild()) return true;
+  let readable = true;
+  do {
+    const role = roles[cursor.type.id] ?? Role.Other;
+    if (role === Role.AttrName) finals.push(hashChars(FNV_OFFSET, text, cursor.from, cursor.to));
+    else if (role <= Role.Interpolation || role === Role.Anonymous) readable = false;
+  } while (readable && cursor.nextSibling());
+  cursor.parent();
+  return readable;
 }
 
 /** The keys of `a.b.c` are `a\0b\0`, `a\0`: each proper prefix, ending at a NUL before the last. */

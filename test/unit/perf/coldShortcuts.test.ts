@@ -10,7 +10,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IterMode, type Tree } from '@lezer/common';
-import { bufferedBindingKey, cursorItemKeys } from '../../../src/nix/duplicates.js';
+import {
+  bufferedBindingKey,
+  checkedDuplicates,
+  clashRole,
+  cursorItemKeys,
+  mayClashAt,
+} from '../../../src/nix/duplicates.js';
+import type { TreeCursor } from '@lezer/common';
 import { bufferedFirstNames, cursorFirstNames } from '../../../src/nix/bufferedNames.js';
 import { parseNix } from '../../../src/nix/parse.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
@@ -73,6 +80,32 @@ c" = { e = 5; }; "f\${x}" = 6; "g\$\{" = 7;
   u = { "v" = 1; "v" = 2; "w\" = 3; }; "x
 y"."z" = 21;
 }`,
+  },
+  // Clashes of every shape in small sets (read from their tree buffers), in `let`s, and in sets
+  // whose bindings are too big for a buffer; and sets that look close to one but do not clash.
+  {
+    name: 'clash shapes',
+    text: String.raw`{
+  s1 = { a = 1; a = 2; };
+  s2 = { a.b = 1; a = 2; };
+  s3 = { a = 1; a.b = 2; };
+  s4 = { a.b.c = 1; a.b = { }; };
+  s5 = { inherit a; a.b = 1; };
+  s6 = { inherit (x) a b; b = 1; };
+  s7 = { "a".b = 1; a.b.c = 2; };
+  s8 = { a."b c" = 1; a."b c".d = 2; };
+  s9 = let a = 1; a = 2; in a;
+  s10 = let a.b = 1; a.c = 2; a = 3; in a;
+  s11 = rec { a = { x = 1; }; a = { x = 2; }; };
+  s12 = { "A" = 1; "\u0041" = 2; A = 3; };
+  ok1 = { ab = 1; a.b = 2; a-b = 3; "a b" = 4; a' = 5; };
+  ok2 = { a.b = 1; a.c = 2; b.a = 3; "a.b" = 4; };
+  ok3 = let inherit (x) a b; c.d = 1; c.e = 2; in c;
+  big1 = { a.b = [ ${'1 '.repeat(800)}]; a = 2; };
+  big2 = { a = [ ${'1 '.repeat(800)}]; b.c = [ ${'2 '.repeat(800)}]; b.c.d = 3; };
+  big3 = { a = [ ${'1 '.repeat(800)}]; b = [ ${'2 '.repeat(800)}]; c = 3; };
+}
+`,
   },
   ...brokenVariants(60).map((text, i) => ({ name: `broken variant ${i}`, text })),
 ];
@@ -151,4 +184,55 @@ describe('cold analysis shortcuts agree with the slow ways', function () {
     }
     assert.ok(read > 10_000, `only ${read} bindings read from their buffers`);
   });
+
+  it('the quick clash test, on hashes or on keys, passes every set whose clash the full check finds', () => {
+    let sets = 0;
+    let clashing = 0;
+    let ruledOut = 0;
+    let hashCollisions = 0;
+    for (const { name, text, tree } of parsedCorpus()) {
+      const cursor = tree.cursor(IterMode.IncludeAnonymous);
+      do {
+        if (cursor.name !== 'AttrSet' && cursor.name !== 'LetSet' && cursor.name !== 'Let') continue;
+        const at = `${name} at ${cursor.from}`;
+        const quick = mayClashAt(cursor, text);
+        assert.ok(['AttrSet', 'LetSet', 'Let'].includes(cursor.name), `${at}: the cursor was moved`);
+        const exact = keyedClash(cursor, text);
+        const found = checkedDuplicates(cursor.node, text).length > 0;
+        // The keys' own test never misses a clash; the quick one passes every set the keys do.
+        if (found) assert.ok(exact, `${at}: the keys miss a clash`);
+        if (exact) assert.ok(quick, `${at}: the quick test misses what the keys find`);
+        else if (quick) hashCollisions++;
+        sets++;
+        if (found) clashing++;
+        if (!quick) ruledOut++;
+      } while (cursor.next());
+    }
+    // Not vacuous: clashes of every kind in the corpus, and most sets ruled out without the full check.
+    assert.ok(clashing > 20, `only ${clashing} sets with a clash`);
+    assert.ok(ruledOut > sets / 2, `only ${ruledOut} of ${sets} sets ruled out`);
+    // (Deterministic: 32-bit hashes of these few keys do not collide, so a pass without a clash is a bug.)
+    assert.equal(hashCollisions, 0, `${hashCollisions} sets passed without a clash`);
+  });
 });
+
+/**
+ * The keys' clash test (mayClashAt without its hashes), from each item's keys as cursorItemKeys
+ * reads them: two equal keys, or one a proper prefix of another, or an item it cannot read.
+ */
+function keyedClash(set: TreeCursor, text: string): boolean {
+  const keys: string[] = [];
+  let unsure = false;
+  const collect = (cursor: TreeCursor): void => {
+    if (!cursor.firstChild()) return;
+    do {
+      const role = clashRole(cursor.type.id);
+      if (role === 'run') collect(cursor);
+      else if (role === 'item' && cursorItemKeys(cursor, text, keys)) unsure = true;
+    } while (cursor.nextSibling());
+    cursor.parent();
+  };
+  collect(set);
+  if (unsure) return true;
+  return keys.some((key, i) => keys.some((other, j) => i !== j && other.startsWith(key)));
+}
