@@ -204,7 +204,7 @@ export function checkedDuplicates(set: SyntaxNode, text: SourceText): DuplicateA
  * IterMode.IncludeAnonymous) is at the set, and is left there.
  */
 export function mayClashAt(cursor: TreeCursor, text: SourceText, memo?: WeakMap<Tree, string[]>): boolean {
-  const hashed = mayClashByHashes(cursor, text);
+  const hashed = mayClashByHashes(cursor, text, memo === undefined);
   if (hashed !== undefined) return hashed;
   // A balanced subtree inside a binding (never seen in practice): leave it to the full check.
   let unsure = false;
@@ -253,29 +253,44 @@ export function mayClashAt(cursor: TreeCursor, text: SourceText, memo?: WeakMap<
  * each item's path and of each of its proper prefixes, names separated by a value no character
  * has. Keys that clash have equal hashes, so `false` is exact; equal hashes of keys that do not
  * clash (a collision) only send the set to the full check. undefined, for mayClashAt's keys to
- * answer, when the set holds a balanced run, a binding not read from its buffer
- * (bufferedBindingKey's cases), or an `inherit` of a quoted or computed name.
+ * answer, when the set holds a binding not read from a buffer (bufferedBindingKey's cases), an
+ * `inherit` of a quoted or computed name, or a balanced run while `runs` is false (the keys'
+ * test keeps a run's keys in its memo).
  */
-function mayClashByHashes(cursor: TreeCursor, text: SourceText): boolean | undefined {
+function mayClashByHashes(cursor: TreeCursor, text: SourceText, runs: boolean): boolean | undefined {
   finals.length = 0;
   prefixes.length = 0;
-  if (!cursor.firstChild()) return false;
+  if (!hashItems(cursor, text, runs)) return undefined;
+  if (finals.length < 2) return false;
+  if (finals.length * (finals.length + prefixes.length) <= 1024) {
+    for (let i = 0; i < finals.length; i++) {
+      const hash = finals[i];
+      for (let j = i + 1; j < finals.length; j++) if (finals[j] === hash) return true;
+      for (const prefix of prefixes) if (prefix === hash) return true;
+    }
+    return false;
+  }
+  const seen = new Set<number>();
+  for (const hash of finals) {
+    if (seen.has(hash)) return true;
+    seen.add(hash);
+  }
+  for (const prefix of prefixes) if (seen.has(prefix)) return true;
+  return false;
+}
+
+/** Adds the hashes of the items under `cursor` (left there), through balanced runs when `runs`; false when one cannot be read. */
+function hashItems(cursor: TreeCursor, text: SourceText, runs: boolean): boolean {
+  if (!cursor.firstChild()) return true;
   let readable = true;
   do {
     const role = roles[cursor.type.id] ?? Role.Other;
     if (role === Role.Binding) readable = hashBinding(cursor, text);
     else if (role === Role.Inherit) readable = hashInherit(cursor, text);
-    else readable = role !== Role.Anonymous;
+    else if (role === Role.Anonymous) readable = runs && hashItems(cursor, text, runs);
   } while (readable && cursor.nextSibling());
   cursor.parent();
-  if (!readable) return undefined;
-  if (finals.length < 2) return false;
-  for (let i = 0; i < finals.length; i++) {
-    const hash = finals[i];
-    for (let j = i + 1; j < finals.length; j++) if (finals[j] === hash) return true;
-    for (const prefix of prefixes) if (prefix === hash) return true;
-  }
-  return false;
+  return readable;
 }
 
 /** The hashes of the items' keys and of their proper prefixes (mayClashByHashes; reused). */

@@ -81,6 +81,12 @@ c" = { e = 5; }; "f\${x}" = 6; "g\$\{" = 7;
 y"."z" = 21;
 }`,
   },
+  // One clash among thousands of bindings (kept as balanced runs): a name defined twice, a name
+  // also written as the start of a dotted path.
+  ...[' k7 = 0;', ' k7.x = 1;'].map((clash) => ({
+    name: `big set with${clash}`,
+    text: `{\n${Array.from({ length: 3000 }, (_, i) => `  k${i} = ${i};\n`).join('')}${clash}\n}\n`,
+  })),
   // Clashes of every shape in small sets (read from their tree buffers), in `let`s, and in sets
   // whose bindings are too big for a buffer; and sets that look close to one but do not clash.
   {
