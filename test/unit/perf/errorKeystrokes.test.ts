@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { Tree } from '@lezer/common';
 import { parseNix, type ParsedNix, type TextChange } from '../../../src/nix/parse.js';
+import { ChunkedText } from '../../../src/nix/sourceText.js';
 import { analyzeNix, type Analysis } from '../../../src/rules/analyze.js';
 import { generateDarwinConfig } from '../../util/generateConfig.js';
 import { dump } from '../nix/helpers.js';
@@ -203,10 +204,12 @@ describe('keystrokes in a file with one syntax error', function () {
   // what the search for them depended on (`dependsTo`): edits just before, at and after that bound,
   // at the error, one that closes the string, and new errors after the decision (a quote, an
   // unclosed brace) must each parse, and decide the breaks, as a fresh parse does.
-  for (const kind of KINDS)
+  for (const kind of KINDS) {
     it(`${kind}: the string breaks are carried over only where the edit leaves their search alone`, () => {
       const { text: start, at } = oneSyntaxError(generateDarwinConfig(700, 4), kind);
-      const first = parseNix(start);
+      // (An open document's first parse, as the language server makes it. A plain string parsed
+      // from scratch is read in one chunk and hands no decision on: see the next test.)
+      const first = parseNix(ChunkedText.from(start));
       const bound = first.breaks?.dependsTo ?? Infinity;
       assert.ok(bound > at && bound < start.length, `the search depended on ${bound} of ${start.length}`);
       const far = start.indexOf('\n', bound + ((start.length - bound) >> 1)) + 1;
@@ -230,7 +233,7 @@ describe('keystrokes in a file with one syntax error', function () {
         { from: far, to: far, insert: ' ' },
       ];
       let text = start;
-      let parsed = first;
+      let parsed: ParsedNix = first;
       let carried = 0;
       for (const [i, edit] of edits.entries()) {
         const before = parsed.breaks;
@@ -247,6 +250,21 @@ describe('keystrokes in a file with one syntax error', function () {
       }
       assert.ok(carried >= 4, `the breaks were carried over ${carried} times`);
     });
+
+    it(`${kind}: a plain string parsed from scratch hands no decision on, and the next keystroke searches again`, () => {
+      const { text: start, at } = oneSyntaxError(generateDarwinConfig(700, 4), kind);
+      const first = parseNix(start);
+      assert.ok((first.breaks?.dependsTo ?? 0) > start.length, `it depended on ${first.breaks?.dependsTo}`);
+      // A keystroke far after the error, which a carried decision would have served.
+      const far = start.indexOf('\n', at + ((start.length - at) >> 1)) + 1;
+      const { text, change } = applyEdit(start, { from: far, to: far, insert: ' ' });
+      const next = parseNix(text, { parsed: first, changes: [change] });
+      const fresh = parseNix(text);
+      assert.equal(dump(next), dump(fresh));
+      assert.deepEqual(next.breaks?.breaks, fresh.breaks?.breaks);
+      assert.equal(next.breaks?.stopAt, fresh.breaks?.stopAt);
+    });
+  }
 
   it('typing a string value character by character: every keystroke parses and analyses as a fresh parse would', () => {
     // Each prefix of the typed binding is a file with an unclosed string (or a missing `;`), as
