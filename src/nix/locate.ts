@@ -27,7 +27,7 @@ import { stringValue } from './strings.js';
 import { splitAtMissingSemicolon } from './recover.js';
 import { errorNodes, memoFor, newTreeMemo } from './treeMemo.js';
 import { replay, type Recording, type ReplayedBodies } from './locateMemo.js';
-import { locateIndex, type LocateIndex } from './locateIndex.js';
+import { EMPTY_INDEX, locateIndex, type LocateIndex } from './locateIndex.js';
 import { firstNames } from './bufferedNames.js';
 import {
   attrName,
@@ -1068,6 +1068,11 @@ class Locator implements Located {
   }
 }
 
+/** Whether `text` may name a system builder or hold FLAKE_MODULE_HINT (each needs one of these words). */
+function mayHoldSystemsOrFlakeModules(text: SourceText): boolean {
+  return text.indexOf('darwin') >= 0 || text.indexOf('nixosSystem') >= 0;
+}
+
 /**
  * Every option definition, option-valued set and list, and module in the parse; with
  * `options.only`, just those at the paths it admits (the same objects in the same order as
@@ -1089,7 +1094,13 @@ export function locate(parsed: ParsedNix, options: LocateOptions = {}): Located 
   const top = parsed.tree.topNode;
   const expr = expressionChildren(top)[0];
   if (expr && !locator.isFlake(expr)) locator.addModule(expr, 'file', [], [], false);
-  const index = locateIndex(parsed.tree, parsed.text, memo);
+  // A parse located once (no memo: check) is not scanned when its text names neither a system
+  // builder nor `darwin…` at all: both searches would find nothing (readSystemCalls needs a
+  // `darwinSystem`/`nixosSystem` name, readFlakeModules a FLAKE_MODULE_HINT match).
+  const index =
+    memo || mayHoldSystemsOrFlakeModules(parsed.text)
+      ? locateIndex(parsed.tree, parsed.text, memo)
+      : EMPTY_INDEX;
   locator.readSystemCalls(top, index);
   locator.readFlakeModules(top, index);
   const { definitions, attrsets, lists, modules, systems, imports } = locator;

@@ -113,12 +113,16 @@ interface Frame {
  * explicit stack, not recursion: the depth of the tree comes from the file (thousands of nested
  * parentheses are valid Nix), and the stack must not overflow (docs/dev/security.md).
  */
-function scan(
-  root: Tree | TreeBuffer,
-  at: number,
-  text: SourceText,
-  memo: WeakMap<Tree | TreeBuffer, LocateIndex>,
-): LocateIndex {
+/** The per-subtree indexes kept: a parse's memo, or nothing for a parse located once. */
+interface IndexMemo {
+  get(node: Tree | TreeBuffer): LocateIndex | undefined;
+  set(node: Tree | TreeBuffer, index: LocateIndex): unknown;
+}
+
+/** Keeps nothing: a parse without a memo (check) is located once, and a scan meets each node once. */
+const NO_MEMO: IndexMemo = { get: () => undefined, set: () => undefined };
+
+function scan(root: Tree | TreeBuffer, at: number, text: SourceText, memo: IndexMemo): LocateIndex {
   const known = memo.get(root);
   if (known) return known;
   if (!(root instanceof Tree)) return keep(root, scanBuffer(root, at, text), memo);
@@ -162,11 +166,7 @@ function merge(frame: Frame, inner: LocateIndex, offset: number): void {
 }
 
 /** Most subtrees hold neither: one shared empty index, not two arrays each. */
-function keep(
-  node: Tree | TreeBuffer,
-  found: LocateIndex,
-  memo: WeakMap<Tree | TreeBuffer, LocateIndex>,
-): LocateIndex {
+function keep(node: Tree | TreeBuffer, found: LocateIndex, memo: IndexMemo): LocateIndex {
   const kept = found.systemNames.length || found.flakeBindings.length ? found : NOTHING;
   memo.set(node, kept);
   return kept;
@@ -181,6 +181,9 @@ const NOTHING: LocateIndex = Object.freeze({
 export function locateIndex(tree: Tree, text: SourceText, memo: TreeMemo | undefined): LocateIndex {
   const nodes = memo
     ? (memoFor<LocateIndex>(memo, 'locateIndex') as WeakMap<Tree | TreeBuffer, LocateIndex>)
-    : new WeakMap<Tree | TreeBuffer, LocateIndex>();
+    : NO_MEMO;
   return scan(tree, 0, text, nodes);
 }
+
+/** The index of a text that holds neither search's names: nothing (see mayHoldSystemsOrFlakeModules). */
+export const EMPTY_INDEX = NOTHING;

@@ -20,6 +20,7 @@ import {
 import type { TreeCursor } from '@lezer/common';
 import { bufferedFirstNames, cursorFirstNames } from '../../../src/nix/bufferedNames.js';
 import { parseNix } from '../../../src/nix/parse.js';
+import { locate } from '../../../src/nix/locate.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
 import { newTreeMemo } from '../../../src/nix/treeMemo.js';
 import { generateDarwinConfig, generateShape } from '../../util/generateConfig.js';
@@ -189,6 +190,26 @@ describe('cold analysis shortcuts agree with the slow ways', function () {
       }
     }
     assert.ok(read > 10_000, `only ${read} bindings read from their buffers`);
+  });
+
+  it("a parse located once, without a memo (check's), locates what a document's parse does", () => {
+    let systems = 0;
+    let skipped = 0;
+    for (const { name, text } of corpus()) {
+      let parsed;
+      try {
+        parsed = parseNix(text);
+      } catch {
+        continue;
+      }
+      const once = locate({ text, tree: parsed.tree, fragments: [] });
+      assert.deepEqual(once, locate(parsed), name);
+      systems += once.systems.length;
+      if (!text.includes('darwin') && !text.includes('nixosSystem')) skipped++;
+    }
+    // Not vacuous: hosts found in the flakes, and texts whose scan is skipped.
+    assert.ok(systems > 10, `only ${systems} system calls`);
+    assert.ok(skipped > 100, `only ${skipped} texts skipped`);
   });
 
   it('the quick clash test, on hashes or on keys, passes every set whose clash the full check finds', () => {
