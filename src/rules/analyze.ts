@@ -13,7 +13,7 @@ import { syntaxProblems } from '../nix/syntaxProblems.js';
 import { errorNodes, newTreeMemo } from '../nix/treeMemo.js';
 import { guardFix, lineEnding, mergeSpans, type DropReason, type FixGuard } from './fixGuard.js';
 import { RULES, ruleRelevance } from './registry.js';
-import { type Elsewhere, type RuleContext, type RuleFinding } from './rule.js';
+import { relevanceOf, type Elsewhere, type Rule, type RuleContext, type RuleFinding } from './rule.js';
 import { factsOf, type FileFacts } from './factsIndex.js';
 import { locatedForSystem, mergeContexts, type ConfigurationContext, type RuleResult } from './perHost.js';
 import { errorText } from '../protocol/errorText.js';
@@ -63,6 +63,12 @@ export interface AnalyzeOptions {
    * first working builder (`Rule.untilBuilderWorks`) stay quiet.
    */
   builderWorks?: boolean | undefined;
+  /**
+   * Run a rule only on a file with a definition its `reads` cover, where its findings are
+   * anchored (`Rule.reads`): the same findings from fewer rules. `check` asks for it; most files
+   * of a big configuration define nothing most rules read.
+   */
+  onlyAnchoredRules?: boolean | undefined;
 }
 
 /** What the rules read of a parse: the definitions, sets and lists at the paths they check. */
@@ -115,6 +121,15 @@ function disabledSet(list: readonly string[] | undefined): ReadonlySet<string> {
     lastDisabledSet = new Set(list ?? []);
   }
   return lastDisabledSet;
+}
+
+/** Each rule's `reads` as a test of an option path (relevanceOf). */
+const coverage = new Map(RULES.map((rule) => [rule.id, relevanceOf(rule.reads)]));
+
+/** Whether `located` has a definition where `rule` anchors its findings (one its `reads` cover). */
+function anchorsIn(rule: Rule, located: Located): boolean {
+  const covers = coverage.get(rule.id);
+  return !covers || located.definitions.some((d) => covers(d.path) === 'all');
 }
 
 /**
@@ -219,6 +234,7 @@ export function analyzeParsed(
     const out: RuleResult[] = [];
     for (const rule of RULES) {
       if (disabled.has(rule.id) || (options.builderWorks && rule.untilBuilderWorks)) continue;
+      if (options.onlyAnchoredRules && !anchorsIn(rule, ctx.located)) continue;
       try {
         for (const finding of rule.check(ctx)) out.push({ rule: rule.id, finding });
       } catch (error) {

@@ -219,6 +219,7 @@ export class CheckJudge {
         parsed,
         {
           disabledRules: rulesOnly(options.disabledRules),
+          onlyAnchoredRules: true,
           contexts: contexts?.map((c) => ({ ...c, elsewhere: c.elsewhere && { ...c.elsewhere, textOf } })),
           onRuleError: (rule, error) => options.onRuleError?.(file, rule, error),
         },

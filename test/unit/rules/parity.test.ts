@@ -3,11 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { locate } from '../../../src/nix/locate.js';
 import { parseNix } from '../../../src/nix/parse.js';
-import { analyzeNix } from '../../../src/rules/analyze.js';
+import { analyzeNix, configurationFacts } from '../../../src/rules/analyze.js';
+import { FactsIndex } from '../../../src/rules/factsIndex.js';
+import type { Span } from '../../../src/nix/model.js';
 import { RULE_IDS, RULES } from '../../../src/rules/registry.js';
-import { relevanceOf } from '../../../src/rules/rule.js';
+import { relevanceOf, type Elsewhere } from '../../../src/rules/rule.js';
 import { corpus } from '../../util/corpus.js';
-import { projectRoot } from '../../util/paths.js';
+import { examplesDir, projectRoot } from '../../util/paths.js';
 
 /**
  * Adding a rule is its file under src/rules/all/ (id, severity, the option paths it reads, its page,
@@ -28,6 +30,23 @@ describe('rule declarations and their parity', function () {
     .filter((f) => f.endsWith('.test.ts') && f !== 'parity.test.ts' && f !== 'examples.test.ts')
     .map((f) => read(`test/unit/rules/${f}`));
   const texts = corpus();
+  // What the bundled examples define, as the rest of a configuration (a rule's findings may need
+  // another module's definitions).
+  const examples = new FactsIndex();
+  for (const { name, text } of texts.filter((t) => t.name.startsWith(examplesDir)))
+    examples.set(name, configurationFacts(text));
+  const elsewhereOf = (name: string): Elsewhere => examples.elsewhereFor(name);
+
+  it("check's shortcut, running a rule only where it anchors findings, changes no finding", function () {
+    let findings = 0;
+    for (const { name, text } of texts)
+      for (const elsewhere of [undefined, elsewhereOf(name)]) {
+        const all = analyzeNix(text, { elsewhere }).findings;
+        assert.deepEqual(analyzeNix(text, { elsewhere, onlyAnchoredRules: true }).findings, all, name);
+        findings += all.length;
+      }
+    assert.ok(findings > 100, `only ${findings} findings`);
+  });
 
   it('every rule file under src/rules/all/ is registered, each id once', function () {
     const files = readdirSync(join(projectRoot, 'src/rules/all')).filter((f) => f.endsWith('.ts'));
@@ -68,6 +87,35 @@ describe('rule declarations and their parity', function () {
           for (const f of analyzeNix(text).findings.filter((x) => x.code === rule.id))
             assert.equal(f.severity, rule.severity, name);
         }
+      });
+
+      it('anchors every finding at a definition of the file that its reads cover', function () {
+        const covers = relevanceOf(rule.reads);
+        const within = (inner: Span, outer: Span): boolean =>
+          outer.from <= inner.from && inner.to <= outer.to;
+        const page = read(rule.docs);
+        const examples = [...nixBlocks(page, 'Wrong'), ...nixBlocks(page, 'Example')].map((text, i) => ({
+          name: `${rule.docs} example ${i}`,
+          text,
+        }));
+        let anchored = 0;
+        for (const { name, text } of [...examples, ...texts]) {
+          const located = locate(parseNix(text));
+          for (const elsewhere of [undefined, elsewhereOf(name)]) {
+            for (const f of rule.check({ text, located, elsewhere })) {
+              const at = located.definitions.find(
+                (d) =>
+                  covers(d.path) === 'all' && (within(f.span, d.bindingSpan) || within(f.span, d.value.span)),
+              );
+              assert.ok(
+                at,
+                `${name}${elsewhere ? ' (with the examples elsewhere)' : ''}: "${f.message}" at ${f.span.from}`,
+              );
+              anchored++;
+            }
+          }
+        }
+        assert.ok(anchored > 0, 'no finding to look at');
       });
 
       it(`reads only the option paths it declares (${rule.reads.map((p) => p.join('.')).join(', ')})`, function () {
