@@ -316,13 +316,9 @@ function hashChars(hash: number, text: SourceText, from: number, to: number): nu
 function hashBinding(cursor: TreeCursor, text: SourceText): boolean {
   const place = bufferPlace(cursor);
   if (place) {
-    const { b, index, start } = place;
-    if (b[index] !== BINDING) return false;
-    const end = b[index + 3] ?? index;
-    let path = index + 4;
-    for (; path < end && b[path] !== ATTR_PATH; path = b[path + 3] ?? end)
-      if (roles[b[path] ?? 0] === Role.Anonymous) return false;
-    return path >= end || hashPath(b, path, start, text); // (no path: no key)
+    const path = bufferedPathIndex(place.b, place.index);
+    if (path === undefined) return false;
+    return path < 0 || hashPath(place.b, path, place.start, text); // (no path: no key)
   }
   if (!cursor.firstChild()) return true;
   let role: number = roles[cursor.type.id] ?? Role.Other;
@@ -449,13 +445,10 @@ export function cursorItemKeys(cursor: TreeCursor, text: SourceText, keys: strin
 export function bufferedBindingKey(cursor: TreeCursor, text: SourceText): string | undefined {
   const place = bufferPlace(cursor);
   if (!place) return undefined;
-  const { b, index, start } = place;
-  if (b[index] !== BINDING) return undefined;
-  const end = b[index + 3] ?? index;
-  let path = index + 4;
-  for (; path < end && b[path] !== ATTR_PATH; path = b[path + 3] ?? end)
-    if (roles[b[path] ?? 0] === Role.Anonymous) return undefined;
-  if (path >= end) return '';
+  const { b, start } = place;
+  const path = bufferedPathIndex(b, place.index);
+  if (path === undefined) return undefined;
+  if (path < 0) return '';
   let key = '';
   for (let part = path + 4, pathEnd = b[path + 3] ?? path; part < pathEnd; part = b[part + 3] ?? pathEnd) {
     const role = roles[b[part] ?? 0] ?? Role.Other;
@@ -468,6 +461,19 @@ export function bufferedBindingKey(cursor: TreeCursor, text: SourceText): string
     } else if (role <= Role.Interpolation || role === Role.Anonymous) return undefined;
   }
   return key;
+}
+
+/**
+ * Where, in the buffer `b`, the AttrPath of the Binding at `index` is: -1 when it has none;
+ * undefined when the node is no Binding, or an anonymous node comes before its path.
+ */
+function bufferedPathIndex(b: Uint16Array, index: number): number | undefined {
+  if (b[index] !== BINDING) return undefined;
+  const end = b[index + 3] ?? index;
+  let path = index + 4;
+  for (; path < end && b[path] !== ATTR_PATH; path = b[path + 3] ?? end)
+    if (roles[b[path] ?? 0] === Role.Anonymous) return undefined;
+  return path >= end ? -1 : path;
 }
 
 /** Every attribute defined twice in a set or `let` of the tree rooted at `top`. */

@@ -108,11 +108,6 @@ interface Frame {
   next: number;
 }
 
-/**
- * The index of one subtree, offsets relative to it, memoised per subtree. Post-order with an
- * explicit stack, not recursion: the depth of the tree comes from the file (thousands of nested
- * parentheses are valid Nix), and the stack must not overflow (docs/dev/security.md).
- */
 /** The per-subtree indexes kept: a parse's memo, or nothing for a parse located once. */
 interface IndexMemo {
   get(node: Tree | TreeBuffer): LocateIndex | undefined;
@@ -122,6 +117,11 @@ interface IndexMemo {
 /** Keeps nothing: a parse without a memo (check) is located once, and a scan meets each node once. */
 const NO_MEMO: IndexMemo = { get: () => undefined, set: () => undefined };
 
+/**
+ * The index of one subtree, offsets relative to it, memoised per subtree. Post-order with an
+ * explicit stack, not recursion: the depth of the tree comes from the file (thousands of nested
+ * parentheses are valid Nix), and the stack must not overflow (docs/dev/security.md).
+ */
 function scan(root: Tree | TreeBuffer, at: number, text: SourceText, memo: IndexMemo): LocateIndex {
   const known = memo.get(root);
   if (known) return known;

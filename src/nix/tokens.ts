@@ -383,13 +383,14 @@ export const identifierTokens = new ExternalTokenizer((input) => {
   input.acceptToken(keywordOrIdentifier(input, length), length);
 });
 
-/** Where the identifier characters from `i` on end (relative to the stream's position). */
+/** Where the identifier characters from `from` on end (relative to the stream's position). */
 function identifierLength(input: InputStream, from: number): number {
   let i = from;
   while (isIdentifierChar(input.peek(i))) i++;
   return i;
 }
 
+/** Where a URI's body characters from `from` on end (relative to the stream's position). */
 function uriLength(input: InputStream, from: number): number {
   let i = from;
   while (isUriChar(input.peek(i))) i++;
