@@ -258,24 +258,29 @@ export function mayClashAt(cursor: TreeCursor, text: SourceText, memo?: WeakMap<
  * test keeps a run's keys in its memo).
  */
 function mayClashByHashes(cursor: TreeCursor, text: SourceText, runs: boolean): boolean | undefined {
-  finals.length = 0;
-  prefixes.length = 0;
+  finals.count = 0;
+  prefixes.count = 0;
   if (!hashItems(cursor, text, runs)) return undefined;
-  if (finals.length < 2) return false;
-  if (finals.length * (finals.length + prefixes.length) <= 1024) {
-    for (let i = 0; i < finals.length; i++) {
-      const hash = finals[i];
-      for (let j = i + 1; j < finals.length; j++) if (finals[j] === hash) return true;
-      for (const prefix of prefixes) if (prefix === hash) return true;
+  const f = finals.hashes;
+  const p = prefixes.hashes;
+  const nf = finals.count;
+  const np = prefixes.count;
+  if (nf < 2) return false;
+  if (nf * (nf + np) <= 1024) {
+    for (let i = 0; i < nf; i++) {
+      const hash = f[i];
+      for (let j = i + 1; j < nf; j++) if (f[j] === hash) return true;
+      for (let j = 0; j < np; j++) if (p[j] === hash) return true;
     }
     return false;
   }
   const seen = new Set<number>();
-  for (const hash of finals) {
+  for (let i = 0; i < nf; i++) {
+    const hash = f[i] ?? 0;
     if (seen.has(hash)) return true;
     seen.add(hash);
   }
-  for (const prefix of prefixes) if (seen.has(prefix)) return true;
+  for (let j = 0; j < np; j++) if (seen.has(p[j] ?? 0)) return true;
   return false;
 }
 
@@ -293,9 +298,27 @@ function hashItems(cursor: TreeCursor, text: SourceText, runs: boolean): boolean
   return readable;
 }
 
-/** The hashes of the items' keys and of their proper prefixes (mayClashByHashes; reused). */
-const finals: number[] = [];
-const prefixes: number[] = [];
+/**
+ * Hashes gathered for one set, in a buffer kept from set to set (emptying an array with
+ * `length = 0` for each set was 14 ms of the profile of a 3,500-file check, as much as the test).
+ */
+class HashList {
+  hashes = new Int32Array(64);
+  count = 0;
+
+  push(hash: number): void {
+    if (this.count === this.hashes.length) {
+      const grown = new Int32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[this.count++] = hash;
+  }
+}
+
+/** The hashes of the items' keys and of their proper prefixes (mayClashByHashes). */
+const finals = new HashList();
+const prefixes = new HashList();
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
