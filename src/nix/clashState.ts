@@ -9,7 +9,7 @@
  * Everything is read from per-subtree summaries made while the text was current, since the old
  * version's text is gone. The counts are exact whatever old version they start from; a good
  * match (one sharing most subtrees) only makes the update cheap. They are made from a document's
- * second analysis on: the first (and only, in `check`) takes the quick test key by key.
+ * second analysis on: the first (and only, in `check`) takes the quick test (mayClashAt).
  */
 import type { SourceText } from './sourceText.js';
 import type { Tree, TreeCursor } from '@lezer/common';

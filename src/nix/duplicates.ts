@@ -198,10 +198,12 @@ export function checkedDuplicates(set: SyntaxNode, text: SourceText): DuplicateA
  * A quick test that rules out a clash in most sets. Two items clash only when one's path is a
  * prefix of (or equal to) the other's: a walk down a dotted path stops at another binding only
  * where that binding's path ends, and a merge needs equal paths. An `inherit` name is a path of
- * one name; a computed name cuts a path short (the check walks no further). With every path
- * joined into a key ending in NUL, a prefix is a string prefix ending at a NUL. The keys do not depend on positions, so those of a balanced subtree
- * (how Lezer keeps a long run of bindings) are kept in `memo` by the subtree. `cursor` (made with
- * IterMode.IncludeAnonymous) is at the set, and is left there.
+ * one name; a computed name cuts a path short (the check walks no further). The test runs on
+ * hashes of the paths where it can (mayClashByHashes); otherwise on keys: with every path joined
+ * into a key ending in NUL, a prefix is a string prefix ending at a NUL. The keys do not depend on
+ * positions, so those of a balanced subtree (how Lezer keeps a long run of bindings) are kept in
+ * `memo` by the subtree. `cursor` (made with IterMode.IncludeAnonymous) is at the set, and is
+ * left there.
  */
 export function mayClashAt(cursor: TreeCursor, text: SourceText, memo?: WeakMap<Tree, string[]>): boolean {
   const hashed = mayClashByHashes(cursor, text, memo === undefined);

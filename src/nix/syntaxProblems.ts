@@ -297,7 +297,7 @@ function checkLet(cursor: TreeCursor, walk: Walk): void {
 /**
  * The quick clash test of the set or `let` at `cursor` (left there), read with the walk's cursor:
  * most sets need no SyntaxNode. A big one is followed across keystrokes (clashState.ts), not
- * tested key by key again, from the document's second walk on: the first (all `check` makes) has
+ * tested item by item again, from the document's second walk on: the first (all `check` makes) has
  * no earlier version to update, and keeps no keys of it (20,000 keys stay alive with the tree).
  */
 function mayClash(cursor: TreeCursor, walk: Walk): boolean {

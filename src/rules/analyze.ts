@@ -12,8 +12,8 @@ import { BeyondParserLimits, parseNix, type ParsedNix, type TextChange } from '.
 import { syntaxProblems } from '../nix/syntaxProblems.js';
 import { errorNodes, newTreeMemo } from '../nix/treeMemo.js';
 import { guardFix, lineEnding, mergeSpans, type DropReason, type FixGuard } from './fixGuard.js';
-import { RULES, ruleRelevance } from './registry.js';
-import { relevanceOf, type Elsewhere, type Rule, type RuleContext, type RuleFinding } from './rule.js';
+import { RULES, ruleCoverage, ruleRelevance } from './registry.js';
+import { type Elsewhere, type Rule, type RuleContext, type RuleFinding } from './rule.js';
 import { factsOf, type FileFacts } from './factsIndex.js';
 import { locatedForSystem, mergeContexts, type ConfigurationContext, type RuleResult } from './perHost.js';
 import { errorText } from '../protocol/errorText.js';
@@ -123,12 +123,9 @@ function disabledSet(list: readonly string[] | undefined): ReadonlySet<string> {
   return lastDisabledSet;
 }
 
-/** Each rule's `reads` as a test of an option path (relevanceOf). */
-const coverage = new Map(RULES.map((rule) => [rule.id, relevanceOf(rule.reads)]));
-
 /** Whether `located` has a definition where `rule` anchors its findings (one its `reads` cover). */
 function anchorsIn(rule: Rule, located: Located): boolean {
-  const covers = coverage.get(rule.id);
+  const covers = ruleCoverage.get(rule);
   return !covers || located.definitions.some((d) => covers(d.path) === 'all');
 }
 

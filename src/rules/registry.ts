@@ -33,3 +33,11 @@ export const RULE_IDS: readonly string[] = [...ENGINE_CODES, ...RULES].map((code
 
 /** What locate keeps for the rules: the union of the option paths they declare they read. */
 export const ruleRelevance = relevanceOf(RULES.flatMap((rule) => rule.reads));
+
+/**
+ * Each rule's `reads` as a test of an option path: a file where no definition passes it holds no
+ * place for the rule's findings (`Rule.reads`, `AnalyzeOptions.onlyAnchoredRules`).
+ */
+export const ruleCoverage: ReadonlyMap<Rule, (path: readonly string[]) => 'all' | 'some' | 'none'> = new Map(
+  RULES.map((rule) => [rule, relevanceOf(rule.reads)]),
+);

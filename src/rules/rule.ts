@@ -150,8 +150,9 @@ export interface Rule {
    * The option paths `check` reads, with the helpers it calls, in this file and in the rest of the
    * configuration (`elsewhere`). A definition outside them is not located for the rules.
    * Every finding is anchored at a definition of this file that these cover (its span lies in
-   * that binding): a file with none gets no finding from the rule, and `check` does not run it
-   * there (`AnalyzeOptions.onlyAnchoredRules`). The parity test holds each rule to both.
+   * that binding, or, for a definition an import implies, in its value: the import): a file with
+   * none gets no finding from the rule, and `check` does not run it there
+   * (`AnalyzeOptions.onlyAnchoredRules`). The parity test holds each rule to both.
    */
   reads: readonly OptionPattern[];
   /** Its documentation page, `docs/rules/<id>.md` (the diagnostic links to it). */
