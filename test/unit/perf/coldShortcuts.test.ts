@@ -19,7 +19,7 @@ import {
 } from '../../../src/nix/duplicates.js';
 import type { TreeCursor } from '@lezer/common';
 import { bufferedFirstNames, cursorFirstNames } from '../../../src/nix/bufferedNames.js';
-import { parseNix } from '../../../src/nix/parse.js';
+import { parseNix, type ParsedNix } from '../../../src/nix/parse.js';
 import { locate } from '../../../src/nix/locate.js';
 import { syntaxProblems } from '../../../src/nix/syntaxProblems.js';
 import { newTreeMemo } from '../../../src/nix/treeMemo.js';
@@ -117,16 +117,16 @@ y"."z" = 21;
   ...brokenVariants(60).map((text, i) => ({ name: `broken variant ${i}`, text })),
 ];
 
-/** The corpus's texts with their trees (a text beyond the parser's limits has none to read). */
-function* parsedCorpus(): Generator<{ name: string; text: string; tree: Tree }> {
+/** The corpus's texts with their parses (a text beyond the parser's limits has none to read). */
+function* parsedCorpus(): Generator<{ name: string; text: string; tree: Tree; parsed: ParsedNix<string> }> {
   for (const { name, text } of corpus()) {
-    let tree: Tree;
+    let parsed: ParsedNix<string>;
     try {
-      tree = parseNix(text).tree;
+      parsed = parseNix(text);
     } catch {
       continue;
     }
-    yield { name, text, tree };
+    yield { name, text, tree: parsed.tree, parsed };
   }
 }
 
@@ -135,13 +135,7 @@ describe('cold analysis shortcuts agree with the slow ways', function () {
 
   it('the walk that skips subtrees without anything to check finds what a walk of every node finds', () => {
     let withProblems = 0;
-    for (const { name, text } of corpus()) {
-      let parsed;
-      try {
-        parsed = parseNix(text);
-      } catch {
-        continue; // beyond the parser's limits: no walk at all
-      }
+    for (const { name, parsed } of parsedCorpus()) {
       const fast = syntaxProblems(parsed);
       const slow = syntaxProblems({ ...parsed, memo: newTreeMemo() }, { everyNode: true });
       assert.deepEqual(fast, slow, name);
@@ -195,13 +189,7 @@ describe('cold analysis shortcuts agree with the slow ways', function () {
   it("a parse located once, without a memo (check's), locates what a document's parse does", () => {
     let systems = 0;
     let skipped = 0;
-    for (const { name, text } of corpus()) {
-      let parsed;
-      try {
-        parsed = parseNix(text);
-      } catch {
-        continue;
-      }
+    for (const { name, text, parsed } of parsedCorpus()) {
       const once = locate({ text, tree: parsed.tree, fragments: [] });
       assert.deepEqual(once, locate(parsed), name);
       systems += once.systems.length;
